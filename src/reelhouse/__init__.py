@@ -1,0 +1,1 @@
+"""Reelhouse: a remote game server for casinos in Seamless Mode."""

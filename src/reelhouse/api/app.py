@@ -1,0 +1,44 @@
+"""The FastAPI application: Main API v4, the game client and its API, OpenAPI at /openapi.json
+(browsable at /docs)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
+from fastapi import FastAPI
+
+from reelhouse.api import game, main_v4
+from reelhouse.api.envelope import install_error_handlers
+from reelhouse.api.inflight import InFlightLimiter
+from reelhouse.services.platform import Platform
+
+API_DESCRIPTION = """Reelhouse Main API (SlotCity v4 compatible) and game client API.
+
+Every Main API call is `POST` with a JSON body and `Authorization: Bearer <API token>`.
+Answers are `{"code", "message", "data"}`; `code` 0 is success. See docs/api.md for codes."""
+
+
+# Routes are synchronous (SQLAlchemy sessions, blocking wallet calls) and run in worker
+# threads. Each agent may hold MAX_IN_FLIGHT_PER_AGENT calls open, most of them waiting on a
+# wallet, so the pool must be larger than that or one slow wallet would starve everyone.
+WORKER_THREADS = 200
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
+def create_app(platform: Platform) -> FastAPI:
+    app = FastAPI(
+        title="Reelhouse", version="0.1.0", description=API_DESCRIPTION, lifespan=_lifespan
+    )
+    app.state.platform = platform
+    app.state.inflight = InFlightLimiter()
+    install_error_handlers(app)
+    app.include_router(main_v4.router)
+    app.include_router(game.router)
+    return app

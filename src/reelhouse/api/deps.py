@@ -1,0 +1,43 @@
+"""Shared FastAPI dependencies: the platform, and the Main API's agent context (Bearer auth,
+IP allow-list, in-flight cap) in the order the spec's codes imply."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from reelhouse.api.inflight import InFlightLimiter
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.services import operators
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import Operator
+
+
+def platform_of(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ReelhouseError(ApiCode.TOKEN_NOT_FOUND, "Authorization: Bearer <token> is missing")
+    return token.strip()
+
+
+async def agent_context(request: Request) -> AsyncIterator[Operator]:
+    token = bearer_token(request)
+    operator = await run_in_threadpool(operators.authenticate, platform_of(request), token)
+    client_ip = request.client.host if request.client else ""
+    if not operators.ip_allowed(operator, client_ip):
+        raise ReelhouseError(ApiCode.IP_NOT_ALLOWED, f"IP {client_ip} is not allowed")
+    limiter: InFlightLimiter = request.app.state.inflight
+    if not limiter.try_acquire(operator.id):
+        raise ReelhouseError(ApiCode.SERVER_IS_BUSY, "too many calls in flight")
+    try:
+        yield operator
+    finally:
+        limiter.release(operator.id)

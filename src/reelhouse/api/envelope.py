@@ -1,0 +1,52 @@
+"""The Main API envelope `{"code", "message", "data"}` and the error handlers behind it.
+
+Business errors use HTTP 200 with a non-zero code (spec), so operator code reads one shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+
+log = logging.getLogger("reelhouse.api")
+
+
+def ok(data: Any) -> dict[str, Any]:
+    return {"code": ApiCode.OK.value, "message": None, "data": data}
+
+
+def error_body(code: ApiCode, message: str) -> dict[str, Any]:
+    return {"code": code.value, "message": message, "data": None}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ReelhouseError)
+    async def _refused(_request: Request, exc: ReelhouseError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return JSONResponse(
+            error_body(ApiCode.VALIDATION_ERROR, f"{where}: {first.get('msg', 'invalid')}")
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = ApiCode.RESOURCE_NOT_FOUND if exc.status_code == 404 else ApiCode.VALIDATION_ERROR
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(
+            error_body(ApiCode.INTERNAL_SERVER_ERROR, "internal error"), status_code=500
+        )

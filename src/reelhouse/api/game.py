@@ -1,0 +1,71 @@
+"""The player's side: launch URLs, the game page, and the JSON game API it calls."""
+
+from __future__ import annotations
+
+import html
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
+
+from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.deps import bearer_token, platform_of
+from reelhouse.api.envelope import ok
+from reelhouse.client.page import render_game_page
+from reelhouse.domain.errors import ReelhouseError
+from reelhouse.domain.money import currency, format_fixed
+from reelhouse.services import game_client, launch, rounds
+from reelhouse.services.platform import Platform
+
+router = APIRouter(tags=["Game client"])
+PlatformDep = Annotated[Platform, Depends(platform_of)]
+
+
+class SpinBody(StrictBody):
+    bet: str = Field(max_length=32, description="decimal text in the session's currency")
+
+
+@router.get("/play/{launch_token}", response_class=HTMLResponse, include_in_schema=False)
+def open_launch(launch_token: str, platform: PlatformDep) -> Response:
+    try:
+        session_token = launch.open_launch(platform, launch_token)
+    except ReelhouseError as exc:
+        message = html.escape(exc.message)
+        return HTMLResponse(f"<!doctype html><title>Reelhouse</title><p>{message}</p>", 410)
+    # Redirect to the session's own URL, so a reload resumes the session instead of
+    # trying to burn the launch token again.
+    return RedirectResponse(f"/play/s/{session_token}", status_code=303)
+
+
+@router.get("/play/s/{session_token}", response_class=HTMLResponse, include_in_schema=False)
+def game_page(session_token: str, platform: PlatformDep) -> HTMLResponse:
+    state = game_client.session_state(platform, session_token)
+    return HTMLResponse(render_game_page(session_token, state))
+
+
+@router.get("/api/game/state")
+def state(request: Request, platform: PlatformDep) -> dict[str, Any]:
+    return ok(game_client.session_state(platform, bearer_token(request)))
+
+
+@router.post("/api/game/spin", openapi_extra=openapi_body(SpinBody))
+def spin(
+    request: Request,
+    platform: PlatformDep,
+    body: Annotated[SpinBody, Depends(body_of(SpinBody))],
+) -> dict[str, Any]:
+    result = rounds.spin(platform, bearer_token(request), body.bet)
+    money = currency(result.currency)
+    balance = result.balance_minor
+    return ok(
+        {
+            "round_id": result.round_id,
+            "state": result.state.value,
+            "bet": format_fixed(result.bet_minor, money),
+            "win": format_fixed(result.win_minor, money),
+            "win_credited": result.win_credited,
+            "balance": format_fixed(balance, money) if balance is not None else None,
+            "outcome": result.outcome,
+        }
+    )

@@ -1,0 +1,30 @@
+"""Builds a platform: database (migrated), wallet sender over HTTP, clock."""
+
+from __future__ import annotations
+
+from reelhouse.dispatch.retry import RetryPolicy
+from reelhouse.dispatch.sender import WalletSender
+from reelhouse.dispatch.transport import HttpxTransport, Transport
+from reelhouse.domain.clock import Clock, SystemClock
+from reelhouse.services.platform import Platform
+from reelhouse.services.settings import Settings
+from reelhouse.store.db import Database
+from reelhouse.store.secrets import Sealer
+
+
+def build_platform(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    transport: Transport | None = None,
+    policy: RetryPolicy | None = None,
+) -> Platform:
+    clock = clock or SystemClock()
+    db = Database(settings.database_url)
+    if transport is None:
+        http = HttpxTransport()
+        transport, closers = http, [http.close]
+    else:
+        closers = []
+    sender = WalletSender(db, Sealer(settings.secret_key), clock, transport, policy)
+    return Platform(db=db, settings=settings, wallet=sender, clock=clock, closers=closers)

@@ -1,0 +1,14 @@
+"""The `reelhouse` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from reelhouse.cli import demo, operator, serve, worker
+
+app = typer.Typer(no_args_is_help=True, help="Reelhouse remote game server.")
+app.add_typer(operator.app, name="operator")
+app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
+app.command("worker")(worker.worker)
+app.command("db-upgrade")(serve.db_upgrade)

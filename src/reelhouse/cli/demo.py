@@ -1,0 +1,155 @@
+"""`reelhouse demo`: Reelhouse and the demo casino on loopback, on SQLite, ready to play.
+
+Without --spins it serves until interrupted and prints a launch URL and curl lines; with
+--spins N it plays N rounds as bots on fresh databases and checks both sides' money.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import typer
+
+from reelhouse.api.app import create_app
+from reelhouse.api.server import ServerThread, free_port
+from reelhouse.api.wiring import build_platform
+from reelhouse.dispatch.sender import WalletSender
+from reelhouse.dispatch.worker import Worker
+from reelhouse.domain.errors import ReelhouseError
+from reelhouse.operator_kit.demo_bots import DemoBots
+from reelhouse.operator_kit.demo_casino import create_casino_app
+from reelhouse.services import operators
+from reelhouse.services.platform import Platform
+from reelhouse.services.settings import Settings, load_settings
+
+DEMO_OPERATOR = "demo"
+DEMO_PLAYER = "demo_player"
+DEMO_GAME = "lucky-sevens"
+DEMO_DEPOSIT = "1000.00"
+
+
+@dataclass
+class DemoStack:
+    reelhouse: ServerThread
+    casino: ServerThread
+    api_token: str
+    platform: Platform
+    worker_stop: threading.Event
+
+    def stop(self) -> None:
+        self.worker_stop.set()
+        self.reelhouse.stop()
+        self.casino.stop()
+        self.platform.close()
+
+
+def start_stack(var_dir: Path, reelhouse_port: int | None, casino_port: int | None) -> DemoStack:
+    """Both servers in this process; the demo operator gets fresh tokens at every start so
+    the casino and Reelhouse agree on the callback token without storing it in clear."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    casino_holder: dict[str, str] = {"token": ""}
+    casino_app = create_casino_app(
+        f"sqlite:///{var_dir / 'demo_casino.db'}", lambda: casino_holder["token"]
+    )
+    casino = ServerThread(casino_app, port=casino_port).start()
+    port = reelhouse_port or free_port()
+    settings = Settings(
+        database_url=f"sqlite:///{var_dir / 'reelhouse.db'}",
+        secret_key=load_settings().secret_key,
+        public_base_url=f"http://127.0.0.1:{port}",
+        allow_private_callbacks=True,
+    )
+    platform = build_platform(settings)
+    api_token = _ensure_operator(platform, casino.url, casino_holder)
+    reelhouse_server = ServerThread(create_app(platform), port=port).start()
+    assert isinstance(platform.wallet, WalletSender)
+    worker_stop = threading.Event()
+    worker = Worker(platform.db, platform.wallet, platform.clock)
+    threading.Thread(target=worker.run_forever, args=(worker_stop,), daemon=True).start()
+    return DemoStack(reelhouse_server, casino, api_token, platform, worker_stop)
+
+
+def _ensure_operator(platform: Platform, casino_url: str, holder: dict[str, str]) -> str:
+    spec = operators.NewOperator(
+        name=DEMO_OPERATOR,
+        currency="USD",
+        callback_url=f"{casino_url}/callback",
+        min_bet_minor=10,
+        max_bet_minor=10_000,
+        approved=True,
+    )
+    try:
+        issued = operators.create_operator(platform, spec)
+        holder["token"] = issued.callback_token
+        return issued.api_token
+    except ReelhouseError:
+        holder["token"] = operators.reissue_callback_token(platform, DEMO_OPERATOR)
+        operators.set_callback_url(platform, DEMO_OPERATOR, f"{casino_url}/callback")
+        return operators.reissue_api_token(platform, DEMO_OPERATOR)
+
+
+def demo(
+    spins: int = typer.Option(0, help="play this many bot rounds, check the money, and exit"),
+    port: int = typer.Option(8000, help="Reelhouse port (serving mode)"),
+    casino_port: int = typer.Option(8100, help="demo casino port (serving mode)"),
+) -> None:
+    """Run Reelhouse with the demo casino (or play bot rounds with --spins)."""
+    if spins:
+        _bot_run(spins)
+        return
+    stack = start_stack(Path("var/demo"), port, casino_port)
+    bots = DemoBots(stack.reelhouse.url, stack.api_token, stack.casino.url)
+    user_code = bots.fund_player(DEMO_PLAYER, "USD", DEMO_DEPOSIT)
+    data = bots.main_api(
+        "/v4/game/game-url",
+        {"user_code": user_code, "provider_id": 1, "game_symbol": DEMO_GAME, "lang": "en"},
+    )
+    _print_welcome(stack, user_code, data["game_url"])
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        stack.stop()
+
+
+def _print_welcome(stack: DemoStack, user_code: int, game_url: str) -> None:
+    api, token = stack.reelhouse.url, stack.api_token
+    auth = f"-H 'Authorization: Bearer {token}' -H 'Content-Type: application/json'"
+    typer.echo(f"Reelhouse:   {api}   (OpenAPI: {api}/docs)")
+    typer.echo(f"Demo casino: {stack.casino.url}")
+    typer.echo(f"\nOpen this launch URL in a browser (one use, 10 minutes):\n  {game_url}\n")
+    typer.echo("Main API, ready to paste:")
+    typer.echo(f"  curl -s {auth} -d '{{}}' {api}/v4/agent/info")
+    typer.echo(f'  curl -s {auth} -d \'{{"name":"{DEMO_PLAYER}"}}\' {api}/v4/user/create')
+    typer.echo(f"  curl -s {auth} -d '{{}}' {api}/v4/game/all")
+    body = f'{{"user_code":{user_code},"provider_id":1,"game_symbol":"{DEMO_GAME}","lang":"en"}}'
+    typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url")
+    typer.echo("\nCtrl-C stops both servers.")
+
+
+def _bot_run(spins: int) -> None:
+    var_dir = Path("var/demo-bots")
+    shutil.rmtree(var_dir, ignore_errors=True)
+    stack = start_stack(var_dir, None, None)
+    try:
+        bots = DemoBots(stack.reelhouse.url, stack.api_token, stack.casino.url)
+        user_code = bots.fund_player(DEMO_PLAYER, "USD", DEMO_DEPOSIT)
+        start = bots.casino_balance(DEMO_PLAYER)
+        session = bots.open_session(user_code, DEMO_GAME)
+        tally = bots.play(session, spins, ["0.10", "0.50", "1.00"])
+        casino_end = bots.casino_balance(DEMO_PLAYER)
+        expected = start - tally.bets + tally.wins
+        reelhouse_view = bots.main_api("/v4/user/info", {"user_code": user_code})["balance"]
+    finally:
+        stack.stop()
+    typer.echo(f"rounds played {tally.rounds}, refused {tally.refused or 'none'}")
+    typer.echo(f"bets {tally.bets}  wins {tally.wins}")
+    typer.echo(f"casino balance {start} -> {casino_end}; expected {expected}")
+    typer.echo(f"Reelhouse's last reported balance {reelhouse_view}")
+    agree = casino_end == expected == Decimal(reelhouse_view)
+    typer.echo("both sides AGREE" if agree else "MISMATCH between the two sides")
+    if not agree:
+        raise typer.Exit(1)

@@ -1,0 +1,100 @@
+"""`reelhouse operator ...`: manage operator accounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import typer
+
+from reelhouse.api.wiring import build_platform
+from reelhouse.domain.errors import ReelhouseError
+from reelhouse.domain.money import currency, format_fixed, to_minor
+from reelhouse.services import operators
+from reelhouse.services.platform import Platform
+from reelhouse.services.settings import load_settings
+
+app = typer.Typer(no_args_is_help=True, help="Operator accounts (agents).")
+
+
+def _platform() -> Platform:
+    return build_platform(load_settings())
+
+
+def _fail(exc: ReelhouseError) -> typer.Exit:
+    typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
+    return typer.Exit(2)
+
+
+@app.command("create")
+def create(
+    name: str = typer.Option(..., help="operator name"),
+    currency_code: str = typer.Option("USD", "--currency", help="ISO 4217 code"),
+    callback_url: str = typer.Option(..., help="the wallet's callback URL"),
+    dialect: str = typer.Option("slotcity-v4", help="callback dialect"),
+    rtp: str = typer.Option("96", help="RTP percent"),
+    min_bet: str = typer.Option("0.20", help="minimum bet (decimal)"),
+    max_bet: str = typer.Option("100", help="maximum bet (decimal)"),
+    max_win: str = typer.Option("0", help="maximum win per round, 0 = no limit"),
+    allowed_ips: str = typer.Option("", help="comma list of IPs/networks; blank = any"),
+) -> None:
+    """Create an operator; prints its API token and callback token once."""
+    cur = currency(currency_code)
+    spec = operators.NewOperator(
+        name=name,
+        currency=cur.code,
+        callback_url=callback_url,
+        dialect=dialect,
+        rtp_percent=Decimal(rtp),
+        min_bet_minor=to_minor(min_bet, cur),
+        max_bet_minor=to_minor(max_bet, cur),
+        max_win_minor=to_minor(max_win, cur),
+        allowed_ips=allowed_ips,
+    )
+    try:
+        issued = operators.create_operator(_platform(), spec)
+    except ReelhouseError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"operator {name} created (id {issued.operator_id}, unapproved)")
+    typer.echo(f"API token (shown once): {issued.api_token}")
+    typer.echo(f"callback token: {issued.callback_token}")
+
+
+@app.command("show")
+def show(name: str) -> None:
+    """Show an operator's settings (never its tokens)."""
+    platform = _platform()
+    try:
+        with platform.db.transaction() as session:
+            op = operators.find_by_name(session, name)
+    except ReelhouseError as exc:
+        raise _fail(exc) from exc
+    cur = currency(op.currency)
+    for label, value in (
+        ("name", op.name),
+        ("state", op.state),
+        ("currency", op.currency),
+        ("callback_url", op.callback_url),
+        ("dialect", op.dialect),
+        ("rtp", f"{Decimal(op.rtp_bp) / operators.BP_PER_PERCENT}"),
+        ("min_bet", format_fixed(op.min_bet_minor, cur)),
+        ("max_bet", format_fixed(op.max_bet_minor, cur)),
+        ("max_win", format_fixed(op.max_win_minor, cur)),
+        ("allowed_ips", op.allowed_ips or "(any)"),
+    ):
+        typer.echo(f"{label:13} {value}")
+
+
+@app.command("reissue-token")
+def reissue_token(
+    name: str,
+    callback: bool = typer.Option(False, "--callback", help="reissue the callback token instead"),
+) -> None:
+    """Issue a new API token (or callback token); the old one stops working at once."""
+    platform = _platform()
+    try:
+        if callback:
+            typer.echo(f"callback token: {operators.reissue_callback_token(platform, name)}")
+        else:
+            typer.echo(f"API token (shown once): {operators.reissue_api_token(platform, name)}")
+    except ReelhouseError as exc:
+        raise _fail(exc) from exc

@@ -1,0 +1,26 @@
+"""`reelhouse serve`: the Main API and the game client on one port."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from reelhouse.api.app import create_app
+from reelhouse.api.wiring import build_platform
+from reelhouse.services.settings import load_settings
+from reelhouse.store.db import Database
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="interface to listen on"),
+    port: int = typer.Option(8000, help="port to listen on"),
+) -> None:
+    """Run Reelhouse (migrations are applied at start)."""
+    platform = build_platform(load_settings())
+    uvicorn.run(create_app(platform), host=host, port=port, log_level="info")
+
+
+def db_upgrade() -> None:
+    """Apply database migrations and exit."""
+    Database(load_settings().database_url).dispose()
+    typer.echo("database is at the newest migration")

@@ -1,0 +1,28 @@
+"""`reelhouse worker`: the dispatcher that drains the outbox and finishes open rounds."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import typer
+
+from reelhouse.api.wiring import build_platform
+from reelhouse.dispatch.sender import WalletSender
+from reelhouse.dispatch.worker import Worker
+from reelhouse.services.settings import load_settings
+
+
+def worker() -> None:
+    """Run the dispatcher until SIGINT/SIGTERM. On start it finishes every round that is not
+    terminal: expired claims are taken back and queued calls are sent."""
+    platform = build_platform(load_settings())
+    assert isinstance(platform.wallet, WalletSender)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    typer.echo("worker running; Ctrl-C stops it")
+    try:
+        Worker(platform.db, platform.wallet, platform.clock).run_forever(stop)
+    finally:
+        platform.close()

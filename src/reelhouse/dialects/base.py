@@ -1,0 +1,208 @@
+"""What every wallet dialect offers, whichever protocol it speaks.
+
+A dialect is a pure codec in the sans-I/O style of h11: it turns a typed wallet command
+into the exact bytes to send and an answer's bytes into a typed outcome. Keys and the
+current time are arguments, so the same inputs always give the same bytes and tests need
+no clock, socket or database.
+
+Two sides share a module per protocol:
+
+- the Reelhouse side (`Dialect`): what the dispatcher calls to talk to an operator;
+- the operator side (`OperatorDialect`): what an operator's wallet (the demo casino, the
+  SDK) calls to check and read a callback it received.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol, TypeAlias, TypeVar
+
+from reelhouse.domain.wallet import (
+    CommandKind,
+    HttpAnswer,
+    HttpRequest,
+    WalletCommand,
+    WalletOutcome,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackCredentials:
+    """Where and how to reach one operator's wallet.
+
+    `api_token` and `secret_key` are unused by SlotCity v4; the iGamingAce flavours sign
+    with them.
+    """
+
+    callback_url: str
+    callback_token: str
+    api_token: str | None = None
+    secret_key: str | None = None
+
+    def __repr__(self) -> str:
+        # Secrets never reach a log line through an accidental repr().
+        return f"CallbackCredentials(callback_url={self.callback_url!r}, ...)"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How a failed call (outcome unknown) of one command kind is retried, as data.
+
+    `quick_retries` extra attempts follow the first, each after a delay drawn uniformly
+    from [delay_min_ms, delay_max_ms] (0/0 means at once). When `durable` is true the call
+    must still be retried after those, with the dispatcher's own long backoff, until the
+    wallet acknowledges it: wins and cancels are never dropped.
+    """
+
+    quick_retries: int
+    delay_min_ms: int
+    delay_max_ms: int
+    durable: bool
+
+    def __post_init__(self) -> None:
+        assert self.quick_retries >= 0
+        assert 0 <= self.delay_min_ms <= self.delay_max_ms
+
+
+class Dialect(Protocol):
+    """The Reelhouse side of a wallet protocol."""
+
+    @property
+    def name(self) -> str: ...
+
+    def encode_command(
+        self, cmd: WalletCommand, creds: CallbackCredentials, now_unix_s: int
+    ) -> HttpRequest:
+        """The exact request for `cmd`, signed at `now_unix_s` where the protocol signs."""
+        ...
+
+    def decode_answer(self, cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
+        """What the wallet said about `cmd`. Never raises on bad input: garbage is UNKNOWN."""
+        ...
+
+    def timeout_ms(self, kind: CommandKind) -> int: ...
+
+    def quick_retries(self, kind: CommandKind) -> int: ...
+
+    def retry_policy(self, kind: CommandKind) -> RetryPolicy: ...
+
+
+def headers_by_lower_name(headers: Mapping[str, str]) -> dict[str, str | None]:
+    """Headers keyed by lower-case name (names are case-insensitive in HTTP).
+
+    A header repeated with two different values is ambiguous (which copy did a proxy
+    check?): it maps to None, which callers treat as absent. Starlette's `Headers.items()`
+    yields every copy, so the ambiguity is visible here.
+    """
+    found: dict[str, str | None] = {}
+    for name, value in headers.items():
+        key = name.lower()
+        found[key] = value if found.get(key, value) == value else None
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRejection:
+    """A callback refused before any business logic ran, with the answer to send back.
+
+    `result` is the protocol's code, `reason` is for the operator's logs only (it is never
+    sent: it would help an attacker tune a forgery).
+    """
+
+    result: int
+    reason: str
+    answer: bytes
+
+
+CallbackT_co = TypeVar("CallbackT_co", covariant=True)
+
+
+class OperatorDialect(Protocol[CallbackT_co]):
+    """The operator side of a wallet protocol: authenticate and read a callback."""
+
+    @property
+    def name(self) -> str: ...
+
+    def verify_and_decode_callback(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        creds: CallbackCredentials,
+        now_unix_s: int,
+        *,
+        require_signature: bool = True,
+    ) -> CallbackT_co | CallbackRejection: ...
+
+
+# --- Exact JSON -------------------------------------------------------------------------
+# Wallet protocols put money in JSON numbers, and signatures cover exact bytes (PITFALLS 7
+# and 9). The standard library writes floats and reads them too, so dialects write through
+# `dump_json` (fixed key order, compact, amounts as given decimal text) and read through
+# `load_json_exact` (numbers with a fraction become Decimal, never float).
+
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class JsonNumber:
+    """Decimal text written as a bare JSON number exactly as given: `12.30` stays `12.30`."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        assert _JSON_NUMBER.fullmatch(self.text), f"not plain decimal text: {self.text!r}"
+
+
+JsonValue: TypeAlias = "str | int | bool | JsonNumber | dict[str, JsonValue] | None"
+
+
+def dump_json(value: JsonValue) -> str:
+    """Compact JSON in the dicts' insertion order, ASCII only, so the bytes are reproducible."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, JsonNumber):
+        return value.text
+    if isinstance(value, str):
+        return json.dumps(value)
+    members = (f"{json.dumps(key)}:{dump_json(item)}" for key, item in value.items())
+    return "{" + ",".join(members) + "}"
+
+
+class JsonError(ValueError):
+    """Bytes that are not one well-formed JSON document we are willing to read."""
+
+
+def _refuse_constant(name: str) -> object:
+    raise JsonError(f"{name} is not a JSON number")
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # Two parsers may keep different copies of a duplicated key: refuse the ambiguity.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise JsonError("duplicate key in object")
+    return result
+
+
+def load_json_exact(body: bytes) -> object:
+    """Parse UTF-8 JSON; fractions as Decimal, no NaN/Infinity, no duplicate keys."""
+    try:
+        text = body.decode("utf-8")
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_refuse_duplicate_keys,
+        )
+    except JsonError:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise JsonError(str(exc)) from exc

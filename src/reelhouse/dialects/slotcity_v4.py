@@ -1,0 +1,575 @@
+"""SlotCity-v4 seamless wallet callbacks, both sides, as a pure codec.
+
+Contract: shared/specs/slotcity-v4.md, sections 2 and 3. Reelhouse POSTs
+`{"command","data","timestamp","check"}` to the operator's callback URL with the
+`Callback-Token` header and, [ours], `X-Reelhouse-Timestamp` / `X-Reelhouse-Signature`
+(hex HMAC-SHA256, key = callback token, message = timestamp + "." + raw body).
+
+Rendering decisions, fixed here so bytes are reproducible and the docs can quote them:
+
+- keys in the spec's order, compact separators, ASCII only;
+- `amount` is a bare JSON number with exactly the currency's minor digits (`12.30`, JPY
+  `5`, KWD `1.250`);
+- `trans_guid` / `cancel_trans_guid` are our 63-bit ids as decimal *strings* (the name says
+  guid; JavaScript clients would round them as numbers); `round_id`, `gplay_id` (the game
+  session id), `provider_id`, `time_stamp` (ms, when the transaction was created) are ints;
+- `call_id` is the bonus-call id; Reelhouse has no bonus calls yet, so it is always 0,
+  which operators read as "not a bonus call";
+- `status` asks about `WalletCommand.cancel_trans_id` (the domain's "transaction a status
+  asks about"), or `trans_id` when only that is given;
+- the envelope `timestamp` is the send time and changes between retries; `data` never does
+  (a retried win or cancel carries the same id and data, spec section 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import IntEnum
+
+from reelhouse.dialects.base import (
+    CallbackCredentials,
+    CallbackRejection,
+    JsonError,
+    JsonNumber,
+    JsonValue,
+    RetryPolicy,
+    dump_json,
+    headers_by_lower_name,
+    load_json_exact,
+)
+from reelhouse.domain.limits import (
+    MAX_REQUEST_BODY_BYTES,
+    MAX_WALLET_ANSWER_BYTES,
+    PLAYER_NAME_MAX_CHARS,
+    QUICK_READ_RETRIES,
+    SIGNATURE_MAX_SKEW_SECONDS,
+)
+from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
+from reelhouse.domain.wallet import (
+    MONEY_COMMANDS,
+    TRANS_TYPE_BY_KIND,
+    CommandKind,
+    HttpAnswer,
+    HttpRequest,
+    OutcomeKind,
+    RefusalReason,
+    TransStatus,
+    WalletCommand,
+    WalletOutcome,
+)
+
+NAME = "slotcity-v4"
+
+HEADER_TOKEN = "Callback-Token"  # noqa: S105 - a header name, not a secret
+HEADER_TIMESTAMP = "X-Reelhouse-Timestamp"
+HEADER_SIGNATURE = "X-Reelhouse-Signature"
+
+NO_BONUS_CALL_ID = 0
+
+
+class Result(IntEnum):
+    """The `result` codes of an operator's answer (spec section 2)."""
+
+    OK = 0
+    UNKNOWN_PLAYER = 21
+    PLAYER_INACTIVE = 22
+    INSUFFICIENT_FUNDS = 31
+    DUPLICATE_TRANSACTION = 41
+    TRANSACTION_NOT_FOUND = 42
+    CANCEL_TARGET_NOT_FOUND = 43
+    INTERNAL_ERROR = 99
+    BAD_TOKEN = 100
+
+
+# The validations a request names in `check` (spec table): the operator runs them in order.
+CHECKS_BY_KIND: dict[CommandKind, tuple[Result, ...]] = {
+    kind: tuple(Result(code) for code in codes)
+    for kind, codes in (
+        (CommandKind.AUTHENTICATE, (21,)),
+        (CommandKind.BALANCE, (21, 22)),
+        (CommandKind.BET, (21, 22, 41, 31)),
+        (CommandKind.WIN, (21, 22, 41)),
+        (CommandKind.CANCEL, (21, 22, 41, 43)),
+        (CommandKind.STATUS, (21, 42)),
+    )
+}
+
+CHECK_CODES = frozenset(code for codes in CHECKS_BY_KIND.values() for code in codes)
+
+TIMEOUT_MS_BY_KIND: dict[CommandKind, int] = {
+    CommandKind.AUTHENTICATE: 2000,
+    CommandKind.BALANCE: 2000,
+    CommandKind.BET: 2000,
+    CommandKind.STATUS: 2000,  # [ours] the spec gives none; a read, like balance
+    CommandKind.WIN: 4000,
+    CommandKind.CANCEL: 4000,
+}
+
+_READ_RETRY = RetryPolicy(QUICK_READ_RETRIES, 0, 0, durable=False)
+# Wins and cancels: 3 retries every 2-4 s (spec), then Reelhouse's own durable retries.
+_SETTLEMENT_RETRY = RetryPolicy(3, 2000, 4000, durable=True)
+
+RETRY_POLICY_BY_KIND: dict[CommandKind, RetryPolicy] = {
+    CommandKind.AUTHENTICATE: _READ_RETRY,
+    CommandKind.BALANCE: _READ_RETRY,
+    CommandKind.STATUS: _READ_RETRY,  # [ours] idempotent read, retried like balance
+    # A bet is never retried: a failed bet is cancelled instead (spec section 2).
+    CommandKind.BET: RetryPolicy(0, 0, 0, durable=False),
+    CommandKind.WIN: _SETTLEMENT_RETRY,
+    CommandKind.CANCEL: _SETTLEMENT_RETRY,
+}
+
+# What a non-zero result means for each command. Anything not listed is UNKNOWN.
+#
+# - 21/22/100 are final refusals only where refusing is safe: reads and bets (nothing
+#   moved). For a win or cancel a "no" must never be final - the player would lose a win or
+#   a refund - so those stay UNKNOWN and keep being retried until a human looks.
+# - 41 on a win/cancel answers a retry of something already applied: success. 41 on a bet
+#   is NOT success: a bet is never retried, so the id was already in use (or the operator
+#   recorded a cancel-before-bet tombstone). The outcome is unknown, and the cancel that
+#   follows an unknown bet makes both sides agree whatever happened.
+# - 43 on a cancel: the operator never saw the transaction, nothing to refund: done.
+_NON_ZERO_OUTCOMES: dict[tuple[CommandKind, int], tuple[OutcomeKind, RefusalReason | None]] = {
+    **{
+        (kind, code): (OutcomeKind.REFUSED, reason)
+        for kind in (
+            CommandKind.AUTHENTICATE,
+            CommandKind.BALANCE,
+            CommandKind.STATUS,
+            CommandKind.BET,
+        )
+        for code, reason in (
+            (Result.UNKNOWN_PLAYER, RefusalReason.UNKNOWN_PLAYER),
+            (Result.PLAYER_INACTIVE, RefusalReason.PLAYER_BLOCKED),
+            (Result.BAD_TOKEN, RefusalReason.BAD_TOKEN),
+        )
+    },
+    (CommandKind.BET, Result.INSUFFICIENT_FUNDS): (
+        OutcomeKind.REFUSED,
+        RefusalReason.INSUFFICIENT_FUNDS,
+    ),
+    (CommandKind.WIN, Result.DUPLICATE_TRANSACTION): (OutcomeKind.ALREADY_APPLIED, None),
+    (CommandKind.CANCEL, Result.DUPLICATE_TRANSACTION): (OutcomeKind.ALREADY_APPLIED, None),
+    (CommandKind.CANCEL, Result.CANCEL_TARGET_NOT_FOUND): (OutcomeKind.NOT_FOUND, None),
+    (CommandKind.STATUS, Result.TRANSACTION_NOT_FOUND): (OutcomeKind.NOT_FOUND, None),
+}
+
+
+def sign(callback_token: str, timestamp: str, body: bytes) -> str:
+    """Hex HMAC-SHA256 of `timestamp + "." + body`, keyed with the callback token."""
+    message = timestamp.encode("ascii") + b"." + body
+    return hmac.new(callback_token.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+# --- Reelhouse side: encode a command ---------------------------------------------------
+
+
+def encode_command(cmd: WalletCommand, creds: CallbackCredentials, now_unix_s: int) -> HttpRequest:
+    assert creds.callback_url.startswith(("http://", "https://")), "checked at configuration"
+    assert creds.callback_token, "an operator always has a callback token"
+    assert now_unix_s >= 0
+    timestamp = str(now_unix_s)
+    envelope: dict[str, JsonValue] = {
+        "command": cmd.kind.value,
+        "data": _command_data(cmd),
+        "timestamp": timestamp,
+        "check": ",".join(str(int(code)) for code in CHECKS_BY_KIND[cmd.kind]),
+    }
+    body = dump_json(envelope).encode("ascii")
+    headers = (
+        (HEADER_TOKEN, creds.callback_token),
+        ("Content-Type", "application/json"),
+        ("Accept", "application/json"),
+        (HEADER_TIMESTAMP, timestamp),
+        (HEADER_SIGNATURE, sign(creds.callback_token, timestamp, body)),
+    )
+    return HttpRequest("POST", creds.callback_url, headers, body, TIMEOUT_MS_BY_KIND[cmd.kind])
+
+
+def _command_data(cmd: WalletCommand) -> dict[str, JsonValue]:
+    if cmd.kind in (CommandKind.AUTHENTICATE, CommandKind.BALANCE):
+        return {"account": cmd.account}
+    if cmd.kind is CommandKind.STATUS:
+        return {"account": cmd.account, "trans_guid": str(_asked_trans_id(cmd))}
+    assert cmd.kind in MONEY_COMMANDS
+    # Every money callback carries the round's context; a missing field is a bug upstream.
+    assert cmd.session_id is not None and cmd.provider_id is not None
+    assert cmd.game_code is not None and cmd.game_type is not None
+    assert cmd.created_at_ms is not None and cmd.amount_minor is not None
+    data: dict[str, JsonValue] = {
+        "gplay_id": cmd.session_id,
+        "account": cmd.account,
+        "trans_guid": str(cmd.trans_id),
+    }
+    if cmd.kind is CommandKind.CANCEL:
+        data["cancel_trans_guid"] = str(cmd.cancel_trans_id)
+    data.update(
+        {
+            "time_stamp": cmd.created_at_ms,
+            "round_id": cmd.round_id,
+            "provider_id": cmd.provider_id,
+            "game_code": cmd.game_code,
+            "game_type": cmd.game_type,
+            "amount": JsonNumber(format_fixed(cmd.amount_minor, currency(cmd.currency))),
+            "type": TRANS_TYPE_BY_KIND[cmd.kind],
+            "call_id": NO_BONUS_CALL_ID,
+        }
+    )
+    return data
+
+
+def _asked_trans_id(cmd: WalletCommand) -> int:
+    asked = cmd.cancel_trans_id if cmd.cancel_trans_id is not None else cmd.trans_id
+    assert asked is not None, "status asks about a transaction"
+    return asked
+
+
+# --- Reelhouse side: decode an answer ---------------------------------------------------
+
+
+class _BadAnswer(ValueError):
+    """An answer that does not have the spec's shape: the call failed, outcome unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    result: int
+    data: dict[str, object]
+    balance_minor: int | None
+
+
+def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
+    """Map an operator's answer to an outcome. Anything unexpected is UNKNOWN, with detail."""
+    if answer.status != 200:
+        return _unknown(f"HTTP {answer.status}", answer.body)
+    if len(answer.body) > MAX_WALLET_ANSWER_BYTES:
+        return _unknown(f"answer of {len(answer.body)} bytes is over the limit", b"")
+    try:
+        parsed = _parse_answer(load_json_exact(answer.body), cmd.currency)
+    except (JsonError, _BadAnswer) as exc:
+        return _unknown(f"malformed answer ({exc})", answer.body)
+    if parsed.result == Result.OK:
+        try:
+            return _decode_ok(cmd, parsed)
+        except _BadAnswer as exc:
+            return _unknown(f"malformed OK answer ({exc})", answer.body)
+    found = _NON_ZERO_OUTCOMES.get((cmd.kind, parsed.result))
+    if found is None:
+        return _unknown(f"result {parsed.result} to {cmd.kind.value}", answer.body)
+    kind, refusal = found
+    return WalletOutcome(
+        kind,
+        balance_minor=parsed.balance_minor,
+        refusal=refusal,
+        detail=f"result {parsed.result}",
+    )
+
+
+def _unknown(what: str, body: bytes) -> WalletOutcome:
+    excerpt = body[:200].decode("utf-8", "replace")
+    return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{what}: {excerpt!r}" if body else what)
+
+
+def _parse_answer(doc: object, currency_code: str) -> _Answer:
+    if not isinstance(doc, dict):
+        raise _BadAnswer("not an object")
+    result = doc.get("result")
+    if not isinstance(result, int) or isinstance(result, bool):
+        raise _BadAnswer("no integer result")
+    status = doc.get("status")
+    # Missing status is tolerated; a status that contradicts the result is not.
+    if status is not None and status != ("OK" if result == Result.OK else "ERROR"):
+        raise _BadAnswer(f"status {status!r} with result {result}")
+    data = doc.get("data")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise _BadAnswer("data is not an object")
+    balance_minor = None
+    if "balance" in data:
+        balance = data["balance"]
+        # JSON numbers only: a string or a bool balance is not the spec's shape.
+        if isinstance(balance, bool) or not isinstance(balance, int | Decimal):
+            raise _BadAnswer("balance is not a number")
+        try:
+            balance_minor = to_minor(balance, currency(currency_code))
+        except MoneyError as exc:
+            raise _BadAnswer(str(exc)) from exc
+    return _Answer(result, data, balance_minor)
+
+
+def _decode_ok(cmd: WalletCommand, answer: _Answer) -> WalletOutcome:
+    data = answer.data
+    if "account" in data and data["account"] != cmd.account:
+        raise _BadAnswer(f"answer is about account {data['account']!r}")
+    if cmd.kind is not CommandKind.STATUS:
+        if answer.balance_minor is None:
+            raise _BadAnswer("no balance")
+        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=answer.balance_minor)
+    if "trans_guid" in data and str(data["trans_guid"]) != str(_asked_trans_id(cmd)):
+        raise _BadAnswer(f"answer is about trans_guid {data['trans_guid']!r}")
+    raw_status = data.get("trans_status")
+    if raw_status not in (TransStatus.OK.value, TransStatus.CANCELED.value):
+        raise _BadAnswer(f"trans_status {raw_status!r}")
+    assert isinstance(raw_status, str)
+    return WalletOutcome(
+        OutcomeKind.APPLIED,
+        balance_minor=answer.balance_minor,
+        trans_status=TransStatus(raw_status),
+    )
+
+
+# --- Operator side: verify and read a callback ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SlotCityCallback:
+    """One callback as the operator's wallet sees it, checked and typed.
+
+    Transaction ids stay opaque text on this side: an operator's ledger keys on them as
+    received. `amount` is the exact decimal sent; the wallet converts it with the player's
+    currency (and refuses it if it has too many decimals).
+    """
+
+    kind: CommandKind
+    account: str
+    checks: tuple[Result, ...]
+    sent_at_unix_s: int  # the envelope's timestamp
+    trans_guid: str | None = None  # status: the transaction asked about
+    cancel_trans_guid: str | None = None
+    round_id: int | None = None
+    amount: Decimal | None = None
+    session_id: int | None = None  # gplay_id
+    provider_id: int | None = None
+    game_code: str | None = None
+    game_type: str | None = None
+    created_at_ms: int | None = None  # time_stamp
+    call_id: int | None = None
+
+
+class _BadCallback(ValueError):
+    """A callback without the spec's shape: answered 99."""
+
+
+_ACCOUNT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_GUID_CHARS = _ACCOUNT_CHARS | frozenset("-.:")
+_MAX_TEXT_CHARS = 64  # ids and game codes; nothing legitimate is longer
+_COMMAND_NAMES = frozenset(kind.value for kind in CommandKind)
+
+
+def verify_and_decode_callback(
+    headers: Mapping[str, str],
+    body: bytes,
+    callback_token: str,
+    now_unix_s: int,
+    require_signature: bool = True,
+) -> SlotCityCallback | CallbackRejection:
+    """Authenticate a callback before reading it (PITFALLS 9), then parse it strictly.
+
+    Token, then signature and its freshness (a replay older than
+    SIGNATURE_MAX_SKEW_SECONDS is refused): any failure -> 100. Bad shape -> 99.
+    `require_signature=False` is for operators that only compare the token, as the
+    original API did; the signature headers are then ignored entirely.
+    """
+    assert callback_token, "an empty configured token would accept an empty header"
+    found = headers_by_lower_name(headers)
+    token = found.get(HEADER_TOKEN.lower())
+    if token is None or not hmac.compare_digest(
+        token.encode("utf-8"), callback_token.encode("utf-8")
+    ):
+        return _rejection(Result.BAD_TOKEN, "missing or wrong Callback-Token")
+    if len(body) > MAX_REQUEST_BODY_BYTES:
+        return _rejection(Result.INTERNAL_ERROR, f"body of {len(body)} bytes")
+    signed_at = None
+    if require_signature:
+        signed_at = _check_signature(found, body, callback_token, now_unix_s)
+        if isinstance(signed_at, str):
+            return _rejection(Result.BAD_TOKEN, signed_at)
+    try:
+        callback = _parse_callback(load_json_exact(body))
+    except (JsonError, _BadCallback) as exc:
+        return _rejection(Result.INTERNAL_ERROR, f"malformed callback: {exc}")
+    if signed_at is not None and callback.sent_at_unix_s != signed_at:
+        return _rejection(Result.BAD_TOKEN, "body timestamp differs from the signed one")
+    return callback
+
+
+def _check_signature(
+    found: Mapping[str, str | None], body: bytes, callback_token: str, now_unix_s: int
+) -> int | str:
+    """The signed timestamp if the signature holds, else what is wrong with it."""
+    timestamp = found.get(HEADER_TIMESTAMP.lower())
+    signature = found.get(HEADER_SIGNATURE.lower())
+    if timestamp is None or signature is None:
+        return "missing signature or timestamp header"
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return "malformed timestamp header"
+    if abs(now_unix_s - int(timestamp)) > SIGNATURE_MAX_SKEW_SECONDS:
+        return "timestamp outside the accepted window"
+    expected = sign(callback_token, timestamp, body)
+    if not hmac.compare_digest(expected.encode("ascii"), signature.lower().encode("utf-8")):
+        return "signature does not match"
+    return int(timestamp)
+
+
+def _rejection(result: Result, reason: str) -> CallbackRejection:
+    return CallbackRejection(int(result), reason, encode_answer(result))
+
+
+def _parse_callback(doc: object) -> SlotCityCallback:
+    if not isinstance(doc, dict):
+        raise _BadCallback("not an object")
+    command = doc.get("command")
+    if not isinstance(command, str) or command not in _COMMAND_NAMES:
+        raise _BadCallback(f"unknown command {command!r}")
+    kind = CommandKind(command)
+    data = doc.get("data")
+    if not isinstance(data, dict):
+        raise _BadCallback("data is not an object")
+    account = _text(data, "account", _ACCOUNT_CHARS, PLAYER_NAME_MAX_CHARS)
+    checks = _parse_checks(doc.get("check"))
+    sent_at = _parse_timestamp(doc.get("timestamp"))
+    if kind in (CommandKind.AUTHENTICATE, CommandKind.BALANCE):
+        return SlotCityCallback(kind, account, checks, sent_at)
+    trans_guid = _text(data, "trans_guid", _GUID_CHARS, _MAX_TEXT_CHARS)
+    if kind is CommandKind.STATUS:
+        return SlotCityCallback(kind, account, checks, sent_at, trans_guid=trans_guid)
+    if _integer(data, "type") != TRANS_TYPE_BY_KIND[kind]:
+        raise _BadCallback(f"type does not match command {kind.value}")
+    amount = data.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal) or amount < 0:
+        raise _BadCallback("amount is not a non-negative number")
+    cancelled = None
+    if kind is CommandKind.CANCEL:
+        cancelled = _text(data, "cancel_trans_guid", _GUID_CHARS, _MAX_TEXT_CHARS)
+    return SlotCityCallback(
+        kind,
+        account,
+        checks,
+        sent_at,
+        trans_guid=trans_guid,
+        cancel_trans_guid=cancelled,
+        round_id=_integer(data, "round_id"),
+        amount=Decimal(amount),
+        session_id=_integer(data, "gplay_id"),
+        provider_id=_integer(data, "provider_id"),
+        game_code=_text(data, "game_code", None, _MAX_TEXT_CHARS),
+        game_type=_text(data, "game_type", None, _MAX_TEXT_CHARS),
+        created_at_ms=_integer(data, "time_stamp"),
+        call_id=_integer(data, "call_id"),
+    )
+
+
+def _text(data: Mapping[str, object], key: str, alphabet: frozenset[str] | None, most: int) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not 0 < len(value) <= most:
+        raise _BadCallback(f"{key} is not text of 1-{most} characters")
+    if alphabet is not None and not set(value) <= alphabet:
+        raise _BadCallback(f"{key} has characters outside its alphabet")
+    return value
+
+
+def _integer(data: Mapping[str, object], key: str) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise _BadCallback(f"{key} is not a non-negative 64-bit integer")
+    return value
+
+
+def _parse_checks(raw: object) -> tuple[Result, ...]:
+    if not isinstance(raw, str):
+        raise _BadCallback("check is not text")
+    codes = []
+    for part in raw.split(",") if raw else []:
+        if not (part.isascii() and part.isdigit()) or int(part) not in CHECK_CODES:
+            raise _BadCallback(f"unknown check {part!r}")
+        codes.append(Result(int(part)))
+    return tuple(codes)
+
+
+def _parse_timestamp(raw: object) -> int:
+    if not (isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 12):
+        raise _BadCallback("timestamp is not unix seconds as text")
+    return int(raw)
+
+
+# --- Operator side: encode an answer ----------------------------------------------------
+
+AnswerValue = str | int | Decimal
+
+
+def encode_answer(
+    result: int,
+    balance: Decimal | None = None,
+    extra: Mapping[str, AnswerValue] | None = None,
+) -> bytes:
+    """An answer body in the spec's shapes.
+
+    OK: `{"result":0,"status":"OK","data":{<extra...>,"balance":b}}` (data always present).
+    Errors: `{"result":31,"status":"ERROR","data":{"balance":b}}`, or without `data` when
+    there is neither balance nor extra (21, 22, 99, 100). Decimals are written as bare JSON
+    numbers with their own exponent: pass `money.to_decimal(minor, currency)`.
+    """
+    data: dict[str, JsonValue] = {
+        key: JsonNumber(_decimal_text(value)) if isinstance(value, Decimal) else value
+        for key, value in (extra or {}).items()
+    }
+    if balance is not None:
+        data["balance"] = JsonNumber(_decimal_text(balance))
+    answer: dict[str, JsonValue] = {
+        "result": int(result),
+        "status": "OK" if result == Result.OK else "ERROR",
+    }
+    if data or result == Result.OK:
+        answer["data"] = data
+    return dump_json(answer).encode("ascii")
+
+
+def _decimal_text(value: Decimal) -> str:
+    assert value.is_finite()
+    return format(value, "f")
+
+
+class SlotCityV4:
+    """The dialect object: the module's functions behind the `Dialect` protocols."""
+
+    @property
+    def name(self) -> str:
+        return NAME
+
+    def encode_command(
+        self, cmd: WalletCommand, creds: CallbackCredentials, now_unix_s: int
+    ) -> HttpRequest:
+        return encode_command(cmd, creds, now_unix_s)
+
+    def decode_answer(self, cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
+        return decode_answer(cmd, answer)
+
+    def timeout_ms(self, kind: CommandKind) -> int:
+        return TIMEOUT_MS_BY_KIND[kind]
+
+    def quick_retries(self, kind: CommandKind) -> int:
+        return RETRY_POLICY_BY_KIND[kind].quick_retries
+
+    def retry_policy(self, kind: CommandKind) -> RetryPolicy:
+        return RETRY_POLICY_BY_KIND[kind]
+
+    def verify_and_decode_callback(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        creds: CallbackCredentials,
+        now_unix_s: int,
+        *,
+        require_signature: bool = True,
+    ) -> SlotCityCallback | CallbackRejection:
+        return verify_and_decode_callback(
+            headers, body, creds.callback_token, now_unix_s, require_signature
+        )
+
+
+SLOTCITY_V4 = SlotCityV4()

@@ -1,0 +1,184 @@
+"""Sends wallet commands: encodes with the operator's dialect, puts the bytes on the wire,
+decodes the answer, and records each attempt of an outbox call with its outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+
+from reelhouse.dialects.base import CallbackCredentials
+from reelhouse.dialects.registry import get_dialect
+from reelhouse.dispatch.breaker import BreakerState, OperatorGuards
+from reelhouse.dispatch.retry import RetryPolicy
+from reelhouse.dispatch.transport import Transport, TransportError
+from reelhouse.domain.clock import Clock, from_naive_utc, to_naive_utc
+from reelhouse.domain.limits import QUICK_READ_RETRIES
+from reelhouse.domain.states import CallState
+from reelhouse.domain.wallet import (
+    CommandKind,
+    OutcomeKind,
+    RefusalReason,
+    WalletCommand,
+    WalletEndpoint,
+    WalletOutcome,
+)
+from reelhouse.store.db import Database
+from reelhouse.store.models import CallAttempt, Operator, WalletCall
+from reelhouse.store.outbox import (
+    Claim,
+    command_for,
+    lease_seconds,
+    lock_call,
+    record_outcome,
+    release_unsent,
+)
+from reelhouse.store.secrets import Sealer
+
+log = logging.getLogger("reelhouse.dispatch")
+
+# A call not sent because its operator is shut off is looked at again after this long.
+NOT_SENT_RETRY_DELAY = dt.timedelta(seconds=1)
+
+
+class WalletSender:
+    def __init__(
+        self,
+        db: Database,
+        sealer: Sealer,
+        clock: Clock,
+        transport: Transport,
+        policy: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+        guards: OperatorGuards | None = None,
+    ) -> None:
+        self._db = db
+        self._sealer = sealer
+        self._clock = clock
+        self._transport = transport
+        self._policy = policy or RetryPolicy()
+        self._rng = rng or random.Random()
+        self.guards = guards or OperatorGuards(clock)
+
+    def _attempt(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
+        dialect = get_dialect(endpoint.dialect)
+        credentials = CallbackCredentials(endpoint.callback_url, endpoint.callback_token)
+        now_s = int(self._clock.now().timestamp())
+        request = dialect.encode_command(command, credentials, now_s)
+        try:
+            answer = self._transport.send(request)
+        except TransportError as exc:
+            return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"transport: {exc}")
+        return dialect.decode_answer(command, answer)
+
+    def read(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
+        assert command.kind in (CommandKind.AUTHENTICATE, CommandKind.BALANCE, CommandKind.STATUS)
+        outcome = self._attempt(endpoint, command)
+        # Reads move no money, so retrying them at once is safe (spec: 2 more times).
+        for _ in range(QUICK_READ_RETRIES):
+            if outcome.kind is not OutcomeKind.UNKNOWN:
+                break
+            outcome = self._attempt(endpoint, command)
+        return outcome
+
+    def endpoint_of(self, operator: Operator) -> WalletEndpoint:
+        return WalletEndpoint(
+            operator.id,
+            operator.dialect,
+            operator.callback_url,
+            self._sealer.open(operator.callback_token_sealed),
+        )
+
+    def available(self, operator_id: int) -> bool:
+        return self.guards.state(operator_id) is not BreakerState.OPEN
+
+    def deliver(self, call_id: int) -> int | None:
+        with self._db.transaction() as session:
+            call = session.get(WalletCall, call_id)
+            assert call is not None and call.state == CallState.IN_FLIGHT
+            command = command_for(session, call)
+            operator = session.get(Operator, call.operator_id)
+            assert operator is not None
+            endpoint = self.endpoint_of(operator)
+        started = self._clock.now()
+        if not self.guards.try_acquire(endpoint.operator_id):
+            return self._not_sent(call_id, command)
+        started_perf = time.perf_counter()
+        outcome = WalletOutcome(OutcomeKind.UNKNOWN, detail="not sent")
+        try:
+            outcome = self._attempt(endpoint, command)
+        finally:
+            self.guards.release(
+                endpoint.operator_id, succeeded=outcome.kind is not OutcomeKind.UNKNOWN
+            )
+        duration_ms = int((time.perf_counter() - started_perf) * 1000)
+        return self._record(call_id, command, outcome, started, duration_ms, endpoint.dialect)
+
+    def _not_sent(self, call_id: int, command: WalletCommand) -> int | None:
+        """The operator's breaker is open or its bulkhead full: nothing goes on the wire. A
+        bet that was never sent moved no money, so its round is rejected; a win or cancel
+        waits in the queue, uncounted."""
+        now = self._clock.now()
+        if command.kind is CommandKind.BET:
+            refusal = WalletOutcome(
+                OutcomeKind.REFUSED,
+                refusal=RefusalReason.OTHER,
+                detail="not sent: operator unavailable (circuit open or too many calls)",
+            )
+            return self._record(call_id, command, refusal, now, 0, None)
+        with self._db.transaction() as session:
+            release_unsent(lock_call(session, call_id), now, now + NOT_SENT_RETRY_DELAY)
+        return None
+
+    @staticmethod
+    def _follow_up_claim(
+        command: WalletCommand, dialect_name: str | None, now: dt.datetime
+    ) -> Claim | None:
+        """A bet's follow-up (its win or cancel) is claimed by this process, which sends it at
+        once; None when there is no dialect to time it (the bet was never sent)."""
+        if dialect_name is None or command.kind is not CommandKind.BET:
+            return None
+        dialect = get_dialect(dialect_name)
+        longest_ms = max(
+            dialect.timeout_ms(CommandKind.WIN), dialect.timeout_ms(CommandKind.CANCEL)
+        )
+        return Claim(now + dt.timedelta(seconds=lease_seconds(longest_ms)))
+
+    def _record(
+        self,
+        call_id: int,
+        command: WalletCommand,
+        outcome: WalletOutcome,
+        started: dt.datetime,
+        duration_ms: int,
+        dialect_name: str | None,
+    ) -> int | None:
+        now = self._clock.now()
+        with self._db.transaction() as session:
+            call = lock_call(session, call_id)
+            session.add(
+                CallAttempt(
+                    call_id=call_id,
+                    started_at_utc=to_naive_utc(started),
+                    duration_ms=duration_ms,
+                    outcome=outcome.kind.value,
+                    detail=outcome.detail[:500],
+                )
+            )
+            retry_at = self._policy.next_attempt(
+                call.attempts + 1, from_naive_utc(call.created_at_utc), now, self._rng
+            )
+            claim = self._follow_up_claim(command, dialect_name, now)
+            follow_up = record_outcome(session, call, outcome, now, retry_at, claim)
+            log.info(
+                "wallet call sent",
+                extra={
+                    "round_id": command.round_id,
+                    "trans_id": command.trans_id,
+                    "command": command.kind.value,
+                    "outcome": outcome.kind.value,
+                    "duration_ms": duration_ms,
+                },
+            )
+            return follow_up.id if follow_up is not None else None

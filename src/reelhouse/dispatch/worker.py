@@ -1,0 +1,137 @@
+"""The dispatcher worker: drains the outbox and finishes every round that is not terminal.
+
+Each pass (1) takes back claims whose holder died (a bet's outcome is then unknown and it is
+cancelled; a win or cancel is queued again), then (2) claims due calls and sends them on a
+thread pool, at most one call per player and within each operator's bulkhead. On PostgreSQL
+several workers share the queue: rows are claimed with `FOR UPDATE SKIP LOCKED` and held by
+a lease. On SQLite run one worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
+
+from reelhouse.dispatch.sender import WalletSender
+from reelhouse.domain.clock import Clock, to_naive_utc
+from reelhouse.domain.states import CallState
+from reelhouse.domain.wallet import CommandKind
+from reelhouse.store.db import Database
+from reelhouse.store.models import WalletCall
+from reelhouse.store.outbox import claim_call, expire_lease, lease_seconds
+
+log = logging.getLogger("reelhouse.worker")
+
+CLAIM_BATCH = 64  # calls claimed per pass: bounds one transaction's locks
+SENDER_THREADS = 32  # calls on the wire at once across all operators
+IDLE_POLL_SECONDS = 0.5  # sleep between passes that found nothing to do
+RETRY_TIMEOUT_MS = 4000  # win/cancel timeout: sizes the lease of a claimed retry
+
+
+class Worker:
+    def __init__(
+        self, db: Database, sender: WalletSender, clock: Clock, threads: int = SENDER_THREADS
+    ) -> None:
+        self._db = db
+        self._sender = sender
+        self._clock = clock
+        self._threads = threads
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="wallet-call")
+        self._active = 0
+        self._active_lock = threading.Lock()
+
+    def reclaim_expired(self) -> int:
+        """Claims whose lease ran out: their holder stopped mid-call."""
+        now = self._clock.now()
+        with self._db.transaction() as session:
+            expired = session.scalars(
+                select(WalletCall)
+                .where(
+                    WalletCall.state == CallState.IN_FLIGHT.value,
+                    WalletCall.lease_until_utc < to_naive_utc(now),
+                )
+                .order_by(WalletCall.id)
+                .limit(CLAIM_BATCH)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for call in expired:
+                log.warning("claim expired", extra={"trans_id": call.id, "command": call.kind})
+                expire_lease(session, call, now)
+            return len(expired)
+
+    def claim_due(self, limit: int = CLAIM_BATCH) -> list[int]:
+        """Claim queued calls that are due, skipping players with a call already in flight
+        (a cancel never goes out while its bet may still be on the wire)."""
+        now = self._clock.now()
+        busy = aliased(WalletCall)
+        player_busy = exists().where(
+            busy.player_id == WalletCall.player_id, busy.state == CallState.IN_FLIGHT.value
+        )
+        with self._db.transaction() as session:
+            due = session.scalars(
+                select(WalletCall)
+                .where(
+                    WalletCall.state == CallState.QUEUED.value,
+                    WalletCall.next_attempt_at_utc <= to_naive_utc(now),
+                    ~player_busy,
+                )
+                .order_by(WalletCall.next_attempt_at_utc, WalletCall.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            claimed: list[int] = []
+            players: set[int] = set()
+            until = now + dt.timedelta(seconds=lease_seconds(RETRY_TIMEOUT_MS))
+            for call in due:
+                if call.player_id in players:
+                    continue
+                assert call.kind != CommandKind.BET.value, "a bet is never queued for retry"
+                players.add(call.player_id)
+                claim_call(call, now, until)
+                claimed.append(call.id)
+            return claimed
+
+    def _deliver(self, call_id: int) -> None:
+        try:
+            self._sender.deliver(call_id)
+        finally:
+            with self._active_lock:
+                self._active -= 1
+
+    def run_once(self, *, wait: bool = True) -> int:
+        """One pass; returns how many calls were claimed. With `wait` False the pass does not
+        wait for its calls: a slow operator's calls then never hold up the next pass, which
+        claims only as many calls as there are free sender threads."""
+        self.reclaim_expired()
+        with self._active_lock:
+            free = self._threads - self._active
+        claimed = self.claim_due(min(free, CLAIM_BATCH)) if free > 0 else []
+        with self._active_lock:
+            self._active += len(claimed)
+        futures = [self._pool.submit(self._deliver, call_id) for call_id in claimed]
+        if wait:
+            for future in futures:
+                future.result()
+        return len(claimed)
+
+    def run_forever(self, stop: threading.Event) -> None:
+        log.info("worker started")
+        while not stop.is_set():
+            try:
+                worked = self.run_once(wait=False)
+            except Exception:
+                # A pass that fails (database restarting, say) is retried after a pause;
+                # every state change is transactional, so nothing is half-done.
+                log.exception("worker pass failed")
+                worked = 0
+            if not worked:
+                stop.wait(IDLE_POLL_SECONDS)
+        self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)

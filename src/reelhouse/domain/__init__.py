@@ -1,0 +1,1 @@
+"""Pure domain vocabulary: money, ids, time, state tables, wallet commands, errors, limits."""

@@ -1,0 +1,50 @@
+"""Main API codes (SlotCity v4 numbering) and the typed error that carries one."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ApiCode(IntEnum):
+    OK = 0
+    UNDER_MAINTENANCE = 1
+    INTERNAL_SERVER_ERROR = 1001
+    VALIDATION_ERROR = 1002
+    SERVICE_EXCEPTION = 1003
+    RESOURCE_NOT_FOUND = 1005
+    TOKEN_NOT_FOUND = 1007
+    TOKEN_INVALID = 1009
+    PERMISSION_ERROR = 1010
+    PROVIDER_ERROR = 1011
+    PARAMETERS_INVALID = 1012
+    CALLBACK_ERROR = 1015
+    SERVER_IS_BUSY = 1018
+    IP_NOT_ALLOWED = 1020
+    AGENT_NOT_FOUND = 2001
+    USER_NOT_FOUND = 2002
+    GAME_NOT_FOUND = 2003
+    BALANCE_NOT_ENOUGH = 2006
+    PROVIDER_NOT_FOUND = 2007
+    BONUSCALL_DOUBLE = 2011
+    BONUSCALL_ALREADY_ENDED = 2012
+    ROUND_NOT_FOUND = 2013
+    CURRENCY_NOT_SUPPORTED = 2014
+    FREEROUND_NO_EXIST = 2020
+    # [ours] game client codes, in their own range so they never clash with the spec's.
+    SESSION_EXPIRED = 3001
+    ROUND_IN_PROGRESS = 3002
+    WALLET_UNAVAILABLE = 3003
+    AGENT_NOT_APPROVED = 3004
+
+
+class ReelhouseError(Exception):
+    """A refused request: carries the documented code; nothing was changed."""
+
+    def __init__(self, code: ApiCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class IllegalTransition(AssertionError):
+    """A state machine was asked for a move its table forbids: a programmer error."""

@@ -1,0 +1,111 @@
+"""Money as integer minor units with an explicit currency exponent.
+
+Decimals exist only at the edge where a protocol reads or writes text. An amount that
+would need rounding is refused, never rounded (PITFALLS 7).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from reelhouse.domain.limits import MAX_AMOUNT_MINOR
+
+# ISO 4217 exponents (plus a few crypto units). A currency not listed is not supported.
+CURRENCY_EXPONENTS: dict[str, int] = {
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "CAD": 2,
+    "AUD": 2,
+    "BRL": 2,
+    "INR": 2,
+    "TRY": 2,
+    "PHP": 2,
+    "MXN": 2,
+    "THB": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "KWD": 3,
+    "BHD": 3,
+    "TND": 3,
+    "USDT": 6,
+    "BTC": 8,
+}
+
+
+# Amount text is plain decimal notation only: no exponent, sign prefix "+", spaces, NaN or
+# infinities, so that what a person reads is exactly the amount.
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be represented exactly in its currency."""
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    code: str
+    exponent: int
+
+    @property
+    def unit(self) -> int:
+        """Minor units per major unit (100 for USD)."""
+        return int(10**self.exponent)
+
+
+def currency(code: str) -> Currency:
+    """Look up a supported currency by its code; raises MoneyError for an unknown one."""
+    exponent = CURRENCY_EXPONENTS.get(code)
+    if exponent is None:
+        raise MoneyError(f"currency {code!r} is not supported")
+    return Currency(code, exponent)
+
+
+def is_supported(code: str) -> bool:
+    return code in CURRENCY_EXPONENTS
+
+
+def to_minor(value: Decimal | int | str, cur: Currency) -> int:
+    """Exact conversion of a decimal amount to minor units.
+
+    Floats are refused on purpose: a float has already lost the amount it claims to hold.
+    """
+    if isinstance(value, (bool, float)):
+        raise MoneyError("amounts must be decimal text or integers, never floats")
+    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value):
+        raise MoneyError(f"not a plain decimal amount: {value!r}")
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, ValueError) as exc:
+        raise MoneyError(f"not a decimal amount: {value!r}") from exc
+    if not amount.is_finite():
+        raise MoneyError("amount is not finite")
+    scaled = amount.scaleb(cur.exponent)
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"{value} has more than {cur.exponent} decimals for {cur.code}")
+    minor = int(scaled)
+    if abs(minor) > MAX_AMOUNT_MINOR:
+        raise MoneyError("amount out of range")
+    return minor
+
+
+def to_decimal(amount_minor: int, cur: Currency) -> Decimal:
+    """Minor units as a Decimal with exactly the currency's number of decimals."""
+    return Decimal(amount_minor).scaleb(-cur.exponent)
+
+
+def format_fixed(amount_minor: int, cur: Currency) -> str:
+    """Text with exactly the currency's decimals: 1230 USD -> '12.30', 5 JPY -> '5'."""
+    return f"{to_decimal(amount_minor, cur):.{cur.exponent}f}"
+
+
+def format_shortest(amount_minor: int, cur: Currency) -> str:
+    """Shortest exact decimal text, as JavaScript's String() prints it: '10', '10.5', '0.01'."""
+    text = format_fixed(amount_minor, cur)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"

@@ -1,0 +1,83 @@
+"""The round and wallet-call life cycles as transition tables (one table each, one module).
+
+A round (ARCHITECTURE "A round, from bet to settlement"):
+
+    bet_pending --bet applied--> debited --win acknowledged--> settled
+        |  \\--bet refused--> rejected
+        \\--outcome unknown--> cancelling --cancel acknowledged--> cancelled
+
+A wallet call (the transactional outbox row for one callback):
+
+    queued --claimed--> in_flight --acknowledged--> acked
+                           |  \\--refused (bet only)--> refused
+                           |  \\--unknown (bet only)--> unknown (never retried; cancel follows)
+                           \\--failed (win/cancel)--> queued         (retried, same id and body)
+    queued --window over--> manual --forced retry--> queued
+                              \\--resolved with a reason--> resolved
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from reelhouse.domain.errors import IllegalTransition
+
+
+class RoundState(StrEnum):
+    BET_PENDING = "bet_pending"
+    DEBITED = "debited"
+    REJECTED = "rejected"
+    CANCELLING = "cancelling"
+    SETTLED = "settled"
+    CANCELLED = "cancelled"
+
+
+ROUND_MOVES: dict[RoundState, frozenset[RoundState]] = {
+    RoundState.BET_PENDING: frozenset(
+        {RoundState.DEBITED, RoundState.REJECTED, RoundState.CANCELLING}
+    ),
+    RoundState.DEBITED: frozenset({RoundState.SETTLED}),
+    RoundState.CANCELLING: frozenset({RoundState.CANCELLED}),
+    RoundState.REJECTED: frozenset(),
+    RoundState.SETTLED: frozenset(),
+    RoundState.CANCELLED: frozenset(),
+}
+
+TERMINAL_ROUND_STATES = frozenset(s for s, moves in ROUND_MOVES.items() if not moves)
+
+
+def check_round_move(current: RoundState, target: RoundState) -> RoundState:
+    if target not in ROUND_MOVES[current]:
+        raise IllegalTransition(f"round cannot move from {current} to {target}")
+    return target
+
+
+class CallState(StrEnum):
+    QUEUED = "queued"
+    IN_FLIGHT = "in_flight"
+    ACKED = "acked"
+    REFUSED = "refused"
+    UNKNOWN = "unknown"
+    MANUAL = "manual"
+    RESOLVED = "resolved"
+
+
+CALL_MOVES: dict[CallState, frozenset[CallState]] = {
+    CallState.QUEUED: frozenset({CallState.IN_FLIGHT, CallState.MANUAL}),
+    CallState.IN_FLIGHT: frozenset(
+        {CallState.ACKED, CallState.REFUSED, CallState.UNKNOWN, CallState.QUEUED}
+    ),
+    CallState.MANUAL: frozenset({CallState.QUEUED, CallState.RESOLVED}),
+    CallState.ACKED: frozenset(),
+    CallState.REFUSED: frozenset(),
+    CallState.UNKNOWN: frozenset(),
+    CallState.RESOLVED: frozenset(),
+}
+
+TERMINAL_CALL_STATES = frozenset(s for s, moves in CALL_MOVES.items() if not moves)
+
+
+def check_call_move(current: CallState, target: CallState) -> CallState:
+    if target not in CALL_MOVES[current]:
+        raise IllegalTransition(f"wallet call cannot move from {current} to {target}")
+    return target

@@ -1,0 +1,229 @@
+"""Exact expected values by combinatorics: fast enough to tune on, exact to double precision.
+
+Reels stop independently, so the expectation of anything that is a sum of per-line (or
+per-symbol) terms factorises over reels:
+
+- a line's win depends on one cell per reel; E[line] = sum over symbol tuples of the line's pay
+  table times the product of each reel's probability of showing that symbol at that row;
+- a ways win for symbol s over k reels is pay(s, k) * prod m_i(s) * [m_{k+1}(s) = 0], where
+  m_i(s) counts matching cells on reel i; independence makes its expectation a product;
+- the scatter count is a sum of per-reel counts (at most one per window): a convolution.
+
+The free-spin feature enters by Wald's identity: E[feature win] = E[spins played] x E[win of
+one free spin], where spins played follows a Markov chain over (spins left, spins awarded) that
+retriggers and stops at the cap on spins. Everything here is uncapped by the max-win cap;
+`stats.py` bounds what the cap removes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from reelhouse.games.model import Game, StripSet, Symbol
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def row_probabilities(strips: StripSet, symbol_count: int, rows: int) -> FloatArray:
+    """p[reel, row, symbol]: probability that the reel shows the symbol at that row."""
+    p = np.zeros((len(strips.reels), rows, symbol_count))
+    for i, reel in enumerate(strips.reels):
+        n = len(reel.symbols)
+        weights = np.asarray(reel.weights, dtype=np.float64) / reel.total_weight
+        symbols = np.asarray(reel.symbols)
+        for row in range(rows):
+            # Stop j shows symbol[(j + row) % n] at this row.
+            np.add.at(p[i, row], symbols[(np.arange(n) + row) % n], weights)
+    return p
+
+
+def line_table(symbols: tuple[Symbol, ...], reels: int) -> IntArray:
+    """table[s_1, ..., s_n] = credits paid by one line showing those symbols (best reading).
+
+    A second, vectorised statement of `engine.line_pay`; the tests check they agree.
+    """
+    count = len(symbols)
+    cells = np.indices((count,) * reels).reshape(reels, -1)  # cells[reel, tuple]
+    kinds = np.array([s.kind for s in symbols])
+    wild = kinds == "wild"
+    multipliers = np.array([s.multiplier for s in symbols], dtype=np.int64)
+    best = np.zeros(cells.shape[1], dtype=np.int64)
+    for index, symbol in enumerate(symbols):
+        if symbol.kind == "scatter" or not any(symbol.pays):
+            continue
+        if symbol.kind == "regular":
+            matches = (cells == index) | wild[cells]
+            factor = np.where(wild[cells], multipliers[cells], 1)
+        else:
+            matches = cells == index
+            factor = np.ones_like(cells)
+        in_run = np.cumprod(matches, axis=0).astype(bool)
+        run = in_run.sum(axis=0)
+        multiplier = np.prod(np.where(in_run, factor, 1), axis=0)
+        pays = np.array((0, *symbol.pays), dtype=np.int64)
+        best = np.maximum(best, pays[run] * multiplier)
+    return best.reshape((count,) * reels)
+
+
+@cache
+def _line_table_cached(symbols: tuple[Symbol, ...], reels: int) -> IntArray:
+    table = line_table(symbols, reels)
+    table.setflags(write=False)
+    return table
+
+
+def expected_line_credits(game: Game, strips: StripSet) -> float:
+    """E[sum of line wins] of one spin, in credits, before any spin multiplier."""
+    table = _line_table_cached(game.symbols, game.reels).astype(np.float64)
+    p = row_probabilities(strips, len(game.symbols), game.rows)
+    total = 0.0
+    for rows in game.lines:
+        value: FloatArray = table
+        for reel in reversed(range(game.reels)):
+            value = value @ p[reel, rows[reel]]
+        total += float(value)
+    return total
+
+
+def match_counts(game: Game, strips: StripSet, reel: int) -> IntArray:
+    """m[stop, symbol]: matching cells of each regular symbol in the window at each stop.
+
+    A wild in the window counts as its multiplier for every regular symbol.
+    """
+    symbols = game.symbols
+    strip = strips.reels[reel]
+    n = len(strip.symbols)
+    counts = np.zeros((n, len(symbols)), dtype=np.int64)
+    for stop in range(n):
+        for cell in strip.window(stop, game.rows):
+            if symbols[cell].kind == "wild":
+                for index, symbol in enumerate(symbols):
+                    if symbol.kind == "regular":
+                        counts[stop, index] += symbols[cell].multiplier
+            elif symbols[cell].kind == "regular":
+                counts[stop, cell] += 1
+    return counts
+
+
+def expected_ways_credits(game: Game, strips: StripSet) -> float:
+    """E[sum of ways wins] of one spin, in credits, before any spin multiplier."""
+    mean_m = []  # E[m_i(s)] per reel
+    p_zero = []  # P(m_i(s) = 0) per reel
+    for reel, strip in enumerate(strips.reels):
+        m = match_counts(game, strips, reel).astype(np.float64)
+        w = np.asarray(strip.weights, dtype=np.float64) / strip.total_weight
+        mean_m.append(w @ m)
+        p_zero.append(w @ (m == 0))
+    total = 0.0
+    for index, symbol in enumerate(game.symbols):
+        if symbol.kind != "regular":
+            continue
+        product = 1.0
+        for k in range(1, game.reels + 1):
+            product *= mean_m[k - 1][index]
+            stops_here = p_zero[k][index] if k < game.reels else 1.0
+            total += symbol.pays[k - 1] * product * stops_here
+    return total
+
+
+def scatter_count_distribution(game: Game, strips: StripSet) -> FloatArray:
+    """dist[k] = P(k scatters on the grid), k = 0..reels (at most one per reel window)."""
+    dist = np.zeros(game.reels + 1)
+    dist[0] = 1.0
+    scatter = game.scatter
+    if scatter is None:
+        return dist
+    for strip in strips.reels:
+        n = len(strip.symbols)
+        shows = [scatter in strip.window(stop, game.rows) for stop in range(n)]
+        p = sum(w for w, s in zip(strip.weights, shows, strict=True) if s) / strip.total_weight
+        dist = dist * (1 - p) + np.concatenate(([0.0], dist[:-1])) * p
+    return dist
+
+
+@dataclass(frozen=True, slots=True)
+class SpinMeans:
+    """Expectations for one spin on one strip set, in credits, multiplier applied."""
+
+    pays_credits: float  # lines or ways
+    scatter_credits: float
+    scatter_counts: tuple[float, ...]  # P(k scatters), k = 0..reels
+
+    @property
+    def total_credits(self) -> float:
+        return self.pays_credits + self.scatter_credits
+
+
+def spin_means(game: Game, strips: StripSet, multiplier: int) -> SpinMeans:
+    if game.mode == "lines":
+        pays = expected_line_credits(game, strips)
+    else:
+        pays = expected_ways_credits(game, strips)
+    dist = scatter_count_distribution(game, strips)
+    scatter_pay = 0.0
+    if game.scatter is not None:
+        scatter_pays = game.symbols[game.scatter].pays
+        scatter_pay = sum(dist[k] * scatter_pays[k - 1] for k in range(1, game.reels + 1))
+    return SpinMeans(pays * multiplier, scatter_pay * multiplier, tuple(float(x) for x in dist))
+
+
+def expected_spins_played(retrigger_probabilities: dict[int, float], max_spins: int) -> FloatArray:
+    """f[n] = E[free spins played] for a feature that starts with n spins, n = 0..max_spins.
+
+    retrigger_probabilities maps spins added by one free spin to its probability (0 included).
+    State (left, awarded): each spin plays once, adds min(add, max_spins - awarded) spins.
+    """
+    f = np.zeros((max_spins + 1, max_spins + 1))  # f[left, awarded]
+    for awarded in range(max_spins, -1, -1):
+        for left in range(1, awarded + 1):
+            value = 1.0
+            for add, probability in retrigger_probabilities.items():
+                granted = min(add, max_spins - awarded)
+                value += probability * f[left - 1 + granted, awarded + granted]
+            f[left, awarded] = value
+    return np.array([f[n, n] for n in range(max_spins + 1)])
+
+
+@dataclass(frozen=True, slots=True)
+class RtpBreakdown:
+    base_credits: float  # E[base spin win]
+    feature_credits: float  # E[feature win] per base spin
+    feature_probability: float  # P(a base spin triggers the feature)
+    credits: int  # credits per bet
+
+    @property
+    def rtp(self) -> float:
+        """Return to player as a fraction of the bet (0.96 = 96 %)."""
+        return (self.base_credits + self.feature_credits) / self.credits
+
+
+def rtp_breakdown(game: Game, variant: int) -> RtpBreakdown:
+    math = game.variant(variant)
+    return strips_rtp(game, math.base, math.free)
+
+
+def strips_rtp(game: Game, base_strips: StripSet, free_strips: StripSet | None) -> RtpBreakdown:
+    """The RTP of the game played on these strips (the tuner tries candidates through this)."""
+    base = spin_means(game, base_strips, 1)
+    feature_credits = 0.0
+    trigger = 0.0
+    if game.free_spins is not None:
+        assert free_strips is not None
+        feature = game.free_spins
+        free = spin_means(game, free_strips, feature.multiplier)
+        adds: dict[int, float] = {}
+        for k, probability in enumerate(free.scatter_counts):
+            add = feature.awards[k - 1] if (k and feature.retrigger) else 0
+            adds[add] = adds.get(add, 0.0) + probability
+        played = expected_spins_played(adds, feature.max_spins)
+        for k in range(1, game.reels + 1):
+            start = min(feature.awards[k - 1], feature.max_spins)
+            if start:
+                trigger += base.scatter_counts[k]
+                feature_credits += base.scatter_counts[k] * played[start] * free.total_credits
+    return RtpBreakdown(base.total_credits, feature_credits, trigger, game.credits)

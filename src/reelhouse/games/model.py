@@ -1,0 +1,287 @@
+"""A game as data: identity, symbols, paytable, lines or ways, feature, cap, and its RTP variants.
+
+Each game is a directory of JSON files (see `games/data/README.md`): `game.json` for what every
+variant shares and one `rtpNN.json` per variant with its weighted reel strips. Loading
+validates everything the engine relies on, so the engine itself can assert instead of check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any, Literal
+
+from reelhouse.games.rng import MAX_DRAW_BOUND
+
+PROVIDER_ID = 1
+PROVIDER_NAME = "Reelhouse Originals"
+
+# Part of every math hash: a change to the evaluation rules in code changes the math version
+# just as a change to a data file does, so replay never silently uses new rules on old rounds.
+ENGINE_VERSION = "reelhouse-engine-1"
+
+SymbolKind = Literal["regular", "wild", "scatter"]
+Mode = Literal["lines", "ways"]
+
+# Bounds on what a data file may ask for: beyond them evaluation cost or the win cap's integer
+# arithmetic would stop being obviously safe.
+MAX_REELS = 6
+MAX_ROWS = 5
+MAX_SYMBOLS = 16
+MAX_LINES = 100
+MAX_STOPS_PER_REEL = 256
+MAX_FREE_SPINS = 200
+MAX_PAY_CREDITS = 100_000
+MAX_MULTIPLIER = 10
+MAX_WIN_X = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    code: str
+    name: str
+    kind: SymbolKind
+    # pays[k - 1]: credits for k in a row (per line or per way), or for k scatters anywhere.
+    pays: tuple[int, ...]
+    # A wild multiplies the win of every line or way it takes part in.
+    multiplier: int
+
+
+@dataclass(frozen=True, slots=True)
+class FreeSpins:
+    # awards[k - 1]: free spins for k scatters; the same table retriggers during the feature.
+    awards: tuple[int, ...]
+    multiplier: int
+    retrigger: bool
+    # One feature never plays more spins than this, whatever the retriggers.
+    max_spins: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reel:
+    """One weighted reel strip: the stop drawn is `stop` with probability weights[stop]/total."""
+
+    symbols: tuple[int, ...]
+    weights: tuple[int, ...]
+    cumulative: tuple[int, ...]
+
+    @property
+    def total_weight(self) -> int:
+        return self.cumulative[-1]
+
+    def stop_for(self, draw: int) -> int:
+        assert 0 <= draw < self.total_weight
+        return bisect_right(self.cumulative, draw)
+
+    def window(self, stop: int, rows: int) -> tuple[int, ...]:
+        """The symbols visible from `stop` downwards; strips wrap around."""
+        n = len(self.symbols)
+        return tuple(self.symbols[(stop + row) % n] for row in range(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class StripSet:
+    reels: tuple[Reel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    rtp_percent: int
+    base: StripSet
+    free: StripSet | None
+    math_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class GameInfo:
+    game_code: str
+    name: str
+    category: str
+    provider_id: int
+    rtp_variants: tuple[int, ...]
+    # A bet must be a positive multiple of this: the bet is split into this many credits and
+    # every pay is a whole number of credits, so every win is a whole number of minor units.
+    bet_step_minor: int
+    symbols: tuple[Symbol, ...]
+    rows: int
+    reels: int
+    mode: Mode
+    volatility: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Game(GameInfo):
+    # lines[i][reel] = row of line i on that reel (lines mode only).
+    lines: tuple[tuple[int, ...], ...]
+    free_spins: FreeSpins | None
+    # No round pays more than max_win_x times its bet.
+    max_win_x: int
+    variants: tuple[Variant, ...]
+
+    @property
+    def credits(self) -> int:
+        return self.bet_step_minor
+
+    @property
+    def max_win_credits(self) -> int:
+        return self.max_win_x * self.bet_step_minor
+
+    @property
+    def scatter(self) -> int | None:
+        for index, symbol in enumerate(self.symbols):
+            if symbol.kind == "scatter":
+                return index
+        return None
+
+    def variant(self, rtp_percent: int) -> Variant:
+        for variant in self.variants:
+            if variant.rtp_percent == rtp_percent:
+                return variant
+        raise KeyError(f"{self.game_code} has no RTP variant {rtp_percent}")
+
+
+class GameDataError(ValueError):
+    """A game data file breaks a rule the engine relies on."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise GameDataError(message)
+
+
+def canonical_bytes(document: Any) -> bytes:
+    """One byte string per JSON value: sorted keys, no spaces, ASCII only."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def compute_math_hash(game_document: Any, variant_document: Any) -> str:
+    material = {"engine": ENGINE_VERSION, "game": game_document, "variant": variant_document}
+    return hashlib.sha256(canonical_bytes(material)).hexdigest()
+
+
+def _positive_int(value: Any, limit: int, what: str) -> int:
+    _require(isinstance(value, int) and not isinstance(value, bool), f"{what} must be an int")
+    _require(0 < value <= limit, f"{what} = {value} is outside 1..{limit}")
+    return int(value)
+
+
+def _symbols(document: Any, reels: int) -> tuple[Symbol, ...]:
+    raw = document["symbols"]
+    _require(0 < len(raw) <= MAX_SYMBOLS, "symbol count out of range")
+    symbols = []
+    for item in raw:
+        kind = item["kind"]
+        _require(kind in ("regular", "wild", "scatter"), f"unknown symbol kind {kind!r}")
+        pays = tuple(int(p) for p in item.get("pays", [0] * reels))
+        _require(len(pays) == reels, f"{item['code']}: one pay per count 1..{reels}")
+        _require(all(0 <= p <= MAX_PAY_CREDITS for p in pays), f"{item['code']}: pay range")
+        multiplier = _positive_int(item.get("multiplier", 1), MAX_MULTIPLIER, "multiplier")
+        _require(kind == "wild" or multiplier == 1, "only wilds carry multipliers")
+        symbols.append(Symbol(item["code"], item["name"], kind, pays, multiplier))
+    codes = [s.code for s in symbols]
+    _require(len(set(codes)) == len(codes), "symbol codes must be unique")
+    _require(sum(s.kind == "scatter" for s in symbols) <= 1, "at most one scatter symbol")
+    return tuple(symbols)
+
+
+def _free_spins(document: Any, reels: int, has_scatter: bool) -> FreeSpins | None:
+    raw = document.get("free_spins")
+    if raw is None:
+        return None
+    _require(has_scatter, "free spins need a scatter to trigger them")
+    awards = tuple(int(a) for a in raw["awards"])
+    _require(len(awards) == reels, "one free-spin award per scatter count 1..reels")
+    max_spins = _positive_int(raw["max_spins"], MAX_FREE_SPINS, "max_spins")
+    _require(all(0 <= a <= max_spins for a in awards), "awards must fit max_spins")
+    _require(any(awards), "free spins that nothing triggers")
+    multiplier = _positive_int(raw["multiplier"], MAX_MULTIPLIER, "free-spin multiplier")
+    return FreeSpins(awards, multiplier, bool(raw["retrigger"]), max_spins)
+
+
+def _lines(document: Any, mode: Mode, reels: int, rows: int) -> tuple[tuple[int, ...], ...]:
+    if mode == "ways":
+        _require("lines" not in document, "a ways game has no lines")
+        return ()
+    lines = tuple(tuple(int(r) for r in line) for line in document["lines"])
+    _require(0 < len(lines) <= MAX_LINES, "line count out of range")
+    for line in lines:
+        _require(len(line) == reels and all(0 <= r < rows for r in line), f"bad line {line}")
+    _require(len(set(lines)) == len(lines), "duplicate lines")
+    return lines
+
+
+def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
+    """Build and validate a Game from its parsed `game.json` and `rtpNN.json` documents."""
+    reels = _positive_int(document["reels"], MAX_REELS, "reels")
+    rows = _positive_int(document["rows"], MAX_ROWS, "rows")
+    mode = document["mode"]
+    _require(mode in ("lines", "ways"), f"unknown mode {mode!r}")
+    symbols = _symbols(document, reels)
+    if mode == "ways":
+        _require(all(s.kind != "wild" or not any(s.pays) for s in symbols), "ways wilds pay 0")
+    lines = _lines(document, mode, reels, rows)
+    scatter = next((i for i, s in enumerate(symbols) if s.kind == "scatter"), None)
+    free_spins = _free_spins(document, reels, scatter is not None)
+    rtps = tuple(sorted(int(r) for r in document["rtp_variants"]))
+    _require(rtps == tuple(sorted(variant_documents)), "rtp_variants must match the files")
+    code_index = {s.code: i for i, s in enumerate(symbols)}
+    for rtp, variant_document in variant_documents.items():
+        _require(int(variant_document["rtp_percent"]) == rtp, f"rtp{rtp}.json says another RTP")
+        _require(("free" in variant_document) == (free_spins is not None), "free strips mismatch")
+    variants = tuple(
+        Variant(
+            rtp_percent=rtp,
+            base=_strip_set(variant_documents[rtp]["base"], code_index, rows, reels, scatter),
+            free=_strip_set(variant_documents[rtp]["free"], code_index, rows, reels, scatter)
+            if free_spins is not None
+            else None,
+            math_hash=compute_math_hash(document, variant_documents[rtp]),
+        )
+        for rtp in rtps
+    )
+    return Game(
+        game_code=document["game_code"],
+        name=document["name"],
+        category=document.get("category", "slots"),
+        provider_id=PROVIDER_ID,
+        rtp_variants=rtps,
+        bet_step_minor=_positive_int(document["credits"], 10_000, "credits"),
+        symbols=symbols,
+        rows=rows,
+        reels=reels,
+        mode=mode,
+        volatility=document["volatility"],
+        description=document.get("description", ""),
+        lines=lines,
+        free_spins=free_spins,
+        max_win_x=_positive_int(document["max_win_x"], MAX_WIN_X, "max_win_x"),
+        variants=variants,
+    )
+
+
+def _strip_set(
+    document: Any, code_index: dict[str, int], rows: int, reels: int, scatter: int | None
+) -> StripSet:
+    strips, weights = document["strips"], document["weights"]
+    _require(len(strips) == reels and len(weights) == reels, "one strip per reel")
+    built = []
+    for reel_index, (strip, reel_weights) in enumerate(zip(strips, weights, strict=True)):
+        _require(rows <= len(strip) <= MAX_STOPS_PER_REEL, "strip length out of range")
+        _require(len(strip) == len(reel_weights), "one weight per stop")
+        _require(all(code in code_index for code in strip), f"unknown symbol on reel {reel_index}")
+        _require(all(isinstance(w, int) and w > 0 for w in reel_weights), "weights must be > 0")
+        symbols = tuple(code_index[code] for code in strip)
+        cumulative = tuple(accumulate(int(w) for w in reel_weights))
+        _require(cumulative[-1] <= MAX_DRAW_BOUND, "reel weight total too large")
+        reel = Reel(symbols, tuple(int(w) for w in reel_weights), cumulative)
+        # At most one scatter per window keeps "k scatters" at most one per reel, which the
+        # exact math (a convolution over reels) and the pay tables (k <= reels) rely on.
+        for stop in range(len(symbols)):
+            window = reel.window(stop, rows)
+            _require(window.count(scatter) <= 1 if scatter is not None else True, "2 scatters")
+        built.append(reel)
+    return StripSet(tuple(built))

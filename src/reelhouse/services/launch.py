@@ -1,0 +1,154 @@
+"""Game launch: one-time launch URLs, and the game sessions they open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.clock import from_naive_utc, to_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.ids import new_id
+from reelhouse.domain.limits import LAUNCH_TOKEN_TTL_SECONDS, SESSION_IDLE_EXPIRY_SECONDS
+from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
+from reelhouse.games import catalogue
+from reelhouse.games.model import Game
+from reelhouse.services.operators import BP_PER_PERCENT, OperatorState, wallet_endpoint
+from reelhouse.services.platform import Platform
+from reelhouse.services.players import owned_player
+from reelhouse.store.models import GameSession, LaunchToken, Operator, Player
+from reelhouse.store.secrets import token_hash
+
+SUPPORTED_LANGS = ("en", "es", "de", "pt", "fr", "tr", "ko", "ja")
+
+
+@dataclass(frozen=True)
+class LaunchRequest:
+    user_code: int
+    provider_id: int
+    game_code: str
+    lang: str
+    return_url: str
+    rtp_percent: Decimal  # 0 = the agent's RTP
+
+
+def _game_or_refuse(provider_id: int, game_code: str) -> Game:
+    if provider_id != catalogue.PROVIDER_ID:
+        raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {provider_id}")
+    game = catalogue.get_game(game_code)
+    if game is None:
+        raise ReelhouseError(ApiCode.GAME_NOT_FOUND, f"no game {game_code!r}")
+    return game
+
+
+def _variant_for(operator: Operator, game: Game, rtp_percent: Decimal) -> int:
+    agent_rtp = Decimal(operator.rtp_bp) / BP_PER_PERCENT
+    if rtp_percent > agent_rtp:
+        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "rtp above the agent's RTP")
+    variant = catalogue.select_variant(game, rtp_percent or agent_rtp)
+    if variant is None:
+        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "no variant of this game at that RTP")
+    return variant
+
+
+def create_launch_url(platform: Platform, operator: Operator, request: LaunchRequest) -> str:
+    """Check everything, ask the wallet to `authenticate` the player, and issue the URL."""
+    game = _game_or_refuse(request.provider_id, request.game_code)
+    if request.lang not in SUPPORTED_LANGS:
+        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, f"lang must be one of {SUPPORTED_LANGS}")
+    if operator.state != OperatorState.APPROVED:
+        raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
+    variant = _variant_for(operator, game, request.rtp_percent)
+    with platform.db.transaction() as session:
+        player = owned_player(session, operator.id, request.user_code)
+        account = player.name
+    outcome = platform.wallet.read(
+        wallet_endpoint(platform, operator),
+        WalletCommand(CommandKind.AUTHENTICATE, account=account, currency=operator.currency),
+    )
+    if outcome.kind is not OutcomeKind.APPLIED:
+        raise ReelhouseError(ApiCode.CALLBACK_ERROR, f"authenticate failed: {outcome.detail}")
+    token = secrets.token_urlsafe(32)
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        player = owned_player(session, operator.id, request.user_code)
+        player.last_balance_minor = outcome.balance_minor
+        session.add(
+            LaunchToken(
+                token_hash=token_hash(token),
+                operator_id=operator.id,
+                player_id=request.user_code,
+                game_code=game.game_code,
+                rtp_variant=variant,
+                lang=request.lang,
+                return_url=request.return_url,
+                expires_at_utc=to_naive_utc(now + dt.timedelta(seconds=LAUNCH_TOKEN_TTL_SECONDS)),
+            )
+        )
+    return f"{platform.settings.public_base_url}/play/{token}"
+
+
+def open_launch(platform: Platform, launch_token: str) -> str:
+    """Burn a launch token and open a game session; returns the session token."""
+    now = platform.clock.now()
+    session_token = secrets.token_urlsafe(32)
+    with platform.db.transaction() as session:
+        launch = session.scalar(
+            select(LaunchToken)
+            .where(LaunchToken.token_hash == token_hash(launch_token))
+            .with_for_update()
+        )
+        if launch is None or launch.used_at_utc is not None:
+            raise ReelhouseError(ApiCode.SESSION_EXPIRED, "this game link was already used")
+        if from_naive_utc(launch.expires_at_utc) <= now:
+            raise ReelhouseError(ApiCode.SESSION_EXPIRED, "this game link has expired")
+        launch.used_at_utc = to_naive_utc(now)
+        session.add(
+            GameSession(
+                id=new_id(),
+                token_hash=token_hash(session_token),
+                operator_id=launch.operator_id,
+                player_id=launch.player_id,
+                game_code=launch.game_code,
+                rtp_variant=launch.rtp_variant,
+                lang=launch.lang,
+                return_url=launch.return_url,
+                started_at_utc=to_naive_utc(now),
+                last_activity_at_utc=to_naive_utc(now),
+                spend_minor=0,
+                win_minor=0,
+                last_round_bet_minor=0,
+            )
+        )
+    return session_token
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    session: GameSession
+    player: Player
+    operator: Operator
+
+
+def active_session(
+    platform: Platform, db_session: Session, session_token: str, *, lock_player: bool = False
+) -> ActiveSession:
+    """The live session behind a token; with `lock_player` the player's row is locked for
+    the rest of the transaction (one round at a time per player)."""
+    game_session = db_session.scalar(
+        select(GameSession).where(GameSession.token_hash == token_hash(session_token))
+    )
+    if game_session is None:
+        raise ReelhouseError(ApiCode.SESSION_EXPIRED, "unknown game session")
+    idle_since = from_naive_utc(game_session.last_activity_at_utc)
+    if platform.clock.now() - idle_since > dt.timedelta(seconds=SESSION_IDLE_EXPIRY_SECONDS):
+        raise ReelhouseError(ApiCode.SESSION_EXPIRED, "game session expired")
+    query = select(Player).where(Player.id == game_session.player_id)
+    player = db_session.scalar(query.with_for_update() if lock_player else query)
+    operator = db_session.get(Operator, game_session.operator_id)
+    assert player is not None and operator is not None
+    return ActiveSession(game_session, player, operator)

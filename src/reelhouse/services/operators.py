@@ -1,0 +1,204 @@
+"""Operator accounts ("agents"): creation, tokens, settings, authentication."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.clock import to_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.money import currency as lookup_currency
+from reelhouse.domain.money import is_supported
+from reelhouse.domain.wallet import WalletEndpoint
+from reelhouse.games import catalogue
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import Operator
+from reelhouse.store.secrets import token_hash
+
+SUPPORTED_DIALECTS = ("slotcity-v4",)
+BP_PER_PERCENT = 100
+
+
+class OperatorState(StrEnum):
+    UNAPPROVED = "unapproved"
+    APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class NewOperator:
+    name: str
+    currency: str
+    callback_url: str
+    dialect: str = "slotcity-v4"
+    rtp_percent: Decimal = Decimal(96)
+    min_bet_minor: int = 1
+    max_bet_minor: int = 100_000
+    max_win_minor: int = 0
+    allowed_ips: str = ""
+    approved: bool = False
+
+
+@dataclass(frozen=True)
+class IssuedOperator:
+    """What creation hands out once: the clear API and callback tokens are never stored."""
+
+    operator_id: int
+    api_token: str
+    callback_token: str
+
+
+def _refuse(message: str) -> ReelhouseError:
+    return ReelhouseError(ApiCode.PARAMETERS_INVALID, message)
+
+
+def check_callback_url(url: str, *, allow_private: bool) -> str:
+    """http/https only; loopback and private hosts only where the deployment allows them."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _refuse("callback URL must be an http:// or https:// URL with a host")
+    if allow_private:
+        return url
+    host = parts.hostname
+    if host == "localhost" or host.endswith(".localhost"):
+        raise _refuse("callback URL points at a loopback host")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return url
+    if address.is_private or address.is_loopback or address.is_link_local:
+        raise _refuse("callback URL points at a private or loopback address")
+    return url
+
+
+def check_allowed_ips(text: str) -> str:
+    entries = [e.strip() for e in text.split(",") if e.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise _refuse(f"not an IP address or network: {entry!r}") from exc
+    return ",".join(entries)
+
+
+def honoured_rtp_bp(requested: Decimal) -> int:
+    """The catalogue's highest RTP variant not above the request, in basis points."""
+    supported = [v for v in catalogue.supported_rtps() if v <= requested]
+    if not supported:
+        raise _refuse(f"no game offers an RTP at or below {requested}")
+    return max(supported) * BP_PER_PERCENT
+
+
+def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
+    if not is_supported(spec.currency):
+        raise ReelhouseError(ApiCode.CURRENCY_NOT_SUPPORTED, f"currency {spec.currency}")
+    if spec.dialect not in SUPPORTED_DIALECTS:
+        raise _refuse(f"dialect must be one of {', '.join(SUPPORTED_DIALECTS)}")
+    if not 0 < spec.min_bet_minor <= spec.max_bet_minor or spec.max_win_minor < 0:
+        raise _refuse("bet limits must satisfy 0 < min <= max and max win >= 0")
+    check_callback_url(spec.callback_url, allow_private=platform.settings.allow_private_callbacks)
+    api_token = secrets.token_urlsafe(32)
+    callback_token = str(uuid.uuid4())
+    with platform.db.transaction() as session:
+        if session.scalar(select(Operator.id).where(Operator.name == spec.name)) is not None:
+            raise _refuse(f"an operator named {spec.name!r} exists")
+        operator = Operator(
+            name=spec.name,
+            currency=lookup_currency(spec.currency).code,
+            api_token_hash=token_hash(api_token),
+            callback_url=spec.callback_url,
+            callback_token_sealed=platform.sealer.seal(callback_token),
+            dialect=spec.dialect,
+            rtp_bp=honoured_rtp_bp(spec.rtp_percent),
+            min_bet_minor=spec.min_bet_minor,
+            max_bet_minor=spec.max_bet_minor,
+            max_win_minor=spec.max_win_minor,
+            allowed_ips=check_allowed_ips(spec.allowed_ips),
+            state=OperatorState.APPROVED if spec.approved else OperatorState.UNAPPROVED,
+            created_at_utc=to_naive_utc(platform.clock.now()),
+        )
+        session.add(operator)
+        session.flush()
+        return IssuedOperator(operator.id, api_token, callback_token)
+
+
+def find_by_name(session: Session, name: str) -> Operator:
+    operator = session.scalar(select(Operator).where(Operator.name == name))
+    if operator is None:
+        raise ReelhouseError(ApiCode.AGENT_NOT_FOUND, f"no operator named {name!r}")
+    return operator
+
+
+def authenticate(platform: Platform, api_token: str) -> Operator:
+    """The operator owning a Bearer token, or 1009. Looked up by hash: equal hashes of a
+    256-bit token are as good as a constant-time compare of the token."""
+    with platform.db.transaction() as session:
+        operator = session.scalar(
+            select(Operator).where(Operator.api_token_hash == token_hash(api_token))
+        )
+    if operator is None:
+        raise ReelhouseError(ApiCode.TOKEN_INVALID, "API token is not valid")
+    return operator
+
+
+def ip_allowed(operator: Operator, client_ip: str) -> bool:
+    if not operator.allowed_ips:
+        return True
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    return any(
+        address in ipaddress.ip_network(entry, strict=False)
+        for entry in operator.allowed_ips.split(",")
+    )
+
+
+def reissue_api_token(platform: Platform, name: str) -> str:
+    api_token = secrets.token_urlsafe(32)
+    with platform.db.transaction() as session:
+        find_by_name(session, name).api_token_hash = token_hash(api_token)
+    return api_token
+
+
+def reissue_callback_token(platform: Platform, name: str) -> str:
+    callback_token = str(uuid.uuid4())
+    with platform.db.transaction() as session:
+        find_by_name(session, name).callback_token_sealed = platform.sealer.seal(callback_token)
+    return callback_token
+
+
+def set_rtp(platform: Platform, operator_id: int, requested: Decimal) -> int:
+    rtp_bp = honoured_rtp_bp(requested)
+    with platform.db.transaction() as session:
+        operator = session.get(Operator, operator_id)
+        assert operator is not None
+        operator.rtp_bp = rtp_bp
+    return rtp_bp
+
+
+def set_state(platform: Platform, name: str, state: OperatorState) -> None:
+    with platform.db.transaction() as session:
+        find_by_name(session, name).state = state
+
+
+def wallet_endpoint(platform: Platform, operator: Operator) -> WalletEndpoint:
+    return WalletEndpoint(
+        operator_id=operator.id,
+        dialect=operator.dialect,
+        callback_url=operator.callback_url,
+        callback_token=platform.sealer.open(operator.callback_token_sealed),
+    )
+
+
+def set_callback_url(platform: Platform, name: str, url: str) -> None:
+    check_callback_url(url, allow_private=platform.settings.allow_private_callbacks)
+    with platform.db.transaction() as session:
+        find_by_name(session, name).callback_url = url

@@ -1,0 +1,34 @@
+"""The platform's shared parts, handed to every use case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reelhouse.domain.clock import Clock, SystemClock
+from reelhouse.games.rng import Rng, SecretsRng
+from reelhouse.services.ports import WalletPort
+from reelhouse.services.settings import Settings
+from reelhouse.store.db import Database
+from reelhouse.store.secrets import Sealer
+
+
+@dataclass
+class Platform:
+    db: Database
+    settings: Settings
+    wallet: WalletPort
+    clock: Clock = field(default_factory=SystemClock)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    # Where a round's random draws come from: the OS CSPRNG; a seeded source only in
+    # simulations that must replay exactly.
+    game_rng: Callable[[], Rng] = SecretsRng
+
+    def __post_init__(self) -> None:
+        self.sealer = Sealer(self.settings.secret_key)
+
+    def close(self) -> None:
+        """Release connections (HTTP clients, database pool)."""
+        for close in reversed(self.closers):
+            close()
+        self.db.dispose()

@@ -1,0 +1,25 @@
+"""What the services need from the outside, as protocols (dispatch implements them)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from reelhouse.domain.wallet import WalletCommand, WalletEndpoint, WalletOutcome
+
+
+class WalletPort(Protocol):
+    def read(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
+        """Send a command that moves no money (authenticate, balance, status), with the
+        dialect's quick retries. Network and protocol faults are OutcomeKind.UNKNOWN."""
+        ...
+
+    def available(self, operator_id: int) -> bool:
+        """False while the operator's circuit breaker is open: new spins are refused at once
+        instead of each waiting out a timeout."""
+        ...
+
+    def deliver(self, call_id: int) -> int | None:
+        """Send one claimed outbox call now, record its outcome (advancing its round) and
+        return the id of the follow-up call it created and claimed (a bet's win or cancel),
+        if any. Never raises for network or protocol faults."""
+        ...

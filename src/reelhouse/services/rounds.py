@@ -1,0 +1,160 @@
+"""One spin: the round is sealed and written with its bet before any callback is sent, then
+the bet, then the win (or, when the bet's fate is unknown, its cancel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.clock import to_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.ids import new_id
+from reelhouse.domain.money import MoneyError, to_minor
+from reelhouse.domain.money import currency as lookup_currency
+from reelhouse.domain.states import TERMINAL_ROUND_STATES, RoundState
+from reelhouse.domain.wallet import CommandKind, RefusalReason
+from reelhouse.games import catalogue, engine, rng
+from reelhouse.games.model import Game
+from reelhouse.services.launch import ActiveSession, active_session
+from reelhouse.services.operators import OperatorState
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import Operator, Round, WalletCall
+from reelhouse.store.outbox import Claim, lease_seconds, new_call
+
+# The bet's claim must outlast its longest possible attempt (see store.outbox).
+BET_TIMEOUT_MS = 2000
+
+
+@dataclass(frozen=True)
+class SpinResult:
+    round_id: int
+    currency: str
+    state: RoundState
+    bet_minor: int
+    win_minor: int
+    balance_minor: int | None
+    outcome: dict[str, Any]
+
+    @property
+    def win_credited(self) -> bool:
+        return self.state is RoundState.SETTLED
+
+
+def parse_bet(active: ActiveSession, bet_text: str, game: Game) -> int:
+    try:
+        bet_minor = to_minor(bet_text, lookup_currency(active.operator.currency))
+    except MoneyError as exc:
+        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, str(exc)) from exc
+    operator = active.operator
+    if not operator.min_bet_minor <= bet_minor <= operator.max_bet_minor:
+        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "bet outside the allowed range")
+    if bet_minor % game.bet_step_minor:
+        raise ReelhouseError(
+            ApiCode.PARAMETERS_INVALID, "bet must be a multiple of the game's bet step"
+        )
+    return bet_minor
+
+
+def unsettled_round_id(session: Session, player_id: int) -> int | None:
+    return session.scalar(
+        select(Round.id)
+        .where(Round.player_id == player_id, Round.state.not_in(list(TERMINAL_ROUND_STATES)))
+        .limit(1)
+    )
+
+
+def _open_round(platform: Platform, session_token: str, bet_text: str) -> tuple[int, int]:
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        # The player's row lock makes "no unsettled round, then start one" atomic.
+        active = active_session(platform, session, session_token, lock_player=True)
+        if active.operator.state != OperatorState.APPROVED:
+            raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
+        if not platform.wallet.available(active.operator.id):
+            raise ReelhouseError(
+                ApiCode.WALLET_UNAVAILABLE, "the casino's wallet is not answering; try later"
+            )
+        game = catalogue.get_game(active.session.game_code)
+        assert game is not None, "a session's game left the catalogue"
+        bet_minor = parse_bet(active, bet_text, game)
+        if unsettled_round_id(session, active.player.id) is not None:
+            raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
+        variant = active.session.rtp_variant
+        recorder = rng.RecordingRng(platform.game_rng())
+        outcome = engine.play(game, variant, bet_minor, recorder)
+        round_ = Round(
+            id=new_id(),
+            operator_id=active.operator.id,
+            player_id=active.player.id,
+            session_id=active.session.id,
+            game_code=game.game_code,
+            rtp_variant=variant,
+            math_hash=catalogue.math_hash(game, variant),
+            rng_version=rng.RNG_VERSION,
+            bet_minor=bet_minor,
+            win_minor=outcome.win_minor,
+            draws_json=json.dumps(list(outcome.draws)),
+            outcome_json=json.dumps(outcome.to_json(), separators=(",", ":")),
+            state=RoundState.BET_PENDING.value,
+            created_at_utc=to_naive_utc(now),
+            updated_at_utc=to_naive_utc(now),
+        )
+        session.add(round_)
+        session.flush()
+        claim = Claim(now + dt.timedelta(seconds=lease_seconds(BET_TIMEOUT_MS)))
+        bet_call = new_call(session, round_, CommandKind.BET, now, claim)
+        active.session.last_activity_at_utc = to_naive_utc(now)
+        return round_.id, bet_call.id
+
+
+def spin(platform: Platform, session_token: str, bet_text: str) -> SpinResult:
+    round_id, bet_call_id = _open_round(platform, session_token, bet_text)
+    follow_up_id = platform.wallet.deliver(bet_call_id)
+    if follow_up_id is not None:
+        # The win (or the cancel of an unknown bet) goes out at once; if it fails it stays
+        # queued and the worker retries it with the same id and body.
+        platform.wallet.deliver(follow_up_id)
+    result = round_result(platform, round_id)
+    _raise_for_refused_bet(platform, result)
+    return result
+
+
+def round_result(platform: Platform, round_id: int) -> SpinResult:
+    with platform.db.transaction() as session:
+        round_ = session.get(Round, round_id)
+        assert round_ is not None
+        operator = session.get(Operator, round_.operator_id)
+        assert operator is not None
+        return SpinResult(
+            round_id=round_.id,
+            currency=operator.currency,
+            state=RoundState(round_.state),
+            bet_minor=round_.bet_minor,
+            win_minor=round_.win_minor,
+            balance_minor=round_.balance_after_minor,
+            outcome=json.loads(round_.outcome_json),
+        )
+
+
+def _raise_for_refused_bet(platform: Platform, result: SpinResult) -> None:
+    """A refused or unconfirmed bet is an error to the player, after it was recorded."""
+    if result.state is RoundState.REJECTED:
+        with platform.db.transaction() as session:
+            reason = session.scalar(
+                select(WalletCall.last_outcome).where(
+                    WalletCall.round_id == result.round_id,
+                    WalletCall.kind == CommandKind.BET.value,
+                )
+            )
+        if reason == f"refused:{RefusalReason.INSUFFICIENT_FUNDS.value}":
+            raise ReelhouseError(ApiCode.BALANCE_NOT_ENOUGH, "insufficient funds")
+        raise ReelhouseError(ApiCode.CALLBACK_ERROR, "the casino refused the bet")
+    if result.state in (RoundState.CANCELLING, RoundState.CANCELLED):
+        raise ReelhouseError(
+            ApiCode.WALLET_UNAVAILABLE, "the casino did not confirm the bet; it is refunded"
+        )

@@ -1,0 +1,45 @@
+"""Deployment settings, read from the environment once at start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelhouse.store.secrets import new_key_text
+
+DEFAULT_DATABASE_URL = "sqlite:///var/reelhouse.db"
+DEFAULT_KEY_FILE = Path("var/secret.key")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    public_base_url: str  # where players' browsers reach Reelhouse (launch URLs)
+    allow_private_callbacks: bool  # loopback/private callback URLs (demo, tests)
+
+
+def _secret_key_from(env: dict[str, str], key_file: Path) -> str:
+    """REELHOUSE_SECRET_KEY wins. Without it a key file under var/ is made once, so the
+    embedded demo runs out of the box; production sets the variable (docs/operations.md)."""
+    configured = env.get("REELHOUSE_SECRET_KEY")
+    if configured:
+        return configured
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = new_key_text()
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    values = dict(os.environ if env is None else env)
+    return Settings(
+        database_url=values.get("REELHOUSE_DATABASE_URL", DEFAULT_DATABASE_URL),
+        secret_key=_secret_key_from(values, DEFAULT_KEY_FILE),
+        public_base_url=values.get("REELHOUSE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        allow_private_callbacks=values.get("REELHOUSE_ALLOW_PRIVATE_CALLBACKS", "0") == "1",
+    )

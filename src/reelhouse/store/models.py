@@ -1,0 +1,165 @@
+"""Tables. Money columns are integer minor units; times are naive UTC (see domain.clock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Operator(Base):
+    """An operator account ("agent" in the SlotCity API): one currency, one wallet endpoint."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    currency: Mapped[str] = mapped_column(String(8))
+    # sha256 of the API token: tokens are 256-bit random, so a fast hash is enough and lets
+    # the token be looked up by its hash.
+    api_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    callback_url: Mapped[str] = mapped_column(String(2048))
+    # The callback token is sent in every callback, so it must be recoverable: it is stored
+    # encrypted with the deployment's secret key (store.secrets), never in clear.
+    callback_token_sealed: Mapped[str] = mapped_column(Text)
+    dialect: Mapped[str] = mapped_column(String(32))
+    rtp_bp: Mapped[int] = mapped_column(Integer)  # basis points of a percent: 9600 = 96.00 %
+    min_bet_minor: Mapped[int] = mapped_column(BigInteger)
+    max_bet_minor: Mapped[int] = mapped_column(BigInteger)
+    max_win_minor: Mapped[int] = mapped_column(BigInteger, default=0)  # 0 = no limit
+    allowed_ips: Mapped[str] = mapped_column(Text, default="")  # comma list; blank = any
+    state: Mapped[str] = mapped_column(String(16))
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Player(Base):
+    __tablename__ = "players"
+    __table_args__ = (UniqueConstraint("operator_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    last_balance_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LaunchToken(Base):
+    """A one-time launch URL. Only the hash of its token is kept."""
+
+    __tablename__ = "launch_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    game_code: Mapped[str] = mapped_column(String(64))
+    rtp_variant: Mapped[int] = mapped_column(Integer)
+    lang: Mapped[str] = mapped_column(String(8))
+    return_url: Mapped[str] = mapped_column(String(2048), default="")
+    expires_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class GameSession(Base):
+    """A player's session in one game, opened by burning a launch token (gplay_id)."""
+
+    __tablename__ = "game_sessions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), index=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"), index=True)
+    game_code: Mapped[str] = mapped_column(String(64))
+    rtp_variant: Mapped[int] = mapped_column(Integer)
+    lang: Mapped[str] = mapped_column(String(8))
+    return_url: Mapped[str] = mapped_column(String(2048), default="")
+    started_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_activity_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    spend_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    win_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_round_bet_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (Index("ix_rounds_player_state", "player_id", "state"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), index=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("game_sessions.id"))
+    game_code: Mapped[str] = mapped_column(String(64))
+    rtp_variant: Mapped[int] = mapped_column(Integer)
+    math_hash: Mapped[str] = mapped_column(String(64))
+    rng_version: Mapped[str] = mapped_column(String(32))
+    bet_minor: Mapped[int] = mapped_column(BigInteger)
+    win_minor: Mapped[int] = mapped_column(BigInteger)
+    draws_json: Mapped[str] = mapped_column(Text)
+    outcome_json: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    balance_after_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class WalletCall(Base):
+    """One money callback (bet, win or cancel): the transaction and its outbox row at once.
+
+    Its id is the trans_id of the Main API feed and the trans_guid the callback carries,
+    so feeds, callbacks and reports share one id (PITFALLS 13).
+    """
+
+    __tablename__ = "wallet_calls"
+    __table_args__ = (
+        Index("ix_wallet_calls_due", "state", "next_attempt_at_utc"),
+        Index("ix_wallet_calls_operator_created", "operator_id", "created_at_utc"),
+        Index("ix_wallet_calls_player_state", "player_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # domain.wallet.CommandKind
+    trans_type: Mapped[int] = mapped_column(Integer)  # 1 bet, 2 win, 16 cancel
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    cancel_of_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    state: Mapped[str] = mapped_column(String(16))  # domain.states.CallState
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    lease_until_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_outcome: Mapped[str] = mapped_column(String(32), default="")
+    last_detail: Mapped[str] = mapped_column(Text, default="")
+    balance_after_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    acked_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class CallAttempt(Base):
+    """Every time a callback was put on the wire, and what came back."""
+
+    __tablename__ = "call_attempts"
+
+    # SQLite only auto-increments an INTEGER primary key, hence the variant.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    call_id: Mapped[int] = mapped_column(ForeignKey("wallet_calls.id"), index=True)
+    started_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,238 @@
+"""The transactional outbox: wallet-call rows and what each outcome does to its round.
+
+Every function here runs inside the caller's unit of work, so a round's state change and
+the call that must follow it commit together (ARCHITECTURE, "A round"). The spin service
+and the dispatcher worker both advance rounds only through `record_outcome`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.clock import to_naive_utc, unix_ms
+from reelhouse.domain.ids import new_id
+from reelhouse.domain.states import CallState, RoundState, check_call_move, check_round_move
+from reelhouse.domain.wallet import (
+    TRANS_TYPE_BY_KIND,
+    CommandKind,
+    OutcomeKind,
+    WalletCommand,
+    WalletOutcome,
+)
+from reelhouse.store.models import GameSession, Operator, Player, Round, WalletCall
+
+# A claimed call is owned by its claimer this long. It must outlast the longest time one
+# HTTP attempt can take (connect + write + read timeouts, each up to the command's timeout)
+# so that no one re-sends, or cancels, a call whose first attempt may still be on the wire.
+LEASE_MARGIN_SECONDS = 30
+LEASE_TIMEOUT_FACTOR = 3
+
+
+def lease_seconds(timeout_ms: int) -> float:
+    return LEASE_TIMEOUT_FACTOR * timeout_ms / 1000 + LEASE_MARGIN_SECONDS
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Who holds a call and until when; None means the call is created queued."""
+
+    until: dt.datetime
+
+
+def new_call(
+    session: Session,
+    round_: Round,
+    kind: CommandKind,
+    now: dt.datetime,
+    claim: Claim | None,
+    cancel_of: WalletCall | None = None,
+) -> WalletCall:
+    amount = {
+        CommandKind.BET: round_.bet_minor,
+        CommandKind.WIN: round_.win_minor,
+        CommandKind.CANCEL: cancel_of.amount_minor if cancel_of else 0,
+    }[kind]
+    call = WalletCall(
+        id=new_id(),
+        operator_id=round_.operator_id,
+        player_id=round_.player_id,
+        round_id=round_.id,
+        kind=kind.value,
+        trans_type=TRANS_TYPE_BY_KIND[kind],
+        amount_minor=amount,
+        cancel_of_id=cancel_of.id if cancel_of else None,
+        state=(CallState.IN_FLIGHT if claim else CallState.QUEUED).value,
+        attempts=0,
+        next_attempt_at_utc=to_naive_utc(now),
+        lease_until_utc=to_naive_utc(claim.until) if claim else None,
+        created_at_utc=to_naive_utc(now),
+        updated_at_utc=to_naive_utc(now),
+    )
+    session.add(call)
+    return call
+
+
+def command_for(session: Session, call: WalletCall) -> WalletCommand:
+    """The typed command a call row stands for. Built from stored rows only, so a retry
+    carries exactly the same id and body as the first attempt."""
+    round_ = session.get(Round, call.round_id)
+    player = session.get(Player, call.player_id)
+    operator = session.get(Operator, call.operator_id)
+    assert round_ is not None and player is not None and operator is not None
+    game_session = session.get(GameSession, round_.session_id)
+    return WalletCommand(
+        kind=CommandKind(call.kind),
+        account=player.name,
+        currency=operator.currency,
+        session_id=game_session.id if game_session else None,
+        trans_id=call.id,
+        round_id=round_.id,
+        amount_minor=call.amount_minor,
+        cancel_trans_id=call.cancel_of_id,
+        provider_id=1,
+        game_code=round_.game_code,
+        game_type="slot",
+        created_at_ms=unix_ms(call.created_at_utc.replace(tzinfo=dt.UTC)),
+    )
+
+
+def lock_call(session: Session, call_id: int) -> WalletCall:
+    call = session.scalar(select(WalletCall).where(WalletCall.id == call_id).with_for_update())
+    assert call is not None, f"wallet call {call_id} vanished"
+    return call
+
+
+def claim_call(call: WalletCall, now: dt.datetime, until: dt.datetime) -> None:
+    call.state = check_call_move(CallState(call.state), CallState.IN_FLIGHT)
+    call.lease_until_utc = to_naive_utc(until)
+    call.updated_at_utc = to_naive_utc(now)
+
+
+def _move_round(round_: Round, target: RoundState, now: dt.datetime) -> None:
+    round_.state = check_round_move(RoundState(round_.state), target).value
+    round_.updated_at_utc = to_naive_utc(now)
+
+
+def _finish_call(
+    call: WalletCall, target: CallState, outcome: WalletOutcome, now: dt.datetime
+) -> None:
+    call.state = check_call_move(CallState(call.state), target).value
+    call.attempts += 1
+    # "refused:insufficient_funds" keeps why a bet was refused next to what happened.
+    call.last_outcome = outcome.kind.value + (
+        f":{outcome.refusal.value}" if outcome.refusal else ""
+    )
+    call.last_detail = outcome.detail[:500]
+    call.lease_until_utc = None
+    call.updated_at_utc = to_naive_utc(now)
+    if outcome.balance_minor is not None:
+        call.balance_after_minor = outcome.balance_minor
+    if target is CallState.ACKED:
+        call.acked_at_utc = to_naive_utc(now)
+
+
+def _note_balance(
+    session: Session, call: WalletCall, round_: Round, outcome: WalletOutcome
+) -> None:
+    if outcome.balance_minor is None:
+        return
+    round_.balance_after_minor = outcome.balance_minor
+    player = session.get(Player, call.player_id)
+    assert player is not None
+    player.last_balance_minor = outcome.balance_minor
+
+
+def _session_totals(session: Session, round_: Round, kind: CommandKind, amount: int) -> None:
+    game_session = session.get(GameSession, round_.session_id)
+    if game_session is None:
+        return
+    if kind is CommandKind.BET:
+        game_session.spend_minor += amount
+        game_session.last_round_bet_minor = amount
+    elif kind is CommandKind.WIN:
+        game_session.win_minor += amount
+
+
+def record_outcome(
+    session: Session,
+    call: WalletCall,
+    outcome: WalletOutcome,
+    now: dt.datetime,
+    retry_at: dt.datetime | None,
+    follow_up_claim: Claim | None,
+) -> WalletCall | None:
+    """Apply one attempt's outcome to a claimed call and its round.
+
+    Returns the follow-up call created (a bet's win or cancel), claimed by the caller when
+    `follow_up_claim` is given. `retry_at` is when a failed win/cancel is tried again;
+    None means its retry window is over and it goes to the manual queue.
+    """
+    assert call.state == CallState.IN_FLIGHT, f"call {call.id} is {call.state}, not claimed"
+    round_ = session.get(Round, call.round_id)
+    assert round_ is not None
+    kind = CommandKind(call.kind)
+    if kind is CommandKind.BET:
+        return _record_bet(session, call, round_, outcome, now, follow_up_claim)
+    if outcome.settled_ok or (kind is CommandKind.CANCEL and outcome.kind is OutcomeKind.NOT_FOUND):
+        # A cancel of a bet the wallet never saw is done: nothing was debited.
+        _finish_call(call, CallState.ACKED, outcome, now)
+        _note_balance(session, call, round_, outcome)
+        _session_totals(session, round_, kind, call.amount_minor)
+        target = RoundState.SETTLED if kind is CommandKind.WIN else RoundState.CANCELLED
+        _move_round(round_, target, now)
+        return None
+    # Anything else on a win or cancel is a failed call: never final, retried with the same
+    # id and body (a win is never turned into a loss, PITFALLS 10).
+    _finish_call(call, CallState.QUEUED, outcome, now)
+    if retry_at is None:
+        call.state = check_call_move(CallState.QUEUED, CallState.MANUAL).value
+    else:
+        call.next_attempt_at_utc = to_naive_utc(retry_at)
+    return None
+
+
+def _record_bet(
+    session: Session,
+    call: WalletCall,
+    round_: Round,
+    outcome: WalletOutcome,
+    now: dt.datetime,
+    follow_up_claim: Claim | None,
+) -> WalletCall | None:
+    if outcome.kind is OutcomeKind.APPLIED:
+        _finish_call(call, CallState.ACKED, outcome, now)
+        _note_balance(session, call, round_, outcome)
+        _session_totals(session, round_, CommandKind.BET, call.amount_minor)
+        _move_round(round_, RoundState.DEBITED, now)
+        # Every round gets its win transaction, 0 on a loss (spec), in this same commit.
+        return new_call(session, round_, CommandKind.WIN, now, follow_up_claim)
+    if outcome.kind is OutcomeKind.REFUSED:
+        _finish_call(call, CallState.REFUSED, outcome, now)
+        _note_balance(session, call, round_, outcome)
+        _move_round(round_, RoundState.REJECTED, now)
+        return None
+    # Unknown, or an answer a fresh bet cannot get (already applied / not found): the money
+    # may have moved. A bet is never retried; it is cancelled with its own id (PITFALLS 2).
+    _finish_call(call, CallState.UNKNOWN, outcome, now)
+    _move_round(round_, RoundState.CANCELLING, now)
+    return new_call(session, round_, CommandKind.CANCEL, now, follow_up_claim, cancel_of=call)
+
+
+def expire_lease(session: Session, call: WalletCall, now: dt.datetime) -> WalletCall | None:
+    """A claim whose holder died: a bet's outcome is unknown (cancel it); a win or cancel
+    goes back to the queue to be sent again."""
+    outcome = WalletOutcome(OutcomeKind.UNKNOWN, detail="claim expired: holder stopped")
+    return record_outcome(session, call, outcome, now, retry_at=now, follow_up_claim=None)
+
+
+def release_unsent(call: WalletCall, now: dt.datetime, retry_at: dt.datetime) -> None:
+    """Give back a claim on a call that was never put on the wire (its operator's breaker
+    was open or its bulkhead full). Not an attempt: nothing is counted."""
+    call.state = check_call_move(CallState(call.state), CallState.QUEUED).value
+    call.lease_until_utc = None
+    call.next_attempt_at_utc = to_naive_utc(retry_at)
+    call.updated_at_utc = to_naive_utc(now)

@@ -1,0 +1,108 @@
+"""Shared fixtures. Every database-backed test runs on SQLite and on PostgreSQL.
+
+PostgreSQL: on CI (CI=true) a missing server fails the run; elsewhere those tests skip with
+a message saying how to start it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, text
+
+from reelhouse.store.db import Database
+from reelhouse.store.models import Base
+
+PG_ADMIN_DSN = os.environ.get("REELHOUSE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_START_HINT = (
+    "PostgreSQL is not reachable at 127.0.0.1:5432; start it with "
+    "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
+)
+
+
+def _pg_reachable() -> bool:
+    try:
+        with psycopg.connect(PG_ADMIN_DSN, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def _require_pg() -> None:
+    if _pg_reachable():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the PostgreSQL leg: {PG_START_HINT}")
+    pytest.skip(PG_START_HINT)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating every test is slow)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "reelhouse.db"
+    Database(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """One migrated PostgreSQL database per test process, emptied between tests."""
+    _require_pg()
+    name = f"rh_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
+    Database(url).dispose()
+    yield url
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _empty_pg(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "reelhouse.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_database_url")
+    _empty_pg(url)
+    return url
+
+
+DEFAULT_SIM_SEEDS = 1000
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sim-seeds",
+        type=int,
+        default=DEFAULT_SIM_SEEDS,
+        help="how many seeds the dispatcher fault simulation runs per database",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "sim_seed" in metafunc.fixturenames:
+        seeds = range(metafunc.config.getoption("--sim-seeds"))
+        metafunc.parametrize("sim_seed", seeds, ids=[f"seed_{s}" for s in seeds])
+
+
+@pytest.fixture
+def postgres_url(pg_database_url: str) -> str:
+    """PostgreSQL only, for tests of what only PostgreSQL offers (several workers at once)."""
+    _empty_pg(pg_database_url)
+    return pg_database_url

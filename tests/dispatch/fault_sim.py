@@ -1,0 +1,357 @@
+"""A seeded fault simulation of the dispatcher.
+
+Reelhouse (its real services, outbox, sender and worker, on a real database) talks to the
+real demo-casino wallet logic through an injected transport that, driven by one seed, drops
+requests, loses answers after the wallet applied them, answers 5xx or garbage, times out,
+duplicates and reorders deliveries, and crashes the process mid-call. The clock is injected
+and only moves when the simulation moves it. Everything random comes from the seed, and the
+worker runs one sender thread, so a seed replays exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import select
+
+from reelhouse.dispatch.retry import RetryPolicy
+from reelhouse.dispatch.sender import WalletSender
+from reelhouse.dispatch.transport import TransportError
+from reelhouse.dispatch.worker import Worker
+from reelhouse.domain.clock import UTC, FakeClock, from_naive_utc
+from reelhouse.domain.errors import ReelhouseError
+from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState, RoundState
+from reelhouse.domain.wallet import HttpAnswer, HttpRequest
+from reelhouse.games.rng import SeededRng
+from reelhouse.operator_kit.demo_casino.casino import Casino
+from reelhouse.services import launch, operators, players, rounds
+from reelhouse.services.platform import Platform
+from reelhouse.services.settings import Settings
+from reelhouse.store.db import Database
+from reelhouse.store.models import Player, Round, WalletCall
+from reelhouse.store.secrets import Sealer, new_key_text
+
+GAME = "lucky-sevens"
+PLAYERS = 3
+START_BALANCE = "30.00"
+BETS = ("0.50", "1.00", "5.00", "10.00", "25.00")
+STEPS = 14
+MAX_DRAIN_PASSES = 400
+
+
+class SimulatedCrash(BaseException):
+    """The process died mid-call. BaseException so that no handler in the code under test
+    swallows it, as no handler survives a real kill."""
+
+
+class Fault(StrEnum):
+    NONE = "none"
+    DROP = "drop"  # never reaches the wallet
+    LOST_ANSWER = "lost_answer"  # applied by the wallet, answer lost
+    SERVER_ERROR = "5xx"  # wallet answers 503 without applying
+    GARBAGE = "garbage"  # applied, answer unreadable
+    DUPLICATE = "duplicate"  # delivered twice
+    DELAYED = "delayed"  # held in the network, delivered later (reordered); caller times out
+    CRASH_BEFORE = "crash_before"  # process dies before sending
+    CRASH_AFTER = "crash_after"  # process dies after the wallet applied the call
+
+
+FAULT_WEIGHTS = {
+    Fault.NONE: 50,
+    Fault.DROP: 8,
+    Fault.LOST_ANSWER: 10,
+    Fault.SERVER_ERROR: 6,
+    Fault.GARBAGE: 6,
+    Fault.DUPLICATE: 6,
+    Fault.DELAYED: 6,
+    Fault.CRASH_BEFORE: 4,
+    Fault.CRASH_AFTER: 4,
+}
+
+
+@dataclass
+class WireLog:
+    """What happened on the wire, in order, to check ordering invariants afterwards."""
+
+    # (event, command, trans_guid, cancel_trans_guid)
+    events: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def add(self, event: str, request: HttpRequest) -> None:
+        self.events.append((event, *_command_of(request.body)))
+
+
+def _command_of(body: bytes) -> tuple[str, str, str]:
+    doc = json.loads(body)
+    data = doc.get("data", {})
+    return doc["command"], str(data.get("trans_guid", "")), str(data.get("cancel_trans_guid", ""))
+
+
+class FaultyTransport:
+    def __init__(self, casino: Casino, rng: random.Random, log: WireLog) -> None:
+        self.casino = casino
+        self.rng = rng
+        self.log = log
+        self.faults_on = True
+        self.held: list[HttpRequest] = []
+
+    def _deliver(self, request: HttpRequest) -> bytes:
+        self.log.add("delivered", request)
+        return self.casino.answer_callback(dict(request.headers), request.body)
+
+    def release_held(self) -> None:
+        """The network finally delivers what it held, in a shuffled order."""
+        held, self.held = self.held, []
+        self.rng.shuffle(held)
+        for request in held:
+            self._deliver(request)
+
+    def send(self, request: HttpRequest) -> HttpAnswer:
+        self.log.add("call_start", request)
+        try:
+            return self._send(request)
+        finally:
+            self.log.add("call_end", request)
+
+    def _send(self, request: HttpRequest) -> HttpAnswer:
+        if self.held and self.rng.random() < 0.5:
+            self.release_held()
+        fault = Fault.NONE
+        if self.faults_on:
+            fault = self.rng.choices(list(FAULT_WEIGHTS), list(FAULT_WEIGHTS.values()))[0]
+        match fault:
+            case Fault.NONE:
+                return HttpAnswer(200, self._deliver(request))
+            case Fault.DROP:
+                raise TransportError("simulated: connection reset before delivery")
+            case Fault.LOST_ANSWER:
+                self._deliver(request)
+                raise TransportError("simulated: timeout after the wallet applied it")
+            case Fault.SERVER_ERROR:
+                return HttpAnswer(503, b"upstream unavailable")
+            case Fault.GARBAGE:
+                self._deliver(request)
+                return HttpAnswer(200, b"<html>proxy error</html>")
+            case Fault.DUPLICATE:
+                self._deliver(request)
+                return HttpAnswer(200, self._deliver(request))
+            case Fault.DELAYED:
+                self.held.append(request)
+                raise TransportError("simulated: timeout, request still in the network")
+            case Fault.CRASH_BEFORE:
+                raise SimulatedCrash
+            case Fault.CRASH_AFTER:
+                self._deliver(request)
+                raise SimulatedCrash
+        raise AssertionError(fault)
+
+
+@dataclass
+class Simulation:
+    seed: int
+    database_url: str
+    workdir: Path
+    rng: random.Random = field(init=False)
+    clock: FakeClock = field(init=False)
+    log: WireLog = field(default_factory=WireLog)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.clock = FakeClock(dt.datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+        self.settings = Settings(
+            database_url=self.database_url,
+            secret_key=new_key_text(),
+            public_base_url="http://reelhouse.invalid",
+            allow_private_callbacks=True,
+        )
+        self.db = Database(self.database_url)
+        self.token_box = {"token": ""}
+        self.casino = Casino(
+            f"sqlite:///{self.workdir / f'casino-{self.seed}.db'}",
+            lambda: self.token_box["token"],
+            clock=self.clock,
+        )
+        self.transport = FaultyTransport(self.casino, self.rng, self.log)
+        self.game_rng = SeededRng(self.seed)
+        self._start_process()
+
+    def _start_process(self) -> None:
+        """A (re)started Reelhouse process: fresh sender, breaker state and worker over the
+        same database, as after a restart."""
+        self.sender = WalletSender(
+            self.db,
+            Sealer(self.settings.secret_key),
+            self.clock,
+            self.transport,
+            RetryPolicy(),
+            rng=self.rng,
+        )
+        self.platform = Platform(
+            db=self.db,
+            settings=self.settings,
+            wallet=self.sender,
+            clock=self.clock,
+            game_rng=lambda: self.game_rng,
+        )
+        self.worker = Worker(self.db, self.sender, self.clock, threads=1)
+
+    def restart(self) -> None:
+        self.worker.close()
+        self._start_process()
+
+    def setup(self) -> list[str]:
+        issued = operators.create_operator(
+            self.platform,
+            operators.NewOperator(
+                name="sim",
+                currency="USD",
+                callback_url="http://wallet.invalid/callback",
+                min_bet_minor=10,
+                max_bet_minor=100_000,
+                approved=True,
+            ),
+        )
+        self.token_box["token"] = issued.callback_token
+        self.transport.faults_on = False
+        sessions = []
+        for n in range(PLAYERS):
+            name = f"p{n}"
+            self.casino.create_player(name, "USD", START_BALANCE)
+            ref = players.create_or_get(self.platform, issued.operator_id, name)
+            with self.db.transaction() as session:
+                operator = operators.find_by_name(session, "sim")
+            request = launch.LaunchRequest(ref.user_code, 1, GAME, "en", "", Decimal(0))
+            url = launch.create_launch_url(self.platform, operator, request)
+            sessions.append(launch.open_launch(self.platform, url.rsplit("/", 1)[1]))
+        self.transport.faults_on = True
+        return sessions
+
+    def play(self, sessions: list[str]) -> None:
+        for _ in range(STEPS):
+            action = self.rng.random()
+            try:
+                if action < 0.55:
+                    rounds.spin(self.platform, self.rng.choice(sessions), self.rng.choice(BETS))
+                elif action < 0.8:
+                    self.worker.run_once()
+                elif action < 0.95:
+                    self.clock.advance(seconds=self.rng.choice((1, 3, 5, 40, 400)))
+                else:
+                    self.restart()
+            except ReelhouseError:
+                pass  # refused spins (round in progress, funds, wallet) are part of play
+            except SimulatedCrash:
+                self.restart()
+
+    def drain(self) -> None:
+        """Faults stop; the network delivers what it held; the worker finishes everything,
+        the clock jumping to whenever the next thing is due."""
+        self.transport.faults_on = False
+        self.transport.release_held()
+        for _ in range(MAX_DRAIN_PASSES):
+            if self._all_terminal():
+                return
+            self.clock.advance(seconds=1)
+            nxt = self._next_due()
+            if nxt is not None and nxt > self.clock.now():
+                self.clock.advance(seconds=(nxt - self.clock.now()).total_seconds() + 0.001)
+            self.worker.run_once()
+        raise AssertionError(f"seed {self.seed}: rounds still open after draining")
+
+    def _all_terminal(self) -> bool:
+        with self.db.transaction() as session:
+            open_rounds = session.scalars(
+                select(Round.id).where(Round.state.not_in(list(TERMINAL_ROUND_STATES)))
+            ).all()
+        return not open_rounds
+
+    def _next_due(self) -> dt.datetime | None:
+        with self.db.transaction() as session:
+            times = [
+                *session.scalars(
+                    select(WalletCall.next_attempt_at_utc).where(
+                        WalletCall.state == CallState.QUEUED.value
+                    )
+                ),
+                *session.scalars(
+                    select(WalletCall.lease_until_utc).where(
+                        WalletCall.state == CallState.IN_FLIGHT.value
+                    )
+                ),
+            ]
+        present = [from_naive_utc(t) for t in times if t is not None]
+        return min(present) if present else None
+
+    def close(self) -> None:
+        self.worker.close()
+        self.casino.dispose()
+        self.db.dispose()
+
+
+def check_invariants(sim: Simulation) -> None:
+    """After recovery the two ledgers agree round by round, to the minor unit."""
+    seed = sim.seed
+    with sim.db.transaction() as session:
+        all_rounds = session.scalars(select(Round)).all()
+        calls = session.scalars(select(WalletCall)).all()
+    ledger = sim.casino.ledger(None)
+    by_guid: dict[str, dict[str, object]] = {}
+    for row in ledger:
+        guid = str(row["trans_guid"])
+        assert guid not in by_guid, f"seed {seed}: {guid} applied twice"
+        by_guid[guid] = row
+    assert {c.state for c in calls} <= {CallState.ACKED, CallState.REFUSED, CallState.UNKNOWN}, (
+        f"seed {seed}: calls left {sorted({c.state for c in calls})}"
+    )
+    expected_balance: dict[str, int] = {}
+    for round_ in all_rounds:
+        mine = [c for c in calls if c.round_id == round_.id]
+        bet = next(c for c in mine if c.kind == "bet")
+        wins = [c for c in mine if c.kind == "win"]
+        casino_bet = by_guid.get(str(bet.id))
+        bet_counts = casino_bet is not None and not casino_bet["cancelled_by"]
+        state = RoundState(round_.state)
+        assert state in TERMINAL_ROUND_STATES, f"seed {seed}: round {round_.id} is {state}"
+        if state is RoundState.SETTLED:
+            assert bet_counts, f"seed {seed}: settled round {round_.id} has no live bet"
+            (win,) = wins
+            casino_win = by_guid.get(str(win.id))
+            assert casino_win is not None, f"seed {seed}: win of {round_.id} dropped"
+            assert int(str(casino_win["amount_minor"])) == round_.win_minor
+        else:
+            assert not bet_counts, f"seed {seed}: {state} round {round_.id} kept its bet"
+            assert not wins, f"seed {seed}: {state} round {round_.id} has a win"
+        account = f"p{_player_index(sim, round_.player_id)}"
+        delta = (round_.win_minor - round_.bet_minor) if state is RoundState.SETTLED else 0
+        expected_balance[account] = expected_balance.get(account, 0) + delta
+    for n in range(PLAYERS):
+        account = f"p{n}"
+        balance = int(str(sim.casino.player(account)["balance_minor"]))
+        assert balance == 3000 + expected_balance.get(account, 0), (
+            f"seed {seed}: {account} balance {balance} disagrees"
+        )
+    _check_cancel_after_bet_ended(sim)
+
+
+def _player_index(sim: Simulation, player_id: int) -> int:
+    with sim.db.transaction() as session:
+        player = session.get(Player, player_id)
+        assert player is not None
+        return int(player.name[1:])
+
+
+def _check_cancel_after_bet_ended(sim: Simulation) -> None:
+    """No cancel was put on the wire before its bet's call had ended."""
+    ended_bets: set[str] = set()
+    for event, command, guid, cancelled in sim.log.events:
+        if command == "bet" and event == "call_end":
+            ended_bets.add(guid)
+        elif command == "cancel" and event == "call_start":
+            assert cancelled in ended_bets, (
+                f"seed {sim.seed}: cancel {guid} sent before its bet {cancelled} call ended"
+            )
