@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from reelhouse.dispatch.retry import RetryPolicy
+from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import TransportError
 from reelhouse.dispatch.worker import Worker
@@ -188,7 +188,7 @@ class Simulation:
             Sealer(self.settings.secret_key),
             self.clock,
             self.transport,
-            RetryPolicy(),
+            RetrySchedule(),
             rng=self.rng,
         )
         self.platform = Platform(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from reelhouse.dispatch.retry import RetryPolicy
+from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import TransportError
 from reelhouse.domain.clock import UTC, FakeClock
@@ -30,6 +30,7 @@ GAME = "lucky-sevens"
 class RecordingTransport:
     casino: Casino
     down_for: set[str] = field(default_factory=set)  # commands that fail (operator down)
+    answer_lost_for: set[str] = field(default_factory=set)  # applied, but the answer is lost
     sent: Counter[str] = field(default_factory=Counter)  # trans_guid -> times on the wire
     overlaps: list[str] = field(default_factory=list)  # guids sent while already on the wire
     _on_wire: set[str] = field(default_factory=set)
@@ -47,7 +48,10 @@ class RecordingTransport:
         try:
             if command in self.down_for:
                 raise TransportError("operator down")
-            return HttpAnswer(200, self.casino.answer_callback(dict(request.headers), request.body))
+            answer = self.casino.answer_callback(dict(request.headers), request.body)
+            if command in self.answer_lost_for:
+                raise TransportError("answer lost after the wallet applied the call")
+            return HttpAnswer(200, answer)
         finally:
             with self._lock:
                 self._on_wire.discard(guid)
@@ -62,7 +66,7 @@ class Deployment:
     settings: Settings
     operator_name: str = "op"
 
-    def sender(self, policy: RetryPolicy | None = None) -> WalletSender:
+    def sender(self, policy: RetrySchedule | None = None) -> WalletSender:
         return WalletSender(
             self.db, Sealer(self.settings.secret_key), self.clock, self.transport, policy
         )

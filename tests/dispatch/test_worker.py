@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from reelhouse.dispatch.retry import RetryPolicy
+from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState, RoundState
 from reelhouse.services import rounds
@@ -111,7 +111,7 @@ def test_a_win_queued_through_48_hours_of_outage_is_credited(deployment: Deploym
 def test_after_the_retry_window_a_win_is_parked_never_dropped(deployment: Deployment) -> None:
     (token,) = deployment.open_sessions(1)
     deployment.transport.down_for = {"win"}
-    policy = RetryPolicy(window=dt.timedelta(hours=72))
+    policy = RetrySchedule(window=dt.timedelta(hours=72))
     sender = deployment.sender(policy)
     rounds.spin(deployment.platform(sender), token, "2.00")
     worker = Worker(deployment.db, sender, deployment.clock, threads=1)
@@ -122,6 +122,23 @@ def test_after_the_retry_window_a_win_is_parked_never_dropped(deployment: Deploy
         assert win.amount_minor == session.scalars(select(Round.win_minor)).one()
     assert round_states(deployment) == [RoundState.DEBITED]  # not settled as a loss
     worker.close()
+
+
+def test_status_settles_a_win_whose_answers_were_all_lost(deployment: Deployment) -> None:
+    """The wallet applied the win on the first try but every answer was lost. At the end of
+    the window Reelhouse asks `status` instead of parking it for a person."""
+    (token,) = deployment.open_sessions(1)
+    deployment.transport.answer_lost_for = {"win"}
+    sender = deployment.sender(RetrySchedule(window=dt.timedelta(hours=72)))
+    result = rounds.spin(deployment.platform(sender), token, "2.00")
+    worker = Worker(deployment.db, sender, deployment.clock, threads=1)
+    run_until_settled_or_parked(deployment, worker, hours=80)
+    assert round_states(deployment) == [RoundState.SETTLED]
+    with deployment.db.transaction() as session:
+        win = session.scalars(select(WalletCall).where(WalletCall.kind == "win")).one()
+        assert win.state == CallState.ACKED
+        assert win.last_detail.startswith("settled by status")
+    assert deployment.casino.player("player_0")["balance_minor"] == 10_000 - 200 + result.win_minor
 
 
 def test_two_workers_on_postgresql_send_each_call_once_at_a_time(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reelhouse.dispatch.retry import RetryPolicy
+from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import HttpxTransport, Transport
 from reelhouse.domain.clock import Clock, SystemClock
@@ -17,7 +17,7 @@ def build_platform(
     *,
     clock: Clock | None = None,
     transport: Transport | None = None,
-    policy: RetryPolicy | None = None,
+    policy: RetrySchedule | None = None,
 ) -> Platform:
     clock = clock or SystemClock()
     db = Database(settings.database_url)

@@ -11,15 +11,15 @@ import time
 from reelhouse.dialects.base import CallbackCredentials
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.dispatch.breaker import BreakerState, OperatorGuards
-from reelhouse.dispatch.retry import RetryPolicy
+from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.transport import Transport, TransportError
 from reelhouse.domain.clock import Clock, from_naive_utc, to_naive_utc
-from reelhouse.domain.limits import QUICK_READ_RETRIES
 from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import (
     CommandKind,
     OutcomeKind,
     RefusalReason,
+    TransStatus,
     WalletCommand,
     WalletEndpoint,
     WalletOutcome,
@@ -49,7 +49,7 @@ class WalletSender:
         sealer: Sealer,
         clock: Clock,
         transport: Transport,
-        policy: RetryPolicy | None = None,
+        policy: RetrySchedule | None = None,
         rng: random.Random | None = None,
         guards: OperatorGuards | None = None,
     ) -> None:
@@ -57,7 +57,7 @@ class WalletSender:
         self._sealer = sealer
         self._clock = clock
         self._transport = transport
-        self._policy = policy or RetryPolicy()
+        self._schedule = policy or RetrySchedule()
         self._rng = rng or random.Random()
         self.guards = guards or OperatorGuards(clock)
 
@@ -75,8 +75,8 @@ class WalletSender:
     def read(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
         assert command.kind in (CommandKind.AUTHENTICATE, CommandKind.BALANCE, CommandKind.STATUS)
         outcome = self._attempt(endpoint, command)
-        # Reads move no money, so retrying them at once is safe (spec: 2 more times).
-        for _ in range(QUICK_READ_RETRIES):
+        # Reads move no money, so retrying them at once is safe (SlotCity: 2 more times).
+        for _ in range(get_dialect(endpoint.dialect).quick_retries(command.kind)):
             if outcome.kind is not OutcomeKind.UNKNOWN:
                 break
             outcome = self._attempt(endpoint, command)
@@ -101,6 +101,7 @@ class WalletSender:
             operator = session.get(Operator, call.operator_id)
             assert operator is not None
             endpoint = self.endpoint_of(operator)
+            created = from_naive_utc(call.created_at_utc)
         started = self._clock.now()
         if not self.guards.try_acquire(endpoint.operator_id):
             return self._not_sent(call_id, command)
@@ -113,7 +114,37 @@ class WalletSender:
                 endpoint.operator_id, succeeded=outcome.kind is not OutcomeKind.UNKNOWN
             )
         duration_ms = int((time.perf_counter() - started_perf) * 1000)
+        window_over = self._clock.now() - created >= self._schedule.window
+        if outcome.kind is OutcomeKind.UNKNOWN and window_over:
+            outcome = self._ask_status(endpoint, command) or outcome
         return self._record(call_id, command, outcome, started, duration_ms, endpoint.dialect)
+
+    def _ask_status(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome | None:
+        """Before a win or cancel is parked for a person to look at, ask the wallet whether
+        it has it after all (`status`). Returns an outcome that settles the call, or None."""
+        if command.kind not in (CommandKind.WIN, CommandKind.CANCEL):
+            return None
+        asked = command.cancel_trans_id if command.kind is CommandKind.CANCEL else command.trans_id
+        answer = self.read(
+            endpoint,
+            WalletCommand(
+                CommandKind.STATUS,
+                account=command.account,
+                currency=command.currency,
+                trans_id=command.trans_id,
+                cancel_trans_id=asked,
+            ),
+        )
+        detail = f"settled by status: {answer.kind.value} {answer.trans_status}"
+        if command.kind is CommandKind.WIN and answer.trans_status is TransStatus.OK:
+            return WalletOutcome(OutcomeKind.ALREADY_APPLIED, detail=detail)
+        bet_gone = (
+            answer.kind is OutcomeKind.NOT_FOUND or answer.trans_status is TransStatus.CANCELED
+        )
+        if command.kind is CommandKind.CANCEL and bet_gone:
+            # The bet was reversed, or never reached the wallet: nothing is debited.
+            return WalletOutcome(OutcomeKind.ALREADY_APPLIED, detail=detail)
+        return None
 
     def _not_sent(self, call_id: int, command: WalletCommand) -> int | None:
         """The operator's breaker is open or its bulkhead full: nothing goes on the wire. A
@@ -166,8 +197,13 @@ class WalletSender:
                     detail=outcome.detail[:500],
                 )
             )
-            retry_at = self._policy.next_attempt(
-                call.attempts + 1, from_naive_utc(call.created_at_utc), now, self._rng
+            quick = get_dialect(dialect_name).retry_policy(command.kind) if dialect_name else None
+            retry_at = (
+                self._schedule.next_attempt(
+                    quick, call.attempts + 1, from_naive_utc(call.created_at_utc), now, self._rng
+                )
+                if quick is not None
+                else None
             )
             claim = self._follow_up_claim(command, dialect_name, now)
             follow_up = record_outcome(session, call, outcome, now, retry_at, claim)

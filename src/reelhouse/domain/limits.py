@@ -29,5 +29,36 @@ SIGNATURE_MAX_SKEW_SECONDS = 300
 PLAYER_NAME_MIN_CHARS = 2
 PLAYER_NAME_MAX_CHARS = 50
 
-# authenticate/balance are retried at once this many extra times (spec: 2 more).
+# Transaction feeds (spec): a window is at most one hour; a page holds 10..2000 items.
+FEED_MAX_WINDOW_SECONDS = 60 * 60
+FEED_MIN_LIMIT = 10
+FEED_MAX_LIMIT = 2000
+
+# The cursor feed holds back calls created this recently: a call whose transaction has not
+# committed yet is invisible, and a cursor must not pass its id before it can appear. It must
+# exceed the longest transaction that creates a call plus the clock skew between the nodes
+# that make ids (ids carry each node's own time).
+FEED_SETTLE_SECONDS = 10
+
+# Stuck-call listings return at most this many rows per request: the manual queue is meant to
+# be short, and a long one is worked through with filters, not dumped whole.
+STUCK_LIST_MAX_ROWS = 500
+
+# Audit rows: who acted (a name, not an essay) and why (long enough for a ticket reference
+# and a paragraph, short enough that a row stays a row).
+AUDIT_ACTOR_MAX_CHARS = 64
+AUDIT_REASON_MAX_CHARS = 2000
+
+# An admin token shorter than this is refused (the admin API stays disabled): it moves money
+# state, so it must not be guessable.
+ADMIN_TOKEN_MIN_CHARS = 24
+
+# An operator's ledger export for one day is read into memory whole; above this it is refused
+# rather than exhausting the process (a larger ledger needs a streamed comparison).
+LEDGER_EXPORT_MAX_BYTES = 256 * 1024 * 1024
+
+# A ledger export that takes longer than this to arrive is a failed reconciliation run.
+LEDGER_FETCH_TIMEOUT_SECONDS = 120
+
+# authenticate/balance are retried at once this many extra times (SlotCity spec: 2 more).
 QUICK_READ_RETRIES = 2
