@@ -16,10 +16,12 @@ import httpx
 from reelhouse.api.app import create_app
 from reelhouse.api.server import ServerThread, free_port
 from reelhouse.api.wiring import build_platform
+from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.transport import Transport
-from reelhouse.domain.clock import UTC, FakeClock
+from reelhouse.domain.clock import UTC, FakeClock, SystemClock
 from reelhouse.operator_kit.demo_bots import DemoBots
 from reelhouse.operator_kit.demo_casino import create_casino_app
+from reelhouse.operator_kit.demo_casino.casino import Casino
 from reelhouse.services import operators
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
@@ -32,9 +34,10 @@ GAME = "lucky-sevens"
 class Stack:
     platform: Platform
     app: Any
+    casino_app: Any
     reelhouse: ServerThread
     casino: ServerThread
-    clock: FakeClock
+    clock: Any  # FakeClock unless the test runs on real time
     api_token: str
     callback_token: str
     operator_id: int
@@ -46,6 +49,10 @@ class Stack:
         assert answer.status_code == 200, answer.text
         envelope: dict[str, Any] = answer.json()
         return envelope
+
+    def app_casino(self) -> Casino:
+        casino: Casino = self.casino_app.state.casino
+        return casino
 
     def reelhouse_app_state(self) -> Any:
         return self.app.state
@@ -76,8 +83,10 @@ def running_stack(
     *,
     transport: Transport | None = None,
     casino_token: str | None = None,
+    clock: FakeClock | SystemClock | None = None,
+    schedule: RetrySchedule | None = None,
 ) -> Iterator[Stack]:
-    clock = FakeClock(dt.datetime.now(UTC).replace(microsecond=0))
+    clock = clock or FakeClock(dt.datetime.now(UTC).replace(microsecond=0))
     holder = {"token": ""}
     casino_app = create_casino_app(
         f"sqlite:///{tmp_path / 'casino.db'}", lambda: casino_token or holder["token"], clock=clock
@@ -90,7 +99,7 @@ def running_stack(
         public_base_url=f"http://127.0.0.1:{port}",
         allow_private_callbacks=True,
     )
-    platform = build_platform(settings, clock=clock, transport=transport)
+    platform = build_platform(settings, clock=clock, transport=transport, policy=schedule)
     issued = operators.create_operator(
         platform,
         operators.NewOperator(
@@ -108,6 +117,7 @@ def running_stack(
     stack = Stack(
         platform,
         app,
+        casino_app,
         reelhouse,
         casino,
         clock,

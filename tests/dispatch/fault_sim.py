@@ -294,55 +294,56 @@ class Simulation:
 
 
 def check_invariants(sim: Simulation) -> None:
-    """After recovery the two ledgers agree round by round, to the minor unit."""
-    seed = sim.seed
-    with sim.db.transaction() as session:
-        all_rounds = session.scalars(select(Round)).all()
-        calls = session.scalars(select(WalletCall)).all()
-    ledger = sim.casino.ledger(None)
-    by_guid: dict[str, dict[str, object]] = {}
-    for row in ledger:
-        guid = str(row["trans_guid"])
-        assert guid not in by_guid, f"seed {seed}: {guid} applied twice"
-        by_guid[guid] = row
-    assert {c.state for c in calls} <= {CallState.ACKED, CallState.REFUSED, CallState.UNKNOWN}, (
-        f"seed {seed}: calls left {sorted({c.state for c in calls})}"
-    )
-    expected_balance: dict[str, int] = {}
-    for round_ in all_rounds:
-        mine = [c for c in calls if c.round_id == round_.id]
-        bet = next(c for c in mine if c.kind == "bet")
-        wins = [c for c in mine if c.kind == "win"]
-        casino_bet = by_guid.get(str(bet.id))
-        bet_counts = casino_bet is not None and not casino_bet["cancelled_by"]
-        state = RoundState(round_.state)
-        assert state in TERMINAL_ROUND_STATES, f"seed {seed}: round {round_.id} is {state}"
-        if state is RoundState.SETTLED:
-            assert bet_counts, f"seed {seed}: settled round {round_.id} has no live bet"
-            (win,) = wins
-            casino_win = by_guid.get(str(win.id))
-            assert casino_win is not None, f"seed {seed}: win of {round_.id} dropped"
-            assert int(str(casino_win["amount_minor"])) == round_.win_minor
-        else:
-            assert not bet_counts, f"seed {seed}: {state} round {round_.id} kept its bet"
-            assert not wins, f"seed {seed}: {state} round {round_.id} has a win"
-        account = f"p{_player_index(sim, round_.player_id)}"
-        delta = (round_.win_minor - round_.bet_minor) if state is RoundState.SETTLED else 0
-        expected_balance[account] = expected_balance.get(account, 0) + delta
-    for n in range(PLAYERS):
-        account = f"p{n}"
-        balance = int(str(sim.casino.player(account)["balance_minor"]))
-        assert balance == 3000 + expected_balance.get(account, 0), (
-            f"seed {seed}: {account} balance {balance} disagrees"
-        )
+    accounts = {f"p{n}": 3000 for n in range(PLAYERS)}
+    check_ledgers_agree(sim.db, sim.casino, accounts, f"seed {sim.seed}")
     _check_cancel_after_bet_ended(sim)
 
 
-def _player_index(sim: Simulation, player_id: int) -> int:
-    with sim.db.transaction() as session:
-        player = session.get(Player, player_id)
-        assert player is not None
-        return int(player.name[1:])
+def check_ledgers_agree(
+    db: Database, casino: Casino, start_minor: dict[str, int], label: str
+) -> None:
+    """After recovery the two ledgers agree round by round, to the minor unit: every round
+    is terminal, nothing applied twice, no win dropped, and every balance adds up."""
+    with db.transaction() as session:
+        all_rounds = session.scalars(select(Round)).all()
+        calls = session.scalars(select(WalletCall)).all()
+        names = {p.id: p.name for p in session.scalars(select(Player))}
+    by_guid: dict[str, dict[str, object]] = {}
+    for row in casino.ledger(None):
+        guid = str(row["trans_guid"])
+        assert guid not in by_guid, f"{label}: {guid} applied twice"
+        by_guid[guid] = row
+    left = {c.state for c in calls} - {CallState.ACKED, CallState.REFUSED, CallState.UNKNOWN}
+    assert not left, f"{label}: calls left in {sorted(left)}"
+    expected = dict(start_minor)
+    for round_ in all_rounds:
+        _check_round(round_, [c for c in calls if c.round_id == round_.id], by_guid, label)
+        if round_.state == RoundState.SETTLED:
+            account = names[round_.player_id]
+            expected[account] += round_.win_minor - round_.bet_minor
+    for account, balance in expected.items():
+        actual = int(str(casino.player(account)["balance_minor"]))
+        assert actual == balance, f"{label}: {account} has {actual}, rounds say {balance}"
+
+
+def _check_round(
+    round_: Round, calls: list[WalletCall], by_guid: dict[str, dict[str, object]], label: str
+) -> None:
+    state = RoundState(round_.state)
+    assert state in TERMINAL_ROUND_STATES, f"{label}: round {round_.id} is {state}"
+    bet = next(c for c in calls if c.kind == "bet")
+    wins = [c for c in calls if c.kind == "win"]
+    casino_bet = by_guid.get(str(bet.id))
+    bet_counts = casino_bet is not None and not casino_bet["cancelled_by"]
+    if state is RoundState.SETTLED:
+        assert bet_counts, f"{label}: settled round {round_.id} has no live bet"
+        (win,) = wins
+        casino_win = by_guid.get(str(win.id))
+        assert casino_win is not None, f"{label}: win of {round_.id} dropped"
+        assert int(str(casino_win["amount_minor"])) == round_.win_minor
+    else:
+        assert not bet_counts, f"{label}: {state} round {round_.id} kept its bet"
+        assert not wins, f"{label}: {state} round {round_.id} has a win"
 
 
 def _check_cancel_after_bet_ended(sim: Simulation) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.worker import Worker
+from reelhouse.domain.errors import ReelhouseError
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState, RoundState
 from reelhouse.services import rounds
 from reelhouse.store.models import Round, WalletCall
@@ -139,6 +140,23 @@ def test_status_settles_a_win_whose_answers_were_all_lost(deployment: Deployment
         assert win.state == CallState.ACKED
         assert win.last_detail.startswith("settled by status")
     assert deployment.casino.player("player_0")["balance_minor"] == 10_000 - 200 + result.win_minor
+
+
+def test_status_closes_a_cancel_of_a_bet_the_wallet_never_saw(deployment: Deployment) -> None:
+    """The bet never arrived and no cancel got through for the whole window: `status` says
+    the wallet has no such bet, so the cancel is done and nothing was refunded."""
+    (token,) = deployment.open_sessions(1)
+    deployment.transport.down_for = {"bet", "cancel"}
+    sender = deployment.sender(RetrySchedule(window=dt.timedelta(hours=72)))
+    with pytest.raises(ReelhouseError):
+        rounds.spin(deployment.platform(sender), token, "2.00")
+    worker = Worker(deployment.db, sender, deployment.clock, threads=1)
+    run_until_settled_or_parked(deployment, worker, hours=80)
+    assert round_states(deployment) == [RoundState.CANCELLED]
+    with deployment.db.transaction() as session:
+        cancel = session.scalars(select(WalletCall).where(WalletCall.kind == "cancel")).one()
+        assert (cancel.state, cancel.last_outcome) == (CallState.ACKED, "not_found")
+    assert deployment.casino.player("player_0")["balance_minor"] == 10_000
 
 
 def test_two_workers_on_postgresql_send_each_call_once_at_a_time(

@@ -6,6 +6,7 @@ the same outcome whatever the player's balance, history or the operator's result
 
 from __future__ import annotations
 
+import inspect
 import json
 import shutil
 from pathlib import Path
@@ -114,6 +115,11 @@ def test_whitespace_does_not_change_the_math(tmp_path: Path) -> None:
     original = catalogue.get_game("lucky-sevens")
     assert game is not None and original is not None
     assert catalogue.math_hash(game, 96) == catalogue.math_hash(original, 96)
+
+
+def test_play_takes_nothing_but_math_bet_and_draws() -> None:
+    """No parameter through which a balance, a history or an operator could reach the math."""
+    assert list(inspect.signature(play).parameters) == ["game", "variant", "bet_minor", "rng"]
 
 
 @pytest.mark.parametrize("game", all_games(), ids=lambda g: g.game_code)

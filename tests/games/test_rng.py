@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from reelhouse.games import rng
@@ -36,7 +38,7 @@ def test_secrets_below_is_uniform(n: int) -> None:
 def test_below_rejects_instead_of_folding(monkeypatch: pytest.MonkeyPatch) -> None:
     """n = 3 needs 2 bits; the value 3 must be redrawn, never folded onto 0 (3 % 3)."""
     bits = iter([3, 3, 2])
-    monkeypatch.setattr(rng.secrets, "randbits", lambda k: next(bits))
+    monkeypatch.setattr(secrets, "randbits", lambda k: next(bits))
     assert SecretsRng().below(3) == 2
 
 

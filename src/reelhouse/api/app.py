@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI
 
-from reelhouse.api import game, main_v4
+from reelhouse.api import admin, game, main_v4, metrics, transactions_v4
 from reelhouse.api.envelope import install_error_handlers
 from reelhouse.api.inflight import InFlightLimiter
 from reelhouse.services.platform import Platform
@@ -41,4 +41,7 @@ def create_app(platform: Platform) -> FastAPI:
     install_error_handlers(app)
     app.include_router(main_v4.router)
     app.include_router(game.router)
+    app.include_router(transactions_v4.router)
+    app.include_router(admin.router)
+    app.include_router(metrics.router)
     return app

@@ -26,5 +26,10 @@ def build_platform(
         transport, closers = http, [http.close]
     else:
         closers = []
-    sender = WalletSender(db, Sealer(settings.secret_key), clock, transport, policy)
+    schedule = policy or RetrySchedule(
+        backoff_base_s=settings.retry_backoff_base_seconds,
+        backoff_cap_s=settings.retry_backoff_cap_seconds,
+        window=settings.retry_window,
+    )
+    sender = WalletSender(db, Sealer(settings.secret_key), clock, transport, schedule)
     return Platform(db=db, settings=settings, wallet=sender, clock=clock, closers=closers)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from reelhouse.cli import demo, operator, serve, worker
+from reelhouse.cli import demo, operator, reconcile, serve, stuck, worker
+from reelhouse.games.cli import rtp_app
 
 app = typer.Typer(no_args_is_help=True, help="Reelhouse remote game server.")
 app.add_typer(operator.app, name="operator")
+app.add_typer(rtp_app, name="rtp")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("worker")(worker.worker)
 app.command("db-upgrade")(serve.db_upgrade)
+app.command("reconcile")(reconcile.reconcile)
+app.add_typer(stuck.app, name="stuck")

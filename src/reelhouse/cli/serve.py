@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from reelhouse.api.app import create_app
+from reelhouse.api.logging_setup import configure_logging
 from reelhouse.api.wiring import build_platform
 from reelhouse.services.settings import load_settings
 from reelhouse.store.db import Database
@@ -16,6 +17,7 @@ def serve(
     port: int = typer.Option(8000, help="port to listen on"),
 ) -> None:
     """Run Reelhouse (migrations are applied at start)."""
+    configure_logging()
     platform = build_platform(load_settings())
     uvicorn.run(create_app(platform), host=host, port=port, log_level="info")
 

@@ -7,6 +7,7 @@ import threading
 
 import typer
 
+from reelhouse.api.logging_setup import configure_logging
 from reelhouse.api.wiring import build_platform
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.worker import Worker
@@ -16,6 +17,7 @@ from reelhouse.services.settings import load_settings
 def worker() -> None:
     """Run the dispatcher until SIGINT/SIGTERM. On start it finishes every round that is not
     terminal: expired claims are taken back and queued calls are sent."""
+    configure_logging()
     platform = build_platform(load_settings())
     assert isinstance(platform.wallet, WalletSender)
     stop = threading.Event()

@@ -53,6 +53,13 @@ class OperatorGuards:
             self._maybe_half_open(guard)
             return guard.state
 
+    def snapshot(self) -> dict[int, BreakerState]:
+        """Every operator this process has called and its breaker state now (metrics)."""
+        with self._lock:
+            for guard in self._guards.values():
+                self._maybe_half_open(guard)
+            return {operator_id: guard.state for operator_id, guard in self._guards.items()}
+
     def _maybe_half_open(self, guard: _OperatorGuard) -> None:
         cooled = (
             guard.opened_at is not None

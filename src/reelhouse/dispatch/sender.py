@@ -7,9 +7,11 @@ import datetime as dt
 import logging
 import random
 import time
+from dataclasses import dataclass
 
 from reelhouse.dialects.base import CallbackCredentials
 from reelhouse.dialects.registry import get_dialect
+from reelhouse.dispatch import metrics as call_metrics
 from reelhouse.dispatch.breaker import BreakerState, OperatorGuards
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.transport import Transport, TransportError
@@ -37,6 +39,19 @@ from reelhouse.store.outbox import (
 from reelhouse.store.secrets import Sealer
 
 log = logging.getLogger("reelhouse.dispatch")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A claimed call ready to send. `lease` is the claim's fencing token: the outcome is
+    recorded only if the call still carries it."""
+
+    call_id: int
+    command: WalletCommand
+    endpoint: WalletEndpoint
+    created: dt.datetime
+    lease: dt.datetime
+
 
 # A call not sent because its operator is shut off is looked at again after this long.
 NOT_SENT_RETRY_DELAY = dt.timedelta(seconds=1)
@@ -93,31 +108,39 @@ class WalletSender:
     def available(self, operator_id: int) -> bool:
         return self.guards.state(operator_id) is not BreakerState.OPEN
 
-    def deliver(self, call_id: int) -> int | None:
+    def _prepare(self, call_id: int) -> _Prepared:
         with self._db.transaction() as session:
             call = session.get(WalletCall, call_id)
             assert call is not None and call.state == CallState.IN_FLIGHT
-            command = command_for(session, call)
+            assert call.lease_until_utc is not None
             operator = session.get(Operator, call.operator_id)
             assert operator is not None
-            endpoint = self.endpoint_of(operator)
-            created = from_naive_utc(call.created_at_utc)
+            return _Prepared(
+                call_id=call_id,
+                command=command_for(session, call),
+                endpoint=self.endpoint_of(operator),
+                created=from_naive_utc(call.created_at_utc),
+                lease=call.lease_until_utc,
+            )
+
+    def deliver(self, call_id: int) -> int | None:
+        job = self._prepare(call_id)
         started = self._clock.now()
-        if not self.guards.try_acquire(endpoint.operator_id):
-            return self._not_sent(call_id, command)
+        if not self.guards.try_acquire(job.endpoint.operator_id):
+            return self._not_sent(job)
         started_perf = time.perf_counter()
         outcome = WalletOutcome(OutcomeKind.UNKNOWN, detail="not sent")
         try:
-            outcome = self._attempt(endpoint, command)
+            outcome = self._attempt(job.endpoint, job.command)
         finally:
             self.guards.release(
-                endpoint.operator_id, succeeded=outcome.kind is not OutcomeKind.UNKNOWN
+                job.endpoint.operator_id, succeeded=outcome.kind is not OutcomeKind.UNKNOWN
             )
         duration_ms = int((time.perf_counter() - started_perf) * 1000)
-        window_over = self._clock.now() - created >= self._schedule.window
+        window_over = self._clock.now() - job.created >= self._schedule.window
         if outcome.kind is OutcomeKind.UNKNOWN and window_over:
-            outcome = self._ask_status(endpoint, command) or outcome
-        return self._record(call_id, command, outcome, started, duration_ms, endpoint.dialect)
+            outcome = self._ask_status(job.endpoint, job.command) or outcome
+        return self._record(job, outcome, started, duration_ms, job.endpoint.dialect)
 
     def _ask_status(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome | None:
         """Before a win or cancel is parked for a person to look at, ask the wallet whether
@@ -138,28 +161,29 @@ class WalletSender:
         detail = f"settled by status: {answer.kind.value} {answer.trans_status}"
         if command.kind is CommandKind.WIN and answer.trans_status is TransStatus.OK:
             return WalletOutcome(OutcomeKind.ALREADY_APPLIED, detail=detail)
-        bet_gone = (
-            answer.kind is OutcomeKind.NOT_FOUND or answer.trans_status is TransStatus.CANCELED
-        )
-        if command.kind is CommandKind.CANCEL and bet_gone:
-            # The bet was reversed, or never reached the wallet: nothing is debited.
+        if command.kind is CommandKind.CANCEL and answer.trans_status is TransStatus.CANCELED:
             return WalletOutcome(OutcomeKind.ALREADY_APPLIED, detail=detail)
+        if command.kind is CommandKind.CANCEL and answer.kind is OutcomeKind.NOT_FOUND:
+            # The bet never reached the wallet: nothing is debited, nothing was refunded.
+            return WalletOutcome(OutcomeKind.NOT_FOUND, detail=detail)
         return None
 
-    def _not_sent(self, call_id: int, command: WalletCommand) -> int | None:
+    def _not_sent(self, job: _Prepared) -> int | None:
         """The operator's breaker is open or its bulkhead full: nothing goes on the wire. A
         bet that was never sent moved no money, so its round is rejected; a win or cancel
         waits in the queue, uncounted."""
         now = self._clock.now()
-        if command.kind is CommandKind.BET:
+        if job.command.kind is CommandKind.BET:
             refusal = WalletOutcome(
                 OutcomeKind.REFUSED,
                 refusal=RefusalReason.OTHER,
                 detail="not sent: operator unavailable (circuit open or too many calls)",
             )
-            return self._record(call_id, command, refusal, now, 0, None)
+            return self._record(job, refusal, now, 0, None)
         with self._db.transaction() as session:
-            release_unsent(lock_call(session, call_id), now, now + NOT_SENT_RETRY_DELAY)
+            call = lock_call(session, job.call_id)
+            if call.lease_until_utc == job.lease:
+                release_unsent(call, now, now + NOT_SENT_RETRY_DELAY)
         return None
 
     @staticmethod
@@ -178,25 +202,30 @@ class WalletSender:
 
     def _record(
         self,
-        call_id: int,
-        command: WalletCommand,
+        job: _Prepared,
         outcome: WalletOutcome,
         started: dt.datetime,
         duration_ms: int,
         dialect_name: str | None,
     ) -> int | None:
         now = self._clock.now()
+        command = job.command
         with self._db.transaction() as session:
-            call = lock_call(session, call_id)
+            call = lock_call(session, job.call_id)
             session.add(
                 CallAttempt(
-                    call_id=call_id,
+                    call_id=job.call_id,
                     started_at_utc=to_naive_utc(started),
                     duration_ms=duration_ms,
                     outcome=outcome.kind.value,
                     detail=outcome.detail[:500],
                 )
             )
+            if call.state != CallState.IN_FLIGHT or call.lease_until_utc != job.lease:
+                # Our claim ran out while the attempt was on the wire and someone else took
+                # the call over: the attempt is kept as history, the new holder decides.
+                log.warning("claim lost before recording", extra={"trans_id": job.call_id})
+                return None
             quick = get_dialect(dialect_name).retry_policy(command.kind) if dialect_name else None
             retry_at = (
                 self._schedule.next_attempt(
@@ -217,4 +246,5 @@ class WalletSender:
                     "duration_ms": duration_ms,
                 },
             )
+            call_metrics.observe_attempt(dialect_name, command.kind, outcome.kind, duration_ms)
             return follow_up.id if follow_up is not None else None

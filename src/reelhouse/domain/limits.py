@@ -1,5 +1,7 @@
 """Every bound in one place, each with its reason."""
 
+import os
+
 # Amounts: 10^15 minor units covers any plausible bet or balance in every supported currency
 # while staying far inside a 63-bit integer and exact in a JavaScript double (2^53).
 MAX_AMOUNT_MINOR = 10**15
@@ -40,8 +42,8 @@ FEED_MAX_LIMIT = 2000
 # that make ids (ids carry each node's own time).
 FEED_SETTLE_SECONDS = 10
 
-# Stuck-call listings return at most this many rows per request: the manual queue is meant to
-# be short, and a long one is worked through with filters, not dumped whole.
+# Stuck-call and audit-log listings return at most this many rows per request: the manual
+# queue is meant to be short, and a long one is worked through with filters, not dumped whole.
 STUCK_LIST_MAX_ROWS = 500
 
 # Audit rows: who acted (a name, not an essay) and why (long enough for a ticket reference
@@ -62,3 +64,11 @@ LEDGER_FETCH_TIMEOUT_SECONDS = 120
 
 # authenticate/balance are retried at once this many extra times (SlotCity spec: 2 more).
 QUICK_READ_RETRIES = 2
+
+# A claimed wallet call is owned by its claimer for LEASE_TIMEOUT_FACTOR x its timeout plus
+# this margin. The lease must outlast the longest one HTTP attempt can take (connect, write
+# and read timeouts each up to the command's timeout), so nobody re-sends, or cancels, a call
+# whose attempt may still be on the wire. Tests that kill processes shorten the margin
+# (REELHOUSE_LEASE_MARGIN_SECONDS) to recover faster; production keeps the default.
+LEASE_TIMEOUT_FACTOR = 3
+LEASE_MARGIN_SECONDS = float(os.environ.get("REELHOUSE_LEASE_MARGIN_SECONDS", "30"))

@@ -96,11 +96,12 @@ def supported_rtps() -> tuple[int, ...]:
     return CATALOGUE.supported_rtps()
 
 
-def select_variant(game: GameInfo, rtp_percent: Decimal) -> int | None:
+def select_variant(game: GameInfo, rtp_percent: Decimal | int) -> int | None:
     """The highest variant that does not exceed `rtp_percent`; None if even the lowest does."""
-    if not rtp_percent.is_finite():
+    asked = Decimal(rtp_percent)
+    if not asked.is_finite():
         return None
-    eligible = [rtp for rtp in game.rtp_variants if rtp <= rtp_percent]
+    eligible = [rtp for rtp in game.rtp_variants if rtp <= asked]
     return max(eligible) if eligible else None
 
 

@@ -30,13 +30,18 @@ Grid = tuple[tuple[int, ...], ...]
 
 
 def is_valid_bet(game: Game, bet_minor: int) -> bool:
-    """A bet splits into whole credits; anything else would need rounding a win."""
-    return 0 < bet_minor <= MAX_AMOUNT_MINOR and bet_minor % game.bet_step_minor == 0
+    """A bet splits into whole credits (anything else would need rounding a win), and its
+    largest possible win is still an amount the domain can hold."""
+    return (
+        bet_minor > 0
+        and bet_minor * game.max_win_x <= MAX_AMOUNT_MINOR
+        and bet_minor % game.bet_step_minor == 0
+    )
 
 
 def play(game: Game, variant: int, bet_minor: int, rng: Rng) -> SpinOutcome:
     """Play one round: a base spin and, if it triggers, the whole free-spin feature."""
-    assert is_valid_bet(game, bet_minor), f"bet {bet_minor} is not a multiple of the step"
+    assert is_valid_bet(game, bet_minor), f"bet {bet_minor} is not valid for {game.game_code}"
     math = game.variant(variant)
     recorder = RecordingRng(rng)
     base = spin(game, math.base, recorder, in_feature=False)

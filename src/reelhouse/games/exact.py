@@ -11,8 +11,9 @@ per-symbol) terms factorises over reels:
 
 The free-spin feature enters by Wald's identity: E[feature win] = E[spins played] x E[win of
 one free spin], where spins played follows a Markov chain over (spins left, spins awarded) that
-retriggers and stops at the cap on spins. Everything here is uncapped by the max-win cap;
-`stats.py` bounds what the cap removes.
+retriggers and stops at the limit on spins (`feature_moments`, which `stats.py` also uses for
+the second moment). Everything here ignores the max-win cap; `capbound.py` bounds what the cap
+removes.
 """
 
 from __future__ import annotations
@@ -172,21 +173,39 @@ def spin_means(game: Game, strips: StripSet, multiplier: int) -> SpinMeans:
     return SpinMeans(pays * multiplier, scatter_pay * multiplier, tuple(float(x) for x in dist))
 
 
-def expected_spins_played(retrigger_probabilities: dict[int, float], max_spins: int) -> FloatArray:
-    """f[n] = E[free spins played] for a feature that starts with n spins, n = 0..max_spins.
+@dataclass(frozen=True, slots=True)
+class FeatureMoments:
+    """For a feature started with n spins, n = 0..max_spins: moments of its total win T."""
 
-    retrigger_probabilities maps spins added by one free spin to its probability (0 included).
-    State (left, awarded): each spin plays once, adds min(add, max_spins - awarded) spins.
+    mean: FloatArray  # E[T]
+    second: FloatArray  # E[T^2]
+    spins: FloatArray  # E[spins played]
+
+
+def feature_moments(
+    adds: list[int], max_spins: int, q: FloatArray, x1: FloatArray, x2: FloatArray
+) -> FeatureMoments:
+    """Dynamic programming over (spins left, spins awarded), awarded descending.
+
+    A free spin with k scatters (probability q[k]) pays X with E[X 1{k}] = x1[k] and
+    E[X^2 1{k}] = x2[k], and adds min(adds[k], max_spins - awarded) spins. Spins are
+    independent, so from state (l, a): T = X + T', T' the total from the next state,
+    independent of X given k.
     """
-    f = np.zeros((max_spins + 1, max_spins + 1))  # f[left, awarded]
+    size = max_spins + 1
+    m1, m2, spins = np.zeros((size, size)), np.zeros((size, size)), np.zeros((size, size))
     for awarded in range(max_spins, -1, -1):
         for left in range(1, awarded + 1):
-            value = 1.0
-            for add, probability in retrigger_probabilities.items():
+            one, two, count = 0.0, 0.0, 1.0
+            for k, add in enumerate(adds):
                 granted = min(add, max_spins - awarded)
-                value += probability * f[left - 1 + granted, awarded + granted]
-            f[left, awarded] = value
-    return np.array([f[n, n] for n in range(max_spins + 1)])
+                after = (left - 1 + granted, awarded + granted)
+                one += x1[k] + q[k] * m1[after]
+                two += x2[k] + 2 * x1[k] * m1[after] + q[k] * m2[after]
+                count += q[k] * spins[after]
+            m1[left, awarded], m2[left, awarded], spins[left, awarded] = one, two, count
+    diagonal = np.arange(size)
+    return FeatureMoments(m1[diagonal, diagonal], m2[diagonal, diagonal], spins[diagonal, diagonal])
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,12 +235,12 @@ def strips_rtp(game: Game, base_strips: StripSet, free_strips: StripSet | None) 
         assert free_strips is not None
         feature = game.free_spins
         free = spin_means(game, free_strips, feature.multiplier)
-        adds: dict[int, float] = {}
-        for k, probability in enumerate(free.scatter_counts):
-            add = feature.awards[k - 1] if (k and feature.retrigger) else 0
-            adds[add] = adds.get(add, 0.0) + probability
-        played = expected_spins_played(adds, feature.max_spins)
-        for k in range(1, game.reels + 1):
+        classes = range(game.reels + 1)
+        adds = [feature.awards[k - 1] if (k and feature.retrigger) else 0 for k in classes]
+        q = np.asarray(free.scatter_counts)
+        nothing = np.zeros(len(q))
+        played = feature_moments(adds, feature.max_spins, q, nothing, nothing).spins
+        for k in classes[1:]:
             start = min(feature.awards[k - 1], feature.max_spins)
             if start:
                 trigger += base.scatter_counts[k]

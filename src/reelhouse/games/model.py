@@ -37,6 +37,7 @@ MAX_FREE_SPINS = 200
 MAX_PAY_CREDITS = 100_000
 MAX_MULTIPLIER = 10
 MAX_WIN_X = 100_000
+MAX_CREDITS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +218,7 @@ def _lines(document: Any, mode: Mode, reels: int, rows: int) -> tuple[tuple[int,
 def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
     """Build and validate a Game from its parsed `game.json` and `rtpNN.json` documents."""
     reels = _positive_int(document["reels"], MAX_REELS, "reels")
+    _require(reels >= 2, "a slot needs at least two reels")
     rows = _positive_int(document["rows"], MAX_ROWS, "rows")
     mode = document["mode"]
     _require(mode in ("lines", "ways"), f"unknown mode {mode!r}")
@@ -249,7 +251,7 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
         category=document.get("category", "slots"),
         provider_id=PROVIDER_ID,
         rtp_variants=rtps,
-        bet_step_minor=_positive_int(document["credits"], 10_000, "credits"),
+        bet_step_minor=_positive_int(document["credits"], MAX_CREDITS, "credits"),
         symbols=symbols,
         rows=rows,
         reels=reels,
@@ -261,6 +263,12 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
         max_win_x=_positive_int(document["max_win_x"], MAX_WIN_X, "max_win_x"),
         variants=variants,
     )
+
+
+def build_strips(game: Game, document: Any) -> StripSet:
+    """A validated strip set for `game` from {"strips": [[code, ...]], "weights": [[int]]}."""
+    code_index = {s.code: i for i, s in enumerate(game.symbols)}
+    return _strip_set(document, code_index, game.rows, game.reels, game.scatter)
 
 
 def _strip_set(
@@ -280,8 +288,8 @@ def _strip_set(
         reel = Reel(symbols, tuple(int(w) for w in reel_weights), cumulative)
         # At most one scatter per window keeps "k scatters" at most one per reel, which the
         # exact math (a convolution over reels) and the pay tables (k <= reels) rely on.
-        for stop in range(len(symbols)):
+        for stop in range(len(symbols) if scatter is not None else 0):
             window = reel.window(stop, rows)
-            _require(window.count(scatter) <= 1 if scatter is not None else True, "2 scatters")
+            _require(window.count(scatter) <= 1, f"reel {reel_index} shows 2 scatters at once")
         built.append(reel)
     return StripSet(tuple(built))

@@ -24,7 +24,7 @@ from typing import Any
 
 from reelhouse.games.catalogue import DATA_ROOT
 from reelhouse.games.exact import strips_rtp
-from reelhouse.games.model import Game, Reel, StripSet, parse_game
+from reelhouse.games.model import Game, build_strips, parse_game
 
 # Aim well inside the 0.01 pp the variants promise: 0.0005 pp.
 TOLERANCE = 0.000005
@@ -68,18 +68,6 @@ def _weights(layout: Layout, knob: set[str], t: float) -> list[list[int]]:
     return weights
 
 
-def _strip_set(game: Game, strips: list[list[str]], weights: list[list[int]]) -> StripSet:
-    index = {symbol.code: i for i, symbol in enumerate(game.symbols)}
-    reels = []
-    for strip, reel_weights in zip(strips, weights, strict=True):
-        cumulative, total = [], 0
-        for w in reel_weights:
-            total += w
-            cumulative.append(total)
-        reels.append(Reel(tuple(index[c] for c in strip), tuple(reel_weights), tuple(cumulative)))
-    return StripSet(tuple(reels))
-
-
 class _Candidate:
     """Weights for the base and free strips, and the RTP they give."""
 
@@ -91,10 +79,9 @@ class _Candidate:
         self.free = _weights(tuning["free"], knob, t) if "free" in tuning else None
 
     def rtp(self) -> float:
-        base = _strip_set(self.game, _codes(self.tuning["base"]), self.base)
-        free = None
-        if self.free is not None:
-            free = _strip_set(self.game, _codes(self.tuning["free"]), self.free)
+        document = self.document(0)
+        base = build_strips(self.game, document["base"])
+        free = build_strips(self.game, document["free"]) if "free" in document else None
         return strips_rtp(self.game, base, free).rtp
 
     def document(self, rtp_percent: int) -> dict[str, Any]:

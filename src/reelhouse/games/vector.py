@@ -22,6 +22,8 @@ FloatArray = npt.NDArray[np.float64]
 
 # The line table has symbols^reels entries; past this it would not fit in memory comfortably.
 MAX_LINE_TABLE_ENTRIES = 1 << 22
+# Reels whose weights total at most this get a draw -> stop table (8 bytes an entry).
+MAX_LOOKUP_ENTRIES = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +31,31 @@ class StripTables:
     """Look-up arrays for one strip set."""
 
     cumulative: tuple[IntArray, ...]  # per reel: cumulative weights (draw -> stop)
+    lookup: tuple[IntArray | None, ...]  # per reel: draw -> stop, when the total is small
     weights: tuple[FloatArray, ...]  # per reel: stop probabilities
-    coded: tuple[IntArray, ...]  # lines: per reel [row, stop] -> index part in the line table
-    matches: tuple[IntArray, ...]  # ways: per reel [stop, symbol] -> matching cells
+    coded: tuple[npt.NDArray[np.int32], ...]  # lines: per reel [row, stop] -> line table index part
+    matches: tuple[IntArray, ...]  # ways: per reel, flattened [symbol, stop] -> matching cells
+    candidates: IntArray  # ways: [c, stop of reel 0] -> a symbol that can pay, or "none"
     scatters: tuple[IntArray, ...]  # per reel [stop] -> scatters in the window (0 or 1)
+
+
+def _lookup(weights: tuple[int, ...]) -> IntArray | None:
+    """stop = lookup[draw]: one gather instead of a binary search, if the table is small."""
+    if sum(weights) > MAX_LOOKUP_ENTRIES:
+        return None
+    return np.repeat(np.arange(len(weights), dtype=np.intp), weights)
+
+
+def _candidates(game: Game, strips: StripSet) -> IntArray:
+    """The symbols a ways win can be for, by stop of the first reel: only those it shows (all
+    regular symbols if it shows a wild). Padded with `len(symbols)`, the empty symbol."""
+    first = match_counts(game, strips, 0)
+    per_stop = [np.flatnonzero(row) for row in first]
+    width = max(len(c) for c in per_stop)
+    table = np.full((width, len(per_stop)), len(game.symbols), dtype=np.intp)
+    for stop, symbols in enumerate(per_stop):
+        table[: len(symbols), stop] = symbols
+    return table
 
 
 def _strip_tables(game: Game, strips: StripSet) -> StripTables:
@@ -42,9 +65,13 @@ def _strip_tables(game: Game, strips: StripSet) -> StripTables:
         n = len(reel.symbols)
         symbols = np.asarray(reel.symbols, dtype=np.int64)
         rows = np.stack([symbols[(np.arange(n) + row) % n] for row in range(game.rows)])
-        coded.append(rows * count ** (game.reels - 1 - reel_index))  # C order: reel 0 first
+        # C order: reel 0 is the most significant digit of the table index
+        coded.append((rows * count ** (game.reels - 1 - reel_index)).astype(np.int32))
         if game.mode == "ways":
-            matches.append(match_counts(game, strips, reel_index))
+            # [symbol, stop] flattened, plus a row of zeros for "no symbol" (index `count`)
+            table = np.zeros((count + 1, n), dtype=np.int64)
+            table[:count] = match_counts(game, strips, reel_index).T
+            matches.append(table.reshape(-1))
     scatter = game.scatter
     scatters = tuple(
         np.array(
@@ -55,11 +82,13 @@ def _strip_tables(game: Game, strips: StripSet) -> StripTables:
     )
     return StripTables(
         cumulative=tuple(np.asarray(r.cumulative, dtype=np.int64) for r in strips.reels),
+        lookup=tuple(_lookup(r.weights) for r in strips.reels),
         weights=tuple(
             np.asarray(r.weights, dtype=np.float64) / r.total_weight for r in strips.reels
         ),
         coded=tuple(coded),
         matches=tuple(matches),
+        candidates=_candidates(game, strips) if game.mode == "ways" else np.zeros((0, 0), np.intp),
         scatters=scatters,
     )
 
@@ -86,54 +115,63 @@ class VectorGame:
         self.max_spins = feature.max_spins if feature is not None else 0
         self.retrigger = feature.retrigger if feature is not None else False
         ways_pays = [s.pays if s.kind == "regular" else (0,) * game.reels for s in game.symbols]
+        ways_pays.append((0,) * game.reels)  # the empty symbol
         self.ways_pays = np.array(ways_pays, dtype=np.int64).T  # [count - 1, symbol]
 
     def draw_stops(self, tables: StripTables, rng: np.random.Generator, n: int) -> IntArray:
-        """Stops for n spins, drawn exactly as the engine does: a uniform draw below the reel's
-        total weight, mapped through the cumulative weights (bisect_right)."""
-        stops = np.empty((n, len(tables.cumulative)), dtype=np.int64)
+        """stops[reel, spin] for n spins, drawn exactly as the engine does: a uniform draw below
+        the reel's total weight, mapped through the cumulative weights (bisect_right)."""
+        stops = np.empty((len(tables.cumulative), n), dtype=np.intp)
         for reel, cumulative in enumerate(tables.cumulative):
             draws = rng.integers(0, cumulative[-1], size=n, dtype=np.int64)
-            stops[:, reel] = np.searchsorted(cumulative, draws, side="right")
+            lookup = tables.lookup[reel]
+            if lookup is not None:
+                stops[reel] = lookup.take(draws)
+            else:
+                stops[reel] = np.searchsorted(cumulative, draws, side="right")
         return stops
 
     def evaluate(self, tables: StripTables, stops: IntArray) -> tuple[IntArray, IntArray]:
-        """(win credits before the spin multiplier, scatter count) for each row of stops."""
-        scatter_count = np.zeros(len(stops), dtype=np.int64)
-        for reel in range(self.game.reels):
-            scatter_count += tables.scatters[reel][stops[:, reel]]
+        """(win credits before the spin multiplier, scatter count) per spin; stops[reel, spin]."""
+        scatter_count = tables.scatters[0].take(stops[0])
+        for reel in range(1, self.game.reels):
+            scatter_count += tables.scatters[reel].take(stops[reel])
         if self.game.mode == "lines":
             pays = self._line_pays(tables, stops)
         else:
             pays = self._ways_pays(tables, stops)
-        return pays + self.scatter_pays[scatter_count], scatter_count
+        return pays + self.scatter_pays.take(scatter_count), scatter_count
 
     def _line_pays(self, tables: StripTables, stops: IntArray) -> IntArray:
-        # Each (reel, row) cell is gathered once and shared by every line through it.
-        cells: dict[tuple[int, int], IntArray] = {}
-        total = np.zeros(len(stops), dtype=np.int64)
+        # A line's table index is a sum over its cells. Lines share leading cells (every line
+        # starts on one of three rows of reel 0), so partial sums are kept per prefix of rows
+        # and each is computed once.
+        partial: dict[tuple[int, ...], npt.NDArray[np.int32]] = {}
+        total = np.zeros(stops.shape[1], dtype=np.int64)
         for rows in self.game.lines:
-            code = np.zeros(len(stops), dtype=np.int64)
-            for reel, row in enumerate(rows):
-                key = (reel, row)
-                if key not in cells:
-                    cells[key] = tables.coded[reel][row][stops[:, reel]]
-                code += cells[key]
-            total += self.line_table[code]
+            for depth in range(1, len(rows) + 1):
+                prefix = rows[:depth]
+                if prefix not in partial:
+                    reel, row = depth - 1, rows[depth - 1]
+                    cells = tables.coded[reel][row].take(stops[reel])
+                    partial[prefix] = cells if depth == 1 else partial[prefix[:-1]] + cells
+            total += self.line_table.take(partial[rows])
         return total
 
     def _ways_pays(self, tables: StripTables, stops: IntArray) -> IntArray:
-        # m[reel] is [spin, symbol]: matching cells; a symbol's ways multiply reel by reel and
-        # the run ends at the first reel without a match.
-        product = np.ones((len(stops), len(self.game.symbols)), dtype=np.int64)
-        total = np.zeros(len(stops), dtype=np.int64)
-        for reel in range(self.game.reels):
-            product = product * tables.matches[reel][stops[:, reel]]
-            if reel + 1 < self.game.reels:
-                ends = tables.matches[reel + 1][stops[:, reel + 1]] == 0
-                total += (product * ends) @ self.ways_pays[reel]
-            else:
-                total += product @ self.ways_pays[reel]
+        # Only a symbol the first reel shows can pay, so each spin evaluates a few candidates,
+        # not every symbol. For a candidate, m(reel) = its matching cells on that reel; its ways
+        # multiply reel by reel and the run ends at the first reel without a match.
+        total = np.zeros(stops.shape[1], dtype=np.int64)
+        lengths = [len(c) for c in tables.cumulative]
+        for row in tables.candidates:
+            symbol = row.take(stops[0])
+            product = tables.matches[0].take(symbol * lengths[0] + stops[0])
+            for reel in range(1, self.game.reels):
+                matching = tables.matches[reel].take(symbol * lengths[reel] + stops[reel])
+                total += self.ways_pays[reel - 1].take(symbol) * product * (matching == 0)
+                product = product * matching
+            total += self.ways_pays[self.game.reels - 1].take(symbol) * product
         return total
 
 

@@ -60,7 +60,11 @@ class DemoBots:
             "/v4/game/game-url",
             {"user_code": user_code, "provider_id": 1, "game_symbol": game_code, "lang": "en"},
         )
-        page = httpx.get(data["game_url"], follow_redirects=True, timeout=30)
+        return self.session_from_url(data["game_url"])
+
+    def session_from_url(self, game_url: str) -> str:
+        """Open a launch URL as a browser would; returns the session token."""
+        page = httpx.get(game_url, follow_redirects=True, timeout=30)
         match = SESSION_PATH.search(page.url.path)
         if page.status_code != 200 or match is None:
             raise BotError(f"launch URL did not open a session: {page.status_code}")

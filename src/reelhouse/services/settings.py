@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelhouse.store.secrets import new_key_text
@@ -18,6 +19,12 @@ class Settings:
     secret_key: str
     public_base_url: str  # where players' browsers reach Reelhouse (launch URLs)
     allow_private_callbacks: bool  # loopback/private callback URLs (demo, tests)
+    # Durable retries of wins and cancels: backoff from the base doubling up to the cap,
+    # for the window; then the manual queue. The window must stay shorter than the time
+    # transaction ids are kept (forever here), so a late retry can never apply twice.
+    retry_window: dt.timedelta = field(default=dt.timedelta(hours=72))
+    retry_backoff_base_seconds: float = 10.0
+    retry_backoff_cap_seconds: float = 3600.0
 
 
 def _secret_key_from(env: dict[str, str], key_file: Path) -> str:
@@ -42,4 +49,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         secret_key=_secret_key_from(values, DEFAULT_KEY_FILE),
         public_base_url=values.get("REELHOUSE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         allow_private_callbacks=values.get("REELHOUSE_ALLOW_PRIVATE_CALLBACKS", "0") == "1",
+        retry_window=dt.timedelta(hours=float(values.get("REELHOUSE_RETRY_WINDOW_HOURS", "72"))),
+        retry_backoff_base_seconds=float(values.get("REELHOUSE_RETRY_BACKOFF_BASE_SECONDS", "10")),
+        retry_backoff_cap_seconds=float(values.get("REELHOUSE_RETRY_BACKOFF_CAP_SECONDS", "3600")),
     )

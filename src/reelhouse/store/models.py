@@ -163,3 +163,31 @@ class CallAttempt(Base):
     duration_ms: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+# The transaction feeds and reconciliation select an operator's calls by when the wallet
+# confirmed them (a late-acknowledged win belongs to the hour it was acknowledged in).
+Index("ix_wallet_calls_operator_acked", WalletCall.operator_id, WalletCall.acked_at_utc)
+
+
+class AuditEntry(Base):
+    """One administrative action on money state (a stuck call retried or resolved): who,
+    when, what, why, and the state before and after. Append only: Reelhouse never updates
+    or deletes a row, and each is written in the same transaction as the action itself."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
+
+    # SQLite only auto-increments an INTEGER primary key, hence the variant.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at_utc: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    target_type: Mapped[str] = mapped_column(String(32))  # "wallet_call"
+    target_id: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    before_state: Mapped[str] = mapped_column(String(32))
+    after_state: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")  # JSON: e.g. the round's move

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import to_naive_utc, unix_ms
 from reelhouse.domain.ids import new_id
+from reelhouse.domain.limits import LEASE_MARGIN_SECONDS, LEASE_TIMEOUT_FACTOR
 from reelhouse.domain.states import CallState, RoundState, check_call_move, check_round_move
 from reelhouse.domain.wallet import (
     TRANS_TYPE_BY_KIND,
@@ -24,12 +25,6 @@ from reelhouse.domain.wallet import (
     WalletOutcome,
 )
 from reelhouse.store.models import GameSession, Operator, Player, Round, WalletCall
-
-# A claimed call is owned by its claimer this long. It must outlast the longest time one
-# HTTP attempt can take (connect + write + read timeouts, each up to the command's timeout)
-# so that no one re-sends, or cancels, a call whose first attempt may still be on the wire.
-LEASE_MARGIN_SECONDS = 30
-LEASE_TIMEOUT_FACTOR = 3
 
 
 def lease_seconds(timeout_ms: int) -> float:

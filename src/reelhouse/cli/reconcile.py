@@ -1,0 +1,105 @@
+"""`reelhouse reconcile`: compare one operator's UTC day with its ledger export.
+
+Exit status: 0 no differences, 1 differences found (pending calls count only with
+--strict), 2 the run could not be done (unknown operator, unreadable ledger, bad options).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import typer
+
+from reelhouse.api.wiring import build_platform
+from reelhouse.domain.errors import ReelhouseError
+from reelhouse.services import ledger_export
+from reelhouse.services.reconcile import Item, Report
+from reelhouse.services.reconcile import reconcile as run_reconcile
+from reelhouse.services.settings import load_settings
+
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+COLUMNS = ("finding", "trans_guid", "round_id", "account", "reelhouse", "operator", "detail")
+
+
+def _day(text: str) -> dt.date:
+    try:
+        if DAY.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    typer.echo(f"--date must be a UTC day YYYY-MM-DD, not {text!r}", err=True)
+    raise typer.Exit(2)
+
+
+def _table(items: Sequence[Item]) -> list[str]:
+    rows = [COLUMNS] + [
+        tuple(str(v if v is not None else "-") for v in i.to_json().values()) for i in items
+    ]
+    widths = [max(len(row[c]) for row in rows) for c in range(len(COLUMNS))]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def _print(report: Report) -> None:
+    listed = report.differences + [i for i in report.items if i not in report.differences]
+    if listed:
+        for line in _table(listed):
+            typer.echo(line)
+        typer.echo("")
+    typer.echo(
+        f"operator {report.operator}, {report.date.isoformat()} (UTC), {report.currency}: "
+        f"{report.reelhouse_calls} Reelhouse calls, {report.operator_rows} ledger rows "
+        f"({report.skipped_rows} of other accounts skipped), {report.matched} consistent"
+    )
+    counts = ", ".join(f"{name} {n}" for name, n in report.summary().items() if n)
+    typer.echo(f"findings: {counts or 'none'}")
+    verdict = "NO DIFFERENCES" if report.ok else f"{len(report.differences)} DIFFERENCES"
+    typer.echo(verdict + (" (strict: pending calls count)" if report.strict else ""))
+
+
+def reconcile(
+    operator: str = typer.Option(..., help="operator (agent) name"),
+    date: str = typer.Option(..., help="the UTC day to compare, YYYY-MM-DD"),
+    ledger_url: str | None = typer.Option(
+        None, help="the operator's ledger export URL; ?date=YYYY-MM-DD is added"
+    ),
+    ledger_file: Path | None = typer.Option(
+        None, help="a ledger export saved as a JSON file (same format)"
+    ),
+    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    strict: bool = typer.Option(False, help="count calls still pending as differences"),
+) -> None:
+    """Compare Reelhouse's transactions of one operator and UTC day with its ledger."""
+    day = _day(date)
+    if (ledger_url is None) == (ledger_file is None):
+        typer.echo("give exactly one of --ledger-url and --ledger-file", err=True)
+        raise typer.Exit(2)
+    platform = build_platform(load_settings())
+    try:
+        with ledger_export.http_client() as http:
+            if ledger_file is not None:
+                fetch = ledger_export.from_file(ledger_file)
+            else:
+                assert ledger_url is not None
+                fetch = ledger_export.from_url(ledger_url, http)
+            report = run_reconcile(platform, operator, day, fetch, strict=strict)
+    except ReelhouseError as exc:
+        typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    except ledger_export.LedgerError as exc:
+        typer.echo(f"ledger export: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        platform.close()
+    if json_output:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        _print(report)
+    if not report.ok:
+        raise typer.Exit(1)

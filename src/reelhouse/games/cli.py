@@ -1,0 +1,132 @@
+"""`reelhouse rtp ...`: math sheets, simulations and the generated docs of the catalogue.
+
+The lead's CLI mounts `rtp_app`; this module only formats and prints, the math is elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from reelhouse.games.catalogue import get_game, list_games
+from reelhouse.games.model import Game
+from reelhouse.games.sheet import render
+from reelhouse.games.simulate import MAX_SPINS, simulate
+from reelhouse.games.stats import compute_sheet
+
+rtp_app = typer.Typer(no_args_is_help=True, help="Game math: exact RTP sheets and simulations.")
+
+# |observed - exact| within this many standard errors passes.
+SIGMA_LIMIT = 3.0
+
+
+def _game(code: str) -> Game:
+    game = get_game(code)
+    if game is None:
+        known = ", ".join(info.game_code for info in list_games())
+        typer.echo(f"unknown game {code!r}; known: {known}", err=True)
+        raise typer.Exit(2)
+    return game
+
+
+def _variants(game: Game, chosen: list[int] | None) -> list[int]:
+    variants = chosen or list(game.rtp_variants)
+    unknown = [v for v in variants if v not in game.rtp_variants]
+    if unknown:
+        typer.echo(
+            f"{game.game_code} has no variant {unknown}; it has {game.rtp_variants}", err=True
+        )
+        raise typer.Exit(2)
+    return variants
+
+
+@rtp_app.command("list")
+def list_command() -> None:
+    """The catalogue: code, name, mechanics and RTP variants of every game."""
+    for info in list_games():
+        variants = "/".join(str(v) for v in info.rtp_variants)
+        typer.echo(
+            f"{info.game_code:18} {info.name:18} {info.reels}x{info.rows} {info.mode:5}"
+            f" {info.volatility:7} RTP {variants}"
+        )
+
+
+@rtp_app.command("sheet")
+def sheet_command(
+    game: Annotated[str, typer.Argument(help="game code, e.g. lucky-sevens")],
+    markdown: Annotated[bool, typer.Option("--markdown", help="Markdown, as in docs/")] = False,
+    variant: Annotated[list[int] | None, typer.Option(help="only these variants")] = None,
+) -> None:
+    """Print the exact math sheet of a game (every variant, or those given)."""
+    chosen = _game(game)
+    sheets = [compute_sheet(chosen, v) for v in _variants(chosen, variant)]
+    typer.echo(render(sheets, markdown=markdown), nl=False)
+
+
+@rtp_app.command("docs")
+def docs_command(
+    out: Annotated[Path, typer.Option(help="directory for <game>.md")] = Path("docs/games"),
+) -> None:
+    """Write the Markdown sheet of every game of the catalogue into a directory."""
+    out.mkdir(parents=True, exist_ok=True)
+    for info in list_games():
+        game = _game(info.game_code)
+        sheets = [compute_sheet(game, v) for v in game.rtp_variants]
+        path = out / f"{game.game_code}.md"
+        path.write_text(render(sheets, markdown=True), encoding="utf-8")
+        typer.echo(f"wrote {path}")
+
+
+@rtp_app.command("simulate")
+def simulate_command(
+    game: Annotated[str, typer.Argument(help="game code")],
+    variant: Annotated[int, typer.Option(help="RTP variant")] = 96,
+    spins: Annotated[int, typer.Option(min=1, max=MAX_SPINS, help="rounds to play")] = 10**7,
+    seed: Annotated[int | None, typer.Option(help="seed (default: fresh entropy)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="processes")] = os.cpu_count() or 1,
+) -> None:
+    """Simulate rounds on every core and check the RTP against the exact value (3 sigma)."""
+    chosen = _game(game)
+    _variants(chosen, [variant])
+    exact = compute_sheet(chosen, variant)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} spins"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(f"{chosen.game_code} RTP {variant}", total=spins)
+        result = simulate(
+            chosen,
+            variant,
+            spins,
+            seed=seed,
+            workers=workers,
+            progress=lambda done, _total: bar.update(task, completed=done),
+        )
+    z = result.z_score(exact.rtp, exact.std)
+    error = exact.std / (result.spins**0.5)
+    lines = [
+        f"game {chosen.game_code}, variant {variant}, {result.spins:,} spins, seed {result.seed}",
+        f"RTP       simulated {result.rtp * 100:.4f} %   exact {exact.rtp * 100:.4f} %"
+        f"   (1 sigma = {error * 100:.4f} pp, z = {z:+.2f})",
+        f"std dev   simulated {result.std:.3f}     exact {exact.std:.3f}",
+        f"hit freq  simulated {result.hit_frequency * 100:.3f} %   exact"
+        f" {exact.hit_frequency * 100:.3f} %",
+        f"feature   simulated {result.feature_frequency * 100:.4f} %   exact"
+        f" {exact.feature_frequency * 100:.4f} %",
+        f"max paid  {result.totals.max_paid / chosen.credits:,.1f} x bet,"
+        f" capped rounds {result.totals.capped}",
+    ]
+    for line in lines:
+        typer.echo(line)
+    if abs(z) <= SIGMA_LIMIT:
+        typer.echo(f"PASS: within {SIGMA_LIMIT:g} sigma of the exact RTP")
+        return
+    typer.echo(f"FAIL: {abs(z):.2f} sigma from the exact RTP")
+    raise typer.Exit(1)

@@ -1,0 +1,162 @@
+"""Render a game's math sheet (every variant) as plain text or Markdown."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import pairwise
+
+from reelhouse.games.model import Game
+from reelhouse.games.rng import RNG_VERSION
+from reelhouse.games.stats import WIN_BANDS_X, Sheet
+
+SPREAD_SPINS = (10**3, 10**4, 10**5, 10**6, 10**7, 10**8)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) -> list[str]:
+    if markdown:
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return [*lines, ""]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:  # the first column names the row: left-aligned; numbers right-aligned
+        cells = [row[0].ljust(widths[0])]
+        cells += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells))
+    return [*lines, ""]
+
+
+def _one_in(probability: float) -> str:
+    return f"1 in {1 / probability:,.1f}" if probability > 0 else "never"
+
+
+def _probability(value: float) -> str:
+    return "0" if value == 0 else f"{value:.3g}"
+
+
+def _heading(text: str, markdown: bool, level: int = 2) -> list[str]:
+    if markdown:
+        return ["#" * level + " " + text, ""]
+    return [text, "=" * len(text) if level == 1 else "-" * len(text), ""]
+
+
+def _mechanics(game: Game) -> list[str]:
+    ways = game.rows**game.reels
+    pays = f"{len(game.lines)} lines" if game.mode == "lines" else f"{ways} ways"
+    lines = [
+        f"- grid: {game.reels} reels x {game.rows} rows; {pays}, paying left to right",
+        f"- a bet is {game.bet_step_minor} credits (so bets are multiples of"
+        f" {game.bet_step_minor} minor units); symbols pay credits per "
+        + ("line" if game.mode == "lines" else "way")
+        + ", scatters pay credits per spin",
+        f"- maximum win: {game.max_win_x:,} x bet per round (base spin and its feature)",
+        f"- volatility: {game.volatility}",
+    ]
+    wilds = [s for s in game.symbols if s.kind == "wild"]
+    for wild in wilds:
+        extra = f", multiplies the win by {wild.multiplier}" if wild.multiplier > 1 else ""
+        lines.append(f"- {wild.name} is wild: stands for every regular symbol{extra}")
+    feature = game.free_spins
+    if feature is not None and game.scatter is not None:
+        awards = ", ".join(f"{k + 1} -> {n}" for k, n in enumerate(feature.awards) if n)
+        lines.append(
+            f"- {game.symbols[game.scatter].name} scatters anywhere award free spins ({awards});"
+            f" free spins pay x{feature.multiplier}"
+            + (", scatters in free spins retrigger" if feature.retrigger else "")
+            + f"; at most {feature.max_spins} free spins per feature"
+        )
+    return [*lines, ""]
+
+
+def _paytable(game: Game, markdown: bool) -> list[str]:
+    headers = ["symbol", "code", "kind", *(f"{k} of a kind" for k in range(1, game.reels + 1))]
+    rows = []
+    for symbol in game.symbols:
+        kind = symbol.kind + (f" x{symbol.multiplier}" if symbol.multiplier > 1 else "")
+        rows.append([symbol.name, symbol.code, kind, *(str(p) if p else "-" for p in symbol.pays)])
+    return _table(headers, rows, markdown)
+
+
+def _variants(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
+    headers = ["measure", *(f"RTP {s.variant}" for s in sheets)]
+    measures: list[tuple[str, list[str]]] = [
+        ("exact RTP %", [f"{s.rtp * 100:.6f}" for s in sheets]),
+        ("  base game %", [f"{s.base_rtp * 100:.4f}" for s in sheets]),
+        ("  free spins %", [f"{s.feature_rtp * 100:.4f}" for s in sheets]),
+        ("hit frequency", [f"{s.hit_frequency * 100:.2f} %" for s in sheets]),
+        ("std deviation (x bet)", [f"{s.std:.3f}" for s in sheets]),
+        ("volatility index (1.96 sd)", [f"{s.volatility_index:.2f}" for s in sheets]),
+        ("feature frequency", [_one_in(s.feature_frequency) for s in sheets]),
+        ("feature share of RTP", [_share(s) for s in sheets]),
+        ("feature mean win (x bet)", [f"{s.feature_mean_x:.2f}" for s in sheets]),
+        ("feature mean spins", [f"{s.feature_mean_spins:.2f}" for s in sheets]),
+        ("top base win (x bet)", [f"{s.top_base_win_x:,.1f}" for s in sheets]),
+        ("  its probability", [_one_in(s.top_base_win_probability) for s in sheets]),
+        ("max win (x bet)", [f"{s.max_win_x:,.1f}" for s in sheets]),
+        ("P(win reaches the cap) <=", [_probability(s.cap_probability_bound) for s in sheets]),
+        ("RTP the cap removes <= (pp)", [_probability(s.cap_rtp_bound * 100) for s in sheets]),
+        ("math hash", [s.game.variant(s.variant).math_hash[:16] for s in sheets]),
+    ]
+    return _table(headers, [[name, *values] for name, values in measures], markdown)
+
+
+def _share(sheet: Sheet) -> str:
+    return f"{sheet.feature_rtp / sheet.rtp * 100:.2f} %" if sheet.rtp else "-"
+
+
+def _spreads(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
+    headers = ["spins", *(f"RTP {s.variant}" for s in sheets)]
+    rows = [
+        [f"10^{round(math.log10(n))}", *(f"+/- {s.spread(n) * 100:.3f} pp" for s in sheets)]
+        for n in SPREAD_SPINS
+    ]
+    return _table(headers, rows, markdown)
+
+
+def _bands(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
+    labels = ["no win"] + [f"({low:g}, {high:g}]" for low, high in pairwise(WIN_BANDS_X)]
+    labels.append(f"> {WIN_BANDS_X[-1]:g}")
+    headers = ["win (x bet)", *(f"RTP {s.variant}" for s in sheets)]
+    rows = [
+        [label, *(f"{s.base_bands[i] * 100:.4f} %" for s in sheets)]
+        for i, label in enumerate(labels)
+    ]
+    return _table(headers, rows, markdown)
+
+
+def render(sheets: Sequence[Sheet], markdown: bool = False) -> str:
+    """The sheet of one game: identity, rules, paytable, then every variant side by side."""
+    assert sheets and len({s.game.game_code for s in sheets}) == 1
+    game = sheets[0].game
+    lines = _heading(f"{game.name} ({game.game_code}): math sheet", markdown, level=1)
+    lines += [game.description, ""]
+    lines += _heading("Rules", markdown) + _mechanics(game)
+    lines += _heading("Paytable (credits)", markdown) + _paytable(game, markdown)
+    lines += _heading("Variants", markdown) + _variants(sheets, markdown)
+    lines += _heading("Observed RTP spread at 95 % confidence", markdown)
+    lines += _spreads(sheets, markdown)
+    lines += _heading("Base game win distribution (one spin, before the feature)", markdown)
+    lines += _bands(sheets, markdown)
+    lines += _heading("Method", markdown) + _method()
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _method() -> list[str]:
+    return [
+        "Generated by `reelhouse rtp docs` (or `reelhouse rtp sheet GAME --markdown`); do not"
+        " edit by hand.",
+        "",
+        "- Exact RTP: every stop combination of the base strips and of the free-spin strips is"
+        " evaluated and weighted by its probability; the free-spin feature (retriggers included,"
+        " up to its spin limit) is a Markov chain solved by dynamic programming for the first two"
+        " moments of its total. A second, independent method (per-line expectations and Wald's"
+        " identity) must agree to 1e-9.",
+        "- Figures are before the max-win cap; the cap's effect is bounded above by rounding"
+        " every spin's win up to a grid of cap/4096 and computing the distribution of the round's"
+        " total clipped at the cap.",
+        "- The spread is 1.96 standard deviations of a round divided by the square root of the"
+        " number of rounds.",
+        f"- Draws: OS CSPRNG, rejection sampling, one draw per reel ({RNG_VERSION}).",
+    ]

@@ -1,0 +1,376 @@
+"""Reconciliation: one operator, one UTC day, Reelhouse's wallet calls against the operator's
+ledger export, matched by trans_guid (our call id), every difference classified.
+
+What each of our calls says the operator's ledger must hold:
+
+- an acked bet, win or cancel: a row of that kind and amount, not cancelled;
+- a refused bet, or a cancel answered "not found" (43): no row;
+- a bet of unknown outcome whose cancel is done: either no row (the bet never arrived) or a
+  row marked cancelled (it arrived and was refunded); both are consistent;
+- a call still queued, in flight or in the manual queue, or an unknown bet whose cancel is:
+  nothing yet. Reported as pending, a difference only in strict mode;
+- a call resolved by hand: reported as resolved, never a difference (the audit log has why).
+
+A call retried across midnight lands in the operator's ledger on another day than it was
+created: our side takes calls created or acknowledged that day, a row unmatched on one side
+is looked up on the other (by id in our database; in the neighbouring days' ledgers), and
+only then is it a difference. Ledger rows of accounts that are not this operator's players
+are not ours to judge (a casino's export may hold other providers or agents) and are counted
+as skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.clock import to_naive_utc
+from reelhouse.domain.money import Currency, currency, format_fixed
+from reelhouse.domain.states import CallState
+from reelhouse.domain.wallet import CommandKind, OutcomeKind
+from reelhouse.services import operators
+from reelhouse.services.ledger_export import LedgerRow
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import Player, WalletCall
+
+# Rows per IN (...) list: far under every database's bound-parameter limit.
+QUERY_CHUNK = 500
+
+LedgerFetch = Callable[[dt.date], Sequence[LedgerRow]]
+
+
+class Finding(StrEnum):
+    MISSING_AT_OPERATOR = "missing_at_operator"
+    MISSING_AT_REELHOUSE = "missing_at_reelhouse"
+    AMOUNT_DIFFERS = "amount_differs"
+    KIND_DIFFERS = "kind_differs"
+    CANCELLED_AT_OPERATOR_ONLY = "cancelled_at_operator_only"
+    CANCELLED_AT_REELHOUSE_ONLY = "cancelled_at_reelhouse_only"
+    PENDING = "pending"  # not a difference unless strict
+    RESOLVED = "resolved"  # never a difference: closed by hand, audited
+
+
+DIFFERENCES = tuple(f for f in Finding if f not in (Finding.PENDING, Finding.RESOLVED))
+
+
+class Expect(StrEnum):
+    """What the operator's ledger must hold for one of our calls."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    ABSENT_OR_CANCELLED = "absent_or_cancelled"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+
+
+WAITING = frozenset({CallState.QUEUED, CallState.IN_FLIGHT, CallState.MANUAL})
+UNJUDGED = frozenset({Expect.PENDING, Expect.RESOLVED})
+
+
+@dataclass(frozen=True)
+class Item:
+    finding: Finding
+    trans_guid: str
+    round_id: int | None
+    account: str
+    reelhouse: str  # what Reelhouse holds, in words ("win acked 1.50"), or "-"
+    operator: str  # what the ledger holds ("win 1.50 cancelled by 42"), or "-"
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "finding": self.finding.value,
+            "trans_guid": self.trans_guid,
+            "round_id": self.round_id,
+            "account": self.account,
+            "reelhouse": self.reelhouse,
+            "operator": self.operator,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Report:
+    operator: str
+    date: dt.date
+    currency: str
+    strict: bool
+    reelhouse_calls: int = 0
+    operator_rows: int = 0
+    skipped_rows: int = 0
+    matched: int = 0
+    items: list[Item] = field(default_factory=list)
+
+    def of(self, *findings: Finding) -> list[Item]:
+        return [i for i in self.items if i.finding in findings]
+
+    @property
+    def differences(self) -> list[Item]:
+        counted = (*DIFFERENCES, Finding.PENDING) if self.strict else DIFFERENCES
+        return self.of(*counted)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def summary(self) -> dict[str, int]:
+        return {f.value: len(self.of(f)) for f in Finding}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "operator": self.operator,
+            "date": self.date.isoformat(),
+            "currency": self.currency,
+            "strict": self.strict,
+            "ok": self.ok,
+            "reelhouse_calls": self.reelhouse_calls,
+            "operator_rows": self.operator_rows,
+            "skipped_rows": self.skipped_rows,
+            "matched": self.matched,
+            "summary": self.summary(),
+            "differences": [i.to_json() for i in self.differences],
+            "pending": [i.to_json() for i in self.of(Finding.PENDING)],
+            "resolved": [i.to_json() for i in self.of(Finding.RESOLVED)],
+        }
+
+
+# --- our side ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ours:
+    call: WalletCall
+    account: str
+    cancel: WalletCall | None  # for a bet: its round's cancel, if any
+
+    @property
+    def guid(self) -> str:
+        return str(self.call.id)
+
+
+def expectation(call: WalletCall, cancel: WalletCall | None) -> Expect:
+    state = CallState(call.state)
+    if state in WAITING:
+        return Expect.PENDING
+    if state is CallState.RESOLVED:
+        return Expect.RESOLVED
+    if state is CallState.REFUSED:
+        return Expect.ABSENT
+    if state is CallState.UNKNOWN:
+        # A bet whose answer was lost: its cancel decides (sent only after the bet ended).
+        if cancel is None:
+            return Expect.PENDING  # the cancel is written in the same commit; not yet seen
+        cancel_expect = expectation(cancel, None)
+        if cancel_expect in (Expect.PENDING, Expect.RESOLVED):
+            return cancel_expect
+        return Expect.ABSENT_OR_CANCELLED
+    assert state is CallState.ACKED
+    if call.kind == CommandKind.CANCEL.value and call.last_outcome == OutcomeKind.NOT_FOUND:
+        return Expect.ABSENT  # the bet it reverses never reached the wallet
+    return Expect.PRESENT
+
+
+def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), QUERY_CHUNK):
+        yield values[start : start + QUERY_CHUNK]
+
+
+def _with_context(session: Session, calls: Sequence[WalletCall]) -> list[Ours]:
+    """Our calls with their players' names and, for bets of unknown outcome, their cancels."""
+    player_ids = sorted({c.player_id for c in calls})
+    names: dict[int, str] = {}
+    for chunk in _chunks(player_ids):
+        named = session.execute(select(Player.id, Player.name).where(Player.id.in_(chunk)))
+        names.update((player_id, name) for player_id, name in named)
+    unknown_rounds = sorted({c.round_id for c in calls if c.state == CallState.UNKNOWN.value})
+    cancels: dict[int, WalletCall] = {}
+    for chunk in _chunks(unknown_rounds):
+        query = select(WalletCall).where(
+            WalletCall.round_id.in_(chunk), WalletCall.kind == CommandKind.CANCEL.value
+        )
+        cancels.update((c.round_id, c) for c in session.scalars(query))
+    return [Ours(c, names[c.player_id], cancels.get(c.round_id)) for c in calls]
+
+
+def _calls_of_day(session: Session, operator_id: int, day: dt.date) -> list[Ours]:
+    start = to_naive_utc(dt.datetime.combine(day, dt.time(), dt.UTC))
+    end = start + dt.timedelta(days=1)
+    calls = session.scalars(
+        select(WalletCall)
+        .where(
+            WalletCall.operator_id == operator_id,
+            or_(
+                WalletCall.created_at_utc.between(start, end - dt.timedelta(microseconds=1)),
+                WalletCall.acked_at_utc.between(start, end - dt.timedelta(microseconds=1)),
+            ),
+        )
+        .order_by(WalletCall.id)
+    ).all()
+    return _with_context(session, calls)
+
+
+def _call_by_guid(session: Session, operator_id: int, guid: str) -> Ours | None:
+    if not guid.isdigit() or len(guid) > 19:
+        return None
+    call = session.get(WalletCall, int(guid))
+    if call is None or call.operator_id != operator_id:
+        return None
+    return _with_context(session, [call])[0]
+
+
+# --- comparing one pair ----------------------------------------------------------------------
+
+
+class _Judge:
+    """Compares one of our calls with the ledger row of the same trans_guid (or none)."""
+
+    def __init__(self, cur: Currency, report: Report) -> None:
+        self._cur = cur
+        self._report = report
+
+    def _ours_text(self, ours: Ours) -> str:
+        return (
+            f"{ours.call.kind} {ours.call.state} {format_fixed(ours.call.amount_minor, self._cur)}"
+        )
+
+    def _theirs_text(self, row: LedgerRow | None) -> str:
+        if row is None:
+            return "-"
+        amount = format_fixed(row.amount_minor, currency(row.currency))
+        text = f"{row.kind} {amount} {row.currency}"
+        return text + (f" cancelled by {row.cancelled_by}" if row.cancelled_by else "")
+
+    def _add(self, finding: Finding, ours: Ours, row: LedgerRow | None, detail: str) -> None:
+        call = ours.call
+        texts = (self._ours_text(ours), self._theirs_text(row))
+        self._report.items.append(
+            Item(finding, ours.guid, call.round_id, ours.account, *texts, detail)
+        )
+
+    def judge(self, ours: Ours, row: LedgerRow | None) -> None:
+        expect = expectation(ours.call, ours.cancel)
+        before = len(self._report.items)
+        if expect is Expect.PENDING:
+            self._add(Finding.PENDING, ours, row, "not final at Reelhouse yet")
+        elif expect is Expect.RESOLVED:
+            self._add(Finding.RESOLVED, ours, row, "resolved by hand (see the audit log)")
+        elif expect is Expect.ABSENT and row is not None:
+            held = f"Reelhouse holds it as {ours.call.state} ({ours.call.last_outcome})"
+            self._add(Finding.MISSING_AT_REELHOUSE, ours, row, held + ": no money moved")
+        elif expect is Expect.PRESENT and row is None:
+            self._add(Finding.MISSING_AT_OPERATOR, ours, row, "acknowledged, not in the ledger")
+        elif expect is not Expect.ABSENT and row is not None:
+            self._compare(ours, row, must_be_cancelled=expect is Expect.ABSENT_OR_CANCELLED)
+        if len(self._report.items) == before:
+            self._report.matched += 1
+
+    def _compare(self, ours: Ours, row: LedgerRow, *, must_be_cancelled: bool) -> None:
+        if row.kind != ours.call.kind:
+            detail = f"{ours.call.kind} at Reelhouse, {row.kind} at the operator"
+            self._add(Finding.KIND_DIFFERS, ours, row, detail)
+            return
+        if row.currency != self._cur.code or row.amount_minor != ours.call.amount_minor:
+            self._add(Finding.AMOUNT_DIFFERS, ours, row, "")
+        if must_be_cancelled and row.cancelled_by is None:
+            detail = f"Reelhouse cancelled it (cancel {ours.cancel.id if ours.cancel else '?'})"
+            self._add(Finding.CANCELLED_AT_REELHOUSE_ONLY, ours, row, detail)
+        elif not must_be_cancelled and row.cancelled_by is not None:
+            self._add(Finding.CANCELLED_AT_OPERATOR_ONLY, ours, row, "Reelhouse never cancelled it")
+
+    def foreign(self, row: LedgerRow) -> None:
+        texts = ("-", self._theirs_text(row))
+        detail = "no such transaction of this operator at Reelhouse"
+        item = Item(
+            Finding.MISSING_AT_REELHOUSE, row.trans_guid, row.round_id, row.account, *texts, detail
+        )
+        self._report.items.append(item)
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+class _Ledger:
+    """The operator's rows of one day, and the neighbouring days fetched only if needed."""
+
+    def __init__(
+        self, fetch: LedgerFetch, day: dt.date, accounts: Callable[[Iterable[str]], set[str]]
+    ) -> None:
+        self._fetch = fetch
+        self._day = day
+        self._accounts = accounts
+        self._neighbours: dict[str, LedgerRow] | None = None
+        rows = [r for r in fetch(day) if r.created_at.date() == day]
+        ours = accounts({r.account for r in rows})
+        self.rows = [r for r in rows if r.account in ours]
+        self.skipped = len(rows) - len(self.rows)
+        self.by_guid = {r.trans_guid: r for r in self.rows}
+
+    def neighbour(self, guid: str) -> LedgerRow | None:
+        if self._neighbours is None:
+            self._neighbours = {}
+            for day in (self._day - dt.timedelta(days=1), self._day + dt.timedelta(days=1)):
+                self._neighbours.update(
+                    (r.trans_guid, r) for r in self._fetch(day) if r.created_at.date() == day
+                )
+        return self._neighbours.get(guid)
+
+
+def _our_accounts(session: Session, operator_id: int) -> Callable[[Iterable[str]], set[str]]:
+    def known(accounts: Iterable[str]) -> set[str]:
+        wanted = sorted(set(accounts))
+        found: set[str] = set()
+        for start in range(0, len(wanted), QUERY_CHUNK):
+            chunk = wanted[start : start + QUERY_CHUNK]
+            found.update(
+                session.scalars(
+                    select(Player.name).where(
+                        Player.operator_id == operator_id, Player.name.in_(chunk)
+                    )
+                )
+            )
+        return found
+
+    return known
+
+
+def reconcile(
+    platform: Platform,
+    operator_name: str,
+    day: dt.date,
+    fetch: LedgerFetch,
+    *,
+    strict: bool = False,
+) -> Report:
+    """Compare one operator's day; raises ReelhouseError 2001 for an unknown operator and
+    LedgerError (ledger_export) for an export that is not in the expected format."""
+    with platform.db.transaction() as session:
+        operator = operators.find_by_name(session, operator_name)
+        cur = currency(operator.currency)
+        report = Report(operator.name, day, cur.code, strict)
+        ledger = _Ledger(fetch, day, _our_accounts(session, operator.id))
+        ours = _calls_of_day(session, operator.id, day)
+        report.reelhouse_calls, report.operator_rows = len(ours), len(ledger.rows)
+        report.skipped_rows = ledger.skipped
+        judge = _Judge(cur, report)
+        seen = set()
+        for one in ours:
+            row = ledger.by_guid.get(one.guid)
+            if row is None and expectation(one.call, one.cancel) not in UNJUDGED:
+                row = ledger.neighbour(one.guid)
+            judge.judge(one, row)
+            seen.add(one.guid)
+        for row in ledger.rows:
+            if row.trans_guid in seen:
+                continue
+            match = _call_by_guid(session, operator.id, row.trans_guid)
+            if match is None:
+                judge.foreign(row)
+            else:
+                judge.judge(match, row)
+    return report
