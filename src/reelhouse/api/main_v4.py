@@ -59,6 +59,7 @@ class GameUrlBody(StrictBody):
     return_url: str = Field(default="", max_length=2048)
     rtp: RtpValue | None = None
     win_ratio: RtpValue | None = None  # the original API's alias of rtp
+    demo: bool = False  # [ours] fun money: same game and math, no wallet calls
 
 
 def _rtp_number(rtp_bp: int) -> int | float:
@@ -172,5 +173,6 @@ def game_url(
         lang=body.lang,
         return_url=body.return_url,
         rtp_percent=Decimal(rtp or 0),
+        demo=body.demo,
     )
     return ok({"game_url": launch.create_launch_url(platform, agent, request)})

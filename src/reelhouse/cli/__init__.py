@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from reelhouse.cli import demo, operator, reconcile, serve, stuck, worker
+from reelhouse.cli import demo, operator, reconcile, rounds, serve, stuck, worker
 from reelhouse.games.cli import rtp_app
 
 app = typer.Typer(no_args_is_help=True, help="Reelhouse remote game server.")
 app.add_typer(operator.app, name="operator")
 app.add_typer(rtp_app, name="rtp")
+app.add_typer(rounds.app, name="round")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("worker")(worker.worker)

@@ -72,3 +72,6 @@ QUICK_READ_RETRIES = 2
 # (REELHOUSE_LEASE_MARGIN_SECONDS) to recover faster; production keeps the default.
 LEASE_TIMEOUT_FACTOR = 3
 LEASE_MARGIN_SECONDS = float(os.environ.get("REELHOUSE_LEASE_MARGIN_SECONDS", "30"))
+
+# Fun money a demo session starts with, in major units of the operator's currency.
+DEMO_START_BALANCE_MAJOR = 1000

@@ -15,7 +15,7 @@ from reelhouse.services.launch import active_session
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
 from reelhouse.services.rounds import unsettled_round_id
-from reelhouse.store.models import Player, Round
+from reelhouse.store.models import Operator, Player, Round
 
 
 def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
@@ -29,17 +29,12 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         )
         unsettled = unsettled_round_id(session, player.id) is not None
         game_session.last_activity_at_utc = to_naive_utc(platform.clock.now())
-    outcome = platform.wallet.read(
-        wallet_endpoint(platform, operator),
-        WalletCommand(CommandKind.BALANCE, account=player.name, currency=operator.currency),
+    demo = game_session.demo_balance_minor is not None
+    balance, reachable = (
+        (game_session.demo_balance_minor, True)
+        if demo
+        else _wallet_balance(platform, operator, player)
     )
-    balance = player.last_balance_minor
-    if outcome.kind is OutcomeKind.APPLIED and outcome.balance_minor is not None:
-        balance = outcome.balance_minor
-        with platform.db.transaction() as session:
-            stored = session.get(Player, player.id)
-            assert stored is not None
-            stored.last_balance_minor = balance
     cur = currency(operator.currency)
     game = catalogue.get_game(game_session.game_code)
     assert game is not None
@@ -53,7 +48,8 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         "player": player.name,
         "currency": cur.code,
         "balance": format_fixed(balance, cur) if balance is not None else None,
-        "wallet_reachable": outcome.kind is OutcomeKind.APPLIED,
+        "wallet_reachable": reachable,
+        "demo": demo,
         "min_bet": format_fixed(operator.min_bet_minor, cur),
         "max_bet": format_fixed(operator.max_bet_minor, cur),
         "bet_step": format_fixed(game.bet_step_minor, cur),
@@ -62,6 +58,24 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         "lang": game_session.lang,
         "last_round": _round_view(last_round, cur.code) if last_round else None,
     }
+
+
+def _wallet_balance(
+    platform: Platform, operator: Operator, player: Player
+) -> tuple[int | None, bool]:
+    """The wallet's current balance (spec: `balance` during play), remembered; the last one
+    it reported when it does not answer."""
+    outcome = platform.wallet.read(
+        wallet_endpoint(platform, operator),
+        WalletCommand(CommandKind.BALANCE, account=player.name, currency=operator.currency),
+    )
+    if outcome.kind is not OutcomeKind.APPLIED or outcome.balance_minor is None:
+        return player.last_balance_minor, False
+    with platform.db.transaction() as session:
+        stored = session.get(Player, player.id)
+        assert stored is not None
+        stored.last_balance_minor = outcome.balance_minor
+    return outcome.balance_minor, True
 
 
 def _round_view(round_: Round, currency_code: str) -> dict[str, Any]:

@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
-from reelhouse.domain.limits import LAUNCH_TOKEN_TTL_SECONDS, SESSION_IDLE_EXPIRY_SECONDS
+from reelhouse.domain.limits import (
+    DEMO_START_BALANCE_MAJOR,
+    LAUNCH_TOKEN_TTL_SECONDS,
+    SESSION_IDLE_EXPIRY_SECONDS,
+)
+from reelhouse.domain.money import currency
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.model import Game
@@ -34,6 +39,7 @@ class LaunchRequest:
     lang: str
     return_url: str
     rtp_percent: Decimal  # 0 = the agent's RTP
+    demo: bool = False  # fun money: the same game and math, no wallet calls
 
 
 def _game_or_refuse(provider_id: int, game_code: str) -> Game:
@@ -60,23 +66,18 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
     game = _game_or_refuse(request.provider_id, request.game_code)
     if request.lang not in SUPPORTED_LANGS:
         raise ReelhouseError(ApiCode.PARAMETERS_INVALID, f"lang must be one of {SUPPORTED_LANGS}")
-    if operator.state != OperatorState.APPROVED:
+    if operator.state != OperatorState.APPROVED and not request.demo:
         raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
     variant = _variant_for(operator, game, request.rtp_percent)
     with platform.db.transaction() as session:
-        player = owned_player(session, operator.id, request.user_code)
-        account = player.name
-    outcome = platform.wallet.read(
-        wallet_endpoint(platform, operator),
-        WalletCommand(CommandKind.AUTHENTICATE, account=account, currency=operator.currency),
-    )
-    if outcome.kind is not OutcomeKind.APPLIED:
-        raise ReelhouseError(ApiCode.CALLBACK_ERROR, f"authenticate failed: {outcome.detail}")
+        account = owned_player(session, operator.id, request.user_code).name
+    balance = None if request.demo else _authenticate(platform, operator, account)
     token = secrets.token_urlsafe(32)
     now = platform.clock.now()
     with platform.db.transaction() as session:
         player = owned_player(session, operator.id, request.user_code)
-        player.last_balance_minor = outcome.balance_minor
+        if balance is not None:
+            player.last_balance_minor = balance
         session.add(
             LaunchToken(
                 token_hash=token_hash(token),
@@ -86,10 +87,22 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
                 rtp_variant=variant,
                 lang=request.lang,
                 return_url=request.return_url,
+                demo=request.demo,
                 expires_at_utc=to_naive_utc(now + dt.timedelta(seconds=LAUNCH_TOKEN_TTL_SECONDS)),
             )
         )
     return f"{platform.settings.public_base_url}/play/{token}"
+
+
+def _authenticate(platform: Platform, operator: Operator, account: str) -> int | None:
+    """The wallet's `authenticate` at launch; a failure refuses the launch (1015)."""
+    outcome = platform.wallet.read(
+        wallet_endpoint(platform, operator),
+        WalletCommand(CommandKind.AUTHENTICATE, account=account, currency=operator.currency),
+    )
+    if outcome.kind is not OutcomeKind.APPLIED:
+        raise ReelhouseError(ApiCode.CALLBACK_ERROR, f"authenticate failed: {outcome.detail}")
+    return outcome.balance_minor
 
 
 def open_launch(platform: Platform, launch_token: str) -> str:
@@ -122,9 +135,16 @@ def open_launch(platform: Platform, launch_token: str) -> str:
                 spend_minor=0,
                 win_minor=0,
                 last_round_bet_minor=0,
+                demo_balance_minor=_demo_balance(session, launch) if launch.demo else None,
             )
         )
     return session_token
+
+
+def _demo_balance(session: Session, launch: LaunchToken) -> int:
+    operator = session.get(Operator, launch.operator_id)
+    assert operator is not None
+    return DEMO_START_BALANCE_MAJOR * currency(operator.currency).unit
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from reelhouse.games.model import Game
 from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
-from reelhouse.store.models import Operator, Round, WalletCall
+from reelhouse.store.models import GameSession, Operator, Round, WalletCall
 from reelhouse.store.outbox import Claim, lease_seconds, new_call
 
 # The bet's claim must outlast its longest possible attempt (see store.outbox).
@@ -53,7 +53,7 @@ def parse_bet(active: ActiveSession, bet_text: str, game: Game) -> int:
     operator = active.operator
     if not operator.min_bet_minor <= bet_minor <= operator.max_bet_minor:
         raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "bet outside the allowed range")
-    if bet_minor % game.bet_step_minor:
+    if not engine.is_valid_bet(game, bet_minor):
         raise ReelhouseError(
             ApiCode.PARAMETERS_INVALID, "bet must be a multiple of the game's bet step"
         )
@@ -68,52 +68,85 @@ def unsettled_round_id(session: Session, player_id: int) -> int | None:
     )
 
 
-def _open_round(platform: Platform, session_token: str, bet_text: str) -> tuple[int, int]:
+def _check_real_money(platform: Platform, active: ActiveSession) -> None:
+    if active.operator.state != OperatorState.APPROVED:
+        raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
+    if not platform.wallet.available(active.operator.id):
+        raise ReelhouseError(
+            ApiCode.WALLET_UNAVAILABLE, "the casino's wallet is not answering; try later"
+        )
+
+
+def _sealed_round(
+    platform: Platform, active: ActiveSession, game: Game, bet_minor: int, now: dt.datetime
+) -> Round:
+    """Draw the outcome and seal it in a round row, before anything is sent. Real and demo
+    rounds are drawn here alike: same engine, same RNG, same math (PITFALLS 12)."""
+    variant = active.session.rtp_variant
+    outcome = engine.play(game, variant, bet_minor, rng.RecordingRng(platform.game_rng()))
+    demo = active.session.demo_balance_minor is not None
+    return Round(
+        id=new_id(),
+        operator_id=active.operator.id,
+        player_id=active.player.id,
+        session_id=active.session.id,
+        game_code=game.game_code,
+        rtp_variant=variant,
+        math_hash=catalogue.math_hash(game, variant),
+        rng_version=rng.RNG_VERSION,
+        bet_minor=bet_minor,
+        win_minor=outcome.win_minor,
+        draws_json=json.dumps(list(outcome.draws)),
+        outcome_json=json.dumps(outcome.to_json(), separators=(",", ":")),
+        # A demo round moves no money anywhere, so it is born settled.
+        state=(RoundState.SETTLED if demo else RoundState.BET_PENDING).value,
+        demo=demo,
+        created_at_utc=to_naive_utc(now),
+        updated_at_utc=to_naive_utc(now),
+    )
+
+
+def _settle_demo(game_session: GameSession, round_: Round) -> None:
+    balance = game_session.demo_balance_minor
+    assert balance is not None
+    if round_.bet_minor > balance:
+        raise ReelhouseError(ApiCode.BALANCE_NOT_ENOUGH, "insufficient funds")
+    game_session.demo_balance_minor = balance - round_.bet_minor + round_.win_minor
+    round_.balance_after_minor = game_session.demo_balance_minor
+
+
+def _open_round(platform: Platform, session_token: str, bet_text: str) -> tuple[int, int | None]:
+    """Write the round (and its claimed bet call) in one commit; returns both ids. A demo
+    round is settled in the same commit and has no call (None)."""
     now = platform.clock.now()
     with platform.db.transaction() as session:
         # The player's row lock makes "no unsettled round, then start one" atomic.
         active = active_session(platform, session, session_token, lock_player=True)
-        if active.operator.state != OperatorState.APPROVED:
-            raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
-        if not platform.wallet.available(active.operator.id):
-            raise ReelhouseError(
-                ApiCode.WALLET_UNAVAILABLE, "the casino's wallet is not answering; try later"
-            )
+        demo = active.session.demo_balance_minor is not None
+        if not demo:
+            _check_real_money(platform, active)
         game = catalogue.get_game(active.session.game_code)
         assert game is not None, "a session's game left the catalogue"
         bet_minor = parse_bet(active, bet_text, game)
         if unsettled_round_id(session, active.player.id) is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
-        variant = active.session.rtp_variant
-        recorder = rng.RecordingRng(platform.game_rng())
-        outcome = engine.play(game, variant, bet_minor, recorder)
-        round_ = Round(
-            id=new_id(),
-            operator_id=active.operator.id,
-            player_id=active.player.id,
-            session_id=active.session.id,
-            game_code=game.game_code,
-            rtp_variant=variant,
-            math_hash=catalogue.math_hash(game, variant),
-            rng_version=rng.RNG_VERSION,
-            bet_minor=bet_minor,
-            win_minor=outcome.win_minor,
-            draws_json=json.dumps(list(outcome.draws)),
-            outcome_json=json.dumps(outcome.to_json(), separators=(",", ":")),
-            state=RoundState.BET_PENDING.value,
-            created_at_utc=to_naive_utc(now),
-            updated_at_utc=to_naive_utc(now),
-        )
+        round_ = _sealed_round(platform, active, game, bet_minor, now)
+        active.session.last_activity_at_utc = to_naive_utc(now)
+        if demo:
+            _settle_demo(active.session, round_)
+            session.add(round_)
+            return round_.id, None
         session.add(round_)
         session.flush()
         claim = Claim(now + dt.timedelta(seconds=lease_seconds(BET_TIMEOUT_MS)))
         bet_call = new_call(session, round_, CommandKind.BET, now, claim)
-        active.session.last_activity_at_utc = to_naive_utc(now)
         return round_.id, bet_call.id
 
 
 def spin(platform: Platform, session_token: str, bet_text: str) -> SpinResult:
     round_id, bet_call_id = _open_round(platform, session_token, bet_text)
+    if bet_call_id is None:
+        return round_result(platform, round_id)
     follow_up_id = platform.wallet.deliver(bet_call_id)
     if follow_up_id is not None:
         # The win (or the cancel of an unknown bet) goes out at once; if it fails it stays

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -69,6 +70,7 @@ class LaunchToken(Base):
     rtp_variant: Mapped[int] = mapped_column(Integer)
     lang: Mapped[str] = mapped_column(String(8))
     return_url: Mapped[str] = mapped_column(String(2048), default="")
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)  # fun money, no wallet
     expires_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
@@ -91,6 +93,8 @@ class GameSession(Base):
     spend_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     win_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     last_round_bet_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Demo sessions play fun money kept here; None for real-money sessions.
+    demo_balance_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class Round(Base):
@@ -111,6 +115,7 @@ class Round(Base):
     outcome_json: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))
     balance_after_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)  # fun money: no wallet calls
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
 
