@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 
 from reelhouse.store.db import Database
 from reelhouse.store.models import Base
+from tests.harness import Stack, running_stack
 
 PG_ADMIN_DSN = os.environ.get("REELHOUSE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_START_HINT = (
@@ -106,3 +107,10 @@ def postgres_url(pg_database_url: str) -> str:
     """PostgreSQL only, for tests of what only PostgreSQL offers (several workers at once)."""
     _empty_pg(pg_database_url)
     return pg_database_url
+
+
+@pytest.fixture
+def stack(database_url: str, tmp_path: Path) -> Iterator[Stack]:
+    """Reelhouse and the demo casino over real HTTP on loopback, on this test's database."""
+    with running_stack(database_url, tmp_path) as running:
+        yield running

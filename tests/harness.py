@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 from reelhouse.api.app import create_app
 from reelhouse.api.server import ServerThread, free_port
@@ -137,3 +138,9 @@ def running_stack(
 
 def money(text: str) -> Decimal:
     return Decimal(text)
+
+
+def count(stack: Stack, model: type) -> int:
+    """Rows in a table: refused requests must leave this unchanged."""
+    with stack.platform.db.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)

@@ -37,7 +37,9 @@ class ScriptedWallet:
             if command in self.hang:
                 with self._lock:
                     self.waiting += 1
-                self.release.wait(timeout=30)
+                # A ceiling, not a timing: the test releases it; on a loaded machine
+                # gathering 50 concurrent calls can take a while.
+                self.release.wait(timeout=300)
             result = self.results.get(command, 0)
             status = "OK" if result == 0 else "ERROR"
             account = json.dumps(body["data"]["account"])

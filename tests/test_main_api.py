@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 
 from reelhouse.domain.limits import MAX_IN_FLIGHT_PER_AGENT
 from reelhouse.store.models import LaunchToken, Operator, Player
-from tests.harness import GAME, Stack, running_stack
+from tests.harness import GAME, Stack, count
 from tests.scripted_wallet import ScriptedWallet
-
-
-@pytest.fixture
-def stack(database_url: str, tmp_path: Path) -> Iterator[Stack]:
-    with running_stack(database_url, tmp_path) as running:
-        yield running
-
-
-def count(stack: Stack, model: type) -> int:
-    with stack.platform.db.transaction() as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def funded_user(stack: Stack, name: str = "alice", balance: str = "100.00") -> int:

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from reelhouse.domain.states import CallState, RoundState
 from reelhouse.store.models import CallAttempt, GameSession, Operator, Round, WalletCall
-from tests.harness import GAME, Stack, running_stack
+from tests.harness import GAME, Stack, count
 from tests.scripted_wallet import ScriptedWallet
-
-
-@pytest.fixture
-def stack(database_url: str, tmp_path: Path) -> Iterator[Stack]:
-    with running_stack(database_url, tmp_path) as running:
-        yield running
-
-
-def count(stack: Stack, model: type) -> int:
-    with stack.platform.db.transaction() as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def launch_url(stack: Stack, name: str = "alice", balance: str = "100.00") -> str:

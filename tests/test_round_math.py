@@ -4,9 +4,7 @@ play uses exactly the same engine and draws without a single wallet call."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,13 +16,7 @@ from reelhouse.games import catalogue
 from reelhouse.games.rng import RNG_VERSION, SeededRng
 from reelhouse.services.replay import replay_round
 from reelhouse.store.models import Round, WalletCall
-from tests.harness import GAME, Stack, running_stack
-
-
-@pytest.fixture
-def stack(database_url: str, tmp_path: Path) -> Iterator[Stack]:
-    with running_stack(database_url, tmp_path) as running:
-        yield running
+from tests.harness import GAME, Stack
 
 
 def launch(stack: Stack, name: str, **extra: object) -> str:

@@ -67,6 +67,10 @@ def test_a_dead_operator_opens_its_breaker_and_does_not_slow_another(
         loaded = statistics.median(timed_spins(stack, alive_session, SAMPLES))
         for thread in threads:
             thread.join()
+        # A second baseline after the dead calls ended: the machine's own load drifts
+        # (other tests run beside this one), so the loaded figure is compared with the
+        # slower of the two baselines around it.
+        baseline = max(baseline, statistics.median(timed_spins(stack, alive_session, SAMPLES)))
 
         sender = stack.platform.wallet
         assert isinstance(sender, WalletSender)
