@@ -17,18 +17,22 @@ from sqlalchemy import func, select
 from reelhouse.api.app import create_app
 from reelhouse.api.server import ServerThread, free_port
 from reelhouse.api.wiring import build_platform
+from reelhouse.dialects.base import CallbackCredentials
 from reelhouse.dispatch.retry import RetrySchedule
-from reelhouse.dispatch.transport import Transport
+from reelhouse.dispatch.transport import HttpxTransport, Transport
 from reelhouse.domain.clock import UTC, FakeClock, SystemClock
 from reelhouse.operator_kit.demo_bots import DemoBots
 from reelhouse.operator_kit.demo_casino import create_casino_app
-from reelhouse.operator_kit.demo_casino.casino import Casino
+from reelhouse.operator_kit.demo_casino.casino import CALLBACK_PATHS, Casino
 from reelhouse.services import operators
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.secrets import new_key_text
 
 GAME = "lucky-sevens"
+# Every wallet dialect an operator can pick: end-to-end tests run once per dialect.
+DIALECTS = ("slotcity-v4", "igamingace-a", "igamingace-b")
+OPERATOR_NAME = "casino_one"
 
 
 @dataclass
@@ -42,6 +46,8 @@ class Stack:
     api_token: str
     callback_token: str
     operator_id: int
+    dialect: str = "slotcity-v4"
+    secret_key: str | None = None  # iGamingAce B operators only
     _bots: DemoBots | None = None
 
     def call(self, path: str, body: Any, token: str | None = None, **kw: Any) -> dict[str, Any]:
@@ -83,14 +89,28 @@ def running_stack(
     tmp_path: Path,
     *,
     transport: Transport | None = None,
+    timeout_scale: float = 5.0,
     casino_token: str | None = None,
     clock: FakeClock | SystemClock | None = None,
     schedule: RetrySchedule | None = None,
+    dialect: str = "slotcity-v4",
 ) -> Iterator[Stack]:
+    """`dialect` is the wallet protocol of the operator `casino_one`: the demo casino answers
+    every dialect on its own path, with the keys Reelhouse issued to that operator."""
     clock = clock or FakeClock(dt.datetime.now(UTC).replace(microsecond=0))
-    holder = {"token": ""}
+    holder: dict[str, str | None] = {"token": "", "api_token": None, "secret_key": None}
+
+    def casino_keys(_dialect: str) -> CallbackCredentials:
+        token = casino_token or holder["token"] or ""
+        return CallbackCredentials(
+            "", token, holder["api_token"], holder["secret_key"], agent_id=OPERATOR_NAME
+        )
+
     casino_app = create_casino_app(
-        f"sqlite:///{tmp_path / 'casino.db'}", lambda: casino_token or holder["token"], clock=clock
+        f"sqlite:///{tmp_path / 'casino.db'}",
+        lambda: casino_token or holder["token"] or "",
+        clock=clock,
+        keys=casino_keys,
     )
     casino = ServerThread(casino_app).start()
     port = free_port()
@@ -100,19 +120,25 @@ def running_stack(
         public_base_url=f"http://127.0.0.1:{port}",
         allow_private_callbacks=True,
     )
+    # Tests about timeouts pass timeout_scale=1; the others tolerate a loaded machine.
+    own_transport = HttpxTransport(timeout_scale) if transport is None else None
+    transport = transport or own_transport
     platform = build_platform(settings, clock=clock, transport=transport, policy=schedule)
     issued = operators.create_operator(
         platform,
         operators.NewOperator(
-            name="casino_one",
+            name=OPERATOR_NAME,
             currency="USD",
-            callback_url=f"{casino.url}/callback",
+            callback_url=f"{casino.url}{CALLBACK_PATHS[dialect]}",
+            dialect=dialect,
             min_bet_minor=10,
             max_bet_minor=100_000,
             approved=True,
         ),
     )
     holder["token"] = issued.callback_token
+    holder["api_token"] = casino_token or issued.api_token
+    holder["secret_key"] = casino_token or issued.secret_key
     app = create_app(platform)
     reelhouse = ServerThread(app, port=port).start()
     stack = Stack(
@@ -125,6 +151,8 @@ def running_stack(
         issued.api_token,
         issued.callback_token,
         issued.operator_id,
+        dialect,
+        issued.secret_key,
     )
     try:
         yield stack
@@ -134,10 +162,26 @@ def running_stack(
         reelhouse.stop()
         casino.stop()
         platform.close()
+        if own_transport is not None:
+            own_transport.close()
 
 
 def money(text: str) -> Decimal:
     return Decimal(text)
+
+
+# How the demo casino's ledger names our transactions, per dialect.
+LEDGER_KIND = {"bet": "bet", "win": "win", "cancel": "cancel", "bet_win": "betwin"}
+B_ROLLBACK_PREFIX = "rollback:"  # the SDK keys a B rollback (which has no id) by its target
+
+
+def reelhouse_id(dialect: str, trans_guid: str) -> int | None:
+    """Our call id behind a casino ledger row's id: SlotCity and iGamingAce A carry it in
+    decimal, iGamingAce B in 32 hex digits. None for a B rollback, which has no id of its own
+    on the wire (its call id is not known to the casino)."""
+    if dialect == "igamingace-b":
+        return None if trans_guid.startswith(B_ROLLBACK_PREFIX) else int(trans_guid, 16)
+    return int(trans_guid)
 
 
 def count(stack: Stack, model: type) -> int:

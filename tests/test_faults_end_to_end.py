@@ -49,7 +49,9 @@ def open_rounds(stack: Stack) -> int:
 def test_hundreds_of_rounds_through_faults_settle_with_zero_differences(
     database_url: str, tmp_path: Path
 ) -> None:
-    with running_stack(database_url, tmp_path, clock=SystemClock(), schedule=FAST_RETRIES) as stack:
+    with running_stack(
+        database_url, tmp_path, clock=SystemClock(), schedule=FAST_RETRIES, timeout_scale=1
+    ) as stack:
         proxy = FaultProxy(stack.casino.url, seed=20261121, fault_rate=0.12).start()
         with stack.platform.db.transaction() as session:
             operator = session.get(Operator, stack.operator_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from reelhouse.domain.states import CallState, RoundState
 from reelhouse.store.models import CallAttempt, GameSession, Operator, Round, WalletCall
-from tests.harness import GAME, Stack, count
+from tests.harness import GAME, Stack, count, running_stack
 from tests.scripted_wallet import ScriptedWallet
 
 
@@ -147,7 +148,15 @@ def test_insufficient_funds_rejects_the_round_with_no_further_call(stack: Stack)
     assert stack.bots().casino_balance("alice") == Decimal("0.50")
 
 
-def test_bet_timeout_leaves_round_cancelling_with_a_cancel_recorded(stack: Stack) -> None:
+def test_bet_timeout_leaves_round_cancelling_with_a_cancel_recorded(
+    database_url: str, tmp_path: Path
+) -> None:
+    # The dialect's real timeouts: this test is about them.
+    with running_stack(database_url, tmp_path, timeout_scale=1) as stack:
+        _bet_times_out(stack)
+
+
+def _bet_times_out(stack: Stack) -> None:
     url = launch_url(stack)
     with ScriptedWallet() as wallet:
         wallet.hang.update({"bet", "cancel"})

@@ -1,6 +1,7 @@
 """Reconciliation against the demo casino's ledger: zero differences after real play (with a
 lost bet answer and a bet that never arrived among the rounds), every difference class found
-in a tampered ledger, pending calls reported apart, and refused runs."""
+in a tampered ledger, pending calls reported apart, and refused runs; the same for the
+iGamingAce dialects, whose paid rounds are one betwin call each."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from reelhouse.cli import app
+from reelhouse.dispatch.transport import TransportError
 from reelhouse.domain.states import CallState
+from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.operator_kit.demo_casino.models import LedgerEntry
 from reelhouse.services import ledger_export
 from reelhouse.services.reconcile import Finding, Report, reconcile
@@ -30,7 +33,7 @@ from tests.faults import (
     session_for,
     spin,
 )
-from tests.harness import Stack
+from tests.harness import B_ROLLBACK_PREFIX, GAME, Stack, reelhouse_id, running_stack
 
 
 @pytest.fixture
@@ -256,6 +259,139 @@ def test_a_row_edited_in_the_casinos_database_is_found(rig: tuple[Stack, FaultTr
         entry = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "win")).first()
         assert entry is not None
         entry.amount_minor += 100
+        guid = entry.trans_guid
+    url = f"{stack.casino.url}/api/ledger"
+    day = today(stack).isoformat()
+    result = cli(stack, "--operator", "casino_one", "--date", day, "--ledger-url", url, "--json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert [(d["finding"], d["trans_guid"]) for d in report["differences"]] == [
+        ("amount_differs", guid)
+    ]
+
+
+# --- iGamingAce: one bet_win call per paid round ---------------------------------------------
+
+
+class _OneCallFaults(FaultTransport):
+    """FaultTransport keyed by the iGamingAce command: A's `command` field, B's operation
+    (the last part of the URL path), as `betwin` for both."""
+
+    def send(self, request: HttpRequest) -> HttpAnswer:
+        command = json.loads(request.body).get("command") or request.url.rsplit("/", 1)[-1]
+        fault = self._fault_for(str(command).lower())
+        if fault == DROP:
+            raise TransportError("injected: not sent")
+        answer = self.inner.send(request)
+        if fault == LOSE_ANSWER:
+            raise TransportError("injected: answer lost after the wallet applied it")
+        return answer
+
+
+ONE_CALL_DIALECTS = ("igamingace-a", "igamingace-b")
+
+
+@pytest.fixture(params=ONE_CALL_DIALECTS)
+def one_call_rig(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path
+) -> Iterator[tuple[Stack, _OneCallFaults]]:
+    transport = _OneCallFaults()
+    try:
+        with running_stack(
+            database_url, tmp_path, transport=transport, dialect=request.param
+        ) as stack:
+            yield stack, transport
+    finally:
+        transport.inner.close()
+
+
+def played_one_call(stack: Stack, transport: _OneCallFaults) -> int:
+    """Paid rounds (each one betwin), a betwin whose answer was lost (reversed by its
+    cancel / rollback) and one that never arrived (its cancel finds nothing). Returns the
+    number of settled rounds."""
+    bots = stack.bots()
+    token = bots.open_session(bots.fund_player("alice", "USD", "500.00"), GAME)
+    tally = bots.play(token, 12, ["0.10", "1.00", "2.00"], seed=5)
+    assert tally.rounds == 12, tally.refused
+    transport.fail("betwin", LOSE_ANSWER, times=1)
+    assert spin(stack, session_for(stack, "bobby"))["code"] == 3003  # B: 4+ characters
+    transport.fail("betwin", DROP, times=1)
+    assert spin(stack, session_for(stack, "carol"))["code"] == 3003
+    assert {c.state for c in calls(stack) if c.kind == "cancel"} == {CallState.ACKED}
+    return tally.rounds
+
+
+def test_one_call_dialects_reconcile_with_zero_differences(
+    one_call_rig: tuple[Stack, _OneCallFaults],
+) -> None:
+    stack, transport = one_call_rig
+    rounds = played_one_call(stack, transport)
+    document = ledger_document(stack)
+    assert {r["kind"] for r in document["rows"]} == {"betwin", "cancel"}
+    with ledger_export.http_client() as client:
+        fetch = ledger_export.from_url(f"{stack.casino.url}/api/ledger", client)
+        report = reconcile(stack.platform, "casino_one", today(stack), fetch)
+    assert report.ok, [i.to_json() for i in report.items]
+    assert report.items == []
+    assert report.carried_wins == rounds  # not missing at the operator: no row of their own
+    assert report.reelhouse_calls == rounds + 2 * 2  # betwins; 2 betwins and their cancels
+    assert report.matched == report.reelhouse_calls
+    assert report.operator_rows == rounds + 2  # the lost betwin and its reversal; not carol's
+    result = cli(
+        stack,
+        "--operator",
+        "casino_one",
+        "--date",
+        today(stack).isoformat(),
+        "--ledger-url",
+        f"{stack.casino.url}/api/ledger",
+    )
+    assert result.exit_code == 0, result.output
+    assert "NO DIFFERENCES" in result.output
+
+
+def test_one_call_dialects_find_a_tampered_row(
+    one_call_rig: tuple[Stack, _OneCallFaults], tmp_path: Path
+) -> None:
+    stack, transport = one_call_rig
+    played_one_call(stack, transport)
+    document = ledger_document(stack)
+    rows = document["rows"]
+    betwins = [r for r in rows if r["kind"] == "betwin" and r["cancelled_by"] is None]
+    refunded = next(r for r in rows if r["kind"] == "betwin" and r["cancelled_by"])
+    cancel = next(r for r in rows if r["kind"] == "cancel")
+    assert cancel["trans_guid"] == refunded["cancelled_by"]
+    if stack.dialect == "igamingace-b":
+        assert cancel["trans_guid"] == f"{B_ROLLBACK_PREFIX}{refunded['trans_guid']}"
+    betwins[0]["win_amount_minor"] += 1  # the win of a one-call round
+    betwins[1]["amount_minor"] -= 1  # the bet of another
+    rows.remove(cancel)  # the reversal of the lost one
+    refunded["cancelled_by"] = None
+    report = run_on(stack, document, tmp_path)
+    found = {(i.finding, i.trans_guid) for i in report.differences}
+    assert found == {
+        (Finding.AMOUNT_DIFFERS, betwins[0]["trans_guid"]),
+        (Finding.AMOUNT_DIFFERS, betwins[1]["trans_guid"]),
+        (Finding.MISSING_AT_OPERATOR, cancel["trans_guid"]),
+        (Finding.CANCELLED_AT_REELHOUSE_ONLY, refunded["trans_guid"]),
+    }
+    ids = {reelhouse_id(stack.dialect, r["trans_guid"]) for r in betwins[:2]}
+    assert ids <= {c.id for c in calls(stack) if c.kind == "bet_win"}
+
+
+def test_one_call_dialects_find_a_row_edited_in_the_casinos_database(
+    one_call_rig: tuple[Stack, _OneCallFaults],
+) -> None:
+    stack, transport = one_call_rig
+    played_one_call(stack, transport)
+    with stack.app_casino().db.unit_of_work() as session:
+        entry = session.scalars(
+            select(LedgerEntry).where(
+                LedgerEntry.kind == "betwin", LedgerEntry.cancelled_by.is_(None)
+            )
+        ).first()
+        assert entry is not None and entry.win_amount_minor is not None
+        entry.win_amount_minor += 100
         guid = entry.trans_guid
     url = f"{stack.casino.url}/api/ledger"
     day = today(stack).isoformat()

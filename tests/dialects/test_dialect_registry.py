@@ -19,7 +19,7 @@ def test_every_listed_name_resolves() -> None:
         assert get_dialect(name).name == name
 
 
-@pytest.mark.parametrize("name", ["", "SlotCity-v4", "slotcity-v3", "igamingace-a"])
+@pytest.mark.parametrize("name", ["", "SlotCity-v4", "slotcity-v3", "igamingace-c"])
 def test_an_unknown_name_is_refused(name: str) -> None:
     with pytest.raises(UnknownDialect, match="slotcity-v4"):
         get_dialect(name)

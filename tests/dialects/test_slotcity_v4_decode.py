@@ -79,7 +79,7 @@ EXPECTED: dict[int, dict[CommandKind, tuple[OutcomeKind, RefusalReason | None]]]
         W: (UNK, None),
         C: (NOT_FOUND, None),
     },
-    99: dict.fromkeys(CommandKind, (UNK, None)),
+    99: dict.fromkeys(slotcity_v4.COMMANDS, (UNK, None)),
     100: {
         A: (REF, RefusalReason.BAD_TOKEN),
         B: (REF, RefusalReason.BAD_TOKEN),
@@ -88,8 +88,8 @@ EXPECTED: dict[int, dict[CommandKind, tuple[OutcomeKind, RefusalReason | None]]]
         W: (UNK, None),
         C: (UNK, None),
     },
-    7: dict.fromkeys(CommandKind, (UNK, None)),
-    -1: dict.fromkeys(CommandKind, (UNK, None)),
+    7: dict.fromkeys(slotcity_v4.COMMANDS, (UNK, None)),
+    -1: dict.fromkeys(slotcity_v4.COMMANDS, (UNK, None)),
 }
 
 CELLS = [(code, kind) for code, row in EXPECTED.items() for kind in row]

@@ -49,7 +49,7 @@ EXPECTED_BODIES = {
 }
 
 
-@pytest.mark.parametrize("kind", list(CommandKind))
+@pytest.mark.parametrize("kind", slotcity_v4.COMMANDS)
 def test_every_command_encodes_to_exact_bytes_and_headers(kind: CommandKind) -> None:
     request = slotcity_v4.encode_command(command(kind), CREDS, NOW)
 

@@ -56,7 +56,7 @@ def test_a_bet_reads_back_every_field() -> None:
     assert str(callback.amount) == "12.30"
 
 
-@pytest.mark.parametrize("kind", list(CommandKind))
+@pytest.mark.parametrize("kind", slotcity_v4.COMMANDS)
 def test_every_command_reads_back(kind: CommandKind) -> None:
     callback = verify(*sent(kind))
     assert isinstance(callback, SlotCityCallback)

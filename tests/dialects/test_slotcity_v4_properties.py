@@ -47,7 +47,7 @@ def test_command_amounts_survive_encode_then_operator_decode(
     _no_floats(json.loads(request.body, parse_float=Decimal))
 
 
-@given(st.sampled_from(list(CommandKind)), currencies, amounts, st.sampled_from([0, 31, 41]))
+@given(st.sampled_from(slotcity_v4.COMMANDS), currencies, amounts, st.sampled_from([0, 31, 41]))
 def test_answer_balances_survive_operator_encode_then_decode(
     kind: CommandKind, code: str, balance_minor: int, result: int
 ) -> None:

@@ -6,20 +6,29 @@ requests, loses answers after the wallet applied them, answers 5xx or garbage, t
 duplicates and reorders deliveries, and crashes the process mid-call. The clock is injected
 and only moves when the simulation moves it. Everything random comes from the seed, and the
 worker runs one sender thread, so a seed replays exactly.
+
+It runs in every wallet dialect: the operator account speaks the dialect, the transport
+delivers to the casino's endpoint for it, and reads what is on the wire with the dialect's
+own operator-side codec.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from reelhouse.dialects.base import CallbackCredentials, CallbackRejection
+from reelhouse.dialects.igamingace_a import IGamingAceACallback
+from reelhouse.dialects.igamingace_b import IGamingAceBCallback, parse_id
+from reelhouse.dialects.registry import get_dialect
+from reelhouse.dialects.slotcity_v4 import SlotCityCallback
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import TransportError
@@ -27,15 +36,16 @@ from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.clock import UTC, FakeClock, from_naive_utc
 from reelhouse.domain.errors import ReelhouseError
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState, RoundState
-from reelhouse.domain.wallet import HttpAnswer, HttpRequest
+from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, HttpAnswer, HttpRequest
 from reelhouse.games.rng import SeededRng
-from reelhouse.operator_kit.demo_casino.casino import Casino
+from reelhouse.operator_kit.demo_casino.casino import CALLBACK_PATHS, Casino
 from reelhouse.services import launch, operators, players, rounds
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
 from reelhouse.store.models import Player, Round, WalletCall
 from reelhouse.store.secrets import Sealer, new_key_text
+from tests.harness import reelhouse_id
 
 GAME = "lucky-sevens"
 PLAYERS = 3
@@ -43,6 +53,8 @@ START_BALANCE = "30.00"
 BETS = ("0.50", "1.00", "5.00", "10.00", "25.00")
 STEPS = 14
 MAX_DRAIN_PASSES = 400
+OPERATOR = "sim"
+OPENING_NAMES = frozenset(kind.value for kind in ROUND_OPENING_KINDS)
 
 
 class SimulatedCrash(BaseException):
@@ -79,17 +91,51 @@ FAULT_WEIGHTS = {
 class WireLog:
     """What happened on the wire, in order, to check ordering invariants afterwards."""
 
-    # (event, command, trans_guid, cancel_trans_guid)
+    dialect: str
+    keys: dict[str, str | None]
+    # (event, command, trans_guid, cancel_trans_guid), ids as our decimal call ids
     events: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def add(self, event: str, request: HttpRequest) -> None:
-        self.events.append((event, *_command_of(request.body)))
+        self.events.append((event, *wire_view(self.dialect, request, self.keys)))
 
 
-def _command_of(body: bytes) -> tuple[str, str, str]:
-    doc = json.loads(body)
-    data = doc.get("data", {})
-    return doc["command"], str(data.get("trans_guid", "")), str(data.get("cancel_trans_guid", ""))
+def wire_view(
+    dialect: str, request: HttpRequest, keys: dict[str, str | None]
+) -> tuple[str, str, str]:
+    """(command, its id, the id it cancels) of a request, read with the dialect's own
+    operator-side codec; ids as our decimal call ids ("" where the protocol has none)."""
+    creds = CallbackCredentials(
+        "", keys["token"] or "", keys["api_token"], keys["secret_key"], agent_id=OPERATOR
+    )
+    callback = get_dialect(dialect).verify_and_decode_callback(
+        dict(request.headers),
+        request.body,
+        creds,
+        0,
+        require_signature=False,
+        path=urlsplit(request.url).path,
+    )
+    assert not isinstance(callback, CallbackRejection), callback
+    kind: CommandKind = callback.kind
+    if isinstance(callback, SlotCityCallback):
+        own, cancelled = callback.trans_guid, callback.cancel_trans_guid
+    elif isinstance(callback, IGamingAceACallback):
+        own, cancelled = _text(callback.transaction_id), _text(callback.reference_id)
+    else:
+        assert isinstance(callback, IGamingAceBCallback)
+        own = _from_hex(callback.transaction_id)
+        is_cancel = kind is CommandKind.CANCEL
+        cancelled = _from_hex(callback.ref_transaction_id) if is_cancel else None
+    return kind.value, own or "", cancelled or ""
+
+
+def _from_hex(text: str | None) -> str | None:
+    return None if text is None else str(parse_id(text))
+
+
+def _text(number: int | None) -> str | None:
+    return None if number is None else str(number)
 
 
 class FaultyTransport:
@@ -102,7 +148,10 @@ class FaultyTransport:
 
     def _deliver(self, request: HttpRequest) -> bytes:
         self.log.add("delivered", request)
-        return self.casino.answer_callback(dict(request.headers), request.body)
+        path = urlsplit(request.url).path
+        answer = self.casino.answer_path(path, dict(request.headers), request.body)
+        assert answer is not None, f"the casino has no endpoint at {path}"
+        return answer
 
     def release_held(self) -> None:
         """The network finally delivers what it held, in a shuffled order."""
@@ -156,9 +205,10 @@ class Simulation:
     seed: int
     database_url: str
     workdir: Path
+    dialect: str = "slotcity-v4"
     rng: random.Random = field(init=False)
     clock: FakeClock = field(init=False)
-    log: WireLog = field(default_factory=WireLog)
+    log: WireLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -170,15 +220,28 @@ class Simulation:
             allow_private_callbacks=True,
         )
         self.db = Database(self.database_url)
-        self.token_box = {"token": ""}
+        # The keys Reelhouse issues the operator, as the casino configures them.
+        self.token_box: dict[str, str | None] = {
+            "token": "",
+            "api_token": None,
+            "secret_key": None,
+        }
+        self.log = WireLog(self.dialect, self.token_box)
         self.casino = Casino(
             f"sqlite:///{self.workdir / f'casino-{self.seed}.db'}",
-            lambda: self.token_box["token"],
+            lambda: self.token_box["token"] or "",
             clock=self.clock,
+            keys=self._casino_keys,
         )
         self.transport = FaultyTransport(self.casino, self.rng, self.log)
         self.game_rng = SeededRng(self.seed)
         self._start_process()
+
+    def _casino_keys(self, _dialect: str) -> CallbackCredentials:
+        box = self.token_box
+        return CallbackCredentials(
+            "", box["token"] or "", box["api_token"], box["secret_key"], agent_id=OPERATOR
+        )
 
     def _start_process(self) -> None:
         """A (re)started Reelhouse process: fresh sender, breaker state and worker over the
@@ -208,23 +271,28 @@ class Simulation:
         issued = operators.create_operator(
             self.platform,
             operators.NewOperator(
-                name="sim",
+                name=OPERATOR,
                 currency="USD",
-                callback_url="http://wallet.invalid/callback",
+                callback_url=f"http://wallet.invalid{CALLBACK_PATHS[self.dialect]}",
+                dialect=self.dialect,
                 min_bet_minor=10,
                 max_bet_minor=100_000,
                 approved=True,
             ),
         )
-        self.token_box["token"] = issued.callback_token
+        self.token_box.update(
+            token=issued.callback_token,
+            api_token=issued.api_token,
+            secret_key=issued.secret_key,
+        )
         self.transport.faults_on = False
         sessions = []
         for n in range(PLAYERS):
-            name = f"p{n}"
+            name = f"player{n}"  # an id every dialect accepts (B: 4-48 alphanumerics)
             self.casino.create_player(name, "USD", START_BALANCE)
             ref = players.create_or_get(self.platform, issued.operator_id, name)
             with self.db.transaction() as session:
-                operator = operators.find_by_name(session, "sim")
+                operator = operators.find_by_name(session, OPERATOR)
             request = launch.LaunchRequest(ref.user_code, 1, GAME, "en", "", Decimal(0))
             url = launch.create_launch_url(self.platform, operator, request)
             sessions.append(launch.open_launch(self.platform, url.rsplit("/", 1)[1]))
@@ -294,16 +362,25 @@ class Simulation:
 
 
 def check_invariants(sim: Simulation) -> None:
-    accounts = {f"p{n}": 3000 for n in range(PLAYERS)}
-    check_ledgers_agree(sim.db, sim.casino, accounts, f"seed {sim.seed}")
+    accounts = {f"player{n}": 3000 for n in range(PLAYERS)}
+    label = f"{sim.dialect} seed {sim.seed}"
+    check_ledgers_agree(sim.db, sim.casino, accounts, label, dialect=sim.dialect)
     _check_cancel_after_bet_ended(sim)
 
 
 def check_ledgers_agree(
-    db: Database, casino: Casino, start_minor: dict[str, int], label: str
+    db: Database,
+    casino: Casino,
+    start_minor: dict[str, int],
+    label: str,
+    *,
+    dialect: str = "slotcity-v4",
 ) -> None:
     """After recovery the two ledgers agree round by round, to the minor unit: every round
-    is terminal, nothing applied twice, no win dropped, and every balance adds up."""
+    is terminal, nothing applied twice, no win dropped, and every balance adds up.
+
+    The casino's rows are keyed by our call ids whatever the dialect wrote on the wire; a
+    round opened with bet_win has one row at the casino (bet and win) for our two."""
     with db.transaction() as session:
         all_rounds = session.scalars(select(Round)).all()
         calls = session.scalars(select(WalletCall)).all()
@@ -311,6 +388,8 @@ def check_ledgers_agree(
     by_guid: dict[str, dict[str, object]] = {}
     for row in casino.ledger(None):
         guid = str(row["trans_guid"])
+        ours = reelhouse_id(dialect, guid)
+        guid = str(ours) if ours is not None else guid
         assert guid not in by_guid, f"{label}: {guid} applied twice"
         by_guid[guid] = row
     left = {c.state for c in calls} - {CallState.ACKED, CallState.REFUSED, CallState.UNKNOWN}
@@ -331,16 +410,20 @@ def _check_round(
 ) -> None:
     state = RoundState(round_.state)
     assert state in TERMINAL_ROUND_STATES, f"{label}: round {round_.id} is {state}"
-    bet = next(c for c in calls if c.kind == "bet")
+    bet = next(c for c in calls if c.kind in OPENING_NAMES)
     wins = [c for c in calls if c.kind == "win"]
     casino_bet = by_guid.get(str(bet.id))
     bet_counts = casino_bet is not None and not casino_bet["cancelled_by"]
     if state is RoundState.SETTLED:
         assert bet_counts, f"{label}: settled round {round_.id} has no live bet"
+        assert casino_bet is not None
+        assert int(str(casino_bet["amount_minor"])) == round_.bet_minor
         (win,) = wins
-        casino_win = by_guid.get(str(win.id))
+        # A bet_win carried its win: the casino's one row holds both amounts.
+        casino_win = casino_bet if bet.kind == "bet_win" else by_guid.get(str(win.id))
         assert casino_win is not None, f"{label}: win of {round_.id} dropped"
-        assert int(str(casino_win["amount_minor"])) == round_.win_minor
+        paid = casino_win["win_amount_minor" if bet.kind == "bet_win" else "amount_minor"]
+        assert int(str(paid)) == round_.win_minor
     else:
         assert not bet_counts, f"{label}: {state} round {round_.id} kept its bet"
         assert not wins, f"{label}: {state} round {round_.id} has a win"
@@ -350,7 +433,7 @@ def _check_cancel_after_bet_ended(sim: Simulation) -> None:
     """No cancel was put on the wire before its bet's call had ended."""
     ended_bets: set[str] = set()
     for event, command, guid, cancelled in sim.log.events:
-        if command == "bet" and event == "call_end":
+        if command in OPENING_NAMES and event == "call_end":
             ended_bets.add(guid)
         elif command == "cancel" and event == "call_start":
             assert cancelled in ended_bets, (

@@ -47,7 +47,11 @@ def dead_operator_sessions(stack: Stack, wallet: ScriptedWallet) -> tuple[int, l
 def test_a_dead_operator_opens_its_breaker_and_does_not_slow_another(
     database_url: str, tmp_path: Path
 ) -> None:
-    with running_stack(database_url, tmp_path) as stack, ScriptedWallet() as wallet:
+    # Real timeouts: how long a dead operator holds a call is what this test is about.
+    with (
+        running_stack(database_url, tmp_path, timeout_scale=1) as stack,
+        ScriptedWallet() as wallet,
+    ):
         alive_user = stack.bots().fund_player("lively", "USD", "500.00")
         alive_session = stack.bots().open_session(alive_user, GAME)
         timed_spins(stack, alive_session, 3)  # warm up connections

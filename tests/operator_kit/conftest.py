@@ -6,9 +6,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import create_engine
 
 from reelhouse.domain.clock import FakeClock
 from reelhouse.operator_kit.demo_casino import create_casino_app
+from reelhouse.operator_kit.sdk.models import WalletBase
 
 from .casino_helpers import START, TOKEN, Mount, Provider, Switch, http_post, serve
 
@@ -63,3 +65,15 @@ def client(app: FastAPI, mount: Mount) -> httpx.Client:
 @pytest.fixture
 def provider(client: httpx.Client, clock: FakeClock) -> Provider:
     return Provider(http_post(client), clock)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def wallet_url(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> str:
+    """A database for an SDK wallet, on SQLite and on PostgreSQL (its tables emptied)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wallet.db'}"
+    url: str = request.getfixturevalue("pg_database_url")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    WalletBase.metadata.drop_all(engine)
+    engine.dispose()
+    return url

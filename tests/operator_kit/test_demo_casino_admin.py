@@ -38,7 +38,8 @@ def test_balance_defaults_to_zero(client: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("payload", "status"),
     [
-        ({"account": "a", "currency": "USD"}, 422),  # too short
+        ({"account": "", "currency": "USD"}, 422),  # too short
+        ({"account": "a" * 65, "currency": "USD"}, 422),  # too long
         ({"account": "al ice", "currency": "USD"}, 422),
         ({"account": "alice", "currency": "XXX"}, 422),
         ({"account": "alice", "currency": "USD", "balance": "1.001"}, 422),

@@ -11,9 +11,10 @@ from fastapi import FastAPI
 
 from reelhouse.domain.clock import FakeClock
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, TransStatus
-from reelhouse.operator_kit.demo_casino import casino as casino_module
 from reelhouse.operator_kit.demo_casino import create_casino_app
-from reelhouse.operator_kit.demo_casino.wallet import Reply, handle_callback
+from reelhouse.operator_kit.sdk import Reply
+from reelhouse.operator_kit.sdk import wallet as wallet_module
+from reelhouse.operator_kit.sdk.ledger import apply_command
 
 from .casino_helpers import (
     TOKEN,
@@ -262,11 +263,12 @@ def body_with_checks(provider: Provider, cmd: object, check: str) -> bytes:
 def test_checks_run_in_the_listed_order(
     client: httpx.Client, provider: Provider, alice: str, check: str, expected: int
 ) -> None:
-    provider.send(bet(alice, 1, 100))
+    provider.send(bet(alice, 1, 6000))
     client.post(f"/api/players/{alice}/active", json={"active": False})
-    # A repeat of bet 1 that also exceeds the balance, for an inactive player.
-    answer = provider.raw(body_with_checks(provider, bet(alice, 1, 50000), check))
+    # A repeat of bet 1, which now also exceeds the balance, for an inactive player.
+    answer = provider.raw(body_with_checks(provider, bet(alice, 1, 6000), check))
     assert answer["result"] == expected
+    assert balance_of(client, alice) == 4000
 
 
 @pytest.mark.parametrize(("check", "expected"), [("21", 41), ("", 41), ("21,22", 41)])
@@ -359,10 +361,10 @@ def test_an_internal_failure_is_99_and_rolls_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def failing(*args: Any) -> Reply:
-        handle_callback(*args)  # the money moves, then the commit never happens
+        apply_command(*args)  # the money moves, then the commit never happens
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(casino_module, "handle_callback", failing)
+    monkeypatch.setattr(wallet_module, "apply_command", failing)
     answer = provider.post(provider.request(bet(alice, 1, 100)))
     assert (answer.status, answer.body) == (200, b'{"result":99,"status":"ERROR"}')
     monkeypatch.undo()

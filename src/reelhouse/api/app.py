@@ -9,7 +9,21 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI
 
-from reelhouse.api import admin, game, main_v4, metrics, transactions_v4
+from reelhouse import backoffice
+from reelhouse.api import (
+    admin,
+    callback_test_v4,
+    client_assets,
+    freerounds_v4,
+    game,
+    igamingace_a,
+    igamingace_b,
+    main_v4,
+    metrics,
+    reporting_v4,
+    round_page,
+    transactions_v4,
+)
 from reelhouse.api.envelope import install_error_handlers
 from reelhouse.api.inflight import InFlightLimiter
 from reelhouse.services.platform import Platform
@@ -40,8 +54,16 @@ def create_app(platform: Platform) -> FastAPI:
     app.state.inflight = InFlightLimiter()
     install_error_handlers(app)
     app.include_router(main_v4.router)
+    app.include_router(igamingace_a.router)
+    app.include_router(igamingace_b.router)
+    app.include_router(callback_test_v4.router)
     app.include_router(game.router)
     app.include_router(transactions_v4.router)
     app.include_router(admin.router)
     app.include_router(metrics.router)
+    app.include_router(reporting_v4.router)
+    app.include_router(freerounds_v4.router)
+    app.include_router(round_page.router)
+    app.include_router(client_assets.router)
+    app.include_router(backoffice.router)
     return app

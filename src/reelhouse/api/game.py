@@ -12,7 +12,7 @@ from pydantic import Field
 from reelhouse.api.body import StrictBody, body_of, openapi_body
 from reelhouse.api.deps import bearer_token, platform_of
 from reelhouse.api.envelope import ok
-from reelhouse.client.page import render_game_page
+from reelhouse.client.page import CONTENT_SECURITY_POLICY, render_game_page
 from reelhouse.domain.errors import ReelhouseError
 from reelhouse.domain.money import currency, format_fixed
 from reelhouse.services import game_client, launch, rounds
@@ -24,6 +24,8 @@ PlatformDep = Annotated[Platform, Depends(platform_of)]
 
 class SpinBody(StrictBody):
     bet: str = Field(max_length=32, description="decimal text in the session's currency")
+    # Issue 6: play one free round of this grant (`free_rounds.fr_id` in the state), at its bet.
+    free_round_id: int | None = None
 
 
 @router.get("/play/{launch_token}", response_class=HTMLResponse, include_in_schema=False)
@@ -40,8 +42,17 @@ def open_launch(launch_token: str, platform: PlatformDep) -> Response:
 
 @router.get("/play/s/{session_token}", response_class=HTMLResponse, include_in_schema=False)
 def game_page(session_token: str, platform: PlatformDep) -> HTMLResponse:
-    state = game_client.session_state(platform, session_token)
-    return HTMLResponse(render_game_page(session_token, state))
+    try:
+        state = game_client.session_state(platform, session_token)
+    except ReelhouseError as exc:
+        message = html.escape(exc.message)
+        return HTMLResponse(f"<!doctype html><title>Reelhouse</title><p>{message}</p>", 410)
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+    }
+    return HTMLResponse(render_game_page(session_token, state), headers=headers)
 
 
 @router.get("/api/game/state")
@@ -55,7 +66,7 @@ def spin(
     platform: PlatformDep,
     body: Annotated[SpinBody, Depends(body_of(SpinBody))],
 ) -> dict[str, Any]:
-    result = rounds.spin(platform, bearer_token(request), body.bet)
+    result = rounds.spin(platform, bearer_token(request), body.bet, body.free_round_id)
     money = currency(result.currency)
     balance = result.balance_minor
     return ok(
@@ -67,5 +78,7 @@ def spin(
             "win_credited": result.win_credited,
             "balance": format_fixed(balance, money) if balance is not None else None,
             "outcome": result.outcome,
+            "win_capped": result.win_capped,
+            "free_round_id": result.free_round_id,
         }
     )

@@ -1,0 +1,21 @@
+"""The back office: server-rendered pages (Jinja2 templates, no script) for platform admins
+and operator users, under /backoffice. See docs/backoffice.md."""
+
+from fastapi import APIRouter
+
+from reelhouse.backoffice import (
+    routes_auth,
+    routes_conformance,
+    routes_ops,
+    routes_reports,
+    routes_settings,
+)
+
+router = APIRouter()
+router.include_router(routes_auth.router)
+router.include_router(routes_reports.router)
+router.include_router(routes_settings.router)
+router.include_router(routes_ops.router)
+router.include_router(routes_conformance.router)
+
+__all__ = ["router"]

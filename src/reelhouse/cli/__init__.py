@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from reelhouse.cli import demo, operator, reconcile, rounds, serve, stuck, worker
+from reelhouse.cli import (
+    backoffice,
+    conformance,
+    demo,
+    operator,
+    reconcile,
+    rounds,
+    serve,
+    stuck,
+    worker,
+)
 from reelhouse.games.cli import rtp_app
 
 app = typer.Typer(no_args_is_help=True, help="Reelhouse remote game server.")
@@ -17,3 +27,6 @@ app.command("worker")(worker.worker)
 app.command("db-upgrade")(serve.db_upgrade)
 app.command("reconcile")(reconcile.reconcile)
 app.add_typer(stuck.app, name="stuck")
+app.command("conformance")(conformance.conformance)
+operator.app.command("approve")(conformance.approve)
+app.add_typer(backoffice.app, name="backoffice")

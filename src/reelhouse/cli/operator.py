@@ -57,6 +57,8 @@ def create(
     typer.echo(f"operator {name} created (id {issued.operator_id}, unapproved)")
     typer.echo(f"API token (shown once): {issued.api_token}")
     typer.echo(f"callback token: {issued.callback_token}")
+    if issued.secret_key is not None:
+        typer.echo(f"secret key (shown once; signs {dialect} requests): {issued.secret_key}")
 
 
 @app.command("show")
@@ -88,11 +90,18 @@ def show(name: str) -> None:
 def reissue_token(
     name: str,
     callback: bool = typer.Option(False, "--callback", help="reissue the callback token instead"),
+    secret_key: bool = typer.Option(
+        False, "--secret-key", help="reissue the secret key instead (iGamingAce B)"
+    ),
 ) -> None:
-    """Issue a new API token (or callback token); the old one stops working at once."""
+    """Issue a new API token (or callback token, or secret key); the old one stops working
+    at once."""
     platform = _platform()
     try:
-        if callback:
+        if secret_key:
+            key = operators.reissue_secret_key(platform, name)
+            typer.echo(f"secret key (shown once): {key}")
+        elif callback:
             typer.echo(f"callback token: {operators.reissue_callback_token(platform, name)}")
         else:
             typer.echo(f"API token (shown once): {operators.reissue_api_token(platform, name)}")

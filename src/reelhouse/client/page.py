@@ -1,20 +1,79 @@
-"""The minimal game page served at a session URL. The full HTML5 client replaces it later;
-it already speaks the JSON game API it will use (`/api/game/state`, `/api/game/spin`)."""
+"""The game page served at a session URL: a small HTML shell, the client's own script and
+style sheet (served by the app from this package, `api/client_assets.py`), and the boot data
+as JSON. Everything the page needs comes from Reelhouse itself: no CDN, no fonts or images
+from elsewhere, and a Content-Security-Policy that forbids any other origin."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
-from pathlib import Path
+from functools import cache
+from importlib import resources
 from string import Template
 from typing import Any
 
-PAGE = Template((Path(__file__).parent / "game.html").read_text())
+from reelhouse.client.i18n import page_lang, words_for
+
+PAGE = Template((resources.files("reelhouse.client") / "game.html").read_text(encoding="utf-8"))
+
+# The files the app serves under ASSET_PATH, and their media types.
+ASSETS = {
+    "game.js": "text/javascript; charset=utf-8",
+    "art.js": "text/javascript; charset=utf-8",
+    "help.js": "text/javascript; charset=utf-8",
+    "game.css": "text/css; charset=utf-8",
+}
+ASSET_PATH = "/client"
+
+# The page may talk to its own origin only; `data:` images are the generated symbol art.
+# Framing is left open on purpose: casinos embed games in an iframe.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+@cache
+def asset_bytes(name: str) -> bytes:
+    assert name in ASSETS, f"not a client asset: {name}"
+    return (resources.files("reelhouse.client") / "static" / name).read_bytes()
+
+
+@cache
+def asset_version(name: str) -> str:
+    """A content hash in the asset's URL, so a new release is never served from a stale cache
+    while an unchanged one can be cached for good."""
+    return hashlib.sha256(asset_bytes(name)).hexdigest()[:12]
+
+
+def asset_url(name: str) -> str:
+    return f"{ASSET_PATH}/{name}?v={asset_version(name)}"
+
+
+def safe_return_url(url: str) -> str:
+    """Only an http(s) return URL becomes the exit button: a `javascript:` one would run in
+    the game's origin."""
+    lowered = url.strip().lower()
+    return url.strip() if lowered.startswith(("http://", "https://")) else ""
 
 
 def render_game_page(session_token: str, state: dict[str, Any]) -> str:
-    # The boot data goes into a script as JSON; `</` is escaped so no value can close it.
-    boot = json.dumps({"token": session_token, "state": state}).replace("</", "<\\/")
+    lang = page_lang(state["lang"])
+    boot = {
+        "token": session_token,
+        "state": state | {"return_url": safe_return_url(state.get("return_url") or "")},
+        "words": words_for(lang),
+    }
+    # JSON inside a <script type="application/json">: `<` is escaped so no value can close
+    # the element, and the browser never executes it.
+    boot_json = json.dumps(boot, ensure_ascii=False).replace("<", "\\u003c")
     return PAGE.substitute(
-        lang=html.escape(state["lang"]), title=html.escape(state["game"]["name"]), boot=boot
+        lang=html.escape(lang),
+        title=html.escape(state["game"]["name"]),
+        boot=boot_json,
+        css=html.escape(asset_url("game.css")),
+        art=html.escape(asset_url("art.js")),
+        help=html.escape(asset_url("help.js")),
+        script=html.escape(asset_url("game.js")),
     )

@@ -35,13 +35,15 @@ class CallbackCredentials:
     """Where and how to reach one operator's wallet.
 
     `api_token` and `secret_key` are unused by SlotCity v4; the iGamingAce flavours sign
-    with them.
+    with them (A with the API token, B with the secret key). `agent_id` is the operator's
+    account name on the wire (B's `agentID`).
     """
 
     callback_url: str
     callback_token: str
     api_token: str | None = None
     secret_key: str | None = None
+    agent_id: str | None = None
 
     def __repr__(self) -> str:
         # Secrets never reach a log line through an accidental repr().
@@ -90,6 +92,11 @@ class Dialect(Protocol):
 
     def retry_policy(self, kind: CommandKind) -> RetryPolicy: ...
 
+    def supports(self, kind: CommandKind) -> bool:
+        """Whether the protocol has this command. A round opens with BET_WIN where it is
+        supported, and a stuck win or cancel is asked about with STATUS where that is."""
+        ...
+
 
 def headers_by_lower_name(headers: Mapping[str, str]) -> dict[str, str | None]:
     """Headers keyed by lower-case name (names are case-insensitive in HTTP).
@@ -109,11 +116,12 @@ def headers_by_lower_name(headers: Mapping[str, str]) -> dict[str, str | None]:
 class CallbackRejection:
     """A callback refused before any business logic ran, with the answer to send back.
 
-    `result` is the protocol's code, `reason` is for the operator's logs only (it is never
+    `result` is the protocol's code (a number, or text where the protocol's codes are text,
+    as iGamingAce A's `statusCode`), `reason` is for the operator's logs only (it is never
     sent: it would help an attacker tune a forgery).
     """
 
-    result: int
+    result: int | str
     reason: str
     answer: bytes
 
@@ -135,7 +143,11 @@ class OperatorDialect(Protocol[CallbackT_co]):
         now_unix_s: int,
         *,
         require_signature: bool = True,
-    ) -> CallbackT_co | CallbackRejection: ...
+        path: str = "",
+    ) -> CallbackT_co | CallbackRejection:
+        """`path` is the request's path: protocols that name the operation in the URL
+        (iGamingAce B: `.../Withdraw`) read it from there; the others ignore it."""
+        ...
 
 
 # --- Exact JSON -------------------------------------------------------------------------

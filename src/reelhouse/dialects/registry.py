@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from reelhouse.dialects.base import Dialect
+from reelhouse.dialects.igamingace_a import IGAMINGACE_A
+from reelhouse.dialects.igamingace_b import IGAMINGACE_B
 from reelhouse.dialects.slotcity_v4 import SLOTCITY_V4
 
 _DIALECTS: dict[str, Dialect] = {
     SLOTCITY_V4.name: SLOTCITY_V4,
+    IGAMINGACE_A.name: IGAMINGACE_A,
+    IGAMINGACE_B.name: IGAMINGACE_B,
 }
 
-# The names an operator may choose, in a stable order (iGamingAce flavours come later).
+# The names an operator may choose, in a stable order.
 DIALECT_NAMES: tuple[str, ...] = tuple(_DIALECTS)
 
 

@@ -13,8 +13,9 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
 - `trans_guid` / `cancel_trans_guid` are our 63-bit ids as decimal *strings* (the name says
   guid; JavaScript clients would round them as numbers); `round_id`, `gplay_id` (the game
   session id), `provider_id`, `time_stamp` (ms, when the transaction was created) are ints;
-- `call_id` is the bonus-call id; Reelhouse has no bonus calls yet, so it is always 0,
-  which operators read as "not a bonus call";
+- `call_id` is the bonus-call id: 0 ("not a bonus call") on every paid round; the win of a
+  free round carries its grant's `fr_id` there (issue 6: a free round has no bet call, and
+  `call_id` is the spec's only field that can say so);
 - `status` asks about `WalletCommand.cancel_trans_id` (the domain's "transaction a status
   asks about"), or `trans_id` when only that is given;
 - the envelope `timestamp` is the send time and changes between retries; `data` never does
@@ -216,7 +217,7 @@ def _command_data(cmd: WalletCommand) -> dict[str, JsonValue]:
             "game_type": cmd.game_type,
             "amount": JsonNumber(format_fixed(cmd.amount_minor, currency(cmd.currency))),
             "type": TRANS_TYPE_BY_KIND[cmd.kind],
-            "call_id": NO_BONUS_CALL_ID,
+            "call_id": cmd.free_round_id if cmd.free_round_id else NO_BONUS_CALL_ID,
         }
     )
     return data
@@ -358,7 +359,9 @@ class _BadCallback(ValueError):
 _ACCOUNT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _GUID_CHARS = _ACCOUNT_CHARS | frozenset("-.:")
 _MAX_TEXT_CHARS = 64  # ids and game codes; nothing legitimate is longer
-_COMMAND_NAMES = frozenset(kind.value for kind in CommandKind)
+# The commands this protocol has (CommandKind also holds other dialects' bet_win).
+COMMANDS: tuple[CommandKind, ...] = tuple(CHECKS_BY_KIND)
+_COMMAND_NAMES = frozenset(kind.value for kind in COMMANDS)
 
 
 def verify_and_decode_callback(
@@ -558,6 +561,9 @@ class SlotCityV4:
     def retry_policy(self, kind: CommandKind) -> RetryPolicy:
         return RETRY_POLICY_BY_KIND[kind]
 
+    def supports(self, kind: CommandKind) -> bool:
+        return kind in CHECKS_BY_KIND
+
     def verify_and_decode_callback(
         self,
         headers: Mapping[str, str],
@@ -566,6 +572,7 @@ class SlotCityV4:
         now_unix_s: int,
         *,
         require_signature: bool = True,
+        path: str = "",  # one URL for every command: not read
     ) -> SlotCityCallback | CallbackRejection:
         return verify_and_decode_callback(
             headers, body, creds.callback_token, now_unix_s, require_signature

@@ -18,7 +18,9 @@ from reelhouse.dispatch.transport import Transport, TransportError
 from reelhouse.domain.clock import Clock, from_naive_utc, to_naive_utc
 from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import (
+    ROUND_OPENING_KINDS,
     CommandKind,
+    OpeningCall,
     OutcomeKind,
     RefusalReason,
     TransStatus,
@@ -78,7 +80,13 @@ class WalletSender:
 
     def _attempt(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
         dialect = get_dialect(endpoint.dialect)
-        credentials = CallbackCredentials(endpoint.callback_url, endpoint.callback_token)
+        credentials = CallbackCredentials(
+            endpoint.callback_url,
+            endpoint.callback_token,
+            api_token=endpoint.api_token,
+            secret_key=endpoint.secret_key,
+            agent_id=endpoint.agent_id,
+        )
         now_s = int(self._clock.now().timestamp())
         request = dialect.encode_command(command, credentials, now_s)
         try:
@@ -103,7 +111,18 @@ class WalletSender:
             operator.dialect,
             operator.callback_url,
             self._sealer.open(operator.callback_token_sealed),
+            api_token=self._open(operator.api_token_sealed),
+            secret_key=self._open(operator.secret_key_sealed),
+            agent_id=operator.name,
         )
+
+    def _open(self, sealed: str | None) -> str | None:
+        return self._sealer.open(sealed) if sealed is not None else None
+
+    def opening_call(self, dialect_name: str) -> OpeningCall:
+        dialect = get_dialect(dialect_name)
+        kind = CommandKind.BET_WIN if dialect.supports(CommandKind.BET_WIN) else CommandKind.BET
+        return OpeningCall(kind, dialect.timeout_ms(kind))
 
     def available(self, operator_id: int) -> bool:
         return self.guards.state(operator_id) is not BreakerState.OPEN
@@ -144,8 +163,11 @@ class WalletSender:
 
     def _ask_status(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome | None:
         """Before a win or cancel is parked for a person to look at, ask the wallet whether
-        it has it after all (`status`). Returns an outcome that settles the call, or None."""
+        it has it after all (`status`, where the dialect has it). Returns an outcome that
+        settles the call, or None."""
         if command.kind not in (CommandKind.WIN, CommandKind.CANCEL):
+            return None
+        if not get_dialect(endpoint.dialect).supports(CommandKind.STATUS):
             return None
         asked = command.cancel_trans_id if command.kind is CommandKind.CANCEL else command.trans_id
         answer = self.read(
@@ -173,7 +195,7 @@ class WalletSender:
         bet that was never sent moved no money, so its round is rejected; a win or cancel
         waits in the queue, uncounted."""
         now = self._clock.now()
-        if job.command.kind is CommandKind.BET:
+        if job.command.kind in ROUND_OPENING_KINDS:
             refusal = WalletOutcome(
                 OutcomeKind.REFUSED,
                 refusal=RefusalReason.OTHER,
@@ -192,7 +214,7 @@ class WalletSender:
     ) -> Claim | None:
         """A bet's follow-up (its win or cancel) is claimed by this process, which sends it at
         once; None when there is no dialect to time it (the bet was never sent)."""
-        if dialect_name is None or command.kind is not CommandKind.BET:
+        if dialect_name is None or command.kind not in ROUND_OPENING_KINDS:
             return None
         dialect = get_dialect(dialect_name)
         longest_ms = max(

@@ -19,7 +19,12 @@ class Transport(Protocol):
 
 
 class HttpxTransport:
-    def __init__(self) -> None:
+    def __init__(self, timeout_scale: float = 1.0) -> None:
+        # Deployments keep 1.0: the dialects' timeouts are the contract. Test suites that run
+        # many servers on a small, loaded machine stretch them for tests that are not about
+        # timeouts, so a starved CPU is not mistaken for a dead wallet.
+        assert timeout_scale >= 1.0
+        self._timeout_scale = timeout_scale
         # Keep-alive connections to each operator; redirects are not followed, because a
         # wallet that redirects a money call is misconfigured, not to be guessed at.
         self._client = httpx.Client(
@@ -27,7 +32,7 @@ class HttpxTransport:
         )
 
     def send(self, request: HttpRequest) -> HttpAnswer:
-        timeout = request.timeout_ms / 1000
+        timeout = request.timeout_ms / 1000 * self._timeout_scale
         try:
             with self._client.stream(
                 request.method,

@@ -73,5 +73,69 @@ QUICK_READ_RETRIES = 2
 LEASE_TIMEOUT_FACTOR = 3
 LEASE_MARGIN_SECONDS = float(os.environ.get("REELHOUSE_LEASE_MARGIN_SECONDS", "30"))
 
+# Free rounds (spec: `expirationDate` at least 30 minutes ahead). A grant may not live longer
+# than a year: rounds and their grants are kept for reporting, and an offer that old is a
+# typo, not a promotion. At most 1000 rounds per grant (iGamingAce B's `freespincount` range,
+# the widest any dialect asks for).
+FREE_ROUND_MIN_LEAD_SECONDS = 30 * 60
+FREE_ROUND_MAX_LIFETIME_SECONDS = 366 * 24 * 60 * 60
+FREE_ROUNDS_MAX_PER_GRANT = 1000
+# An operator's own id for a grant (iGamingAce issueId / freespinID: 1-36 characters).
+FREE_ROUND_EXTERNAL_ID_MAX_CHARS = 64
+
+# Per-day and per-game statistics cover at most this many UTC days per request: the answer is
+# computed from indexed queries over the transactions, so its cost grows with the range.
+STATS_MAX_DAYS = 31
+
 # Fun money a demo session starts with, in major units of the operator's currency.
 DEMO_START_BALANCE_MAJOR = 1000
+
+# --- Game client and back office (issue 7) ---------------------------------------------------
+
+# The game client's bet selector offers at most this many bets: more is a list nobody scrolls.
+CLIENT_BET_LEVELS_MAX = 24
+
+# Back office logins: this many wrong passwords in a row lock the account for the lockout
+# period, which turns online guessing into a few tries per quarter hour per account.
+BACKOFFICE_MAX_FAILED_LOGINS = 5
+BACKOFFICE_LOCKOUT_SECONDS = 15 * 60
+
+# A back office session ends after this much inactivity, and in any case after the maximum:
+# a stolen cookie is worth a working day at most.
+BACKOFFICE_SESSION_IDLE_SECONDS = 30 * 60
+BACKOFFICE_SESSION_MAX_SECONDS = 12 * 60 * 60
+
+# Passwords: long enough to resist guessing; bounded above so nobody can make argon2 hash a
+# megabyte. E-mail addresses: the RFC 5321 path limit.
+BACKOFFICE_PASSWORD_MIN_CHARS = 12
+BACKOFFICE_PASSWORD_MAX_CHARS = 256
+BACKOFFICE_EMAIL_MAX_CHARS = 254
+
+# Back office form posts above this are refused before parsing: no form needs more.
+BACKOFFICE_FORM_MAX_BYTES = 16 * 1024
+
+# History, player and session listings show this many rows per page; a CSV export holds at
+# most CSV_MAX_ROWS (a longer one is a job for the statistics API, page by page).
+BACKOFFICE_PAGE_ROWS = 50
+BACKOFFICE_CSV_MAX_ROWS = 10_000
+# A history query covers at most this many days (its cost grows with the range), and the
+# dashboard's chart shows the last CHART_DAYS UTC days.
+BACKOFFICE_HISTORY_MAX_DAYS = 31
+BACKOFFICE_CHART_DAYS = 30
+
+# The live sessions page reloads itself this often.
+BACKOFFICE_LIVE_REFRESH_SECONDS = 10
+
+# --- Conformance suite (operator_kit.conformance, issue 5) -----------------------------------
+
+# The funded test account must hold at least this many minor units: scenarios bet a
+# fiftieth of it, so smaller balances would make bets of zero.
+CONFORMANCE_MIN_BALANCE_MINOR = 1000
+# Concurrent bets on one player: enough to overlap on any wallet with a connection pool,
+# few enough not to look like an attack. Their amount lets fewer than half fit.
+CONFORMANCE_CONCURRENT_CALLS = 20
+# An answer that takes more than this share of the dialect's timeout fails the timing
+# scenario: idle now, it will miss the timeout under load.
+CONFORMANCE_SLOW_ANSWER_PERCENT = 50
+# The timing scenario sends every command this many times and judges the slowest answer.
+CONFORMANCE_TIMING_ROUNDS = 3

@@ -3,8 +3,13 @@
 A round (ARCHITECTURE "A round, from bet to settlement"):
 
     bet_pending --bet applied--> debited --win acknowledged--> settled
+        |  |  \\--bet_win applied (bet and win in one call)----------^
         |  \\--bet refused--> rejected
         \\--outcome unknown--> cancelling --cancel acknowledged--> cancelled
+
+A free round (issue 6) has no bet to send: it is written already `debited`, owing only its
+win, and moves on from there like any other round. Creation sets the first state; this table
+checks every move after it.
 
 A wallet call (the transactional outbox row for one callback):
 
@@ -33,8 +38,9 @@ class RoundState(StrEnum):
 
 
 ROUND_MOVES: dict[RoundState, frozenset[RoundState]] = {
+    # SETTLED directly: a bet_win acknowledgement debits the bet and credits the win at once.
     RoundState.BET_PENDING: frozenset(
-        {RoundState.DEBITED, RoundState.REJECTED, RoundState.CANCELLING}
+        {RoundState.DEBITED, RoundState.SETTLED, RoundState.REJECTED, RoundState.CANCELLING}
     ),
     RoundState.DEBITED: frozenset({RoundState.SETTLED}),
     RoundState.CANCELLING: frozenset({RoundState.CANCELLED}),

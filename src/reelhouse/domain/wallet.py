@@ -6,8 +6,9 @@ field names or status codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class CommandKind(StrEnum):
@@ -17,17 +18,36 @@ class CommandKind(StrEnum):
     WIN = "win"
     CANCEL = "cancel"
     STATUS = "status"
+    # A round's bet and its win in one call (iGamingAce `betwin` / `BetWin`). Reelhouse
+    # draws every outcome before the bet is sent, so a dialect that has such a call opens
+    # every round with it; one acknowledgement then settles the round (docs/rounds.md).
+    BET_WIN = "bet_win"
 
 
 # Commands that move money and therefore carry a transaction id.
-MONEY_COMMANDS = frozenset({CommandKind.BET, CommandKind.WIN, CommandKind.CANCEL})
+MONEY_COMMANDS = frozenset(
+    {CommandKind.BET, CommandKind.WIN, CommandKind.CANCEL, CommandKind.BET_WIN}
+)
+
+# The calls that open a round: sent once, never retried; an unknown outcome is cancelled.
+ROUND_OPENING_KINDS = frozenset({CommandKind.BET, CommandKind.BET_WIN})
 
 
-# Main API transaction types (spec): 1 bet, 2 win, 16 bet cancel, 32 bonus call.
+class OpeningCall(NamedTuple):
+    """How a round opens in a dialect: the command (BET, or BET_WIN where one call carries
+    the bet and the win) and its timeout, which sizes the claim on it."""
+
+    kind: CommandKind
+    timeout_ms: int
+
+
+# Main API transaction types (spec): 1 bet, 2 win, 16 bet cancel, 32 bonus call. A bet_win
+# row is the round's debit (type 1); its win is recorded beside it as a type 2 row.
 TRANS_TYPE_BY_KIND: dict[CommandKind, int] = {
     CommandKind.BET: 1,
     CommandKind.WIN: 2,
     CommandKind.CANCEL: 16,
+    CommandKind.BET_WIN: 1,
 }
 
 
@@ -47,6 +67,15 @@ class WalletCommand:
     game_code: str | None = None
     game_type: str | None = None
     created_at_ms: int | None = None  # time_stamp: when the transaction was created
+    # bet_win only: the win it credits (amount_minor is the bet it debits).
+    win_minor: int | None = None
+    # win only: the bet of the same round (iGamingAce B sends it as refTransactionID).
+    bet_trans_id: int | None = None
+    # A free round's win names its grant (issue 6): the round has no bet (bet_trans_id is
+    # None), and each dialect says so in its own field (SlotCity `call_id`; iGamingAce
+    # `bonusId` / `freeSpinID`, which carry the operator's own id when it gave one).
+    free_round_id: int | None = None  # Reelhouse's fr_id
+    free_round_ref: str | None = None  # the operator's id for the grant (issueId, freespinID)
 
     def __post_init__(self) -> None:
         if self.kind in MONEY_COMMANDS:
@@ -54,6 +83,8 @@ class WalletCommand:
             assert self.amount_minor is not None and self.amount_minor >= 0
         if self.kind is CommandKind.CANCEL:
             assert self.cancel_trans_id is not None
+        if self.kind is CommandKind.BET_WIN:
+            assert self.win_minor is not None and self.win_minor >= 0
 
 
 class OutcomeKind(StrEnum):
@@ -110,9 +141,17 @@ class HttpAnswer:
 
 @dataclass(frozen=True, slots=True)
 class WalletEndpoint:
-    """Where and how to reach one operator's wallet."""
+    """Where and how to reach one operator's wallet.
+
+    `api_token` (iGamingAce A) and `secret_key` (iGamingAce B) sign callbacks in the dialects
+    that need them in clear; they are None for the others. `agent_id` is how the operator's
+    account is named on the wire (B's `agentID`): the operator's name.
+    """
 
     operator_id: int
     dialect: str
     callback_url: str
-    callback_token: str
+    callback_token: str = field(repr=False)
+    api_token: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    agent_id: str | None = None

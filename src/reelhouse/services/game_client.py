@@ -1,4 +1,5 @@
-"""What the game client sees of its session: the game, the player's money, the last round."""
+"""What the game client sees of its session: the game (symbols, layout, paytable, as data),
+the player's money, the bets it may place, the operator's free rounds, the last round."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from reelhouse.domain.clock import to_naive_utc
-from reelhouse.domain.money import currency, format_fixed
+from reelhouse.domain.limits import CLIENT_BET_LEVELS_MAX
+from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
+from reelhouse.games.engine import is_valid_bet
+from reelhouse.games.model import Game
+from reelhouse.services import freerounds
 from reelhouse.services.launch import active_session
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
@@ -28,12 +33,15 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
             select(Round).where(Round.session_id == game_session.id).order_by(Round.id.desc())
         )
         unsettled = unsettled_round_id(session, player.id) is not None
-        game_session.last_activity_at_utc = to_naive_utc(platform.clock.now())
-    demo = game_session.demo_balance_minor is not None
+        now = platform.clock.now()
+        game_session.last_activity_at_utc = to_naive_utc(now)
+        demo = game_session.demo_balance_minor is not None
+        # Fun money plays no operator-paid rounds: a demo session is never offered a grant.
+        offer = None if demo else freerounds.offer(session, player.id, game_session.game_code, now)
     balance, reachable = (
         (game_session.demo_balance_minor, True)
         if demo
-        else _wallet_balance(platform, operator, player)
+        else _wallet_balance(platform, operator, player, game_session.game_code)
     )
     cur = currency(operator.currency)
     game = catalogue.get_game(game_session.game_code)
@@ -44,7 +52,8 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
             "code": game.game_code,
             "name": game.name,
             "rtp_variant": game_session.rtp_variant,
-        },
+        }
+        | game_view(game),
         "player": player.name,
         "currency": cur.code,
         "balance": format_fixed(balance, cur) if balance is not None else None,
@@ -53,6 +62,12 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         "min_bet": format_fixed(operator.min_bet_minor, cur),
         "max_bet": format_fixed(operator.max_bet_minor, cur),
         "bet_step": format_fixed(game.bet_step_minor, cur),
+        "currency_exponent": cur.exponent,
+        "bet_levels": [
+            format_fixed(level, cur)
+            for level in bet_levels(game, operator.min_bet_minor, operator.max_bet_minor)
+        ],
+        "free_rounds": _offer_json(offer, cur),
         "round_in_progress": unsettled,
         "return_url": game_session.return_url,
         "lang": game_session.lang,
@@ -61,14 +76,14 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
 
 
 def _wallet_balance(
-    platform: Platform, operator: Operator, player: Player
+    platform: Platform, operator: Operator, player: Player, game_code: str
 ) -> tuple[int | None, bool]:
     """The wallet's current balance (spec: `balance` during play), remembered; the last one
-    it reported when it does not answer."""
-    outcome = platform.wallet.read(
-        wallet_endpoint(platform, operator),
-        WalletCommand(CommandKind.BALANCE, account=player.name, currency=operator.currency),
+    it reported when it does not answer. The game is named where the dialect sends it."""
+    command = WalletCommand(
+        CommandKind.BALANCE, account=player.name, currency=operator.currency, game_code=game_code
     )
+    outcome = platform.wallet.read(wallet_endpoint(platform, operator), command)
     if outcome.kind is not OutcomeKind.APPLIED or outcome.balance_minor is None:
         return player.last_balance_minor, False
     with platform.db.transaction() as session:
@@ -87,3 +102,70 @@ def _round_view(round_: Round, currency_code: str) -> dict[str, Any]:
         "win": format_fixed(round_.win_minor, cur),
         "outcome": json.loads(round_.outcome_json),
     }
+
+
+def _offer_json(offer: freerounds.GrantView | None, cur: Currency) -> dict[str, Any] | None:
+    """The grant the next spin may play, its id as text: a 63-bit id does not survive a
+    JavaScript number, and the client sends it back to name the grant."""
+    view = freerounds.offer_json(offer, cur)
+    return None if view is None else view | {"fr_id": str(view["fr_id"])}
+
+
+def game_view(game: Game) -> dict[str, Any]:
+    """The game's own data as the client draws it: symbols and their pays (credits: a pay of
+    p is p x bet / credits), the grid, the lines, the feature. Nothing here is secret: the
+    reel strips and weights stay on the server."""
+    feature = game.free_spins
+    return {
+        "reels": game.reels,
+        "rows": game.rows,
+        "mode": game.mode,
+        "credits": game.bet_step_minor,
+        "max_win_x": game.max_win_x,
+        "volatility": game.volatility,
+        "description": game.description,
+        "symbols": [
+            {
+                "code": symbol.code,
+                "name": symbol.name,
+                "kind": symbol.kind,
+                "pays": list(symbol.pays),
+                "multiplier": symbol.multiplier,
+            }
+            for symbol in game.symbols
+        ],
+        "lines": [list(line) for line in game.lines],
+        "free_spins": None
+        if feature is None
+        else {
+            "awards": list(feature.awards),
+            "multiplier": feature.multiplier,
+            "retrigger": feature.retrigger,
+            "max_spins": feature.max_spins,
+        },
+    }
+
+
+def bet_levels(game: Game, min_bet_minor: int, max_bet_minor: int) -> list[int]:
+    """The bets the client offers: round numbers (1-2-5 steps) that are whole multiples of
+    the game's bet step inside the operator's limits, plus the smallest and largest allowed
+    bets. At most CLIENT_BET_LEVELS_MAX, evenly thinned, always keeping both ends."""
+    step = game.bet_step_minor
+    low = -(-min_bet_minor // step) * step  # the smallest multiple of the step >= min
+    high = max_bet_minor // step * step
+    if low > high or not is_valid_bet(game, low):
+        return []
+    levels = {low, high}
+    scale = 1
+    while scale <= high:
+        for mantissa in (1, 2, 5):
+            value = mantissa * scale
+            if low <= value <= high and value % step == 0:
+                levels.add(value)
+        scale *= 10
+    ordered = sorted(v for v in levels if is_valid_bet(game, v))
+    if len(ordered) <= CLIENT_BET_LEVELS_MAX:
+        return ordered
+    last = len(ordered) - 1
+    picks = {round(i * last / (CLIENT_BET_LEVELS_MAX - 1)) for i in range(CLIENT_BET_LEVELS_MAX)}
+    return [ordered[i] for i in sorted(picks)]

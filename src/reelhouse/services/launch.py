@@ -71,7 +71,7 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
     variant = _variant_for(operator, game, request.rtp_percent)
     with platform.db.transaction() as session:
         account = owned_player(session, operator.id, request.user_code).name
-    balance = None if request.demo else _authenticate(platform, operator, account)
+    balance = None if request.demo else _authenticate(platform, operator, account, game.game_code)
     token = secrets.token_urlsafe(32)
     now = platform.clock.now()
     with platform.db.transaction() as session:
@@ -94,12 +94,15 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
     return f"{platform.settings.public_base_url}/play/{token}"
 
 
-def _authenticate(platform: Platform, operator: Operator, account: str) -> int | None:
-    """The wallet's `authenticate` at launch; a failure refuses the launch (1015)."""
-    outcome = platform.wallet.read(
-        wallet_endpoint(platform, operator),
-        WalletCommand(CommandKind.AUTHENTICATE, account=account, currency=operator.currency),
+def _authenticate(
+    platform: Platform, operator: Operator, account: str, game_code: str
+) -> int | None:
+    """The wallet's `authenticate` at launch; a failure refuses the launch (1015). The game
+    is named where the dialect sends it (iGamingAce B's GetBalance `gameID`)."""
+    command = WalletCommand(
+        CommandKind.AUTHENTICATE, account=account, currency=operator.currency, game_code=game_code
     )
+    outcome = platform.wallet.read(wallet_endpoint(platform, operator), command)
     if outcome.kind is not OutcomeKind.APPLIED:
         raise ReelhouseError(ApiCode.CALLBACK_ERROR, f"authenticate failed: {outcome.detail}")
     return outcome.balance_minor

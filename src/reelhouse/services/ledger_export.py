@@ -2,10 +2,12 @@
 
 The format is the demo casino's `GET /api/ledger?date=YYYY-MM-DD`:
 `{"date": "YYYY-MM-DD", "rows": [{trans_guid, kind, account, currency, round_id, amount,
-amount_minor, balance_before_minor, balance_after_minor, cancel_trans_guid, cancelled_by,
-created_at}]}`. A JSON file holding the same document (or just its `rows` list) is accepted
-too. `amount_minor` wins over `amount` when both are given; `created_at` is ISO 8601 and UTC
-when it names no zone.
+amount_minor, win_amount_minor, balance_before_minor, balance_after_minor, cancel_trans_guid,
+cancelled_by, created_at}]}`. A JSON file holding the same document (or just its `rows` list)
+is accepted too. `amount_minor` wins over `amount` when both are given; `win_amount_minor` is
+a `betwin` row's win (its bet is `amount_minor`), absent on other rows; `round_id` is an
+integer, or text where the dialect's ids are (iGamingAce B: 32 hex digits); `created_at` is
+ISO 8601 and UTC when it names no zone.
 """
 
 from __future__ import annotations
@@ -31,14 +33,15 @@ class LedgerError(ValueError):
 @dataclass(frozen=True)
 class LedgerRow:
     trans_guid: str
-    kind: str  # bet, win or cancel (anything else is compared, and differs)
+    kind: str  # bet, win, betwin or cancel (anything else is compared, and differs)
     account: str
     currency: str
-    round_id: int | None
-    amount_minor: int
+    round_id: int | str | None  # text in dialects whose ids are (iGamingAce B: hex)
+    amount_minor: int  # a betwin's bet
     cancel_trans_guid: str | None
     cancelled_by: str | None
     created_at: dt.datetime  # aware, UTC
+    win_amount_minor: int | None = None  # a betwin's win; None on every other kind
 
 
 def _text(row: dict[str, Any], key: str, *, required: bool = True) -> str | None:
@@ -65,6 +68,13 @@ def _amount_minor(row: dict[str, Any], currency_code: str) -> int:
         raise LedgerError(f"row {row.get('trans_guid')!r}: {exc}") from exc
 
 
+def _win_amount_minor(row: dict[str, Any]) -> int | None:
+    raw = row.get("win_amount_minor")
+    if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
+        raise LedgerError(f"row {row.get('trans_guid')!r}: win_amount_minor must be an integer")
+    return raw
+
+
 def _created_at(row: dict[str, Any]) -> dt.datetime:
     text = _text(row, "created_at")
     assert text is not None
@@ -81,8 +91,10 @@ def _row(raw: Any) -> LedgerRow:
     currency_code = _text(raw, "currency")
     assert currency_code is not None
     round_id = raw.get("round_id")
-    if round_id is not None and (isinstance(round_id, bool) or not isinstance(round_id, int)):
-        raise LedgerError(f"row {raw.get('trans_guid')!r}: round_id must be an integer")
+    if round_id is not None and (
+        isinstance(round_id, bool) or not isinstance(round_id, (int, str)) or round_id == ""
+    ):
+        raise LedgerError(f"row {raw.get('trans_guid')!r}: round_id must be an integer or text")
     return LedgerRow(
         trans_guid=_text(raw, "trans_guid") or "",
         kind=_text(raw, "kind") or "",
@@ -93,6 +105,7 @@ def _row(raw: Any) -> LedgerRow:
         cancel_trans_guid=_text(raw, "cancel_trans_guid", required=False),
         cancelled_by=_text(raw, "cancelled_by", required=False),
         created_at=_created_at(raw),
+        win_amount_minor=_win_amount_minor(raw),
     )
 
 

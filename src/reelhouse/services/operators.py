@@ -23,8 +23,17 @@ from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 from reelhouse.store.secrets import token_hash
 
-SUPPORTED_DIALECTS = ("slotcity-v4",)
+SUPPORTED_DIALECTS = ("slotcity-v4", "igamingace-a", "igamingace-b")
 BP_PER_PERCENT = 100
+
+# The key each dialect signs callbacks with, beyond the callback token. Reelhouse needs it in
+# clear at send time, so it is stored sealed (store.secrets), never in clear: iGamingAce A
+# signs with the operator's API token, B with a secret key Reelhouse issues (shown once).
+SIGNS_WITH_API_TOKEN = frozenset({"igamingace-a"})
+SIGNS_WITH_SECRET_KEY = frozenset({"igamingace-b"})
+# Flavour B writes every amount with exactly 2 decimals: a currency with more cannot be
+# carried without rounding, so such an operator is refused at creation (PITFALLS 7).
+MAX_CURRENCY_EXPONENT = {"igamingace-b": 2}
 
 
 class OperatorState(StrEnum):
@@ -48,11 +57,13 @@ class NewOperator:
 
 @dataclass(frozen=True)
 class IssuedOperator:
-    """What creation hands out once: the clear API and callback tokens are never stored."""
+    """What creation hands out once. The API token is stored hashed (and, for a dialect that
+    signs with it, sealed); the callback token and secret key sealed."""
 
     operator_id: int
     api_token: str
     callback_token: str
+    secret_key: str | None = None  # dialects that sign with one (iGamingAce B)
 
 
 def _refuse(message: str) -> ReelhouseError:
@@ -101,11 +112,18 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
         raise ReelhouseError(ApiCode.CURRENCY_NOT_SUPPORTED, f"currency {spec.currency}")
     if spec.dialect not in SUPPORTED_DIALECTS:
         raise _refuse(f"dialect must be one of {', '.join(SUPPORTED_DIALECTS)}")
+    most_decimals = MAX_CURRENCY_EXPONENT.get(spec.dialect)
+    if most_decimals is not None and lookup_currency(spec.currency).exponent > most_decimals:
+        raise ReelhouseError(
+            ApiCode.CURRENCY_NOT_SUPPORTED,
+            f"{spec.dialect} carries at most {most_decimals} decimals; {spec.currency} has more",
+        )
     if not 0 < spec.min_bet_minor <= spec.max_bet_minor or spec.max_win_minor < 0:
         raise _refuse("bet limits must satisfy 0 < min <= max and max win >= 0")
     check_callback_url(spec.callback_url, allow_private=platform.settings.allow_private_callbacks)
     api_token = secrets.token_urlsafe(32)
     callback_token = str(uuid.uuid4())
+    secret_key = new_secret_key() if spec.dialect in SIGNS_WITH_SECRET_KEY else None
     with platform.db.transaction() as session:
         if session.scalar(select(Operator.id).where(Operator.name == spec.name)) is not None:
             raise _refuse(f"an operator named {spec.name!r} exists")
@@ -115,6 +133,10 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
             api_token_hash=token_hash(api_token),
             callback_url=spec.callback_url,
             callback_token_sealed=platform.sealer.seal(callback_token),
+            api_token_sealed=(
+                platform.sealer.seal(api_token) if spec.dialect in SIGNS_WITH_API_TOKEN else None
+            ),
+            secret_key_sealed=platform.sealer.seal(secret_key) if secret_key else None,
             dialect=spec.dialect,
             rtp_bp=honoured_rtp_bp(spec.rtp_percent),
             min_bet_minor=spec.min_bet_minor,
@@ -126,7 +148,12 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
         )
         session.add(operator)
         session.flush()
-        return IssuedOperator(operator.id, api_token, callback_token)
+        return IssuedOperator(operator.id, api_token, callback_token, secret_key)
+
+
+def new_secret_key() -> str:
+    """256 random bits as 64 hex digits: printable, so it survives copy and paste."""
+    return secrets.token_hex(32)
 
 
 def find_by_name(session: Session, name: str) -> Operator:
@@ -162,10 +189,33 @@ def ip_allowed(operator: Operator, client_ip: str) -> bool:
 
 
 def reissue_api_token(platform: Platform, name: str) -> str:
+    """A new API token; where the dialect signs callbacks with it, the sealed copy changes in
+    the same commit, so the next callback is signed with the new token."""
     api_token = secrets.token_urlsafe(32)
     with platform.db.transaction() as session:
-        find_by_name(session, name).api_token_hash = token_hash(api_token)
+        operator = find_by_name(session, name)
+        operator.api_token_hash = token_hash(api_token)
+        if operator.dialect in SIGNS_WITH_API_TOKEN:
+            operator.api_token_sealed = platform.sealer.seal(api_token)
     return api_token
+
+
+def reissue_secret_key(platform: Platform, name: str) -> str:
+    """A new secret key (shown once) for a dialect that signs with one; 1012 for others."""
+    secret_key = new_secret_key()
+    with platform.db.transaction() as session:
+        operator = find_by_name(session, name)
+        if operator.dialect not in SIGNS_WITH_SECRET_KEY:
+            raise _refuse(f"operator {name!r} ({operator.dialect}) signs with no secret key")
+        operator.secret_key_sealed = platform.sealer.seal(secret_key)
+    return secret_key
+
+
+def secret_key_of(platform: Platform, operator: Operator) -> str | None:
+    """The operator's secret key in clear (to check a `sign` it computed), if it has one."""
+    if operator.secret_key_sealed is None:
+        return None
+    return platform.sealer.open(operator.secret_key_sealed)
 
 
 def reissue_callback_token(platform: Platform, name: str) -> str:
@@ -190,11 +240,15 @@ def set_state(platform: Platform, name: str, state: OperatorState) -> None:
 
 
 def wallet_endpoint(platform: Platform, operator: Operator) -> WalletEndpoint:
+    sealed_api_token = operator.api_token_sealed
     return WalletEndpoint(
         operator_id=operator.id,
         dialect=operator.dialect,
         callback_url=operator.callback_url,
         callback_token=platform.sealer.open(operator.callback_token_sealed),
+        api_token=platform.sealer.open(sealed_api_token) if sealed_api_token else None,
+        secret_key=secret_key_of(platform, operator),
+        agent_id=operator.name,
     )
 
 

@@ -1,4 +1,5 @@
-"""Players as the operator names them (`/v4/user/create`): create-or-get, info."""
+"""Players as the operator names them (`/v4/user/create`, the iGamingAce facades'
+`/v1/player/link` and `/userAuth`): create-or-get, info."""
 
 from __future__ import annotations
 
@@ -22,15 +23,37 @@ PLAYER_NAME = re.compile(
 
 
 @dataclass(frozen=True)
+class NameRule:
+    """What a player name may be in one API: the pattern, and the refusal's words."""
+
+    pattern: re.Pattern[str]
+    described: str
+
+
+V4_NAMES = NameRule(PLAYER_NAME, "name must be 2-50 of [A-Za-z0-9_]")
+# The iGamingAce facades take the operator's own player id as the name (spec): flavour A's
+# playerId is 1-64 of [A-Za-z0-9_.-], flavour B's userID 4-48 alphanumerics. The column holds
+# 64 characters, so every rule fits; names are unique per operator whichever API made them.
+IGAMINGACE_A_NAMES = NameRule(
+    re.compile(r"[A-Za-z0-9_.-]{1,64}", re.ASCII), "playerId must be 1-64 of [A-Za-z0-9_.-]"
+)
+IGAMINGACE_B_NAMES = NameRule(
+    re.compile(r"[A-Za-z0-9]{4,48}", re.ASCII), "userID must be 4-48 alphanumerics"
+)
+
+
+@dataclass(frozen=True)
 class PlayerRef:
     user_code: int
     name: str
     is_new: bool
 
 
-def create_or_get(platform: Platform, operator_id: int, name: str) -> PlayerRef:
-    if not PLAYER_NAME.fullmatch(name):
-        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "name must be 2-50 of [A-Za-z0-9_]")
+def create_or_get(
+    platform: Platform, operator_id: int, name: str, rule: NameRule = V4_NAMES
+) -> PlayerRef:
+    if not rule.pattern.fullmatch(name):
+        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, rule.described)
     try:
         with platform.db.transaction() as session:
             existing = _by_name(session, operator_id, name)
@@ -57,6 +80,15 @@ def _by_name(session: Session, operator_id: int, name: str) -> Player | None:
     return session.scalar(
         select(Player).where(Player.operator_id == operator_id, Player.name == name)
     )
+
+
+def find_by_name(session: Session, operator_id: int, name: str) -> Player:
+    """This operator's player of that name (the iGamingAce facades name players by the
+    operator's own id), or 2002."""
+    player = _by_name(session, operator_id, name)
+    if player is None:
+        raise ReelhouseError(ApiCode.USER_NOT_FOUND, "no such player")
+    return player
 
 
 def owned_player(session: Session, operator_id: int, user_code: int) -> Player:

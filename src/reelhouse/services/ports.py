@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from reelhouse.domain.wallet import WalletCommand, WalletEndpoint, WalletOutcome
+from reelhouse.domain.wallet import OpeningCall, WalletCommand, WalletEndpoint, WalletOutcome
 
 
 class WalletPort(Protocol):
@@ -16,6 +16,12 @@ class WalletPort(Protocol):
     def available(self, operator_id: int) -> bool:
         """False while the operator's circuit breaker is open: new spins are refused at once
         instead of each waiting out a timeout."""
+        ...
+
+    def opening_call(self, dialect_name: str) -> OpeningCall:
+        """How a round of an operator on this dialect opens. The round logic asks instead of
+        knowing dialects: every Reelhouse outcome is drawn before the bet is sent, so a
+        dialect with a bet-and-win call uses it for every round."""
         ...
 
     def deliver(self, call_id: int) -> int | None:

@@ -17,6 +17,16 @@ is looked up on the other (by id in our database; in the neighbouring days' ledg
 only then is it a difference. Ledger rows of accounts that are not this operator's players
 are not ours to judge (a casino's export may hold other providers or agents) and are counted
 as skipped.
+
+Per dialect (the operator's wallet protocol; docs/wallet-callbacks.md):
+
+- ids: SlotCity v4 and iGamingAce A name our calls by their id in decimal; iGamingAce B by
+  the 32 hex digits its codec writes (`igamingace_b.format_id`), and a B rollback, which has
+  no id of its own on the wire, by `rollback:<the id it reverses>` (the operator kit's key);
+- a paid iGamingAce round is one `bet_win` call: one ledger row of kind `betwin` holding the
+  bet (`amount_minor`) and the win (`win_amount_minor`). The type 2 win row Reelhouse writes
+  beside it when it is acknowledged travelled inside that call: it has no ledger row of its
+  own, is compared through its bet_win, and counted as `carried_wins`.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from reelhouse.dialects import igamingace_b
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.states import CallState
@@ -37,12 +48,15 @@ from reelhouse.domain.wallet import CommandKind, OutcomeKind
 from reelhouse.services import operators
 from reelhouse.services.ledger_export import LedgerRow
 from reelhouse.services.platform import Platform
-from reelhouse.store.models import Player, WalletCall
+from reelhouse.store.models import Player, Round, WalletCall
 
 # Rows per IN (...) list: far under every database's bound-parameter limit.
 QUERY_CHUNK = 500
 
 LedgerFetch = Callable[[dt.date], Sequence[LedgerRow]]
+
+# How an operator's ledger names the kind of each of our calls (the rest keep their name).
+LEDGER_KIND = {CommandKind.BET_WIN.value: "betwin"}
 
 
 class Finding(StrEnum):
@@ -76,8 +90,8 @@ UNJUDGED = frozenset({Expect.PENDING, Expect.RESOLVED})
 @dataclass(frozen=True)
 class Item:
     finding: Finding
-    trans_guid: str
-    round_id: int | None
+    trans_guid: str  # as the operator's ledger names it
+    round_id: int | str | None
     account: str
     reelhouse: str  # what Reelhouse holds, in words ("win acked 1.50"), or "-"
     operator: str  # what the ledger holds ("win 1.50 cancelled by 42"), or "-"
@@ -105,6 +119,7 @@ class Report:
     operator_rows: int = 0
     skipped_rows: int = 0
     matched: int = 0
+    carried_wins: int = 0  # wins that travelled inside an acknowledged bet_win: no row of their own
     items: list[Item] = field(default_factory=list)
 
     def of(self, *findings: Finding) -> list[Item]:
@@ -133,6 +148,7 @@ class Report:
             "operator_rows": self.operator_rows,
             "skipped_rows": self.skipped_rows,
             "matched": self.matched,
+            "carried_wins": self.carried_wins,
             "summary": self.summary(),
             "differences": [i.to_json() for i in self.differences],
             "pending": [i.to_json() for i in self.of(Finding.PENDING)],
@@ -143,15 +159,46 @@ class Report:
 # --- our side ------------------------------------------------------------------------------
 
 
+class Wire:
+    """How one dialect's ledger names our calls: the id its codec put on the wire."""
+
+    def __init__(self, dialect: str) -> None:
+        self._hex = dialect == igamingace_b.NAME
+
+    def guid(self, call: WalletCall) -> str:
+        if not self._hex:
+            return str(call.id)
+        if call.kind == CommandKind.CANCEL.value:
+            # A B rollback has no id of its own: the ledger keys it by what it reverses.
+            assert call.cancel_of_id is not None
+            return igamingace_b.ROLLBACK_ID_PREFIX + igamingace_b.format_id(call.cancel_of_id)
+        return igamingace_b.format_id(call.id)
+
+    def call_id(self, guid: str) -> tuple[int, bool] | None:
+        """The call a ledger id names: (its id, False), or for a B rollback (the id of the
+        call it reverses, True). None for an id no call of ours can have."""
+        if not self._hex:
+            if not (guid.isascii() and guid.isdigit()) or len(guid) > 19:
+                return None
+            return int(guid), False
+        rollback = guid.startswith(igamingace_b.ROLLBACK_ID_PREFIX)
+        text = guid.removeprefix(igamingace_b.ROLLBACK_ID_PREFIX) if rollback else guid
+        if len(text) != igamingace_b.ID_HEX_DIGITS or not set(text) <= _HEX_DIGITS:
+            return None
+        number = igamingace_b.parse_id(text)
+        return (number, rollback) if number < 2**63 else None
+
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
 @dataclass(frozen=True)
 class Ours:
     call: WalletCall
     account: str
     cancel: WalletCall | None  # for a bet: its round's cancel, if any
-
-    @property
-    def guid(self) -> str:
-        return str(self.call.id)
+    guid: str  # the call's id as the operator's ledger names it
+    win_minor: int | None = None  # for a bet_win: the win it carried
 
 
 def expectation(call: WalletCall, cancel: WalletCall | None) -> Expect:
@@ -181,8 +228,11 @@ def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
         yield values[start : start + QUERY_CHUNK]
 
 
-def _with_context(session: Session, calls: Sequence[WalletCall]) -> list[Ours]:
-    """Our calls with their players' names and, for bets of unknown outcome, their cancels."""
+def _with_context(
+    session: Session, calls: Sequence[WalletCall], wire: Wire
+) -> tuple[list[Ours], int]:
+    """Our calls with their players' names, ledger ids, bet_wins' wins and, for bets of
+    unknown outcome, their cancels; the wins carried by a bet_win are left out and counted."""
     player_ids = sorted({c.player_id for c in calls})
     names: dict[int, str] = {}
     for chunk in _chunks(player_ids):
@@ -195,10 +245,31 @@ def _with_context(session: Session, calls: Sequence[WalletCall]) -> list[Ours]:
             WalletCall.round_id.in_(chunk), WalletCall.kind == CommandKind.CANCEL.value
         )
         cancels.update((c.round_id, c) for c in session.scalars(query))
-    return [Ours(c, names[c.player_id], cancels.get(c.round_id)) for c in calls]
+    one_call_rounds: dict[int, int] = {}  # round id -> its win, for rounds opened by a bet_win
+    paying = (CommandKind.BET_WIN.value, CommandKind.WIN.value)
+    for chunk in _chunks(sorted({c.round_id for c in calls if c.kind in paying})):
+        query_rounds = (
+            select(Round.id, Round.win_minor)
+            .join(WalletCall, WalletCall.round_id == Round.id)
+            .where(Round.id.in_(chunk), WalletCall.kind == CommandKind.BET_WIN.value)
+        )
+        one_call_rounds.update((round_id, win) for round_id, win in session.execute(query_rounds))
+    ours: list[Ours] = []
+    carried = 0
+    for c in calls:
+        if c.kind == CommandKind.WIN.value and c.round_id in one_call_rounds:
+            carried += 1  # travelled inside the round's bet_win, compared with it
+            continue
+        win = one_call_rounds[c.round_id] if c.kind == CommandKind.BET_WIN.value else None
+        ours.append(
+            Ours(c, names[c.player_id], cancels.get(c.round_id), wire.guid(c), win_minor=win)
+        )
+    return ours, carried
 
 
-def _calls_of_day(session: Session, operator_id: int, day: dt.date) -> list[Ours]:
+def _calls_of_day(
+    session: Session, operator_id: int, day: dt.date, wire: Wire
+) -> tuple[list[Ours], int]:
     start = to_naive_utc(dt.datetime.combine(day, dt.time(), dt.UTC))
     end = start + dt.timedelta(days=1)
     calls = session.scalars(
@@ -212,16 +283,29 @@ def _calls_of_day(session: Session, operator_id: int, day: dt.date) -> list[Ours
         )
         .order_by(WalletCall.id)
     ).all()
-    return _with_context(session, calls)
+    return _with_context(session, calls, wire)
 
 
-def _call_by_guid(session: Session, operator_id: int, guid: str) -> Ours | None:
-    if not guid.isdigit() or len(guid) > 19:
+def _call_by_guid(session: Session, operator_id: int, guid: str, wire: Wire) -> Ours | None:
+    named = wire.call_id(guid)
+    if named is None:
         return None
-    call = session.get(WalletCall, int(guid))
+    number, rollback = named
+    if rollback:
+        call = session.scalars(
+            select(WalletCall)
+            .where(
+                WalletCall.cancel_of_id == number,
+                WalletCall.kind == CommandKind.CANCEL.value,
+            )
+            .order_by(WalletCall.id)
+        ).first()
+    else:
+        call = session.get(WalletCall, number)
     if call is None or call.operator_id != operator_id:
         return None
-    return _with_context(session, [call])[0]
+    found, _carried = _with_context(session, [call], wire)
+    return found[0] if found else None  # a carried win has no id on the wire
 
 
 # --- comparing one pair ----------------------------------------------------------------------
@@ -235,15 +319,19 @@ class _Judge:
         self._report = report
 
     def _ours_text(self, ours: Ours) -> str:
-        return (
-            f"{ours.call.kind} {ours.call.state} {format_fixed(ours.call.amount_minor, self._cur)}"
-        )
+        call = ours.call
+        text = f"{call.kind} {call.state} {format_fixed(call.amount_minor, self._cur)}"
+        if ours.win_minor is not None:
+            text += f" win {format_fixed(ours.win_minor, self._cur)}"
+        return text
 
     def _theirs_text(self, row: LedgerRow | None) -> str:
         if row is None:
             return "-"
         amount = format_fixed(row.amount_minor, currency(row.currency))
         text = f"{row.kind} {amount} {row.currency}"
+        if row.win_amount_minor is not None:
+            text += f" win {format_fixed(row.win_amount_minor, currency(row.currency))}"
         return text + (f" cancelled by {row.cancelled_by}" if row.cancelled_by else "")
 
     def _add(self, finding: Finding, ours: Ours, row: LedgerRow | None, detail: str) -> None:
@@ -271,12 +359,18 @@ class _Judge:
             self._report.matched += 1
 
     def _compare(self, ours: Ours, row: LedgerRow, *, must_be_cancelled: bool) -> None:
-        if row.kind != ours.call.kind:
-            detail = f"{ours.call.kind} at Reelhouse, {row.kind} at the operator"
+        kind = LEDGER_KIND.get(ours.call.kind, ours.call.kind)
+        if row.kind != kind:
+            detail = f"{kind} at Reelhouse, {row.kind} at the operator"
             self._add(Finding.KIND_DIFFERS, ours, row, detail)
             return
-        if row.currency != self._cur.code or row.amount_minor != ours.call.amount_minor:
-            self._add(Finding.AMOUNT_DIFFERS, ours, row, "")
+        if (
+            row.currency != self._cur.code
+            or row.amount_minor != ours.call.amount_minor
+            or row.win_amount_minor != ours.win_minor
+        ):
+            detail = "bet or win" if ours.win_minor is not None else ""
+            self._add(Finding.AMOUNT_DIFFERS, ours, row, detail)
         if must_be_cancelled and row.cancelled_by is None:
             detail = f"Reelhouse cancelled it (cancel {ours.cancel.id if ours.cancel else '?'})"
             self._add(Finding.CANCELLED_AT_REELHOUSE_ONLY, ours, row, detail)
@@ -354,7 +448,8 @@ def reconcile(
         cur = currency(operator.currency)
         report = Report(operator.name, day, cur.code, strict)
         ledger = _Ledger(fetch, day, _our_accounts(session, operator.id))
-        ours = _calls_of_day(session, operator.id, day)
+        wire = Wire(operator.dialect)
+        ours, report.carried_wins = _calls_of_day(session, operator.id, day, wire)
         report.reelhouse_calls, report.operator_rows = len(ours), len(ledger.rows)
         report.skipped_rows = ledger.skipped
         judge = _Judge(cur, report)
@@ -368,7 +463,7 @@ def reconcile(
         for row in ledger.rows:
             if row.trans_guid in seen:
                 continue
-            match = _call_by_guid(session, operator.id, row.trans_guid)
+            match = _call_by_guid(session, operator.id, row.trans_guid, wire)
             if match is None:
                 judge.foreign(row)
             else:

@@ -1,5 +1,9 @@
 """One spin: the round is sealed and written with its bet before any callback is sent, then
-the bet, then the win (or, when the bet's fate is unknown, its cancel)."""
+the bet, then the win (or, when the bet's fate is unknown, its cancel).
+
+Issue 6: a free round (services/freerounds.py) has no bet: it is written already `debited`
+with its win call, which is sent at once. Every round's win is cut to the agent's max win per
+round (and a grant's own cap); the round keeps what the game awarded beside what it pays."""
 
 from __future__ import annotations
 
@@ -14,20 +18,20 @@ from sqlalchemy.orm import Session
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
-from reelhouse.domain.money import MoneyError, to_minor
-from reelhouse.domain.money import currency as lookup_currency
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, RoundState
-from reelhouse.domain.wallet import CommandKind, RefusalReason
+from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, RefusalReason
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
+from reelhouse.services import freerounds
 from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
-from reelhouse.store.models import GameSession, Operator, Round, WalletCall
+from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round, WalletCall
 from reelhouse.store.outbox import Claim, lease_seconds, new_call
 
-# The bet's claim must outlast its longest possible attempt (see store.outbox).
-BET_TIMEOUT_MS = 2000
+# A free round opens with its win: its claim must outlast the longest win timeout of the
+# dialects (4 s; see store.outbox for the lease).
+FREE_ROUND_WIN_TIMEOUT_MS = 4000
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class SpinResult:
     win_minor: int
     balance_minor: int | None
     outcome: dict[str, Any]
+    win_capped: bool = False  # the agent's max win (or the grant's cap) cut the win
+    free_round_id: int | None = None
 
     @property
     def win_credited(self) -> bool:
@@ -46,18 +52,17 @@ class SpinResult:
 
 
 def parse_bet(active: ActiveSession, bet_text: str, game: Game) -> int:
-    try:
-        bet_minor = to_minor(bet_text, lookup_currency(active.operator.currency))
-    except MoneyError as exc:
-        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, str(exc)) from exc
-    operator = active.operator
-    if not operator.min_bet_minor <= bet_minor <= operator.max_bet_minor:
-        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "bet outside the allowed range")
-    if not engine.is_valid_bet(game, bet_minor):
-        raise ReelhouseError(
-            ApiCode.PARAMETERS_INVALID, "bet must be a multiple of the game's bet step"
-        )
+    # One rule for paid spins and free-round grants (services/freerounds.py).
+    bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
+    freerounds.check_stake(active.operator, game, bet_minor)
     return bet_minor
+
+
+def cap_win(win_minor: int, *limits: int | None) -> tuple[int, bool]:
+    """What a round pays: its win cut to the smallest limit that applies (None: no limit),
+    and whether a limit cut it. A win equal to a limit is not cut."""
+    paid = min([win_minor, *(limit for limit in limits if limit is not None)])
+    return paid, paid < win_minor
 
 
 def unsettled_round_id(session: Session, player_id: int) -> int | None:
@@ -78,13 +83,34 @@ def _check_real_money(platform: Platform, active: ActiveSession) -> None:
 
 
 def _sealed_round(
-    platform: Platform, active: ActiveSession, game: Game, bet_minor: int, now: dt.datetime
+    platform: Platform,
+    active: ActiveSession,
+    game: Game,
+    bet_minor: int,
+    now: dt.datetime,
+    grant: FreeRoundGrant | None = None,
 ) -> Round:
     """Draw the outcome and seal it in a round row, before anything is sent. Real and demo
     rounds are drawn here alike: same engine, same RNG, same math (PITFALLS 12)."""
     variant = active.session.rtp_variant
     outcome = engine.play(game, variant, bet_minor, rng.RecordingRng(platform.game_rng()))
     demo = active.session.demo_balance_minor is not None
+    # The agent's max win per round (0 = none) and a free-round grant's own cap cut what the
+    # round pays; the outcome (and its replay) keeps what the game awarded.
+    paid, capped = cap_win(
+        outcome.win_minor,
+        active.operator.max_win_minor or None,
+        freerounds.cap_left(grant) if grant is not None else None,
+    )
+    if grant is not None:
+        freerounds.record_win(grant, paid)
+    # A demo round moves no money anywhere, so it is born settled; a free round has nothing
+    # to debit, so it is born where a paid round is once its bet was applied (states.py).
+    state = RoundState.BET_PENDING
+    if demo:
+        state = RoundState.SETTLED
+    elif grant is not None:
+        state = RoundState.DEBITED
     return Round(
         id=new_id(),
         operator_id=active.operator.id,
@@ -95,11 +121,13 @@ def _sealed_round(
         math_hash=catalogue.math_hash(game, variant),
         rng_version=rng.RNG_VERSION,
         bet_minor=bet_minor,
-        win_minor=outcome.win_minor,
+        win_minor=paid,
+        awarded_win_minor=outcome.win_minor,
+        win_capped=capped,
+        free_round_id=grant.id if grant is not None else None,
         draws_json=json.dumps(list(outcome.draws)),
         outcome_json=json.dumps(outcome.to_json(), separators=(",", ":")),
-        # A demo round moves no money anywhere, so it is born settled.
-        state=(RoundState.SETTLED if demo else RoundState.BET_PENDING).value,
+        state=state.value,
         demo=demo,
         created_at_utc=to_naive_utc(now),
         updated_at_utc=to_naive_utc(now),
@@ -115,7 +143,9 @@ def _settle_demo(game_session: GameSession, round_: Round) -> None:
     round_.balance_after_minor = game_session.demo_balance_minor
 
 
-def _open_round(platform: Platform, session_token: str, bet_text: str) -> tuple[int, int | None]:
+def _open_round(
+    platform: Platform, session_token: str, bet_text: str, free_round_id: int | None = None
+) -> tuple[int, int | None]:
     """Write the round (and its claimed bet call) in one commit; returns both ids. A demo
     round is settled in the same commit and has no call (None)."""
     now = platform.clock.now()
@@ -127,10 +157,17 @@ def _open_round(platform: Platform, session_token: str, bet_text: str) -> tuple[
             _check_real_money(platform, active)
         game = catalogue.get_game(active.session.game_code)
         assert game is not None, "a session's game left the catalogue"
-        bet_minor = parse_bet(active, bet_text, game)
+        grant = None
+        if free_round_id is None:
+            bet_minor = parse_bet(active, bet_text, game)
+        else:
+            # Under the player's lock, so two spins cannot both take a grant's last round.
+            bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
+            grant = freerounds.take_one(session, active, game.game_code, free_round_id, now)
+            freerounds.check_granted_bet(grant, bet_minor)
         if unsettled_round_id(session, active.player.id) is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
-        round_ = _sealed_round(platform, active, game, bet_minor, now)
+        round_ = _sealed_round(platform, active, game, bet_minor, now, grant)
         active.session.last_activity_at_utc = to_naive_utc(now)
         if demo:
             _settle_demo(active.session, round_)
@@ -138,13 +175,24 @@ def _open_round(platform: Platform, session_token: str, bet_text: str) -> tuple[
             return round_.id, None
         session.add(round_)
         session.flush()
-        claim = Claim(now + dt.timedelta(seconds=lease_seconds(BET_TIMEOUT_MS)))
-        bet_call = new_call(session, round_, CommandKind.BET, now, claim)
+        if grant is not None:
+            # Nothing to debit: a free round's first call is its win (0 on a loss).
+            lease = dt.timedelta(seconds=lease_seconds(FREE_ROUND_WIN_TIMEOUT_MS))
+            win_call = new_call(session, round_, CommandKind.WIN, now, Claim(now + lease))
+            return round_.id, win_call.id
+        # The dialect says how a round opens: a bet, or one bet_win call carrying bet and win.
+        # The claim must outlast that call's longest possible attempt (see store.outbox).
+        opening = platform.wallet.opening_call(active.operator.dialect)
+        claim = Claim(now + dt.timedelta(seconds=lease_seconds(opening.timeout_ms)))
+        bet_call = new_call(session, round_, opening.kind, now, claim)
         return round_.id, bet_call.id
 
 
-def spin(platform: Platform, session_token: str, bet_text: str) -> SpinResult:
-    round_id, bet_call_id = _open_round(platform, session_token, bet_text)
+def spin(
+    platform: Platform, session_token: str, bet_text: str, free_round_id: int | None = None
+) -> SpinResult:
+    """Play one round; with `free_round_id`, one free round of that grant, at its bet."""
+    round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id)
     if bet_call_id is None:
         return round_result(platform, round_id)
     follow_up_id = platform.wallet.deliver(bet_call_id)
@@ -171,6 +219,8 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
             win_minor=round_.win_minor,
             balance_minor=round_.balance_after_minor,
             outcome=json.loads(round_.outcome_json),
+            win_capped=round_.win_capped,
+            free_round_id=round_.free_round_id,
         )
 
 
@@ -181,7 +231,7 @@ def _raise_for_refused_bet(platform: Platform, result: SpinResult) -> None:
             reason = session.scalar(
                 select(WalletCall.last_outcome).where(
                     WalletCall.round_id == result.round_id,
-                    WalletCall.kind == CommandKind.BET.value,
+                    WalletCall.kind.in_([kind.value for kind in ROUND_OPENING_KINDS]),
                 )
             )
         if reason == f"refused:{RefusalReason.INSUFFICIENT_FUNDS.value}":

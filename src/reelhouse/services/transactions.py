@@ -39,7 +39,7 @@ from reelhouse.domain.limits import (
 )
 from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.states import CallState
-from reelhouse.domain.wallet import CommandKind, OutcomeKind
+from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, OutcomeKind
 from reelhouse.games import catalogue
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator, Round, WalletCall
@@ -167,7 +167,9 @@ def _item(
     prebalance = None
     if balance is not None:
         prebalance = (
-            balance + call.amount_minor if kind is CommandKind.BET else balance - call.amount_minor
+            balance + call.amount_minor
+            if kind in ROUND_OPENING_KINDS  # a bet, or a bet_win's debit (its win is a row)
+            else balance - call.amount_minor
         )
     game = catalogue.get_game(round_.game_code)
     return {

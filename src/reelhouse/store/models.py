@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -37,6 +38,11 @@ class Operator(Base):
     # The callback token is sent in every callback, so it must be recoverable: it is stored
     # encrypted with the deployment's secret key (store.secrets), never in clear.
     callback_token_sealed: Mapped[str] = mapped_column(Text)
+    # Dialects that sign callbacks with a key need it in clear at send time, so it is sealed
+    # like the callback token: iGamingAce A signs with the API token (kept here as well as
+    # hashed above), B with a secret key. None for dialects that do not sign with them.
+    api_token_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    secret_key_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     dialect: Mapped[str] = mapped_column(String(32))
     rtp_bp: Mapped[int] = mapped_column(Integer)  # basis points of a percent: 9600 = 96.00 %
     min_bet_minor: Mapped[int] = mapped_column(BigInteger)
@@ -118,6 +124,15 @@ class Round(Base):
     demo: Mapped[bool] = mapped_column(Boolean, default=False)  # fun money: no wallet calls
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Migration 0003 (issue 6). A free round names its grant and has no bet call. win_minor is
+    # what the round pays; awarded_win_minor what the game awarded (after the game's own max
+    # win) before the agent's max win per round or the grant's cap cut it, and win_capped says
+    # one did (NULL/False on rounds written before 0003: nothing cut them). No foreign key on
+    # free_round_id: adding one would rebuild (SQLite) or scan under lock (PostgreSQL) the
+    # largest table, and only the spin service writes the column.
+    free_round_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    awarded_win_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    win_capped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class WalletCall(Base):
@@ -196,3 +211,69 @@ class AuditEntry(Base):
     before_state: Mapped[str] = mapped_column(String(32))
     after_state: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")  # JSON: e.g. the round's move
+
+
+# Migration 0003 (issue 6): `/v4/game/online-games` lists an operator's sessions by activity.
+Index(
+    "ix_game_sessions_operator_activity",
+    GameSession.operator_id,
+    GameSession.last_activity_at_utc,
+)
+
+
+class FreeRoundGrant(Base):
+    """Free rounds granted to one player in one game (`/v4/game/freeround/start`, and the
+    iGamingAce facades' bonus calls through the same service). Each free round plays at
+    `bet_minor` without debiting the player; its win is credited as any other."""
+
+    __tablename__ = "free_round_grants"
+    __table_args__ = (
+        UniqueConstraint("operator_id", "external_id"),
+        Index("ix_free_round_grants_player_game", "player_id", "game_code"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # fr_id
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    game_code: Mapped[str] = mapped_column(String(64))
+    bet_minor: Mapped[int] = mapped_column(BigInteger)
+    rounds_total: Mapped[int] = mapped_column(Integer)
+    rounds_used: Mapped[int] = mapped_column(Integer, default=0)
+    # The most the whole grant may pay (iGamingAce `callAmount`); 0 = no cap of its own.
+    win_cap_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    won_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The operator's own id for the grant (iGamingAce issueId / freespinID); NULL for SlotCity.
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    state: Mapped[str] = mapped_column(String(16))  # "active" or "cancelled"
+    expires_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class BackofficeUser(Base):
+    """A person who signs in to the back office (migration 0006_backoffice). An `admin` sees
+    every operator; an `operator` user sees only the operator named by `operator_id`."""
+
+    __tablename__ = "backoffice_users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # argon2id, in its PHC string form (algorithm, parameters and salt included).
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))  # "admin" or "operator"
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_login_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class BackofficeSession(Base):
+    """A signed-in browser. Only the hash of the cookie's token is kept."""
+
+    __tablename__ = "backoffice_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("backoffice_users.id"), index=True)
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)

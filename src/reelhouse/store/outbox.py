@@ -18,13 +18,21 @@ from reelhouse.domain.ids import new_id
 from reelhouse.domain.limits import LEASE_MARGIN_SECONDS, LEASE_TIMEOUT_FACTOR
 from reelhouse.domain.states import CallState, RoundState, check_call_move, check_round_move
 from reelhouse.domain.wallet import (
+    ROUND_OPENING_KINDS,
     TRANS_TYPE_BY_KIND,
     CommandKind,
     OutcomeKind,
     WalletCommand,
     WalletOutcome,
 )
-from reelhouse.store.models import GameSession, Operator, Player, Round, WalletCall
+from reelhouse.store.models import (
+    FreeRoundGrant,
+    GameSession,
+    Operator,
+    Player,
+    Round,
+    WalletCall,
+)
 
 
 def lease_seconds(timeout_ms: int) -> float:
@@ -48,6 +56,7 @@ def new_call(
 ) -> WalletCall:
     amount = {
         CommandKind.BET: round_.bet_minor,
+        CommandKind.BET_WIN: round_.bet_minor,  # the debit; the win travels beside it
         CommandKind.WIN: round_.win_minor,
         CommandKind.CANCEL: cancel_of.amount_minor if cancel_of else 0,
     }[kind]
@@ -79,8 +88,9 @@ def command_for(session: Session, call: WalletCall) -> WalletCommand:
     operator = session.get(Operator, call.operator_id)
     assert round_ is not None and player is not None and operator is not None
     game_session = session.get(GameSession, round_.session_id)
+    kind = CommandKind(call.kind)
     return WalletCommand(
-        kind=CommandKind(call.kind),
+        kind=kind,
         account=player.name,
         currency=operator.currency,
         session_id=game_session.id if game_session else None,
@@ -92,7 +102,37 @@ def command_for(session: Session, call: WalletCall) -> WalletCommand:
         game_code=round_.game_code,
         game_type="slot",
         created_at_ms=unix_ms(call.created_at_utc.replace(tzinfo=dt.UTC)),
+        win_minor=round_.win_minor if kind is CommandKind.BET_WIN else None,
+        # A free round has no bet (issue 6): its win names the grant instead.
+        bet_trans_id=(
+            _opening_call_id(session, round_.id)
+            if kind is CommandKind.WIN and round_.free_round_id is None
+            else None
+        ),
+        free_round_id=round_.free_round_id,
+        free_round_ref=_free_round_ref(session, round_),
     )
+
+
+def _free_round_ref(session: Session, round_: Round) -> str | None:
+    """The operator's own id for a free round's grant, when it gave one (iGamingAce)."""
+    if round_.free_round_id is None:
+        return None
+    grant = session.get(FreeRoundGrant, round_.free_round_id)
+    assert grant is not None, f"round {round_.id} names a grant that does not exist"
+    return grant.external_id
+
+
+def _opening_call_id(session: Session, round_id: int) -> int:
+    """The id of the call that opened a round (its bet)."""
+    found = session.scalar(
+        select(WalletCall.id).where(
+            WalletCall.round_id == round_id,
+            WalletCall.kind.in_([k.value for k in ROUND_OPENING_KINDS]),
+        )
+    )
+    assert found is not None, f"round {round_id} has no bet"
+    return found
 
 
 def lock_call(session: Session, call_id: int) -> WalletCall:
@@ -170,7 +210,7 @@ def record_outcome(
     round_ = session.get(Round, call.round_id)
     assert round_ is not None
     kind = CommandKind(call.kind)
-    if kind is CommandKind.BET:
+    if kind in ROUND_OPENING_KINDS:
         return _record_bet(session, call, round_, outcome, now, follow_up_claim)
     if outcome.settled_ok or (kind is CommandKind.CANCEL and outcome.kind is OutcomeKind.NOT_FOUND):
         # A cancel of a bet the wallet never saw is done: nothing was debited.
@@ -198,6 +238,10 @@ def _record_bet(
     now: dt.datetime,
     follow_up_claim: Claim | None,
 ) -> WalletCall | None:
+    """The call that opened a round: a bet, or a bet_win (bet and win in one call)."""
+    if outcome.kind is OutcomeKind.APPLIED and call.kind == CommandKind.BET_WIN.value:
+        _settle_bet_win(session, call, round_, outcome, now)
+        return None
     if outcome.kind is OutcomeKind.APPLIED:
         _finish_call(call, CallState.ACKED, outcome, now)
         _note_balance(session, call, round_, outcome)
@@ -215,6 +259,48 @@ def _record_bet(
     _finish_call(call, CallState.UNKNOWN, outcome, now)
     _move_round(round_, RoundState.CANCELLING, now)
     return new_call(session, round_, CommandKind.CANCEL, now, follow_up_claim, cancel_of=call)
+
+
+def _settle_bet_win(
+    session: Session, call: WalletCall, round_: Round, outcome: WalletOutcome, now: dt.datetime
+) -> None:
+    """One acknowledgement debited the bet and credited the win: the round is settled.
+
+    The feeds show every round as a bet (type 1) and a win (type 2): the bet_win row is the
+    type 1, and the win is written beside it, in this same commit, as a type 2 row that is
+    born acknowledged (it travelled inside the bet_win and is never sent on its own). Each
+    row's balance is the one right after it, as for a bet and a win sent apart.
+    """
+    _finish_call(call, CallState.ACKED, outcome, now)
+    _note_balance(session, call, round_, outcome)
+    _session_totals(session, round_, CommandKind.BET, call.amount_minor)
+    _session_totals(session, round_, CommandKind.WIN, round_.win_minor)
+    balance_after = outcome.balance_minor
+    if balance_after is not None:
+        call.balance_after_minor = balance_after - round_.win_minor
+    session.add(
+        WalletCall(
+            id=new_id(),
+            operator_id=round_.operator_id,
+            player_id=round_.player_id,
+            round_id=round_.id,
+            kind=CommandKind.WIN.value,
+            trans_type=TRANS_TYPE_BY_KIND[CommandKind.WIN],
+            amount_minor=round_.win_minor,
+            cancel_of_id=None,
+            state=CallState.ACKED.value,
+            attempts=0,
+            next_attempt_at_utc=to_naive_utc(now),
+            lease_until_utc=None,
+            last_outcome=outcome.kind.value,
+            last_detail=f"carried by bet_win {call.id}",
+            balance_after_minor=balance_after,
+            created_at_utc=to_naive_utc(now),
+            updated_at_utc=to_naive_utc(now),
+            acked_at_utc=to_naive_utc(now),
+        )
+    )
+    _move_round(round_, RoundState.SETTLED, now)
 
 
 def expire_lease(session: Session, call: WalletCall, now: dt.datetime) -> WalletCall | None:

@@ -1,6 +1,12 @@
-"""The demo casino's HTTP face: `POST /callback` for the provider, a small admin JSON API.
+"""The demo casino's HTTP face: one callback endpoint per dialect, a small admin JSON API.
 
-The admin API has no authentication: it is a demo, bind it to loopback.
+- `POST /callback`: SlotCity v4;
+- `POST /igamingace-a/callback`: iGamingAce flavour A;
+- `POST /igamingace-b/{GetBalance|Withdraw|Deposit|BetWin|RollbackTransaction}`: flavour B
+  (the operator account's callback base URL is `.../igamingace-b`).
+
+All three move the same players' money in the same ledger. The admin API has no
+authentication: it is a demo, bind it to loopback.
 """
 
 from __future__ import annotations
@@ -17,7 +23,13 @@ from starlette.concurrency import run_in_threadpool
 
 from reelhouse.domain.clock import Clock
 from reelhouse.domain.limits import MAX_REQUEST_BODY_BYTES
-from reelhouse.operator_kit.demo_casino.casino import AdminRefusal, Casino
+from reelhouse.operator_kit.demo_casino.casino import (
+    CALLBACK_PATHS,
+    AdminRefusal,
+    Casino,
+    KeySource,
+)
+from reelhouse.operator_kit.sdk import CallbackEndpoint, UnknownOperation
 
 
 class NewPlayer(BaseModel):
@@ -42,12 +54,17 @@ def create_casino_app(
     callback_token: str | Callable[[], str],
     require_signature: bool = True,
     clock: Clock | None = None,
+    keys: KeySource | None = None,
 ) -> FastAPI:
     """A demo casino on its own database (any SQLAlchemy URL; tables created if missing).
 
+    `callback_token` authenticates SlotCity callbacks; `keys(dialect)` gives any dialect's
+    credentials (iGamingAce signs with an API token or a secret key) and overrides it.
     `app.state.casino` is the `Casino` behind it, for tests that want to look inside.
     """
-    casino = Casino(db_url, callback_token, require_signature=require_signature, clock=clock)
+    casino = Casino(
+        db_url, callback_token, require_signature=require_signature, clock=clock, keys=keys
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -61,12 +78,12 @@ def create_casino_app(
     async def refused(_request: Request, exc: AdminRefusal) -> JSONResponse:
         return JSONResponse({"error": exc.message}, status_code=exc.status_code)
 
-    @app.post("/callback")
-    async def callback(request: Request) -> Response:
-        body = await _read_at_most(request, MAX_REQUEST_BODY_BYTES + 1)
-        # Always HTTP 200: the spec puts every outcome, refusals included, in the body.
-        answer = await run_in_threadpool(casino.answer_callback, request.headers, body)
-        return Response(answer, media_type="application/json")
+    for name, endpoint in casino.endpoints.items():
+        if endpoint.adapter.operations is None:
+            app.add_api_route(CALLBACK_PATHS[name], _handler(endpoint), methods=["POST"])
+        else:
+            path = f"{CALLBACK_PATHS[name]}/{{operation}}"
+            app.add_api_route(path, _handler(endpoint), methods=["POST"])
 
     @app.post("/api/players", status_code=201)
     def create_player(new: NewPlayer) -> dict[str, Any]:
@@ -90,6 +107,21 @@ def create_casino_app(
         return {"date": date.isoformat() if date else None, "rows": casino.ledger(date)}
 
     return app
+
+
+def _handler(endpoint: CallbackEndpoint) -> Callable[..., Any]:
+    async def callback(request: Request) -> Response:
+        operation = request.path_params.get("operation")
+        body = await _read_at_most(request, MAX_REQUEST_BODY_BYTES + 1)
+        try:
+            # Always HTTP 200: every protocol puts outcomes, refusals included, in the body.
+            answer = await run_in_threadpool(endpoint.answer, request.headers, body, operation)
+        except UnknownOperation:
+            return JSONResponse({"error": f"no operation {operation!r}"}, status_code=404)
+        return Response(answer, media_type="application/json")
+
+    callback.__name__ = f"callback_{endpoint.adapter.name.replace('-', '_')}"
+    return callback
 
 
 async def _read_at_most(request: Request, limit: int) -> bytes:

@@ -1,9 +1,9 @@
-"""The casino's database engine: any SQLAlchemy URL, made safe for concurrent wallet calls.
+"""The wallet's database engine: any SQLAlchemy URL, made safe for concurrent wallet calls.
 
 Every wallet call is read-check-write on one player's balance, so two concurrent calls
 must never both read the old balance (PITFALLS 6):
 
-- PostgreSQL: the player row is read `SELECT ... FOR UPDATE` (see wallet.py).
+- PostgreSQL: the player row is read `SELECT ... FOR UPDATE` (see ledger.py).
 - SQLite has no row locks: every transaction starts `BEGIN IMMEDIATE`, taking the database
   write lock up front, so a second writer waits instead of reading a stale balance (pysqlite
   would otherwise start a deferred transaction that only locks at its first write). WAL
@@ -22,13 +22,13 @@ from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from reelhouse.operator_kit.demo_casino.models import CasinoBase
+from reelhouse.operator_kit.sdk.models import WalletBase
 
 # How long SQLite waits for another process's write lock before failing the call.
 SQLITE_BUSY_TIMEOUT_S = 30
 
 
-class CasinoDatabase:
+class WalletDatabase:
     """Engine, sessions and the unit of work: one transaction per call, committed at the end."""
 
     def __init__(self, db_url: str) -> None:
@@ -53,7 +53,7 @@ class CasinoDatabase:
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        CasinoBase.metadata.create_all(self.engine)  # a demo: no migrations
+        WalletBase.metadata.create_all(self.engine)  # a reference wallet: no migrations
 
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[Session]:

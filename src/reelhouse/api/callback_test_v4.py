@@ -1,0 +1,47 @@
+"""`POST /v4/agent/callback-test`: the quick probe of an agent's wallet (SlotCity v4 spec).
+
+One `balance` callback (the read the operator's wallet answers at launch and during play) to
+the agent's configured callback URL, signed in its dialect with its own credentials; it
+moves no money. The answer says where the callback went, how long the wallet took, and what
+Reelhouse made of its answer. The same probe backs the back office's "test callback" button.
+The full pre-go-live test is `reelhouse operator approve` (docs/conformance.md).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.deps import agent_context, platform_of
+from reelhouse.api.envelope import ok
+from reelhouse.services.backoffice_settings import test_callback
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import Operator
+
+router = APIRouter(prefix="/v4", tags=["Main API v4"])
+
+
+class Empty(StrictBody):
+    pass
+
+
+@router.post("/agent/callback-test", openapi_extra=openapi_body(Empty))
+def callback_test(
+    agent: Annotated[Operator, Depends(agent_context)],
+    platform: Annotated[Platform, Depends(platform_of)],
+    _body: Annotated[Empty, Depends(body_of(Empty))],
+) -> dict[str, Any]:
+    probe = test_callback(platform, agent.id)
+    return ok(
+        {
+            "callback_url": probe.url,
+            "time": probe.latency_ms,
+            "dialect": agent.dialect,
+            "reachable": probe.reachable,
+            "outcome": probe.outcome,
+            "detail": probe.detail,
+            "balance": probe.balance,
+        }
+    )

@@ -1,0 +1,65 @@
+"""Main API v4 free rounds: `/v4/game/freeround/start` and `/cancel`. Thin: parse, call, wrap;
+the rules live in services/freerounds.py, which the iGamingAce facades call too."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import Field
+
+from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.deps import agent_context, platform_of
+from reelhouse.api.envelope import ok
+from reelhouse.api.main_v4 import Int64
+from reelhouse.services import freerounds
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import Operator
+
+router = APIRouter(prefix="/v4/game/freeround", tags=["Main API v4"])
+Agent = Annotated[Operator, Depends(agent_context)]
+PlatformDep = Annotated[Platform, Depends(platform_of)]
+
+
+class FreeRoundStartBody(StrictBody):
+    user_code: Int64
+    provider_id: int
+    game_code: str = Field(max_length=64)
+    # A JSON number (read as an exact decimal, never a float) or decimal text.
+    bet: Decimal | int | str = Field(description="the bet of each free round, e.g. 1.00")
+    rounds: int
+    # The spec's camelCase name, kept so SlotCity integrations work unchanged.
+    expirationDate: int = Field(description="epoch milliseconds, at least 30 minutes ahead")
+
+
+class FreeRoundCancelBody(StrictBody):
+    fr_id: int
+
+
+@router.post("/start", openapi_extra=openapi_body(FreeRoundStartBody))
+def freeround_start(
+    agent: Agent,
+    platform: PlatformDep,
+    body: Annotated[FreeRoundStartBody, Depends(body_of(FreeRoundStartBody))],
+) -> dict[str, Any]:
+    request = freerounds.GrantRequest(
+        user_code=body.user_code,
+        provider_id=body.provider_id,
+        game_code=body.game_code,
+        bet_minor=freerounds.bet_minor_of(agent.currency, body.bet),
+        rounds=body.rounds,
+        expires_at=freerounds.expiry_from_epoch_ms(body.expirationDate),
+    )
+    grant = freerounds.grant(platform, agent.id, request)
+    return ok({"fr_id": grant.fr_id})
+
+
+@router.post("/cancel", openapi_extra=openapi_body(FreeRoundCancelBody))
+def freeround_cancel(
+    agent: Agent,
+    platform: PlatformDep,
+    body: Annotated[FreeRoundCancelBody, Depends(body_of(FreeRoundCancelBody))],
+) -> dict[str, Any]:
+    freerounds.cancel(platform, agent.id, fr_id=body.fr_id)
+    return ok({})

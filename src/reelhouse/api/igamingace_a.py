@@ -1,0 +1,228 @@
+"""Main API facade for operators integrated with iGamingAce flavour A (`/v1/...`).
+
+Contract: shared/specs/igamingace.md, "Flavour A, Main API". Thin: parse, call the same
+services as the v4 API (players, launch, free rounds), wrap in `{"success","message","data"}`.
+Auth, IP allow-list and the in-flight cap are the v4 agent context. A refusal is
+`{"success": false, "message": "<CODE_NAME>", "data": {"code": <v4 code>, "detail": ...}}`:
+the message is the stable name an integration switches on (`SERVER_IS_BUSY`,
+`BONUSCALL_ALREADY_ENDED`...), the data says the same as the v4 API would.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import Field
+
+from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.deps import agent_context, platform_of
+from reelhouse.api.facade_route import envelope_route
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.game_ids import numeric_game_id, numeric_ids
+from reelhouse.games import catalogue
+from reelhouse.games.model import GameInfo
+from reelhouse.services import freerounds, launch, players
+from reelhouse.services.platform import Platform
+from reelhouse.services.transactions import parse_api_time
+from reelhouse.store.models import Operator
+
+
+def _refusal(exc: ReelhouseError) -> dict[str, Any]:
+    data = {"code": int(exc.code), "detail": exc.message}
+    return {"success": False, "message": exc.code.name, "data": data}
+
+
+def ok(data: Any) -> dict[str, Any]:
+    return {"success": True, "message": "OK", "data": data}
+
+
+router = APIRouter(prefix="/v1", tags=["iGamingAce A facade"], route_class=envelope_route(_refusal))
+Agent = Annotated[Operator, Depends(agent_context)]
+PlatformDep = Annotated[Platform, Depends(platform_of)]
+PlayerId = Annotated[str, Field(min_length=1, max_length=64)]
+PositiveInt = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+BONUS_TYPE_FREE_SPINS = 1
+# metaData.spinAmount: how many free spins one bonus call grants (spec: 10-100).
+SPIN_AMOUNT_MIN = 10
+SPIN_AMOUNT_MAX = 100
+# A provider's status in `/v1/provider/list`: 1 normal (2 would be maintenance).
+PROVIDER_ACTIVE = 1
+
+
+class PlayerLinkBody(StrictBody):
+    playerId: PlayerId
+
+
+class LaunchBody(StrictBody):
+    playerId: PlayerId
+    providerId: int
+    gameId: int
+    language: str = Field(default="en", max_length=8)
+    returnUrl: str = Field(default="", max_length=2048)
+    isStreamer: bool = False
+    demo: bool = False
+
+
+class BonusMeta(StrictBody):
+    spinAmount: int
+    # A JSON number (read as an exact decimal, never a float) or decimal text.
+    baseBetAmount: Decimal | int | str
+
+
+class BonusRegisterBody(StrictBody):
+    issueId: PositiveInt | Annotated[str, Field(min_length=1, max_length=64)]
+    providerId: int
+    gameId: int
+    playerId: PlayerId
+    bonusType: int
+    callAmount: Decimal | int | str = Field(description="the most the bonus may pay; 0 = no cap")
+    expireAt: str = Field(description="'YYYY-MM-DD HH:mm:ss', UTC")
+    metaData: BonusMeta
+
+
+class BonusCancelBody(StrictBody):
+    playerId: PlayerId
+    issueId: PositiveInt | Annotated[str, Field(min_length=1, max_length=64)]
+
+
+def game_code_of(provider_id: int, game_id: int) -> str:
+    """The game behind a numeric gameId (domain.game_ids): 2007 / 2003 if unknown."""
+    if provider_id != catalogue.PROVIDER_ID:
+        raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {provider_id}")
+    code = numeric_ids(g.game_code for g in catalogue.list_games()).get(game_id)
+    if code is None:
+        raise ReelhouseError(ApiCode.GAME_NOT_FOUND, f"no game {game_id}")
+    return code
+
+
+def _user_code(platform: Platform, agent: Operator, player_id: str) -> int:
+    with platform.db.transaction() as session:
+        return players.find_by_name(session, agent.id, player_id).id
+
+
+def _game_item(game: GameInfo) -> dict[str, Any]:
+    return {
+        "gameId": numeric_game_id(game.game_code),
+        "gameCode": game.game_code,
+        "name": game.name,
+        "providerId": game.provider_id,
+        "category": game.category,
+        "image": "",
+        "rtpVariants": list(game.rtp_variants),
+    }
+
+
+@router.post("/player/link", openapi_extra=openapi_body(PlayerLinkBody))
+def player_link(
+    agent: Agent,
+    platform: PlatformDep,
+    body: Annotated[PlayerLinkBody, Depends(body_of(PlayerLinkBody))],
+) -> dict[str, Any]:
+    ref = players.create_or_get(platform, agent.id, body.playerId, players.IGAMINGACE_A_NAMES)
+    # playerCode is Reelhouse's user_code, as text: a JavaScript client keeps every digit.
+    return ok({"playerId": ref.name, "playerCode": str(ref.user_code)})
+
+
+@router.get("/provider/list")
+def provider_list(_agent: Agent) -> dict[str, Any]:
+    return ok(
+        [
+            {
+                "providerId": catalogue.PROVIDER_ID,
+                "name": catalogue.PROVIDER_NAME,
+                "status": PROVIDER_ACTIVE,
+            }
+        ]
+    )
+
+
+@router.get("/game/list")
+def game_list(_agent: Agent, providerId: Annotated[int | None, Query()] = None) -> dict[str, Any]:
+    if providerId is not None and providerId != catalogue.PROVIDER_ID:
+        raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {providerId}")
+    return ok([_game_item(g) for g in catalogue.list_games()])
+
+
+@router.post("/game/launch", openapi_extra=openapi_body(LaunchBody))
+def game_launch(
+    agent: Agent,
+    platform: PlatformDep,
+    body: Annotated[LaunchBody, Depends(body_of(LaunchBody))],
+) -> dict[str, Any]:
+    """The launch URL, as a string: one use, 10 minutes. `isStreamer` is accepted and not
+    acted on yet (docs/api.md)."""
+    request = launch.LaunchRequest(
+        user_code=_user_code(platform, agent, body.playerId),
+        provider_id=body.providerId,
+        game_code=game_code_of(body.providerId, body.gameId),
+        lang=body.language,
+        return_url=body.returnUrl,
+        rtp_percent=Decimal(0),
+        demo=body.demo,
+    )
+    return ok(launch.create_launch_url(platform, agent, request))
+
+
+@router.post("/bonus-call/register", openapi_extra=openapi_body(BonusRegisterBody))
+def bonus_call_register(
+    agent: Agent,
+    platform: PlatformDep,
+    body: Annotated[BonusRegisterBody, Depends(body_of(BonusRegisterBody))],
+) -> dict[str, Any]:
+    """Free spins as a bonus call; one active bonus per player (2011 for a second)."""
+    if body.bonusType != BONUS_TYPE_FREE_SPINS:
+        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "bonusType must be 1 (free spins)")
+    spins = body.metaData.spinAmount
+    if not SPIN_AMOUNT_MIN <= spins <= SPIN_AMOUNT_MAX:
+        raise ReelhouseError(
+            ApiCode.PARAMETERS_INVALID,
+            f"metaData.spinAmount must be {SPIN_AMOUNT_MIN}-{SPIN_AMOUNT_MAX}",
+        )
+    user_code = _user_code(platform, agent, body.playerId)
+    if freerounds.active_grants(platform, agent.id, user_code):
+        raise ReelhouseError(ApiCode.BONUSCALL_DOUBLE, "the player has an active bonus already")
+    request = freerounds.GrantRequest(
+        user_code=user_code,
+        provider_id=body.providerId,
+        game_code=game_code_of(body.providerId, body.gameId),
+        bet_minor=freerounds.bet_minor_of(agent.currency, body.metaData.baseBetAmount),
+        rounds=spins,
+        expires_at=parse_api_time(body.expireAt, "expireAt"),
+        external_id=str(body.issueId),
+        win_cap_minor=freerounds.bet_minor_of(agent.currency, body.callAmount),
+    )
+    granted = freerounds.grant(platform, agent.id, request)
+    _keep_one_active(platform, agent, user_code, granted)
+    return ok({"issueId": body.issueId})
+
+
+def _keep_one_active(
+    platform: Platform, agent: Operator, user_code: int, granted: freerounds.GrantView
+) -> None:
+    """Two registrations for one player at once both pass the check above; the earlier grant
+    (lowest fr_id) is kept and the later one withdrawn, so at most one stays active."""
+    active = freerounds.active_grants(platform, agent.id, user_code)
+    if min(g.fr_id for g in active) != granted.fr_id:
+        freerounds.cancel(platform, agent.id, fr_id=granted.fr_id)
+        raise ReelhouseError(ApiCode.BONUSCALL_DOUBLE, "the player has an active bonus already")
+
+
+@router.post("/bonus-call/cancel", openapi_extra=openapi_body(BonusCancelBody))
+def bonus_call_cancel(
+    agent: Agent,
+    platform: PlatformDep,
+    body: Annotated[BonusCancelBody, Depends(body_of(BonusCancelBody))],
+) -> dict[str, Any]:
+    """Only an active bonus can be cancelled: one the player started, used up, let expire or
+    cancelled before is BONUSCALL_ALREADY_ENDED (2012); unknown is 2020."""
+    user_code = _user_code(platform, agent, body.playerId)
+    grant = freerounds.find(platform, agent.id, external_id=str(body.issueId))
+    if grant.user_code != user_code:
+        raise ReelhouseError(ApiCode.FREEROUND_NO_EXIST, "no such bonus for this player")
+    if grant.state is not freerounds.GrantState.ACTIVE:
+        raise ReelhouseError(ApiCode.BONUSCALL_ALREADY_ENDED, f"this bonus is {grant.state}")
+    freerounds.cancel(platform, agent.id, external_id=str(body.issueId))
+    return ok({})

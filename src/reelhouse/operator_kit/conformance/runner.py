@@ -1,0 +1,111 @@
+"""Runs the scenarios against one wallet and collects the report."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+import httpx
+
+from reelhouse.dialects.registry import get_dialect
+from reelhouse.domain.clock import Clock, SystemClock
+from reelhouse.domain.limits import CONFORMANCE_MIN_BALANCE_MINOR
+from reelhouse.domain.money import currency, format_fixed
+from reelhouse.operator_kit.conformance.context import Ctx, Skip, Stop
+from reelhouse.operator_kit.conformance.record import (
+    ScenarioResult,
+    Status,
+    SuiteReport,
+    TargetInfo,
+)
+from reelhouse.operator_kit.conformance.scenario import Scenario
+from reelhouse.operator_kit.conformance.scenarios_guard import GUARD_SCENARIOS
+from reelhouse.operator_kit.conformance.scenarios_money import MONEY_SCENARIOS
+from reelhouse.operator_kit.conformance.scenarios_spec import SPEC_SCENARIOS
+from reelhouse.operator_kit.conformance.wire import IdSource, Target, Wire
+
+SCENARIOS: tuple[Scenario, ...] = SPEC_SCENARIOS + MONEY_SCENARIOS + GUARD_SCENARIOS
+SCENARIO_IDS: tuple[str, ...] = tuple(s.id for s in SCENARIOS)
+PREFLIGHT = Scenario("preflight", "The test account can be read", "setup", lambda ctx: None)
+
+# Called after each scenario: (scenarios done, scenarios in all, the one just done).
+Progress = Callable[[int, int, ScenarioResult], None]
+
+
+def _iso(clock: Clock) -> str:
+    return clock.now().isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _run_one(scenario: Scenario, wire: Wire, ids: IdSource) -> ScenarioResult:
+    result = ScenarioResult(scenario.id, scenario.title, scenario.source)
+    try:
+        scenario.run(Ctx(wire, ids, result))
+    except Stop as stop:
+        result.fail(str(stop))
+    except Skip as skip:
+        result.status, result.reason = Status.SKIPPED, str(skip)
+    return result
+
+
+def _preflight(wire: Wire, ids: IdSource) -> ScenarioResult:
+    result = ScenarioResult(PREFLIGHT.id, PREFLIGHT.title, PREFLIGHT.source)
+    ctx = Ctx(wire, ids, result)
+    try:
+        opening = ctx.start()
+    except Stop as stop:
+        result.fail(f"{stop}: check the URL, the credentials and --account")
+        return result
+    if opening < CONFORMANCE_MIN_BALANCE_MINOR:
+        least = format_fixed(CONFORMANCE_MIN_BALANCE_MINOR, ctx.currency)
+        result.fail(f"the test account holds less than {least} {ctx.currency.code}: fund it")
+    return result
+
+
+def run_suite(
+    target: Target,
+    *,
+    only: Iterable[str] | None = None,
+    http: httpx.Client | None = None,
+    clock: Clock | None = None,
+    timer: Callable[[], float] = time.perf_counter,
+    ids: IdSource | None = None,
+    progress: Progress | None = None,
+) -> SuiteReport:
+    """Every scenario (or the `only` ones, in the suite's order) against `target`.
+
+    Raises ValueError for a dialect or currency Reelhouse does not know, or an unknown
+    scenario id; anything the wallet does ends up in the report, never as an exception.
+    """
+    get_dialect(target.dialect)
+    currency(target.currency)
+    chosen = set(SCENARIO_IDS if only is None else only)
+    unknown = chosen - set(SCENARIO_IDS)
+    if unknown:
+        raise ValueError(f"no scenario {sorted(unknown)}; known: {', '.join(SCENARIO_IDS)}")
+    clock = clock or SystemClock()
+    own_http = http is None
+    client = http or httpx.Client(follow_redirects=False)
+    wire = Wire(target, client, clock, timer)
+    ids = ids or IdSource()
+    info = TargetInfo(
+        target.url, target.dialect, target.account, target.currency, target.signatures_checked
+    )
+    report = SuiteReport(info, _iso(clock))
+    scenarios = [s for s in SCENARIOS if s.id in chosen]
+    try:
+        preflight = _preflight(wire, ids)
+        report.scenarios.append(preflight)
+        for done, scenario in enumerate(scenarios, start=1):
+            if preflight.status is Status.FAILED:
+                result = ScenarioResult(scenario.id, scenario.title, scenario.source)
+                result.status, result.reason = Status.SKIPPED, "not run: the preflight failed"
+            else:
+                result = _run_one(scenario, wire, ids)
+            report.scenarios.append(result)
+            if progress is not None:
+                progress(done, len(scenarios), result)
+    finally:
+        if own_http:
+            client.close()
+    report.finished_at = _iso(clock)
+    return report

@@ -1,0 +1,307 @@
+"""What the back office lists for one operator: players, transactions (every wallet call,
+pending and failed ones included) and game history (rounds), with filters and paging.
+
+Every query takes the operator's id and filters on it first: a row of another operator is
+never read, so a user who edits an id in a URL finds nothing (the pages answer 404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from reelhouse.domain.clock import UTC, from_naive_utc, to_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.limits import BACKOFFICE_HISTORY_MAX_DAYS, BACKOFFICE_PAGE_ROWS
+from reelhouse.domain.money import Currency, currency, format_fixed
+from reelhouse.domain.states import CallState, RoundState
+from reelhouse.domain.wallet import CommandKind
+from reelhouse.games import catalogue
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import Operator, Player, Round, WalletCall
+
+INT64_MAX = 2**63 - 1
+# Transaction types the filter offers; "errors" are calls that failed or wait for a person.
+CALL_TYPES: dict[str, ColumnElement[bool]] = {
+    "bet": WalletCall.kind.in_([CommandKind.BET.value, CommandKind.BET_WIN.value]),
+    "win": WalletCall.kind == CommandKind.WIN.value,
+    "cancel": WalletCall.kind == CommandKind.CANCEL.value,
+    "errors": WalletCall.state.in_(
+        [CallState.REFUSED.value, CallState.UNKNOWN.value, CallState.MANUAL.value]
+    ),
+    "pending": WalletCall.state.in_([CallState.QUEUED.value, CallState.IN_FLIGHT.value]),
+}
+ROUND_TYPES: dict[str, ColumnElement[bool]] = {
+    "settled": Round.state == RoundState.SETTLED.value,
+    "cancel": Round.state.in_([RoundState.CANCELLING.value, RoundState.CANCELLED.value]),
+    "errors": Round.state.in_([RoundState.REJECTED.value, RoundState.CANCELLING.value]),
+    "pending": Round.state.in_([RoundState.BET_PENDING.value, RoundState.DEBITED.value]),
+    "free": Round.free_round_id.is_not(None),
+}
+
+
+def _invalid(message: str) -> ReelhouseError:
+    return ReelhouseError(ApiCode.PARAMETERS_INVALID, message)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A history query as the form wrote it; blank means "any"."""
+
+    start: str = ""  # YYYY-MM-DD, UTC, inclusive
+    end: str = ""
+    player: str = ""  # a name, or a user_code
+    ident: str = ""  # a trans_id (transactions) or a round_id (rounds)
+    game: str = ""
+    kind: str = ""
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    page: int
+    pages: int
+    total: int
+
+
+def _date(text: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise _invalid(f"{name} must be a date YYYY-MM-DD") from exc
+
+
+def period(filters: Filters, today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start of the first day, start of the day after the last), UTC; default: 7 days."""
+    last = _date(filters.end, "to") if filters.end else today
+    first = _date(filters.start, "from") if filters.start else last - dt.timedelta(days=6)
+    if first > last:
+        raise _invalid("the period starts after it ends")
+    if (last - first).days + 1 > BACKOFFICE_HISTORY_MAX_DAYS:
+        raise _invalid(f"a period covers at most {BACKOFFICE_HISTORY_MAX_DAYS} days")
+    start = dt.datetime.combine(first, dt.time(), tzinfo=UTC)
+    return start, start + dt.timedelta(days=(last - first).days + 1)
+
+
+def _ident(text: str, name: str) -> int | None:
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or not 0 < int(text) <= INT64_MAX:
+        raise _invalid(f"{name} must be a number")
+    return int(text)
+
+
+def _player_criterion(text: str, column: InstrumentedAttribute[int]) -> ColumnElement[bool] | None:
+    value = text.strip()
+    if not value:
+        return None
+    by_name = select(Player.id).where(Player.name == value)
+    if value.isdigit() and int(value) <= INT64_MAX:
+        return or_(column == int(value), column.in_(by_name))
+    return column.in_(by_name)
+
+
+def _paged(
+    session: Session, query: Select[*tuple[Any, ...]], page: int
+) -> tuple[list[Any], int, int]:
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // BACKOFFICE_PAGE_ROWS))
+    page = min(max(page, 1), pages)
+    rows = session.execute(
+        query.offset((page - 1) * BACKOFFICE_PAGE_ROWS).limit(BACKOFFICE_PAGE_ROWS)
+    )
+    return list(rows), page, total
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    return "" if moment is None else from_naive_utc(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _currency(session: Session, operator_id: int) -> Currency:
+    operator = session.get(Operator, operator_id)
+    assert operator is not None
+    return currency(operator.currency)
+
+
+def _game_name(code: str) -> str:
+    game = catalogue.get_game(code)
+    return game.name if game else code
+
+
+def transactions(platform: Platform, operator_id: int, filters: Filters) -> Page:
+    """Every wallet call of the operator in the period, newest first."""
+    start, end = period(filters, platform.clock.now().date())
+    query = (
+        select(WalletCall, Round.game_code, Player.name)
+        .join(Round, Round.id == WalletCall.round_id)
+        .join(Player, Player.id == WalletCall.player_id)
+        .where(
+            WalletCall.operator_id == operator_id,
+            WalletCall.created_at_utc >= to_naive_utc(start),
+            WalletCall.created_at_utc < to_naive_utc(end),
+        )
+        .order_by(WalletCall.id.desc())
+    )
+    if (trans_id := _ident(filters.ident, "trans id")) is not None:
+        query = query.where(WalletCall.id == trans_id)
+    if (player := _player_criterion(filters.player, WalletCall.player_id)) is not None:
+        query = query.where(player)
+    if filters.game:
+        query = query.where(Round.game_code == filters.game)
+    if filters.kind:
+        if filters.kind not in CALL_TYPES:
+            raise _invalid(f"type must be one of {', '.join(CALL_TYPES)}")
+        query = query.where(CALL_TYPES[filters.kind])
+    with platform.db.transaction() as session:
+        cur = _currency(session, operator_id)
+        rows, page, total = _paged(session, query, filters.page)
+        items = [
+            {
+                "trans_id": call.id,
+                "round_id": call.round_id,
+                "player": name,
+                "user_code": call.player_id,
+                "game": _game_name(game_code),
+                "kind": call.kind,
+                "trans_type": call.trans_type,
+                "amount": format_fixed(call.amount_minor, cur),
+                "state": call.state,
+                "outcome": call.last_outcome,
+                "attempts": call.attempts,
+                "balance": format_fixed(call.balance_after_minor, cur)
+                if call.balance_after_minor is not None
+                else "",
+                "created_at": _iso(call.created_at_utc),
+                "acked_at": _iso(call.acked_at_utc),
+            }
+            for call, game_code, name in rows
+        ]
+    return Page(items, page, max(1, -(-total // BACKOFFICE_PAGE_ROWS)), total)
+
+
+def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
+    """Every round of the operator in the period (demo rounds excepted), newest first."""
+    start, end = period(filters, platform.clock.now().date())
+    query = (
+        select(Round, Player.name)
+        .join(Player, Player.id == Round.player_id)
+        .where(
+            Round.operator_id == operator_id,
+            Round.created_at_utc >= to_naive_utc(start),
+            Round.created_at_utc < to_naive_utc(end),
+            Round.demo.is_(False),  # fun money: nothing of the operator's
+        )
+        .order_by(Round.id.desc())
+    )
+    if (round_id := _ident(filters.ident, "round id")) is not None:
+        query = query.where(Round.id == round_id)
+    if (player := _player_criterion(filters.player, Round.player_id)) is not None:
+        query = query.where(player)
+    if filters.game:
+        query = query.where(Round.game_code == filters.game)
+    if filters.kind:
+        if filters.kind not in ROUND_TYPES:
+            raise _invalid(f"type must be one of {', '.join(ROUND_TYPES)}")
+        query = query.where(ROUND_TYPES[filters.kind])
+    with platform.db.transaction() as session:
+        cur = _currency(session, operator_id)
+        rows, page, total = _paged(session, query, filters.page)
+        items = [
+            {
+                "round_id": round_.id,
+                "player": name,
+                "user_code": round_.player_id,
+                "game": _game_name(round_.game_code),
+                "rtp_variant": round_.rtp_variant,
+                "bet": format_fixed(round_.bet_minor, cur),
+                "win": format_fixed(round_.win_minor, cur),
+                "state": round_.state,
+                "free_round": round_.free_round_id is not None,
+                "capped": bool(round_.win_capped),
+                "created_at": _iso(round_.created_at_utc),
+            }
+            for round_, name in rows
+        ]
+    return Page(items, page, max(1, -(-total // BACKOFFICE_PAGE_ROWS)), total)
+
+
+def owns_round(platform: Platform, operator_id: int, round_id: int) -> bool:
+    with platform.db.transaction() as session:
+        owner = session.scalar(select(Round.operator_id).where(Round.id == round_id))
+    return owner == operator_id
+
+
+def players(platform: Platform, operator_id: int, search: str, page: int) -> Page:
+    """The operator's players whose name contains `search` (or whose user_code it is)."""
+    text = search.strip()
+    counts = (
+        select(
+            Round.player_id,
+            func.count().label("rounds"),
+            func.max(Round.created_at_utc).label("last"),
+        )
+        .where(Round.operator_id == operator_id)
+        .group_by(Round.player_id)
+        .subquery()
+    )
+    query = (
+        select(Player, counts.c.rounds, counts.c.last)
+        .outerjoin(counts, counts.c.player_id == Player.id)
+        .where(Player.operator_id == operator_id)
+        .order_by(Player.name)
+    )
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        match: ColumnElement[bool] = Player.name.ilike(f"%{escaped}%", escape="\\")
+        if text.isdigit() and int(text) <= INT64_MAX:
+            match = or_(match, Player.id == int(text))
+        query = query.where(match)
+    with platform.db.transaction() as session:
+        cur = _currency(session, operator_id)
+        rows, page, total = _paged(session, query, page)
+        items = [
+            {
+                "user_code": player.id,
+                "name": player.name,
+                "balance": format_fixed(player.last_balance_minor, cur)
+                if player.last_balance_minor is not None
+                else "",
+                "rounds": int(count or 0),
+                "last_round_at": _iso(last),
+                "created_at": _iso(player.created_at_utc),
+            }
+            for player, count, last in rows
+        ]
+    return Page(items, page, max(1, -(-total // BACKOFFICE_PAGE_ROWS)), total)
+
+
+def player(platform: Platform, operator_id: int, user_code: int) -> dict[str, Any] | None:
+    """One player of this operator, or None (also for another operator's player)."""
+    with platform.db.transaction() as session:
+        found = session.get(Player, user_code)
+        if found is None or found.operator_id != operator_id:
+            return None
+        cur = _currency(session, operator_id)
+        totals = session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(Round.bet_minor), 0),
+                func.coalesce(func.sum(Round.win_minor), 0),
+            ).where(Round.player_id == user_code, Round.state == RoundState.SETTLED.value)
+        ).one()
+        return {
+            "user_code": found.id,
+            "name": found.name,
+            "balance": format_fixed(found.last_balance_minor, cur)
+            if found.last_balance_minor is not None
+            else "",
+            "created_at": _iso(found.created_at_utc),
+            "settled_rounds": int(totals[0]),
+            "bet": format_fixed(int(totals[1]), cur),
+            "win": format_fixed(int(totals[2]), cur),
+        }

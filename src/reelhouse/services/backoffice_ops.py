@@ -1,0 +1,220 @@
+"""The back office's other views of one operator: the dashboard, statistics per player, the
+manual queue and the audit log restricted to the operator, and the game catalogue.
+
+Like services/backoffice_history.py, every function takes the operator's id and reads only
+that operator's rows; an id of another operator's call is "not found".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.limits import (
+    BACKOFFICE_CHART_DAYS,
+    BACKOFFICE_PAGE_ROWS,
+    FEED_MAX_LIMIT,
+    STUCK_LIST_MAX_ROWS,
+)
+from reelhouse.domain.money import currency, format_fixed
+from reelhouse.domain.states import CallState
+from reelhouse.games import catalogue
+from reelhouse.services import audit, online, statistics, stuck_calls
+from reelhouse.services.backoffice_history import Filters, Page, period
+from reelhouse.services.backoffice_settings import TARGET_TYPE as OPERATOR_TARGET
+from reelhouse.services.game_client import game_view
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import AuditEntry, Operator, Player, WalletCall
+
+TYPE_BET, TYPE_WIN = 1, 2
+# The math sheets `reelhouse rtp docs` writes, when Reelhouse runs from its source tree.
+DOCS_GAMES = Path(__file__).resolve().parents[3] / "docs" / "games"
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    currency: str
+    today: dict[str, Any]
+    online_now: int
+    days: list[dict[str, Any]]  # statistics.day_rows rows, oldest first
+
+
+def dashboard(platform: Platform, operator_id: int) -> Dashboard:
+    """Today's figures (UTC) and the last BACKOFFICE_CHART_DAYS days, from the statistics
+    service (the same figures as `/v4/statistics/day`)."""
+    today = platform.clock.now().date()
+    first = today - dt.timedelta(days=BACKOFFICE_CHART_DAYS - 1)
+    report = statistics.day_rows(platform, operator_id, first.isoformat(), today.isoformat())
+    rows = report["list"]
+    live = online.online_games(platform, operator_id, 0, FEED_MAX_LIMIT)
+    return Dashboard(report["currency"], rows[-1], len(live), rows)
+
+
+def player_stats(
+    platform: Platform,
+    operator_id: int,
+    filters: Filters,
+    rows_per_page: int = BACKOFFICE_PAGE_ROWS,
+) -> Page:
+    """Bets and wins per player in the period, as the wallet acknowledged them (the figures
+    of `/v4/statistics/user`, over days instead of one hour), biggest bettors first."""
+    start, end = period(filters, platform.clock.now().date())
+    lo, hi = start.replace(tzinfo=None), end.replace(tzinfo=None)
+
+    def total(trans_type: int) -> Any:
+        amount = case((WalletCall.trans_type == trans_type, WalletCall.amount_minor), else_=0)
+        return func.coalesce(func.sum(amount), 0)
+
+    per_player = (
+        select(
+            WalletCall.player_id,
+            total(TYPE_BET).label("bet"),
+            total(TYPE_WIN).label("win"),
+        )
+        .where(
+            WalletCall.operator_id == operator_id,
+            WalletCall.state == CallState.ACKED.value,
+            WalletCall.acked_at_utc >= lo,
+            WalletCall.acked_at_utc < hi,
+            WalletCall.trans_type.in_((TYPE_BET, TYPE_WIN)),
+        )
+        .group_by(WalletCall.player_id)
+        .subquery()
+    )
+    query = (
+        select(Player.id, Player.name, per_player.c.bet, per_player.c.win)
+        .join(per_player, per_player.c.player_id == Player.id)
+        .order_by(per_player.c.bet.desc(), Player.id)
+    )
+    with platform.db.transaction() as session:
+        operator = session.get(Operator, operator_id)
+        assert operator is not None
+        cur = currency(operator.currency)
+        count = session.scalar(select(func.count()).select_from(per_player)) or 0
+        pages = max(1, -(-count // rows_per_page))
+        page = min(max(filters.page, 1), pages)
+        rows = session.execute(query.offset((page - 1) * rows_per_page).limit(rows_per_page)).all()
+    items = [
+        {
+            "user_code": row.id,
+            "user_name": row.name,
+            "bet": format_fixed(int(row.bet), cur),
+            "win": format_fixed(int(row.win), cur),
+            "ggr": format_fixed(int(row.bet) - int(row.win), cur),
+        }
+        for row in rows
+    ]
+    return Page(items, page, pages, count)
+
+
+# --- the manual queue and the audit log, one operator's share ---------------------------
+
+
+def stuck(platform: Platform, operator_name: str) -> list[dict[str, Any]]:
+    return stuck_calls.list_stuck(platform, operator=operator_name)
+
+
+def owns_call(platform: Platform, operator_id: int, call_id: int) -> bool:
+    with platform.db.transaction() as session:
+        owner = session.scalar(select(WalletCall.operator_id).where(WalletCall.id == call_id))
+    return owner == operator_id
+
+
+def retry_stuck(
+    platform: Platform, operator_id: int, call_id: int, who: audit.Accountable
+) -> dict[str, Any]:
+    if not owns_call(platform, operator_id, call_id):
+        raise ReelhouseError(ApiCode.RESOURCE_NOT_FOUND, f"no wallet call {call_id}")
+    return stuck_calls.retry(platform, call_id, who)
+
+
+def resolve_stuck(
+    platform: Platform, operator_id: int, call_id: int, who: audit.Accountable
+) -> dict[str, Any]:
+    if not owns_call(platform, operator_id, call_id):
+        raise ReelhouseError(ApiCode.RESOURCE_NOT_FOUND, f"no wallet call {call_id}")
+    return stuck_calls.resolve(platform, call_id, who)
+
+
+def audit_log(platform: Platform, operator_id: int) -> list[dict[str, Any]]:
+    """Newest first: changes to the operator's settings and actions on its wallet calls."""
+    calls = select(WalletCall.id).where(WalletCall.operator_id == operator_id)
+    query = (
+        select(AuditEntry)
+        .where(
+            or_(
+                and_(
+                    AuditEntry.target_type == OPERATOR_TARGET, AuditEntry.target_id == operator_id
+                ),
+                and_(
+                    AuditEntry.target_type == stuck_calls.TARGET_TYPE,
+                    AuditEntry.target_id.in_(calls),
+                ),
+            )
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(STUCK_LIST_MAX_ROWS)
+    )
+    with platform.db.transaction() as session:
+        return [audit.entry_view(entry) for entry in session.scalars(query)]
+
+
+# --- the game catalogue -----------------------------------------------------------------
+
+
+def catalogue_view() -> list[dict[str, Any]]:
+    return [
+        {
+            "game_code": g.game_code,
+            "name": g.name,
+            "provider": catalogue.PROVIDER_NAME,
+            "provider_id": g.provider_id,
+            "mode": g.mode,
+            "volatility": g.volatility,
+            "rtp_variants": g.rtp_variants,
+            # Every catalogue game is playable: Reelhouse has no per-game switch, so a game
+            # is "in maintenance" only when it left the catalogue (then it is not listed).
+            "status": "available",
+        }
+        for g in catalogue.list_games()
+    ]
+
+
+def game_sheet(game_code: str) -> dict[str, Any] | None:
+    """A game's data, the exact RTP and math hash of each variant, and its full math sheet
+    (docs/games/<code>.md) when Reelhouse runs from its source tree."""
+    game = catalogue.get_game(game_code)
+    if game is None:
+        return None
+    variants = []
+    for variant in game.rtp_variants:
+        exact = statistics.theoretical_rtp(game_code, variant)
+        variants.append(
+            {
+                "variant": variant,
+                "exact_rtp": statistics.percent(exact) if exact is not None else "",
+                "math_hash": catalogue.math_hash(game, variant),
+            }
+        )
+    return {
+        "game_code": game.game_code,
+        "name": game.name,
+        "provider": catalogue.PROVIDER_NAME,
+        "description": game.description,
+        "bet_step_minor": game.bet_step_minor,
+        "view": game_view(game),
+        "variants": variants,
+        "sheet": _sheet_text(game_code),
+    }
+
+
+@cache
+def _sheet_text(game_code: str) -> str:
+    path = DOCS_GAMES / f"{game_code}.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""

@@ -1,0 +1,297 @@
+"""An operator's settings as the back office changes them. Each change and its audit row are
+one unit of work (services/audit.py): a setting never changes without its row, nor the
+reverse. Secrets (API token, callback token, secret key) are returned once and never logged
+or audited in clear. The validators are the ones operator creation uses (services/operators)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
+from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
+from reelhouse.games import catalogue
+from reelhouse.services import audit, operators
+from reelhouse.services.operators import BP_PER_PERCENT
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import Operator, Player
+from reelhouse.store.secrets import token_hash
+
+TARGET_TYPE = "operator"
+PROBE_ACCOUNT = "reelhouse_probe"  # asked for when the operator has no player yet
+
+
+def _invalid(message: str) -> ReelhouseError:
+    return ReelhouseError(ApiCode.PARAMETERS_INVALID, message)
+
+
+def _percent(rtp_bp: int) -> str:
+    return f"{Decimal(rtp_bp) / BP_PER_PERCENT:.2f}"
+
+
+def settings_view(platform: Platform, operator_id: int) -> dict[str, Any]:
+    with platform.db.transaction() as session:
+        operator = session.get(Operator, operator_id)
+        assert operator is not None
+        cur = currency(operator.currency)
+        rtp = Decimal(operator.rtp_bp) / BP_PER_PERCENT
+        return {
+            "id": operator.id,
+            "name": operator.name,
+            "currency": cur.code,
+            "state": operator.state,
+            "callback_url": operator.callback_url,
+            "dialect": operator.dialect,
+            "dialects": operators.SUPPORTED_DIALECTS,
+            "rtp": _percent(operator.rtp_bp),
+            "rtp_choices": catalogue.supported_rtps(),
+            "variants": [
+                {
+                    "game_code": g.game_code,
+                    "name": g.name,
+                    "variant": catalogue.select_variant(g, rtp),
+                }
+                for g in catalogue.list_games()
+            ],
+            "min_bet": format_fixed(operator.min_bet_minor, cur),
+            "max_bet": format_fixed(operator.max_bet_minor, cur),
+            "max_win": format_fixed(operator.max_win_minor, cur),
+            "allowed_ips": operator.allowed_ips,
+            "signs_with_secret_key": operator.dialect in operators.SIGNS_WITH_SECRET_KEY,
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One setting to change, as the form wrote it."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+def _apply(
+    platform: Platform, operator_id: int, who: audit.Accountable, change: Change, op: Any
+) -> None:
+    """Lock the operator, run `op(session, operator)`, write the audit row; one commit."""
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        operator = session.scalar(
+            select(Operator).where(Operator.id == operator_id).with_for_update()
+        )
+        assert operator is not None
+        detail = op(session, operator) or {}
+        audit.record(
+            session,
+            who,
+            audit.Change(
+                f"settings.{change.field}",
+                TARGET_TYPE,
+                operator.id,
+                operator.state,
+                operator.state,
+                {"field": change.field, "before": change.before, "after": change.after} | detail,
+            ),
+            now,
+        )
+
+
+def reissue_api_token(platform: Platform, operator_id: int, who: audit.Accountable) -> str:
+    api_token = secrets.token_urlsafe(32)
+
+    def op(_session: Session, operator: Operator) -> None:
+        operator.api_token_hash = token_hash(api_token)
+        if operator.dialect in operators.SIGNS_WITH_API_TOKEN:
+            operator.api_token_sealed = platform.sealer.seal(api_token)
+
+    _apply(platform, operator_id, who, Change("api_token", "(secret)", "reissued"), op)
+    return api_token
+
+
+def reissue_callback_token(platform: Platform, operator_id: int, who: audit.Accountable) -> str:
+    callback_token = str(uuid.uuid4())
+
+    def op(_session: Session, operator: Operator) -> None:
+        operator.callback_token_sealed = platform.sealer.seal(callback_token)
+
+    _apply(platform, operator_id, who, Change("callback_token", "(secret)", "reissued"), op)
+    return callback_token
+
+
+def reissue_secret_key(platform: Platform, operator_id: int, who: audit.Accountable) -> str:
+    secret_key = operators.new_secret_key()
+
+    def op(_session: Session, operator: Operator) -> None:
+        if operator.dialect not in operators.SIGNS_WITH_SECRET_KEY:
+            raise _invalid(f"{operator.dialect} signs with no secret key")
+        operator.secret_key_sealed = platform.sealer.seal(secret_key)
+
+    _apply(platform, operator_id, who, Change("secret_key", "(secret)", "reissued"), op)
+    return secret_key
+
+
+def _current(platform: Platform, operator_id: int) -> Operator:
+    with platform.db.transaction() as session:
+        operator = session.get(Operator, operator_id)
+        assert operator is not None
+        session.expunge(operator)
+        return operator
+
+
+def set_callback_url(
+    platform: Platform, operator_id: int, url: str, who: audit.Accountable
+) -> None:
+    url = operators.check_callback_url(
+        url.strip(), allow_private=platform.settings.allow_private_callbacks
+    )
+    before = _current(platform, operator_id).callback_url
+
+    def op(_session: Session, operator: Operator) -> None:
+        operator.callback_url = url
+
+    _apply(platform, operator_id, who, Change("callback_url", before, url), op)
+
+
+def set_allowed_ips(
+    platform: Platform, operator_id: int, text: str, who: audit.Accountable
+) -> None:
+    allowed = operators.check_allowed_ips(text)
+    before = _current(platform, operator_id).allowed_ips
+
+    def op(_session: Session, operator: Operator) -> None:
+        operator.allowed_ips = allowed
+
+    _apply(platform, operator_id, who, Change("allowed_ips", before, allowed), op)
+
+
+def set_rtp(platform: Platform, operator_id: int, text: str, who: audit.Accountable) -> str:
+    try:
+        requested = Decimal(text.strip())
+    except InvalidOperation as exc:
+        raise _invalid("RTP must be a percentage such as 96") from exc
+    rtp_bp = operators.honoured_rtp_bp(requested)
+    before = _percent(_current(platform, operator_id).rtp_bp)
+
+    def op(_session: Session, operator: Operator) -> None:
+        operator.rtp_bp = rtp_bp
+
+    _apply(platform, operator_id, who, Change("rtp", before, _percent(rtp_bp)), op)
+    return _percent(rtp_bp)
+
+
+def set_limits(
+    platform: Platform,
+    operator_id: int,
+    limits: tuple[str, str, str],
+    who: audit.Accountable,
+) -> None:
+    """min bet, max bet, max win (0 = no cap) as decimal text in the operator's currency."""
+    current = _current(platform, operator_id)
+    cur = currency(current.currency)
+    try:
+        low, high, cap = (to_minor(text.strip(), cur) for text in limits)
+    except MoneyError as exc:
+        raise _invalid(str(exc)) from exc
+    if not 0 < low <= high or cap < 0:
+        raise _invalid("limits must satisfy 0 < min bet <= max bet and max win >= 0")
+    before = [
+        format_fixed(v, cur)
+        for v in (current.min_bet_minor, current.max_bet_minor, current.max_win_minor)
+    ]
+    after = [format_fixed(v, cur) for v in (low, high, cap)]
+
+    def op(_session: Session, operator: Operator) -> None:
+        operator.min_bet_minor, operator.max_bet_minor, operator.max_win_minor = low, high, cap
+
+    _apply(platform, operator_id, who, Change("limits", before, after), op)
+
+
+def set_dialect(
+    platform: Platform, operator_id: int, dialect: str, who: audit.Accountable
+) -> dict[str, str]:
+    """Switch the wallet protocol. A dialect that signs with the API token or a secret key
+    gets a new one at once (Reelhouse keeps only the API token's hash, so it cannot reuse the
+    old one): the new secrets are returned, to be shown once."""
+    if dialect not in operators.SUPPORTED_DIALECTS:
+        raise _invalid(f"dialect must be one of {', '.join(operators.SUPPORTED_DIALECTS)}")
+    current = _current(platform, operator_id)
+    most = operators.MAX_CURRENCY_EXPONENT.get(dialect)
+    if most is not None and currency(current.currency).exponent > most:
+        raise ReelhouseError(
+            ApiCode.CURRENCY_NOT_SUPPORTED, f"{dialect} carries at most {most} decimals"
+        )
+    issued: dict[str, str] = {}
+    if dialect in operators.SIGNS_WITH_API_TOKEN:
+        issued["api_token"] = secrets.token_urlsafe(32)
+    if dialect in operators.SIGNS_WITH_SECRET_KEY:
+        issued["secret_key"] = operators.new_secret_key()
+
+    def op(_session: Session, operator: Operator) -> dict[str, Any]:
+        operator.dialect = dialect
+        if "api_token" in issued:
+            operator.api_token_hash = token_hash(issued["api_token"])
+            operator.api_token_sealed = platform.sealer.seal(issued["api_token"])
+        if "secret_key" in issued:
+            operator.secret_key_sealed = platform.sealer.seal(issued["secret_key"])
+        return {"reissued": sorted(issued)}
+
+    _apply(platform, operator_id, who, Change("dialect", current.dialect, dialect), op)
+    return issued
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a test callback found: the wallet's answer as Reelhouse reads it, and how long
+    the round trip took (quick retries included, as in play)."""
+
+    url: str
+    reachable: bool
+    outcome: str
+    detail: str
+    balance: str | None
+    latency_ms: int
+
+
+def test_callback(platform: Platform, operator_id: int, url: str | None = None) -> Probe:
+    """A `balance` callback to `url` (default: the saved callback URL) for the operator's
+    most recent player, signed with the operator's own credentials. It moves no money."""
+    operator = _current(platform, operator_id)
+    target = operators.check_callback_url(
+        (url or operator.callback_url).strip(),
+        allow_private=platform.settings.allow_private_callbacks,
+    )
+    with platform.db.transaction() as session:
+        account = session.scalar(
+            select(Player.name)
+            .where(Player.operator_id == operator_id)
+            .order_by(Player.created_at_utc.desc())
+            .limit(1)
+        )
+    endpoint = replace(operators.wallet_endpoint(platform, operator), callback_url=target)
+    command = WalletCommand(
+        CommandKind.BALANCE, account=account or PROBE_ACCOUNT, currency=operator.currency
+    )
+    # Wall time on purpose: the latency shown is the real one, never asserted by a test.
+    started = time.perf_counter()
+    outcome = platform.wallet.read(endpoint, command)
+    latency_ms = int((time.perf_counter() - started) * 1000)
+    cur = currency(operator.currency)
+    return Probe(
+        url=target,
+        # Any decoded answer (even "unknown player") proves the URL and the keys work.
+        reachable=outcome.kind is not OutcomeKind.UNKNOWN,
+        outcome=outcome.kind.value,
+        detail=outcome.detail,
+        balance=format_fixed(outcome.balance_minor, cur)
+        if outcome.balance_minor is not None
+        else None,
+        latency_ms=latency_ms,
+    )

@@ -1,0 +1,264 @@
+"""Round details: `/v4/game/round-details` hands the operator a public link to a read-only page
+that shows one round as the player saw it, and `round_view` is that page's content (the back
+office shows the same view).
+
+The link is `/round/{round_id}/{token}`, where the token is an HMAC-SHA256 of the round id
+under a key derived from the deployment's secret key (256 bits, base64url): nothing is
+stored, the same round always gets the same link, and without the key no link to any other
+round can be made. It works without login and shows this round only. Rounds are never purged
+(Reelhouse keeps them well past the 6 months the issue asks for), so neither are the links;
+they stop working only if REELHOUSE_SECRET_KEY changes (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, union_all
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.clock import format_api_time, from_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.money import Currency, currency, format_fixed
+from reelhouse.domain.states import RoundState
+from reelhouse.games import catalogue
+from reelhouse.games.model import Game
+from reelhouse.services import transactions
+from reelhouse.services.platform import Platform
+from reelhouse.services.replay import replay_round
+from reelhouse.store.models import Operator, Round, WalletCall
+
+INT64_MAX = 2**63 - 1
+# Derives the link key from the secret key, so the key that seals callback tokens is never
+# used for anything else directly.
+LINK_KEY_CONTEXT = b"reelhouse/round-page/v1"
+PAGE_PATH = "/round"
+
+# What the player saw, by round state: the outcome is shown only once the bet was taken.
+NOT_SHOWN_BECAUSE = {
+    RoundState.BET_PENDING: "The round is waiting for the casino to take the bet.",
+    RoundState.REJECTED: "The casino refused the bet: the round was not played.",
+    RoundState.CANCELLING: "The casino did not confirm the bet: it is being refunded and "
+    "the round does not count.",
+    RoundState.CANCELLED: "The casino did not confirm the bet: it was refunded and the round "
+    "does not count.",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    code: str
+    name: str
+    winning: bool
+
+
+@dataclass(frozen=True)
+class WinLine:
+    text: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class SpinView:
+    title: str
+    multiplier: int
+    rows: tuple[tuple[Cell, ...], ...]  # rows[row][reel], row 0 at the top
+    wins: tuple[WinLine, ...]
+    win: str
+
+
+@dataclass(frozen=True)
+class RoundView:
+    round_id: int
+    operator_id: int
+    user_code: int
+    game_code: str
+    game_name: str
+    provider_name: str
+    state: str
+    currency: str
+    played_at: str  # yyyy-MM-dd HH:mm:ss UTC
+    bet: str
+    win: str  # what the round paid
+    awarded_win: str  # what the game awarded before the agent's or the grant's cap
+    win_capped: bool
+    game_capped: bool  # the game's own max win cut the outcome
+    free_round_id: int | None
+    balance_before: str | None  # as the wallet reported it; None when it did not
+    balance_after: str | None
+    rtp_variant: int
+    math_hash: str
+    rng_version: str
+    replay_verified: bool
+    replay_reason: str
+    not_shown_because: str | None  # why the outcome is not shown; None when it is
+    spins: tuple[SpinView, ...]
+    transactions: tuple[dict[str, Any], ...]  # the feed's items for this round
+
+
+# --- links -------------------------------------------------------------------------------
+
+
+def _link_key(platform: Platform) -> bytes:
+    secret = base64.b64decode(platform.settings.secret_key)
+    return hmac.new(secret, LINK_KEY_CONTEXT, hashlib.sha256).digest()
+
+
+def link_token(platform: Platform, round_id: int) -> str:
+    mac = hmac.new(_link_key(platform), str(round_id).encode("ascii"), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode("ascii")
+
+
+def page_url(platform: Platform, round_id: int) -> str:
+    base = platform.settings.public_base_url
+    return f"{base}{PAGE_PATH}/{round_id}/{link_token(platform, round_id)}"
+
+
+def round_details_url(
+    platform: Platform,
+    operator_id: int,
+    *,
+    user_code: int,
+    round_id: int,
+    provider_id: int,
+    game_code: str,
+) -> str:
+    """The page URL for one of this operator's rounds. Every mismatch (no such round, another
+    operator's, another player's or game's) is the same 2013, so nothing is revealed."""
+    if provider_id != catalogue.PROVIDER_ID:
+        raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {provider_id}")
+    with platform.db.transaction() as session:
+        round_ = session.get(Round, round_id) if 1 <= round_id <= INT64_MAX else None
+        if (
+            round_ is None
+            or round_.operator_id != operator_id
+            or round_.player_id != user_code
+            or round_.game_code != game_code
+        ):
+            raise ReelhouseError(ApiCode.ROUND_NOT_FOUND, "no such round")
+    return page_url(platform, round_id)
+
+
+def view_for_link(platform: Platform, round_id_text: str, token: str) -> RoundView | None:
+    """The round a link shows, or None for any link Reelhouse did not make."""
+    if not round_id_text.isascii() or not round_id_text.isdigit() or len(round_id_text) > 19:
+        return None
+    round_id = int(round_id_text)
+    if str(round_id) != round_id_text or not 1 <= round_id <= INT64_MAX:
+        return None  # one spelling per round: no leading zeros
+    if not hmac.compare_digest(link_token(platform, round_id).encode(), token.encode()):
+        return None
+    return round_view(platform, round_id)
+
+
+# --- the view ------------------------------------------------------------------------------
+
+
+def round_view(platform: Platform, round_id: int) -> RoundView | None:
+    """One round as the player saw it, with its replay check and its transactions; None if
+    there is no such round. No operator check: callers decide who may see it."""
+    with platform.db.transaction() as session:
+        round_ = session.get(Round, round_id)
+        if round_ is None:
+            return None
+        operator = session.get(Operator, round_.operator_id)
+        assert operator is not None
+        items = _round_items(session, round_)
+    cur = currency(operator.currency)
+    outcome = json.loads(round_.outcome_json)
+    game = catalogue.get_game(round_.game_code)
+    check = replay_round(platform, round_id)
+    state = RoundState(round_.state)
+    awarded = round_.awarded_win_minor
+    return RoundView(
+        round_id=round_.id,
+        operator_id=round_.operator_id,
+        user_code=round_.player_id,
+        game_code=round_.game_code,
+        game_name=game.name if game else round_.game_code,
+        provider_name=catalogue.PROVIDER_NAME,
+        state=state.value,
+        currency=cur.code,
+        played_at=format_api_time(from_naive_utc(round_.created_at_utc)),
+        bet=format_fixed(round_.bet_minor, cur),
+        win=format_fixed(round_.win_minor, cur),
+        awarded_win=format_fixed(awarded if awarded is not None else round_.win_minor, cur),
+        win_capped=round_.win_capped,
+        game_capped=bool(outcome.get("capped")),
+        free_round_id=round_.free_round_id,
+        balance_before=items[0]["prebalance"] if items else None,
+        balance_after=items[-1]["balance"] if items else None,
+        rtp_variant=round_.rtp_variant,
+        math_hash=round_.math_hash,
+        rng_version=round_.rng_version,
+        replay_verified=check.verified,
+        replay_reason=check.reason,
+        not_shown_because=NOT_SHOWN_BECAUSE.get(state),
+        spins=_spins(outcome, game, cur) if state not in NOT_SHOWN_BECAUSE else (),
+        transactions=tuple(items),
+    )
+
+
+def _round_items(session: Session, round_: Round) -> list[dict[str, Any]]:
+    """This round's rows of the transaction feed, rendered by the feed itself (same rows,
+    same fields), oldest first."""
+    acked = transactions._acked_rows(round_.operator_id, WalletCall.round_id == round_.id)
+    refunded, bet, _cancel = transactions._refunded_unknown_bets(round_.operator_id)
+    rows = union_all(acked, refunded.where(bet.round_id == round_.id)).subquery()
+    keys = list(session.execute(select(rows.c.id, rows.c.at).order_by(rows.c.at, rows.c.id)))
+    return transactions._items(session, round_.operator_id, keys)
+
+
+def _spins(outcome: dict[str, Any], game: Game | None, cur: Currency) -> tuple[SpinView, ...]:
+    spins = [_spin(outcome["base"], "Base spin", game, cur)]
+    feature = outcome["free_spins"]
+    for number, spin in enumerate(feature, start=1):
+        spins.append(_spin(spin, f"Free spin {number} of {len(feature)}", game, cur))
+    return tuple(spins)
+
+
+def _symbol(game: Game | None, index: int) -> tuple[str, str]:
+    if game is None or not 0 <= index < len(game.symbols):
+        return str(index), f"symbol {index}"
+    symbol = game.symbols[index]
+    return symbol.code, symbol.name
+
+
+def _spin(spin: dict[str, Any], title: str, game: Game | None, cur: Currency) -> SpinView:
+    grid: list[list[int]] = spin["grid"]  # grid[reel][row]
+    wins: list[WinLine] = []
+    winning: set[tuple[int, int]] = set()
+    for line in spin["lines"]:
+        name = _symbol(game, line["symbol"])[1]
+        extra = f", wilds x{line['multiplier']}" if line["multiplier"] > 1 else ""
+        text = f"Line {line['line'] + 1}: {line['count']} x {name}{extra}"
+        wins.append(WinLine(text, format_fixed(line["win_minor"], cur)))
+        winning.update((reel, row) for reel, row in line["positions"])
+    for way in spin["ways"]:
+        name = _symbol(game, way["symbol"])[1]
+        text = f"{way['count']} x {name}, {way['ways']} ways"
+        wins.append(WinLine(text, format_fixed(way["win_minor"], cur)))
+        winning.update((reel, row) for reel, row in way["positions"])
+    scatter = spin["scatter"]
+    if scatter is not None:
+        name = _symbol(game, scatter["symbol"])[1]
+        extra = f", {scatter['free_spins']} free spins" if scatter["free_spins"] else ""
+        wins.append(
+            WinLine(f"{scatter['count']} x {name}{extra}", format_fixed(scatter["win_minor"], cur))
+        )
+        winning.update((reel, row) for reel, row in scatter["positions"])
+    rows = tuple(
+        tuple(
+            Cell(*_symbol(game, grid[reel][row]), winning=(reel, row) in winning)
+            for reel in range(len(grid))
+        )
+        for row in range(len(grid[0]) if grid else 0)
+    )
+    return SpinView(
+        title, spin["multiplier"], rows, tuple(wins), format_fixed(spin["win_minor"], cur)
+    )

@@ -1,0 +1,314 @@
+"""Statistics for operators: per player (`/v4/statistics/user`, the spec's), per UTC day and
+per game and RTP variant (`/v4/statistics/day`, `/v4/statistics/game`, ours), as JSON or CSV.
+
+Computed on request from indexed queries over the transactions (wallet_calls by operator and
+acknowledgement time, ix_wallet_calls_operator_acked, joined to rounds by primary key): the
+spin path writes no counter row for them, so reporting adds no hot row and no write to a spin.
+The figures are those of the transaction feeds, so they can be recomputed from them:
+
+- `bet` (`slot_bet`): the bets (type 1 rows) the wallet acknowledged in the window. A bet whose
+  answer was lost and that was refunded appears in the feed with its cancel (type 16): it
+  counts as neither, since Reelhouse cancels only such bets.
+- `win` (`slot_win`): the wins (type 2 rows) acknowledged in the window, free rounds' included.
+- `ggr` = bet - win.
+- `rounds`: rounds settled in the window (every round gets exactly one win row, 0 on a loss);
+  `free_rounds` of them were free. `stake`: those rounds' bets, free rounds at their granted
+  bet. `players`: distinct players with a bet or win row.
+- `rtp_observed` = win / stake of the rounds settled in the window, an exact ratio rendered in
+  percent with 2 decimals; `rtp_theoretical` is the exact RTP of the variants those rounds
+  were played on (reelhouse.games.exact, before the game's max-win cap, which removes at most
+  the sheet's bound), weighted by stake. Both are null when nothing was staked.
+
+Money is integer minor units throughout and decimal text with the currency's digits on output.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.clock import UTC, to_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.limits import STATS_MAX_DAYS
+from reelhouse.domain.money import Currency, currency, format_fixed
+from reelhouse.domain.states import CallState
+from reelhouse.games import catalogue
+from reelhouse.games.exact import rtp_breakdown
+from reelhouse.services.online import check_page
+from reelhouse.services.platform import Platform
+from reelhouse.services.transactions import check_window
+from reelhouse.store.models import Operator, Player, Round, WalletCall
+
+API_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+TYPE_BET, TYPE_WIN = 1, 2
+
+USER_COLUMNS = ("user_code", "user_name", "slot_bet", "slot_win")
+TALLY_COLUMNS = (
+    "bet", "win", "ggr", "rounds", "free_rounds", "stake", "players",
+    "rtp_observed", "rtp_theoretical",
+)  # fmt: skip
+DAY_COLUMNS = ("date", *TALLY_COLUMNS)
+GAME_COLUMNS = ("provider_id", "game_code", "game_name", "rtp_variant", *TALLY_COLUMNS)
+
+
+def _invalid(message: str) -> ReelhouseError:
+    return ReelhouseError(ApiCode.PARAMETERS_INVALID, message)
+
+
+def _money_rows(operator_id: int, lo: dt.datetime, hi: dt.datetime) -> list[ColumnElement[bool]]:
+    """The feed's bets and wins acknowledged in [lo, hi) (naive UTC)."""
+    return [
+        WalletCall.operator_id == operator_id,
+        WalletCall.acked_at_utc >= lo,
+        WalletCall.acked_at_utc < hi,
+        WalletCall.state == CallState.ACKED.value,
+        WalletCall.trans_type.in_((TYPE_BET, TYPE_WIN)),
+    ]
+
+
+def _sum_of(trans_type: int) -> Any:
+    amount = case((WalletCall.trans_type == trans_type, WalletCall.amount_minor), else_=0)
+    return func.coalesce(func.sum(amount), 0)
+
+
+# --- per player (the spec's /v4/statistics/user) -----------------------------------------
+
+
+def user_page(
+    platform: Platform, operator_id: int, start_text: str, end_text: str, offset: int, limit: int
+) -> dict[str, Any]:
+    """Each player's bets and wins in [start_time, end_time) (at most one hour), by user_code."""
+    start, end = check_window(start_text, end_text)
+    check_page(offset, limit)
+    per_player = (
+        select(
+            WalletCall.player_id.label("player_id"),
+            _sum_of(TYPE_BET).label("bet"),
+            _sum_of(TYPE_WIN).label("win"),
+        )
+        .where(*_money_rows(operator_id, to_naive_utc(start), to_naive_utc(end)))
+        .group_by(WalletCall.player_id)
+        .subquery()
+    )
+    with platform.db.transaction() as session:
+        cur = _currency(session, operator_id)
+        total = session.scalar(select(func.count()).select_from(per_player)) or 0
+        rows = session.execute(
+            select(per_player, Player.name)
+            .join(Player, Player.id == per_player.c.player_id)
+            .order_by(per_player.c.player_id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    items = [
+        {
+            "user_code": row.player_id,
+            "user_name": row.name,
+            "slot_bet": format_fixed(int(row.bet), cur),
+            "slot_win": format_fixed(int(row.win), cur),
+        }
+        for row in rows
+    ]
+    return {"total": total, "offset": offset, "count": len(items), "list": items}
+
+
+# --- per day and per game (ours) ----------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    bet: int = 0
+    win: int = 0
+    rounds: int = 0
+    free_rounds: int = 0
+    stake: int = 0
+    players: int = 0
+    stake_by_variant: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+
+
+def parse_date(text: str, name: str) -> dt.date:
+    if not API_DATE.fullmatch(text):
+        raise _invalid(f"{name} must be 'yyyy-MM-dd' (a UTC day)")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise _invalid(f"{name} is not a valid date: {text!r}") from exc
+
+
+def check_days(start_text: str, end_text: str) -> tuple[dt.date, dt.date]:
+    """Both days included; at most STATS_MAX_DAYS of them (1012 otherwise)."""
+    first, last = parse_date(start_text, "start_date"), parse_date(end_text, "end_date")
+    if not 0 <= (last - first).days < STATS_MAX_DAYS:
+        raise _invalid(f"end_date must be on or after start_date, within {STATS_MAX_DAYS} days")
+    return first, last
+
+
+def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    lo = dt.datetime.combine(first, dt.time(), UTC)
+    return to_naive_utc(lo), to_naive_utc(lo + dt.timedelta(days=(last - first).days + 1))
+
+
+def _tallies(
+    session: Session, operator_id: int, first: dt.date, last: dt.date, by_day: bool
+) -> dict[Any, Tally]:
+    """One Tally per day (by_day) or per (game_code, rtp_variant): two grouped queries."""
+    lo, hi = _bounds(first, last)
+    day = func.date(WalletCall.acked_at_utc)
+    keys = (day,) if by_day else (Round.game_code, Round.rtp_variant)
+    is_free = case((Round.free_round_id.is_not(None), 1), else_=0)
+    money = session.execute(
+        select(
+            day,
+            Round.game_code,
+            Round.rtp_variant,
+            WalletCall.trans_type,
+            func.count(),
+            func.sum(WalletCall.amount_minor),
+            func.sum(Round.bet_minor),
+            func.sum(is_free),
+        )
+        .select_from(WalletCall)
+        .join(Round, Round.id == WalletCall.round_id)
+        .where(*_money_rows(operator_id, lo, hi))
+        .group_by(day, Round.game_code, Round.rtp_variant, WalletCall.trans_type)
+    ).all()
+    tallies: dict[Any, Tally] = defaultdict(Tally)
+    for on, game_code, variant, trans_type, count, amount, stake, free in money:
+        tally = tallies[str(on) if by_day else (game_code, variant)]
+        if trans_type == TYPE_BET:
+            tally.bet += int(amount)
+        else:
+            tally.win += int(amount)
+            tally.rounds += int(count)
+            tally.free_rounds += int(free)
+            tally.stake += int(stake)
+            tally.stake_by_variant[(game_code, variant)] += int(stake)
+    players = select(*keys, func.count(func.distinct(WalletCall.player_id))).select_from(WalletCall)
+    if not by_day:
+        players = players.join(Round, Round.id == WalletCall.round_id)
+    players = players.where(*_money_rows(operator_id, lo, hi))
+    for *key, count in session.execute(players.group_by(*keys)).all():
+        tallies[str(key[0]) if by_day else (key[0], key[1])].players = int(count)
+    return tallies
+
+
+def theoretical_rtp(game_code: str, variant: int) -> Fraction | None:
+    """The exact RTP of a catalogue variant, as a fraction of the bet; None if it left the
+    catalogue. Computed once per math version (the math hash is part of the cache key)."""
+    game = catalogue.get_game(game_code)
+    if game is None or variant not in game.rtp_variants:
+        return None
+    return _exact_rtp(game_code, variant, catalogue.math_hash(game, variant))
+
+
+@cache
+def _exact_rtp(game_code: str, variant: int, math_hash: str) -> Fraction:
+    game = catalogue.get_game(game_code)
+    assert game is not None and catalogue.math_hash(game, variant) == math_hash
+    # The float is exact to double precision (games/exact.py); Fraction keeps it as it is.
+    return Fraction(rtp_breakdown(game, variant).rtp)
+
+
+def percent(ratio: Fraction | None) -> str | None:
+    """A ratio as a percentage with 2 decimals, rounded half to even, from exact arithmetic."""
+    if ratio is None:
+        return None
+    hundredths = round(ratio * 10_000)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+def _theoretical(tally: Tally) -> Fraction | None:
+    """The stake-weighted exact RTP of the variants played; None if nothing was staked or a
+    variant played is no longer in the catalogue."""
+    if not tally.stake:
+        return None
+    total = Fraction(0)
+    for (game_code, variant), stake in tally.stake_by_variant.items():
+        rtp = theoretical_rtp(game_code, variant)
+        if rtp is None:
+            return None
+        total += rtp * stake
+    return total / tally.stake
+
+
+def _tally_json(tally: Tally, cur: Currency) -> dict[str, Any]:
+    return {
+        "bet": format_fixed(tally.bet, cur),
+        "win": format_fixed(tally.win, cur),
+        "ggr": format_fixed(tally.bet - tally.win, cur),
+        "rounds": tally.rounds,
+        "free_rounds": tally.free_rounds,
+        "stake": format_fixed(tally.stake, cur),
+        "players": tally.players,
+        "rtp_observed": percent(Fraction(tally.win, tally.stake) if tally.stake else None),
+        "rtp_theoretical": percent(_theoretical(tally)),
+    }
+
+
+def day_rows(
+    platform: Platform, operator_id: int, start_text: str, end_text: str
+) -> dict[str, Any]:
+    """One row per UTC day from start_date to end_date, days without play included."""
+    first, last = check_days(start_text, end_text)
+    with platform.db.transaction() as session:
+        cur = _currency(session, operator_id)
+        tallies = _tallies(session, operator_id, first, last, by_day=True)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    rows = [
+        {"date": day.isoformat()} | _tally_json(tallies.get(day.isoformat(), Tally()), cur)
+        for day in days
+    ]
+    return {"currency": cur.code, "start_date": start_text, "end_date": end_text, "list": rows}
+
+
+def game_rows(
+    platform: Platform, operator_id: int, start_text: str, end_text: str
+) -> dict[str, Any]:
+    """One row per game and RTP variant played from start_date to end_date."""
+    first, last = check_days(start_text, end_text)
+    with platform.db.transaction() as session:
+        cur = _currency(session, operator_id)
+        tallies = _tallies(session, operator_id, first, last, by_day=False)
+    rows = []
+    for game_code, variant in sorted(tallies):
+        game = catalogue.get_game(game_code)
+        rows.append(
+            {
+                "provider_id": catalogue.PROVIDER_ID,
+                "game_code": game_code,
+                "game_name": game.name if game else game_code,
+                "rtp_variant": variant,
+            }
+            | _tally_json(tallies[(game_code, variant)], cur)
+        )
+    return {"currency": cur.code, "start_date": start_text, "end_date": end_text, "list": rows}
+
+
+def _currency(session: Session, operator_id: int) -> Currency:
+    operator = session.get(Operator, operator_id)
+    assert operator is not None
+    return currency(operator.currency)
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """RFC 4180 CSV with a header row; null is an empty field. Money stays decimal text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+    return out.getvalue()
