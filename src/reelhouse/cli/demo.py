@@ -6,6 +6,7 @@ Without --spins it serves until interrupted and prints a launch URL and curl lin
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import threading
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.errors import ReelhouseError
 from reelhouse.operator_kit.demo_bots import DemoBots
 from reelhouse.operator_kit.demo_casino import create_casino_app
-from reelhouse.services import operators
+from reelhouse.services import backoffice_users, operators
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings, load_settings
 
@@ -30,6 +31,7 @@ DEMO_OPERATOR = "demo"
 DEMO_PLAYER = "demo_player"
 DEMO_GAME = "lucky-sevens"
 DEMO_DEPOSIT = "1000.00"
+DEMO_ADMIN = "admin@demo.local"
 
 
 @dataclass
@@ -115,6 +117,18 @@ def demo(
         stack.stop()
 
 
+def _demo_admin(platform: Platform, var_dir: Path) -> str:
+    """A back office admin for the demo, made once; its password is kept beside the demo's
+    databases (mode 600) so every start can print it again."""
+    password_file = var_dir / "backoffice-password.txt"
+    if not password_file.exists():
+        password = secrets.token_urlsafe(12)
+        backoffice_users.create_user(platform, DEMO_ADMIN, password, backoffice_users.Role.ADMIN)
+        password_file.write_text(password)
+        password_file.chmod(0o600)
+    return password_file.read_text()
+
+
 def _print_welcome(stack: DemoStack, user_code: int, game_url: str) -> None:
     api, token = stack.reelhouse.url, stack.api_token
     auth = f"-H 'Authorization: Bearer {token}' -H 'Content-Type: application/json'"
@@ -127,6 +141,8 @@ def _print_welcome(stack: DemoStack, user_code: int, game_url: str) -> None:
     typer.echo(f"  curl -s {auth} -d '{{}}' {api}/v4/game/all")
     body = f'{{"user_code":{user_code},"provider_id":1,"game_symbol":"{DEMO_GAME}","lang":"en"}}'
     typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url")
+    password = _demo_admin(stack.platform, Path("var/demo"))
+    typer.echo(f"\nBack office: {api}/backoffice  (login {DEMO_ADMIN} / {password})")
     typer.echo("\nCtrl-C stops both servers.")
 
 
