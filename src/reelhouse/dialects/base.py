@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol, TypeAlias, TypeVar
+from typing import Generic, Protocol, TypeAlias, TypeVar
 
 from reelhouse.domain.wallet import (
     CommandKind,
@@ -148,6 +148,71 @@ class OperatorDialect(Protocol[CallbackT_co]):
         """`path` is the request's path: protocols that name the operation in the URL
         (iGamingAce B: `.../Withdraw`) read it from there; the others ignore it."""
         ...
+
+
+CallbackT = TypeVar("CallbackT")
+
+
+class Verifier(Protocol[CallbackT_co]):
+    def __call__(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        creds: CallbackCredentials,
+        now_unix_s: int,
+        *,
+        require_signature: bool = True,
+        path: str = "",
+    ) -> CallbackT_co | CallbackRejection: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CodecDialect(Generic[CallbackT]):
+    """One dialect as data: a module's pure functions and tables behind both `Dialect`
+    protocols, so each protocol module states only what differs (its codec, its tables,
+    and which credential verifies a callback)."""
+
+    name: str
+    encode: Callable[[WalletCommand, CallbackCredentials, int], HttpRequest]
+    decode: Callable[[WalletCommand, HttpAnswer], WalletOutcome]
+    timeouts_ms: Mapping[CommandKind, int]
+    retries: Mapping[CommandKind, RetryPolicy]
+    kinds: frozenset[CommandKind]  # the commands this protocol has on the wire
+    verify: Verifier[CallbackT]
+
+    def encode_command(
+        self, cmd: WalletCommand, creds: CallbackCredentials, now_unix_s: int
+    ) -> HttpRequest:
+        return self.encode(cmd, creds, now_unix_s)
+
+    def decode_answer(self, cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
+        return self.decode(cmd, answer)
+
+    def timeout_ms(self, kind: CommandKind) -> int:
+        return self.timeouts_ms[kind]
+
+    def quick_retries(self, kind: CommandKind) -> int:
+        return self.retries[kind].quick_retries
+
+    def retry_policy(self, kind: CommandKind) -> RetryPolicy:
+        return self.retries[kind]
+
+    def supports(self, kind: CommandKind) -> bool:
+        return kind in self.kinds
+
+    def verify_and_decode_callback(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        creds: CallbackCredentials,
+        now_unix_s: int,
+        *,
+        require_signature: bool = True,
+        path: str = "",
+    ) -> CallbackT | CallbackRejection:
+        return self.verify(
+            headers, body, creds, now_unix_s, require_signature=require_signature, path=path
+        )
 
 
 # --- Exact JSON -------------------------------------------------------------------------

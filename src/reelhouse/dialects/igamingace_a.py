@@ -39,6 +39,7 @@ from enum import StrEnum
 from reelhouse.dialects.base import (
     CallbackCredentials,
     CallbackRejection,
+    CodecDialect,
     JsonError,
     JsonNumber,
     JsonValue,
@@ -544,47 +545,25 @@ def encode_answer(status: Status, balance: Decimal | None) -> bytes:
     return dump_json(fields).encode("ascii")
 
 
-class IGamingAceA:
-    """The dialect object: the module's functions behind the `Dialect` protocols."""
-
-    @property
-    def name(self) -> str:
-        return NAME
-
-    def encode_command(
-        self, cmd: WalletCommand, creds: CallbackCredentials, now_unix_s: int
-    ) -> HttpRequest:
-        return encode_command(cmd, creds, now_unix_s)
-
-    def decode_answer(self, cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
-        return decode_answer(cmd, answer)
-
-    def timeout_ms(self, kind: CommandKind) -> int:
-        return TIMEOUT_MS_BY_KIND[kind]
-
-    def quick_retries(self, kind: CommandKind) -> int:
-        return RETRY_POLICY_BY_KIND[kind].quick_retries
-
-    def retry_policy(self, kind: CommandKind) -> RetryPolicy:
-        return RETRY_POLICY_BY_KIND[kind]
-
-    def supports(self, kind: CommandKind) -> bool:
-        return kind in WIRE_COMMAND
-
-    def verify_and_decode_callback(
-        self,
-        headers: Mapping[str, str],
-        body: bytes,
-        creds: CallbackCredentials,
-        now_unix_s: int,
-        *,
-        require_signature: bool = True,
-        path: str = "",  # one URL for every command: not read
-    ) -> IGamingAceACallback | CallbackRejection:
-        assert creds.api_token, "flavour A verifies with the operator's API token"
-        return verify_and_decode_callback(
-            headers, body, creds.api_token, now_unix_s, require_signature
-        )
+def _verify(
+    headers: Mapping[str, str],
+    body: bytes,
+    creds: CallbackCredentials,
+    now_unix_s: int,
+    *,
+    require_signature: bool = True,
+    path: str = "",  # one URL for every command: not read
+) -> IGamingAceACallback | CallbackRejection:
+    assert creds.api_token, "flavour A verifies with the operator's API token"
+    return verify_and_decode_callback(headers, body, creds.api_token, now_unix_s, require_signature)
 
 
-IGAMINGACE_A = IGamingAceA()
+IGAMINGACE_A = CodecDialect(
+    NAME,
+    encode_command,
+    decode_answer,
+    TIMEOUT_MS_BY_KIND,
+    RETRY_POLICY_BY_KIND,
+    frozenset(WIRE_COMMAND),
+    _verify,
+)

@@ -38,6 +38,7 @@ from enum import IntEnum
 from reelhouse.dialects.base import (
     CallbackCredentials,
     CallbackRejection,
+    CodecDialect,
     JsonError,
     JsonNumber,
     JsonValue,
@@ -603,49 +604,29 @@ def encode_answer(
     return dump_json(fields).encode("ascii")
 
 
-class IGamingAceB:
-    """The dialect object: the module's functions behind the `Dialect` protocols."""
-
-    @property
-    def name(self) -> str:
-        return NAME
-
-    def encode_command(
-        self, cmd: WalletCommand, creds: CallbackCredentials, now_unix_s: int
-    ) -> HttpRequest:
-        return encode_command(cmd, creds, now_unix_s)
-
-    def decode_answer(self, cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
-        return decode_answer(cmd, answer)
-
-    def timeout_ms(self, kind: CommandKind) -> int:
-        return TIMEOUT_MS_BY_KIND[kind]
-
-    def quick_retries(self, kind: CommandKind) -> int:
-        return RETRY_POLICY_BY_KIND[kind].quick_retries
-
-    def retry_policy(self, kind: CommandKind) -> RetryPolicy:
-        return RETRY_POLICY_BY_KIND[kind]
-
-    def supports(self, kind: CommandKind) -> bool:
-        return kind in OPERATION_BY_KIND
-
-    def verify_and_decode_callback(
-        self,
-        headers: Mapping[str, str],  # the sign is in the body: headers are not read
-        body: bytes,
-        creds: CallbackCredentials,
-        now_unix_s: int,  # no time in this protocol
-        *,
-        require_signature: bool = True,
-        path: str = "",
-    ) -> IGamingAceBCallback | CallbackRejection:
-        """`path` is the request path or just its operation: its last segment is read."""
-        assert creds.secret_key, "flavour B verifies with the operator's secret key"
-        operation = path.rstrip("/").rsplit("/", 1)[-1]
-        return verify_and_decode_callback(
-            operation, body, creds.secret_key, creds.agent_id, require_signature
-        )
+def _verify(
+    headers: Mapping[str, str],  # the sign is in the body: headers are not read
+    body: bytes,
+    creds: CallbackCredentials,
+    now_unix_s: int,  # no time in this protocol
+    *,
+    require_signature: bool = True,
+    path: str = "",
+) -> IGamingAceBCallback | CallbackRejection:
+    """`path` is the request path or just its operation: its last segment is read."""
+    assert creds.secret_key, "flavour B verifies with the operator's secret key"
+    operation = path.rstrip("/").rsplit("/", 1)[-1]
+    return verify_and_decode_callback(
+        operation, body, creds.secret_key, creds.agent_id, require_signature
+    )
 
 
-IGAMINGACE_B = IGamingAceB()
+IGAMINGACE_B = CodecDialect(
+    NAME,
+    encode_command,
+    decode_answer,
+    TIMEOUT_MS_BY_KIND,
+    RETRY_POLICY_BY_KIND,
+    frozenset(OPERATION_BY_KIND),
+    _verify,
+)

@@ -34,6 +34,7 @@ from enum import IntEnum
 from reelhouse.dialects.base import (
     CallbackCredentials,
     CallbackRejection,
+    CodecDialect,
     JsonError,
     JsonNumber,
     JsonValue,
@@ -537,46 +538,26 @@ def _decimal_text(value: Decimal) -> str:
     return format(value, "f")
 
 
-class SlotCityV4:
-    """The dialect object: the module's functions behind the `Dialect` protocols."""
-
-    @property
-    def name(self) -> str:
-        return NAME
-
-    def encode_command(
-        self, cmd: WalletCommand, creds: CallbackCredentials, now_unix_s: int
-    ) -> HttpRequest:
-        return encode_command(cmd, creds, now_unix_s)
-
-    def decode_answer(self, cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
-        return decode_answer(cmd, answer)
-
-    def timeout_ms(self, kind: CommandKind) -> int:
-        return TIMEOUT_MS_BY_KIND[kind]
-
-    def quick_retries(self, kind: CommandKind) -> int:
-        return RETRY_POLICY_BY_KIND[kind].quick_retries
-
-    def retry_policy(self, kind: CommandKind) -> RetryPolicy:
-        return RETRY_POLICY_BY_KIND[kind]
-
-    def supports(self, kind: CommandKind) -> bool:
-        return kind in CHECKS_BY_KIND
-
-    def verify_and_decode_callback(
-        self,
-        headers: Mapping[str, str],
-        body: bytes,
-        creds: CallbackCredentials,
-        now_unix_s: int,
-        *,
-        require_signature: bool = True,
-        path: str = "",  # one URL for every command: not read
-    ) -> SlotCityCallback | CallbackRejection:
-        return verify_and_decode_callback(
-            headers, body, creds.callback_token, now_unix_s, require_signature
-        )
+def _verify(
+    headers: Mapping[str, str],
+    body: bytes,
+    creds: CallbackCredentials,
+    now_unix_s: int,
+    *,
+    require_signature: bool = True,
+    path: str = "",  # one URL for every command: not read
+) -> SlotCityCallback | CallbackRejection:
+    return verify_and_decode_callback(
+        headers, body, creds.callback_token, now_unix_s, require_signature
+    )
 
 
-SLOTCITY_V4 = SlotCityV4()
+SLOTCITY_V4 = CodecDialect(
+    NAME,
+    encode_command,
+    decode_answer,
+    TIMEOUT_MS_BY_KIND,
+    RETRY_POLICY_BY_KIND,
+    frozenset(CHECKS_BY_KIND),
+    _verify,
+)
