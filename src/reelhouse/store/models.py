@@ -44,6 +44,11 @@ class Operator(Base):
     api_token_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     secret_key_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     dialect: Mapped[str] = mapped_column(String(32))
+    # Migration 0008: iGamingAce rounds go out as a bet then a win unless the operator opts in
+    # to one betwin call per round (which shows the wallet the win before it accepts the bet).
+    single_call_rounds: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     rtp_bp: Mapped[int] = mapped_column(Integer)  # basis points of a percent: 9600 = 96.00 %
     min_bet_minor: Mapped[int] = mapped_column(BigInteger)
     max_bet_minor: Mapped[int] = mapped_column(BigInteger)
@@ -154,6 +159,10 @@ class WalletCall(Base):
     player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # domain.wallet.CommandKind
+    # Migration 0008: the dialect the call was created under. Every attempt goes out in it
+    # (its encoding and id form), whatever the operator's dialect is now. NULL only on rows
+    # the migration could not pin: they use the operator's dialect.
+    dialect: Mapped[str | None] = mapped_column(String(32), nullable=True)
     trans_type: Mapped[int] = mapped_column(Integer)  # 1 bet, 2 win, 16 cancel
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     cancel_of_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
