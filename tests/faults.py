@@ -27,7 +27,7 @@ LOSE_ANSWER = "lose_answer"  # the wallet applied it, Reelhouse never hears back
 
 @dataclass
 class FaultTransport:
-    inner: HttpxTransport = field(default_factory=HttpxTransport)
+    inner: HttpxTransport = field(default_factory=lambda: HttpxTransport(allow_private=True))
     faults: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
     def fail(self, command: str, how: str, times: int | None = None) -> None:

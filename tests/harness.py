@@ -121,7 +121,7 @@ def running_stack(
         allow_private_callbacks=True,
     )
     # Tests about timeouts pass timeout_scale=1; the others tolerate a loaded machine.
-    own_transport = HttpxTransport(timeout_scale) if transport is None else None
+    own_transport = HttpxTransport(timeout_scale, allow_private=True) if transport is None else None
     transport = transport or own_transport
     platform = build_platform(settings, clock=clock, transport=transport, policy=schedule)
     issued = operators.create_operator(

@@ -6,6 +6,7 @@ from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import HttpxTransport, Transport
 from reelhouse.domain.clock import Clock, SystemClock
+from reelhouse.domain.name_resolver import SystemResolver
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
@@ -21,15 +22,19 @@ def build_platform(
 ) -> Platform:
     clock = clock or SystemClock()
     db = Database(settings.database_url)
+    # One resolver checks callback host names when a URL is saved and when a call is sent.
+    resolver = SystemResolver()
+    closers = [resolver.close]
     if transport is None:
-        http = HttpxTransport()
-        transport, closers = http, [http.close]
-    else:
-        closers = []
+        http = HttpxTransport(allow_private=settings.allow_private_callbacks, resolver=resolver)
+        transport = http
+        closers.append(http.close)
     schedule = policy or RetrySchedule(
         backoff_base_s=settings.retry_backoff_base_seconds,
         backoff_cap_s=settings.retry_backoff_cap_seconds,
         window=settings.retry_window,
     )
     sender = WalletSender(db, Sealer(settings.secret_key), clock, transport, schedule)
-    return Platform(db=db, settings=settings, wallet=sender, clock=clock, closers=closers)
+    return Platform(
+        db=db, settings=settings, wallet=sender, clock=clock, closers=closers, resolver=resolver
+    )

@@ -28,7 +28,7 @@ from reelhouse.dialects.base import CallbackCredentials
 from reelhouse.domain.errors import ReelhouseError
 from reelhouse.domain.limits import PLAYER_NAME_MAX_CHARS
 from reelhouse.operator_kit.conformance import Status, SuiteReport, Target, run_suite
-from reelhouse.services import go_live
+from reelhouse.services import go_live, operators
 from reelhouse.services.backoffice_users import Identity
 from reelhouse.services.operators import OperatorState
 
@@ -72,6 +72,15 @@ def run_callback_test(operator_id: int, identity: Me, request: Request, form: Fo
             account="", error="name the funded test account your wallet provides",
         )  # fmt: skip
     endpoint = found.endpoint
+    try:
+        # Checked when it was saved; checked again, since its name may resolve elsewhere now
+        # and this page shows the answers (the suite's own client does not pin addresses).
+        operators.check_callback_url(platform, endpoint.callback_url)
+    except ReelhouseError as exc:
+        return page(
+            request, "callback_test.html", status=400, scope=s, candidate=found, report=None,
+            account=account, error=refusal_text(exc),
+        )  # fmt: skip
     credentials = CallbackCredentials(
         endpoint.callback_url,
         endpoint.callback_token,

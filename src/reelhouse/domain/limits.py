@@ -66,12 +66,26 @@ LEDGER_FETCH_TIMEOUT_SECONDS = 120
 QUICK_READ_RETRIES = 2
 
 # A claimed wallet call is owned by its claimer for LEASE_TIMEOUT_FACTOR x its timeout plus
-# this margin. The lease must outlast the longest one HTTP attempt can take (connect, write
-# and read timeouts each up to the command's timeout), so nobody re-sends, or cancels, a call
-# whose attempt may still be on the wire. Tests that kill processes shorten the margin
-# (REELHOUSE_LEASE_MARGIN_SECONDS) to recover faster; production keeps the default.
+# this margin. The lease must outlast everything one claim may do on the wire, so nobody
+# re-sends, or cancels, a call whose attempt may still be on the wire. Each HTTP attempt has
+# one overall deadline of the command's timeout (dispatch/transport.py: name resolution,
+# connect, write and every read together), so one attempt needs 1x. The factor stays 3
+# because a win or cancel whose retry window is over is followed, in the same claim, by a
+# `status` read with its quick retries (SlotCity only: 3 deadlines of 2 s after a 4 s win,
+# 2.5x in all); the margin absorbs scheduling and database delays. Tests
+# that kill processes shorten the margin (REELHOUSE_LEASE_MARGIN_SECONDS) to recover faster;
+# production keeps the default.
 LEASE_TIMEOUT_FACTOR = 3
 LEASE_MARGIN_SECONDS = float(os.environ.get("REELHOUSE_LEASE_MARGIN_SECONDS", "30"))
+
+# Callback URLs (domain/callback_address.py). The column holds 2048 characters. A callback
+# host name is resolved when the URL is saved or tested, with this bound (a resolver that
+# hangs must not hold a back office request); at send time the call's own deadline bounds it.
+# Resolutions run on a small pool of threads (getaddrinfo cannot be interrupted): a resolver
+# that hangs ties up at most this many, and later resolutions wait, bounded by their deadline.
+CALLBACK_URL_MAX_CHARS = 2048
+CALLBACK_RESOLVE_TIMEOUT_SECONDS = 5.0
+RESOLVER_THREADS = 8
 
 # Free rounds (spec: `expirationDate` at least 30 minutes ahead). A grant may not live longer
 # than a year: rounds and their grants are kept for reporting, and an offer that old is a

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
+from reelhouse.domain.shown_detail import shown_detail
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.services import audit, operators
@@ -149,9 +150,7 @@ def _current(platform: Platform, operator_id: int) -> Operator:
 def set_callback_url(
     platform: Platform, operator_id: int, url: str, who: audit.Accountable
 ) -> None:
-    url = operators.check_callback_url(
-        url.strip(), allow_private=platform.settings.allow_private_callbacks
-    )
+    url = operators.check_callback_url(platform, url.strip())
     before = _current(platform, operator_id).callback_url
 
     def op(_session: Session, operator: Operator) -> None:
@@ -264,10 +263,7 @@ def test_callback(platform: Platform, operator_id: int, url: str | None = None) 
     """A `balance` callback to `url` (default: the saved callback URL) for the operator's
     most recent player, signed with the operator's own credentials. It moves no money."""
     operator = _current(platform, operator_id)
-    target = operators.check_callback_url(
-        (url or operator.callback_url).strip(),
-        allow_private=platform.settings.allow_private_callbacks,
-    )
+    target = operators.check_callback_url(platform, (url or operator.callback_url).strip())
     with platform.db.transaction() as session:
         account = session.scalar(
             select(Player.name)
@@ -289,7 +285,8 @@ def test_callback(platform: Platform, operator_id: int, url: str | None = None) 
         # Any decoded answer (even "unknown player") proves the URL and the keys work.
         reachable=outcome.kind is not OutcomeKind.UNKNOWN,
         outcome=outcome.kind.value,
-        detail=outcome.detail,
+        # Reelhouse's reading of the answer, never the wallet's bytes (domain/shown_detail).
+        detail=shown_detail(outcome.detail),
         balance=format_fixed(outcome.balance_minor, cur)
         if outcome.balance_minor is not None
         else None,

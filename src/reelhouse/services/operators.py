@@ -8,13 +8,14 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reelhouse.domain.callback_address import AddressRefused, check_target, parse_callback_url
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.limits import CALLBACK_RESOLVE_TIMEOUT_SECONDS
 from reelhouse.domain.money import currency as lookup_currency
 from reelhouse.domain.money import is_supported
 from reelhouse.domain.wallet import WalletEndpoint
@@ -70,22 +71,24 @@ def _refuse(message: str) -> ReelhouseError:
     return ReelhouseError(ApiCode.PARAMETERS_INVALID, message)
 
 
-def check_callback_url(url: str, *, allow_private: bool) -> str:
-    """http/https only; loopback and private hosts only where the deployment allows them."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _refuse("callback URL must be an http:// or https:// URL with a host")
-    if allow_private:
-        return url
-    host = parts.hostname
-    if host == "localhost" or host.endswith(".localhost"):
-        raise _refuse("callback URL points at a loopback host")
+def check_callback_url(platform: Platform, url: str) -> str:
+    """The URL, if Reelhouse may call it (domain/callback_address.py): its shape, then every
+    address its host resolves to, within CALLBACK_RESOLVE_TIMEOUT_SECONDS. The transport
+    checks again for every call, since a name may resolve elsewhere later. With private
+    callbacks allowed (demo, tests) names are not resolved here: no address would be
+    refused, and a test's made-up name need not exist."""
+    allow_private = platform.settings.allow_private_callbacks
     try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return url
-    if address.is_private or address.is_loopback or address.is_link_local:
-        raise _refuse("callback URL points at a private or loopback address")
+        target = parse_callback_url(url)
+        if target.literal is not None or not allow_private:
+            check_target(
+                target,
+                platform.resolver,
+                allow_private=allow_private,
+                timeout_s=CALLBACK_RESOLVE_TIMEOUT_SECONDS,
+            )
+    except AddressRefused as exc:
+        raise _refuse(f"callback URL refused: {exc}") from exc
     return url
 
 
@@ -120,7 +123,7 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
         )
     if not 0 < spec.min_bet_minor <= spec.max_bet_minor or spec.max_win_minor < 0:
         raise _refuse("bet limits must satisfy 0 < min <= max and max win >= 0")
-    check_callback_url(spec.callback_url, allow_private=platform.settings.allow_private_callbacks)
+    check_callback_url(platform, spec.callback_url)
     api_token = secrets.token_urlsafe(32)
     callback_token = str(uuid.uuid4())
     secret_key = new_secret_key() if spec.dialect in SIGNS_WITH_SECRET_KEY else None
@@ -253,6 +256,6 @@ def wallet_endpoint(platform: Platform, operator: Operator) -> WalletEndpoint:
 
 
 def set_callback_url(platform: Platform, name: str, url: str) -> None:
-    check_callback_url(url, allow_private=platform.settings.allow_private_callbacks)
+    check_callback_url(platform, url)
     with platform.db.transaction() as session:
         find_by_name(session, name).callback_url = url

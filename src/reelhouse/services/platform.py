@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reelhouse.domain.callback_address import Resolver
 from reelhouse.domain.clock import Clock, SystemClock
+from reelhouse.domain.name_resolver import SystemResolver
 from reelhouse.games.rng import Rng, SecretsRng
 from reelhouse.services.ports import WalletPort
 from reelhouse.services.settings import Settings
@@ -23,6 +25,9 @@ class Platform:
     # Where a round's random draws come from: the OS CSPRNG; a seeded source only in
     # simulations that must replay exactly.
     game_rng: Callable[[], Rng] = SecretsRng
+    # How callback host names are checked when a URL is saved (the transport has its own,
+    # normally the same): the system's resolver; a fake in tests.
+    resolver: Resolver = field(default_factory=SystemResolver)
 
     def __post_init__(self) -> None:
         self.sealer = Sealer(self.settings.secret_key)

@@ -19,6 +19,7 @@ from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import STUCK_LIST_MAX_ROWS
 from reelhouse.domain.money import currency, format_fixed
+from reelhouse.domain.shown_detail import shown_detail
 from reelhouse.domain.states import CallState, RoundState, check_call_move, check_round_move
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.services import audit, operators
@@ -72,7 +73,7 @@ def _view(
         "next_attempt_at": _iso(call.next_attempt_at_utc),
         "age_seconds": int(age.total_seconds()),
         "last_outcome": call.last_outcome,
-        "last_detail": call.last_detail,
+        "last_detail": shown_detail(call.last_detail),  # never the wallet's bytes
     }
 
 
