@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from reelhouse.domain.clock import Clock, SystemClock
 from reelhouse.games.rng import Rng, SecretsRng
+from reelhouse.services.login_guard import LoginGuard
 from reelhouse.services.ports import WalletPort
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
@@ -23,6 +24,8 @@ class Platform:
     # Where a round's random draws come from: the OS CSPRNG; a seeded source only in
     # simulations that must replay exactly.
     game_rng: Callable[[], Rng] = SecretsRng
+    # Back office sign-in throttles and the argon2 gate: per process, like the platform.
+    login_guard: LoginGuard = field(default_factory=LoginGuard)
 
     def __post_init__(self) -> None:
         self.sealer = Sealer(self.settings.secret_key)
