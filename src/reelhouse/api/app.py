@@ -26,6 +26,7 @@ from reelhouse.api import (
 )
 from reelhouse.api.envelope import install_error_handlers
 from reelhouse.api.inflight import InFlightLimiter
+from reelhouse.api.logging_setup import install_redaction
 from reelhouse.services.platform import Platform
 
 API_DESCRIPTION = """Reelhouse Main API (SlotCity v4 compatible) and game client API.
@@ -53,6 +54,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.state.platform = platform
     app.state.inflight = InFlightLimiter()
     install_error_handlers(app)
+    install_redaction()
     app.include_router(main_v4.router)
     app.include_router(igamingace_a.router)
     app.include_router(igamingace_b.router)
