@@ -15,6 +15,7 @@ from reelhouse.api.edges import forwarded_client
 from reelhouse.api.ratelimit import OperatorRateLimiter
 from reelhouse.services.settings import load_settings, parse_networks
 from reelhouse.store.models import Player
+from reelhouse.store.secrets import new_key_text
 from tests.conftest import fresh_database
 from tests.harness import GAME, Stack, count, running_stack
 
@@ -43,9 +44,8 @@ def test_an_operator_past_its_rate_gets_1018_and_nothing_changes(stack: Stack) -
     assert stack.call("/v4/user/create", {"name": "one_too_many"})["code"] == 0
     assert stack.call("/v4/agent/info", {})["code"] == 1018
     # The default rate is generous and configurable.
-    settings = load_settings(
-        {"REELHOUSE_API_RATE_PER_SECOND": "5", "REELHOUSE_API_RATE_BURST": "9"}
-    )
+    rate = {"REELHOUSE_API_RATE_PER_SECOND": "5", "REELHOUSE_API_RATE_BURST": "9"}
+    settings = load_settings(rate | {"REELHOUSE_SECRET_KEY": new_key_text()})
     assert (settings.api_rate_per_second, settings.api_rate_burst) == (5.0, 9)
 
 

@@ -1,4 +1,4 @@
-"""Builds a platform: database (migrated), wallet sender over HTTP, clock."""
+"""Builds a platform: database (migrated), its key checked, wallet sender over HTTP, clock."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from reelhouse.domain.clock import Clock, SystemClock
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
-from reelhouse.store.secrets import Sealer
+from reelhouse.store.key_check import check_key
+from reelhouse.store.secrets import Sealer, SecretKeyError
 
 
 def build_platform(
@@ -21,6 +22,14 @@ def build_platform(
 ) -> Platform:
     clock = clock or SystemClock()
     db = Database(settings.database_url)
+    sealer = Sealer(settings.secret_key)
+    # At start, not at the first launch: a key that does not open what is stored stops here
+    # with a message naming its source (before, every launch answered 500).
+    try:
+        check_key(db, sealer, settings.key_source)
+    except SecretKeyError:
+        db.dispose()
+        raise
     if transport is None:
         http = HttpxTransport()
         transport, closers = http, [http.close]
@@ -31,5 +40,5 @@ def build_platform(
         backoff_cap_s=settings.retry_backoff_cap_seconds,
         window=settings.retry_window,
     )
-    sender = WalletSender(db, Sealer(settings.secret_key), clock, transport, schedule)
+    sender = WalletSender(db, sealer, clock, transport, schedule)
     return Platform(db=db, settings=settings, wallet=sender, clock=clock, closers=closers)

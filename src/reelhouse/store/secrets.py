@@ -17,6 +17,11 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 
 
+class SecretKeyError(RuntimeError):
+    """The deployment key is missing, malformed, or not the one that sealed what is stored:
+    Reelhouse must not start (the message says what to do)."""
+
+
 def new_key_text() -> str:
     return base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
 
