@@ -148,8 +148,9 @@ def login(
     both feed the throttles of `platform.login_guard` (services/login_guard.py). The
     password is verified outside any database transaction: the user row is read in one
     short transaction, argon2 runs with none open (it takes up to a second and 64 MiB, and
-    on SQLite every transaction holds the write lock), and the result is written in
-    another short one."""
+    on SQLite every transaction holds the write lock), and a success is written in another
+    short one. Failures are counted in memory only (the user row's `failed_logins` and
+    `locked_until_utc` are no longer used), so an unknown e-mail is counted like a known one."""
     now = platform.clock.now()
     now_s = now.timestamp()
     try:
