@@ -5,8 +5,6 @@ answers that carry balances, and 405 with `Allow`."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,17 +14,9 @@ from reelhouse.api.ratelimit import OperatorRateLimiter
 from reelhouse.services.settings import load_settings, parse_networks
 from reelhouse.store.models import Player
 from reelhouse.store.secrets import new_key_text
-from tests.conftest import fresh_database
-from tests.harness import GAME, Stack, count, running_stack
+from tests.harness import GAME, Stack, count
 
 METRICS_TOKEN = "m" * 32
-
-
-@pytest.fixture
-def sqlite_stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
-    """For checks that do not depend on the database: SQLite only."""
-    with running_stack(fresh_database(request, "sqlite", tmp_path), tmp_path) as running:
-        yield running
 
 
 def test_an_operator_past_its_rate_gets_1018_and_nothing_changes(stack: Stack) -> None:
@@ -49,9 +39,10 @@ def test_an_operator_past_its_rate_gets_1018_and_nothing_changes(stack: Stack) -
     assert (settings.api_rate_per_second, settings.api_rate_burst) == (5.0, 9)
 
 
-def test_a_forwarded_for_header_does_not_pass_the_allow_list(stack: Stack) -> None:
+def test_a_forwarded_for_header_does_not_pass_the_allow_list(sqlite_stack: Stack) -> None:
     """The client is on loopback; the operator allows only 203.0.113.7. Sending that address
     in X-Forwarded-For used to pass (uvicorn believes loopback peers); now it is 1020."""
+    stack = sqlite_stack
     token, _ = stack.add_operator("walled", allowed_ips="203.0.113.7")
     forged = {"X-Forwarded-For": "203.0.113.7", "Forwarded": "for=203.0.113.7"}
     answer = stack.call("/v4/user/create", {"name": "sneaky"}, token=token, headers=forged)

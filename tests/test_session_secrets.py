@@ -59,7 +59,8 @@ def game_api(stack: Stack, token: str, path: str, body: object = None) -> dict[s
     return envelope
 
 
-def test_no_token_reaches_the_access_log(stack: Stack, access_log: Capture) -> None:
+def test_no_token_reaches_the_access_log(sqlite_stack: Stack, access_log: Capture) -> None:
+    stack = sqlite_stack
     launch = launch_url(stack)
     launch_token = launch.rsplit("/", 1)[1]
     page = httpx.get(launch, follow_redirects=True)
