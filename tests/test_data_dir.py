@@ -102,3 +102,8 @@ def test_the_command_line_says_why_it_cannot_start(
     error = capsys.readouterr().err
     assert "cannot start" in error and "REELHOUSE_SECRET_KEY does not open" in error
     assert "Traceback" not in error
+    monkeypatch.setenv("REELHOUSE_SECRET_KEY", "not a key")
+    with pytest.raises(SystemExit) as stopped:
+        app(["operator", "show", "casino_one"], prog_name="reelhouse")
+    assert stopped.value.code == 2
+    assert "must be base64 of 32 bytes" in capsys.readouterr().err

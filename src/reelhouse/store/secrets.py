@@ -28,9 +28,12 @@ def new_key_text() -> str:
 
 class Sealer:
     def __init__(self, key_text: str) -> None:
-        key = base64.b64decode(key_text)
+        try:
+            key = base64.b64decode(key_text.strip(), validate=True)
+        except ValueError:  # binascii.Error: not base64 at all
+            key = b""
         if len(key) != KEY_BYTES:
-            raise ValueError("REELHOUSE_SECRET_KEY must be base64 of 32 bytes")
+            raise SecretKeyError("REELHOUSE_SECRET_KEY must be base64 of 32 bytes")
         self._aead = AESGCM(key)
 
     def seal(self, plain: str) -> str:
