@@ -206,8 +206,11 @@ def test_argon2_runs_a_bounded_number_at_once(platform: Platform, spy: SpyHasher
     callers[0].start()
     assert spy.inside.acquire(timeout=30)  # the first is verifying
     callers[1].start()
-    while platform.login_guard.gate._admitted < 2:  # the second is waiting for the slot
+    for _ in range(6000):  # the second is waiting for the slot (a minute at most: a hang)
+        if platform.login_guard.gate._admitted == 2:
+            break
         threading.Event().wait(0.01)
+    assert platform.login_guard.gate._admitted == 2
     busy = attempt(platform, USER, PASSWORD, "10.0.0.3")
     assert busy == f"{backoffice_users.BUSY}|False|True"
     spy.hold.set()
