@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo keeps its key and databases in the checkout's var/ (make clean removes them).
 demo: $(STAMP)
-	$(BIN)/reelhouse demo
+	REELHOUSE_DATA_DIR=$(CURDIR)/var $(BIN)/reelhouse demo
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -n 2 -q

@@ -138,3 +138,10 @@ def stack(database_url: str, tmp_path: Path) -> Iterator[Stack]:
     """Reelhouse and the demo casino over real HTTP on loopback, on this test's database."""
     with running_stack(database_url, tmp_path) as running:
         yield running
+
+
+@pytest.fixture
+def sqlite_stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
+    """The same on SQLite only, for checks of the HTTP edge that no database changes."""
+    with running_stack(fresh_database(request, "sqlite", tmp_path), tmp_path) as running:
+        yield running

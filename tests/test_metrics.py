@@ -26,14 +26,22 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 DIALECT = "slotcity-v4"
 
 
+# /metrics is served only with a configured token (api/metrics.py).
+METRICS_TOKEN = "metrics-token-for-the-tests-0123456789"
+
+
 @pytest.fixture
-def rig(database_url: str, tmp_path: Path) -> Iterator[tuple[Stack, FaultTransport]]:
+def rig(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Stack, FaultTransport]]:
+    monkeypatch.setenv("REELHOUSE_METRICS_TOKEN", METRICS_TOKEN)
     with faulty_stack(database_url, tmp_path) as pair:
         yield pair
 
 
 def scrape(stack: Stack) -> Samples:
-    answer = httpx.get(f"{stack.reelhouse.url}/metrics")
+    auth = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    answer = httpx.get(f"{stack.reelhouse.url}/metrics", headers=auth)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/plain; version=")
     samples: Samples = {}

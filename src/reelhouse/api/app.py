@@ -24,8 +24,11 @@ from reelhouse.api import (
     round_page,
     transactions_v4,
 )
+from reelhouse.api.edges import NoStoreByDefault, TrustedProxies
 from reelhouse.api.envelope import install_error_handlers
 from reelhouse.api.inflight import InFlightLimiter
+from reelhouse.api.logging_setup import install_redaction
+from reelhouse.api.ratelimit import OperatorRateLimiter
 from reelhouse.services.platform import Platform
 
 API_DESCRIPTION = """Reelhouse Main API (SlotCity v4 compatible) and game client API.
@@ -52,7 +55,12 @@ def create_app(platform: Platform) -> FastAPI:
     )
     app.state.platform = platform
     app.state.inflight = InFlightLimiter()
+    settings = platform.settings
+    app.state.rate = OperatorRateLimiter(settings.api_rate_per_second, settings.api_rate_burst)
+    app.add_middleware(NoStoreByDefault)
+    app.add_middleware(TrustedProxies, networks=settings.trusted_proxies)
     install_error_handlers(app)
+    install_redaction()
     app.include_router(main_v4.router)
     app.include_router(igamingace_a.router)
     app.include_router(igamingace_b.router)

@@ -1,5 +1,5 @@
 """Shared FastAPI dependencies: the platform, and the Main API's agent context (Bearer auth,
-IP allow-list, in-flight cap) in the order the spec's codes imply."""
+IP allow-list, request rate, in-flight cap) in the order the spec's codes imply."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from reelhouse.api.inflight import InFlightLimiter
+from reelhouse.api.ratelimit import OperatorRateLimiter
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.services import operators
 from reelhouse.services.platform import Platform
@@ -31,9 +32,16 @@ def bearer_token(request: Request) -> str:
 async def agent_context(request: Request) -> AsyncIterator[Operator]:
     token = bearer_token(request)
     operator = await run_in_threadpool(operators.authenticate, platform_of(request), token)
+    # The TCP peer, or the client behind a configured proxy (api/edges.py), never a header
+    # any caller can send.
     client_ip = request.client.host if request.client else ""
     if not operators.ip_allowed(operator, client_ip):
         raise ReelhouseError(ApiCode.IP_NOT_ALLOWED, f"IP {client_ip} is not allowed")
+    rate: OperatorRateLimiter = request.app.state.rate
+    if not rate.allow(operator.id):
+        raise ReelhouseError(
+            ApiCode.SERVER_IS_BUSY, f"too many calls: above {rate.per_second:g} per second"
+        )
     limiter: InFlightLimiter = request.app.state.inflight
     if not limiter.try_acquire(operator.id):
         raise ReelhouseError(ApiCode.SERVER_IS_BUSY, "too many calls in flight")

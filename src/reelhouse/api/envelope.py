@@ -42,7 +42,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = ApiCode.RESOURCE_NOT_FOUND if exc.status_code == 404 else ApiCode.VALIDATION_ERROR
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        # Keep the exception's headers: a 405 must say which methods are allowed (`Allow`),
+        # a 401 how to authenticate.
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> JSONResponse:

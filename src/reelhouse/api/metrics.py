@@ -1,20 +1,58 @@
-"""`GET /metrics`: Prometheus text format. Unauthenticated, like most exporters: serve it
-only where the monitoring system reaches it (docs/operations.md)."""
+"""`GET /metrics`: Prometheus text format, behind a bearer token.
+
+Not public: it names operators and shows their traffic. Enabled only when
+REELHOUSE_METRICS_TOKEN is set (at least METRICS_TOKEN_MIN_CHARS long); otherwise the path
+answers 404 as if it did not exist. The scraper sends `Authorization: Bearer <token>`
+(Prometheus: `authorization: {credentials: ...}`), compared in constant time; anything else is
+401. A token rather than "loopback only": behind a reverse proxy on the same host every
+request comes from loopback."""
 
 from __future__ import annotations
 
+import hmac
+import logging
+import os
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelhouse.api.deps import platform_of
 from reelhouse.dispatch import metrics
 from reelhouse.dispatch.sender import WalletSender
+from reelhouse.domain.limits import METRICS_TOKEN_MIN_CHARS
 from reelhouse.services.platform import Platform
 
-router = APIRouter(include_in_schema=False)
+METRICS_TOKEN_ENV = "REELHOUSE_METRICS_TOKEN"  # noqa: S105 - the variable's name
+log = logging.getLogger("reelhouse.metrics")
+
+
+def scraper_only(request: Request) -> None:
+    """404 while disabled; 401 without the right bearer token."""
+    # Read at each request, like the admin token: nothing to restart, nothing held if unset.
+    expected = os.environ.get(METRICS_TOKEN_ENV, "")
+    if len(expected) < METRICS_TOKEN_MIN_CHARS:
+        if expected:
+            log.warning(
+                "%s is shorter than %d characters: /metrics disabled",
+                METRICS_TOKEN_ENV,
+                METRICS_TOKEN_MIN_CHARS,
+            )
+        raise StarletteHTTPException(status_code=404)
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        token.strip().encode(), expected.encode()
+    ):
+        raise StarletteHTTPException(
+            status_code=401,
+            detail="metrics token missing or wrong",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(scraper_only)])
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 
 

@@ -1,4 +1,4 @@
-"""Builds a platform: database (migrated), wallet sender over HTTP, clock."""
+"""Builds a platform: database (migrated), its key checked, wallet sender over HTTP, clock."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from reelhouse.domain.name_resolver import SystemResolver
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
-from reelhouse.store.secrets import Sealer
+from reelhouse.store.key_check import check_key
+from reelhouse.store.secrets import Sealer, SecretKeyError
 
 
 def build_platform(
@@ -22,6 +23,14 @@ def build_platform(
 ) -> Platform:
     clock = clock or SystemClock()
     db = Database(settings.database_url)
+    sealer = Sealer(settings.secret_key)
+    # At start, not at the first launch: a key that does not open what is stored stops here
+    # with a message naming its source (before, every launch answered 500).
+    try:
+        check_key(db, sealer, settings.key_source)
+    except SecretKeyError:
+        db.dispose()
+        raise
     # One resolver checks callback host names when a URL is saved and when a call is sent.
     resolver = SystemResolver()
     closers = [resolver.close]
@@ -34,7 +43,7 @@ def build_platform(
         backoff_cap_s=settings.retry_backoff_cap_seconds,
         window=settings.retry_window,
     )
-    sender = WalletSender(db, Sealer(settings.secret_key), clock, transport, schedule)
+    sender = WalletSender(db, sealer, clock, transport, schedule)
     return Platform(
         db=db, settings=settings, wallet=sender, clock=clock, closers=closers, resolver=resolver
     )

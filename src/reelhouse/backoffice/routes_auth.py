@@ -11,12 +11,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from reelhouse.backoffice.web import (
+    DEVICE_COOKIE,
     LOGIN_COOKIE,
     PREFIX,
     SESSION_COOKIE,
     BackofficeRoute,
     Forbidden,
     NotFound,
+    client_address,
     me,
     new_login_token,
     page,
@@ -26,12 +28,16 @@ from reelhouse.backoffice.web import (
     redirect,
     set_cookie,
 )
+from reelhouse.domain.limits import BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS
 from reelhouse.services import backoffice_users
 from reelhouse.services.backoffice_users import Identity, LoginRefused
 
 router = APIRouter(prefix=PREFIX, route_class=BackofficeRoute, include_in_schema=False)
 Me = Annotated[Identity, Depends(me)]
 Form = Annotated[dict[str, str], Depends(read_form)]
+# What a throttled sign-in is told to wait: a token of the address's bucket comes back
+# within a minute; a lock may last longer, and the page says so.
+RETRY_AFTER_SECONDS = 60
 
 
 def _login_page(request: Request, error: str = "", status: int = 200) -> Response:
@@ -52,12 +58,25 @@ def login(request: Request, form: Form) -> Response:
     if not expected or not hmac.compare_digest(expected, form.get("login_token", "")):
         raise Forbidden("the login form expired; reload it")
     platform = platform_of(request)
+    email = form.get("email", "")
     try:
-        token = backoffice_users.login(platform, form.get("email", ""), form.get("password", ""))
+        token = backoffice_users.login(
+            platform,
+            email,
+            form.get("password", ""),
+            client=client_address(request),
+            device=request.cookies.get(DEVICE_COOKIE, ""),
+        )
     except LoginRefused as exc:
-        return _login_page(request, exc.message, status=401)
+        # A throttle is 429 with a hint when to come back; a wrong password is 401.
+        response = _login_page(request, exc.message, status=429 if exc.retry else 401)
+        if exc.retry:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     response = redirect(f"{PREFIX}/")
     set_cookie(request, response, SESSION_COOKIE, token)
+    device = backoffice_users.device_token(platform, email)
+    set_cookie(request, response, DEVICE_COOKIE, device, BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS)
     response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
     return response
 

@@ -29,6 +29,8 @@ from reelhouse.services.platform import Platform
 PREFIX = "/backoffice"
 SESSION_COOKIE = "rh_bo_session"
 LOGIN_COOKIE = "rh_bo_login"  # the login form's own CSRF token (double submit)
+# "This browser signed in to this account before": spares it the account-wide sign-in pause.
+DEVICE_COOKIE = "rh_bo_device"
 CSRF_FIELD = "csrf"
 # No script at all, nothing from another origin, never framed.
 SECURITY_HEADERS = {
@@ -113,11 +115,17 @@ def cookie_secure(request: Request) -> bool:
     return request.url.scheme == "https" or public.startswith("https://")
 
 
-def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+def set_cookie(
+    request: Request,
+    response: Response,
+    name: str,
+    value: str,
+    max_age: int = BACKOFFICE_SESSION_MAX_SECONDS,
+) -> None:
     response.set_cookie(
         name,
         value,
-        max_age=BACKOFFICE_SESSION_MAX_SECONDS,
+        max_age=max_age,
         path=PREFIX,
         httponly=True,
         samesite="strict",
@@ -127,6 +135,12 @@ def set_cookie(request: Request, response: Response, name: str, value: str) -> N
 
 def new_login_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the app sees it (the trusted-proxy middleware has already
+    replaced a proxy's address by its client's, and only for a configured proxy)."""
+    return request.client.host if request.client else ""
 
 
 def me(request: Request) -> Identity:

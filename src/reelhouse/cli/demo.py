@@ -59,11 +59,14 @@ def start_stack(var_dir: Path, reelhouse_port: int | None, casino_port: int | No
     )
     casino = ServerThread(casino_app, port=casino_port).start()
     port = reelhouse_port or free_port()
+    loaded = load_settings()
     settings = Settings(
         database_url=f"sqlite:///{var_dir / 'reelhouse.db'}",
-        secret_key=load_settings().secret_key,
+        secret_key=loaded.secret_key,
         public_base_url=f"http://127.0.0.1:{port}",
         allow_private_callbacks=True,
+        data_dir=loaded.data_dir,
+        key_source=loaded.key_source,
     )
     platform = build_platform(settings)
     api_token = _ensure_operator(platform, casino.url, casino_holder)
@@ -73,6 +76,14 @@ def start_stack(var_dir: Path, reelhouse_port: int | None, casino_port: int | No
     worker = Worker(platform.db, platform.wallet, platform.clock)
     threading.Thread(target=worker.run_forever, args=(worker_stop,), daemon=True).start()
     return DemoStack(reelhouse_server, casino, api_token, platform, worker_stop)
+
+
+def _demo_dir(name: str) -> Path:
+    """The demo's databases live in the data directory (REELHOUSE_DATA_DIR; `make demo` sets
+    it to the checkout's var/), wherever the command is started."""
+    data_dir = load_settings().data_dir
+    assert data_dir is not None
+    return data_dir / name
 
 
 def _ensure_operator(platform: Platform, casino_url: str, holder: dict[str, str]) -> str:
@@ -103,7 +114,7 @@ def demo(
     if spins:
         _bot_run(spins)
         return
-    stack = start_stack(Path("var/demo"), port, casino_port)
+    stack = start_stack(_demo_dir("demo"), port, casino_port)
     bots = DemoBots(stack.reelhouse.url, stack.api_token, stack.casino.url)
     user_code = bots.fund_player(DEMO_PLAYER, "USD", DEMO_DEPOSIT)
     data = bots.main_api(
@@ -141,13 +152,13 @@ def _print_welcome(stack: DemoStack, user_code: int, game_url: str) -> None:
     typer.echo(f"  curl -s {auth} -d '{{}}' {api}/v4/game/all")
     body = f'{{"user_code":{user_code},"provider_id":1,"game_symbol":"{DEMO_GAME}","lang":"en"}}'
     typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url")
-    password = _demo_admin(stack.platform, Path("var/demo"))
+    password = _demo_admin(stack.platform, _demo_dir("demo"))
     typer.echo(f"\nBack office: {api}/backoffice  (login {DEMO_ADMIN} / {password})")
     typer.echo("\nCtrl-C stops both servers.")
 
 
 def _bot_run(spins: int) -> None:
-    var_dir = Path("var/demo-bots")
+    var_dir = _demo_dir("demo-bots")
     shutil.rmtree(var_dir, ignore_errors=True)
     stack = start_stack(var_dir, None, None)
     try:

@@ -19,7 +19,10 @@ def serve(
     """Run Reelhouse (migrations are applied at start)."""
     configure_logging()
     platform = build_platform(load_settings())
-    uvicorn.run(create_app(platform), host=host, port=port, log_level="info")
+    # proxy_headers off: the app believes X-Forwarded-For only from REELHOUSE_TRUSTED_PROXIES
+    # (api/edges.py); uvicorn's default believes it from any loopback client.
+    app = create_app(platform)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def db_upgrade() -> None:

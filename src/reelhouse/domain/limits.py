@@ -109,8 +109,9 @@ DEMO_START_BALANCE_MAJOR = 1000
 # The game client's bet selector offers at most this many bets: more is a list nobody scrolls.
 CLIENT_BET_LEVELS_MAX = 24
 
-# Back office logins: this many wrong passwords in a row lock the account for the lockout
-# period, which turns online guessing into a few tries per quarter hour per account.
+# Back office logins: this many wrong passwords from one client address for one e-mail lock
+# that pair for the lockout period (other addresses are not affected: see the block "Accounts,
+# sessions and edges" below), a few tries per quarter hour per account and address.
 BACKOFFICE_MAX_FAILED_LOGINS = 5
 BACKOFFICE_LOCKOUT_SECONDS = 15 * 60
 
@@ -153,3 +154,42 @@ CONFORMANCE_CONCURRENT_CALLS = 20
 CONFORMANCE_SLOW_ANSWER_PERCENT = 50
 # The timing scenario sends every command this many times and judges the slowest answer.
 CONFORMANCE_TIMING_ROUNDS = 3
+
+# --- Accounts, sessions and edges (docs/security.md) -----------------------------------------
+
+# Back office sign-in attempts per client address, whatever the e-mail: a burst for a shared
+# office address, then one a minute. Every attempt costs an argon2 verification (64 MiB,
+# ~0.1-0.6 s of a core), so this is what one address can make the server spend.
+BACKOFFICE_LOGIN_CLIENT_BURST = 20
+BACKOFFICE_LOGIN_CLIENT_PER_HOUR = 60
+# Wrong passwords for one e-mail from all addresses together: this many within the lockout
+# period pause sign-in to that account from browsers that never signed in to it, for the
+# lockout period. A browser that did (it holds a device cookie) is not paused, so a stranger
+# cannot lock the real user out; a distributed guesser gets this many tries per period.
+BACKOFFICE_ACCOUNT_MAX_FAILED_LOGINS = 10
+# The device cookie a successful sign-in leaves: good for this long.
+BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS = 30 * 24 * 60 * 60
+# Each throttle remembers at most this many addresses, e-mails or pairs (least recently seen
+# forgotten first): 14 MiB for the three maps when full (measured; 18 MiB with e-mails of the
+# maximum length), however many addresses or e-mails an attacker invents.
+BACKOFFICE_THROTTLE_MAX_KEYS = 20_000
+# argon2 verifications running at once per process (each holds 64 MiB), and callers allowed
+# to wait for one; the next caller is refused at once ("try again"), never queued unbounded.
+BACKOFFICE_HASH_CONCURRENCY = 2
+BACKOFFICE_HASH_QUEUE = 8
+
+# A game session ends this long after it opened, however active: a session token that leaked
+# (a log, a shared screen, browser history) is worth a day at most.
+GAME_SESSION_MAX_SECONDS = 24 * 60 * 60
+
+# Main API (and facades) request rate per operator and API process: a sustained rate and a
+# burst above it; the next call gets 1018 at once. Far above what a casino's launches and
+# sign-ins need, low enough that one operator cannot fill the worker threads with cheap
+# calls or run expensive reports in a loop. REELHOUSE_API_RATE_PER_SECOND / _BURST override.
+API_RATE_PER_SECOND = 100.0
+API_RATE_BURST = 200
+# Operators are counted only after their token is checked, so the map holds real operators.
+API_RATE_MAX_KEYS = 10_000
+
+# A metrics token shorter than this is refused (/metrics stays disabled), as for admin tokens.
+METRICS_TOKEN_MIN_CHARS = 24

@@ -3,9 +3,11 @@
 - A password is stored only as its argon2id hash (argon2-cffi's defaults, RFC 9106's second
   recommended profile). A login for an unknown e-mail still verifies against a dummy hash, so
   the answer takes as long as for a known one and says the same thing.
-- BACKOFFICE_MAX_FAILED_LOGINS wrong passwords in a row lock the account for
-  BACKOFFICE_LOCKOUT_SECONDS; while locked, even the right password is refused (so a guesser
-  learns nothing from the lock). A successful login resets the count.
+- Sign-in is throttled per client address, per (address, e-mail) and per e-mail before any
+  password is hashed (services/login_guard.py, docs/security.md); while a lock holds even the
+  right password is refused (so a guesser learns nothing from it). The per-e-mail pause spares
+  browsers holding a device cookie from an earlier sign-in, so a stranger cannot lock the
+  real user out. argon2 never runs inside a database transaction.
 - A session is a 256-bit random token in a cookie; only its sha256 is stored. It ends after
   BACKOFFICE_SESSION_IDLE_SECONDS without a request or BACKOFFICE_SESSION_MAX_SECONDS after
   login, whichever comes first, and at logout.
@@ -31,22 +33,23 @@ from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.limits import (
+    BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS,
     BACKOFFICE_EMAIL_MAX_CHARS,
-    BACKOFFICE_LOCKOUT_SECONDS,
-    BACKOFFICE_MAX_FAILED_LOGINS,
     BACKOFFICE_PASSWORD_MAX_CHARS,
     BACKOFFICE_PASSWORD_MIN_CHARS,
     BACKOFFICE_SESSION_IDLE_SECONDS,
     BACKOFFICE_SESSION_MAX_SECONDS,
 )
+from reelhouse.services.login_guard import Refusal
 from reelhouse.services.operators import find_by_name
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import BackofficeSession, BackofficeUser, Operator
 from reelhouse.store.secrets import token_hash
 
 HASHER = PasswordHasher()
-# Verified when the e-mail is unknown, so both answers cost one argon2 verification.
-_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(24))
+# Verified when the e-mail is unknown, so both answers cost one argon2 verification. Made by
+# the hasher in use (so with its parameters, and again if it is replaced, as tests do).
+_dummy: tuple[PasswordHasher, str] = (HASHER, HASHER.hash(secrets.token_urlsafe(24)))
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -70,16 +73,25 @@ class Identity:
         return self.role is Role.ADMIN
 
 
-class LoginRefused(ReelhouseError):
-    """Wrong e-mail or password, or a locked account: the page says which it may say."""
+WRONG_CREDENTIALS = "wrong e-mail or password"
+LOCKED = "too many failed attempts: sign-in is locked for a while; try again later"
+THROTTLED = "too many sign-in attempts from your address; try again in a minute"
+BUSY = "too many sign-ins at once; try again in a moment"
+_REFUSALS = {Refusal.LOCKED: LOCKED, Refusal.CLIENT: THROTTLED, Refusal.BUSY: BUSY}
 
-    def __init__(self, message: str, *, locked: bool = False) -> None:
+
+class LoginRefused(ReelhouseError):
+    """Wrong e-mail or password, or a throttle: the page says which it may say. `retry`
+    refusals (a throttle, a lock, a full gate) say nothing about the password."""
+
+    def __init__(self, message: str, *, locked: bool = False, retry: bool = False) -> None:
         super().__init__(ApiCode.TOKEN_INVALID, message)
         self.locked = locked
+        self.retry = retry or locked
 
-
-WRONG_CREDENTIALS = "wrong e-mail or password"
-LOCKED = "too many failed attempts: this account is locked for a while"
+    @classmethod
+    def because(cls, refusal: Refusal) -> LoginRefused:
+        return cls(_REFUSALS[refusal], locked=refusal is Refusal.LOCKED, retry=True)
 
 
 def _invalid(message: str) -> ReelhouseError:
@@ -127,49 +139,71 @@ def create_user(
         return user.id
 
 
-def login(platform: Platform, email: str, password: str) -> str:
-    """A new session token for the right password; LoginRefused otherwise."""
+def login(
+    platform: Platform, email: str, password: str, *, client: str = "", device: str = ""
+) -> str:
+    """A new session token for the right password; LoginRefused otherwise.
+
+    `client` is the caller's address, `device` the device cookie the browser sent (if any):
+    both feed the throttles of `platform.login_guard` (services/login_guard.py). The
+    password is verified outside any database transaction: the user row is read in one
+    short transaction, argon2 runs with none open (it takes up to a second and 64 MiB, and
+    on SQLite every transaction holds the write lock), and a success is written in another
+    short one. Failures are counted in memory only (the user row's `failed_logins` and
+    `locked_until_utc` are no longer used), so an unknown e-mail is counted like a known one."""
     now = platform.clock.now()
+    now_s = now.timestamp()
     try:
         address = normalise_email(email)
     except ReelhouseError:
         address = ""
+    guard = platform.login_guard
+    refusal = guard.admit(client, address, device_ok(platform, address, device, now), now_s)
+    if refusal is not None:
+        raise LoginRefused.because(refusal)
     if len(password) > BACKOFFICE_PASSWORD_MAX_CHARS:
+        guard.failed(client, address, now_s)
         raise LoginRefused(WRONG_CREDENTIALS)
     with platform.db.transaction() as session:
-        user = session.scalar(
-            select(BackofficeUser).where(BackofficeUser.email == address).with_for_update()
-        )
-        if user is None:
-            _verify(_DUMMY_HASH, password)
+        user = session.scalar(select(BackofficeUser).where(BackofficeUser.email == address))
+        user_id, stored_hash = (user.id, user.password_hash) if user else (None, _dummy_hash())
+    # Unknown e-mails cost one verification too (against the dummy hash), so the answer
+    # takes as long and says the same as for a known e-mail with a wrong password.
+    with guard.gate.slot() as admitted:
+        if not admitted:
+            raise LoginRefused.because(Refusal.BUSY)
+        right = _verify(stored_hash, password) and user_id is not None
+        stale = right and HASHER.check_needs_rehash(stored_hash)
+        rehashed = HASHER.hash(password) if stale else None
+    if not right or user_id is None:
+        guard.failed(client, address, now_s)
+        raise LoginRefused(WRONG_CREDENTIALS)
+    guard.succeeded(client, address, now_s)
+    token = secrets.token_urlsafe(32)
+    with platform.db.transaction() as session:
+        user = session.get(BackofficeUser, user_id)
+        if user is None or user.password_hash != stored_hash:
+            # Deleted, or its password changed while we hashed: this password is stale.
             raise LoginRefused(WRONG_CREDENTIALS)
-        locked_until = user.locked_until_utc
-        if locked_until is not None and from_naive_utc(locked_until) > now:
-            raise LoginRefused(LOCKED, locked=True)
-        if not _verify(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= BACKOFFICE_MAX_FAILED_LOGINS:
-                lock = now + dt.timedelta(seconds=BACKOFFICE_LOCKOUT_SECONDS)
-                user.locked_until_utc = to_naive_utc(lock)
-                user.failed_logins = 0
-        else:
-            user.failed_logins = 0
-            user.locked_until_utc = None
-            user.last_login_at_utc = to_naive_utc(now)
-            if HASHER.check_needs_rehash(user.password_hash):
-                user.password_hash = HASHER.hash(password)
-            token = secrets.token_urlsafe(32)
-            session.add(
-                BackofficeSession(
-                    token_hash=token_hash(token),
-                    user_id=user.id,
-                    created_at_utc=to_naive_utc(now),
-                    last_seen_at_utc=to_naive_utc(now),
-                )
+        user.last_login_at_utc = to_naive_utc(now)
+        if rehashed is not None:
+            user.password_hash = rehashed
+        session.add(
+            BackofficeSession(
+                token_hash=token_hash(token),
+                user_id=user.id,
+                created_at_utc=to_naive_utc(now),
+                last_seen_at_utc=to_naive_utc(now),
             )
-            return token
-    # Outside the transaction: the failed attempt (and any lock) is committed first.
-    raise LoginRefused(WRONG_CREDENTIALS)
+        )
+    return token
+
+
+def _dummy_hash() -> str:
+    global _dummy  # noqa: PLW0603 - a cache of one hash, remade only if HASHER changes
+    if _dummy[0] is not HASHER:
+        _dummy = (HASHER, HASHER.hash(secrets.token_urlsafe(24)))
+    return _dummy[1]
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -177,6 +211,33 @@ def _verify(hashed: str, password: str) -> bool:
         return HASHER.verify(hashed, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def _device_key(platform: Platform) -> bytes:
+    return hashlib.sha256(b"backoffice-device:" + platform.settings.secret_key.encode()).digest()
+
+
+def _device_mac(platform: Platform, address: str, issued_s: int) -> str:
+    message = f"{address}\n{issued_s}".encode()
+    return hmac.new(_device_key(platform), message, hashlib.sha256).hexdigest()
+
+
+def device_token(platform: Platform, email: str) -> str:
+    """The device cookie a successful sign-in leaves: this browser signed in to this account
+    (an HMAC under the deployment key; nothing stored). It exempts the browser from the
+    account-wide pause, not from any other throttle, and never replaces the password."""
+    issued_s = int(platform.clock.now().timestamp())
+    return f"{issued_s}.{_device_mac(platform, normalise_email(email), issued_s)}"
+
+
+def device_ok(platform: Platform, address: str, token: str, now: dt.datetime) -> bool:
+    issued, _, mac = token.partition(".")
+    if not (address and issued.isdigit() and len(issued) <= 12 and mac):
+        return False
+    age_s = now.timestamp() - int(issued)
+    if not 0 <= age_s <= BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS:
+        return False
+    return hmac.compare_digest(_device_mac(platform, address, int(issued)).encode(), mac.encode())
 
 
 def identify(platform: Platform, token: str) -> Identity | None:

@@ -15,6 +15,7 @@ from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.limits import (
     DEMO_START_BALANCE_MAJOR,
+    GAME_SESSION_MAX_SECONDS,
     LAUNCH_TOKEN_TTL_SECONDS,
     SESSION_IDLE_EXPIRY_SECONDS,
 )
@@ -167,9 +168,17 @@ def active_session(
     )
     if game_session is None:
         raise ReelhouseError(ApiCode.SESSION_EXPIRED, "unknown game session")
+    now = platform.clock.now()
     idle_since = from_naive_utc(game_session.last_activity_at_utc)
-    if platform.clock.now() - idle_since > dt.timedelta(seconds=SESSION_IDLE_EXPIRY_SECONDS):
+    if now - idle_since > dt.timedelta(seconds=SESSION_IDLE_EXPIRY_SECONDS):
         raise ReelhouseError(ApiCode.SESSION_EXPIRED, "game session expired")
+    # However busy, a session ends at its maximum age: a leaked token is worth a day at most.
+    if now - from_naive_utc(game_session.started_at_utc) > dt.timedelta(
+        seconds=GAME_SESSION_MAX_SECONDS
+    ):
+        raise ReelhouseError(
+            ApiCode.SESSION_EXPIRED, "game session reached its maximum length; relaunch the game"
+        )
     query = select(Player).where(Player.id == game_session.player_id)
     player = db_session.scalar(query.with_for_update() if lock_player else query)
     operator = db_session.get(Operator, game_session.operator_id)

@@ -9,6 +9,7 @@ from reelhouse.domain.callback_address import Resolver
 from reelhouse.domain.clock import Clock, SystemClock
 from reelhouse.domain.name_resolver import SystemResolver
 from reelhouse.games.rng import Rng, SecretsRng
+from reelhouse.services.login_guard import LoginGuard
 from reelhouse.services.ports import WalletPort
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
@@ -28,6 +29,8 @@ class Platform:
     # How callback host names are checked when a URL is saved (the transport has its own,
     # normally the same): the system's resolver; a fake in tests.
     resolver: Resolver = field(default_factory=SystemResolver)
+    # Back office sign-in throttles and the argon2 gate: per process, like the platform.
+    login_guard: LoginGuard = field(default_factory=LoginGuard)
 
     def __post_init__(self) -> None:
         self.sealer = Sealer(self.settings.secret_key)

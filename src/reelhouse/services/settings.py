@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reelhouse.store.secrets import new_key_text
+from reelhouse.domain.limits import API_RATE_BURST, API_RATE_PER_SECOND
+from reelhouse.store.key_check import holds_sealed_values
+from reelhouse.store.secrets import SecretKeyError, new_key_text
 
-DEFAULT_DATABASE_URL = "sqlite:///var/reelhouse.db"
-DEFAULT_KEY_FILE = Path("var/secret.key")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+DATA_DIR_ENV = "REELHOUSE_DATA_DIR"
+KEY_ENV = "REELHOUSE_SECRET_KEY"
+KEY_FILE_NAME = "secret.key"
+DATABASE_FILE_NAME = "reelhouse.db"
+
+
+class ConfigError(ValueError):
+    """A setting Reelhouse cannot start with; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -25,31 +36,102 @@ class Settings:
     retry_window: dt.timedelta = field(default=dt.timedelta(hours=72))
     retry_backoff_base_seconds: float = 10.0
     retry_backoff_cap_seconds: float = 3600.0
+    # Edges (docs/security.md): proxies whose X-Forwarded-For is believed (none by default),
+    # and each operator's Main API request rate per process.
+    trusted_proxies: tuple[Network, ...] = ()
+    api_rate_per_second: float = API_RATE_PER_SECOND
+    api_rate_burst: int = API_RATE_BURST
+    # Where Reelhouse keeps its files (the key file, the default SQLite database, the demo's
+    # databases), and where the key came from (named in a key mismatch error at start).
+    data_dir: Path | None = None
+    key_source: str = KEY_ENV
 
 
-def _secret_key_from(env: dict[str, str], key_file: Path) -> str:
-    """REELHOUSE_SECRET_KEY wins. Without it a key file under var/ is made once, so the
-    embedded demo runs out of the box; production sets the variable (docs/operations.md)."""
-    configured = env.get("REELHOUSE_SECRET_KEY")
+def data_dir_from(env: dict[str, str]) -> Path:
+    """REELHOUSE_DATA_DIR, else $XDG_DATA_HOME/reelhouse, else ~/.local/share/reelhouse: never
+    relative, so every command finds the same files wherever it is started."""
+    configured = env.get(DATA_DIR_ENV, "")
     if configured:
-        return configured
+        path = Path(configured).expanduser()
+        if not path.is_absolute():
+            raise ConfigError(f"{DATA_DIR_ENV} must be an absolute path, not {configured!r}")
+        return path
+    xdg = env.get("XDG_DATA_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "reelhouse"
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    return home / ".local" / "share" / "reelhouse"
+
+
+def _secret_key_from(env: dict[str, str], data_dir: Path, database_url: str) -> tuple[str, str]:
+    """The key and where it came from. REELHOUSE_SECRET_KEY wins (production sets it,
+    docs/operations.md); else the key file in the data directory. Without either a key file
+    is made, so the demo runs out of the box, but never for a database that already holds
+    sealed values: a new key cannot open them, and would stand beside them as a second key."""
+    configured = env.get(KEY_ENV)
+    if configured:
+        return configured, KEY_ENV
+    key_file = data_dir / KEY_FILE_NAME
+    source = f"the key file {key_file}"
     if key_file.exists():
-        return key_file.read_text().strip()
+        return key_file.read_text().strip(), source
+    if holds_sealed_values(database_url):
+        raise SecretKeyError(
+            f"no secret key: {KEY_ENV} is not set and {key_file} does not exist, but the"
+            f" database ({redacted_url(database_url)}) holds secrets sealed with a key. Set"
+            f" {KEY_ENV}, or {DATA_DIR_ENV} to the data directory that holds its key file;"
+            " no new key is made for sealed data."
+        )
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key = new_key_text()
+    key_file.touch(mode=0o600)
     key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    return key, source
+
+
+def redacted_url(url: str) -> str:
+    """A database URL for a message: without its password."""
+    head, sep, tail = url.rpartition("@")
+    if not sep:
+        return url
+    scheme, _, credentials = head.partition("://")
+    return f"{scheme}://{credentials.split(':', 1)[0]}@{tail}"
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     values = dict(os.environ if env is None else env)
+    data_dir = data_dir_from(values)
+    database_url = values.get(
+        "REELHOUSE_DATABASE_URL", f"sqlite:///{data_dir / DATABASE_FILE_NAME}"
+    )
+    key, key_source = _secret_key_from(values, data_dir, database_url)
     return Settings(
-        database_url=values.get("REELHOUSE_DATABASE_URL", DEFAULT_DATABASE_URL),
-        secret_key=_secret_key_from(values, DEFAULT_KEY_FILE),
+        database_url=database_url,
+        secret_key=key,
+        data_dir=data_dir,
+        key_source=key_source,
         public_base_url=values.get("REELHOUSE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         allow_private_callbacks=values.get("REELHOUSE_ALLOW_PRIVATE_CALLBACKS", "0") == "1",
         retry_window=dt.timedelta(hours=float(values.get("REELHOUSE_RETRY_WINDOW_HOURS", "72"))),
         retry_backoff_base_seconds=float(values.get("REELHOUSE_RETRY_BACKOFF_BASE_SECONDS", "10")),
         retry_backoff_cap_seconds=float(values.get("REELHOUSE_RETRY_BACKOFF_CAP_SECONDS", "3600")),
+        trusted_proxies=parse_networks(values.get("REELHOUSE_TRUSTED_PROXIES", "")),
+        api_rate_per_second=float(
+            values.get("REELHOUSE_API_RATE_PER_SECOND", str(API_RATE_PER_SECOND))
+        ),
+        api_rate_burst=int(values.get("REELHOUSE_API_RATE_BURST", str(API_RATE_BURST))),
     )
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDR networks; ValueError names a bad one."""
+    networks = []
+    for item in (part.strip() for part in text.split(",")):
+        if item:
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError as exc:
+                raise ConfigError(
+                    f"REELHOUSE_TRUSTED_PROXIES: not an address or network: {item!r}"
+                ) from exc
+    return tuple(networks)

@@ -17,15 +17,23 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 
 
+class SecretKeyError(RuntimeError):
+    """The deployment key is missing, malformed, or not the one that sealed what is stored:
+    Reelhouse must not start (the message says what to do)."""
+
+
 def new_key_text() -> str:
     return base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
 
 
 class Sealer:
     def __init__(self, key_text: str) -> None:
-        key = base64.b64decode(key_text)
+        try:
+            key = base64.b64decode(key_text.strip(), validate=True)
+        except ValueError:  # binascii.Error: not base64 at all
+            key = b""
         if len(key) != KEY_BYTES:
-            raise ValueError("REELHOUSE_SECRET_KEY must be base64 of 32 bytes")
+            raise SecretKeyError("REELHOUSE_SECRET_KEY must be base64 of 32 bytes")
         self._aead = AESGCM(key)
 
     def seal(self, plain: str) -> str:
