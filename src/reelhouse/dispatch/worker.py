@@ -1,7 +1,8 @@
 """The dispatcher worker: drains the outbox and finishes every round that is not terminal.
 
-Each pass (1) takes back claims whose holder died (a bet's outcome is then unknown and it is
-cancelled; a win or cancel is queued again), then (2) claims due calls and sends them on a
+Each pass (1) takes back claims whose holder died or whose delivery raised (a bet's outcome
+is then unknown and it is cancelled; a win or cancel counts an attempt and is queued again,
+or parked once its retry window is over), then (2) claims due calls and sends them on a
 thread pool, at most one call per player and within each operator's bulkhead. On PostgreSQL
 several workers share the queue: rows are claimed with `FOR UPDATE SKIP LOCKED` and held by
 a lease. On SQLite run one worker.
@@ -61,7 +62,8 @@ class Worker:
             ).all()
             for call in expired:
                 log.warning("claim expired", extra={"trans_id": call.id, "command": call.kind})
-                expire_lease(session, call, now)
+                retry_at = self._sender.retry_at_after_expiry(session, call, now)
+                expire_lease(session, call, now, retry_at)
             return len(expired)
 
     def claim_due(self, limit: int = CLAIM_BATCH) -> list[int]:
@@ -99,6 +101,14 @@ class Worker:
     def _deliver(self, call_id: int) -> None:
         try:
             self._sender.deliver(call_id)
+        except Exception as exc:
+            # Nothing is swallowed silently (issue 2): the failure is logged with the call id
+            # and kept as an attempt row where the database allows. The call stays claimed
+            # until its lease runs out; reclaim_expired then counts the attempt against the
+            # retry window, so a call that always fails this way is parked, not re-claimed
+            # forever.
+            log.exception("wallet call delivery raised", extra={"trans_id": call_id})
+            self._sender.note_failed_delivery(call_id, exc)
         finally:
             with self._active_lock:
                 self._active -= 1
