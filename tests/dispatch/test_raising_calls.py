@@ -14,13 +14,16 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from reelhouse.dialects.base import CodecDialect, Dialect
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.dispatch import sender as sender_module
+from reelhouse.dispatch import worker as worker_module
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.worker import Worker
@@ -188,3 +191,31 @@ def test_a_claim_that_runs_out_after_the_window_is_parked(deployment: Deployment
     worker.close()
     win = one_call(deployment, "win")
     assert (win.id, win.state, win.attempts) == (claimed, CallState.MANUAL, 2)
+
+
+def test_a_claim_that_cannot_be_taken_back_does_not_hold_up_the_others(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    tokens = deployment.open_sessions(2)
+    deployment.transport.down_for = {"win"}
+    for token in tokens:
+        rounds.spin(deployment.platform(), token, "1.00")
+    worker = Worker(deployment.db, deployment.sender(), deployment.clock, threads=1)
+    deployment.clock.advance(seconds=10)
+    poisoned, healthy = sorted(worker.claim_due())  # both claimed, then the holder stops
+    real_expire = worker_module.expire_lease
+
+    def expire(session: Session, call: WalletCall, *args: Any) -> WalletCall | None:
+        if call.id == poisoned:
+            raise RuntimeError("a bug in taking this one back")
+        return real_expire(session, call, *args)
+
+    monkeypatch.setattr(worker_module, "expire_lease", expire)
+    deployment.clock.advance(minutes=5)
+    with caplog.at_level(logging.ERROR, logger="reelhouse.worker"):
+        assert worker.reclaim_expired() == 1
+    worker.close()
+    with deployment.db.transaction() as session:
+        states = {c.id: c.state for c in session.scalars(select(WalletCall))}
+    assert (states[poisoned], states[healthy]) == (CallState.IN_FLIGHT, CallState.QUEUED)
+    assert [getattr(r, "trans_id", None) for r in caplog.records] == [poisoned]

@@ -47,24 +47,46 @@ class Worker:
         self._active_lock = threading.Lock()
 
     def reclaim_expired(self) -> int:
-        """Claims whose lease ran out: their holder stopped mid-call."""
+        """Claims whose lease ran out: their holder stopped mid-call, or its delivery raised.
+        Each is taken back in its own transaction, so one that cannot be (a bug) is logged
+        with its id and never holds up the others."""
         now = self._clock.now()
         with self._db.transaction() as session:
             expired = session.scalars(
-                select(WalletCall)
+                select(WalletCall.id)
                 .where(
                     WalletCall.state == CallState.IN_FLIGHT.value,
                     WalletCall.lease_until_utc < to_naive_utc(now),
                 )
                 .order_by(WalletCall.id)
                 .limit(CLAIM_BATCH)
-                .with_for_update(skip_locked=True)
             ).all()
-            for call in expired:
-                log.warning("claim expired", extra={"trans_id": call.id, "command": call.kind})
-                retry_at = self._sender.retry_at_after_expiry(session, call, now)
-                expire_lease(session, call, now, retry_at)
-            return len(expired)
+        taken = 0
+        for call_id in expired:
+            try:
+                taken += self._take_back(call_id, now)
+            except Exception:
+                log.exception("could not take back an expired claim", extra={"trans_id": call_id})
+        return taken
+
+    def _take_back(self, call_id: int, now: dt.datetime) -> int:
+        with self._db.transaction() as session:
+            # Locked and checked again: another worker may have taken it back meanwhile.
+            call = session.scalar(
+                select(WalletCall)
+                .where(
+                    WalletCall.id == call_id,
+                    WalletCall.state == CallState.IN_FLIGHT.value,
+                    WalletCall.lease_until_utc < to_naive_utc(now),
+                )
+                .with_for_update(skip_locked=True)
+            )
+            if call is None:
+                return 0
+            log.warning("claim expired", extra={"trans_id": call.id, "command": call.kind})
+            retry_at = self._sender.retry_at_after_expiry(session, call, now)
+            expire_lease(session, call, now, retry_at)
+            return 1
 
     def claim_due(self, limit: int = CLAIM_BATCH) -> list[int]:
         """Claim queued calls that are due, skipping players with a call already in flight
