@@ -220,8 +220,6 @@ class Simulation:
     clock: FakeClock = field(init=False)
     log: WireLog = field(init=False)
     operator_id: int = field(init=False)
-    switches: int = field(init=False, default=0)
-    switches_with_calls_pending: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -324,6 +322,7 @@ class Simulation:
                 elif action < 0.95:
                     self.restart()
                 else:
+                    # About a third of the seeds switch at least once with calls pending.
                     self.switch_dialect()
             except ReelhouseError:
                 pass  # refused spins (round in progress, funds, wallet) are part of play
@@ -341,9 +340,6 @@ class Simulation:
         url = f"http://wallet.invalid{CALLBACK_PATHS[target]}"
         backoffice_settings.set_callback_url(self.platform, self.operator_id, url, SWITCHER)
         self.token_box.update(issued)
-        self.switches += 1
-        if not self._all_terminal():
-            self.switches_with_calls_pending += 1
 
     def drain(self) -> None:
         """Faults stop; the network delivers what it held; the worker finishes everything,
