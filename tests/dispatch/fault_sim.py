@@ -3,32 +3,31 @@
 Reelhouse (its real services, outbox, sender and worker, on a real database) talks to the
 real demo-casino wallet logic through an injected transport that, driven by one seed, drops
 requests, loses answers after the wallet applied them, answers 5xx or garbage, times out,
-duplicates and reorders deliveries, and crashes the process mid-call. The clock is injected
-and only moves when the simulation moves it. Everything random comes from the seed, and the
-worker runs one sender thread, so a seed replays exactly.
+drips an answer in past the call's deadline, answers with a number the codec raises on,
+duplicates and reorders deliveries, and crashes the process mid-call; between steps the
+operator may switch dialects with calls pending. The clock is injected and only moves when
+the simulation moves it. Everything random comes from the seed, and the worker runs one
+sender thread, so a seed replays exactly.
 
-It runs in every wallet dialect: the operator account speaks the dialect, the transport
-delivers to the casino's endpoint for it, and reads what is on the wire with the dialect's
-own operator-side codec.
+It runs in every wallet dialect: the operator account starts in the dialect, the transport
+delivers each request to the casino's endpoint for the dialect it is written in (after a
+switch both are on the wire), and reads it with that dialect's own operator-side codec.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from reelhouse.dialects.base import CallbackCredentials, CallbackRejection
-from reelhouse.dialects.igamingace_a import IGamingAceACallback
-from reelhouse.dialects.igamingace_b import IGamingAceBCallback, parse_id
-from reelhouse.dialects.registry import get_dialect
-from reelhouse.dialects.slotcity_v4 import SlotCityCallback
+from reelhouse.dialects.base import CallbackCredentials, CodecDialect, Dialect
+from reelhouse.dialects.registry import DIALECT_NAMES, get_dialect
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import TransportError
@@ -36,16 +35,22 @@ from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.clock import UTC, FakeClock, from_naive_utc
 from reelhouse.domain.errors import ReelhouseError
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState, RoundState
-from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, HttpAnswer, HttpRequest
+from reelhouse.domain.wallet import (
+    ROUND_OPENING_KINDS,
+    HttpAnswer,
+    HttpRequest,
+    WalletCommand,
+    WalletOutcome,
+)
 from reelhouse.games.rng import SeededRng
 from reelhouse.operator_kit.demo_casino.casino import CALLBACK_PATHS, Casino
-from reelhouse.services import launch, operators, players, rounds
+from reelhouse.services import audit, backoffice_settings, launch, operators, players, rounds
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
 from reelhouse.store.models import Player, Round, WalletCall
 from reelhouse.store.secrets import Sealer, new_key_text
-from tests.harness import reelhouse_id
+from tests.dispatch.multi_dialect import OnTheWire, answer, our_id, read_request
 
 GAME = "lucky-sevens"
 PLAYERS = 3
@@ -55,6 +60,11 @@ STEPS = 14
 MAX_DRAIN_PASSES = 400
 OPERATOR = "sim"
 OPENING_NAMES = frozenset(kind.value for kind in ROUND_OPENING_KINDS)
+SWITCHER = audit.Accountable("sim", "the casino moves to another wallet protocol")
+# An answer no codec can read without raising, as `"balance": 1e999999` once made all three
+# raise. The simulation's codecs raise on these exact bytes (codec_that_raises), so the
+# fault tests the dispatcher's safety net whatever the real codecs do with such a number.
+RAISING_ANSWER = b'{"balance":1e999999}'
 
 
 class SimulatedCrash(BaseException):
@@ -72,6 +82,8 @@ class Fault(StrEnum):
     DELAYED = "delayed"  # held in the network, delivered later (reordered); caller times out
     CRASH_BEFORE = "crash_before"  # process dies before sending
     CRASH_AFTER = "crash_after"  # process dies after the wallet applied the call
+    CODEC_RAISES = "codec_raises"  # applied; the answer makes the codec raise
+    SLOW_DRIP = "slow_drip"  # applied; the answer drips in, often past the call's deadline
 
 
 FAULT_WEIGHTS = {
@@ -84,6 +96,8 @@ FAULT_WEIGHTS = {
     Fault.DELAYED: 6,
     Fault.CRASH_BEFORE: 4,
     Fault.CRASH_AFTER: 4,
+    Fault.CODEC_RAISES: 4,
+    Fault.SLOW_DRIP: 4,
 }
 
 
@@ -91,56 +105,38 @@ FAULT_WEIGHTS = {
 class WireLog:
     """What happened on the wire, in order, to check ordering invariants afterwards."""
 
-    dialect: str
     keys: dict[str, str | None]
-    # (event, command, trans_guid, cancel_trans_guid), ids as our decimal call ids
-    events: list[tuple[str, str, str, str]] = field(default_factory=list)
+    events: list[tuple[str, OnTheWire]] = field(default_factory=list)
 
     def add(self, event: str, request: HttpRequest) -> None:
-        self.events.append((event, *wire_view(self.dialect, request, self.keys)))
+        self.events.append((event, read_request(request, sim_credentials(self.keys))))
 
 
-def wire_view(
-    dialect: str, request: HttpRequest, keys: dict[str, str | None]
-) -> tuple[str, str, str]:
-    """(command, its id, the id it cancels) of a request, read with the dialect's own
-    operator-side codec; ids as our decimal call ids ("" where the protocol has none)."""
-    creds = CallbackCredentials(
+def sim_credentials(keys: dict[str, str | None]) -> CallbackCredentials:
+    """The keys Reelhouse issued the operator, as the casino holds them now."""
+    return CallbackCredentials(
         "", keys["token"] or "", keys["api_token"], keys["secret_key"], agent_id=OPERATOR
     )
-    callback = get_dialect(dialect).verify_and_decode_callback(
-        dict(request.headers),
-        request.body,
-        creds,
-        0,
-        require_signature=False,
-        path=urlsplit(request.url).path,
-    )
-    assert not isinstance(callback, CallbackRejection), callback
-    kind: CommandKind = callback.kind
-    if isinstance(callback, SlotCityCallback):
-        own, cancelled = callback.trans_guid, callback.cancel_trans_guid
-    elif isinstance(callback, IGamingAceACallback):
-        own, cancelled = _text(callback.transaction_id), _text(callback.reference_id)
-    else:
-        assert isinstance(callback, IGamingAceBCallback)
-        own = _from_hex(callback.transaction_id)
-        is_cancel = kind is CommandKind.CANCEL
-        cancelled = _from_hex(callback.ref_transaction_id) if is_cancel else None
-    return kind.value, own or "", cancelled or ""
 
 
-def _from_hex(text: str | None) -> str | None:
-    return None if text is None else str(parse_id(text))
+@functools.cache
+def codec_that_raises(name: str) -> Dialect:
+    """The real dialect, except that decoding RAISING_ANSWER raises."""
+    real = get_dialect(name)
+    assert isinstance(real, CodecDialect)
 
+    def decode(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
+        if answer.body == RAISING_ANSWER:
+            raise OverflowError("simulated: a number the codec cannot hold")
+        return real.decode_answer(cmd, answer)
 
-def _text(number: int | None) -> str | None:
-    return None if number is None else str(number)
+    return replace(real, decode=decode)
 
 
 class FaultyTransport:
-    def __init__(self, casino: Casino, rng: random.Random, log: WireLog) -> None:
+    def __init__(self, casino: Casino, rng: random.Random, log: WireLog, clock: FakeClock) -> None:
         self.casino = casino
+        self.clock = clock
         self.rng = rng
         self.log = log
         self.faults_on = True
@@ -148,10 +144,7 @@ class FaultyTransport:
 
     def _deliver(self, request: HttpRequest) -> bytes:
         self.log.add("delivered", request)
-        path = urlsplit(request.url).path
-        answer = self.casino.answer_path(path, dict(request.headers), request.body)
-        assert answer is not None, f"the casino has no endpoint at {path}"
-        return answer
+        return answer(self.casino, request)
 
     def release_held(self) -> None:
         """The network finally delivers what it held, in a shuffled order."""
@@ -197,7 +190,24 @@ class FaultyTransport:
             case Fault.CRASH_AFTER:
                 self._deliver(request)
                 raise SimulatedCrash
+            case Fault.CODEC_RAISES:
+                self._deliver(request)
+                return HttpAnswer(200, RAISING_ANSWER)
+            case Fault.SLOW_DRIP:
+                return self._slow_drip(request)
         raise AssertionError(fault)
+
+    def _slow_drip(self, request: HttpRequest) -> HttpAnswer:
+        """The wallet applies the call and its answer trickles in over up to twice the call's
+        deadline: in time, it is read; past it, the transport gives up at the deadline (the
+        real transport's per-call deadline) and the outcome is unknown."""
+        body = self._deliver(request)
+        dripped_ms = request.timeout_ms * self.rng.uniform(0.5, 2.0)
+        if dripped_ms <= request.timeout_ms:
+            self.clock.advance(milliseconds=dripped_ms)
+            return HttpAnswer(200, body)
+        self.clock.advance(milliseconds=request.timeout_ms)
+        raise TransportError("simulated: deadline passed while the answer dripped in")
 
 
 @dataclass
@@ -209,6 +219,7 @@ class Simulation:
     rng: random.Random = field(init=False)
     clock: FakeClock = field(init=False)
     log: WireLog = field(init=False)
+    operator_id: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -226,22 +237,19 @@ class Simulation:
             "api_token": None,
             "secret_key": None,
         }
-        self.log = WireLog(self.dialect, self.token_box)
+        self.log = WireLog(self.token_box)
         self.casino = Casino(
             f"sqlite:///{self.workdir / f'casino-{self.seed}.db'}",
             lambda: self.token_box["token"] or "",
             clock=self.clock,
             keys=self._casino_keys,
         )
-        self.transport = FaultyTransport(self.casino, self.rng, self.log)
+        self.transport = FaultyTransport(self.casino, self.rng, self.log, self.clock)
         self.game_rng = SeededRng(self.seed)
         self._start_process()
 
     def _casino_keys(self, _dialect: str) -> CallbackCredentials:
-        box = self.token_box
-        return CallbackCredentials(
-            "", box["token"] or "", box["api_token"], box["secret_key"], agent_id=OPERATOR
-        )
+        return sim_credentials(self.token_box)
 
     def _start_process(self) -> None:
         """A (re)started Reelhouse process: fresh sender, breaker state and worker over the
@@ -253,6 +261,7 @@ class Simulation:
             self.transport,
             RetrySchedule(),
             rng=self.rng,
+            dialects=codec_that_raises,
         )
         self.platform = Platform(
             db=self.db,
@@ -280,6 +289,7 @@ class Simulation:
                 approved=True,
             ),
         )
+        self.operator_id = issued.operator_id
         self.token_box.update(
             token=issued.callback_token,
             api_token=issued.api_token,
@@ -307,14 +317,29 @@ class Simulation:
                     rounds.spin(self.platform, self.rng.choice(sessions), self.rng.choice(BETS))
                 elif action < 0.8:
                     self.worker.run_once()
-                elif action < 0.95:
+                elif action < 0.92:
                     self.clock.advance(seconds=self.rng.choice((1, 3, 5, 40, 400)))
-                else:
+                elif action < 0.95:
                     self.restart()
+                else:
+                    # About a third of the seeds switch at least once with calls pending.
+                    self.switch_dialect()
             except ReelhouseError:
                 pass  # refused spins (round in progress, funds, wallet) are part of play
             except SimulatedCrash:
                 self.restart()
+
+    def switch_dialect(self) -> None:
+        """The back office moves the operator to another dialect and its callback URL to the
+        casino's endpoint for it, whatever calls are pending; the casino configures the new
+        key it is shown. Calls already written keep their own dialect (issue 1)."""
+        with self.db.transaction() as session:
+            current = operators.find_by_name(session, OPERATOR).dialect
+        target = self.rng.choice([name for name in DIALECT_NAMES if name != current])
+        issued = backoffice_settings.set_dialect(self.platform, self.operator_id, target, SWITCHER)
+        url = f"http://wallet.invalid{CALLBACK_PATHS[target]}"
+        backoffice_settings.set_callback_url(self.platform, self.operator_id, url, SWITCHER)
+        self.token_box.update(issued)
 
     def drain(self) -> None:
         """Faults stop; the network delivers what it held; the worker finishes everything,
@@ -364,8 +389,9 @@ class Simulation:
 def check_invariants(sim: Simulation) -> None:
     accounts = {f"player{n}": 3000 for n in range(PLAYERS)}
     label = f"{sim.dialect} seed {sim.seed}"
-    check_ledgers_agree(sim.db, sim.casino, accounts, label, dialect=sim.dialect)
+    check_ledgers_agree(sim.db, sim.casino, accounts, label)
     _check_cancel_after_bet_ended(sim)
+    _check_calls_kept_their_dialect(sim)
 
 
 def check_ledgers_agree(
@@ -373,14 +399,13 @@ def check_ledgers_agree(
     casino: Casino,
     start_minor: dict[str, int],
     label: str,
-    *,
-    dialect: str = "slotcity-v4",
 ) -> None:
     """After recovery the two ledgers agree round by round, to the minor unit: every round
     is terminal, nothing applied twice, no win dropped, and every balance adds up.
 
-    The casino's rows are keyed by our call ids whatever the dialect wrote on the wire; a
-    round opened with bet_win has one row at the casino (bet and win) for our two."""
+    The casino's rows are keyed by our call ids whatever dialect wrote them on the wire (one
+    ledger holds several after a dialect switch); a round opened with bet_win has one row
+    at the casino (bet and win) for our two."""
     with db.transaction() as session:
         all_rounds = session.scalars(select(Round)).all()
         calls = session.scalars(select(WalletCall)).all()
@@ -388,7 +413,7 @@ def check_ledgers_agree(
     by_guid: dict[str, dict[str, object]] = {}
     for row in casino.ledger(None):
         guid = str(row["trans_guid"])
-        ours = reelhouse_id(dialect, guid)
+        ours = our_id(guid)
         guid = str(ours) if ours is not None else guid
         assert guid not in by_guid, f"{label}: {guid} applied twice"
         by_guid[guid] = row
@@ -432,10 +457,30 @@ def _check_round(
 def _check_cancel_after_bet_ended(sim: Simulation) -> None:
     """No cancel was put on the wire before its bet's call had ended."""
     ended_bets: set[str] = set()
-    for event, command, guid, cancelled in sim.log.events:
-        if command in OPENING_NAMES and event == "call_end":
-            ended_bets.add(guid)
-        elif command == "cancel" and event == "call_start":
-            assert cancelled in ended_bets, (
-                f"seed {sim.seed}: cancel {guid} sent before its bet {cancelled} call ended"
+    for event, wire in sim.log.events:
+        if wire.command in OPENING_NAMES and event == "call_end":
+            ended_bets.add(wire.trans_id)
+        elif wire.command == "cancel" and event == "call_start":
+            assert wire.cancelled_id in ended_bets, (
+                f"seed {sim.seed}: cancel {wire.trans_id} sent before its bet "
+                f"{wire.cancelled_id} call ended"
             )
+
+
+def _check_calls_kept_their_dialect(sim: Simulation) -> None:
+    """Every request went out in the dialect its call is pinned to, and a round's calls are
+    all pinned to one dialect, whatever switches happened while they were pending."""
+    with sim.db.transaction() as session:
+        calls = session.scalars(select(WalletCall)).all()
+    pinned = {str(c.id): c.dialect for c in calls}
+    cancels = {str(c.cancel_of_id): c.dialect for c in calls if c.cancel_of_id is not None}
+    for _event, wire in sim.log.events:
+        if not (wire.trans_id or wire.cancelled_id):
+            continue  # a read (authenticate, balance) belongs to no call
+        # A B rollback carries no id of its own: it is known by the bet it reverses.
+        expected = pinned[wire.trans_id] if wire.trans_id else cancels[wire.cancelled_id]
+        assert wire.dialect == expected, f"seed {sim.seed}: {wire} is pinned to {expected}"
+    by_round: dict[int, set[str | None]] = {}
+    for call in calls:
+        by_round.setdefault(call.round_id, set()).add(call.dialect)
+    assert all(len(found) == 1 for found in by_round.values()), f"seed {sim.seed}: mixed"

@@ -1,5 +1,9 @@
-"""Sends wallet commands: encodes with the operator's dialect, puts the bytes on the wire,
-decodes the answer, and records each attempt of an outbox call with its outcome."""
+"""Sends wallet commands: encodes with the call's pinned dialect, puts the bytes on the wire,
+decodes the answer, and records each attempt of an outbox call with its outcome.
+
+Every attempt ends in a typed outcome, whatever raises on the way (issue 2): an exception
+while encoding, sending or decoding is an unknown outcome that names it, so the call is
+retried, counted against its window and parked like any other failure, never stalled."""
 
 from __future__ import annotations
 
@@ -7,9 +11,12 @@ import datetime as dt
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from reelhouse.dialects.base import CallbackCredentials
+from sqlalchemy.orm import Session
+
+from reelhouse.dialects.base import CallbackCredentials, Dialect
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.dispatch import metrics as call_metrics
 from reelhouse.dispatch.breaker import BreakerState, OperatorGuards
@@ -35,6 +42,7 @@ from reelhouse.store.outbox import (
     command_for,
     lease_seconds,
     lock_call,
+    pinned_dialect,
     record_outcome,
     release_unsent,
 )
@@ -69,6 +77,7 @@ class WalletSender:
         policy: RetrySchedule | None = None,
         rng: random.Random | None = None,
         guards: OperatorGuards | None = None,
+        dialects: Callable[[str], Dialect] | None = None,
     ) -> None:
         self._db = db
         self._sealer = sealer
@@ -77,38 +86,61 @@ class WalletSender:
         self._schedule = policy or RetrySchedule()
         self._rng = rng or random.Random()
         self.guards = guards or OperatorGuards(clock)
+        # The codecs by dialect name; a test passes one whose codec raises (issue 2).
+        self._dialects = dialects or get_dialect
 
     def _attempt(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
-        dialect = get_dialect(endpoint.dialect)
-        credentials = CallbackCredentials(
-            endpoint.callback_url,
-            endpoint.callback_token,
-            api_token=endpoint.api_token,
-            secret_key=endpoint.secret_key,
-            agent_id=endpoint.agent_id,
-        )
-        now_s = int(self._clock.now().timestamp())
-        request = dialect.encode_command(command, credentials, now_s)
+        """One request and its answer as a typed outcome, whatever raises: an exception while
+        encoding, sending or decoding (a codec that cannot read an answer, a missing key) is
+        an unknown outcome naming its type, logged with the call id. Unknown, never refused:
+        once sending began, the wallet may have applied the call."""
+        stage = "encoding"
         try:
-            answer = self._transport.send(request)
-        except TransportError as exc:
-            return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"transport: {exc}")
-        return dialect.decode_answer(command, answer)
+            dialect = self._dialects(endpoint.dialect)
+            credentials = CallbackCredentials(
+                endpoint.callback_url,
+                endpoint.callback_token,
+                api_token=endpoint.api_token,
+                secret_key=endpoint.secret_key,
+                agent_id=endpoint.agent_id,
+            )
+            now_s = int(self._clock.now().timestamp())
+            request = dialect.encode_command(command, credentials, now_s)
+            stage = "sending"
+            try:
+                answer = self._transport.send(request)
+            except TransportError as exc:
+                return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"transport: {exc}")
+            stage = "decoding"
+            return dialect.decode_answer(command, answer)
+        except Exception as exc:
+            log.exception(
+                "wallet call raised while %s",
+                stage,
+                extra={"trans_id": command.trans_id, "command": command.kind.value},
+            )
+            return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{stage} raised {type(exc).__name__}")
 
     def read(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
         assert command.kind in (CommandKind.AUTHENTICATE, CommandKind.BALANCE, CommandKind.STATUS)
         outcome = self._attempt(endpoint, command)
         # Reads move no money, so retrying them at once is safe (SlotCity: 2 more times).
-        for _ in range(get_dialect(endpoint.dialect).quick_retries(command.kind)):
+        for _ in range(self._dialects(endpoint.dialect).quick_retries(command.kind)):
             if outcome.kind is not OutcomeKind.UNKNOWN:
                 break
             outcome = self._attempt(endpoint, command)
         return outcome
 
-    def endpoint_of(self, operator: Operator) -> WalletEndpoint:
+    def endpoint_of(self, operator: Operator, dialect: str | None = None) -> WalletEndpoint:
+        """Where and how to reach `operator`'s wallet, in `dialect` (a call's pinned one;
+        default: the operator's). The URL, the callback token and the signing keys are the
+        operator's as they are now, not as they were when the call was created: a corrected
+        URL or a rotated token must reach the calls still pending, or they would fail until
+        parked. A dialect switch keeps the key the old dialect signs with (services.
+        backoffice_settings.set_dialect), so a pinned call still finds it."""
         return WalletEndpoint(
             operator.id,
-            operator.dialect,
+            dialect or operator.dialect,
             operator.callback_url,
             self._sealer.open(operator.callback_token_sealed),
             api_token=self._open(operator.api_token_sealed),
@@ -137,14 +169,31 @@ class WalletSender:
             return _Prepared(
                 call_id=call_id,
                 command=command_for(session, call),
-                endpoint=self.endpoint_of(operator),
+                endpoint=self.endpoint_of(operator, pinned_dialect(session, call)),
                 created=from_naive_utc(call.created_at_utc),
                 lease=call.lease_until_utc,
             )
 
     def deliver(self, call_id: int) -> int | None:
+        """Send one claimed call and record its outcome; returns the follow-up call created
+        (a bet's win or cancel), which the caller sends next."""
         job = self._prepare(call_id)
         started = self._clock.now()
+        try:
+            return self._send_and_record(job, started)
+        except Exception as exc:
+            # Anything that escaped the attempt (the database failing while recording, a
+            # bug): logged with the call id and recorded as an unknown attempt, which counts
+            # against the retry window. The recording above rolled back whole, so this is
+            # the attempt's only outcome. If this fails too, it propagates: the claim's
+            # lease runs out and the worker counts the attempt then (Worker._deliver).
+            log.exception("wallet call failed", extra={"trans_id": call_id})
+            outcome = WalletOutcome(
+                OutcomeKind.UNKNOWN, detail=f"delivery raised {type(exc).__name__}"
+            )
+            return self._record(job, outcome, started, 0, job.endpoint.dialect)
+
+    def _send_and_record(self, job: _Prepared, started: dt.datetime) -> int | None:
         if not self.guards.try_acquire(job.endpoint.operator_id):
             return self._not_sent(job)
         started_perf = time.perf_counter()
@@ -167,7 +216,7 @@ class WalletSender:
         settles the call, or None."""
         if command.kind not in (CommandKind.WIN, CommandKind.CANCEL):
             return None
-        if not get_dialect(endpoint.dialect).supports(CommandKind.STATUS):
+        if not self._dialects(endpoint.dialect).supports(CommandKind.STATUS):
             return None
         asked = command.cancel_trans_id if command.kind is CommandKind.CANCEL else command.trans_id
         answer = self.read(
@@ -208,15 +257,15 @@ class WalletSender:
                 release_unsent(call, now, now + NOT_SENT_RETRY_DELAY)
         return None
 
-    @staticmethod
     def _follow_up_claim(
-        command: WalletCommand, dialect_name: str | None, now: dt.datetime
+        self, command: WalletCommand, dialect_name: str | None, now: dt.datetime
     ) -> Claim | None:
         """A bet's follow-up (its win or cancel) is claimed by this process, which sends it at
-        once; None when there is no dialect to time it (the bet was never sent)."""
+        once; None when there is no dialect to time it (the bet was never sent). The
+        follow-up is pinned to the bet's dialect, so it is timed by it too."""
         if dialect_name is None or command.kind not in ROUND_OPENING_KINDS:
             return None
-        dialect = get_dialect(dialect_name)
+        dialect = self._dialects(dialect_name)
         longest_ms = max(
             dialect.timeout_ms(CommandKind.WIN), dialect.timeout_ms(CommandKind.CANCEL)
         )
@@ -248,14 +297,7 @@ class WalletSender:
                 # the call over: the attempt is kept as history, the new holder decides.
                 log.warning("claim lost before recording", extra={"trans_id": job.call_id})
                 return None
-            quick = get_dialect(dialect_name).retry_policy(command.kind) if dialect_name else None
-            retry_at = (
-                self._schedule.next_attempt(
-                    quick, call.attempts + 1, from_naive_utc(call.created_at_utc), now, self._rng
-                )
-                if quick is not None
-                else None
-            )
+            retry_at = self._retry_at(dialect_name, call, now) if dialect_name else None
             claim = self._follow_up_claim(command, dialect_name, now)
             follow_up = record_outcome(session, call, outcome, now, retry_at, claim)
             log.info(
@@ -270,3 +312,41 @@ class WalletSender:
             )
             call_metrics.observe_attempt(dialect_name, command.kind, outcome.kind, duration_ms)
             return follow_up.id if follow_up is not None else None
+
+    def _retry_at(
+        self, dialect_name: str, call: WalletCall, now: dt.datetime
+    ) -> dt.datetime | None:
+        """When a failed win or cancel goes out again: its dialect's quick cadence, then the
+        long backoff; None once its retry window is over (the manual queue)."""
+        kind = CommandKind(call.kind)
+        if kind in ROUND_OPENING_KINDS:
+            return None  # a bet is never retried: its outcome decides (store.outbox)
+        quick = self._dialects(dialect_name).retry_policy(kind)
+        created = from_naive_utc(call.created_at_utc)
+        return self._schedule.next_attempt(quick, call.attempts + 1, created, now, self._rng)
+
+    def retry_at_after_expiry(
+        self, session: Session, call: WalletCall, now: dt.datetime
+    ) -> dt.datetime | None:
+        """For a claim whose lease ran out (its holder died or its delivery raised): when it
+        goes out again, counted as an attempt like any other unknown outcome, so a call that
+        fails the same way every time reaches the manual queue when its window is over."""
+        return self._retry_at(pinned_dialect(session, call), call, now)
+
+    def note_failed_delivery(self, call_id: int, exc: Exception) -> None:
+        """Keep an attempt row for a delivery that raised before recording its outcome (the
+        call stays claimed; store.outbox.expire_lease counts it when the lease runs out).
+        Best effort: the database may be what failed, and the log line is already written."""
+        try:
+            with self._db.transaction() as session:
+                session.add(
+                    CallAttempt(
+                        call_id=call_id,
+                        started_at_utc=to_naive_utc(self._clock.now()),
+                        duration_ms=0,
+                        outcome=OutcomeKind.UNKNOWN.value,
+                        detail=f"delivery raised {type(exc).__name__}",
+                    )
+                )
+        except Exception:
+            log.exception("could not record a failed delivery", extra={"trans_id": call_id})

@@ -1,7 +1,8 @@
 """The dispatcher worker: drains the outbox and finishes every round that is not terminal.
 
-Each pass (1) takes back claims whose holder died (a bet's outcome is then unknown and it is
-cancelled; a win or cancel is queued again), then (2) claims due calls and sends them on a
+Each pass (1) takes back claims whose holder died or whose delivery raised (a bet's outcome
+is then unknown and it is cancelled; a win or cancel counts an attempt and is queued again,
+or parked once its retry window is over), then (2) claims due calls and sends them on a
 thread pool, at most one call per player and within each operator's bulkhead. On PostgreSQL
 several workers share the queue: rows are claimed with `FOR UPDATE SKIP LOCKED` and held by
 a lease. On SQLite run one worker.
@@ -46,23 +47,46 @@ class Worker:
         self._active_lock = threading.Lock()
 
     def reclaim_expired(self) -> int:
-        """Claims whose lease ran out: their holder stopped mid-call."""
+        """Claims whose lease ran out: their holder stopped mid-call, or its delivery raised.
+        Each is taken back in its own transaction, so one that cannot be (a bug) is logged
+        with its id and never holds up the others."""
         now = self._clock.now()
         with self._db.transaction() as session:
             expired = session.scalars(
-                select(WalletCall)
+                select(WalletCall.id)
                 .where(
                     WalletCall.state == CallState.IN_FLIGHT.value,
                     WalletCall.lease_until_utc < to_naive_utc(now),
                 )
                 .order_by(WalletCall.id)
                 .limit(CLAIM_BATCH)
-                .with_for_update(skip_locked=True)
             ).all()
-            for call in expired:
-                log.warning("claim expired", extra={"trans_id": call.id, "command": call.kind})
-                expire_lease(session, call, now)
-            return len(expired)
+        taken = 0
+        for call_id in expired:
+            try:
+                taken += self._take_back(call_id, now)
+            except Exception:
+                log.exception("could not take back an expired claim", extra={"trans_id": call_id})
+        return taken
+
+    def _take_back(self, call_id: int, now: dt.datetime) -> int:
+        with self._db.transaction() as session:
+            # Locked and checked again: another worker may have taken it back meanwhile.
+            call = session.scalar(
+                select(WalletCall)
+                .where(
+                    WalletCall.id == call_id,
+                    WalletCall.state == CallState.IN_FLIGHT.value,
+                    WalletCall.lease_until_utc < to_naive_utc(now),
+                )
+                .with_for_update(skip_locked=True)
+            )
+            if call is None:
+                return 0
+            log.warning("claim expired", extra={"trans_id": call.id, "command": call.kind})
+            retry_at = self._sender.retry_at_after_expiry(session, call, now)
+            expire_lease(session, call, now, retry_at)
+            return 1
 
     def claim_due(self, limit: int = CLAIM_BATCH) -> list[int]:
         """Claim queued calls that are due, skipping players with a call already in flight
@@ -99,6 +123,14 @@ class Worker:
     def _deliver(self, call_id: int) -> None:
         try:
             self._sender.deliver(call_id)
+        except Exception as exc:
+            # Nothing is swallowed silently (issue 2): the failure is logged with the call id
+            # and kept as an attempt row where the database allows. The call stays claimed
+            # until its lease runs out; reclaim_expired then counts the attempt against the
+            # retry window, so a call that always fails this way is parked, not re-claimed
+            # forever.
+            log.exception("wallet call delivery raised", extra={"trans_id": call_id})
+            self._sender.note_failed_delivery(call_id, exc)
         finally:
             with self._active_lock:
                 self._active -= 1

@@ -218,7 +218,11 @@ def set_dialect(
 ) -> dict[str, str]:
     """Switch the wallet protocol. A dialect that signs with the API token or a secret key
     gets a new one at once (Reelhouse keeps only the API token's hash, so it cannot reuse the
-    old one): the new secrets are returned, to be shown once."""
+    old one): the new secrets are returned, to be shown once.
+
+    Calls still pending (queued, in flight, parked) keep the dialect they were created in
+    (wallet_calls.dialect, issue 1), so the switch keeps the key the old dialect signs with:
+    nothing here clears a key, and the only key replaced is the new dialect's own."""
     if dialect not in operators.SUPPORTED_DIALECTS:
         raise _invalid(f"dialect must be one of {', '.join(operators.SUPPORTED_DIALECTS)}")
     current = _current(platform, operator_id)
@@ -235,6 +239,8 @@ def set_dialect(
 
     def op(_session: Session, operator: Operator) -> dict[str, Any]:
         operator.dialect = dialect
+        # api_token_sealed and secret_key_sealed of the old dialect stay: its pending calls
+        # are still signed with them (dispatch.sender.WalletSender.endpoint_of).
         if "api_token" in issued:
             operator.api_token_hash = token_hash(issued["api_token"])
             operator.api_token_sealed = platform.sealer.seal(issued["api_token"])

@@ -22,7 +22,9 @@ Per dialect (the operator's wallet protocol; docs/wallet-callbacks.md):
 
 - ids: SlotCity v4 and iGamingAce A name our calls by their id in decimal; iGamingAce B by
   the 32 hex digits its codec writes (`igamingace_b.format_id`), and a B rollback, which has
-  no id of its own on the wire, by `rollback:<the id it reverses>` (the operator kit's key);
+  no id of its own on the wire, by `rollback:<the id it reverses>` (the operator kit's key).
+  Each call is named as the dialect it is pinned to put it on the wire, so one day may hold
+  both forms when the operator switched dialects with calls pending;
 - a paid iGamingAce round is one `bet_win` call: one ledger row of kind `betwin` holding the
   bet (`amount_minor`) and the win (`win_amount_minor`). The type 2 win row Reelhouse writes
   beside it when it is acknowledged travelled inside that call: it has no ledger row of its
@@ -160,13 +162,15 @@ class Report:
 
 
 class Wire:
-    """How one dialect's ledger names our calls: the id its codec put on the wire."""
+    """How the operator's ledger names our calls: the id the codec of each call's pinned
+    dialect put on the wire (`dialect`, the operator's, for calls written before calls were
+    pinned)."""
 
     def __init__(self, dialect: str) -> None:
-        self._hex = dialect == igamingace_b.NAME
+        self._dialect = dialect
 
     def guid(self, call: WalletCall) -> str:
-        if not self._hex:
+        if (call.dialect or self._dialect) != igamingace_b.NAME:
             return str(call.id)
         if call.kind == CommandKind.CANCEL.value:
             # A B rollback has no id of its own: the ledger keys it by what it reverses.
@@ -174,12 +178,13 @@ class Wire:
             return igamingace_b.ROLLBACK_ID_PREFIX + igamingace_b.format_id(call.cancel_of_id)
         return igamingace_b.format_id(call.id)
 
-    def call_id(self, guid: str) -> tuple[int, bool] | None:
-        """The call a ledger id names: (its id, False), or for a B rollback (the id of the
-        call it reverses, True). None for an id no call of ours can have."""
-        if not self._hex:
-            if not (guid.isascii() and guid.isdigit()) or len(guid) > 19:
-                return None
+    @staticmethod
+    def call_id(guid: str) -> tuple[int, bool] | None:
+        """The call a ledger id may name, in either form: (its id, False), or for a B
+        rollback (the id of the call it reverses, True). None for an id no call of ours can
+        have. The forms cannot be confused (at most 19 decimal digits, exactly 32 hex); the
+        caller checks the call found is named so by its own dialect."""
+        if guid.isascii() and guid.isdigit() and len(guid) <= 19:
             return int(guid), False
         rollback = guid.startswith(igamingace_b.ROLLBACK_ID_PREFIX)
         text = guid.removeprefix(igamingace_b.ROLLBACK_ID_PREFIX) if rollback else guid
@@ -302,7 +307,8 @@ def _call_by_guid(session: Session, operator_id: int, guid: str, wire: Wire) -> 
         ).first()
     else:
         call = session.get(WalletCall, number)
-    if call is None or call.operator_id != operator_id:
+    # The id must be the one the call's own dialect wrote (hex digits in either case).
+    if call is None or call.operator_id != operator_id or wire.guid(call).lower() != guid.lower():
         return None
     found, _carried = _with_context(session, [call], wire)
     return found[0] if found else None  # a carried win has no id on the wire

@@ -46,6 +46,17 @@ class Claim:
     until: dt.datetime
 
 
+def pinned_dialect(session: Session, call: WalletCall) -> str:
+    """The dialect a call goes out in: the one pinned on it when it was created (issue 1:
+    a dialect switch never re-encodes a pending call), or, for a row written before calls
+    were pinned, its operator's."""
+    if call.dialect is not None:
+        return call.dialect
+    operator = session.get(Operator, call.operator_id)
+    assert operator is not None
+    return operator.dialect
+
+
 def new_call(
     session: Session,
     round_: Round,
@@ -53,7 +64,15 @@ def new_call(
     now: dt.datetime,
     claim: Claim | None,
     cancel_of: WalletCall | None = None,
+    dialect: str | None = None,
 ) -> WalletCall:
+    """A call of `round_`, pinned to `dialect`: a round's follow-up (its win or cancel) passes
+    the dialect of the call that opened it, so a round never mixes dialects; None pins the
+    operator's dialect now (the call that opens a round, or a free round's win)."""
+    if dialect is None:
+        operator = session.get(Operator, round_.operator_id)
+        assert operator is not None
+        dialect = operator.dialect
     amount = {
         CommandKind.BET: round_.bet_minor,
         CommandKind.BET_WIN: round_.bet_minor,  # the debit; the win travels beside it
@@ -66,6 +85,7 @@ def new_call(
         player_id=round_.player_id,
         round_id=round_.id,
         kind=kind.value,
+        dialect=dialect,
         trans_type=TRANS_TYPE_BY_KIND[kind],
         amount_minor=amount,
         cancel_of_id=cancel_of.id if cancel_of else None,
@@ -238,7 +258,9 @@ def _record_bet(
     now: dt.datetime,
     follow_up_claim: Claim | None,
 ) -> WalletCall | None:
-    """The call that opened a round: a bet, or a bet_win (bet and win in one call)."""
+    """The call that opened a round: a bet, or a bet_win (bet and win in one call). Its win
+    or cancel is pinned to the bet's dialect."""
+    pinned = pinned_dialect(session, call)
     if outcome.kind is OutcomeKind.APPLIED and call.kind == CommandKind.BET_WIN.value:
         _settle_bet_win(session, call, round_, outcome, now)
         return None
@@ -248,7 +270,7 @@ def _record_bet(
         _session_totals(session, round_, CommandKind.BET, call.amount_minor)
         _move_round(round_, RoundState.DEBITED, now)
         # Every round gets its win transaction, 0 on a loss (spec), in this same commit.
-        return new_call(session, round_, CommandKind.WIN, now, follow_up_claim)
+        return new_call(session, round_, CommandKind.WIN, now, follow_up_claim, dialect=pinned)
     if outcome.kind is OutcomeKind.REFUSED:
         _finish_call(call, CallState.REFUSED, outcome, now)
         _note_balance(session, call, round_, outcome)
@@ -258,7 +280,9 @@ def _record_bet(
     # may have moved. A bet is never retried; it is cancelled with its own id (PITFALLS 2).
     _finish_call(call, CallState.UNKNOWN, outcome, now)
     _move_round(round_, RoundState.CANCELLING, now)
-    return new_call(session, round_, CommandKind.CANCEL, now, follow_up_claim, cancel_of=call)
+    return new_call(
+        session, round_, CommandKind.CANCEL, now, follow_up_claim, cancel_of=call, dialect=pinned
+    )
 
 
 def _settle_bet_win(
@@ -285,6 +309,7 @@ def _settle_bet_win(
             player_id=round_.player_id,
             round_id=round_.id,
             kind=CommandKind.WIN.value,
+            dialect=call.dialect,
             trans_type=TRANS_TYPE_BY_KIND[CommandKind.WIN],
             amount_minor=round_.win_minor,
             cancel_of_id=None,
@@ -303,11 +328,15 @@ def _settle_bet_win(
     _move_round(round_, RoundState.SETTLED, now)
 
 
-def expire_lease(session: Session, call: WalletCall, now: dt.datetime) -> WalletCall | None:
-    """A claim whose holder died: a bet's outcome is unknown (cancel it); a win or cancel
-    goes back to the queue to be sent again."""
+def expire_lease(
+    session: Session, call: WalletCall, now: dt.datetime, retry_at: dt.datetime | None = None
+) -> WalletCall | None:
+    """A claim whose holder died (or whose delivery raised): a bet's outcome is unknown
+    (cancel it); a win or cancel counts one attempt and goes back to the queue at `retry_at`,
+    or to the manual queue when its retry window is over (None). Counting it is what stops a
+    call whose every delivery fails the same way from being claimed forever (issue 2)."""
     outcome = WalletOutcome(OutcomeKind.UNKNOWN, detail="claim expired: holder stopped")
-    return record_outcome(session, call, outcome, now, retry_at=now, follow_up_claim=None)
+    return record_outcome(session, call, outcome, now, retry_at=retry_at, follow_up_claim=None)
 
 
 def release_unsent(call: WalletCall, now: dt.datetime, retry_at: dt.datetime) -> None:
