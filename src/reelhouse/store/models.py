@@ -46,9 +46,7 @@ class Operator(Base):
     dialect: Mapped[str] = mapped_column(String(32))
     # Migration 0008: iGamingAce rounds go out as a bet then a win unless the operator opts in
     # to one betwin call per round (which shows the wallet the win before it accepts the bet).
-    single_call_rounds: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    single_call_rounds: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     rtp_bp: Mapped[int] = mapped_column(Integer)  # basis points of a percent: 9600 = 96.00 %
     min_bet_minor: Mapped[int] = mapped_column(BigInteger)
     max_bet_minor: Mapped[int] = mapped_column(BigInteger)
