@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +24,7 @@ from reelhouse.dialects.base import CallbackCredentials
 from reelhouse.domain.clock import UTC, FakeClock
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.operator_kit.demo_casino.casino import Casino
-from reelhouse.services import operators
+from reelhouse.services import launch, operators, players
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.models import Base
@@ -47,6 +48,11 @@ class CasinoTransport:
         return HttpAnswer(404, b"") if answer is None else HttpAnswer(200, answer)
 
 
+def _cookie(cookies: dict[str, str] | None) -> dict[str, str]:
+    # A header, not httpx's per-request cookies (deprecated, and warnings are errors here).
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())} if cookies else {}
+
+
 @dataclass
 class App:
     platform: Platform
@@ -64,8 +70,12 @@ class App:
         headers = {"Authorization": b"Bearer " + raw, "Content-Type": "application/json"}
         return self.loop.run_until_complete(self.client.post(path, content=body, headers=headers))
 
-    def get(self, path: str, **kw: Any) -> httpx.Response:
-        return self.loop.run_until_complete(self.client.get(path, **kw))
+    def get(self, path: str, cookies: dict[str, str] | None = None) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.get(path, headers=_cookie(cookies)))
+
+    def post_form(self, path: str, form: bytes, cookies: dict[str, str]) -> httpx.Response:
+        headers = _cookie(cookies) | {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.loop.run_until_complete(self.client.post(path, content=form, headers=headers))
 
     def row_counts(self) -> tuple[int, ...]:
         """Rows in every table, in one query: a refused request must leave this unchanged."""
@@ -129,3 +139,25 @@ def inprocess_app(database_url: str, tmp_path: Path) -> Iterator[App]:
         loop.close()
         platform.close()
         casino.dispose()
+
+
+GAME = "lucky-sevens"
+PLAYER = "alice"  # the SlotCity operator's player, with a game session open
+PLAYER_B = "Player01"  # the flavour B operator's player, linked once
+
+
+@contextmanager
+def seeded_app(database_url: str, tmp_path: Path) -> Iterator[tuple[App, int, str]]:
+    """The app with funded players on both operators: (app, alice's user_code, the token of
+    a game session alice has open)."""
+    with inprocess_app(database_url, tmp_path) as app:
+        app.casino.create_player(PLAYER, "USD", "100000.00")
+        app.casino.create_player(PLAYER_B, "USD", "100000.00")
+        with app.platform.db.transaction() as session:
+            operator = operators.find_by_name(session, OPERATOR)
+            operator_b = operators.find_by_name(session, OPERATOR_B)
+        user_code = players.create_or_get(app.platform, operator.id, PLAYER).user_code
+        players.create_or_get(app.platform, operator_b.id, PLAYER_B, players.IGAMINGACE_B_NAMES)
+        request = launch.LaunchRequest(user_code, 1, GAME, "en", "", Decimal(0))
+        url = launch.create_launch_url(app.platform, operator, request)
+        yield app, user_code, launch.open_launch(app.platform, url.rsplit("/", 1)[1])

@@ -55,7 +55,7 @@ from reelhouse.domain.limits import (
     MAX_WALLET_ANSWER_BYTES,
     QUICK_READ_RETRIES,
 )
-from reelhouse.domain.money import currency
+from reelhouse.domain.money import MAX_AMOUNT_DIGITS, currency
 from reelhouse.domain.wallet import (
     CommandKind,
     HttpAnswer,
@@ -569,6 +569,10 @@ def _amount_text(doc: Mapping[str, object], key: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | Decimal) or value < 0:
         raise _Refused(Code.WRONG_INPUT, f"{key} is not a non-negative number")
     amount = Decimal(value)
+    # Magnitude first: quantizing a number with more digits than the decimal context's
+    # precision raises instead of answering.
+    if not amount.is_zero() and amount.adjusted() > MAX_AMOUNT_DIGITS:
+        raise _Refused(Code.WRONG_INPUT, f"{key} is out of range")
     if amount != amount.quantize(Decimal(1).scaleb(-AMOUNT_DECIMALS)):
         raise _Refused(Code.WRONG_INPUT, f"{key} has more than {AMOUNT_DECIMALS} decimals")
     return f"{amount:.{AMOUNT_DECIMALS}f}"
