@@ -9,7 +9,9 @@ behind the JSON reader: amounts, ids, balances, signatures.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +19,10 @@ from hypothesis import strategies as st
 
 from reelhouse.dialects import igamingace_a, igamingace_b, slotcity_v4
 from reelhouse.dialects.base import CallbackCredentials, CallbackRejection, CodecDialect
+from reelhouse.domain.clock import UTC, FakeClock
 from reelhouse.domain.limits import MAX_AMOUNT_MINOR
 from reelhouse.domain.wallet import CommandKind, HttpAnswer, OutcomeKind, WalletOutcome
+from reelhouse.operator_kit.demo_casino.casino import CALLBACK_PATHS, Casino
 from tests.fuzzing import hostile_bodies, hostile_headers
 
 from . import igamingace_samples, slotcity_samples
@@ -140,3 +144,50 @@ def test_any_callback_is_read_or_rejected_never_raises(name: str) -> None:
             assert isinstance(result.answer, bytes) and result.answer
 
     check()
+
+
+def test_the_demo_casino_answers_any_callback_in_its_protocol(tmp_path: Path) -> None:
+    """The whole operator side (the SDK endpoint and wallet behind the demo casino), with
+    signatures off so mutated bodies reach the wallet: always an answer, never an error."""
+    keys = CallbackCredentials(
+        "",
+        slotcity_samples.TOKEN,
+        igamingace_samples.API_TOKEN,
+        igamingace_samples.SECRET_KEY,
+        agent_id=igamingace_samples.AGENT_ID,
+    )
+    clock = FakeClock(dt.datetime.fromtimestamp(slotcity_samples.NOW, UTC))
+    casino = Casino(
+        f"sqlite:///{tmp_path / 'casino.db'}",
+        slotcity_samples.TOKEN,
+        require_signature=False,
+        clock=clock,
+        keys=lambda _name: keys,
+    )
+    for account in ("alice_1", "Player01"):
+        casino.create_player(account, "USD", "1000.00")
+    sent = [
+        (name, body, path.replace(PATH_PREFIX[name], CALLBACK_PATHS[name], 1))
+        for name in NAMES
+        for body, _headers, path in _requests(name)
+    ]
+
+    @settings(max_examples=CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(picked=st.sampled_from(sent), data=st.data())
+    def check(picked: tuple[str, bytes, str], data: st.DataObject) -> None:
+        _name, valid, path = picked
+        answer = casino.answer_path(path, {}, data.draw(hostile_bodies([valid])))
+        assert isinstance(answer, bytes) and answer
+
+    try:
+        check()
+    finally:
+        casino.dispose()
+
+
+# Where the samples' callback URLs put each dialect, and where the demo casino listens.
+PATH_PREFIX = {
+    slotcity_v4.NAME: "/wallet/callback",
+    igamingace_a.NAME: "/wallet/callback",
+    igamingace_b.NAME: "/callbackService",
+}
