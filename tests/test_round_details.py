@@ -168,8 +168,7 @@ def test_round_details_codes(stack: Stack) -> None:
         {"round_id": round_id + 1},
         {"round_id": 0},
         {"round_id": -5},
-        {"round_id": 2**63},
-        {"round_id": 2**80},
+        {"round_id": 2**63 - 1},
         {"user_code": bob},  # another of my players
         {"user_code": 1},
         {"game_code": "dragon-hoard"},
@@ -179,7 +178,9 @@ def test_round_details_codes(stack: Stack) -> None:
         answer = details(stack, **(good | change))
         assert (answer["code"], answer["data"]) == (2013, None), change
     assert details(stack, **(good | {"provider_id": 7}))["code"] == 2007
-    for broken in ({"round_id": str(round_id)}, {"extra": 1}, {"game_code": None}):
+    # Beyond 64 bits is no integer the API takes (docs/security.md, "Bad input"): 1002.
+    too_long = ({"round_id": 2**63}, {"round_id": 2**80})
+    for broken in ({"round_id": str(round_id)}, {"extra": 1}, {"game_code": None}, *too_long):
         assert details(stack, **(good | broken))["code"] == 1002
     assert details(stack, **{k: v for k, v in good.items() if k != "round_id"})["code"] == 1002
     assert details(stack, token="wrong", **good)["code"] == 1009

@@ -54,8 +54,10 @@ def login_form(request: Request) -> Response:
 
 @router.post("/login")
 def login(request: Request, form: Form) -> Response:
-    expected = request.cookies.get(LOGIN_COOKIE, "")
-    if not expected or not hmac.compare_digest(expected, form.get("login_token", "")):
+    expected = request.cookies.get(LOGIN_COOKIE, "").encode("utf-8")
+    # Compared as bytes: compare_digest refuses (raises on) text that is not ASCII.
+    presented = form.get("login_token", "").encode("utf-8")
+    if not expected or not hmac.compare_digest(expected, presented):
         raise Forbidden("the login form expired; reload it")
     platform = platform_of(request)
     email = form.get("email", "")

@@ -16,12 +16,14 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import BACKOFFICE_FORM_MAX_BYTES, BACKOFFICE_SESSION_MAX_SECONDS
+from reelhouse.domain.numbers import id_of
 from reelhouse.services import audit, backoffice_users
 from reelhouse.services.backoffice_users import Identity
 from reelhouse.services.platform import Platform
@@ -87,6 +89,15 @@ def _error_page(request: Request, status: int, title: str, text: str) -> HTMLRes
     return page(request, "error.html", status=status, title=title, text=text, me=None)
 
 
+def _check_path_ids(request: Request) -> None:
+    """Every number in a back office path is a 63-bit id (operator, player, round, call): a
+    longer one names nothing, so it is 404 before it reaches the database (which cannot
+    even compare it)."""
+    for value in request.path_params.values():
+        if isinstance(value, str) and value.isdigit() and id_of(value) is None:
+            raise NotFound
+
+
 class BackofficeRoute(APIRoute):
     """Turns the back office's exceptions into HTML pages (the app's handlers answer JSON)."""
 
@@ -95,7 +106,11 @@ class BackofficeRoute(APIRoute):
 
         async def handle(request: Request) -> Response:
             try:
+                _check_path_ids(request)
                 return await handler(request)
+            except RequestValidationError:
+                # A path or query that does not parse (`/o/abc/`) names no page.
+                return _error_page(request, 404, "Not found", "There is nothing here.")
             except NotSignedIn:
                 return RedirectResponse(f"{PREFIX}/login", status_code=303)
             except NotFound:
@@ -219,6 +234,6 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def int_param(text: str | None, default: int = 1) -> int:
-    if text is None or not text.strip().isdigit():
-        return default
-    return min(int(text), 2**63 - 1)
+    """A positive integer query parameter (a page number); anything else is the default."""
+    value = None if text is None else id_of(text)
+    return default if value is None else value

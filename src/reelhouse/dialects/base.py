@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Generic, Protocol, TypeAlias, TypeVar
 
+from reelhouse.domain import json_bounded
+from reelhouse.domain.limits import MAX_REQUEST_BODY_BYTES, MAX_WALLET_ANSWER_BYTES
+from reelhouse.domain.money import MoneyError, currency, to_minor
 from reelhouse.domain.wallet import (
     CommandKind,
     HttpAnswer,
@@ -253,33 +256,54 @@ def dump_json(value: JsonValue) -> str:
     return "{" + ",".join(members) + "}"
 
 
-class JsonError(ValueError):
-    """Bytes that are not one well-formed JSON document we are willing to read."""
+# The one bounded reader (domain/json_bounded.py) reads wallet answers and callbacks too.
+JsonError = json_bounded.JsonError
 
-
-def _refuse_constant(name: str) -> object:
-    raise JsonError(f"{name} is not a JSON number")
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    # Two parsers may keep different copies of a duplicated key: refuse the ambiguity.
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise JsonError("duplicate key in object")
-    return result
+# The largest document either side reads: callers refuse larger ones first, with their own
+# protocol's answer; this is the reader's own backstop.
+_MAX_DOCUMENT_BYTES = max(MAX_REQUEST_BODY_BYTES, MAX_WALLET_ANSWER_BYTES)
 
 
 def load_json_exact(body: bytes) -> object:
-    """Parse UTF-8 JSON; fractions as Decimal, no NaN/Infinity, no duplicate keys."""
+    """Parse UTF-8 JSON within the bounds of `json_bounded`: fractions as Decimal, no
+    NaN/Infinity, no duplicate keys, bounded depth and numbers. Raises JsonError."""
+    return json_bounded.loads(body, _MAX_DOCUMENT_BYTES)
+
+
+# --- Balances in answers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerBalance:
+    """A balance a wallet's answer carried: `minor` when usable, else None with `note`
+    saying why it was dropped."""
+
+    minor: int | None
+    note: str = ""
+
+
+def answer_balance(value: int | Decimal, currency_code: str) -> AnswerBalance:
+    """Read a balance (a JSON number) from a wallet's answer.
+
+    The answer's status says what happened to the money; the balance only tells the player
+    what they have. So a balance beyond MAX_AMOUNT_MINOR either way, or more precise than the
+    currency, does not make the call's outcome unknown: it is dropped, the outcome carries no
+    balance and its detail says why (docs/wallet-callbacks.md). A negative balance within
+    range is kept as sent: a wallet may run credit accounts, and it, not Reelhouse, decides
+    whether a bet is covered. A balance that is not a number at all is a malformed answer:
+    the callers check that first.
+    """
     try:
-        text = body.decode("utf-8")
-        return json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_refuse_duplicate_keys,
-        )
-    except JsonError:
-        raise
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise JsonError(str(exc)) from exc
+        return AnswerBalance(to_minor(value, currency(currency_code)))
+    except MoneyError as exc:
+        return AnswerBalance(None, f"balance ignored: {exc}")
+
+
+def minor_of(balance: AnswerBalance | None) -> int | None:
+    return balance.minor if balance is not None else None
+
+
+def noted(detail: str, balance: AnswerBalance | None) -> str:
+    """An outcome's detail with the reason a balance was dropped, if one was."""
+    note = balance.note if balance is not None else ""
+    return f"{detail}; {note}" if detail and note else detail or note

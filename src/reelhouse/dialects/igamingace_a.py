@@ -37,6 +37,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from reelhouse.dialects.base import (
+    AnswerBalance,
     CallbackCredentials,
     CallbackRejection,
     CodecDialect,
@@ -44,9 +45,12 @@ from reelhouse.dialects.base import (
     JsonNumber,
     JsonValue,
     RetryPolicy,
+    answer_balance,
     dump_json,
     headers_by_lower_name,
     load_json_exact,
+    minor_of,
+    noted,
 )
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.limits import (
@@ -54,7 +58,7 @@ from reelhouse.domain.limits import (
     MAX_WALLET_ANSWER_BYTES,
     SIGNATURE_MAX_SKEW_SECONDS,
 )
-from reelhouse.domain.money import MoneyError, currency, format_shortest, to_minor
+from reelhouse.domain.money import currency, format_shortest
 from reelhouse.domain.wallet import (
     CommandKind,
     HttpAnswer,
@@ -310,22 +314,24 @@ def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
     if len(answer.body) > MAX_WALLET_ANSWER_BYTES:
         return _unknown(f"answer of {len(answer.body)} bytes is over the limit", b"")
     try:
-        status, balance_minor = _parse_answer(load_json_exact(answer.body), cmd.currency)
+        status, balance = _parse_answer(load_json_exact(answer.body), cmd.currency)
     except (JsonError, _BadAnswer) as exc:
         return _unknown(f"malformed answer ({exc})", answer.body)
     if status is None:
         return _unknown("unknown statusCode", answer.body)
     if status not in _BALANCE_TRUSTED:
-        balance_minor = None
+        balance = None
     if status is Status.OK:
-        if balance_minor is None:
+        if balance is None:
             return _unknown("OK without a balance", answer.body)
-        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=balance_minor)
+        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=balance.minor, detail=balance.note)
     found = _STATUS_OUTCOMES.get((cmd.kind, status))
     if found is None:
         return _unknown(f"{status.value} to {WIRE_COMMAND[cmd.kind]}", answer.body)
     kind, refusal = found
-    return WalletOutcome(kind, balance_minor=balance_minor, refusal=refusal, detail=status.value)
+    return WalletOutcome(
+        kind, balance_minor=minor_of(balance), refusal=refusal, detail=noted(status.value, balance)
+    )
 
 
 def _unknown(what: str, body: bytes) -> WalletOutcome:
@@ -333,24 +339,21 @@ def _unknown(what: str, body: bytes) -> WalletOutcome:
     return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{what}: {excerpt!r}" if body else what)
 
 
-def _parse_answer(doc: object, currency_code: str) -> tuple[Status | None, int | None]:
+def _parse_answer(doc: object, currency_code: str) -> tuple[Status | None, AnswerBalance | None]:
     if not isinstance(doc, dict):
         raise _BadAnswer("not an object")
     raw_status = doc.get("statusCode")
     if not isinstance(raw_status, str):
         raise _BadAnswer("no statusCode text")
     status = Status(raw_status) if raw_status in Status.__members__.values() else None
-    balance_minor = None
+    balance = None
     if doc.get("balance") is not None:
-        balance = doc["balance"]
+        value = doc["balance"]
         # JSON numbers only: a string or a bool balance is not the spec's shape.
-        if isinstance(balance, bool) or not isinstance(balance, int | Decimal):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
             raise _BadAnswer("balance is not a number")
-        try:
-            balance_minor = to_minor(balance, currency(currency_code))
-        except MoneyError as exc:
-            raise _BadAnswer(str(exc)) from exc
-    return status, balance_minor
+        balance = answer_balance(value, currency_code)
+    return status, balance
 
 
 # --- Operator side: verify and read a callback ------------------------------------------

@@ -36,6 +36,7 @@ from decimal import Decimal
 from enum import IntEnum
 
 from reelhouse.dialects.base import (
+    AnswerBalance,
     CallbackCredentials,
     CallbackRejection,
     CodecDialect,
@@ -43,15 +44,18 @@ from reelhouse.dialects.base import (
     JsonNumber,
     JsonValue,
     RetryPolicy,
+    answer_balance,
     dump_json,
     load_json_exact,
+    minor_of,
+    noted,
 )
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
     MAX_WALLET_ANSWER_BYTES,
     QUICK_READ_RETRIES,
 )
-from reelhouse.domain.money import MoneyError, currency, to_minor
+from reelhouse.domain.money import MAX_AMOUNT_DIGITS, currency
 from reelhouse.domain.wallet import (
     CommandKind,
     HttpAnswer,
@@ -347,23 +351,28 @@ def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
     if len(answer.body) > MAX_WALLET_ANSWER_BYTES:
         return _unknown(f"answer of {len(answer.body)} bytes is over the limit", b"")
     try:
-        raw_code, balance_minor = _parse_answer(load_json_exact(answer.body), cmd.currency)
+        raw_code, balance = _parse_answer(load_json_exact(answer.body), cmd.currency)
     except (JsonError, _BadAnswer) as exc:
         return _unknown(f"malformed answer ({exc})", answer.body)
     if raw_code not in Code.__members__.values():
         return _unknown(f"code {raw_code} to {OPERATION_BY_KIND[cmd.kind]}", answer.body)
     code = Code(raw_code)
     if code not in _BALANCE_TRUSTED:
-        balance_minor = None
+        balance = None
     if code is Code.SUCCESS:
-        if balance_minor is None:
+        if balance is None:
             return _unknown("success without a balance", answer.body)
-        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=balance_minor)
+        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=balance.minor, detail=balance.note)
     found = _CODE_OUTCOMES.get((cmd.kind, code))
     if found is None:
         return _unknown(f"code {int(code)} to {OPERATION_BY_KIND[cmd.kind]}", answer.body)
     kind, refusal = found
-    return WalletOutcome(kind, balance_minor=balance_minor, refusal=refusal, detail=f"code {code}")
+    return WalletOutcome(
+        kind,
+        balance_minor=minor_of(balance),
+        refusal=refusal,
+        detail=noted(f"code {code}", balance),
+    )
 
 
 def _unknown(what: str, body: bytes) -> WalletOutcome:
@@ -371,22 +380,19 @@ def _unknown(what: str, body: bytes) -> WalletOutcome:
     return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{what}: {excerpt!r}" if body else what)
 
 
-def _parse_answer(doc: object, currency_code: str) -> tuple[int, int | None]:
+def _parse_answer(doc: object, currency_code: str) -> tuple[int, AnswerBalance | None]:
     if not isinstance(doc, dict):
         raise _BadAnswer("not an object")
     code = doc.get("code")
     if isinstance(code, bool) or not isinstance(code, int):
         raise _BadAnswer("no integer code")
-    balance_minor = None
+    balance = None
     if doc.get("balance") is not None:
-        balance = doc["balance"]
-        if isinstance(balance, bool) or not isinstance(balance, int | Decimal):
+        value = doc["balance"]
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
             raise _BadAnswer("balance is not a number")
-        try:
-            balance_minor = to_minor(balance, currency(currency_code))
-        except MoneyError as exc:
-            raise _BadAnswer(str(exc)) from exc
-    return code, balance_minor
+        balance = answer_balance(value, currency_code)
+    return code, balance
 
 
 # --- Operator side: verify and read a callback ------------------------------------------
@@ -563,6 +569,10 @@ def _amount_text(doc: Mapping[str, object], key: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | Decimal) or value < 0:
         raise _Refused(Code.WRONG_INPUT, f"{key} is not a non-negative number")
     amount = Decimal(value)
+    # Magnitude first: quantizing a number with more digits than the decimal context's
+    # precision raises instead of answering.
+    if not amount.is_zero() and amount.adjusted() > MAX_AMOUNT_DIGITS:
+        raise _Refused(Code.WRONG_INPUT, f"{key} is out of range")
     if amount != amount.quantize(Decimal(1).scaleb(-AMOUNT_DECIMALS)):
         raise _Refused(Code.WRONG_INPUT, f"{key} has more than {AMOUNT_DECIMALS} decimals")
     return f"{amount:.{AMOUNT_DECIMALS}f}"

@@ -32,6 +32,7 @@ from decimal import Decimal
 from enum import IntEnum
 
 from reelhouse.dialects.base import (
+    AnswerBalance,
     CallbackCredentials,
     CallbackRejection,
     CodecDialect,
@@ -39,9 +40,12 @@ from reelhouse.dialects.base import (
     JsonNumber,
     JsonValue,
     RetryPolicy,
+    answer_balance,
     dump_json,
     headers_by_lower_name,
     load_json_exact,
+    minor_of,
+    noted,
 )
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
@@ -50,7 +54,7 @@ from reelhouse.domain.limits import (
     QUICK_READ_RETRIES,
     SIGNATURE_MAX_SKEW_SECONDS,
 )
-from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
+from reelhouse.domain.money import currency, format_fixed
 from reelhouse.domain.wallet import (
     MONEY_COMMANDS,
     TRANS_TYPE_BY_KIND,
@@ -241,7 +245,7 @@ class _BadAnswer(ValueError):
 class _Answer:
     result: int
     data: dict[str, object]
-    balance_minor: int | None
+    balance: AnswerBalance | None  # None: the answer carried no balance
 
 
 def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
@@ -254,6 +258,10 @@ def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
         parsed = _parse_answer(load_json_exact(answer.body), cmd.currency)
     except (JsonError, _BadAnswer) as exc:
         return _unknown(f"malformed answer ({exc})", answer.body)
+    account = parsed.data.get("account", cmd.account)
+    if account != cmd.account:
+        # Not an answer to our call, whatever it says (a mixed-up or replayed answer).
+        return _unknown(f"answer is about account {account!r}", answer.body)
     if parsed.result == Result.OK:
         try:
             return _decode_ok(cmd, parsed)
@@ -265,9 +273,9 @@ def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
     kind, refusal = found
     return WalletOutcome(
         kind,
-        balance_minor=parsed.balance_minor,
+        balance_minor=minor_of(parsed.balance),
         refusal=refusal,
-        detail=f"result {parsed.result}",
+        detail=noted(f"result {parsed.result}", parsed.balance),
     )
 
 
@@ -291,27 +299,25 @@ def _parse_answer(doc: object, currency_code: str) -> _Answer:
         data = {}
     if not isinstance(data, dict):
         raise _BadAnswer("data is not an object")
-    balance_minor = None
+    balance = None
     if "balance" in data:
-        balance = data["balance"]
+        value = data["balance"]
         # JSON numbers only: a string or a bool balance is not the spec's shape.
-        if isinstance(balance, bool) or not isinstance(balance, int | Decimal):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
             raise _BadAnswer("balance is not a number")
-        try:
-            balance_minor = to_minor(balance, currency(currency_code))
-        except MoneyError as exc:
-            raise _BadAnswer(str(exc)) from exc
-    return _Answer(result, data, balance_minor)
+        balance = answer_balance(value, currency_code)
+    return _Answer(result, data, balance)
 
 
 def _decode_ok(cmd: WalletCommand, answer: _Answer) -> WalletOutcome:
     data = answer.data
-    if "account" in data and data["account"] != cmd.account:
-        raise _BadAnswer(f"answer is about account {data['account']!r}")
+    balance_minor = minor_of(answer.balance)
     if cmd.kind is not CommandKind.STATUS:
-        if answer.balance_minor is None:
+        if answer.balance is None:
             raise _BadAnswer("no balance")
-        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=answer.balance_minor)
+        return WalletOutcome(
+            OutcomeKind.APPLIED, balance_minor=balance_minor, detail=noted("", answer.balance)
+        )
     if "trans_guid" in data and str(data["trans_guid"]) != str(_asked_trans_id(cmd)):
         raise _BadAnswer(f"answer is about trans_guid {data['trans_guid']!r}")
     raw_status = data.get("trans_status")
@@ -320,8 +326,9 @@ def _decode_ok(cmd: WalletCommand, answer: _Answer) -> WalletOutcome:
     assert isinstance(raw_status, str)
     return WalletOutcome(
         OutcomeKind.APPLIED,
-        balance_minor=answer.balance_minor,
+        balance_minor=balance_minor,
         trans_status=TransStatus(raw_status),
+        detail=noted("", answer.balance),
     )
 
 

@@ -193,3 +193,19 @@ API_RATE_MAX_KEYS = 10_000
 
 # A metrics token shorter than this is refused (/metrics stays disabled), as for admin tokens.
 METRICS_TOKEN_MIN_CHARS = 24
+
+# --- Bad input: JSON from outside (domain/json_bounded.py, docs/security.md "Bad input") ---
+
+# Arrays and objects nested deeper than this are refused before parsing: no body or answer
+# of any protocol nests more than 3 deep, and a bound keeps the recursive parser's stack and
+# time small (60,000 levels used to crash it).
+MAX_JSON_DEPTH = 32
+# A JSON number's text is at most this long: a 64-bit id has 19 digits, an amount at most 16
+# digits and 8 decimals; a 5,000-digit number is an attack, not an amount.
+MAX_JSON_NUMBER_CHARS = 40
+# A JSON number's exponent is at most this in absolute value: `1e999999` is cheap to read but
+# turning it into minor units built a million-digit integer (minutes of CPU, GIL held).
+MAX_JSON_EXPONENT = 40
+# Decimal text from a form or a JSON string (amounts, RTP) is at most this long before it is
+# converted: the same reason as MAX_JSON_NUMBER_CHARS.
+MAX_DECIMAL_TEXT_CHARS = 40

@@ -6,11 +6,11 @@ would need rounding is refused, never rounded (PITFALLS 7).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from reelhouse.domain.limits import MAX_AMOUNT_MINOR
+from reelhouse.domain.limits import MAX_AMOUNT_MINOR, MAX_DECIMAL_TEXT_CHARS
+from reelhouse.domain.numbers import plain_decimal_of
 
 # ISO 4217 exponents (plus a few crypto units). A currency not listed is not supported.
 CURRENCY_EXPONENTS: dict[str, int] = {
@@ -37,9 +37,9 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 }
 
 
-# Amount text is plain decimal notation only: no exponent, sign prefix "+", spaces, NaN or
-# infinities, so that what a person reads is exactly the amount.
-PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+# The most digits a minor-unit amount within MAX_AMOUNT_MINOR has before its units digit
+# (MAX_AMOUNT_MINOR is a power of ten: 10**15 has its leading digit at position 15).
+MAX_AMOUNT_DIGITS = len(str(MAX_AMOUNT_MINOR)) - 1
 
 
 class MoneyError(ValueError):
@@ -76,14 +76,26 @@ def to_minor(value: Decimal | int | str, cur: Currency) -> int:
     """
     if isinstance(value, (bool, float)):
         raise MoneyError("amounts must be decimal text or integers, never floats")
-    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value):
-        raise MoneyError(f"not a plain decimal amount: {value!r}")
+    if isinstance(value, str):
+        if len(value) > MAX_DECIMAL_TEXT_CHARS:
+            raise MoneyError(f"amount text longer than {MAX_DECIMAL_TEXT_CHARS} characters")
+        if plain_decimal_of(value) is None:
+            raise MoneyError(f"not a plain decimal amount: {value!r}")
+    if isinstance(value, int) and abs(value) > MAX_AMOUNT_MINOR:
+        # Minor units are at least as many as major ones: out of range before any work.
+        raise MoneyError("amount out of range")
     try:
         amount = Decimal(value)
     except (InvalidOperation, ValueError) as exc:
         raise MoneyError(f"not a decimal amount: {value!r}") from exc
     if not amount.is_finite():
         raise MoneyError("amount is not finite")
+    if amount.is_zero():
+        return 0
+    # The magnitude is checked on the exponent alone, before any arithmetic: scaling and
+    # converting `1e999999` builds a million-digit integer (minutes of CPU).
+    if amount.adjusted() + cur.exponent > MAX_AMOUNT_DIGITS:
+        raise MoneyError("amount out of range")
     scaled = amount.scaleb(cur.exponent)
     if scaled != scaled.to_integral_value():
         raise MoneyError(f"{value} has more than {cur.exponent} decimals for {cur.code}")

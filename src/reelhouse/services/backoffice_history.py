@@ -18,13 +18,13 @@ from reelhouse.domain.clock import UTC, from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import BACKOFFICE_HISTORY_MAX_DAYS, BACKOFFICE_PAGE_ROWS
 from reelhouse.domain.money import Currency, currency, format_fixed
+from reelhouse.domain.numbers import id_of
 from reelhouse.domain.states import CallState, RoundState
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.games import catalogue
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator, Player, Round, WalletCall
 
-INT64_MAX = 2**63 - 1
 # Transaction types the filter offers; "errors" are calls that failed or wait for a person.
 CALL_TYPES: dict[str, ColumnElement[bool]] = {
     "bet": WalletCall.kind.in_([CommandKind.BET.value, CommandKind.BET_WIN.value]),
@@ -91,9 +91,10 @@ def period(filters: Filters, today: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def _ident(text: str, name: str) -> int | None:
     if not text.strip():
         return None
-    if not text.strip().isdigit() or not 0 < int(text) <= INT64_MAX:
+    value = id_of(text)
+    if value is None:
         raise _invalid(f"{name} must be a number")
-    return int(text)
+    return value
 
 
 def _player_criterion(text: str, column: InstrumentedAttribute[int]) -> ColumnElement[bool] | None:
@@ -101,8 +102,9 @@ def _player_criterion(text: str, column: InstrumentedAttribute[int]) -> ColumnEl
     if not value:
         return None
     by_name = select(Player.id).where(Player.name == value)
-    if value.isdigit() and int(value) <= INT64_MAX:
-        return or_(column == int(value), column.in_(by_name))
+    user_code = id_of(value)
+    if user_code is not None:
+        return or_(column == user_code, column.in_(by_name))
     return column.in_(by_name)
 
 
@@ -258,8 +260,9 @@ def players(platform: Platform, operator_id: int, search: str, page: int) -> Pag
     if text:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         match: ColumnElement[bool] = Player.name.ilike(f"%{escaped}%", escape="\\")
-        if text.isdigit() and int(text) <= INT64_MAX:
-            match = or_(match, Player.id == int(text))
+        user_code = id_of(text)
+        if user_code is not None:
+            match = or_(match, Player.id == user_code)
         query = query.where(match)
     with platform.db.transaction() as session:
         cur = _currency(session, operator_id)

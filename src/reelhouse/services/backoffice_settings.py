@@ -9,7 +9,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
+from reelhouse.domain.numbers import plain_decimal_of
 from reelhouse.domain.shown_detail import shown_detail
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
@@ -172,10 +173,11 @@ def set_allowed_ips(
 
 
 def set_rtp(platform: Platform, operator_id: int, text: str, who: audit.Accountable) -> str:
-    try:
-        requested = Decimal(text.strip())
-    except InvalidOperation as exc:
-        raise _invalid("RTP must be a percentage such as 96") from exc
+    # Plain decimal text only, bounded before it is read: "NaN" would make every later
+    # comparison raise, and "1e999999" is not a percentage.
+    requested = plain_decimal_of(text.strip())
+    if requested is None:
+        raise _invalid("RTP must be a percentage such as 96")
     rtp_bp = operators.honoured_rtp_bp(requested)
     before = _percent(_current(platform, operator_id).rtp_bp)
 
