@@ -180,9 +180,12 @@ def _open_round(
             lease = dt.timedelta(seconds=lease_seconds(FREE_ROUND_WIN_TIMEOUT_MS))
             win_call = new_call(session, round_, CommandKind.WIN, now, Claim(now + lease))
             return round_.id, win_call.id
-        # The dialect says how a round opens: a bet, or one bet_win call carrying bet and win.
-        # The claim must outlast that call's longest possible attempt (see store.outbox).
-        opening = platform.wallet.opening_call(active.operator.dialect)
+        # A bet, whose answer cannot depend on the win; one bet_win call carrying bet and win
+        # only for an operator that opted in (and whose dialect has one). The claim must
+        # outlast that call's longest possible attempt (see store.outbox).
+        opening = platform.wallet.opening_call(
+            active.operator.dialect, single_call=active.operator.single_call_rounds
+        )
         claim = Claim(now + dt.timedelta(seconds=lease_seconds(opening.timeout_ms)))
         bet_call = new_call(session, round_, opening.kind, now, claim)
         return round_.id, bet_call.id
