@@ -124,7 +124,7 @@ class Setup:
 @pytest.fixture
 def setup(database_url: str) -> Iterator[Setup]:
     """An operator opted in to single-call rounds (through the back office, audited)."""
-    for ready in _setup(database_url):
+    for ready in build_setup(database_url):
         backoffice_settings.set_single_call_rounds(ready.platform, ready.operator_id, True, WHO)
         yield ready
 
@@ -132,10 +132,10 @@ def setup(database_url: str) -> Iterator[Setup]:
 @pytest.fixture
 def two_call(database_url: str) -> Iterator[Setup]:
     """An iGamingAce A operator as created: no opt-in."""
-    yield from _setup(database_url)
+    yield from build_setup(database_url)
 
 
-def _setup(database_url: str) -> Iterator[Setup]:
+def build_setup(database_url: str) -> Iterator[Setup]:
     clock = FakeClock(dt.datetime(2026, 4, 1, 12, 0, tzinfo=UTC))
     settings = Settings(database_url, new_key_text(), "http://rh.invalid", True)
     db = Database(database_url)
