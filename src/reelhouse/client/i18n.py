@@ -132,7 +132,9 @@ DE: dict[str, str] = {
     "free_rounds_offer": "{n} Freirunden zu {bet}",
     "free_rounds_done": "Freirunden beendet. Letzter Gewinn: {amount}",
     "last_round": "Ihre letzte Runde",
-    "last_round_not_played": "Ihre letzte Runde wurde nicht gespielt: das Casino hat den Einsatz nicht angenommen",
+    "last_round_not_played": (
+        "Ihre letzte Runde wurde nicht gespielt: das Casino hat den Einsatz nicht angenommen"
+    ),
     "settling": "Ihre vorherige Runde wird noch abgerechnet…",
     "big_win": "Großer Gewinn!",
     "err_2006": "Guthaben reicht nicht aus: Der Einsatz wurde nicht gesetzt, nichts wurde "
@@ -239,7 +241,9 @@ FR: dict[str, str] = {
     "free_rounds_offer": "{n} parties offertes à {bet}",
     "free_rounds_done": "Parties offertes terminées. Dernier gain : {amount}",
     "last_round": "Votre dernière partie",
-    "last_round_not_played": "Votre dernière partie n'a pas été jouée : le casino n'a pas accepté la mise",
+    "last_round_not_played": (
+        "Votre dernière partie n'a pas été jouée : le casino n'a pas accepté la mise"
+    ),
     "settling": "Votre partie précédente est en cours de règlement…",
     "big_win": "Gros gain !",
     "err_2006": "Solde insuffisant : la mise n'a pas été placée et rien n'a été débité.",
