@@ -451,6 +451,7 @@
       showWin(toMinor(last.win));
     } else {
       showGrid(idleGrid());
+      if (last) showWin(0);
     }
     wire();
     setBody("idle");
