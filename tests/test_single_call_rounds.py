@@ -15,8 +15,10 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from reelhouse.api import fairness_metrics
+from reelhouse.cli import app as cli_app
 from reelhouse.dialects import igamingace_a
 from reelhouse.dialects.base import CallbackRejection
 from reelhouse.dialects.igamingace_a import IGamingAceACallback, Status
@@ -431,3 +433,21 @@ def test_an_operator_never_opted_in_has_nothing_to_watch(two_call: Setup) -> Non
     assert fairness.operator_watch(two_call.platform, two_call.operator_id) is None
     text = fairness_metrics.render(two_call.platform.db, two_call.clock).decode()
     assert "reelhouse_compensated_play_suspected{" not in text
+
+
+def test_the_cli_creates_an_operator_opted_in_or_not(database_url: str) -> None:
+    env = {"REELHOUSE_DATABASE_URL": database_url, "REELHOUSE_SECRET_KEY": new_key_text()}
+    base = ["operator", "create", "--callback-url", "https://wallet.example/cb"]
+    for name, extra in (("plain", []), ("opted", ["--single-call-rounds"])):
+        args = [*base, "--name", name, "--dialect", "igamingace-a", *extra]
+        result = CliRunner().invoke(cli_app, args, env=env)
+        assert result.exit_code == 0, result.output
+    shown = CliRunner().invoke(cli_app, ["operator", "show", "opted"], env=env)
+    assert "single_call   yes (betwin)" in shown.output
+    db = Database(database_url)
+    try:
+        with db.transaction() as session:
+            flags = {op.name: op.single_call_rounds for op in session.scalars(select(Operator))}
+    finally:
+        db.dispose()
+    assert flags == {"plain": False, "opted": True}

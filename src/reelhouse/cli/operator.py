@@ -57,10 +57,13 @@ def create(
         allowed_ips=allowed_ips,
         single_call_rounds=single_call_rounds,
     )
+    platform = _platform()
     try:
-        issued = operators.create_operator(_platform(), spec)
+        issued = operators.create_operator(platform, spec)
     except ReelhouseError as exc:
         raise _fail(exc) from exc
+    finally:
+        platform.close()
     typer.echo(f"operator {name} created (id {issued.operator_id}, unapproved)")
     typer.echo(f"API token (shown once): {issued.api_token}")
     typer.echo(f"callback token: {issued.callback_token}")
@@ -77,6 +80,8 @@ def show(name: str) -> None:
             op = operators.find_by_name(session, name)
     except ReelhouseError as exc:
         raise _fail(exc) from exc
+    finally:
+        platform.close()
     cur = currency(op.currency)
     for label, value in (
         ("name", op.name),
