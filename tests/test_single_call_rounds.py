@@ -18,6 +18,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from reelhouse.api import fairness_metrics
+from reelhouse.backoffice.web import TEMPLATES
 from reelhouse.cli import app as cli_app
 from reelhouse.dialects import igamingace_a
 from reelhouse.dialects.base import CallbackRejection
@@ -414,6 +415,12 @@ def test_a_wallet_that_refuses_winning_rounds_is_flagged(setup: Setup) -> None:
     labels = f'operator="single",operator_id="{setup.operator_id}"'
     assert f"reelhouse_compensated_play_suspected{{{labels}}} 1.0" in text
     assert f'reelhouse_single_call_rounds{{{labels},round="winning",taken="refused"}} 40.0' in text
+    # The back office's panel (dashboard and Settings) says so, with the figures.
+    html = TEMPLATES.get_template("_fairness.html").render(watch=found)
+    assert 'data-suspected="yes"' in html and "Compensated play suspected" in html
+    assert "40 of 10" in html  # 40 of the 100 (or 101) winning rounds
+    for page in ("settings.html", "dashboard.html"):
+        assert TEMPLATES.get_template(page) is not None  # they compile with the panel
 
 
 def test_a_wallet_that_refuses_alike_is_not_flagged_and_bets_are_not_counted(
