@@ -29,6 +29,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.simulation
+	$(BIN)/python -m bench.durability
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -94,9 +94,11 @@ def running_stack(
     clock: FakeClock | SystemClock | None = None,
     schedule: RetrySchedule | None = None,
     dialect: str = "slotcity-v4",
+    single_call_rounds: bool = False,
 ) -> Iterator[Stack]:
     """`dialect` is the wallet protocol of the operator `casino_one`: the demo casino answers
-    every dialect on its own path, with the keys Reelhouse issued to that operator."""
+    every dialect on its own path, with the keys Reelhouse issued to that operator.
+    `single_call_rounds` opts it in to one betwin call per round (iGamingAce)."""
     clock = clock or FakeClock(dt.datetime.now(UTC).replace(microsecond=0))
     holder: dict[str, str | None] = {"token": "", "api_token": None, "secret_key": None}
 
@@ -134,6 +136,7 @@ def running_stack(
             min_bet_minor=10,
             max_bet_minor=100_000,
             approved=True,
+            single_call_rounds=single_call_rounds,
         ),
     )
     holder["token"] = issued.callback_token

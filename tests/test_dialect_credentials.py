@@ -205,16 +205,19 @@ def test_an_unknown_dialect_is_refused(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    ("dialect", "kind"),
+    ("dialect", "single_call", "kind"),
     [
-        ("slotcity-v4", CommandKind.BET),
-        ("igamingace-a", CommandKind.BET_WIN),
-        ("igamingace-b", CommandKind.BET_WIN),
+        ("slotcity-v4", False, CommandKind.BET),
+        ("slotcity-v4", True, CommandKind.BET),  # no bet-and-win call in this dialect
+        ("igamingace-a", False, CommandKind.BET),  # the default: the win comes after
+        ("igamingace-b", False, CommandKind.BET),
+        ("igamingace-a", True, CommandKind.BET_WIN),  # only for an operator that opted in
+        ("igamingace-b", True, CommandKind.BET_WIN),
     ],
 )
 def test_how_a_round_opens_is_the_dialects_answer(
-    world: World, dialect: str, kind: CommandKind
+    world: World, dialect: str, single_call: bool, kind: CommandKind
 ) -> None:
-    opening = world.sender.opening_call(dialect)
+    opening = world.sender.opening_call(dialect, single_call=single_call)
     assert opening.kind is kind
     assert opening.timeout_ms == {"slotcity-v4": 2000}.get(dialect, 3000)

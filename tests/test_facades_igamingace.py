@@ -116,12 +116,10 @@ def test_flavour_a_operator_plays_a_full_round(database_url: str, tmp_path: Path
         assert result["state"] == "settled"
         win = Decimal(result["win"])
         assert casino_balance(stack, "alice.a-1") == Decimal("99.00") + win
-        (row,) = ledger(stack, "alice.a-1")
-        assert (row["kind"], row["amount"], row["win_amount_minor"]) == (
-            "betwin",
-            "1.00",
-            int(win * 100),
-        )
+        # A bet, then its win (0 on a loss): the wallet takes the bet before it sees the win.
+        bet_row, win_row = ledger(stack, "alice.a-1")
+        assert (bet_row["kind"], bet_row["amount"]) == ("bet", "1.00")
+        assert (win_row["kind"], win_row["amount_minor"]) == ("win", int(win * 100))
         assert httpx.get(url).status_code == 410  # the launch URL was one use
 
 
@@ -335,9 +333,10 @@ def test_flavour_b_operator_plays_a_full_round(database_url: str, tmp_path: Path
         assert result["state"] == "settled"
         win = Decimal(result["win"])
         assert casino_balance(stack, "Player01") == Decimal("98.00") + win
-        (row,) = ledger(stack, "Player01")
-        assert row["kind"] == "betwin" and len(row["trans_guid"]) == 32
-        assert (row["amount"], row["win_amount_minor"]) == ("2.00", int(win * 100))
+        bet_row, win_row = ledger(stack, "Player01")  # a Withdraw, then its Deposit
+        assert (bet_row["kind"], bet_row["amount"]) == ("bet", "2.00")
+        assert (win_row["kind"], win_row["amount_minor"]) == ("win", int(win * 100))
+        assert len(bet_row["trans_guid"]) == len(win_row["trans_guid"]) == 32
         # userAuth is create-or-get: a second sign-in is the same player, a new URL.
         assert client.user_auth("Player01", GAME)["url"] != answer["url"]
 

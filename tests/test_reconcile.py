@@ -1,7 +1,8 @@
 """Reconciliation against the demo casino's ledger: zero differences after real play (with a
 lost bet answer and a bet that never arrived among the rounds), every difference class found
 in a tampered ledger, pending calls reported apart, and refused runs; the same for the
-iGamingAce dialects, whose paid rounds are one betwin call each."""
+iGamingAce dialects for an operator that opted in to one betwin call per paid round (their
+default, a bet then a win, is reconciled by the end-to-end test)."""
 
 from __future__ import annotations
 
@@ -270,7 +271,7 @@ def test_a_row_edited_in_the_casinos_database_is_found(rig: tuple[Stack, FaultTr
     ]
 
 
-# --- iGamingAce: one bet_win call per paid round ---------------------------------------------
+# --- iGamingAce, opted in: one bet_win call per paid round -----------------------------------
 
 
 class _OneCallFaults(FaultTransport):
@@ -298,7 +299,11 @@ def one_call_rig(
     transport = _OneCallFaults()
     try:
         with running_stack(
-            database_url, tmp_path, transport=transport, dialect=request.param
+            database_url,
+            tmp_path,
+            transport=transport,
+            dialect=request.param,
+            single_call_rounds=True,  # the operator opted in to one betwin per round
         ) as stack:
             yield stack, transport
     finally:

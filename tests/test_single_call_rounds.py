@@ -1,8 +1,10 @@
-"""Rounds opened with one bet-and-win call (iGamingAce `betwin` / `BetWin`), through the same
-outbox as every round: the call's outcome alone settles, rejects or cancels the round, and
-the feeds still show a bet and a win. The wallet here is scripted (flavour A, signatures
-checked like a real one) to give each outcome on demand, including those the demo casino
-never gives."""
+"""Rounds opened with one bet-and-win call (iGamingAce `betwin` / `BetWin`), an operator's
+opt-in, through the same outbox as every round: the call's outcome alone settles, rejects or
+cancels the round, and the feeds still show a bet and a win. Without the opt-in an iGamingAce
+round opens with a bet, then a win. For opted-in operators the wallet's refusals of winning
+and losing rounds are watched (compensated play). The wallet here is scripted (flavour A,
+signatures checked like a real one) to give each outcome on demand, including those the demo
+casino never gives."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from reelhouse.api import fairness_metrics
+from reelhouse.backoffice.web import TEMPLATES
+from reelhouse.cli import app as cli_app
 from reelhouse.dialects import igamingace_a
 from reelhouse.dialects.base import CallbackRejection
 from reelhouse.dialects.igamingace_a import IGamingAceACallback, Status
@@ -24,19 +29,30 @@ from reelhouse.dispatch.transport import TransportError
 from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.clock import UTC, FakeClock
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.ids import new_id
 from reelhouse.domain.limits import FEED_SETTLE_SECONDS
 from reelhouse.domain.states import ROUND_MOVES, CallState, RoundState, check_round_move
 from reelhouse.domain.wallet import CommandKind, HttpAnswer, HttpRequest
 from reelhouse.games.rng import SeededRng
-from reelhouse.services import launch, operators, players, rounds, transactions
+from reelhouse.services import (
+    audit,
+    backoffice_settings,
+    fairness,
+    launch,
+    operators,
+    players,
+    rounds,
+    transactions,
+)
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
-from reelhouse.store.models import GameSession, Round, WalletCall
+from reelhouse.store.models import AuditEntry, GameSession, Operator, Round, WalletCall
 from reelhouse.store.outbox import expire_lease, lease_seconds
 from reelhouse.store.secrets import Sealer, new_key_text
 
 GAME = "lucky-sevens"
+WHO = audit.Accountable.checked("ops@casino.example", "test")
 START_MINOR = 10_000
 LOST = TransportError("simulated: the answer was lost")
 
@@ -81,6 +97,10 @@ class ScriptedWalletA:
         if callback.kind is CommandKind.BET_WIN:
             assert callback.bet_amount is not None and callback.win_amount is not None
             delta = int((callback.win_amount - callback.bet_amount) * 100)
+        elif callback.kind in (CommandKind.BET, CommandKind.WIN):
+            assert callback.amount is not None
+            sign = -1 if callback.kind is CommandKind.BET else 1
+            delta = sign * int(callback.amount * 100)
         else:
             assert callback.kind is CommandKind.CANCEL and callback.reference_id is not None
             target = callback.reference_id
@@ -105,7 +125,20 @@ class Setup:
 
 
 @pytest.fixture
-def setup(database_url: str, tmp_path: Path) -> Iterator[Setup]:
+def setup(database_url: str) -> Iterator[Setup]:
+    """An operator opted in to single-call rounds (through the back office, audited)."""
+    for ready in build_setup(database_url):
+        backoffice_settings.set_single_call_rounds(ready.platform, ready.operator_id, True, WHO)
+        yield ready
+
+
+@pytest.fixture
+def two_call(database_url: str) -> Iterator[Setup]:
+    """An iGamingAce A operator as created: no opt-in."""
+    yield from build_setup(database_url)
+
+
+def build_setup(database_url: str) -> Iterator[Setup]:
     clock = FakeClock(dt.datetime(2026, 4, 1, 12, 0, tzinfo=UTC))
     settings = Settings(database_url, new_key_text(), "http://rh.invalid", True)
     db = Database(database_url)
@@ -259,7 +292,7 @@ def test_a_failed_cancel_of_a_bet_win_is_retried_with_the_same_id(setup: Setup) 
 def test_a_bet_win_whose_sender_died_is_cancelled(setup: Setup) -> None:
     """A claim that outlived its holder: the bet_win's fate is unknown, like a bet's."""
     platform = setup.platform
-    opening = platform.wallet.opening_call("igamingace-a")
+    opening = platform.wallet.opening_call("igamingace-a", single_call=True)
     assert opening == (CommandKind.BET_WIN, 3000)
     round_id, call_id = rounds._open_round(platform, setup.session_token, "1.00")
     assert call_id is not None
@@ -273,3 +306,155 @@ def test_a_bet_win_whose_sender_died_is_cancelled(setup: Setup) -> None:
         assert follow_up is not None and follow_up.kind == "cancel"
         assert follow_up.cancel_of_id == call_id
     assert round_of(setup, round_id).state == RoundState.CANCELLING
+
+
+# --- the default: a bet, then a win --------------------------------------------------------
+
+
+def test_an_igamingace_round_opens_with_a_bet_unless_the_operator_opted_in(
+    two_call: Setup,
+) -> None:
+    """The wallet accepts the bet before anything tells it the win: it cannot keep losing
+    rounds and refuse winning ones. Opting in (audited) switches to one betwin call."""
+    setup = two_call
+    result = rounds.spin(setup.platform, setup.session_token, "1.00")
+    assert result.state is RoundState.SETTLED
+    bet, win = setup.wallet.received[-2:]
+    assert [bet.kind, win.kind] == [CommandKind.BET, CommandKind.WIN]
+    assert bet.amount == Decimal("1") and bet.win_amount is None  # nothing about the win
+    assert win.amount == Decimal(result.win_minor).scaleb(-2)
+    assert setup.wallet.balance_minor == START_MINOR - 100 + result.win_minor
+    bet_call, win_call = calls_of(setup, result.round_id)
+    assert [(c.kind, c.state) for c in (bet_call, win_call)] == [
+        ("bet", CallState.ACKED),
+        ("win", CallState.ACKED),
+    ]
+    setup.clock.advance(seconds=FEED_SETTLE_SECONDS + 1)
+    feed = transactions.cursor_page(setup.platform, setup.operator_id, 0, 10)
+    assert [(i["trans_id"], i["trans_type"]) for i in feed] == [(bet_call.id, 1), (win_call.id, 2)]
+
+    backoffice_settings.set_single_call_rounds(setup.platform, setup.operator_id, True, WHO)
+    rounds.spin(setup.platform, setup.session_token, "1.00")
+    assert setup.wallet.received[-1].kind is CommandKind.BET_WIN
+    with setup.platform.db.transaction() as session:
+        entry = session.scalars(select(AuditEntry)).one()
+        assert (entry.action, entry.target_id) == ("settings.single_call_rounds", setup.operator_id)
+
+
+def test_a_refused_bet_sends_no_win(two_call: Setup) -> None:
+    setup = two_call
+    setup.wallet.script["bet"] = [Status.NOT_ENOUGH_MONEY]
+    with pytest.raises(ReelhouseError) as refused:
+        rounds.spin(setup.platform, setup.session_token, "1.00")
+    assert refused.value.code is ApiCode.BALANCE_NOT_ENOUGH
+    (only,) = calls_of(setup, last_round_id(setup))
+    assert (only.kind, only.state) == ("bet", CallState.REFUSED)
+    assert setup.wallet.received[-1].kind is CommandKind.BET
+
+
+def test_single_call_rounds_need_a_dialect_that_has_the_call(setup: Setup) -> None:
+    with setup.platform.db.transaction() as session:
+        session.get_one(Operator, setup.operator_id).dialect = "slotcity-v4"
+    with pytest.raises(ReelhouseError) as refused:
+        backoffice_settings.set_single_call_rounds(setup.platform, setup.operator_id, True, WHO)
+    assert refused.value.code is ApiCode.PARAMETERS_INVALID
+
+
+# --- the compensated-play watch ------------------------------------------------------------
+
+
+def add_rounds(setup: Setup, plan: list[tuple[int, bool]], opening: str = "bet_win") -> None:
+    """Rounds as the spin service stores them, in bulk: (paid win, refused by the wallet)
+    each, opened by one `opening` call (copies of a played round; quicker than playing)."""
+    template = round_of(setup, last_round_id(setup))
+    now = setup.clock.now().replace(tzinfo=None)
+    with setup.platform.db.transaction() as session:
+        for win_minor, refused in plan:
+            round_ = Round(
+                **{
+                    c.name: getattr(template, c.name)
+                    for c in Round.__table__.columns
+                    if c.name not in ("id", "win_minor", "awarded_win_minor", "state")
+                },
+                id=new_id(),
+                win_minor=win_minor,
+                awarded_win_minor=win_minor,
+                state=(RoundState.REJECTED if refused else RoundState.SETTLED).value,
+            )
+            session.add(round_)
+            session.flush()
+            state = CallState.REFUSED if refused else CallState.ACKED
+            session.add(
+                WalletCall(
+                    id=new_id(),
+                    operator_id=round_.operator_id,
+                    player_id=round_.player_id,
+                    round_id=round_.id,
+                    kind=opening,
+                    trans_type=1,
+                    amount_minor=round_.bet_minor,
+                    state=state.value,
+                    attempts=1,
+                    next_attempt_at_utc=now,
+                    last_outcome="refused:insufficient_funds" if refused else "applied",
+                    created_at_utc=now,
+                    updated_at_utc=now,
+                )
+            )
+
+
+def test_a_wallet_that_refuses_winning_rounds_is_flagged(setup: Setup) -> None:
+    rounds.spin(setup.platform, setup.session_token, "1.00")  # one real round to copy
+    # 100 winners, 40 refused; 300 losers, 10 refused: 40 % against 3 %.
+    plan = [(500, n < 40) for n in range(100)] + [(0, n < 10) for n in range(300)]
+    add_rounds(setup, plan)
+    found = fairness.operator_watch(setup.platform, setup.operator_id)
+    assert found is not None and found.suspected and found.p_value < 1e-9
+    assert found.counts.winning_refused == 40 and found.counts.losing_refused == 10
+    text = fairness_metrics.render(setup.platform.db, setup.clock).decode()
+    labels = f'operator="single",operator_id="{setup.operator_id}"'
+    assert f"reelhouse_compensated_play_suspected{{{labels}}} 1.0" in text
+    assert f'reelhouse_single_call_rounds{{{labels},round="winning",taken="refused"}} 40.0' in text
+    # The back office's panel (dashboard and Settings) says so, with the figures.
+    html = TEMPLATES.get_template("_fairness.html").render(watch=found)
+    assert 'data-suspected="yes"' in html and "Compensated play suspected" in html
+    assert "40 of 10" in html  # 40 of the 100 (or 101) winning rounds
+    for page in ("settings.html", "dashboard.html"):
+        assert TEMPLATES.get_template(page) is not None  # they compile with the panel
+
+
+def test_a_wallet_that_refuses_alike_is_not_flagged_and_bets_are_not_counted(
+    setup: Setup,
+) -> None:
+    rounds.spin(setup.platform, setup.session_token, "1.00")
+    plan = [(500, n < 10) for n in range(100)] + [(0, n < 30) for n in range(300)]
+    add_rounds(setup, plan)
+    # Rounds opened with a plain bet: the wallet could not see the win, nothing to judge.
+    add_rounds(setup, [(500, True)] * 50, opening="bet")
+    found = fairness.operator_watch(setup.platform, setup.operator_id)
+    assert found is not None and not found.suspected
+    assert found.counts.refused == 40 and found.counts.rounds == 401  # with the played one
+
+
+def test_an_operator_never_opted_in_has_nothing_to_watch(two_call: Setup) -> None:
+    assert fairness.operator_watch(two_call.platform, two_call.operator_id) is None
+    text = fairness_metrics.render(two_call.platform.db, two_call.clock).decode()
+    assert "reelhouse_compensated_play_suspected{" not in text
+
+
+def test_the_cli_creates_an_operator_opted_in_or_not(database_url: str) -> None:
+    env = {"REELHOUSE_DATABASE_URL": database_url, "REELHOUSE_SECRET_KEY": new_key_text()}
+    base = ["operator", "create", "--callback-url", "https://wallet.example/cb"]
+    for name, extra in (("plain", []), ("opted", ["--single-call-rounds"])):
+        args = [*base, "--name", name, "--dialect", "igamingace-a", *extra]
+        result = CliRunner().invoke(cli_app, args, env=env)
+        assert result.exit_code == 0, result.output
+    shown = CliRunner().invoke(cli_app, ["operator", "show", "opted"], env=env)
+    assert "single_call   yes (betwin)" in shown.output
+    db = Database(database_url)
+    try:
+        with db.transaction() as session:
+            flags = {op.name: op.single_call_rounds for op in session.scalars(select(Operator))}
+    finally:
+        db.dispose()
+    assert flags == {"plain": False, "opted": True}

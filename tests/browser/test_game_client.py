@@ -115,6 +115,8 @@ def test_free_spins_play_through_with_their_counter(stack: Stack, page: Page) ->
 
 
 def test_insufficient_funds_shows_the_message_and_changes_nothing(stack: Stack, page: Page) -> None:
+    draws, _outcome = find_draws("lucky-sevens", BET, is_win)
+    stack.platform.game_rng = ScriptedRounds(draws)  # the refused round would have won
     open_game(page, launch_url(stack, "carol", balance="0.05"))
     assert shown_minor(page, "#balance") == 5
     spin(page)
@@ -123,6 +125,12 @@ def test_insufficient_funds_shows_the_message_and_changes_nothing(stack: Stack, 
     assert casino_minor(stack, "carol") == 5
     assert [r.state for r in rounds(stack)] == [RoundState.REJECTED.value]
     assert page.get_attribute("body", "data-state") == "idle"
+    # Reloaded, the round the casino refused is not shown as a win, nor are its lines.
+    page.reload()
+    page.wait_for_selector("body[data-state=idle]")
+    assert "not played" in page.inner_text("#message")
+    assert shown_minor(page, "#win") == 0
+    assert page.locator(".cell.hit").count() == 0
 
 
 def test_a_reload_resumes_the_session_and_shows_the_last_round(stack: Stack, page: Page) -> None:

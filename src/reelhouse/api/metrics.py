@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from reelhouse.api import fairness_metrics
 from reelhouse.api.deps import platform_of
 from reelhouse.dispatch import metrics
 from reelhouse.dispatch.sender import WalletSender
@@ -61,4 +62,6 @@ def scrape(platform: PlatformDep) -> Response:
     sender = platform.wallet if isinstance(platform.wallet, WalletSender) else None
     guards = sender.guards if sender is not None else None
     body = metrics.render(platform.db, platform.clock, guards)
+    # The compensated-play watch: its own metric names, so the two expositions just join.
+    body += fairness_metrics.render(platform.db, platform.clock)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

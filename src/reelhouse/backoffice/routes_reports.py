@@ -33,6 +33,7 @@ from reelhouse.games import catalogue
 from reelhouse.services import (
     backoffice_history,
     backoffice_ops,
+    fairness,
     online,
     round_details,
     statistics,
@@ -70,7 +71,8 @@ def dashboard(operator_id: int, identity: Me, request: Request) -> Response:
     s = scope(request, identity, operator_id)
     board = backoffice_ops.dashboard(platform_of(request), operator_id)
     chart = Markup(daily_chart(board.days, board.currency))  # noqa: S704 - built from escaped parts
-    return page(request, "dashboard.html", scope=s, board=board, chart=chart)
+    watch = fairness.operator_watch(platform_of(request), operator_id)
+    return page(request, "dashboard.html", scope=s, board=board, chart=chart, watch=watch)
 
 
 @router.get("/players")

@@ -24,7 +24,7 @@ from reelhouse.backoffice.web import (
     scope,
 )
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services import backoffice_settings
+from reelhouse.services import backoffice_settings, fairness
 from reelhouse.services.backoffice_users import Identity
 from reelhouse.services.platform import Platform
 
@@ -40,6 +40,7 @@ def _settings_page(
     request: Request, s: Scope, *, notice: str = "", error: str = "", **extra: Any
 ) -> Response:
     view = backoffice_settings.settings_view(platform_of(request), s.operator_id)
+    watch = fairness.operator_watch(platform_of(request), s.operator_id)
     status = 400 if error else 200
     return page(
         request,
@@ -47,6 +48,7 @@ def _settings_page(
         status=status,
         scope=s,
         op=view,
+        watch=watch,
         notice=notice,
         error=error,
         **extra,
@@ -87,6 +89,13 @@ def _limits(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]
     return {"notice": "Bet limits and max win saved."}
 
 
+def _single_call(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
+    enabled = f.get("single_call_rounds") == "on"  # an unticked box sends nothing
+    backoffice_settings.set_single_call_rounds(p, op, enabled, who)
+    shape = "one betwin call" if enabled else "a bet, then a win"
+    return {"notice": f"Rounds now open with {shape}."}
+
+
 def _dialect(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
     issued = backoffice_settings.set_dialect(p, op, f.get("dialect", ""), who)
     return {"notice": "Dialect saved.", "secrets": issued}
@@ -117,6 +126,7 @@ ACTIONS: dict[str, Action] = {
     "rtp": _rtp,
     "limits": _limits,
     "dialect": _dialect,
+    "single-call": _single_call,
     "api-token": _api_token,
     "callback-token": _callback_token,
     "secret-key": _secret_key,

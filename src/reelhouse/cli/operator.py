@@ -36,6 +36,12 @@ def create(
     max_bet: str = typer.Option("100", help="maximum bet (decimal)"),
     max_win: str = typer.Option("0", help="maximum win per round, 0 = no limit"),
     allowed_ips: str = typer.Option("", help="comma list of IPs/networks; blank = any"),
+    single_call_rounds: bool = typer.Option(
+        False,
+        "--single-call-rounds",
+        help="iGamingAce: one betwin call per round (shows the wallet the win before it "
+        "accepts the bet); default a bet, then a win",
+    ),
 ) -> None:
     """Create an operator; prints its API token and callback token once."""
     cur = currency(currency_code)
@@ -49,11 +55,15 @@ def create(
         max_bet_minor=to_minor(max_bet, cur),
         max_win_minor=to_minor(max_win, cur),
         allowed_ips=allowed_ips,
+        single_call_rounds=single_call_rounds,
     )
+    platform = _platform()
     try:
-        issued = operators.create_operator(_platform(), spec)
+        issued = operators.create_operator(platform, spec)
     except ReelhouseError as exc:
         raise _fail(exc) from exc
+    finally:
+        platform.close()
     typer.echo(f"operator {name} created (id {issued.operator_id}, unapproved)")
     typer.echo(f"API token (shown once): {issued.api_token}")
     typer.echo(f"callback token: {issued.callback_token}")
@@ -70,6 +80,8 @@ def show(name: str) -> None:
             op = operators.find_by_name(session, name)
     except ReelhouseError as exc:
         raise _fail(exc) from exc
+    finally:
+        platform.close()
     cur = currency(op.currency)
     for label, value in (
         ("name", op.name),
@@ -82,6 +94,7 @@ def show(name: str) -> None:
         ("max_bet", format_fixed(op.max_bet_minor, cur)),
         ("max_win", format_fixed(op.max_win_minor, cur)),
         ("allowed_ips", op.allowed_ips or "(any)"),
+        ("single_call", "yes (betwin)" if op.single_call_rounds else "no (bet, then win)"),
     ):
         typer.echo(f"{label:13} {value}")
 

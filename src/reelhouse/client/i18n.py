@@ -28,6 +28,7 @@ EN: dict[str, str] = {
     "free_rounds_offer": "{n} free rounds at {bet}",
     "free_rounds_done": "Free rounds finished. Last win: {amount}",
     "last_round": "Your last round",
+    "last_round_not_played": "Your last round was not played: the casino did not take the bet",
     "settling": "Your previous round is being settled…",
     "big_win": "Big win!",
     "err_2006": "Insufficient funds: your bet was not placed and nothing was charged.",
@@ -78,6 +79,7 @@ ES: dict[str, str] = {
     "free_rounds_offer": "{n} rondas gratis de {bet}",
     "free_rounds_done": "Rondas gratis terminadas. Último premio: {amount}",
     "last_round": "Tu última ronda",
+    "last_round_not_played": "Tu última ronda no se jugó: el casino no aceptó la apuesta",
     "settling": "Tu ronda anterior se está liquidando…",
     "big_win": "¡Gran premio!",
     "err_2006": "Saldo insuficiente: la apuesta no se realizó y no se cobró nada.",
@@ -130,6 +132,9 @@ DE: dict[str, str] = {
     "free_rounds_offer": "{n} Freirunden zu {bet}",
     "free_rounds_done": "Freirunden beendet. Letzter Gewinn: {amount}",
     "last_round": "Ihre letzte Runde",
+    "last_round_not_played": (
+        "Ihre letzte Runde wurde nicht gespielt: das Casino hat den Einsatz nicht angenommen"
+    ),
     "settling": "Ihre vorherige Runde wird noch abgerechnet…",
     "big_win": "Großer Gewinn!",
     "err_2006": "Guthaben reicht nicht aus: Der Einsatz wurde nicht gesetzt, nichts wurde "
@@ -183,6 +188,7 @@ PT: dict[str, str] = {
     "free_rounds_offer": "{n} rodadas bônus de {bet}",
     "free_rounds_done": "Rodadas bônus terminadas. Último ganho: {amount}",
     "last_round": "Sua última rodada",
+    "last_round_not_played": "Sua última rodada não foi jogada: o cassino não aceitou a aposta",
     "settling": "Sua rodada anterior está sendo liquidada…",
     "big_win": "Grande ganho!",
     "err_2006": "Saldo insuficiente: a aposta não foi feita e nada foi cobrado.",
@@ -235,6 +241,9 @@ FR: dict[str, str] = {
     "free_rounds_offer": "{n} parties offertes à {bet}",
     "free_rounds_done": "Parties offertes terminées. Dernier gain : {amount}",
     "last_round": "Votre dernière partie",
+    "last_round_not_played": (
+        "Votre dernière partie n'a pas été jouée : le casino n'a pas accepté la mise"
+    ),
     "settling": "Votre partie précédente est en cours de règlement…",
     "big_win": "Gros gain !",
     "err_2006": "Solde insuffisant : la mise n'a pas été placée et rien n'a été débité.",

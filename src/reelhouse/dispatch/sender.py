@@ -151,9 +151,14 @@ class WalletSender:
     def _open(self, sealed: str | None) -> str | None:
         return self._sealer.open(sealed) if sealed is not None else None
 
-    def opening_call(self, dialect_name: str) -> OpeningCall:
+    def opening_call(self, dialect_name: str, *, single_call: bool = False) -> OpeningCall:
+        """A bet, whose answer the wallet gives before it can know the round's win; one
+        bet_win only where the operator opted in (`single_call`) and the dialect has one,
+        since it shows the wallet the win before the wallet accepts the bet (which a wallet
+        could use to refuse winning rounds only: docs/wallet-callbacks.md)."""
         dialect = get_dialect(dialect_name)
-        kind = CommandKind.BET_WIN if dialect.supports(CommandKind.BET_WIN) else CommandKind.BET
+        one_call = single_call and dialect.supports(CommandKind.BET_WIN)
+        kind = CommandKind.BET_WIN if one_call else CommandKind.BET
         return OpeningCall(kind, dialect.timeout_ms(kind))
 
     def available(self, operator_id: int) -> bool:

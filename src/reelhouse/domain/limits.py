@@ -209,3 +209,19 @@ MAX_JSON_EXPONENT = 40
 # Decimal text from a form or a JSON string (amounts, RTP) is at most this long before it is
 # converted: the same reason as MAX_JSON_NUMBER_CHARS.
 MAX_DECIMAL_TEXT_CHARS = 40
+
+# --- Compensated play watch (domain/fairness.py, services/fairness.py) ----------------------
+
+# An operator is flagged when its wallet refused winning single-call rounds more often than
+# losing ones with a one-sided p-value below this: one honest operator in a thousand would
+# be flagged by chance on any one look, so a flag is worth a person's time.
+COMPENSATED_PLAY_P_VALUE_BELOW = 0.001
+# ... and only after this many refusals: fewer say too little about a wallet's habits, and a
+# handful of refusals on winners in a row is a common run of bad luck.
+COMPENSATED_PLAY_MIN_REFUSALS = 30
+# The rounds judged are those of the last this many days: long enough to gather refusals,
+# short enough that a wallet that changed its behaviour shows it within weeks.
+COMPENSATED_PLAY_WINDOW_DAYS = 30
+# /metrics recomputes the per-operator figures at most this often (one grouped query over
+# the window's single-call rounds): scrapes every few seconds would repeat it needlessly.
+COMPENSATED_PLAY_METRIC_REFRESH_SECONDS = 300

@@ -58,6 +58,19 @@ def check_round_move(current: RoundState, target: RoundState) -> RoundState:
     return target
 
 
+# Rounds that were not played: the bet was refused, or never confirmed and refunded. Their
+# outcome was sealed before the bet was sent, but they pay nothing: every view shows a win of
+# 0 and no winning line (the stored outcome stays, for audit and replay).
+NOT_PLAYED_ROUND_STATES = frozenset(
+    {RoundState.REJECTED, RoundState.CANCELLING, RoundState.CANCELLED}
+)
+
+
+def shown_win_minor(state: RoundState, win_minor: int) -> int:
+    """What a round is shown to have won: its paid win, or 0 if it was not played."""
+    return 0 if state in NOT_PLAYED_ROUND_STATES else win_minor
+
+
 class CallState(StrEnum):
     QUEUED = "queued"
     IN_FLIGHT = "in_flight"

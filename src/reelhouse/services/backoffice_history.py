@@ -19,7 +19,12 @@ from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import BACKOFFICE_HISTORY_MAX_DAYS, BACKOFFICE_PAGE_ROWS
 from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.numbers import id_of
-from reelhouse.domain.states import CallState, RoundState
+from reelhouse.domain.states import (
+    NOT_PLAYED_ROUND_STATES,
+    CallState,
+    RoundState,
+    shown_win_minor,
+)
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.games import catalogue
 from reelhouse.services.platform import Platform
@@ -221,10 +226,15 @@ def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
                 "game": _game_name(round_.game_code),
                 "rtp_variant": round_.rtp_variant,
                 "bet": format_fixed(round_.bet_minor, cur),
-                "win": format_fixed(round_.win_minor, cur),
+                # A refused or refunded round paid nothing, whatever its outcome would have.
+                "win": format_fixed(
+                    shown_win_minor(RoundState(round_.state), round_.win_minor), cur
+                ),
                 "state": round_.state,
+                "played": RoundState(round_.state) not in NOT_PLAYED_ROUND_STATES,
                 "free_round": round_.free_round_id is not None,
-                "capped": bool(round_.win_capped),
+                "capped": bool(round_.win_capped)
+                and RoundState(round_.state) not in NOT_PLAYED_ROUND_STATES,
                 "created_at": _iso(round_.created_at_utc),
             }
             for round_, name in rows

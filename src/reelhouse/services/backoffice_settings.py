@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reelhouse.dialects.registry import get_dialect
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
 from reelhouse.domain.numbers import plain_decimal_of
@@ -68,6 +69,8 @@ def settings_view(platform: Platform, operator_id: int) -> dict[str, Any]:
             "max_win": format_fixed(operator.max_win_minor, cur),
             "allowed_ips": operator.allowed_ips,
             "signs_with_secret_key": operator.dialect in operators.SIGNS_WITH_SECRET_KEY,
+            "single_call_rounds": operator.single_call_rounds,
+            "offers_single_call": offers_single_call(operator.dialect),
         }
 
 
@@ -213,6 +216,28 @@ def set_limits(
         operator.min_bet_minor, operator.max_bet_minor, operator.max_win_minor = low, high, cap
 
     _apply(platform, operator_id, who, Change("limits", before, after), op)
+
+
+def offers_single_call(dialect: str) -> bool:
+    """Whether a round can open with one bet-and-win call in this dialect (iGamingAce)."""
+    return get_dialect(dialect).supports(CommandKind.BET_WIN)
+
+
+def set_single_call_rounds(
+    platform: Platform, operator_id: int, enabled: bool, who: audit.Accountable
+) -> None:
+    """Open each round with one betwin call (on) or a bet, then a win (off, the default).
+    On shows the wallet a round's win before it accepts the bet, so a wallet could refuse
+    winning rounds only; Reelhouse then watches its refusals (services/fairness.py)."""
+    current = _current(platform, operator_id)
+    if enabled and not offers_single_call(current.dialect):
+        raise _invalid(f"{current.dialect} has no call that carries a bet and its win")
+
+    def op(_session: Session, operator: Operator) -> None:
+        operator.single_call_rounds = enabled
+
+    change = Change("single_call_rounds", current.single_call_rounds, enabled)
+    _apply(platform, operator_id, who, change, op)
 
 
 def set_dialect(

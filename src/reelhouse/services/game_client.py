@@ -11,6 +11,7 @@ from sqlalchemy import select
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.limits import CLIENT_BET_LEVELS_MAX
 from reelhouse.domain.money import Currency, currency, format_fixed
+from reelhouse.domain.states import NOT_PLAYED_ROUND_STATES, RoundState, shown_win_minor
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.engine import is_valid_bet
@@ -94,13 +95,19 @@ def _wallet_balance(
 
 
 def _round_view(round_: Round, currency_code: str) -> dict[str, Any]:
+    """The session's last round. One that was not played (bet refused, or refunded) shows a
+    win of 0 and no outcome: the client must not draw reels or lines the player never paid
+    for, nor say they won."""
     cur = currency(currency_code)
+    state = RoundState(round_.state)
+    played = state not in NOT_PLAYED_ROUND_STATES
     return {
         "round_id": round_.id,
         "state": round_.state,
+        "played": played,
         "bet": format_fixed(round_.bet_minor, cur),
-        "win": format_fixed(round_.win_minor, cur),
-        "outcome": json.loads(round_.outcome_json),
+        "win": format_fixed(shown_win_minor(state, round_.win_minor), cur),
+        "outcome": json.loads(round_.outcome_json) if played else None,
     }
 
 

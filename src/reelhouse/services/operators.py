@@ -54,6 +54,9 @@ class NewOperator:
     max_win_minor: int = 0
     allowed_ips: str = ""
     approved: bool = False
+    # iGamingAce only: open each round with one betwin call (it shows the wallet the win
+    # before the bet is accepted; docs/wallet-callbacks.md). Off: a bet, then a win.
+    single_call_rounds: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
             ),
             secret_key_sealed=platform.sealer.seal(secret_key) if secret_key else None,
             dialect=spec.dialect,
+            single_call_rounds=spec.single_call_rounds,
             rtp_bp=honoured_rtp_bp(spec.rtp_percent),
             min_bet_minor=spec.min_bet_minor,
             max_bet_minor=spec.max_bet_minor,

@@ -18,10 +18,10 @@ class WalletPort(Protocol):
         instead of each waiting out a timeout."""
         ...
 
-    def opening_call(self, dialect_name: str) -> OpeningCall:
+    def opening_call(self, dialect_name: str, *, single_call: bool = False) -> OpeningCall:
         """How a round of an operator on this dialect opens. The round logic asks instead of
-        knowing dialects: every Reelhouse outcome is drawn before the bet is sent, so a
-        dialect with a bet-and-win call uses it for every round."""
+        knowing dialects: a bet by default; one bet-and-win call only for an operator that
+        opted in to single-call rounds (`single_call`) on a dialect that has such a call."""
         ...
 
     def deliver(self, call_id: int) -> int | None:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from reelhouse.domain.clock import format_api_time, from_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.money import Currency, currency, format_fixed
-from reelhouse.domain.states import RoundState
+from reelhouse.domain.states import NOT_PLAYED_ROUND_STATES, RoundState, shown_win_minor
 from reelhouse.games import catalogue
 from reelhouse.games.model import Game
 from reelhouse.services import transactions
@@ -39,7 +39,8 @@ INT64_MAX = 2**63 - 1
 LINK_KEY_CONTEXT = b"reelhouse/round-page/v1"
 PAGE_PATH = "/round"
 
-# What the player saw, by round state: the outcome is shown only once the bet was taken.
+# What the player saw, by round state: the outcome is shown only once the bet was taken. A
+# round refused or refunded (NOT_PLAYED_ROUND_STATES) also shows a win of 0.
 NOT_SHOWN_BECAUSE = {
     RoundState.BET_PENDING: "The round is waiting for the casino to take the bet.",
     RoundState.REJECTED: "The casino refused the bet: the round was not played.",
@@ -174,7 +175,9 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
     game = catalogue.get_game(round_.game_code)
     check = replay_round(platform, round_id)
     state = RoundState(round_.state)
-    awarded = round_.awarded_win_minor
+    played = state not in NOT_PLAYED_ROUND_STATES
+    # A round not played paid nothing: its sealed outcome is neither shown nor counted.
+    awarded = round_.awarded_win_minor if played else 0
     return RoundView(
         round_id=round_.id,
         operator_id=round_.operator_id,
@@ -186,10 +189,10 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
         currency=cur.code,
         played_at=format_api_time(from_naive_utc(round_.created_at_utc)),
         bet=format_fixed(round_.bet_minor, cur),
-        win=format_fixed(round_.win_minor, cur),
+        win=format_fixed(shown_win_minor(state, round_.win_minor), cur),
         awarded_win=format_fixed(awarded if awarded is not None else round_.win_minor, cur),
-        win_capped=round_.win_capped,
-        game_capped=bool(outcome.get("capped")),
+        win_capped=round_.win_capped and played,
+        game_capped=bool(outcome.get("capped")) and played,
         free_round_id=round_.free_round_id,
         balance_before=items[0]["prebalance"] if items else None,
         balance_after=items[-1]["balance"] if items else None,

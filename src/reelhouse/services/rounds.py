@@ -58,10 +58,17 @@ def parse_bet(active: ActiveSession, bet_text: str, game: Game) -> int:
     return bet_minor
 
 
+def win_cap(*limits: int | None) -> int | None:
+    """The smallest limit that applies (None: no limit), stored on the round for replay."""
+    applying = [limit for limit in limits if limit is not None]
+    return min(applying) if applying else None
+
+
 def cap_win(win_minor: int, *limits: int | None) -> tuple[int, bool]:
     """What a round pays: its win cut to the smallest limit that applies (None: no limit),
     and whether a limit cut it. A win equal to a limit is not cut."""
-    paid = min([win_minor, *(limit for limit in limits if limit is not None)])
+    cap = win_cap(*limits)
+    paid = win_minor if cap is None else min(win_minor, cap)
     return paid, paid < win_minor
 
 
@@ -97,11 +104,11 @@ def _sealed_round(
     demo = active.session.demo_balance_minor is not None
     # The agent's max win per round (0 = none) and a free-round grant's own cap cut what the
     # round pays; the outcome (and its replay) keeps what the game awarded.
-    paid, capped = cap_win(
-        outcome.win_minor,
+    cap = win_cap(
         active.operator.max_win_minor or None,
         freerounds.cap_left(grant) if grant is not None else None,
     )
+    paid, capped = cap_win(outcome.win_minor, cap)
     if grant is not None:
         freerounds.record_win(grant, paid)
     # A demo round moves no money anywhere, so it is born settled; a free round has nothing
@@ -124,6 +131,7 @@ def _sealed_round(
         win_minor=paid,
         awarded_win_minor=outcome.win_minor,
         win_capped=capped,
+        win_cap_minor=cap,
         free_round_id=grant.id if grant is not None else None,
         draws_json=json.dumps(list(outcome.draws)),
         outcome_json=json.dumps(outcome.to_json(), separators=(",", ":")),
@@ -180,9 +188,12 @@ def _open_round(
             lease = dt.timedelta(seconds=lease_seconds(FREE_ROUND_WIN_TIMEOUT_MS))
             win_call = new_call(session, round_, CommandKind.WIN, now, Claim(now + lease))
             return round_.id, win_call.id
-        # The dialect says how a round opens: a bet, or one bet_win call carrying bet and win.
-        # The claim must outlast that call's longest possible attempt (see store.outbox).
-        opening = platform.wallet.opening_call(active.operator.dialect)
+        # A bet, whose answer cannot depend on the win; one bet_win call carrying bet and win
+        # only for an operator that opted in (and whose dialect has one). The claim must
+        # outlast that call's longest possible attempt (see store.outbox).
+        opening = platform.wallet.opening_call(
+            active.operator.dialect, single_call=active.operator.single_call_rounds
+        )
         claim = Claim(now + dt.timedelta(seconds=lease_seconds(opening.timeout_ms)))
         bet_call = new_call(session, round_, opening.kind, now, claim)
         return round_.id, bet_call.id

@@ -2,7 +2,8 @@
 
 SQLite (embedded default) runs in WAL mode and opens every transaction with BEGIN IMMEDIATE:
 writers then queue on the database lock up front instead of failing when a read transaction
-tries to upgrade. PostgreSQL uses row locks (SELECT ... FOR UPDATE) where it matters.
+tries to upgrade. Every commit is durable before it is acknowledged (`synchronous=FULL`, see
+SQLITE_SYNCHRONOUS). PostgreSQL uses row locks (SELECT ... FOR UPDATE) where it matters.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from reelhouse.store.migrate import upgrade_to_head
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for the lock before failing
+# In WAL mode, NORMAL syncs the log only at checkpoints: a commit acknowledged just before a
+# power loss can vanish, and with it the record of a bet about to be sent (the wallet would
+# then hold a debit Reelhouse knows nothing of). FULL syncs the log at every commit, so what
+# was acknowledged survives; the cost is measured by `make bench` (docs/performance.md).
+SQLITE_SYNCHRONOUS = "FULL"
 
 
 def normalise_url(url: str) -> str:
@@ -37,7 +43,7 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -136,6 +136,10 @@ class Round(Base):
     free_round_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     awarded_win_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     win_capped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Migration 0009: the cap in force when the round was played, the smallest of the agent's
+    # max win per round and the grant's cap left (NULL: none), so a replay can check that the
+    # round paid min(awarded, cap) whatever the operator's settings are now.
+    win_cap_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class WalletCall(Base):

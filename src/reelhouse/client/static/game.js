@@ -436,21 +436,29 @@
     translate();
     if (state.demo) { $("demo-badge").hidden = false; $("demo-badge").textContent = t("demo"); }
     const last = state.last_round;
+    // A round the casino did not take (refused or refunded) comes without an outcome: no
+    // reels or lines of it are drawn, and it is never called a win.
+    const played = Boolean(last && last.played !== false && last.outcome);
     if (last) {
       const bet = toMinor(last.bet);
       const found = betLevels.indexOf(bet);
       betIndex = found >= 0 ? found : 0;
+    }
+    if (played) {
       const spins = [last.outcome.base, ...last.outcome.free_spins];
       showGrid(spins[spins.length - 1].grid);
       highlight(spins[spins.length - 1]);
       showWin(toMinor(last.win));
     } else {
       showGrid(idleGrid());
+      if (last) showWin(0);
     }
     wire();
     setBody("idle");
     applyState({});
-    if (last && !state.round_in_progress) message(`${t("last_round")}: ${t("win")} ${money(toMinor(last.win))}`, "info");
+    if (last && !state.round_in_progress) {
+      message(played ? `${t("last_round")}: ${t("win")} ${money(toMinor(last.win))}` : t("last_round_not_played"), "info");
+    }
   }
 
   start();
