@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
+import threading
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -64,18 +65,23 @@ class App:
     loop: asyncio.AbstractEventLoop
     client: httpx.AsyncClient
 
+    def _run(self, call: Coroutine[Any, Any, httpx.Response]) -> httpx.Response:
+        # The loop runs on a thread of its own: the browser tests' driver may keep a loop
+        # running on this test process's main thread, where a second one cannot run.
+        return asyncio.run_coroutine_threadsafe(call, self.loop).result()
+
     def post(self, path: str, body: bytes, token: str | bytes) -> httpx.Response:
         # Bytes let a test send a token that is not ASCII (headers are bytes on the wire).
         raw = token if isinstance(token, bytes) else token.encode("ascii")
         headers = {"Authorization": b"Bearer " + raw, "Content-Type": "application/json"}
-        return self.loop.run_until_complete(self.client.post(path, content=body, headers=headers))
+        return self._run(self.client.post(path, content=body, headers=headers))
 
     def get(self, path: str, cookies: dict[str, str] | None = None) -> httpx.Response:
-        return self.loop.run_until_complete(self.client.get(path, headers=_cookie(cookies)))
+        return self._run(self.client.get(path, headers=_cookie(cookies)))
 
     def post_form(self, path: str, form: bytes, cookies: dict[str, str]) -> httpx.Response:
         headers = _cookie(cookies) | {"Content-Type": "application/x-www-form-urlencoded"}
-        return self.loop.run_until_complete(self.client.post(path, content=form, headers=headers))
+        return self._run(self.client.post(path, content=form, headers=headers))
 
     def row_counts(self) -> tuple[int, ...]:
         """Rows in every table, in one query: a refused request must leave this unchanged."""
@@ -126,6 +132,8 @@ def inprocess_app(database_url: str, tmp_path: Path) -> Iterator[App]:
     )
     app = create_app(platform)
     loop = asyncio.new_event_loop()
+    loop_thread = threading.Thread(target=loop.run_forever, name="inprocess-app", daemon=True)
+    loop_thread.start()
     client = httpx.AsyncClient(
         transport=httpx.ASGITransport(
             app=app, raise_app_exceptions=False, client=("127.0.0.1", 4000)
@@ -135,7 +143,9 @@ def inprocess_app(database_url: str, tmp_path: Path) -> Iterator[App]:
     try:
         yield App(platform, app, casino, one.api_token, b.api_token, b.secret_key, loop, client)
     finally:
-        loop.run_until_complete(client.aclose())
+        asyncio.run_coroutine_threadsafe(client.aclose(), loop).result()
+        loop.call_soon_threadsafe(loop.stop)
+        loop_thread.join()
         loop.close()
         platform.close()
         casino.dispose()

@@ -443,7 +443,12 @@ def test_an_operator_never_opted_in_has_nothing_to_watch(two_call: Setup) -> Non
 
 
 def test_the_cli_creates_an_operator_opted_in_or_not(database_url: str) -> None:
-    env = {"REELHOUSE_DATABASE_URL": database_url, "REELHOUSE_SECRET_KEY": new_key_text()}
+    # A made-up wallet host: private callbacks allowed, so its name is not looked up.
+    env = {
+        "REELHOUSE_DATABASE_URL": database_url,
+        "REELHOUSE_SECRET_KEY": new_key_text(),
+        "REELHOUSE_ALLOW_PRIVATE_CALLBACKS": "1",
+    }
     base = ["operator", "create", "--callback-url", "https://wallet.example/cb"]
     for name, extra in (("plain", []), ("opted", ["--single-call-rounds"])):
         args = [*base, "--name", name, "--dialect", "igamingace-a", *extra]
