@@ -95,8 +95,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 # keep `make test` inside its time budget on two busy cores (each seed plays a whole schedule
 # of faults, dialect switches included); scale them with --sim-seeds / --sim-seeds-pg for a
 # longer soak, as before a release.
-DEFAULT_SIM_SEEDS = 400
-DEFAULT_SIM_SEEDS_PG = 40
+DEFAULT_SIM_SEEDS = 300
+DEFAULT_SIM_SEEDS_PG = 30
 REFERENCE_DIALECT = "slotcity-v4"
 OTHER_DIALECT_SHARE = 5
 

@@ -49,7 +49,9 @@ class RawServer:
         while len(rest) < length:
             rest += conn.recv(65536)
         self.requests.append(request)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+        # One request per connection, said so: a client that kept the connection for its next
+        # request could race the server's close and meet a reset.
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n")
         conn.sendall(b"Content-Length: %d\r\n\r\n" % len(self.body))
         if not self.trickle_s:
             conn.sendall(self.body)
