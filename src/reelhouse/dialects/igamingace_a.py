@@ -21,8 +21,9 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
   no `authenticate`); `isBonusBusy` is false (no bonus buys); `isRoundFinished` is true (a
   win is the last call of its round); `bonusId` is 0 on paid rounds, and on a free round's
   win names its grant (`bonus_id`): a free round has no bet, only that win;
-- a round opens with `betwin` (outcomes are drawn before the bet is sent): one call carries
-  the bet and the win; a failed `betwin` is cancelled, never retried. `cancel.amount` is the
+- a round opens with `bet`, and its `win` follows once the bet is accepted, so the wallet
+  never sees the outcome before it takes the stake; an operator may opt in to one `betwin`
+  call carrying both. A failed `bet` or `betwin` is cancelled, never retried. `cancel.amount` is the
   amount the reversed transaction debited (a betwin's `betAmount`).
 """
 

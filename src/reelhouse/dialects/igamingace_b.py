@@ -19,8 +19,10 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
   null in a GetBalance that is not about one game; `isBonusBuy` 0 (no bonus buys);
   `freeSpinID` null on paid rounds, and on a free round's Deposit the grant's `freespinID`
   (`free_spin_id`); such a Deposit has no Withdraw, so its `refTransactionID` is null;
-- a round opens with BetWin (outcomes are drawn before the bet is sent); a failed BetWin is
-  cancelled with RollbackTransaction, never retried. Deposit's `refTransactionID` is the
+- a round opens with Withdraw, and its Deposit follows once the Withdraw is accepted (the
+  wallet never sees the outcome before it takes the stake); an operator may opt in to one
+  BetWin carrying both. A failed Withdraw or BetWin is cancelled with RollbackTransaction,
+  never retried. Deposit's `refTransactionID` is the
   round's Withdraw;
 - there is no timestamp in this protocol, so no freshness check: a replayed request can only
   repeat a transaction id, which the wallet answers 11 and does not apply again.
