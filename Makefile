@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# The README's screenshots: the browser tests save them into docs/img only when asked.
+screenshots: $(STAMP)
+	REELHOUSE_SCREENSHOTS_DIR=docs/img $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser -k sqlite
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.simulation

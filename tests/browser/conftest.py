@@ -5,6 +5,7 @@ and a test fails if any went anywhere but loopback: the pages must work offline.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,13 @@ CHROMIUM_ARGS = [
 # in-document URLs the client generates (symbol art, the empty favicon).
 LOCAL_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+# Screenshots go where `make screenshots` asks (docs/img, for the README); otherwise to a
+# scratch folder, so a test run never modifies a tracked file.
+DOCS_IMG = (
+    Path(os.environ["REELHOUSE_SCREENSHOTS_DIR"]).resolve()
+    if os.environ.get("REELHOUSE_SCREENSHOTS_DIR")
+    else Path(tempfile.mkdtemp(prefix="reelhouse-screenshots-"))
+)
 
 
 @pytest.fixture(scope="session")
