@@ -1,5 +1,5 @@
 """Tiny operator-side clients for the iGamingAce Main APIs, written from the spec
-(shared/specs/igamingace.md) as an operator integrated with that provider would have them.
+(the iGamingAce public contract) as an operator integrated with that provider would have them.
 They import nothing of Reelhouse's: the facade tests check Reelhouse against the contract,
 not against its own encoders."""
 

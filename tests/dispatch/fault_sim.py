@@ -332,7 +332,7 @@ class Simulation:
     def switch_dialect(self) -> None:
         """The back office moves the operator to another dialect and its callback URL to the
         casino's endpoint for it, whatever calls are pending; the casino configures the new
-        key it is shown. Calls already written keep their own dialect (issue 1)."""
+        key it is shown. Calls already written keep their own dialect."""
         with self.db.transaction() as session:
             current = operators.find_by_name(session, OPERATOR).dialect
         target = self.rng.choice([name for name in DIALECT_NAMES if name != current])

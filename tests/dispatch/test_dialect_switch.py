@@ -1,4 +1,4 @@
-"""Issue 1: an operator's dialect changes (back office settings) while calls are pending. Each
+"""An operator's dialect changes (back office settings) while calls are pending. Each
 call goes out in the dialect it was created in, with that dialect's ids and key, so a
 pending SlotCity cancel is never sent as an iGamingAce B rollback with a hex id (which the
 wallet answers "not found", and Reelhouse would close the round as refunded while the

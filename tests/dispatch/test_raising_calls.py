@@ -1,4 +1,4 @@
-"""Issue 2: a wallet answer that makes a codec raise (`"balance": 1e999999` did, in every
+"""A wallet answer that makes a codec raise (`"balance": 1e999999` did, in every
 dialect), or a delivery that raises for any other reason, never stalls a call. The attempt
 is recorded as unknown, logged with the call id, counts against the retry window, and the
 call ends in the manual queue like any other failure; the player gets a documented code.

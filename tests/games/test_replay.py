@@ -1,6 +1,6 @@
 """Rounds replay bit for bit from their draws; changed math is detected, not papered over.
 
-Also PITFALLS 11: an outcome is a function of (draws, math, bet) only, so the same draws give
+Also: an outcome is a function of (draws, math, bet) only, so the same draws give
 the same outcome whatever the player's balance, history or the operator's results.
 """
 

@@ -118,7 +118,7 @@ class RoundsAmounts(Mistake):
 
 class ReadThenWrite(Mistake):
     """New bets read the balance in one transaction and write it in another, with no lock
-    in between (PITFALLS 6): concurrent bets overdraw and overwrite each other. Everything
+    in between: concurrent bets overdraw and overwrite each other. Everything
     else (repeats, bets a cancel overtook, amounts too fine) goes to the reference.
 
     The window between read and write is made certain rather than lucky: after reading, a

@@ -183,7 +183,7 @@ def test_cancel_of_a_win_takes_the_credit_back(
 def test_a_cancel_before_its_bet_leaves_a_tombstone(
     client: httpx.Client, provider: Provider, alice: str
 ) -> None:
-    # The cancel overtook its bet (PITFALLS 3): nothing to refund, answered 43 every time.
+    # The cancel overtook its bet: nothing to refund, answered 43 every time.
     for _ in range(2):
         raw, outcome = provider.send(cancel(alice, 2, 1, 700, round_id=1))
         assert raw == {"result": 43, "status": "ERROR", "data": {"balance": Decimal("100.00")}}

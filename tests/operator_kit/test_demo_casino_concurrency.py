@@ -1,4 +1,4 @@
-"""Concurrent wallet calls on one player never lose an update nor overdraw (PITFALLS 6)."""
+"""Concurrent wallet calls on one player never lose an update nor overdraw."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ PlatformDep = Annotated[Platform, Depends(platform_of)]
 
 class SpinBody(StrictBody):
     bet: str = Field(max_length=32, description="decimal text in the session's currency")
-    # Issue 6: play one free round of this grant (`free_rounds.fr_id` in the state), at its bet.
+    # Play one free round of this grant (`free_rounds.fr_id` in the state), at its bet.
     free_round_id: int | None = None
 
 

@@ -1,6 +1,6 @@
 """Main API facade for operators integrated with iGamingAce flavour A (`/v1/...`).
 
-Contract: shared/specs/igamingace.md, "Flavour A, Main API". Thin: parse, call the same
+Contract: the iGamingAce public contract, "Flavour A, Main API". Thin: parse, call the same
 services as the v4 API (players, launch, free rounds), wrap in `{"success","message","data"}`.
 Auth, IP allow-list and the in-flight cap are the v4 agent context. A refusal is
 `{"success": false, "message": "<CODE_NAME>", "data": {"code": <v4 code>, "detail": ...}}`:

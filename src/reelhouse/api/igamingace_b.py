@@ -1,7 +1,7 @@
 """Main API facade for operators integrated with iGamingAce flavour B (`/userAuth`,
 `/gameList`, `/createfreegame`, `/cancelfreegame`).
 
-Contract: shared/specs/igamingace.md, "Flavour B, Operator -> Reelhouse". Thin: check the
+Contract: the iGamingAce public contract, "Flavour B, Operator -> Reelhouse". Thin: check the
 request's `sign` (HMAC-SHA256 with the operator's secret key, dialects.igamingace_b) and its
 `agentID` (the operator's name), then call the same services as the v4 API. Answers are
 `{"code", "message", ...}` with B's codes 0-11 (`B_CODE`): every refusal is HTTP 200 with a

@@ -1,4 +1,4 @@
-"""Callback API Testing: the conformance suite (operator_kit.conformance, issue 5) against the
+"""Callback API Testing: the conformance suite (operator_kit.conformance) against the
 operator's configured callback URL, shown scenario by scenario with every request and answer.
 A run that passes is the evidence the go-live gate (services/go_live.py) needs: an
 unapproved operator is approved by it, with its audit row, in one commit."""

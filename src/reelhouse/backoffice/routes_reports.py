@@ -143,7 +143,7 @@ def rounds(operator_id: int, identity: Me, request: Request) -> Response:
 
 @router.get("/rounds/{round_id}")
 def round_page(operator_id: int, round_id: int, identity: Me, request: Request) -> Response:
-    """The round's details (issue 6's round view), once the round is known to be this
+    """The round's details (the public round view), once the round is known to be this
     operator's: another operator's round id is "not found", like an unknown one."""
     s = scope(request, identity, operator_id)
     platform = platform_of(request)

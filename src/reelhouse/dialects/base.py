@@ -219,8 +219,8 @@ class CodecDialect(Generic[CallbackT]):
 
 
 # --- Exact JSON -------------------------------------------------------------------------
-# Wallet protocols put money in JSON numbers, and signatures cover exact bytes (PITFALLS 7
-# and 9). The standard library writes floats and reads them too, so dialects write through
+# Wallet protocols put money in JSON numbers, and signatures cover exact bytes. The standard
+# library writes floats and reads them too, so dialects write through
 # `dump_json` (fixed key order, compact, amounts as given decimal text) and read through
 # `load_json_exact` (numbers with a fraction become Decimal, never float).
 

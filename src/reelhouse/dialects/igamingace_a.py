@@ -1,7 +1,7 @@
 """iGamingAce flavour A ("statusCode" protocol) seamless wallet callbacks, both sides, as a
 pure codec.
 
-Contract: shared/specs/igamingace.md, "Flavour A". Reelhouse POSTs a flat JSON object to the
+Contract: the iGamingAce public contract, "Flavour A". Reelhouse POSTs a flat JSON object to the
 operator's one callback URL with `X-Request-Signature`: Base64 of HMAC-SHA512, keyed with the
 operator's API token, over the body's values taken in the alphabetical (byte) order of their
 keys, each as text, joined with `,`. The operator answers HTTP 200 with

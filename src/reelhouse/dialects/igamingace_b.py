@@ -1,7 +1,7 @@
 """iGamingAce flavour B ("sign" protocol, one path per operation) seamless wallet callbacks,
 both sides, as a pure codec.
 
-Contract: shared/specs/igamingace.md, "Flavour B". Reelhouse POSTs JSON to
+Contract: the iGamingAce public contract, "Flavour B". Reelhouse POSTs JSON to
 `{callback base URL}/<Operation>`; the body carries `sign`: uppercase hex of HMAC-SHA256,
 keyed with the operator's secret key, over the operation's listed fields concatenated without
 separator (`SIGNED_FIELDS`). The operator answers HTTP 200 with `{"code", "message",

@@ -1,6 +1,6 @@
 """SlotCity-v4 seamless wallet callbacks, both sides, as a pure codec.
 
-Contract: shared/specs/slotcity-v4.md, sections 2 and 3. Reelhouse POSTs
+Contract: the SlotCity v4 public contract, sections 2 and 3. Reelhouse POSTs
 `{"command","data","timestamp","check"}` to the operator's callback URL with the
 `Callback-Token` header and, [ours], `X-Reelhouse-Timestamp` / `X-Reelhouse-Signature`
 (hex HMAC-SHA256, key = callback token, message = timestamp + "." + raw body).
@@ -14,7 +14,7 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
   guid; JavaScript clients would round them as numbers); `round_id`, `gplay_id` (the game
   session id), `provider_id`, `time_stamp` (ms, when the transaction was created) are ints;
 - `call_id` is the bonus-call id: 0 ("not a bonus call") on every paid round; the win of a
-  free round carries its grant's `fr_id` there (issue 6: a free round has no bet call, and
+  free round carries its grant's `fr_id` there (a free round has no bet call, and
   `call_id` is the spec's only field that can say so);
 - `status` asks about `WalletCommand.cancel_trans_id` (the domain's "transaction a status
   asks about"), or `trans_id` when only that is given;
@@ -379,7 +379,7 @@ def verify_and_decode_callback(
     now_unix_s: int,
     require_signature: bool = True,
 ) -> SlotCityCallback | CallbackRejection:
-    """Authenticate a callback before reading it (PITFALLS 9), then parse it strictly.
+    """Authenticate a callback before reading it, then parse it strictly.
 
     Token, then signature and its freshness (a replay older than
     SIGNATURE_MAX_SKEW_SECONDS is refused): any failure -> 100. Bad shape -> 99.

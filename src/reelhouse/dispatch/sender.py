@@ -1,7 +1,7 @@
 """Sends wallet commands: encodes with the call's pinned dialect, puts the bytes on the wire,
 decodes the answer, and records each attempt of an outbox call with its outcome.
 
-Every attempt ends in a typed outcome, whatever raises on the way (issue 2): an exception
+Every attempt ends in a typed outcome, whatever raises on the way: an exception
 while encoding, sending or decoding is an unknown outcome that names it, so the call is
 retried, counted against its window and parked like any other failure, never stalled."""
 
@@ -86,7 +86,7 @@ class WalletSender:
         self._schedule = policy or RetrySchedule()
         self._rng = rng or random.Random()
         self.guards = guards or OperatorGuards(clock)
-        # The codecs by dialect name; a test passes one whose codec raises (issue 2).
+        # The codecs by dialect name; a test passes one whose codec raises.
         self._dialects = dialects or get_dialect
 
     def _attempt(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:

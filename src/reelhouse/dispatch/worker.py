@@ -124,7 +124,7 @@ class Worker:
         try:
             self._sender.deliver(call_id)
         except Exception as exc:
-            # Nothing is swallowed silently (issue 2): the failure is logged with the call id
+            # Nothing is swallowed silently: the failure is logged with the call id
             # and kept as an attempt row where the database allows. The call stays claimed
             # until its lease runs out; reclaim_expired then counts the attempt against the
             # retry window, so a call that always fails this way is parked, not re-claimed

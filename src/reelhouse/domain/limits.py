@@ -104,7 +104,7 @@ STATS_MAX_DAYS = 31
 # Fun money a demo session starts with, in major units of the operator's currency.
 DEMO_START_BALANCE_MAJOR = 1000
 
-# --- Game client and back office (issue 7) ---------------------------------------------------
+# --- Game client and back office ---------------------------------------------------
 
 # The game client's bet selector offers at most this many bets: more is a list nobody scrolls.
 CLIENT_BET_LEVELS_MAX = 24
@@ -141,7 +141,7 @@ BACKOFFICE_CHART_DAYS = 30
 # The live sessions page reloads itself this often.
 BACKOFFICE_LIVE_REFRESH_SECONDS = 10
 
-# --- Conformance suite (operator_kit.conformance, issue 5) -----------------------------------
+# --- Conformance suite (operator_kit.conformance) -----------------------------------
 
 # The funded test account must hold at least this many minor units: scenarios bet a
 # fiftieth of it, so smaller balances would make bets of zero.

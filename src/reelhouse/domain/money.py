@@ -1,7 +1,7 @@
 """Money as integer minor units with an explicit currency exponent.
 
 Decimals exist only at the edge where a protocol reads or writes text. An amount that
-would need rounding is refused, never rounded (PITFALLS 7).
+would need rounding is refused, never rounded.
 """
 
 from __future__ import annotations

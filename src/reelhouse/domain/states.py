@@ -1,13 +1,13 @@
 """The round and wallet-call life cycles as transition tables (one table each, one module).
 
-A round (ARCHITECTURE "A round, from bet to settlement"):
+A round:
 
     bet_pending --bet applied--> debited --win acknowledged--> settled
         |  |  \\--bet_win applied (bet and win in one call)----------^
         |  \\--bet refused--> rejected
         \\--outcome unknown--> cancelling --cancel acknowledged--> cancelled
 
-A free round (issue 6) has no bet to send: it is written already `debited`, owing only its
+A free round has no bet to send: it is written already `debited`, owing only its
 win, and moves on from there like any other round. Creation sets the first state; this table
 checks every move after it.
 

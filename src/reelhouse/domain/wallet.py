@@ -71,7 +71,7 @@ class WalletCommand:
     win_minor: int | None = None
     # win only: the bet of the same round (iGamingAce B sends it as refTransactionID).
     bet_trans_id: int | None = None
-    # A free round's win names its grant (issue 6): the round has no bet (bet_trans_id is
+    # A free round's win names its grant: the round has no bet (bet_trans_id is
     # None), and each dialect says so in its own field (SlotCity `call_id`; iGamingAce
     # `bonusId` / `freeSpinID`, which carry the operator's own id when it gave one).
     free_round_id: int | None = None  # Reelhouse's fr_id

@@ -2,7 +2,7 @@
 
 `play` is the reference evaluation of a round; it reads nothing but its arguments (game math,
 variant, bet, draws), so a player's balance, history or the operator's results cannot reach
-an outcome (PITFALLS 11), and demo play runs this very code (PITFALLS 12). The vectorised
+an outcome, and demo play runs this very code. The vectorised
 evaluator in `vector.py` must agree with it; the tests check that they do.
 
 Rules, in one place:

@@ -2,7 +2,7 @@
 
 The slot engine never reaches for randomness itself. `play` asks an `Rng` for integers below a
 bound, one per reel stop, so an outcome is a pure function of its draws and the game's math
-(PITFALLS 11): record the draws and the round can be re-evaluated bit for bit later.
+record the draws and the round can be re-evaluated bit for bit later.
 """
 
 from __future__ import annotations

@@ -248,7 +248,7 @@ def set_dialect(
     old one): the new secrets are returned, to be shown once.
 
     Calls still pending (queued, in flight, parked) keep the dialect they were created in
-    (wallet_calls.dialect, issue 1), so the switch keeps the key the old dialect signs with:
+    (wallet_calls.dialect), so the switch keeps the key the old dialect signs with:
     nothing here clears a key, and the only key replaced is the new dialect's own."""
     if dialect not in operators.SUPPORTED_DIALECTS:
         raise _invalid(f"dialect must be one of {', '.join(operators.SUPPORTED_DIALECTS)}")

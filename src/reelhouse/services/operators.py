@@ -33,7 +33,7 @@ BP_PER_PERCENT = 100
 SIGNS_WITH_API_TOKEN = frozenset({"igamingace-a"})
 SIGNS_WITH_SECRET_KEY = frozenset({"igamingace-b"})
 # Flavour B writes every amount with exactly 2 decimals: a currency with more cannot be
-# carried without rounding, so such an operator is refused at creation (PITFALLS 7).
+# carried without rounding, so such an operator is refused at creation.
 MAX_CURRENCY_EXPONENT = {"igamingace-b": 2}
 
 

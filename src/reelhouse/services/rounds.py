@@ -1,7 +1,7 @@
 """One spin: the round is sealed and written with its bet before any callback is sent, then
 the bet, then the win (or, when the bet's fate is unknown, its cancel).
 
-Issue 6: a free round (services/freerounds.py) has no bet: it is written already `debited`
+A free round (services/freerounds.py) has no bet: it is written already `debited`
 with its win call, which is sent at once. Every round's win is cut to the agent's max win per
 round (and a grant's own cap); the round keeps what the game awarded beside what it pays."""
 
@@ -98,7 +98,7 @@ def _sealed_round(
     grant: FreeRoundGrant | None = None,
 ) -> Round:
     """Draw the outcome and seal it in a round row, before anything is sent. Real and demo
-    rounds are drawn here alike: same engine, same RNG, same math (PITFALLS 12)."""
+    rounds are drawn here alike: same engine, same RNG, same math."""
     variant = active.session.rtp_variant
     outcome = engine.play(game, variant, bet_minor, rng.RecordingRng(platform.game_rng()))
     demo = active.session.demo_balance_minor is not None

@@ -127,7 +127,7 @@ class Round(Base):
     demo: Mapped[bool] = mapped_column(Boolean, default=False)  # fun money: no wallet calls
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
-    # Migration 0003 (issue 6). A free round names its grant and has no bet call. win_minor is
+    # Migration 0003. A free round names its grant and has no bet call. win_minor is
     # what the round pays; awarded_win_minor what the game awarded (after the game's own max
     # win) before the agent's max win per round or the grant's cap cut it, and win_capped says
     # one did (NULL/False on rounds written before 0003: nothing cut them). No foreign key on
@@ -146,7 +146,7 @@ class WalletCall(Base):
     """One money callback (bet, win or cancel): the transaction and its outbox row at once.
 
     Its id is the trans_id of the Main API feed and the trans_guid the callback carries,
-    so feeds, callbacks and reports share one id (PITFALLS 13).
+    so feeds, callbacks and reports share one id.
     """
 
     __tablename__ = "wallet_calls"
@@ -224,7 +224,7 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")  # JSON: e.g. the round's move
 
 
-# Migration 0003 (issue 6): `/v4/game/online-games` lists an operator's sessions by activity.
+# Migration 0003: `/v4/game/online-games` lists an operator's sessions by activity.
 Index(
     "ix_game_sessions_operator_activity",
     GameSession.operator_id,

@@ -1,7 +1,7 @@
 """The transactional outbox: wallet-call rows and what each outcome does to its round.
 
 Every function here runs inside the caller's unit of work, so a round's state change and
-the call that must follow it commit together (ARCHITECTURE, "A round"). The spin service
+the call that must follow it commit together. The spin service
 and the dispatcher worker both advance rounds only through `record_outcome`.
 """
 
@@ -47,8 +47,8 @@ class Claim:
 
 
 def pinned_dialect(session: Session, call: WalletCall) -> str:
-    """The dialect a call goes out in: the one pinned on it when it was created (issue 1:
-    a dialect switch never re-encodes a pending call), or, for a row written before calls
+    """The dialect a call goes out in: the one pinned on it when it was created (a
+    dialect switch never re-encodes a pending call), or, for a row written before calls
     were pinned, its operator's."""
     if call.dialect is not None:
         return call.dialect
@@ -123,7 +123,7 @@ def command_for(session: Session, call: WalletCall) -> WalletCommand:
         game_type="slot",
         created_at_ms=unix_ms(call.created_at_utc.replace(tzinfo=dt.UTC)),
         win_minor=round_.win_minor if kind is CommandKind.BET_WIN else None,
-        # A free round has no bet (issue 6): its win names the grant instead.
+        # A free round has no bet: its win names the grant instead.
         bet_trans_id=(
             _opening_call_id(session, round_.id)
             if kind is CommandKind.WIN and round_.free_round_id is None
@@ -241,7 +241,7 @@ def record_outcome(
         _move_round(round_, target, now)
         return None
     # Anything else on a win or cancel is a failed call: never final, retried with the same
-    # id and body (a win is never turned into a loss, PITFALLS 10).
+    # id and body (a win is never turned into a loss).
     _finish_call(call, CallState.QUEUED, outcome, now)
     if retry_at is None:
         call.state = check_call_move(CallState.QUEUED, CallState.MANUAL).value
@@ -277,7 +277,7 @@ def _record_bet(
         _move_round(round_, RoundState.REJECTED, now)
         return None
     # Unknown, or an answer a fresh bet cannot get (already applied / not found): the money
-    # may have moved. A bet is never retried; it is cancelled with its own id (PITFALLS 2).
+    # may have moved. A bet is never retried; it is cancelled with its own id.
     _finish_call(call, CallState.UNKNOWN, outcome, now)
     _move_round(round_, RoundState.CANCELLING, now)
     return new_call(
@@ -334,7 +334,7 @@ def expire_lease(
     """A claim whose holder died (or whose delivery raised): a bet's outcome is unknown
     (cancel it); a win or cancel counts one attempt and goes back to the queue at `retry_at`,
     or to the manual queue when its retry window is over (None). Counting it is what stops a
-    call whose every delivery fails the same way from being claimed forever (issue 2)."""
+    call whose every delivery fails the same way from being claimed forever."""
     outcome = WalletOutcome(OutcomeKind.UNKNOWN, detail="claim expired: holder stopped")
     return record_outcome(session, call, outcome, now, retry_at=retry_at, follow_up_claim=None)
 

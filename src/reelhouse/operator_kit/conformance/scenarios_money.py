@@ -82,7 +82,7 @@ def second_cancel(ctx: Ctx) -> None:
 
 
 def cancel_before_bet(ctx: Ctx) -> None:
-    """The cancel overtakes its bet (PITFALLS 3): the bet, landing late, must move nothing."""
+    """The cancel overtakes its bet: the bet, landing late, must move nothing."""
     ctx.start()
     bet = ctx.bet(stake(ctx))
     cancel = ctx.cancel(bet)
@@ -134,7 +134,7 @@ def precision_edge(ctx: Ctx) -> None:
 
 def after_session(ctx: Ctx) -> None:
     """Wins and cancels are authorised by signature and transaction, never by the player's
-    session (PITFALLS 5): both arrive after the player started another session."""
+    session: both arrive after the player started another session."""
     open_session(ctx)
     amount = stake(ctx)
     first_bet, second_bet = ctx.bet(amount), ctx.bet(amount)

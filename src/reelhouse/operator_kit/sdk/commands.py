@@ -7,7 +7,7 @@ only ever sees these two types, so one wallet serves every dialect.
 Transaction and round ids stay opaque text: SlotCity sends decimal strings, iGamingAce A
 integers, iGamingAce B 32-hex strings, and a ledger keys on them as received. Amounts are
 the exact decimals the protocol carried; the ledger converts them with the player's
-currency and refuses, never rounds, what does not fit (PITFALLS 7).
+currency and refuses, never rounds, what does not fit.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class Verdict(StrEnum):
     INSUFFICIENT_FUNDS = "insufficient_funds"
     # The same transaction again (same id, same content): applied once, before.
     ALREADY_PROCESSED = "already_processed"
-    # A cancel for this transaction arrived first (PITFALLS 3): it must never move money.
+    # A cancel for this transaction arrived first: it must never move money.
     REVOKED = "revoked"
     # The id is already used by a different transaction, or a cancel contradicts what the
     # ledger recorded (another player's, another amount, a cancel of a cancel).

@@ -1,7 +1,7 @@
 """The wallet's database engine: any SQLAlchemy URL, made safe for concurrent wallet calls.
 
 Every wallet call is read-check-write on one player's balance, so two concurrent calls
-must never both read the old balance (PITFALLS 6):
+must never both read the old balance:
 
 - PostgreSQL: the player row is read `SELECT ... FOR UPDATE` (see ledger.py).
 - SQLite has no row locks: every transaction starts `BEGIN IMMEDIATE`, taking the database

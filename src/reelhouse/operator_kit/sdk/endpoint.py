@@ -1,6 +1,6 @@
 """One callback endpoint: verify, apply to a wallet, answer, in the given dialect.
 
-Framework-free: `answer` takes headers and the raw body (verify before parsing, PITFALLS 9)
+Framework-free: `answer` takes headers and the raw body (verify before parsing)
 and returns the answer bytes, so any web framework can call it (docs/operator-sdk.md has
 the FastAPI version in 30 lines). It never raises for anything a caller sends.
 """

@@ -13,14 +13,14 @@ too, written down:
   the same content is a retry: ALREADY_PROCESSED, nothing moves. The same id with other
   content is a CONFLICT: refused, nothing moves.
 - A cancel whose target never arrived is CANCEL_TARGET_NOT_FOUND and leaves a tombstone:
-  if the target arrives later it is REVOKED and moves nothing (PITFALLS 3).
+  if the target arrives later it is REVOKED and moves nothing.
 - A cancel reverses what the ledger recorded for its target: a bet is refunded, a win
   taken back, a betwin both. Taking a win back may drive the balance below zero (the
   player may have bet it already); that debt is the operator's business, the reversal is
   a fact.
 - A second cancel of the same transaction (another cancel id) is ALREADY_CANCELLED.
-- Wins and cancels never check the player's session or activity unless the request asks
-  (PITFALLS 5): a late win must land after the player left.
+- Wins and cancels never check the player's session or activity unless the request asks:
+  a late win must land after the player left.
 """
 
 from __future__ import annotations

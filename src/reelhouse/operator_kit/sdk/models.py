@@ -43,7 +43,7 @@ class Player(WalletBase):
 
 class LedgerEntry(WalletBase):
     """One applied wallet transaction. The unique trans_guid is the wallet's dedup memory:
-    kept in the database for as long as the ledger itself, never in a cache (PITFALLS 1).
+    kept in the database for as long as the ledger itself, never in a cache.
 
     Every field a retry must repeat is kept, so a second request with the same id and
     other content is told apart from a retry (Verdict.CONFLICT)."""
@@ -71,8 +71,8 @@ class LedgerEntry(WalletBase):
 class Tombstone(WalletBase):
     """A cancel arrived for a transaction this wallet never saw.
 
-    If that transaction arrives later (it was still in flight when the cancel overtook it,
-    PITFALLS 3), it is refused and moves no money: the provider already counts it as
+    If that transaction arrives later (it was still in flight when the cancel overtook it),
+    it is refused and moves no money: the provider already counts it as
     cancelled, so applying it would debit a bet that is never refunded.
     """
 

@@ -1,4 +1,4 @@
-"""free round grants; capped and free rounds; sessions by activity (issue 6)
+"""free round grants; capped and free rounds; sessions by activity
 
 Revision ID: 0003_reporting_freerounds
 Revises: 0002

@@ -1,4 +1,4 @@
-"""back office users and their sessions (issue 7)
+"""back office users and their sessions
 
 Revision ID: 0006_backoffice
 Revises: 0002
