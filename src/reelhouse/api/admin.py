@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import logging
-import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelhouse.api.body import StrictBody, body_of, openapi_body
-from reelhouse.api.deps import bearer_token, platform_of
+from reelhouse.api.deps import bearer_token, configured_token, platform_of
 from reelhouse.api.envelope import ok
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import ADMIN_TOKEN_MIN_CHARS, STUCK_LIST_MAX_ROWS
@@ -26,22 +23,11 @@ from reelhouse.services import audit, stuck_calls
 from reelhouse.services.platform import Platform
 
 ADMIN_TOKEN_ENV = "REELHOUSE_ADMIN_TOKEN"  # noqa: S105 - the variable's name, not a secret
-log = logging.getLogger("reelhouse.admin")
 
 
 def admin_only(request: Request) -> None:
     """404 while the admin API is disabled; 1007/1009 for a missing or wrong token."""
-    # Read at each request: setting or clearing the variable needs no code path of its own,
-    # and a process started without it never holds an admin token in memory.
-    expected = os.environ.get(ADMIN_TOKEN_ENV, "")
-    if len(expected) < ADMIN_TOKEN_MIN_CHARS:
-        if expected:
-            log.warning(
-                "%s is shorter than %d characters: admin API disabled",
-                ADMIN_TOKEN_ENV,
-                ADMIN_TOKEN_MIN_CHARS,
-            )
-        raise StarletteHTTPException(status_code=404)
+    expected = configured_token(ADMIN_TOKEN_ENV, ADMIN_TOKEN_MIN_CHARS, "admin API")
     if not hmac.compare_digest(bearer_token(request).encode(), expected.encode()):
         raise ReelhouseError(ApiCode.TOKEN_INVALID, "admin token is not valid")
 

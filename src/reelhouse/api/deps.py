@@ -3,10 +3,13 @@ IP allow-list, request rate, in-flight cap) in the order the spec's codes imply.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import AsyncIterator
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelhouse.api.inflight import InFlightLimiter
 from reelhouse.api.ratelimit import OperatorRateLimiter
@@ -15,10 +18,24 @@ from reelhouse.services import operators
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 
+log = logging.getLogger("reelhouse.api")
+
 
 def platform_of(request: Request) -> Platform:
     platform: Platform = request.app.state.platform
     return platform
+
+
+def configured_token(env_name: str, min_chars: int, what: str) -> str:
+    """The token an operator endpoint (admin API, /metrics) expects, read from the environment
+    at each request: nothing to restart, and nothing held in memory while it is unset. Unset
+    or too short means the endpoint is disabled: 404, as if it did not exist."""
+    expected = os.environ.get(env_name, "")
+    if len(expected) < min_chars:
+        if expected:
+            log.warning("%s is shorter than %d characters: %s disabled", env_name, min_chars, what)
+        raise StarletteHTTPException(status_code=404)
+    return expected
 
 
 def bearer_token(request: Request) -> str:

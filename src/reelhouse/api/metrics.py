@@ -10,8 +10,6 @@ request comes from loopback."""
 from __future__ import annotations
 
 import hmac
-import logging
-import os
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -20,28 +18,18 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelhouse.api import fairness_metrics
-from reelhouse.api.deps import platform_of
+from reelhouse.api.deps import configured_token, platform_of
 from reelhouse.dispatch import metrics
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.domain.limits import METRICS_TOKEN_MIN_CHARS
 from reelhouse.services.platform import Platform
 
 METRICS_TOKEN_ENV = "REELHOUSE_METRICS_TOKEN"  # noqa: S105 - the variable's name
-log = logging.getLogger("reelhouse.metrics")
 
 
 def scraper_only(request: Request) -> None:
     """404 while disabled; 401 without the right bearer token."""
-    # Read at each request, like the admin token: nothing to restart, nothing held if unset.
-    expected = os.environ.get(METRICS_TOKEN_ENV, "")
-    if len(expected) < METRICS_TOKEN_MIN_CHARS:
-        if expected:
-            log.warning(
-                "%s is shorter than %d characters: /metrics disabled",
-                METRICS_TOKEN_ENV,
-                METRICS_TOKEN_MIN_CHARS,
-            )
-        raise StarletteHTTPException(status_code=404)
+    expected = configured_token(METRICS_TOKEN_ENV, METRICS_TOKEN_MIN_CHARS, "/metrics")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
         token.strip().encode(), expected.encode()
