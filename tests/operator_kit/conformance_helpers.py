@@ -54,3 +54,8 @@ def failed_ids(report: SuiteReport) -> set[str]:
 
 def skipped_ids(report: SuiteReport) -> set[str]:
     return {s.id for s in report.scenarios if s.status.value == "skipped"}
+
+
+def advice_ids(report: SuiteReport) -> set[str]:
+    """Recommended scenarios the wallet did not follow (advice, not failures)."""
+    return {s.id for s in report.scenarios if s.status.value == "advice"}

@@ -57,7 +57,7 @@ def test_the_report_as_json(tmp_path: object, clock: FakeClock) -> None:
     finally:
         casino.dispose()
     doc = json.loads(json.dumps(report.to_dict()))
-    assert doc["summary"] == {"ok": True, "passed": 2, "failed": 0, "skipped": 0}
+    assert doc["summary"] == {"ok": True, "passed": 2, "failed": 0, "skipped": 0, "advice": 0}
     assert doc["target"]["dialect"] == "slotcity-v4"
     scenario = doc["scenarios"][1]
     assert scenario["id"] == "spec-3-bet-twice" and scenario["source"] == "spec 3.3"

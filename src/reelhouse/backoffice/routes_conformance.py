@@ -1,7 +1,8 @@
 """Callback API Testing: the conformance suite (operator_kit.conformance) against the
 operator's configured callback URL, shown scenario by scenario with every request and answer.
-A run that passes is the evidence the go-live gate (services/go_live.py) needs: an
-unapproved operator is approved by it, with its audit row, in one commit."""
+A run in which every scenario the dialect's contract requires passes is the evidence the go-live gate (services/go_live.py) needs: an
+unapproved operator is approved by it, with its audit row, in one commit. Recommendations the
+wallet does not follow are shown apart, as advice."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def _evidence(report: SuiteReport, url: str, dialect: str, account: str) -> go_l
         report.count(Status.FAILED),
         report.count(Status.SKIPPED),
         hashlib.sha256(document.encode("utf-8")).hexdigest(),
+        report.count(Status.ADVICE),
     )
 
 
@@ -94,16 +96,22 @@ def run_callback_test(operator_id: int, identity: Me, request: Request, form: Fo
         error = "The suite did not pass: the operator stays as it is."
     elif found.state == OperatorState.UNAPPROVED:
         evidence = _evidence(report, endpoint.callback_url, endpoint.dialect, account)
-        summary = f"conformance suite passed ({evidence.passed} passed, {evidence.skipped} n/a)"
+        summary = (
+            f"conformance suite passed ({evidence.passed} passed, {evidence.skipped} n/a, "
+            f"{evidence.advice} recommendation(s) not followed)"
+        )
         try:
             go_live.approve(
                 platform, s.operator_name, evidence, accountable(identity, summary, summary)
             )
-            notice = "Every scenario passed: the operator is approved for real play."
+            notice = (
+                "Every scenario the contract requires passed: the operator is approved for "
+                "real play."
+            )
         except ReelhouseError as exc:
             error = refusal_text(exc)
     else:
-        notice = "Every scenario passed (the operator was approved already)."
+        notice = "Every required scenario passed (the operator was approved already)."
     found = go_live.candidate(platform, s.operator_name)
     return page(
         request, "callback_test.html", scope=s, candidate=found, report=report, account=account,

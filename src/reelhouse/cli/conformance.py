@@ -1,10 +1,11 @@
 """`reelhouse conformance URL ...`: the conformance suite against any wallet, and
 `reelhouse operator approve NAME`: the go-live gate, the suite against an operator's
-configured wallet, approving it only if every scenario passes.
+configured wallet, approving it only if every scenario its dialect's contract requires
+passes (recommendations it does not follow are reported as advice).
 
-Exit status: 0 every scenario passed (skipped ones do not apply), 1 a scenario failed (or,
-for approve, the approval was refused), 2 the run could not start (bad options, unknown
-operator).
+Exit status: 0 every required scenario passed (skipped ones do not apply; advice does not
+count), 1 a required scenario failed (or, for approve, the approval was refused), 2 the run
+could not start (bad options, unknown operator).
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ def conformance(
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
     html: Path | None = typer.Option(None, help="also write a self-contained HTML report"),
 ) -> None:
-    """Run the conformance suite against a wallet; exit 0 only if every scenario passes."""
+    """Run the conformance suite against a wallet; exit 0 only if every required scenario
+    passes."""
     if dialect not in DIALECT_NAMES:
         typer.echo(f"error: --dialect must be one of {', '.join(DIALECT_NAMES)}", err=True)
         raise typer.Exit(2)
@@ -139,7 +141,8 @@ def approve(
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
     html: Path | None = typer.Option(None, help="also write a self-contained HTML report"),
 ) -> None:
-    """Run the suite against the operator's callback URL; approve it if every scenario passes."""
+    """Run the suite against the operator's callback URL; approve it if every scenario its
+    contract requires passes (advice is reported, never blocks)."""
     with _platform() as platform:
         try:
             found = go_live.candidate(platform, name)
@@ -163,8 +166,12 @@ def approve(
             report.count(Status.FAILED),
             report.count(Status.SKIPPED),
             report.digest(),
+            report.count(Status.ADVICE),
         )
-        summary = f"conformance suite passed ({evidence.passed} passed, {evidence.skipped} n/a)"
+        summary = (
+            f"conformance suite passed ({evidence.passed} passed, {evidence.skipped} n/a, "
+            f"{evidence.advice} recommendation(s) not followed)"
+        )
         try:
             who = audit.Accountable.checked(by, reason or summary)
             go_live.approve(platform, name, evidence, who)

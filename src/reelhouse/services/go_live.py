@@ -1,5 +1,7 @@
 """The go-live gate: an operator moves from Unapproved to Approved only on the evidence of a
-conformance run that passed against the callback URL and dialect it has now.
+conformance run that passed against the callback URL and dialect it has now. "Passed" means
+every scenario the dialect's public contract requires passed; recommendations the wallet
+does not follow are kept in the evidence as advice and never refuse an approval.
 
 The suite itself lives in the operator kit (which never imports the server); the command
 line runs it with the credentials `suite_credentials` gives and hands the outcome back here
@@ -42,9 +44,10 @@ class SuiteEvidence:
     dialect: str
     account: str
     passed: int
-    failed: int
+    failed: int  # required scenarios that failed
     skipped: int
     report_sha256: str  # of the JSON report, so the file kept can be matched to the row
+    advice: int = 0  # recommended scenarios the wallet did not follow (never blocks)
 
     @property
     def all_passed(self) -> bool:

@@ -5,6 +5,12 @@ A scenario keeps a running expectation of the balance: every step says how it sh
 the money (`delta`), every answer that reports a balance must report that one, and every
 money check reads the balance and compares. The first step or check that does not hold
 stops the scenario (later steps would only measure the damage).
+
+Each scenario starts from the balance it reads at its start, never from what an earlier
+one expected. If that balance holds a fraction of a minor unit (an earlier scenario's
+wallet accepted an amount finer than the currency), every reading is rounded to the
+currency and may land one minor unit either way of the exact sum: the scenario's checks
+then allow that one unit (`slack_minor`), and its first step says so.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from reelhouse.domain.wallet import (
     WalletCommand,
     WalletOutcome,
 )
+from reelhouse.operator_kit.conformance.balance_text import read_balance
 from reelhouse.operator_kit.conformance.expect import APPLIED, Expect
 from reelhouse.operator_kit.conformance.record import MoneyCheck, ScenarioResult, Step
 from reelhouse.operator_kit.conformance.tamper import REWRITERS
@@ -76,6 +83,7 @@ class Ctx:
         self.profile = PROFILES.get(wire.target.dialect, _UNKNOWN_PROFILE)
         self.opening = 0  # the balance at the scenario's start
         self.balance = 0  # what the balance should be now
+        self.slack_minor = 0  # rounding a sub-unit balance may show (see the module's doc)
         self.session_id = ids.new()  # gplay_id: the game session the rounds play in
 
     # --- protocol facts -----------------------------------------------------------------
@@ -194,7 +202,7 @@ class Ctx:
         return exchange.outcome
 
     def _balance_problem(self, reported: int, delta: int) -> str | None:
-        if reported == self.balance:
+        if abs(reported - self.balance) <= self.slack_minor:
             return None
         return f"answer reports balance {reported}, expected {self.balance} (move {delta:+d})"
 
@@ -226,17 +234,38 @@ class Ctx:
 
     # --- money --------------------------------------------------------------------------
 
-    def read_balance(self, label: str) -> int | None:
+    def read_balance(self, label: str, *, at_start: bool = False) -> int | None:
+        """The test account's balance in minor units, None if the wallet did not answer
+        with one. A balance the decoder dropped for its form (float noise, a fraction of a
+        minor unit) is read as written and rounded to the currency (balance_text.py)."""
         cmd = self.read(CommandKind.BALANCE)
         exchange = self.send_only(cmd)
         outcome = exchange.outcome
-        ok = outcome.kind is OutcomeKind.APPLIED and outcome.balance_minor is not None
-        self.record(label, cmd, exchange, APPLIED.text, None if ok else "balance unreadable")
-        return outcome.balance_minor if ok else None
+        found: int | None = None
+        note = "balance unreadable"
+        if outcome.kind is OutcomeKind.APPLIED:
+            written = read_balance(exchange.received.body, self.currency)
+            found = outcome.balance_minor
+            if found is None and written is not None:
+                found = written.minor
+            if found is not None:
+                note = ""
+            if at_start and written is not None and written.sub_unit:
+                self.slack_minor = 1
+                note = (
+                    f"the balance {written.written} holds a fraction of a minor unit: read as "
+                    f"{found}, and this scenario's checks allow 1 minor unit of rounding"
+                )
+        # A note on a readable balance is information, not a failure.
+        self.record(label, cmd, exchange, APPLIED.text, None if found is not None else note)
+        if found is not None and note:
+            self.result.steps[-1].note = note
+        return found
 
     def start(self) -> int:
-        """Read the starting balance: the reference every later check is measured from."""
-        found = self.read_balance("balance at the start")
+        """Read the starting balance: the reference every later check is measured from (never
+        what an earlier scenario left expected: each scenario stands alone)."""
+        found = self.read_balance("balance at the start", at_start=True)
         if found is None:
             raise Stop("the test account's balance could not be read")
         self.balance = self.opening = found
@@ -250,7 +279,7 @@ class Ctx:
             self.opening,
             found,
             self.balance - self.opening,
-            found == self.balance,
+            found is not None and abs(found - self.balance) <= self.slack_minor,
         )
         self.result.money.append(check)
         if not check.passed:

@@ -10,11 +10,16 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from reelhouse.operator_kit.conformance.levels import Level
+
 
 class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"  # not applicable to this dialect or configuration, with the reason
+    # A recommended scenario that did not hold: advice for the operator, never a failure
+    # (levels.py says which scenarios the contract requires).
+    ADVICE = "advice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,7 @@ class ScenarioResult:
     id: str
     title: str
     source: str  # "spec 3.n" for the SlotCity pre-go-live tests, "extended" for ours
+    level: Level = Level.REQUIRED
     status: Status = Status.PASSED
     reason: str = ""  # why it failed or was skipped
     steps: list[Step] = field(default_factory=list)
@@ -107,11 +113,15 @@ class SuiteReport:
     def count(self, status: Status) -> int:
         return sum(1 for s in self.scenarios if s.status is status)
 
+    def of_level(self, level: Level) -> list[ScenarioResult]:
+        return [s for s in self.scenarios if s.level is level]
+
     @property
     def passed(self) -> bool:
-        """All ran scenarios passed (skipped ones do not apply) and at least one ran."""
+        """Every scenario the contract requires passed (skipped ones do not apply; advice
+        never fails a run) and at least one ran."""
         ran = [s for s in self.scenarios if s.status is not Status.SKIPPED]
-        return bool(ran) and all(s.status is Status.PASSED for s in ran)
+        return bool(ran) and all(s.status is not Status.FAILED for s in ran)
 
     def to_dict(self) -> dict[str, Any]:
         scenarios = []
@@ -124,7 +134,7 @@ class SuiteReport:
             scenarios.append(item)
         return {
             "suite": "reelhouse-conformance",
-            "version": 1,
+            "version": 2,  # 2: each scenario has a level; "advice" status
             "target": asdict(self.target),
             "started_at": self.started_at,
             "finished_at": self.finished_at,
@@ -133,6 +143,7 @@ class SuiteReport:
                 "passed": self.count(Status.PASSED),
                 "failed": self.count(Status.FAILED),
                 "skipped": self.count(Status.SKIPPED),
+                "advice": self.count(Status.ADVICE),
             },
             "scenarios": scenarios,
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from reelhouse.operator_kit.conformance.levels import Level
 from reelhouse.operator_kit.conformance.record import (
     MoneyCheck,
     ScenarioResult,
@@ -16,7 +17,7 @@ from reelhouse.operator_kit.conformance.record import (
 _STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:72em}
 h1{font-size:1.4em}summary{cursor:pointer;padding:.3em 0}
-.passed{color:#17692c}.failed{color:#b3261e}.skipped{color:#7a6a00}
+.passed{color:#17692c}.failed{color:#b3261e}.skipped{color:#7a6a00}.advice{color:#1d4f91}
 .mark{display:inline-block;width:4.5em;font-weight:bold}
 table{border-collapse:collapse;margin:.4em 0 1em;width:100%}
 td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
@@ -63,7 +64,7 @@ def _money_row(check: MoneyCheck) -> str:
 
 def _scenario(result: ScenarioResult) -> str:
     status = result.status.value
-    opened = " open" if result.status is Status.FAILED else ""
+    opened = " open" if result.status in (Status.FAILED, Status.ADVICE) else ""
     parts = [
         f"<details{opened}><summary><span class='mark {status}'>{status.upper()}</span>",
         f"<b>{_e(result.id)}</b> {_e(result.title)} <small>({_e(result.source)})</small>",
@@ -89,14 +90,33 @@ def _scenario(result: ScenarioResult) -> str:
     return "\n".join(parts)
 
 
+_GROUPS = {
+    Level.REQUIRED: (
+        "Required by the contract",
+        "What the public contract of this dialect asks of a wallet: approval needs every one.",
+    ),
+    Level.RECOMMENDED: (
+        "Recommended by Reelhouse",
+        "Advice beyond the contract: a wallet that does not follow it is still approved.",
+    ),
+}
+
+
+def _group(report: SuiteReport, level: Level) -> str:
+    title, meaning = _GROUPS[level]
+    scenarios = "\n".join(_scenario(result) for result in report.of_level(level))
+    return f"<section id='{level.value}'><h2>{title}</h2><p>{meaning}</p>\n{scenarios}</section>"
+
+
 def render_html(report: SuiteReport) -> str:
     target = report.target
     verdict = "passed" if report.passed else "failed"
     summary = (
         f"{report.count(Status.PASSED)} passed, {report.count(Status.FAILED)} failed, "
-        f"{report.count(Status.SKIPPED)} skipped"
+        f"{report.count(Status.SKIPPED)} skipped, "
+        f"{report.count(Status.ADVICE)} recommendation(s) not followed"
     )
-    body = "\n".join(_scenario(result) for result in report.scenarios)
+    body = "\n".join(_group(report, level) for level in Level if report.of_level(level))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Reelhouse conformance: {_e(target.dialect)} {verdict}</title>

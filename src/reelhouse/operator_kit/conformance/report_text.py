@@ -1,11 +1,23 @@
-"""The terminal report: one line per scenario, and for each failure the step that failed
-with what was sent, what came back and what was expected."""
+"""The terminal report: one line per scenario, in two groups (what the dialect's contract
+requires, and what Reelhouse recommends beyond it), and under each failure or piece of
+advice the step that did not hold, with what was sent, what came back and what was
+expected."""
 
 from __future__ import annotations
 
+from reelhouse.operator_kit.conformance.levels import Level
 from reelhouse.operator_kit.conformance.record import ScenarioResult, Status, Step, SuiteReport
 
-_MARK = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.SKIPPED: "SKIP"}
+_MARK = {
+    Status.PASSED: "PASS",
+    Status.FAILED: "FAIL",
+    Status.SKIPPED: "SKIP",
+    Status.ADVICE: "NOTE",  # a recommendation the wallet does not follow: not a failure
+}
+_HEADINGS = {
+    Level.REQUIRED: "Required by the contract (the go-live gate needs every one):",
+    Level.RECOMMENDED: "Recommended by Reelhouse (advice; never blocks approval):",
+}
 _BODY_CHARS = 300  # a failing step's bodies are cut here; the JSON and HTML keep more
 
 
@@ -34,7 +46,7 @@ def _failed_step(step: Step) -> list[str]:
 
 def _detail(result: ScenarioResult) -> list[str]:
     lines = [f"      {result.reason}"] if result.reason else []
-    if result.status is not Status.FAILED:
+    if result.status not in (Status.FAILED, Status.ADVICE):
         return lines
     failed = [step for step in result.steps if not step.passed]
     if failed:
@@ -55,11 +67,24 @@ def render_text(report: SuiteReport) -> str:
         f"test account {target.account} ({target.currency}), started {report.started_at}",
         "",
     ]
-    for result in report.scenarios:
-        lines.append(scenario_line(result))
-        lines += _detail(result)
+    for level in Level:
+        group = report.of_level(level)
+        if not group:
+            continue
+        lines.append(_HEADINGS[level])
+        for result in group:
+            lines.append(scenario_line(result))
+            lines += _detail(result)
+        lines.append("")
+    return "\n".join(lines) + verdict_line(report) + "\n"
+
+
+def verdict_line(report: SuiteReport) -> str:
     passed, failed = report.count(Status.PASSED), report.count(Status.FAILED)
-    skipped = report.count(Status.SKIPPED)
-    verdict = "ALL PASSED" if report.passed else "FAILED"
-    lines += ["", f"{verdict}: {passed} passed, {failed} failed, {skipped} skipped"]
-    return "\n".join(lines) + "\n"
+    skipped, advice = report.count(Status.SKIPPED), report.count(Status.ADVICE)
+    if not report.passed:
+        verdict = "FAILED"
+    else:
+        verdict = "PASSED WITH ADVICE" if advice else "ALL PASSED"
+    line = f"{verdict}: {passed} passed, {failed} failed, {skipped} skipped"
+    return line + (f", {advice} recommendation(s) not followed" if advice else "")

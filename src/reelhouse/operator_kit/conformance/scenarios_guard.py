@@ -42,12 +42,19 @@ def forged_requests(ctx: Ctx) -> None:
         "win with wrong credentials", ctx.win(bet, 100 * amount), NOT_APPLIED, credentials=forged
     )
     ctx.check_money("forged requests moved nothing")
+
+
+def tampered_body(ctx: Ctx) -> None:
+    """Right credentials, but the body changed after signing: only a signature catches it."""
     if not _signatures_checked(ctx):
-        return  # the wallet compares a token only: a body signature is not its business
+        raise Skip("the wallet compares the token only (--token-only): nothing is signed")
+    ctx.start()
+    amount = stake(ctx)
+    bet = ctx.bet(amount)
     tampered = ctx.win(bet, amount)
     request = ctx.tampered(tampered, "9999", resign=False)
     if request is None:
-        return  # no rewriter knows this protocol
+        raise Skip("no rewriter knows this protocol")
     ctx.step("win whose amount was changed after signing", tampered, NOT_APPLIED, request=request)
     ctx.check_money("the tampered request moved nothing")
 
@@ -190,6 +197,7 @@ def slow_answers(ctx: Ctx) -> None:
 GUARD_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("concurrent-bets", "Concurrent bets on one player", "extended", concurrent_bets),
     Scenario("forged-requests", "Wrong token or signature", "extended", forged_requests),
+    Scenario("tampered-body", "A body changed after signing", "extended", tampered_body),
     Scenario("stale-timestamps", "Stale and future timestamps", "extended", stale_requests),
     Scenario("slow-answers", "Answers well inside the timeout", "extended", slow_answers),
 )
