@@ -85,7 +85,8 @@ class ContractWallet:
         self.loose = looseness or Looseness()
         self.keys = Keys()
         self.books = Books()
-        self.requests: list[dict[str, Any]] = []  # every body received, parsed
+        self.requests: list[dict[str, Any]] = []  # every authenticated body, parsed
+        self.answers: list[str] = []  # every answer written
 
     def open(self, account: str, currency: str, balance: float) -> None:
         self.books.open(account, currency, balance)
@@ -115,8 +116,9 @@ class ContractWallet:
             body = await request.body()
             headers = {k.lower(): v for k, v in request.headers.items()}
             with self.books.lock:
-                answer = self.handle(request.url.path, headers, body)
-            return Response(json.dumps(answer), media_type="application/json")
+                answer = json.dumps(self.handle(request.url.path, headers, body))
+                self.answers.append(answer)
+            return Response(answer, media_type="application/json")
 
         path = PATHS[self.dialect]
         route = path + "/{operation}" if self.dialect == "igamingace-b" else path
@@ -235,7 +237,9 @@ class FlavourAWallet(ContractWallet):
         if command == "betwin":
             bet, win = float(doc["betAmount"]), float(doc["winAmount"])
         else:
-            bet, win = (float(doc["amount"]), 0.0) if command == "bet" else (0.0, float(doc["amount"]))
+            bet, win = (
+                (float(doc["amount"]), 0.0) if command == "bet" else (0.0, float(doc["amount"]))
+            )
         if self.too_fine(bet) or self.too_fine(win):
             return self._answer(self.balance(account), "ERR_UNKNOWN")
         if bet > self.balance(account):
@@ -290,7 +294,9 @@ class FlavourBWallet(ContractWallet):
         doc = json.loads(body)
         if doc.get("agentID") != self.keys.agent_id:
             return {"code": 4, "message": "invalid agent"}
-        if not hmac.compare_digest(str(doc.get("sign", "")), b_sign(self.keys.secret_key, operation, doc)):
+        if not hmac.compare_digest(
+            str(doc.get("sign", "")), b_sign(self.keys.secret_key, operation, doc)
+        ):
             return {"code": 3, "message": "invalid sign"}
         self.requests.append(doc)
         account = doc["userID"]

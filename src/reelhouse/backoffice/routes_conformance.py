@@ -1,8 +1,9 @@
 """Callback API Testing: the conformance suite (operator_kit.conformance) against the
 operator's configured callback URL, shown scenario by scenario with every request and answer.
-A run in which every scenario the dialect's contract requires passes is the evidence the go-live gate (services/go_live.py) needs: an
-unapproved operator is approved by it, with its audit row, in one commit. Recommendations the
-wallet does not follow are shown apart, as advice."""
+A run in which every scenario the dialect's contract requires passes is the evidence the
+go-live gate (services/go_live.py) needs: an unapproved operator is approved by it, with its
+audit row, in one commit. Recommendations the wallet does not follow are shown apart, as
+advice."""
 
 from __future__ import annotations
 

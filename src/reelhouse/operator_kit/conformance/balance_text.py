@@ -48,7 +48,9 @@ def _written_balance(body: str) -> Decimal | None:
 def read_balance(body: str, cur: Currency) -> ReadBalance | None:
     """The answer's balance rounded to `cur`; None when it has none or it is out of range."""
     written = _written_balance(body)
-    if written is None or (not written.is_zero() and written.adjusted() + cur.exponent > MAX_AMOUNT_DIGITS):
+    if written is None or (
+        not written.is_zero() and written.adjusted() + cur.exponent > MAX_AMOUNT_DIGITS
+    ):
         return None
     try:
         rounded = written.quantize(Decimal(1).scaleb(-cur.exponent), rounding=ROUND_HALF_EVEN)

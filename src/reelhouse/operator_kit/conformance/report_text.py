@@ -82,9 +82,6 @@ def render_text(report: SuiteReport) -> str:
 def verdict_line(report: SuiteReport) -> str:
     passed, failed = report.count(Status.PASSED), report.count(Status.FAILED)
     skipped, advice = report.count(Status.SKIPPED), report.count(Status.ADVICE)
-    if not report.passed:
-        verdict = "FAILED"
-    else:
-        verdict = "PASSED WITH ADVICE" if advice else "ALL PASSED"
+    verdict = "FAILED" if not report.passed else "PASSED WITH ADVICE" if advice else "ALL PASSED"
     line = f"{verdict}: {passed} passed, {failed} failed, {skipped} skipped"
     return line + (f", {advice} recommendation(s) not followed" if advice else "")
