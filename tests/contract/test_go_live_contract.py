@@ -11,10 +11,12 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from reelhouse.backoffice.web import PREFIX, TEMPLATES
 from reelhouse.dialects.base import CallbackCredentials
 from reelhouse.operator_kit.conformance import (
     SCENARIO_IDS,
@@ -202,3 +204,30 @@ def test_the_flavour_b_wallet_signs_the_published_test_vector() -> None:
     }
     expected = "475D834ACC3AB61D7DF4EA42751C6275387BC1787A098D2D0E091698D9BF2043"
     assert b_sign("1234567890", "Withdraw", doc) == expected
+
+
+def test_the_back_office_page_shows_advice_apart_from_what_is_required() -> None:
+    report, _wallet = suite_against("slotcity-v4", LOOSE)
+    endpoint = SimpleNamespace(callback_url="http://wallet.example/cb", dialect="slotcity-v4")
+    html = TEMPLATES.get_template("callback_test.html").render(
+        request=None,
+        prefix=PREFIX,
+        me=None,
+        scope=SimpleNamespace(operator_name="faithful", base=f"{PREFIX}/o/1"),
+        candidate=SimpleNamespace(state="approved", endpoint=endpoint),
+        report=report,
+        account=TESTER,
+        csrf="",
+        notice="",
+        error="",
+    )
+    required, _, recommended = html.partition('id="level-recommended"')
+    assert 'id="level-required"' in required
+    advice = EXPECTED_ADVICE["slotcity-v4"]
+    for scenario in report.scenarios:
+        part = recommended if scenario.level is Level.RECOMMENDED else required
+        assert f'data-scenario="{scenario.id}"' in part
+    assert html.count('class="scenario advice"') == len(advice)
+    assert 'class="scenario failed"' not in html
+    assert f"0 failed · 1 not applicable · {len(advice)} recommendation(s) not followed" in html
+    assert html.count("not followed (advice)") == len(advice)
