@@ -241,25 +241,22 @@ class Ctx:
         cmd = self.read(CommandKind.BALANCE)
         exchange = self.send_only(cmd)
         outcome = exchange.outcome
-        found: int | None = None
-        note = "balance unreadable"
-        if outcome.kind is OutcomeKind.APPLIED:
-            written = read_balance(exchange.received.body, self.currency)
-            found = outcome.balance_minor
-            if found is None and written is not None:
-                found = written.minor
-            if found is not None:
-                note = ""
-            if at_start and written is not None and written.sub_unit:
-                self.slack_minor = 1
-                note = (
-                    f"the balance {written.written} holds a fraction of a minor unit: read as "
-                    f"{found}, and this scenario's checks allow 1 minor unit of rounding"
-                )
-        # A note on a readable balance is information, not a failure.
-        self.record(label, cmd, exchange, APPLIED.text, None if found is not None else note)
-        if found is not None and note:
-            self.result.steps[-1].note = note
+        if outcome.kind is not OutcomeKind.APPLIED:
+            self.record(label, cmd, exchange, APPLIED.text, "balance unreadable")
+            return None
+        written = read_balance(exchange.received.body, self.currency)
+        found = outcome.balance_minor
+        if found is None and written is not None:
+            found = written.minor
+        problem = None if found is not None else "balance unreadable"
+        self.record(label, cmd, exchange, APPLIED.text, problem)
+        if found is not None and at_start and written is not None and written.sub_unit:
+            self.slack_minor = 1
+            # Information on a step that passed, not a failure.
+            self.result.steps[-1].note = (
+                f"the balance {written.written} holds a fraction of a minor unit: read as "
+                f"{found}, and this scenario's checks allow 1 minor unit of rounding"
+            )
         return found
 
     def start(self) -> int:
