@@ -8,7 +8,8 @@ and a bet arriving after that is applied, as the contracts allow).
 
 Options make them as loose as real ones: `noise` answers every balance one binary step off
 (49.30000000000001), `extra_fields` adds fields the contracts do not list, `ids_as_text`
-echoes ids as text where an answer carries one. Failure knobs for the gate's tests:
+echoes the asked `trans_guid` of a SlotCity `status` as text (B's own transaction ids are
+always text). Failure knobs for the gate's tests:
 `forget_ids` (a repeated id is applied again: a contract breach) and `accept_sub_units`
 (on by default: an amount finer than the currency is applied as the float it parses to, so
 the test account can be left holding 979.985).
@@ -188,9 +189,11 @@ class SlotCityWallet(ContractWallet):
         }[code]()
         if passed:
             return None
-        error = {"result": code, "status": "ERROR", "data": {"balance": balances[account]}}
-        error["data"]["balance"] = self.shown(balances[account])
-        return error
+        return {
+            "result": code,
+            "status": "ERROR",
+            "data": {"balance": self.shown(balances[account])},
+        }
 
 
 # --- iGamingAce flavour A ------------------------------------------------------------------
@@ -336,8 +339,7 @@ class FlavourBWallet(ContractWallet):
         answer: dict[str, Any] = {"code": code, "message": "Success" if code == 0 else "error"}
         answer["balance"] = self.shown(self.balance(account))
         if trans_id is not None:
-            platform_id = f"w-{trans_id}"
-            answer["platformTransactionID"] = platform_id if self.loose.ids_as_text else 0
+            answer["platformTransactionID"] = f"w-{trans_id}"  # our own id, as text
         return self.extra(answer)
 
 
