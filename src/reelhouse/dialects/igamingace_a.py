@@ -38,21 +38,21 @@ from decimal import Decimal
 from enum import StrEnum
 
 from reelhouse.dialects.base import (
-    AnswerBalance,
+    AnswerRules,
+    BadAnswer,
     CallbackCredentials,
     CallbackRejection,
     CodecDialect,
+    Credential,
     JsonError,
     JsonNumber,
     JsonValue,
     RetryPolicy,
-    answer_balance,
     dump_json,
     headers_by_lower_name,
     load_json_exact,
-    minor_of,
-    noted,
 )
+from reelhouse.dialects.base import decode_answer as base_decode_answer
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
@@ -174,7 +174,7 @@ _STATUS_OUTCOMES: dict[tuple[CommandKind, Status], _Outcome] = {
 
 # Answers whose balance describes the player: an operator that refused a request before
 # finding the player (bad signature, unknown id) still writes a balance, but it means nothing.
-_BALANCE_TRUSTED = frozenset(
+_BALANCE_TRUSTED: frozenset[int | str] = frozenset(
     {
         Status.OK,
         Status.NOT_ENOUGH_MONEY,
@@ -301,60 +301,29 @@ def bonus_id(cmd: WalletCommand) -> int:
     return cmd.free_round_id
 
 
-# --- Reelhouse side: decode an answer ---------------------------------------------------
+# --- Reelhouse side: how an answer reads (base.decode_answer is the skeleton) ------------
 
 
-class _BadAnswer(ValueError):
-    """An answer without the spec's shape: the call failed, outcome unknown."""
+def _read_status_code(doc: Mapping[str, object]) -> str:
+    raw_status = doc.get("statusCode")
+    if not isinstance(raw_status, str):
+        raise BadAnswer("no statusCode text")
+    return raw_status
+
+
+ANSWERS = AnswerRules(
+    read_status=_read_status_code,
+    ok=Status.OK,
+    outcomes=_STATUS_OUTCOMES,
+    label=str,
+    read_balance=lambda doc: doc.get("balance"),
+    balance_trusted=_BALANCE_TRUSTED,
+)
 
 
 def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
     """Map an operator's answer to an outcome. Anything unexpected is UNKNOWN, with detail."""
-    if answer.status != 200:
-        return _unknown(f"HTTP {answer.status}", answer.body)
-    if len(answer.body) > MAX_WALLET_ANSWER_BYTES:
-        return _unknown(f"answer of {len(answer.body)} bytes is over the limit", b"")
-    try:
-        status, balance = _parse_answer(load_json_exact(answer.body), cmd.currency)
-    except (JsonError, _BadAnswer) as exc:
-        return _unknown(f"malformed answer ({exc})", answer.body)
-    if status is None:
-        return _unknown("unknown statusCode", answer.body)
-    if status not in _BALANCE_TRUSTED:
-        balance = None
-    if status is Status.OK:
-        if balance is None:
-            return _unknown("OK without a balance", answer.body)
-        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=balance.minor, detail=balance.note)
-    found = _STATUS_OUTCOMES.get((cmd.kind, status))
-    if found is None:
-        return _unknown(f"{status.value} to {WIRE_COMMAND[cmd.kind]}", answer.body)
-    kind, refusal = found
-    return WalletOutcome(
-        kind, balance_minor=minor_of(balance), refusal=refusal, detail=noted(status.value, balance)
-    )
-
-
-def _unknown(what: str, body: bytes) -> WalletOutcome:
-    excerpt = body[:200].decode("utf-8", "replace")
-    return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{what}: {excerpt!r}" if body else what)
-
-
-def _parse_answer(doc: object, currency_code: str) -> tuple[Status | None, AnswerBalance | None]:
-    if not isinstance(doc, dict):
-        raise _BadAnswer("not an object")
-    raw_status = doc.get("statusCode")
-    if not isinstance(raw_status, str):
-        raise _BadAnswer("no statusCode text")
-    status = Status(raw_status) if raw_status in Status.__members__.values() else None
-    balance = None
-    if doc.get("balance") is not None:
-        value = doc["balance"]
-        # JSON numbers only: a string or a bool balance is not the spec's shape.
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise _BadAnswer("balance is not a number")
-        balance = answer_balance(value, currency_code)
-    return status, balance
+    return base_decode_answer(ANSWERS, WIRE_COMMAND, cmd, answer)
 
 
 # --- Operator side: verify and read a callback ------------------------------------------
@@ -562,12 +531,13 @@ def _verify(
     return verify_and_decode_callback(headers, body, creds.api_token, now_unix_s, require_signature)
 
 
-IGAMINGACE_A = CodecDialect(
-    NAME,
-    encode_command,
-    decode_answer,
-    TIMEOUT_MS_BY_KIND,
-    RETRY_POLICY_BY_KIND,
-    frozenset(WIRE_COMMAND),
-    _verify,
+IGAMINGACE_A = DIALECT = CodecDialect(
+    name=NAME,
+    encode=encode_command,
+    answers=ANSWERS,
+    timeouts_ms=TIMEOUT_MS_BY_KIND,
+    retries=RETRY_POLICY_BY_KIND,
+    wire_names=WIRE_COMMAND,
+    verify=_verify,
+    signs_with=Credential.API_TOKEN,
 )

@@ -38,20 +38,20 @@ from decimal import Decimal
 from enum import IntEnum
 
 from reelhouse.dialects.base import (
-    AnswerBalance,
+    AnswerRules,
+    BadAnswer,
     CallbackCredentials,
     CallbackRejection,
     CodecDialect,
+    Credential,
     JsonError,
     JsonNumber,
     JsonValue,
     RetryPolicy,
-    answer_balance,
     dump_json,
     load_json_exact,
-    minor_of,
-    noted,
 )
+from reelhouse.dialects.base import decode_answer as base_decode_answer
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
     MAX_WALLET_ANSWER_BYTES,
@@ -201,7 +201,7 @@ _CODE_OUTCOMES: dict[tuple[CommandKind, Code], _Outcome] = {
 }
 
 # Codes whose balance describes the player (the others may come before the player is found).
-_BALANCE_TRUSTED = frozenset(
+_BALANCE_TRUSTED: frozenset[int | str] = frozenset(
     {
         Code.SUCCESS,
         Code.INSUFFICIENT_FUNDS,
@@ -257,6 +257,30 @@ def parse_id(text: str) -> int:
     """The inverse of `format_id` (any case): for tools that map ids back."""
     assert len(text) == ID_HEX_DIGITS
     return int(text, 16)
+
+
+def ledger_id(call_id: int, kind: CommandKind, cancel_of_id: int | None) -> str:
+    """How a wallet's ledger names one of our calls: the 32 hex digits sent, and for a
+    RollbackTransaction, which has no id of its own on the wire, `rollback:<the id it
+    reverses>` (the operator kit's key)."""
+    if kind is CommandKind.CANCEL:
+        assert cancel_of_id is not None
+        return ROLLBACK_ID_PREFIX + format_id(cancel_of_id)
+    return format_id(call_id)
+
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def call_id_of(text: str) -> tuple[int, bool] | None:
+    """The inverse of `ledger_id`: (the call's id, False), or for a rollback (the id of the
+    call it reverses, True); None for text no call of ours is named by in this dialect."""
+    rollback = text.startswith(ROLLBACK_ID_PREFIX)
+    hex_text = text.removeprefix(ROLLBACK_ID_PREFIX) if rollback else text
+    if len(hex_text) != ID_HEX_DIGITS or not set(hex_text) <= _HEX_DIGITS:
+        return None
+    number = parse_id(hex_text)
+    return (number, rollback) if number < 2**63 else None
 
 
 # --- Reelhouse side: encode a command ---------------------------------------------------
@@ -339,62 +363,29 @@ def free_spin_id(cmd: WalletCommand) -> str | None:
     return cmd.free_round_ref if cmd.free_round_ref else str(cmd.free_round_id)
 
 
-# --- Reelhouse side: decode an answer ---------------------------------------------------
+# --- Reelhouse side: how an answer reads (base.decode_answer is the skeleton) ------------
 
 
-class _BadAnswer(ValueError):
-    """An answer without the spec's shape: the call failed, outcome unknown."""
+def _read_code(doc: Mapping[str, object]) -> int:
+    code = doc.get("code")
+    if isinstance(code, bool) or not isinstance(code, int):
+        raise BadAnswer("no integer code")
+    return code
+
+
+ANSWERS = AnswerRules(
+    read_status=_read_code,
+    ok=Code.SUCCESS,
+    outcomes=_CODE_OUTCOMES,
+    label=lambda code: f"code {code}",
+    read_balance=lambda doc: doc.get("balance"),
+    balance_trusted=_BALANCE_TRUSTED,
+)
 
 
 def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
     """Map an operator's answer to an outcome. Anything unexpected is UNKNOWN, with detail."""
-    if answer.status != 200:
-        return _unknown(f"HTTP {answer.status}", answer.body)
-    if len(answer.body) > MAX_WALLET_ANSWER_BYTES:
-        return _unknown(f"answer of {len(answer.body)} bytes is over the limit", b"")
-    try:
-        raw_code, balance = _parse_answer(load_json_exact(answer.body), cmd.currency)
-    except (JsonError, _BadAnswer) as exc:
-        return _unknown(f"malformed answer ({exc})", answer.body)
-    if raw_code not in Code.__members__.values():
-        return _unknown(f"code {raw_code} to {OPERATION_BY_KIND[cmd.kind]}", answer.body)
-    code = Code(raw_code)
-    if code not in _BALANCE_TRUSTED:
-        balance = None
-    if code is Code.SUCCESS:
-        if balance is None:
-            return _unknown("success without a balance", answer.body)
-        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=balance.minor, detail=balance.note)
-    found = _CODE_OUTCOMES.get((cmd.kind, code))
-    if found is None:
-        return _unknown(f"code {int(code)} to {OPERATION_BY_KIND[cmd.kind]}", answer.body)
-    kind, refusal = found
-    return WalletOutcome(
-        kind,
-        balance_minor=minor_of(balance),
-        refusal=refusal,
-        detail=noted(f"code {code}", balance),
-    )
-
-
-def _unknown(what: str, body: bytes) -> WalletOutcome:
-    excerpt = body[:200].decode("utf-8", "replace")
-    return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{what}: {excerpt!r}" if body else what)
-
-
-def _parse_answer(doc: object, currency_code: str) -> tuple[int, AnswerBalance | None]:
-    if not isinstance(doc, dict):
-        raise _BadAnswer("not an object")
-    code = doc.get("code")
-    if isinstance(code, bool) or not isinstance(code, int):
-        raise _BadAnswer("no integer code")
-    balance = None
-    if doc.get("balance") is not None:
-        value = doc["balance"]
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise _BadAnswer("balance is not a number")
-        balance = answer_balance(value, currency_code)
-    return code, balance
+    return base_decode_answer(ANSWERS, OPERATION_BY_KIND, cmd, answer)
 
 
 # --- Operator side: verify and read a callback ------------------------------------------
@@ -633,12 +624,19 @@ def _verify(
     )
 
 
-IGAMINGACE_B = CodecDialect(
-    NAME,
-    encode_command,
-    decode_answer,
-    TIMEOUT_MS_BY_KIND,
-    RETRY_POLICY_BY_KIND,
-    frozenset(OPERATION_BY_KIND),
-    _verify,
+IGAMINGACE_B = DIALECT = CodecDialect(
+    name=NAME,
+    encode=encode_command,
+    answers=ANSWERS,
+    timeouts_ms=TIMEOUT_MS_BY_KIND,
+    retries=RETRY_POLICY_BY_KIND,
+    wire_names=OPERATION_BY_KIND,
+    verify=_verify,
+    signs_with=Credential.SECRET_KEY,
+    needs_agent_id=True,
+    # Every amount is written with exactly 2 decimals: a currency with more cannot be
+    # carried without rounding, so such an operator is refused at creation.
+    max_currency_exponent=AMOUNT_DECIMALS,
+    ledger_id=ledger_id,
+    call_id_of=call_id_of,
 )
