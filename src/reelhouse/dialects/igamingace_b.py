@@ -15,8 +15,9 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
   operator on it must use a currency with at most 2 (checked when the account is created);
 - `transactionID`, `refTransactionID`, `roundID` are our 63-bit ids as 32 lowercase hex
   digits, zero-padded (`format_id`): reversible, and the 32-hex shape the spec publishes;
-- `agentID` is the operator's account name; `gameID` the game's code (`lucky-sevens`), or
-  null in a GetBalance that is not about one game; `isBonusBuy` 0 (no bonus buys);
+- `agentID` is the operator's account name; `gameID` the game's integer id (the contract's
+  type: `domain.game_ids`, the number `/gameList` shows), or null in a GetBalance that is
+  not about one game; `isBonusBuy` 0 (no bonus buys);
   `freeSpinID` null on paid rounds, and on a free round's Deposit the grant's `freespinID`
   (`free_spin_id`); such a Deposit has no Withdraw, so its `refTransactionID` is null;
 - a round opens with Withdraw, and its Deposit follows once the Withdraw is accepted (the
@@ -52,6 +53,7 @@ from reelhouse.dialects.base import (
     load_json_exact,
 )
 from reelhouse.dialects.base import decode_answer as base_decode_answer
+from reelhouse.domain.game_ids import NUMERIC_GAME_ID_MAX, numeric_game_id
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
     MAX_WALLET_ANSWER_BYTES,
@@ -325,14 +327,14 @@ def _command_fields(cmd: WalletCommand, agent_id: str) -> dict[str, JsonValue]:
     """The body without `sign`, in the spec's key order."""
     fields: dict[str, JsonValue] = {"agentID": agent_id, "userID": cmd.account}
     if cmd.kind in _READS:
-        fields["gameID"] = cmd.game_code
+        fields["gameID"] = _game_id(cmd.game_code)
         return fields
     assert cmd.trans_id is not None and cmd.round_id is not None
     assert cmd.amount_minor is not None
     if cmd.kind is CommandKind.CANCEL:
         assert cmd.cancel_trans_id is not None
         fields["refTransactionID"] = format_id(cmd.cancel_trans_id)
-        fields["gameID"] = cmd.game_code
+        fields["gameID"] = _game_id(cmd.game_code)
         return fields
     if cmd.kind is CommandKind.BET_WIN:
         assert cmd.win_minor is not None
@@ -348,11 +350,17 @@ def _command_fields(cmd: WalletCommand, agent_id: str) -> dict[str, JsonValue]:
     fields["transactionID"] = format_id(cmd.trans_id)
     fields["roundID"] = format_id(cmd.round_id)
     assert cmd.game_code is not None, "a money callback names its game"
-    fields["gameID"] = cmd.game_code
+    fields["gameID"] = _game_id(cmd.game_code)
     fields["freeSpinID"] = free_spin_id(cmd)
     if cmd.kind is CommandKind.BET:
         fields["isBonusBuy"] = 0
     return fields
+
+
+def _game_id(game_code: str | None) -> int | None:
+    """The contract's `gameID` is an integer: the game's stable number (domain.game_ids),
+    the same one the operator's `/userAuth` and `/gameList` use; null when not about a game."""
+    return numeric_game_id(game_code) if game_code is not None else None
 
 
 def free_spin_id(cmd: WalletCommand) -> str | None:
@@ -403,7 +411,7 @@ class IGamingAceBCallback:
     operation: str
     agent_id: str
     user_id: str
-    game_id: str | None
+    game_id: int | str | None  # an integer (the contract), or text as some wallets echo it
     transaction_id: str | None = None
     ref_transaction_id: str | None = None  # Deposit: its Withdraw; Rollback: what it reverses
     round_id: str | None = None
@@ -473,7 +481,7 @@ def _parse_callback(operation: str, doc: object) -> tuple[IGamingAceBCallback, d
         "userID": _text(doc, "userID", _ALNUM, USER_ID_MIN_CHARS, USER_ID_MAX_CHARS),
     }
     sent_sign = _text(doc, "sign", _HEX, 64, 64)
-    game_id = _optional_text(doc, "gameID", _MAX_TEXT_CHARS)
+    game_id = _game_id_of(doc)
     if kind is CommandKind.BALANCE:
         return _callback(kind, operation, texts, game_id), texts, sent_sign
     if kind is CommandKind.CANCEL:
@@ -507,7 +515,7 @@ def _callback(
     kind: CommandKind,
     operation: str,
     texts: Mapping[str, str],
-    game_id: str | None,
+    game_id: int | str | None,
     deposit_ref: str | None = None,
     free_spin_id: str | None = None,
     is_bonus_buy: bool | None = None,
@@ -549,6 +557,17 @@ def _optional_text(doc: Mapping[str, object], key: str, most: int) -> str | None
     if doc.get(key) is None:
         return None
     return _text(doc, key, None, 1, most)
+
+
+def _game_id_of(doc: Mapping[str, object]) -> int | str | None:
+    """`gameID`: the contract's integer; text (a game code, or the number as text) is
+    accepted too, as earlier Reelhouse versions and some wallets' test tools send it."""
+    value = doc.get("gameID")
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 < value <= NUMERIC_GAME_ID_MAX:
+            raise _Refused(Code.WRONG_INPUT, "gameID is out of range")
+        return value
+    return _optional_text(doc, "gameID", _MAX_TEXT_CHARS)
 
 
 def _id(doc: Mapping[str, object], key: str) -> str:
