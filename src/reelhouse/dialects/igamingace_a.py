@@ -12,8 +12,9 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
 - keys in the spec's order, compact separators, ASCII only;
 - amounts are bare JSON numbers in the shortest exact form (`10`, `10.5`, `0.01`), which is
   also their signed text, so body and signature agree (spec [ours]);
-- `transactionId`, `referenceId`, `roundId` are our 63-bit ids as JSON integers (the spec:
-  long); `providerId` is the provider's number and `gameCode` the game's numeric id
+- `transactionId`, `referenceId`, `roundId` are our ids as JSON integers (the spec: long),
+  generated below 2^53 so a JavaScript wallet reads them exactly (domain.ids);
+  `providerId` is the provider's number and `gameCode` the game's numeric id
   (domain.game_ids), both integers;
 - `timestamp` is the send time in ms, so it changes between retries while every other field
   stays the same: an operator can refuse stale replays and still accept a retry days later;
@@ -48,6 +49,7 @@ from reelhouse.dialects.base import (
     JsonNumber,
     JsonValue,
     RetryPolicy,
+    StatusValue,
     dump_json,
     headers_by_lower_name,
     load_json_exact,
@@ -56,7 +58,6 @@ from reelhouse.dialects.base import decode_answer as base_decode_answer
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
-    MAX_WALLET_ANSWER_BYTES,
     SIGNATURE_MAX_SKEW_SECONDS,
 )
 from reelhouse.domain.money import currency, format_shortest
@@ -148,7 +149,7 @@ _Outcome = tuple[OutcomeKind, RefusalReason | None]
 # - ERR_UNKNOWN is the wallet's own "I don't know": the outcome is unknown.
 # - A cancel of a transaction never seen (DOES_NOT_EXIST) is done: nothing was debited; of
 #   one already reversed (ROLLED_BACK) is done too.
-_STATUS_OUTCOMES: dict[tuple[CommandKind, Status], _Outcome] = {
+_STATUS_OUTCOMES: dict[tuple[CommandKind, StatusValue], _Outcome] = {
     **{
         (kind, status): outcome
         for kind in _READS
@@ -448,14 +449,14 @@ def _parse_callback(doc: Mapping[str, object]) -> IGamingAceACallback:
         player_id,
         currency_code,
         sent_at_ms,
-        transaction_id=_integer(doc, "transactionId"),
-        round_id=_integer(doc, "roundId"),
+        transaction_id=_id_integer(doc, "transactionId"),
+        round_id=_id_integer(doc, "roundId"),
         provider_id=_integer(doc, "providerId"),
         game_code=_integer(doc, "gameCode"),
     )
     if kind is CommandKind.CANCEL:
         return replace(
-            money, reference_id=_integer(doc, "referenceId"), amount=_amount_of(doc, "amount")
+            money, reference_id=_id_integer(doc, "referenceId"), amount=_amount_of(doc, "amount")
         )
     money = replace(money, bonus_id=_integer(doc, "bonusId"))
     if kind is CommandKind.BET_WIN:
@@ -484,6 +485,15 @@ def _integer(doc: Mapping[str, object], key: str, most: int = INT64_MAX) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
         raise _BadCallback(f"{key} is not a non-negative integer up to {most}")
     return value
+
+
+def _id_integer(doc: Mapping[str, object], key: str) -> int:
+    """An id: the contract's JSON integer, or its decimal text (wallets whose JSON numbers are
+    doubles pass large ids on as text; the signed text is the same either way)."""
+    value = doc.get(key)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        return _integer({key: int(value)}, key)
+    return _integer(doc, key)
 
 
 def _boolean(doc: Mapping[str, object], key: str) -> bool:

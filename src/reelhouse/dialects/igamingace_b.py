@@ -49,6 +49,7 @@ from reelhouse.dialects.base import (
     JsonNumber,
     JsonValue,
     RetryPolicy,
+    StatusValue,
     dump_json,
     load_json_exact,
 )
@@ -56,7 +57,6 @@ from reelhouse.dialects.base import decode_answer as base_decode_answer
 from reelhouse.domain.game_ids import NUMERIC_GAME_ID_MAX, numeric_game_id
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
-    MAX_WALLET_ANSWER_BYTES,
     QUICK_READ_RETRIES,
 )
 from reelhouse.domain.money import MAX_AMOUNT_DIGITS, currency
@@ -185,7 +185,7 @@ _REFUSALS_BEFORE_ANY_MOVE: dict[Code, _Outcome] = {
 #   sides agree whatever happened. 11 to a Deposit or Rollback is "already applied".
 # - 1 (general error) is the wallet's own "I don't know": unknown, for every command.
 # - Rollback: 8 (never processed) and 9 (already reversed) are done.
-_CODE_OUTCOMES: dict[tuple[CommandKind, Code], _Outcome] = {
+_CODE_OUTCOMES: dict[tuple[CommandKind, StatusValue], _Outcome] = {
     **{(kind, code): found for kind in _READS for code, found in _REFUSALS_BEFORE_ANY_MOVE.items()},
     **{
         (kind, code): found

@@ -42,7 +42,9 @@ from reelhouse.dialects.base import (
     JsonError,
     JsonNumber,
     JsonValue,
+    OutcomeRule,
     RetryPolicy,
+    StatusValue,
     dump_json,
     headers_by_lower_name,
     load_json_exact,
@@ -51,7 +53,6 @@ from reelhouse.dialects.base import (
 from reelhouse.dialects.base import decode_answer as base_decode_answer
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
-    MAX_WALLET_ANSWER_BYTES,
     PLAYER_NAME_MAX_CHARS,
     QUICK_READ_RETRIES,
     SIGNATURE_MAX_SKEW_SECONDS,
@@ -145,7 +146,7 @@ RETRY_POLICY_BY_KIND: dict[CommandKind, RetryPolicy] = {
 #   recorded a cancel-before-bet tombstone). The outcome is unknown, and the cancel that
 #   follows an unknown bet makes both sides agree whatever happened.
 # - 43 on a cancel: the operator never saw the transaction, nothing to refund: done.
-_NON_ZERO_OUTCOMES: dict[tuple[CommandKind, int], tuple[OutcomeKind, RefusalReason | None]] = {
+_NON_ZERO_OUTCOMES: dict[tuple[CommandKind, StatusValue], OutcomeRule] = {
     **{
         (kind, code): (OutcomeKind.REFUSED, reason)
         for kind in (

@@ -86,8 +86,10 @@ class IdGenerator:
                 self._sequence = 0
             assert 0 <= tick < (1 << TIME_BITS), "the id layout's 87 years have run out"
             self._last_tick = tick
-            return (tick << (NODE_BITS + SEQUENCE_BITS)) | (self._node << SEQUENCE_BITS) | (
-                self._sequence
+            return (
+                (tick << (NODE_BITS + SEQUENCE_BITS))
+                | (self._node << SEQUENCE_BITS)
+                | (self._sequence)
             )
 
 
