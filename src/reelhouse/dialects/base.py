@@ -10,6 +10,13 @@ Two sides share a module per protocol:
 - the Reelhouse side (`Dialect`): what the dispatcher calls to talk to an operator;
 - the operator side (`OperatorDialect`): what an operator's wallet (the demo casino, the
   SDK) calls to check and read a callback it received.
+
+Each protocol module ends with one `CodecDialect` named `DIALECT`: the descriptor that holds
+every fact of that protocol (codec both sides, commands and their wire names, timeouts,
+retry cadence, the credential it signs with, its currency bound, how a wallet's ledger names
+our calls). Answers are read by one skeleton here (`decode_answer`), driven by each
+protocol's `AnswerRules`; the registry finds the modules, so adding a dialect is adding its
+module and its tests.
 """
 
 from __future__ import annotations
