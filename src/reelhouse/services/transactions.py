@@ -38,7 +38,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from reelhouse.domain.clock import UTC, format_api_time, from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -147,7 +147,10 @@ def _window_union(operator_id: int, start: dt.datetime, end: dt.datetime) -> Sub
 # filters are written as ranges on the id itself, so they still use its index.
 
 
-def _position(column: ColumnElement[int]) -> ColumnElement[int]:
+IdColumn = ColumnElement[int] | InstrumentedAttribute[int]
+
+
+def _position(column: IdColumn) -> ColumnElement[int]:
     return case((column >= ID_LIMIT, column - INT64_MAX), else_=column)
 
 
@@ -155,7 +158,7 @@ def _id_at(position: int) -> int:
     return position + INT64_MAX if position <= 0 else position
 
 
-def _after(column: ColumnElement[int], last_id: int) -> ColumnElement[bool]:
+def _after(column: IdColumn, last_id: int) -> ColumnElement[bool]:
     """The ids the cursor reaches after `last_id` (0: every id)."""
     if last_id == 0:
         return true()
@@ -164,7 +167,7 @@ def _after(column: ColumnElement[int], last_id: int) -> ColumnElement[bool]:
     return and_(column > last_id, column < ID_LIMIT)
 
 
-def _before(column: ColumnElement[int], bound: int | None) -> ColumnElement[bool]:
+def _before(column: IdColumn, bound: int | None) -> ColumnElement[bool]:
     """The ids the cursor reaches before `bound` (None: every id)."""
     if bound is None:
         return true()
