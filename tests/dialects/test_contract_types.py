@@ -170,12 +170,20 @@ def test_every_dialect_module_is_registered_without_a_list() -> None:
 
 def test_each_descriptor_owns_its_credentials_and_currency_bound() -> None:
     facts = {
-        d.name: (d.signs_with, d.needs_agent_id, d.max_currency_exponent) for d in all_dialects()
+        d.name: (
+            d.signs_with,
+            d.needs_agent_id,
+            d.max_currency_exponent,
+            d.cancels_wins,
+            d.timestamped,
+            d.signature_optional,
+        )
+        for d in all_dialects()
     }
     assert facts == {
-        "slotcity-v4": (Credential.CALLBACK_TOKEN, False, None),
-        "igamingace-a": (Credential.API_TOKEN, False, None),
-        "igamingace-b": (Credential.SECRET_KEY, True, 2),
+        "slotcity-v4": (Credential.CALLBACK_TOKEN, False, None, True, True, True),
+        "igamingace-a": (Credential.API_TOKEN, False, None, False, True, False),
+        "igamingace-b": (Credential.SECRET_KEY, True, 2, True, False, False),
     }
 
 

@@ -262,7 +262,11 @@ class CodecDialect(Generic[CallbackT]):
     - `needs_agent_id`: whether callbacks name the operator's account (B's `agentID`);
     - `max_currency_exponent`: the most decimals its amounts can carry (None: any);
     - `ledger_id` / `call_id_of`: how a wallet's ledger names a call of ours, and back
-      (reconciliation); a call id form no other dialect uses.
+      (reconciliation); a call id form no other dialect uses;
+    - `cancels_wins`: whether its cancel may reverse a win (not only a bet);
+    - `timestamped`: whether a callback carries its send time (a replay window is possible);
+    - `signature_optional`: whether the contract lets a wallet skip the signature (SlotCity
+      compares a token; the signature headers are Reelhouse's addition).
     """
 
     name: str
@@ -277,6 +281,9 @@ class CodecDialect(Generic[CallbackT]):
     max_currency_exponent: int | None = None
     ledger_id: Callable[[int, CommandKind, int | None], str] = decimal_ledger_id
     call_id_of: Callable[[str], tuple[int, bool] | None] = decimal_call_id
+    cancels_wins: bool = True
+    timestamped: bool = True
+    signature_optional: bool = False
     kinds: frozenset[CommandKind] = field(init=False)
 
     def __post_init__(self) -> None:

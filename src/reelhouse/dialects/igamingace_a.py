@@ -550,4 +550,7 @@ IGAMINGACE_A = DIALECT = CodecDialect(
     wire_names=WIRE_COMMAND,
     verify=_verify,
     signs_with=Credential.API_TOKEN,
+    # `cancel` reverses a bet or a betwin, never a win.
+    cancels_wins=False,
+    timestamped=True,
 )

@@ -658,4 +658,7 @@ IGAMINGACE_B = DIALECT = CodecDialect(
     max_currency_exponent=AMOUNT_DECIMALS,
     ledger_id=ledger_id,
     call_id_of=call_id_of,
+    # RollbackTransaction reverses a Withdraw, a Deposit or a BetWin; no time is carried.
+    cancels_wins=True,
+    timestamped=False,
 )

@@ -542,4 +542,8 @@ SLOTCITY_V4 = DIALECT = CodecDialect(
     wire_names=WIRE_NAMES,
     verify=_verify,
     signs_with=Credential.CALLBACK_TOKEN,
+    # `cancel` reverses a bet or a win; the token is the contract's only check.
+    cancels_wins=True,
+    timestamped=True,
+    signature_optional=True,
 )
