@@ -3,9 +3,10 @@ every dialect (docs/wallet-callbacks.md, "Balances Reelhouse cannot use").
 
 - A number too large to read at all (`1e999999`, beyond the JSON reader's bounds) makes the
   answer unreadable: UNKNOWN, like any garbage, and decided at once.
-- A readable balance beyond MAX_AMOUNT_MINOR either way, or more precise than the currency,
-  is dropped: the status still decides the money outcome (a bet the wallet says it took was
-  taken), the outcome carries no balance and its detail says why.
+- A readable balance beyond MAX_AMOUNT_MINOR either way, or not a number, is dropped: the
+  status still decides the money outcome (a bet the wallet says it took was taken), the
+  outcome carries no balance and its detail says why. One more precise than the currency is
+  rounded (test_float_balances.py).
 - A negative balance within range is kept as sent (a wallet may run credit accounts).
 - A SlotCity answer about another account is not an answer to our call: UNKNOWN, whatever
   its result says.
@@ -93,8 +94,9 @@ UNUSABLE = [
     (f"{MAX_AMOUNT_MINOR // 100 + 1}", "out of range"),  # one unit past the bound, in USD
     (f"-{MAX_AMOUNT_MINOR // 100 + 1}", "out of range"),
     ("1e30", "out of range"),
-    ("1.5e-3", "more than 2 decimals"),
-    ("12.345", "more than 2 decimals"),
+    ("true", "not a number"),
+    ('"12,30"', "not a number"),
+    ("{}", "not a number"),
 ]
 
 

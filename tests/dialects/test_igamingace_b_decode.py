@@ -101,8 +101,6 @@ def test_success_carries_the_exact_balance(kind: CommandKind) -> None:
         (b'{"message":"success","balance":1}', "no integer code"),
         (b'{"code":"0","balance":1}', "no integer code"),
         (b'{"code":false,"balance":1}', "no integer code"),
-        (b'{"code":0,"message":"success"}', "without a balance"),
-        (b'{"code":0,"balance":"12.30"}', "not a number"),
         (b'{"code":0,"balance":Infinity}', "malformed"),
         (b'{"code":0,"code":6,"balance":1}', "duplicate key"),
     ],
@@ -129,9 +127,10 @@ def test_an_oversized_answer_is_unknown() -> None:
 def test_balances_in_a_zero_decimal_currency() -> None:
     # JPY has no minor digits: "1500.00" is still exactly 1500.
     assert decode(BA, b'{"code":0,"balance":1500.00}', currency="JPY").balance_minor == 1500
-    # A fraction of a yen is not a balance Reelhouse can show: dropped, the status decides.
-    dropped = decode(BA, b'{"code":0,"balance":1500.50}', currency="JPY")
-    assert (dropped.kind, dropped.balance_minor) == (APPLIED, None)
+    # A fraction of a yen is shown as the nearest yen, ties to even; the status decides.
+    rounded = decode(BA, b'{"code":0,"balance":1500.50}', currency="JPY")
+    assert (rounded.kind, rounded.balance_minor) == (APPLIED, 1500)
+    assert "rounded to 1500" in rounded.detail
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ BET_HEX, WIN_HEX, CANCEL_HEX, BET_WIN_HEX, ROUND_HEX = (
     hex_id(n) for n in (9001, 9002, 9003, 9004, 500)
 )
 GET_BALANCE = (
-    b'{"agentID":"Partner01","userID":"Player01","gameID":"lucky-sevens","sign":"%s"}'
+    b'{"agentID":"Partner01","userID":"Player01","gameID":172119293,"sign":"%s"}'
     % b_sign(SECRET_KEY, "GetBalance", {"agentID": AGENT_ID, "userID": "Player01"}).encode()
 )
 
@@ -50,25 +50,25 @@ EXPECTED = {
     CommandKind.BET: _expected(
         "Withdraw",
         '{"agentID":"Partner01","userID":"Player01","amount":12.30,'
-        f'"transactionID":"{BET_HEX}","roundID":"{ROUND_HEX}","gameID":"lucky-sevens",'
+        f'"transactionID":"{BET_HEX}","roundID":"{ROUND_HEX}","gameID":172119293,'
         '"freeSpinID":null,"isBonusBuy":0}',
     ),
     CommandKind.WIN: _expected(
         "Deposit",
         '{"agentID":"Partner01","userID":"Player01","amount":12.30,'
         f'"refTransactionID":"{BET_HEX}","transactionID":"{WIN_HEX}","roundID":"{ROUND_HEX}",'
-        '"gameID":"lucky-sevens","freeSpinID":null}',
+        '"gameID":172119293,"freeSpinID":null}',
     ),
     CommandKind.BET_WIN: _expected(
         "BetWin",
         '{"agentID":"Partner01","userID":"Player01","betAmount":12.30,"winAmount":25.00,'
-        f'"transactionID":"{BET_WIN_HEX}","roundID":"{ROUND_HEX}","gameID":"lucky-sevens",'
+        f'"transactionID":"{BET_WIN_HEX}","roundID":"{ROUND_HEX}","gameID":172119293,'
         '"freeSpinID":null}',
     ),
     CommandKind.CANCEL: _expected(
         "RollbackTransaction",
         '{"agentID":"Partner01","userID":"Player01",'
-        f'"refTransactionID":"{BET_HEX}","gameID":"lucky-sevens"}}',
+        f'"refTransactionID":"{BET_HEX}","gameID":172119293}}',
     ),
 }
 

@@ -12,6 +12,7 @@ import pytest
 from reelhouse.dialects import igamingace_b
 from reelhouse.dialects.base import CallbackCredentials, CallbackRejection, OperatorDialect
 from reelhouse.dialects.igamingace_b import Code, IGamingAceBCallback
+from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.limits import MAX_REQUEST_BODY_BYTES
 from reelhouse.domain.wallet import CommandKind
 
@@ -62,7 +63,7 @@ def test_a_deposit_reads_back_every_field() -> None:
         operation="Deposit",
         agent_id=AGENT_ID,
         user_id="Player01",
-        game_id="lucky-sevens",
+        game_id=numeric_game_id("lucky-sevens"),
         transaction_id=hex_id(9002),
         ref_transaction_id=hex_id(9001),
         round_id=hex_id(500),

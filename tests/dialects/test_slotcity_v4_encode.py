@@ -13,7 +13,7 @@ from reelhouse.domain.wallet import CommandKind, WalletCommand
 from .slotcity_samples import CREDS, NOW, TOKEN, command, independent_signature
 
 BET_DATA = (
-    b'"gplay_id":77,"account":"alice_1","trans_guid":"9001","time_stamp":1767225599123,'
+    b'"gplay_id":"77","account":"alice_1","trans_guid":"9001","time_stamp":1767225599123,'
     b'"round_id":500,"provider_id":3,"game_code":"vs20doghouse","game_type":"slot"'
 )
 
@@ -31,13 +31,13 @@ EXPECTED_BODIES = {
         b'"timestamp":"1767225600","check":"21,22,41,31"}'
     ),
     CommandKind.WIN: (
-        b'{"command":"win","data":{"gplay_id":77,"account":"alice_1","trans_guid":"9002",'
+        b'{"command":"win","data":{"gplay_id":"77","account":"alice_1","trans_guid":"9002",'
         b'"time_stamp":1767225599123,"round_id":500,"provider_id":3,'
         b'"game_code":"vs20doghouse","game_type":"slot","amount":12.30,"type":2,"call_id":0},'
         b'"timestamp":"1767225600","check":"21,22,41"}'
     ),
     CommandKind.CANCEL: (
-        b'{"command":"cancel","data":{"gplay_id":77,"account":"alice_1","trans_guid":"9003",'
+        b'{"command":"cancel","data":{"gplay_id":"77","account":"alice_1","trans_guid":"9003",'
         b'"cancel_trans_guid":"9001","time_stamp":1767225599123,"round_id":500,'
         b'"provider_id":3,"game_code":"vs20doghouse","game_type":"slot","amount":12.30,'
         b'"type":16,"call_id":0},"timestamp":"1767225600","check":"21,22,41,43"}'
@@ -142,9 +142,9 @@ def test_credentials_repr_hides_secrets() -> None:
 @pytest.mark.parametrize(
     ("kind", "timeout_ms", "retries", "delay", "durable"),
     [
-        (CommandKind.AUTHENTICATE, 2000, 2, (0, 0), False),
+        (CommandKind.AUTHENTICATE, 4000, 2, (0, 0), False),
         (CommandKind.BALANCE, 2000, 2, (0, 0), False),
-        (CommandKind.STATUS, 2000, 2, (0, 0), False),
+        (CommandKind.STATUS, 4000, 2, (0, 0), False),
         (CommandKind.BET, 2000, 0, (0, 0), False),
         (CommandKind.WIN, 4000, 3, (2000, 4000), True),
         (CommandKind.CANCEL, 4000, 3, (2000, 4000), True),

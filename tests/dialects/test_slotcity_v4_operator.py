@@ -167,7 +167,7 @@ def test_a_body_timestamp_that_differs_from_the_signed_one_is_100() -> None:
         (b'"round_id":500', b'"round_id":501'),
         (b'"amount":12.30', b'"amount":99.30'),
         (b'"amount":12.30', b'"amount":12.3'),
-        (b'"gplay_id":77', b'"gplay_id":78'),
+        (b'"gplay_id":"77"', b'"gplay_id":"78"'),
         (b'"provider_id":3', b'"provider_id":4'),
         (b'"game_code":"vs20doghouse"', b'"game_code":"vs20doghousf"'),
         (b'"time_stamp":1767225599123', b'"time_stamp":1767225599124'),
@@ -195,7 +195,7 @@ def test_a_signature_made_with_another_token_is_100() -> None:
 # --- shape ------------------------------------------------------------------------------
 
 WIN_DATA = (
-    '"gplay_id":77,"account":"alice_1","trans_guid":"9002","time_stamp":1,'
+    '"gplay_id":"77","account":"alice_1","trans_guid":"9002","time_stamp":1,'
     '"round_id":500,"provider_id":3,"game_code":"g","game_type":"slot",'
     '"amount":AMOUNT,"type":2,"call_id":0'
 )
@@ -240,10 +240,10 @@ MALFORMED = [
     win_body(amount="Infinity"),
     win_body().replace(b'"type":2', b'"type":16'),
     win_body().replace(b'"type":2', b'"type":2.0'),
-    win_body().replace(b'"round_id":500', b'"round_id":"500"'),
+    win_body().replace(b'"round_id":500', b'"round_id":"5e2"'),
     win_body().replace(b'"round_id":500', b'"round_id":-500'),
     win_body().replace(b'"round_id":500', b'"round_id":9223372036854775808'),
-    win_body().replace(b'"gplay_id":77,', b""),
+    win_body().replace(b'"gplay_id":"77",', b""),
     win_body().replace(b'"account":"alice_1"', b'"account":""'),
     win_body().replace(b'"account":"alice_1"', b'"account":"alice 1"'),
     win_body().replace(b'"account":"alice_1"', b'"account":"' + b"a" * 51 + b'"'),

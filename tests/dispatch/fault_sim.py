@@ -19,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
-from reelhouse.dialects.base import CallbackCredentials, CodecDialect, Dialect
+from reelhouse.dialects.base import CallbackCredentials, CodecDialect, Dialect, RetryPolicy
 from reelhouse.dialects.registry import DIALECT_NAMES, get_dialect
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
@@ -37,6 +39,7 @@ from reelhouse.domain.errors import ReelhouseError
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState, RoundState
 from reelhouse.domain.wallet import (
     ROUND_OPENING_KINDS,
+    CommandKind,
     HttpAnswer,
     HttpRequest,
     WalletCommand,
@@ -119,18 +122,52 @@ def sim_credentials(keys: dict[str, str | None]) -> CallbackCredentials:
     )
 
 
+@dataclass(frozen=True)
+class DecodeRaises:
+    """A real dialect, except that decoding raises whatever `raised` gives for an answer (a
+    codec that once raised on a number too large for it); everything else is the real one's."""
+
+    real: CodecDialect[Any]
+    raised: Callable[[WalletCommand, HttpAnswer], BaseException | None]
+
+    @property
+    def name(self) -> str:
+        return self.real.name
+
+    def encode_command(
+        self, cmd: WalletCommand, creds: CallbackCredentials, now_unix_s: int
+    ) -> HttpRequest:
+        return self.real.encode_command(cmd, creds, now_unix_s)
+
+    def decode_answer(self, cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
+        exc = self.raised(cmd, answer)
+        if exc is not None:
+            raise exc
+        return self.real.decode_answer(cmd, answer)
+
+    def timeout_ms(self, kind: CommandKind) -> int:
+        return self.real.timeout_ms(kind)
+
+    def quick_retries(self, kind: CommandKind) -> int:
+        return self.real.quick_retries(kind)
+
+    def retry_policy(self, kind: CommandKind) -> RetryPolicy:
+        return self.real.retry_policy(kind)
+
+    def supports(self, kind: CommandKind) -> bool:
+        return self.real.supports(kind)
+
+
 @functools.cache
 def codec_that_raises(name: str) -> Dialect:
     """The real dialect, except that decoding RAISING_ANSWER raises."""
-    real = get_dialect(name)
-    assert isinstance(real, CodecDialect)
 
-    def decode(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
+    def raised(_cmd: WalletCommand, answer: HttpAnswer) -> BaseException | None:
         if answer.body == RAISING_ANSWER:
-            raise OverflowError("simulated: a number the codec cannot hold")
-        return real.decode_answer(cmd, answer)
+            return OverflowError("simulated: a number the codec cannot hold")
+        return None
 
-    return replace(real, decode=decode)
+    return DecodeRaises(get_dialect(name), raised)
 
 
 class FaultyTransport:

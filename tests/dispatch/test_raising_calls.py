@@ -12,7 +12,6 @@ import datetime as dt
 import decimal
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reelhouse.dialects.base import CodecDialect, Dialect
+from reelhouse.dialects.base import Dialect
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.dispatch import sender as sender_module
 from reelhouse.dispatch import worker as worker_module
@@ -30,9 +29,10 @@ from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.clock import from_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.states import CallState, RoundState
-from reelhouse.domain.wallet import CommandKind, HttpAnswer, WalletCommand, WalletOutcome
+from reelhouse.domain.wallet import CommandKind, HttpAnswer, WalletCommand
 from reelhouse.services import rounds
 from reelhouse.store.models import CallAttempt, Round, WalletCall
+from tests.dispatch.fault_sim import DecodeRaises
 from tests.dispatch.inprocess import Deployment, deploy
 
 # A short window and backoff cap keep these tests quick: the window's length plays no part
@@ -44,16 +44,11 @@ def raising_codec(*kinds: CommandKind) -> Callable[[str], Dialect]:
     """The real dialects, except that decoding the answer to `kinds` raises, as a codec did
     on a number too large for it."""
 
+    def raised(cmd: WalletCommand, _answer: HttpAnswer) -> BaseException | None:
+        return decimal.InvalidOperation("balance 1e999999") if cmd.kind in kinds else None
+
     def lookup(name: str) -> Dialect:
-        real = get_dialect(name)
-        assert isinstance(real, CodecDialect)
-
-        def decode(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
-            if cmd.kind in kinds:
-                raise decimal.InvalidOperation("balance 1e999999")
-            return real.decode_answer(cmd, answer)
-
-        return replace(real, decode=decode)
+        return DecodeRaises(get_dialect(name), raised)
 
     return lookup
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import typer
 
 from reelhouse.api.wiring import build_platform
-from reelhouse.dialects.base import CallbackCredentials
-from reelhouse.dialects.registry import DIALECT_NAMES
+from reelhouse.dialects.base import CallbackCredentials, Credential
+from reelhouse.dialects.registry import DIALECT_NAMES, get_dialect
 from reelhouse.domain.errors import ReelhouseError
 from reelhouse.operator_kit.conformance import (
     SCENARIO_IDS,
@@ -71,12 +71,16 @@ def _publish(report: SuiteReport, as_json: bool, html: Path | None) -> None:
 def _credentials(
     url: str, dialect: str, token: str | None, key: str | None, agent_id: str | None
 ) -> CallbackCredentials:
+    # What each dialect signs with is its descriptor's (dialects.base.CodecDialect).
+    descriptor = get_dialect(dialect)
     needs = {
-        "slotcity-v4": ("--token (the callback token)", token),
-        "igamingace-a": ("--token (the API token that signs callbacks)", token),
-        "igamingace-b": ("--key (the secret key) and --agent-id", key and agent_id),
-    }.get(dialect)
-    if needs is not None and not needs[1]:
+        Credential.CALLBACK_TOKEN: ("--token (the callback token)", token),
+        Credential.API_TOKEN: ("--token (the API token that signs callbacks)", token),
+        Credential.SECRET_KEY: ("--key (the secret key)", key),
+    }[descriptor.signs_with]
+    if descriptor.needs_agent_id:
+        needs = (f"{needs[0]} and --agent-id", needs[1] and agent_id)
+    if not needs[1]:
         typer.echo(f"error: {dialect} needs {needs[0]}", err=True)
         raise typer.Exit(2)
     return CallbackCredentials(url, token or "", token, key, agent_id)

@@ -12,8 +12,9 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
 - keys in the spec's order, compact separators, ASCII only;
 - amounts are bare JSON numbers in the shortest exact form (`10`, `10.5`, `0.01`), which is
   also their signed text, so body and signature agree (spec [ours]);
-- `transactionId`, `referenceId`, `roundId` are our 63-bit ids as JSON integers (the spec:
-  long); `providerId` is the provider's number and `gameCode` the game's numeric id
+- `transactionId`, `referenceId`, `roundId` are our ids as JSON integers (the spec: long),
+  generated below 2^53 so a JavaScript wallet reads them exactly (domain.ids);
+  `providerId` is the provider's number and `gameCode` the game's numeric id
   (domain.game_ids), both integers;
 - `timestamp` is the send time in ms, so it changes between retries while every other field
   stays the same: an operator can refuse stale replays and still accept a retry days later;
@@ -38,25 +39,25 @@ from decimal import Decimal
 from enum import StrEnum
 
 from reelhouse.dialects.base import (
-    AnswerBalance,
+    AnswerRules,
+    BadAnswer,
     CallbackCredentials,
     CallbackRejection,
     CodecDialect,
+    Credential,
     JsonError,
     JsonNumber,
     JsonValue,
     RetryPolicy,
-    answer_balance,
+    StatusValue,
     dump_json,
     headers_by_lower_name,
     load_json_exact,
-    minor_of,
-    noted,
 )
+from reelhouse.dialects.base import decode_answer as base_decode_answer
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
-    MAX_WALLET_ANSWER_BYTES,
     SIGNATURE_MAX_SKEW_SECONDS,
 )
 from reelhouse.domain.money import currency, format_shortest
@@ -148,7 +149,7 @@ _Outcome = tuple[OutcomeKind, RefusalReason | None]
 # - ERR_UNKNOWN is the wallet's own "I don't know": the outcome is unknown.
 # - A cancel of a transaction never seen (DOES_NOT_EXIST) is done: nothing was debited; of
 #   one already reversed (ROLLED_BACK) is done too.
-_STATUS_OUTCOMES: dict[tuple[CommandKind, Status], _Outcome] = {
+_STATUS_OUTCOMES: dict[tuple[CommandKind, StatusValue], _Outcome] = {
     **{
         (kind, status): outcome
         for kind in _READS
@@ -174,7 +175,7 @@ _STATUS_OUTCOMES: dict[tuple[CommandKind, Status], _Outcome] = {
 
 # Answers whose balance describes the player: an operator that refused a request before
 # finding the player (bad signature, unknown id) still writes a balance, but it means nothing.
-_BALANCE_TRUSTED = frozenset(
+_BALANCE_TRUSTED: frozenset[int | str] = frozenset(
     {
         Status.OK,
         Status.NOT_ENOUGH_MONEY,
@@ -301,60 +302,29 @@ def bonus_id(cmd: WalletCommand) -> int:
     return cmd.free_round_id
 
 
-# --- Reelhouse side: decode an answer ---------------------------------------------------
+# --- Reelhouse side: how an answer reads (base.decode_answer is the skeleton) ------------
 
 
-class _BadAnswer(ValueError):
-    """An answer without the spec's shape: the call failed, outcome unknown."""
+def _read_status_code(doc: Mapping[str, object]) -> str:
+    raw_status = doc.get("statusCode")
+    if not isinstance(raw_status, str):
+        raise BadAnswer("no statusCode text")
+    return raw_status
+
+
+ANSWERS = AnswerRules(
+    read_status=_read_status_code,
+    ok=Status.OK,
+    outcomes=_STATUS_OUTCOMES,
+    label=str,
+    read_balance=lambda doc: doc.get("balance"),
+    balance_trusted=_BALANCE_TRUSTED,
+)
 
 
 def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
     """Map an operator's answer to an outcome. Anything unexpected is UNKNOWN, with detail."""
-    if answer.status != 200:
-        return _unknown(f"HTTP {answer.status}", answer.body)
-    if len(answer.body) > MAX_WALLET_ANSWER_BYTES:
-        return _unknown(f"answer of {len(answer.body)} bytes is over the limit", b"")
-    try:
-        status, balance = _parse_answer(load_json_exact(answer.body), cmd.currency)
-    except (JsonError, _BadAnswer) as exc:
-        return _unknown(f"malformed answer ({exc})", answer.body)
-    if status is None:
-        return _unknown("unknown statusCode", answer.body)
-    if status not in _BALANCE_TRUSTED:
-        balance = None
-    if status is Status.OK:
-        if balance is None:
-            return _unknown("OK without a balance", answer.body)
-        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=balance.minor, detail=balance.note)
-    found = _STATUS_OUTCOMES.get((cmd.kind, status))
-    if found is None:
-        return _unknown(f"{status.value} to {WIRE_COMMAND[cmd.kind]}", answer.body)
-    kind, refusal = found
-    return WalletOutcome(
-        kind, balance_minor=minor_of(balance), refusal=refusal, detail=noted(status.value, balance)
-    )
-
-
-def _unknown(what: str, body: bytes) -> WalletOutcome:
-    excerpt = body[:200].decode("utf-8", "replace")
-    return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{what}: {excerpt!r}" if body else what)
-
-
-def _parse_answer(doc: object, currency_code: str) -> tuple[Status | None, AnswerBalance | None]:
-    if not isinstance(doc, dict):
-        raise _BadAnswer("not an object")
-    raw_status = doc.get("statusCode")
-    if not isinstance(raw_status, str):
-        raise _BadAnswer("no statusCode text")
-    status = Status(raw_status) if raw_status in Status.__members__.values() else None
-    balance = None
-    if doc.get("balance") is not None:
-        value = doc["balance"]
-        # JSON numbers only: a string or a bool balance is not the spec's shape.
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise _BadAnswer("balance is not a number")
-        balance = answer_balance(value, currency_code)
-    return status, balance
+    return base_decode_answer(ANSWERS, WIRE_COMMAND, cmd, answer)
 
 
 # --- Operator side: verify and read a callback ------------------------------------------
@@ -479,14 +449,14 @@ def _parse_callback(doc: Mapping[str, object]) -> IGamingAceACallback:
         player_id,
         currency_code,
         sent_at_ms,
-        transaction_id=_integer(doc, "transactionId"),
-        round_id=_integer(doc, "roundId"),
+        transaction_id=_id_integer(doc, "transactionId"),
+        round_id=_id_integer(doc, "roundId"),
         provider_id=_integer(doc, "providerId"),
         game_code=_integer(doc, "gameCode"),
     )
     if kind is CommandKind.CANCEL:
         return replace(
-            money, reference_id=_integer(doc, "referenceId"), amount=_amount_of(doc, "amount")
+            money, reference_id=_id_integer(doc, "referenceId"), amount=_amount_of(doc, "amount")
         )
     money = replace(money, bonus_id=_integer(doc, "bonusId"))
     if kind is CommandKind.BET_WIN:
@@ -515,6 +485,15 @@ def _integer(doc: Mapping[str, object], key: str, most: int = INT64_MAX) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
         raise _BadCallback(f"{key} is not a non-negative integer up to {most}")
     return value
+
+
+def _id_integer(doc: Mapping[str, object], key: str) -> int:
+    """An id: the contract's JSON integer, or its decimal text (wallets whose JSON numbers are
+    doubles pass large ids on as text; the signed text is the same either way)."""
+    value = doc.get(key)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        return _integer({key: int(value)}, key)
+    return _integer(doc, key)
 
 
 def _boolean(doc: Mapping[str, object], key: str) -> bool:
@@ -562,12 +541,16 @@ def _verify(
     return verify_and_decode_callback(headers, body, creds.api_token, now_unix_s, require_signature)
 
 
-IGAMINGACE_A = CodecDialect(
-    NAME,
-    encode_command,
-    decode_answer,
-    TIMEOUT_MS_BY_KIND,
-    RETRY_POLICY_BY_KIND,
-    frozenset(WIRE_COMMAND),
-    _verify,
+IGAMINGACE_A = DIALECT = CodecDialect(
+    name=NAME,
+    encode=encode_command,
+    answers=ANSWERS,
+    timeouts_ms=TIMEOUT_MS_BY_KIND,
+    retries=RETRY_POLICY_BY_KIND,
+    wire_names=WIRE_COMMAND,
+    verify=_verify,
+    signs_with=Credential.API_TOKEN,
+    # `cancel` reverses a bet or a betwin, never a win.
+    cancels_wins=False,
+    timestamped=True,
 )

@@ -15,8 +15,9 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
   operator on it must use a currency with at most 2 (checked when the account is created);
 - `transactionID`, `refTransactionID`, `roundID` are our 63-bit ids as 32 lowercase hex
   digits, zero-padded (`format_id`): reversible, and the 32-hex shape the spec publishes;
-- `agentID` is the operator's account name; `gameID` the game's code (`lucky-sevens`), or
-  null in a GetBalance that is not about one game; `isBonusBuy` 0 (no bonus buys);
+- `agentID` is the operator's account name; `gameID` the game's integer id (the contract's
+  type: `domain.game_ids`, the number `/gameList` shows), or null in a GetBalance that is
+  not about one game; `isBonusBuy` 0 (no bonus buys);
   `freeSpinID` null on paid rounds, and on a free round's Deposit the grant's `freespinID`
   (`free_spin_id`); such a Deposit has no Withdraw, so its `refTransactionID` is null;
 - a round opens with Withdraw, and its Deposit follows once the Withdraw is accepted (the
@@ -38,23 +39,24 @@ from decimal import Decimal
 from enum import IntEnum
 
 from reelhouse.dialects.base import (
-    AnswerBalance,
+    AnswerRules,
+    BadAnswer,
     CallbackCredentials,
     CallbackRejection,
     CodecDialect,
+    Credential,
     JsonError,
     JsonNumber,
     JsonValue,
     RetryPolicy,
-    answer_balance,
+    StatusValue,
     dump_json,
     load_json_exact,
-    minor_of,
-    noted,
 )
+from reelhouse.dialects.base import decode_answer as base_decode_answer
+from reelhouse.domain.game_ids import NUMERIC_GAME_ID_MAX, numeric_game_id
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
-    MAX_WALLET_ANSWER_BYTES,
     QUICK_READ_RETRIES,
 )
 from reelhouse.domain.money import MAX_AMOUNT_DIGITS, currency
@@ -183,7 +185,7 @@ _REFUSALS_BEFORE_ANY_MOVE: dict[Code, _Outcome] = {
 #   sides agree whatever happened. 11 to a Deposit or Rollback is "already applied".
 # - 1 (general error) is the wallet's own "I don't know": unknown, for every command.
 # - Rollback: 8 (never processed) and 9 (already reversed) are done.
-_CODE_OUTCOMES: dict[tuple[CommandKind, Code], _Outcome] = {
+_CODE_OUTCOMES: dict[tuple[CommandKind, StatusValue], _Outcome] = {
     **{(kind, code): found for kind in _READS for code, found in _REFUSALS_BEFORE_ANY_MOVE.items()},
     **{
         (kind, code): found
@@ -201,7 +203,7 @@ _CODE_OUTCOMES: dict[tuple[CommandKind, Code], _Outcome] = {
 }
 
 # Codes whose balance describes the player (the others may come before the player is found).
-_BALANCE_TRUSTED = frozenset(
+_BALANCE_TRUSTED: frozenset[int | str] = frozenset(
     {
         Code.SUCCESS,
         Code.INSUFFICIENT_FUNDS,
@@ -259,6 +261,30 @@ def parse_id(text: str) -> int:
     return int(text, 16)
 
 
+def ledger_id(call_id: int, kind: CommandKind, cancel_of_id: int | None) -> str:
+    """How a wallet's ledger names one of our calls: the 32 hex digits sent, and for a
+    RollbackTransaction, which has no id of its own on the wire, `rollback:<the id it
+    reverses>` (the operator kit's key)."""
+    if kind is CommandKind.CANCEL:
+        assert cancel_of_id is not None
+        return ROLLBACK_ID_PREFIX + format_id(cancel_of_id)
+    return format_id(call_id)
+
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def call_id_of(text: str) -> tuple[int, bool] | None:
+    """The inverse of `ledger_id`: (the call's id, False), or for a rollback (the id of the
+    call it reverses, True); None for text no call of ours is named by in this dialect."""
+    rollback = text.startswith(ROLLBACK_ID_PREFIX)
+    hex_text = text.removeprefix(ROLLBACK_ID_PREFIX) if rollback else text
+    if len(hex_text) != ID_HEX_DIGITS or not set(hex_text) <= _HEX_DIGITS:
+        return None
+    number = parse_id(hex_text)
+    return (number, rollback) if number < 2**63 else None
+
+
 # --- Reelhouse side: encode a command ---------------------------------------------------
 
 
@@ -301,14 +327,14 @@ def _command_fields(cmd: WalletCommand, agent_id: str) -> dict[str, JsonValue]:
     """The body without `sign`, in the spec's key order."""
     fields: dict[str, JsonValue] = {"agentID": agent_id, "userID": cmd.account}
     if cmd.kind in _READS:
-        fields["gameID"] = cmd.game_code
+        fields["gameID"] = _game_id(cmd.game_code)
         return fields
     assert cmd.trans_id is not None and cmd.round_id is not None
     assert cmd.amount_minor is not None
     if cmd.kind is CommandKind.CANCEL:
         assert cmd.cancel_trans_id is not None
         fields["refTransactionID"] = format_id(cmd.cancel_trans_id)
-        fields["gameID"] = cmd.game_code
+        fields["gameID"] = _game_id(cmd.game_code)
         return fields
     if cmd.kind is CommandKind.BET_WIN:
         assert cmd.win_minor is not None
@@ -324,11 +350,17 @@ def _command_fields(cmd: WalletCommand, agent_id: str) -> dict[str, JsonValue]:
     fields["transactionID"] = format_id(cmd.trans_id)
     fields["roundID"] = format_id(cmd.round_id)
     assert cmd.game_code is not None, "a money callback names its game"
-    fields["gameID"] = cmd.game_code
+    fields["gameID"] = _game_id(cmd.game_code)
     fields["freeSpinID"] = free_spin_id(cmd)
     if cmd.kind is CommandKind.BET:
         fields["isBonusBuy"] = 0
     return fields
+
+
+def _game_id(game_code: str | None) -> int | None:
+    """The contract's `gameID` is an integer: the game's stable number (domain.game_ids),
+    the same one the operator's `/userAuth` and `/gameList` use; null when not about a game."""
+    return numeric_game_id(game_code) if game_code is not None else None
 
 
 def free_spin_id(cmd: WalletCommand) -> str | None:
@@ -339,62 +371,29 @@ def free_spin_id(cmd: WalletCommand) -> str | None:
     return cmd.free_round_ref if cmd.free_round_ref else str(cmd.free_round_id)
 
 
-# --- Reelhouse side: decode an answer ---------------------------------------------------
+# --- Reelhouse side: how an answer reads (base.decode_answer is the skeleton) ------------
 
 
-class _BadAnswer(ValueError):
-    """An answer without the spec's shape: the call failed, outcome unknown."""
+def _read_code(doc: Mapping[str, object]) -> int:
+    code = doc.get("code")
+    if isinstance(code, bool) or not isinstance(code, int):
+        raise BadAnswer("no integer code")
+    return code
+
+
+ANSWERS = AnswerRules(
+    read_status=_read_code,
+    ok=Code.SUCCESS,
+    outcomes=_CODE_OUTCOMES,
+    label=lambda code: f"code {code}",
+    read_balance=lambda doc: doc.get("balance"),
+    balance_trusted=_BALANCE_TRUSTED,
+)
 
 
 def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
     """Map an operator's answer to an outcome. Anything unexpected is UNKNOWN, with detail."""
-    if answer.status != 200:
-        return _unknown(f"HTTP {answer.status}", answer.body)
-    if len(answer.body) > MAX_WALLET_ANSWER_BYTES:
-        return _unknown(f"answer of {len(answer.body)} bytes is over the limit", b"")
-    try:
-        raw_code, balance = _parse_answer(load_json_exact(answer.body), cmd.currency)
-    except (JsonError, _BadAnswer) as exc:
-        return _unknown(f"malformed answer ({exc})", answer.body)
-    if raw_code not in Code.__members__.values():
-        return _unknown(f"code {raw_code} to {OPERATION_BY_KIND[cmd.kind]}", answer.body)
-    code = Code(raw_code)
-    if code not in _BALANCE_TRUSTED:
-        balance = None
-    if code is Code.SUCCESS:
-        if balance is None:
-            return _unknown("success without a balance", answer.body)
-        return WalletOutcome(OutcomeKind.APPLIED, balance_minor=balance.minor, detail=balance.note)
-    found = _CODE_OUTCOMES.get((cmd.kind, code))
-    if found is None:
-        return _unknown(f"code {int(code)} to {OPERATION_BY_KIND[cmd.kind]}", answer.body)
-    kind, refusal = found
-    return WalletOutcome(
-        kind,
-        balance_minor=minor_of(balance),
-        refusal=refusal,
-        detail=noted(f"code {code}", balance),
-    )
-
-
-def _unknown(what: str, body: bytes) -> WalletOutcome:
-    excerpt = body[:200].decode("utf-8", "replace")
-    return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{what}: {excerpt!r}" if body else what)
-
-
-def _parse_answer(doc: object, currency_code: str) -> tuple[int, AnswerBalance | None]:
-    if not isinstance(doc, dict):
-        raise _BadAnswer("not an object")
-    code = doc.get("code")
-    if isinstance(code, bool) or not isinstance(code, int):
-        raise _BadAnswer("no integer code")
-    balance = None
-    if doc.get("balance") is not None:
-        value = doc["balance"]
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise _BadAnswer("balance is not a number")
-        balance = answer_balance(value, currency_code)
-    return code, balance
+    return base_decode_answer(ANSWERS, OPERATION_BY_KIND, cmd, answer)
 
 
 # --- Operator side: verify and read a callback ------------------------------------------
@@ -412,7 +411,7 @@ class IGamingAceBCallback:
     operation: str
     agent_id: str
     user_id: str
-    game_id: str | None
+    game_id: int | str | None  # an integer (the contract), or text as some wallets echo it
     transaction_id: str | None = None
     ref_transaction_id: str | None = None  # Deposit: its Withdraw; Rollback: what it reverses
     round_id: str | None = None
@@ -482,7 +481,7 @@ def _parse_callback(operation: str, doc: object) -> tuple[IGamingAceBCallback, d
         "userID": _text(doc, "userID", _ALNUM, USER_ID_MIN_CHARS, USER_ID_MAX_CHARS),
     }
     sent_sign = _text(doc, "sign", _HEX, 64, 64)
-    game_id = _optional_text(doc, "gameID", _MAX_TEXT_CHARS)
+    game_id = _game_id_of(doc)
     if kind is CommandKind.BALANCE:
         return _callback(kind, operation, texts, game_id), texts, sent_sign
     if kind is CommandKind.CANCEL:
@@ -516,7 +515,7 @@ def _callback(
     kind: CommandKind,
     operation: str,
     texts: Mapping[str, str],
-    game_id: str | None,
+    game_id: int | str | None,
     deposit_ref: str | None = None,
     free_spin_id: str | None = None,
     is_bonus_buy: bool | None = None,
@@ -558,6 +557,17 @@ def _optional_text(doc: Mapping[str, object], key: str, most: int) -> str | None
     if doc.get(key) is None:
         return None
     return _text(doc, key, None, 1, most)
+
+
+def _game_id_of(doc: Mapping[str, object]) -> int | str | None:
+    """`gameID`: the contract's integer; text (a game code, or the number as text) is
+    accepted too, as earlier Reelhouse versions and some wallets' test tools send it."""
+    value = doc.get("gameID")
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 < value <= NUMERIC_GAME_ID_MAX:
+            raise _Refused(Code.WRONG_INPUT, "gameID is out of range")
+        return value
+    return _optional_text(doc, "gameID", _MAX_TEXT_CHARS)
 
 
 def _id(doc: Mapping[str, object], key: str) -> str:
@@ -633,12 +643,22 @@ def _verify(
     )
 
 
-IGAMINGACE_B = CodecDialect(
-    NAME,
-    encode_command,
-    decode_answer,
-    TIMEOUT_MS_BY_KIND,
-    RETRY_POLICY_BY_KIND,
-    frozenset(OPERATION_BY_KIND),
-    _verify,
+IGAMINGACE_B = DIALECT = CodecDialect(
+    name=NAME,
+    encode=encode_command,
+    answers=ANSWERS,
+    timeouts_ms=TIMEOUT_MS_BY_KIND,
+    retries=RETRY_POLICY_BY_KIND,
+    wire_names=OPERATION_BY_KIND,
+    verify=_verify,
+    signs_with=Credential.SECRET_KEY,
+    needs_agent_id=True,
+    # Every amount is written with exactly 2 decimals: a currency with more cannot be
+    # carried without rounding, so such an operator is refused at creation.
+    max_currency_exponent=AMOUNT_DECIMALS,
+    ledger_id=ledger_id,
+    call_id_of=call_id_of,
+    # RollbackTransaction reverses a Withdraw, a Deposit or a BetWin; no time is carried.
+    cancels_wins=True,
+    timestamped=False,
 )

@@ -10,9 +10,10 @@ Rendering decisions, fixed here so bytes are reproducible and the docs can quote
 - keys in the spec's order, compact separators, ASCII only;
 - `amount` is a bare JSON number with exactly the currency's minor digits (`12.30`, JPY
   `5`, KWD `1.250`);
-- `trans_guid` / `cancel_trans_guid` are our 63-bit ids as decimal *strings* (the name says
-  guid; JavaScript clients would round them as numbers); `round_id`, `gplay_id` (the game
-  session id), `provider_id`, `time_stamp` (ms, when the transaction was created) are ints;
+- `trans_guid` / `cancel_trans_guid` are our ids as decimal *strings* (the name says guid;
+  JavaScript clients would round large numbers); `gplay_id` (the game session id) is text
+  too, as the contract's capture shows it; `round_id`, `provider_id`, `time_stamp` (ms, when
+  the transaction was created) are ints (ids are generated below 2^53, domain.ids);
 - `call_id` is the bonus-call id: 0 ("not a bonus call") on every paid round; the win of a
   free round carries its grant's `fr_id` there (a free round has no bet call, and
   `call_id` is the spec's only field that can say so);
@@ -32,24 +33,26 @@ from decimal import Decimal
 from enum import IntEnum
 
 from reelhouse.dialects.base import (
-    AnswerBalance,
+    AnswerRules,
+    BadAnswer,
     CallbackCredentials,
     CallbackRejection,
     CodecDialect,
+    Credential,
     JsonError,
     JsonNumber,
     JsonValue,
+    OutcomeRule,
     RetryPolicy,
-    answer_balance,
+    StatusValue,
     dump_json,
     headers_by_lower_name,
     load_json_exact,
-    minor_of,
-    noted,
+    object_at,
 )
+from reelhouse.dialects.base import decode_answer as base_decode_answer
 from reelhouse.domain.limits import (
     MAX_REQUEST_BODY_BYTES,
-    MAX_WALLET_ANSWER_BYTES,
     PLAYER_NAME_MAX_CHARS,
     QUICK_READ_RETRIES,
     SIGNATURE_MAX_SKEW_SECONDS,
@@ -106,14 +109,18 @@ CHECKS_BY_KIND: dict[CommandKind, tuple[Result, ...]] = {
 
 CHECK_CODES = frozenset(code for codes in CHECKS_BY_KIND.values() for code in codes)
 
+# The contract: 2 s for `bet` and `balance`, 4 s for every other command (`authenticate`
+# included: a launch may wait longer than a spin's balance refresh).
 TIMEOUT_MS_BY_KIND: dict[CommandKind, int] = {
-    CommandKind.AUTHENTICATE: 2000,
+    CommandKind.AUTHENTICATE: 4000,
     CommandKind.BALANCE: 2000,
     CommandKind.BET: 2000,
-    CommandKind.STATUS: 2000,  # [ours] the spec gives none; a read, like balance
+    CommandKind.STATUS: 4000,
     CommandKind.WIN: 4000,
     CommandKind.CANCEL: 4000,
 }
+# Every command goes out under its own name (`command` in the envelope).
+WIRE_NAMES: dict[CommandKind, str] = {kind: kind.value for kind in TIMEOUT_MS_BY_KIND}
 
 _READ_RETRY = RetryPolicy(QUICK_READ_RETRIES, 0, 0, durable=False)
 # Wins and cancels: 3 retries every 2-4 s (spec), then Reelhouse's own durable retries.
@@ -139,7 +146,7 @@ RETRY_POLICY_BY_KIND: dict[CommandKind, RetryPolicy] = {
 #   recorded a cancel-before-bet tombstone). The outcome is unknown, and the cancel that
 #   follows an unknown bet makes both sides agree whatever happened.
 # - 43 on a cancel: the operator never saw the transaction, nothing to refund: done.
-_NON_ZERO_OUTCOMES: dict[tuple[CommandKind, int], tuple[OutcomeKind, RefusalReason | None]] = {
+_NON_ZERO_OUTCOMES: dict[tuple[CommandKind, StatusValue], OutcomeRule] = {
     **{
         (kind, code): (OutcomeKind.REFUSED, reason)
         for kind in (
@@ -207,7 +214,8 @@ def _command_data(cmd: WalletCommand) -> dict[str, JsonValue]:
     assert cmd.game_code is not None and cmd.game_type is not None
     assert cmd.created_at_ms is not None and cmd.amount_minor is not None
     data: dict[str, JsonValue] = {
-        "gplay_id": cmd.session_id,
+        # Text, as the public contract's live capture shows it (`"8949111"`).
+        "gplay_id": str(cmd.session_id),
         "account": cmd.account,
         "trans_guid": str(cmd.trans_id),
     }
@@ -234,102 +242,58 @@ def _asked_trans_id(cmd: WalletCommand) -> int:
     return asked
 
 
-# --- Reelhouse side: decode an answer ---------------------------------------------------
+# --- Reelhouse side: how an answer reads (base.decode_answer is the skeleton) ------------
 
 
-class _BadAnswer(ValueError):
-    """An answer that does not have the spec's shape: the call failed, outcome unknown."""
+def _read_result(doc: Mapping[str, object]) -> int:
+    result = doc.get("result")
+    if not isinstance(result, int) or isinstance(result, bool):
+        raise BadAnswer("no integer result")
+    status = doc.get("status")
+    # Missing status is tolerated; a status that contradicts the result is not: which of
+    # the two would say what happened to the money?
+    if status is not None and status != ("OK" if result == Result.OK else "ERROR"):
+        raise BadAnswer(f"status {status!r} with result {result}")
+    return result
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    result: int
-    data: dict[str, object]
-    balance: AnswerBalance | None  # None: the answer carried no balance
+def _read_balance(doc: Mapping[str, object]) -> object:
+    return object_at(doc, "data").get("balance")
+
+
+def _echo_problem(cmd: WalletCommand, doc: Mapping[str, object]) -> str | None:
+    account = object_at(doc, "data").get("account", cmd.account)
+    return None if account == cmd.account else f"answer is about account {account!r}"
+
+
+def _read_ok(cmd: WalletCommand, doc: Mapping[str, object]) -> TransStatus | None:
+    """A `status` answer says what became of the transaction asked about."""
+    if cmd.kind is not CommandKind.STATUS:
+        return None
+    data = object_at(doc, "data")
+    if "trans_guid" in data and str(data["trans_guid"]) != str(_asked_trans_id(cmd)):
+        raise BadAnswer(f"answer is about trans_guid {data['trans_guid']!r}")
+    raw_status = data.get("trans_status")
+    if raw_status not in (TransStatus.OK.value, TransStatus.CANCELED.value):
+        raise BadAnswer(f"trans_status {raw_status!r}")
+    assert isinstance(raw_status, str)
+    return TransStatus(raw_status)
+
+
+ANSWERS = AnswerRules(
+    read_status=_read_result,
+    ok=Result.OK,
+    outcomes=_NON_ZERO_OUTCOMES,
+    label=lambda result: f"result {result}",
+    read_balance=_read_balance,
+    echo_problem=_echo_problem,
+    read_ok=_read_ok,
+)
 
 
 def decode_answer(cmd: WalletCommand, answer: HttpAnswer) -> WalletOutcome:
     """Map an operator's answer to an outcome. Anything unexpected is UNKNOWN, with detail."""
-    if answer.status != 200:
-        return _unknown(f"HTTP {answer.status}", answer.body)
-    if len(answer.body) > MAX_WALLET_ANSWER_BYTES:
-        return _unknown(f"answer of {len(answer.body)} bytes is over the limit", b"")
-    try:
-        parsed = _parse_answer(load_json_exact(answer.body), cmd.currency)
-    except (JsonError, _BadAnswer) as exc:
-        return _unknown(f"malformed answer ({exc})", answer.body)
-    account = parsed.data.get("account", cmd.account)
-    if account != cmd.account:
-        # Not an answer to our call, whatever it says (a mixed-up or replayed answer).
-        return _unknown(f"answer is about account {account!r}", answer.body)
-    if parsed.result == Result.OK:
-        try:
-            return _decode_ok(cmd, parsed)
-        except _BadAnswer as exc:
-            return _unknown(f"malformed OK answer ({exc})", answer.body)
-    found = _NON_ZERO_OUTCOMES.get((cmd.kind, parsed.result))
-    if found is None:
-        return _unknown(f"result {parsed.result} to {cmd.kind.value}", answer.body)
-    kind, refusal = found
-    return WalletOutcome(
-        kind,
-        balance_minor=minor_of(parsed.balance),
-        refusal=refusal,
-        detail=noted(f"result {parsed.result}", parsed.balance),
-    )
-
-
-def _unknown(what: str, body: bytes) -> WalletOutcome:
-    excerpt = body[:200].decode("utf-8", "replace")
-    return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{what}: {excerpt!r}" if body else what)
-
-
-def _parse_answer(doc: object, currency_code: str) -> _Answer:
-    if not isinstance(doc, dict):
-        raise _BadAnswer("not an object")
-    result = doc.get("result")
-    if not isinstance(result, int) or isinstance(result, bool):
-        raise _BadAnswer("no integer result")
-    status = doc.get("status")
-    # Missing status is tolerated; a status that contradicts the result is not.
-    if status is not None and status != ("OK" if result == Result.OK else "ERROR"):
-        raise _BadAnswer(f"status {status!r} with result {result}")
-    data = doc.get("data")
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise _BadAnswer("data is not an object")
-    balance = None
-    if "balance" in data:
-        value = data["balance"]
-        # JSON numbers only: a string or a bool balance is not the spec's shape.
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise _BadAnswer("balance is not a number")
-        balance = answer_balance(value, currency_code)
-    return _Answer(result, data, balance)
-
-
-def _decode_ok(cmd: WalletCommand, answer: _Answer) -> WalletOutcome:
-    data = answer.data
-    balance_minor = minor_of(answer.balance)
-    if cmd.kind is not CommandKind.STATUS:
-        if answer.balance is None:
-            raise _BadAnswer("no balance")
-        return WalletOutcome(
-            OutcomeKind.APPLIED, balance_minor=balance_minor, detail=noted("", answer.balance)
-        )
-    if "trans_guid" in data and str(data["trans_guid"]) != str(_asked_trans_id(cmd)):
-        raise _BadAnswer(f"answer is about trans_guid {data['trans_guid']!r}")
-    raw_status = data.get("trans_status")
-    if raw_status not in (TransStatus.OK.value, TransStatus.CANCELED.value):
-        raise _BadAnswer(f"trans_status {raw_status!r}")
-    assert isinstance(raw_status, str)
-    return WalletOutcome(
-        OutcomeKind.APPLIED,
-        balance_minor=balance_minor,
-        trans_status=TransStatus(raw_status),
-        detail=noted("", answer.balance),
-    )
+    return base_decode_answer(ANSWERS, WIRE_NAMES, cmd, answer)
 
 
 # --- Operator side: verify and read a callback ------------------------------------------
@@ -350,9 +314,9 @@ class SlotCityCallback:
     sent_at_unix_s: int  # the envelope's timestamp
     trans_guid: str | None = None  # status: the transaction asked about
     cancel_trans_guid: str | None = None
-    round_id: int | None = None
+    round_id: int | None = None  # a JSON integer or its decimal text
     amount: Decimal | None = None
-    session_id: int | None = None  # gplay_id
+    session_id: int | None = None  # gplay_id, text on the wire (or an integer)
     provider_id: int | None = None
     game_code: str | None = None
     game_type: str | None = None
@@ -464,9 +428,9 @@ def _parse_callback(doc: object) -> SlotCityCallback:
         sent_at,
         trans_guid=trans_guid,
         cancel_trans_guid=cancelled,
-        round_id=_integer(data, "round_id"),
+        round_id=_id_number(data, "round_id"),
         amount=Decimal(amount),
-        session_id=_integer(data, "gplay_id"),
+        session_id=_id_number(data, "gplay_id"),
         provider_id=_integer(data, "provider_id"),
         game_code=_text(data, "game_code", None, _MAX_TEXT_CHARS),
         game_type=_text(data, "game_type", None, _MAX_TEXT_CHARS),
@@ -489,6 +453,16 @@ def _integer(data: Mapping[str, object], key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
         raise _BadCallback(f"{key} is not a non-negative 64-bit integer")
     return value
+
+
+def _id_number(data: Mapping[str, object], key: str) -> int:
+    """An id sent as a JSON integer or as its decimal text: both forms are seen in the
+    field (the contract's capture has `gplay_id` as text; Reelhouse sent it as a number
+    before)."""
+    value = data.get(key)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    return _integer({key: value}, key)
 
 
 def _parse_checks(raw: object) -> tuple[Result, ...]:
@@ -559,12 +533,17 @@ def _verify(
     )
 
 
-SLOTCITY_V4 = CodecDialect(
-    NAME,
-    encode_command,
-    decode_answer,
-    TIMEOUT_MS_BY_KIND,
-    RETRY_POLICY_BY_KIND,
-    frozenset(CHECKS_BY_KIND),
-    _verify,
+SLOTCITY_V4 = DIALECT = CodecDialect(
+    name=NAME,
+    encode=encode_command,
+    answers=ANSWERS,
+    timeouts_ms=TIMEOUT_MS_BY_KIND,
+    retries=RETRY_POLICY_BY_KIND,
+    wire_names=WIRE_NAMES,
+    verify=_verify,
+    signs_with=Credential.CALLBACK_TOKEN,
+    # `cancel` reverses a bet or a win; the token is the contract's only check.
+    cancels_wins=True,
+    timestamped=True,
+    signature_optional=True,
 )

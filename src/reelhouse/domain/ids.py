@@ -1,8 +1,28 @@
-"""63-bit ids, unique across a deployment and sortable by time (rounds, transactions).
+"""Ids for rounds, transactions, sessions and players: unique across a deployment, sortable
+by time, and below 2^53.
 
-Layout: 41 bits of milliseconds since 2024-01-01 UTC, 10 bits of node, 12 bits of sequence.
-The node comes from REELHOUSE_NODE_ID when several processes share a database; otherwise a
-random node is picked per process (the database's unique constraints catch the rare clash).
+Why below 2^53: wallets and operator backends written in JavaScript read JSON numbers as
+doubles, which hold every integer only up to 2^53; a larger id silently loses its last
+digits there (and a wallet that signs the values it read then fails every signature).
+iGamingAce A requires its ids to be JSON integers, so every id fits.
+
+Layout of the 53 bits, high to low:
+
+| bits | what | range |
+|---|---|---|
+| 38 | 10 ms ticks since 2024-01-01 UTC | 2^38 ticks = 87 years, until 2111 |
+|  6 | node | 64 processes sharing a database |
+|  9 | sequence within the tick | 512 ids per 10 ms per node |
+
+So one node makes 51,200 ids a second at a steady rate. A burst beyond that does not wait:
+when the sequence is exhausted within a tick, the generator borrows the next tick, so its
+ids run ahead of the clock for a moment and stay unique and increasing.
+
+The node comes from REELHOUSE_NODE_ID (0-63) when several processes share a database;
+otherwise a random node is picked per process (the database's unique constraints catch the
+rare clash). Ids written by earlier versions (41 bits of milliseconds, 10 of node, 12 of
+sequence: up to 2^63) stay valid wherever they are stored; they are all above 2^53, so a new
+id never equals one of them, but new ids sort before them.
 """
 
 from __future__ import annotations
@@ -11,38 +31,63 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 
 EPOCH_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z
-NODE_BITS = 10
-SEQUENCE_BITS = 12
+TICK_MS = 10
+TIME_BITS = 38
+NODE_BITS = 6
+SEQUENCE_BITS = 9
+ID_BITS = TIME_BITS + NODE_BITS + SEQUENCE_BITS
+assert ID_BITS == 53, "every id must be exact in a JavaScript number"
+MAX_NODE = (1 << NODE_BITS) - 1
 MAX_SEQUENCE = (1 << SEQUENCE_BITS) - 1
+ID_LIMIT = 1 << ID_BITS  # every id generated is below this
+NODE_ENV = "REELHOUSE_NODE_ID"
+
+
+def wall_clock_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def node_from_environment() -> int:
+    configured = os.environ.get(NODE_ENV)
+    if not configured:
+        return secrets.randbelow(MAX_NODE + 1)
+    node = int(configured)
+    if not 0 <= node <= MAX_NODE:
+        raise ValueError(f"{NODE_ENV} must be 0-{MAX_NODE}, not {configured}")
+    return node
 
 
 class IdGenerator:
-    def __init__(self, node: int | None = None) -> None:
-        if node is None:
-            configured = os.environ.get("REELHOUSE_NODE_ID")
-            node = int(configured) if configured else secrets.randbelow(1 << NODE_BITS)
-        assert 0 <= node < (1 << NODE_BITS)
+    def __init__(
+        self, node: int | None = None, clock_ms: Callable[[], int] = wall_clock_ms
+    ) -> None:
+        node = node_from_environment() if node is None else node
+        assert 0 <= node <= MAX_NODE
         self._node = node
-        self._last_ms = -1
+        self._clock_ms = clock_ms
+        self._last_tick = -1
         self._sequence = 0
         self._lock = threading.Lock()
 
     def next_id(self) -> int:
         with self._lock:
-            now_ms = max(int(time.time() * 1000) - EPOCH_MS, self._last_ms)
-            if now_ms == self._last_ms:
+            # A clock that steps back does not take ids back with it.
+            tick = max((self._clock_ms() - EPOCH_MS) // TICK_MS, self._last_tick)
+            if tick == self._last_tick:
                 self._sequence = (self._sequence + 1) & MAX_SEQUENCE
                 if self._sequence == 0:
-                    # Sequence exhausted within this millisecond: borrow the next one
-                    # instead of sleeping; ids stay unique and monotonic.
-                    now_ms += 1
+                    # Sequence exhausted within this tick: borrow the next one instead of
+                    # sleeping; ids stay unique and increasing.
+                    tick += 1
             else:
                 self._sequence = 0
-            self._last_ms = now_ms
+            assert 0 <= tick < (1 << TIME_BITS), "the id layout's 87 years have run out"
+            self._last_tick = tick
             return (
-                (now_ms << (NODE_BITS + SEQUENCE_BITS))
+                (tick << (NODE_BITS + SEQUENCE_BITS))
                 | (self._node << SEQUENCE_BITS)
                 | (self._sequence)
             )

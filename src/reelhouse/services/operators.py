@@ -12,6 +12,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reelhouse.dialects.base import Credential
+from reelhouse.dialects.registry import DIALECT_NAMES, all_dialects
 from reelhouse.domain.callback_address import AddressRefused, check_target, parse_callback_url
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -24,17 +26,25 @@ from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 from reelhouse.store.secrets import token_hash
 
-SUPPORTED_DIALECTS = ("slotcity-v4", "igamingace-a", "igamingace-b")
+# Every fact about a dialect is its descriptor's (dialects.base.CodecDialect); these views
+# are derived from the registry, so adding a dialect changes nothing here.
+SUPPORTED_DIALECTS = DIALECT_NAMES
 BP_PER_PERCENT = 100
 
 # The key each dialect signs callbacks with, beyond the callback token. Reelhouse needs it in
-# clear at send time, so it is stored sealed (store.secrets), never in clear: iGamingAce A
-# signs with the operator's API token, B with a secret key Reelhouse issues (shown once).
-SIGNS_WITH_API_TOKEN = frozenset({"igamingace-a"})
-SIGNS_WITH_SECRET_KEY = frozenset({"igamingace-b"})
-# Flavour B writes every amount with exactly 2 decimals: a currency with more cannot be
-# carried without rounding, so such an operator is refused at creation.
-MAX_CURRENCY_EXPONENT = {"igamingace-b": 2}
+# clear at send time, so it is stored sealed (store.secrets), never in clear: the API token
+# for a dialect that signs with it, else a secret key Reelhouse issues (shown once).
+SIGNS_WITH_API_TOKEN = frozenset(
+    d.name for d in all_dialects() if d.signs_with is Credential.API_TOKEN
+)
+SIGNS_WITH_SECRET_KEY = frozenset(
+    d.name for d in all_dialects() if d.signs_with is Credential.SECRET_KEY
+)
+# A dialect whose amounts carry a fixed number of decimals refuses, at creation, a currency
+# with more: it could not be carried without rounding.
+MAX_CURRENCY_EXPONENT = {
+    d.name: d.max_currency_exponent for d in all_dialects() if d.max_currency_exponent is not None
+}
 
 
 class OperatorState(StrEnum):

@@ -20,9 +20,10 @@ as skipped.
 
 Per dialect (the operator's wallet protocol; docs/wallet-callbacks.md):
 
-- ids: SlotCity v4 and iGamingAce A name our calls by their id in decimal; iGamingAce B by
-  the 32 hex digits its codec writes (`igamingace_b.format_id`), and a B rollback, which has
-  no id of its own on the wire, by `rollback:<the id it reverses>` (the operator kit's key).
+- ids: each dialect's descriptor says how a wallet's ledger names our calls (`ledger_id`):
+  SlotCity v4 and iGamingAce A by their id in decimal; iGamingAce B by the 32 hex digits its
+  codec writes, and a B rollback, which has no id of its own on the wire, by
+  `rollback:<the id it reverses>` (the operator kit's key).
   Each call is named as the dialect it is pinned to put it on the wire, so one day may hold
   both forms when the operator switched dialects with calls pending;
 - a paid iGamingAce round is one `bet_win` call: one ledger row of kind `betwin` holding the
@@ -42,7 +43,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from reelhouse.dialects import igamingace_b
+from reelhouse.dialects.registry import all_dialects, get_dialect
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.states import CallState
@@ -170,31 +171,21 @@ class Wire:
         self._dialect = dialect
 
     def guid(self, call: WalletCall) -> str:
-        if (call.dialect or self._dialect) != igamingace_b.NAME:
-            return str(call.id)
-        if call.kind == CommandKind.CANCEL.value:
-            # A B rollback has no id of its own: the ledger keys it by what it reverses.
-            assert call.cancel_of_id is not None
-            return igamingace_b.ROLLBACK_ID_PREFIX + igamingace_b.format_id(call.cancel_of_id)
-        return igamingace_b.format_id(call.id)
+        dialect = get_dialect(call.dialect or self._dialect)
+        return dialect.ledger_id(call.id, CommandKind(call.kind), call.cancel_of_id)
 
     @staticmethod
     def call_id(guid: str) -> tuple[int, bool] | None:
-        """The call a ledger id may name, in either form: (its id, False), or for a B
-        rollback (the id of the call it reverses, True). None for an id no call of ours can
-        have. The forms cannot be confused (at most 19 decimal digits, exactly 32 hex); the
-        caller checks the call found is named so by its own dialect."""
-        if guid.isascii() and guid.isdigit() and len(guid) <= 19:
-            return int(guid), False
-        rollback = guid.startswith(igamingace_b.ROLLBACK_ID_PREFIX)
-        text = guid.removeprefix(igamingace_b.ROLLBACK_ID_PREFIX) if rollback else guid
-        if len(text) != igamingace_b.ID_HEX_DIGITS or not set(text) <= _HEX_DIGITS:
-            return None
-        number = igamingace_b.parse_id(text)
-        return (number, rollback) if number < 2**63 else None
-
-
-_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+        """The call a ledger id may name, in any dialect's form (each dialect's descriptor
+        reads its own): (its id, False), or for a call keyed by what it reverses (a B
+        rollback) (that id, True). None for an id no call of ours can have. The forms cannot
+        be confused (at most 19 decimal digits, exactly 32 hex); the caller checks the call
+        found is named so by its own dialect."""
+        for dialect in all_dialects():
+            found = dialect.call_id_of(guid)
+            if found is not None:
+                return found
+        return None
 
 
 @dataclass(frozen=True)

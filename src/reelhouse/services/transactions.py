@@ -26,11 +26,23 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from reelhouse.domain.clock import UTC, format_api_time, from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.ids import ID_LIMIT
 from reelhouse.domain.limits import (
     FEED_MAX_LIMIT,
     FEED_MAX_WINDOW_SECONDS,
@@ -127,30 +139,70 @@ def _window_union(operator_id: int, start: dt.datetime, end: dt.datetime) -> Sub
     return union_all(acked, refunded).subquery()
 
 
+# --- the cursor's order ---------------------------------------------------------------
+# The cursor walks ids in the order they were made. Ids are made below ID_LIMIT (2^53,
+# domain.ids); ids at or above it were made by earlier versions (63-bit ids), all before any
+# of today's. So the order is: old ids by value, then new ids by value. A position keeps that
+# order in one number (old ids map to <= 0, new ones are >= 1) for sorting and minimums; the
+# filters are written as ranges on the id itself, so they still use its index.
+
+
+IdColumn = ColumnElement[int] | InstrumentedAttribute[int]
+
+
+def _position(column: IdColumn) -> ColumnElement[int]:
+    return case((column >= ID_LIMIT, column - INT64_MAX), else_=column)
+
+
+def _id_at(position: int) -> int:
+    return position + INT64_MAX if position <= 0 else position
+
+
+def _after(column: IdColumn, last_id: int) -> ColumnElement[bool]:
+    """The ids the cursor reaches after `last_id` (0: every id)."""
+    if last_id == 0:
+        return true()
+    if last_id >= ID_LIMIT:
+        return or_(column > last_id, column < ID_LIMIT)
+    return and_(column > last_id, column < ID_LIMIT)
+
+
+def _before(column: IdColumn, bound: int | None) -> ColumnElement[bool]:
+    """The ids the cursor reaches before `bound` (None: every id)."""
+    if bound is None:
+        return true()
+    if bound >= ID_LIMIT:
+        return and_(column < bound, column >= ID_LIMIT)
+    return or_(column < bound, column >= ID_LIMIT)
+
+
 def _cursor_horizon(session: Session, operator_id: int, now: dt.datetime) -> int | None:
-    """The lowest id that may still become visible: a pending call (or the bet a pending
-    cancel reverses), or a call created too recently to be sure every call created before
-    it has committed. The cursor feed returns only ids below it."""
+    """The first id, in cursor order, that may still become visible: a pending call (or the
+    bet a pending cancel reverses), or a call created too recently to be sure every call
+    created before it has committed. The cursor feed returns only ids before it."""
     pending = session.scalar(
-        select(func.min(func.coalesce(WalletCall.cancel_of_id, WalletCall.id))).where(
+        select(func.min(_position(func.coalesce(WalletCall.cancel_of_id, WalletCall.id)))).where(
             WalletCall.operator_id == operator_id, WalletCall.state.in_(PENDING_STATES)
         )
     )
     settle_from = to_naive_utc(now - dt.timedelta(seconds=FEED_SETTLE_SECONDS))
     recent = session.scalar(
-        select(func.min(WalletCall.id)).where(
+        select(func.min(_position(WalletCall.id))).where(
             WalletCall.operator_id == operator_id, WalletCall.created_at_utc > settle_from
         )
     )
     bounds = [b for b in (pending, recent) if b is not None]
-    return min(bounds) if bounds else None
+    return _id_at(min(bounds)) if bounds else None
 
 
 def _cursor_union(operator_id: int, last_id: int, horizon: int | None) -> Subquery:
-    upper = INT64_MAX if horizon is None else horizon
-    acked = _acked_rows(operator_id, WalletCall.id > last_id, WalletCall.id < upper)
+    acked = _acked_rows(
+        operator_id, _after(WalletCall.id, last_id), _before(WalletCall.id, horizon)
+    )
     refunded, bet, cancel = _refunded_unknown_bets(operator_id)
-    refunded = refunded.where(bet.id > last_id, bet.id < upper, cancel.id > last_id)
+    refunded = refunded.where(
+        _after(bet.id, last_id), _before(bet.id, horizon), _after(cancel.id, last_id)
+    )
     return union_all(acked, refunded).subquery()
 
 
@@ -232,8 +284,9 @@ def window_page(
 def cursor_page(
     platform: Platform, operator_id: int, last_id: int, limit: int
 ) -> list[dict[str, Any]]:
-    """Rows with id > last_id, oldest (lowest id) first, up to the horizon. An empty list
-    means nothing new yet; ask again later with the same last_id."""
+    """Rows after last_id, oldest first (by id; ids of earlier versions, which are larger,
+    before today's), up to the horizon. An empty list means nothing new yet; ask again later
+    with the same last_id."""
     _check_limit(limit)
     if not 0 <= last_id <= INT64_MAX:
         raise _invalid("last_id must be 0 or a trans_id")
@@ -241,5 +294,7 @@ def cursor_page(
     with platform.db.transaction() as session:
         horizon = _cursor_horizon(session, operator_id, now)
         rows = _cursor_union(operator_id, last_id, horizon)
-        page = session.execute(select(rows.c.id, rows.c.at).order_by(rows.c.id).limit(limit))
+        page = session.execute(
+            select(rows.c.id, rows.c.at).order_by(_position(rows.c.id)).limit(limit)
+        )
         return _items(session, operator_id, list(page))
