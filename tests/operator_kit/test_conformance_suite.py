@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from reelhouse.cli import app as cli_app
 from reelhouse.domain.clock import FakeClock
 from reelhouse.operator_kit.conformance import Status, render_html, render_text, run_suite
+from reelhouse.operator_kit.conformance.wire import IdSource
 from reelhouse.operator_kit.demo_casino import create_casino_app
 from reelhouse.operator_kit.sdk import Wallet
 
@@ -191,3 +192,13 @@ def test_the_command_line(tmp_path: Path) -> None:
     assert wrong.exit_code == 1 and "FAIL  preflight" in wrong.stdout  # type: ignore[attr-defined]
     for refused in (no_key, bad_dialect, bad_scenario):
         assert refused.exit_code == 2, refused.output  # type: ignore[attr-defined]
+
+
+def test_the_suites_ids_are_exact_as_doubles() -> None:
+    # A JavaScript wallet reads every JSON number as a double: above 2^53 ids lose digits
+    # and iGamingAce A signatures, computed over the ids' text, stop matching.
+    for _ in range(50):
+        source = IdSource()
+        ids = [source.new() for _ in range(3)]
+        assert all(0 < value < 2**53 and float(value) == value for value in ids)
+        assert ids == sorted(set(ids))

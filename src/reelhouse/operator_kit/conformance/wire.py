@@ -151,16 +151,24 @@ class Wire:
         return Exchange(sent, Received(answer.status, _text(answer.body)), outcome, elapsed)
 
 
+# 33 random bits above a 20-bit counter: a million ids per run, 53 bits in all.
+_RANDOM_BITS = 33
+_COUNTER_BITS = 20
+
+
 class IdSource:
     """Transaction, round and session ids for one run: random high bits so two runs against
-    the same wallet never reuse an id (a wallet remembers ids forever), then a counter."""
+    the same wallet never reuse an id (a wallet remembers ids forever), then a counter.
+
+    Ids stay below 2^53, like the platform's own, so a wallet that reads JSON numbers as
+    doubles (any JavaScript backend) sees them exactly and its signatures still match."""
 
     def __init__(self, base: int | None = None) -> None:
-        self._next = (secrets.randbits(40) << 20) if base is None else base
+        self._next = (secrets.randbits(_RANDOM_BITS) << _COUNTER_BITS) if base is None else base
         self._lock = threading.Lock()
 
     def new(self) -> int:
         with self._lock:
             self._next += 1
-            assert self._next < 2**63
+            assert self._next < 2**53
             return self._next
