@@ -93,6 +93,9 @@ def test_flavour_a_operator_plays_a_full_round(database_url: str, tmp_path: Path
         linked = client.link("alice.a-1")
         assert linked["playerId"] == "alice.a-1" and linked["playerCode"].isdigit()
         assert client.link("alice.a-1") == linked  # create-or-get, at every sign-in
+        # An operator whose own player ids are numbers may send them as numbers.
+        assert client.data("POST", "/v1/player/link", {"playerId": 1234})["playerId"] == "1234"
+        assert client.link("1234")["playerCode"] == client.link(1234)["playerCode"]
         providers = client.data("GET", "/v1/provider/list")
         assert providers == [{"providerId": PROVIDER, "name": providers[0]["name"], "status": 1}]
         games = {g["gameCode"]: g for g in client.games(PROVIDER)}
@@ -210,7 +213,8 @@ def test_flavour_a_auth_refusals(database_url: str, tmp_path: Path) -> None:
     [
         ("POST", "/v1/player/link", {"playerId": ""}, None, "VALIDATION_ERROR", 1002),
         ("POST", "/v1/player/link", {"playerId": "a" * 65}, None, "VALIDATION_ERROR", 1002),
-        ("POST", "/v1/player/link", {"playerId": 7}, None, "VALIDATION_ERROR", 1002),
+        ("POST", "/v1/player/link", {"playerId": True}, None, "VALIDATION_ERROR", 1002),
+        ("POST", "/v1/player/link", {"playerId": 1.5}, None, "VALIDATION_ERROR", 1002),
         ("POST", "/v1/player/link", {"playerId": "a b"}, None, "PARAMETERS_INVALID", 1012),
         ("POST", "/v1/player/link", {"playerId": "é"}, None, "PARAMETERS_INVALID", 1012),
         ("POST", "/v1/player/link", {"player": "x"}, None, "VALIDATION_ERROR", 1002),

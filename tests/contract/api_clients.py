@@ -393,7 +393,7 @@ class IGamingAceB:
             raise ContractViolation(f"{operation}: refused {doc}")
         return doc
 
-    def user_auth(self, user_id: str, game_id: int, **extra: Any) -> str:
+    def user_auth(self, user_id: str | int, game_id: int, **extra: Any) -> str:
         fields = {
             "userID": user_id,
             "isaffiliate": False,

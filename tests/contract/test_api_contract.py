@@ -289,6 +289,9 @@ def test_igamingace_b_operator_with_integer_game_ids(database_url: str, tmp_path
             fund(stack, "Player01")
             game_id = next(g["gameID"] for g in client.game_list() if g["name"] == "Lucky Sevens")
             url = client.user_auth("Player01", game_id, lang="id", isaffiliate=True, skin="x")
+            # userID as a number (an operator with numeric ids), gameid as the integer.
+            fund(stack, "80012345")
+            assert client.user_auth(80012345, game_id).startswith("http")
             session = open_game(url)
             assert state(stack, session)["lang"] == "en"
             assert spin(stack, session, "2.00")["code"] == 0

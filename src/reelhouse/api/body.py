@@ -63,6 +63,18 @@ IdNumber = Annotated[int, BeforeValidator(_id_of)]
 Int64 = Annotated[int, BeforeValidator(_id_of), Field(ge=1, le=INT64_MAX)]
 
 
+def _text_of(value: Any) -> Any:
+    """A text id sent as a JSON integer (an operator whose own player ids are numbers): its
+    decimal text. `true` and fractions are passed on for the strict text check to refuse."""
+    if type(value) is int:
+        return str(value)
+    return value
+
+
+# A text id (an operator's own player id) as text or as an integer.
+IdText = Annotated[str, BeforeValidator(_text_of)]
+
+
 class UnknownFieldLog:
     """Which unknown field names were logged already, per route: each once per process. The
     set is bounded (`MAX_ENTRIES`): a client sending endless new names fills it once, and

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
-from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
+from reelhouse.api.body import ContractBody, IdNumber, IdText, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
@@ -52,7 +52,7 @@ def ok(data: Any) -> dict[str, Any]:
 router = APIRouter(prefix="/v1", tags=["iGamingAce A facade"], route_class=envelope_route(_refusal))
 Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
-PlayerId = Annotated[str, Field(min_length=1, max_length=64)]
+PlayerId = Annotated[IdText, Field(min_length=1, max_length=64)]
 IssueId = Int64 | Annotated[str, Field(min_length=1, max_length=64)]
 
 BONUS_TYPE_FREE_SPINS = 1

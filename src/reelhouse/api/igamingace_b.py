@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from reelhouse.api.body import ContractBody, body_of, openapi_body
+from reelhouse.api.body import ContractBody, IdText, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
@@ -89,7 +89,7 @@ router = APIRouter(tags=["iGamingAce B facade"], route_class=envelope_route(_ref
 Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 AgentId = Annotated[str, Field(min_length=1, max_length=64)]
-UserId = Annotated[str, Field(min_length=1, max_length=64)]  # 4-48 alphanumerics, checked below
+UserId = Annotated[IdText, Field(min_length=1, max_length=64)]  # 4-48 alphanumerics, checked below
 # The contract's integer game id, or a game code as text (Reelhouse's earlier form).
 GameId = (
     Annotated[int, Field(ge=1, le=NUMERIC_GAME_ID_MAX)]
