@@ -17,7 +17,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+)
 from starlette.concurrency import run_in_threadpool
 
 from reelhouse.domain import json_bounded
@@ -58,9 +65,20 @@ def _id_of(value: Any) -> Any:
     return value
 
 
+def _id_schema(**bounds: int) -> WithJsonSchema:
+    """The OpenAPI form of an id: an integer, or its digits as text."""
+    text = {"type": "string", "pattern": f"^{_ID_TEXT.pattern}$"}
+    return WithJsonSchema({"anyOf": [{"type": "integer", **bounds}, text]})
+
+
 # An integer id as a number or as text. Range checks: `Int64` here, or the service's own.
-IdNumber = Annotated[int, BeforeValidator(_id_of)]
-Int64 = Annotated[int, BeforeValidator(_id_of), Field(ge=1, le=INT64_MAX)]
+IdNumber = Annotated[int, BeforeValidator(_id_of), _id_schema()]
+Int64 = Annotated[
+    int,
+    BeforeValidator(_id_of),
+    Field(ge=1, le=INT64_MAX),
+    _id_schema(minimum=1, maximum=INT64_MAX),
+]
 
 
 def _text_of(value: Any) -> Any:
