@@ -299,7 +299,7 @@ def test_igamingace_b_operator_with_integer_game_ids(database_url: str, tmp_path
             grant = {"userID": "Player01", "gameID": game_id, "freespinID": "fs-1"}
             extra = {"betlevel": 1, "freespincount": 3, "expiretime": expires}
             client.ok("createfreegame", grant | extra)
-            client.ok("cancelfreegame", grant)
+            client.ok("cancelfreegame", grant | {"gameID": str(game_id)})  # digits as text
         finally:
             client.close()
 

@@ -95,6 +95,8 @@ GameId = (
     Annotated[int, Field(ge=1, le=NUMERIC_GAME_ID_MAX)]
     | Annotated[str, Field(min_length=1, max_length=64)]
 )
+# The most digits a numeric game id has (domain/game_ids.py keeps it below 2^31).
+GAME_ID_DIGITS_MAX = len(str(NUMERIC_GAME_ID_MAX))
 Sign = Annotated[str, Field(min_length=1, max_length=128)]
 FreeSpinId = Annotated[str, Field(min_length=1, max_length=36)]
 
@@ -157,12 +159,15 @@ def _user_code(platform: Platform, agent: Operator, user_id: str) -> int:
 
 
 def _game_code(game_id: int | str) -> str:
-    """The game behind the contract's integer id or a game code; 2 if there is none."""
+    """The game behind the contract's integer id (a number, or its digits as text) or a game
+    code; 2 if there is none."""
     if isinstance(game_id, int):
         return game_code_of_number(game_id)
-    if catalogue.get_game(game_id) is None:
-        raise ReelhouseError(ApiCode.GAME_NOT_FOUND, f"no game {game_id!r}")
-    return game_id
+    if catalogue.get_game(game_id) is not None:
+        return game_id
+    if game_id.isascii() and game_id.isdigit() and len(game_id) <= GAME_ID_DIGITS_MAX:
+        return game_code_of_number(int(game_id))
+    raise ReelhouseError(ApiCode.GAME_NOT_FOUND, f"no game {game_id!r}")
 
 
 def _signed_text(game_id: int | str) -> str:
