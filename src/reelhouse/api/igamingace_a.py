@@ -26,7 +26,7 @@ from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import numeric_game_id
-from reelhouse.domain.languages import MAX_LANG_CHARS, launch_lang
+from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
 from reelhouse.services import freerounds, launch, players
@@ -182,7 +182,7 @@ def game_launch(
         user_code=_user_code(platform, agent, body.playerId),
         provider_id=body.providerId,
         game_code=game_code_of(body.providerId, body.gameId),
-        lang=launch_lang(body.language),
+        lang=body.language,
         return_url=body.returnUrl,
         rtp_percent=Decimal(0),
         demo=body.demo,

@@ -32,7 +32,7 @@ from reelhouse.dialects.igamingace_b import MESSAGES, Code, signature_matches
 from reelhouse.domain.clock import UTC
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import NUMERIC_GAME_ID_MAX, numeric_game_id
-from reelhouse.domain.languages import MAX_LANG_CHARS, launch_lang
+from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.games import catalogue
 from reelhouse.services import freerounds, launch, operators, players
 from reelhouse.services.platform import Platform
@@ -195,7 +195,7 @@ def user_auth(
         user_code=ref.user_code,
         provider_id=catalogue.PROVIDER_ID,
         game_code=game_code,
-        lang=launch_lang(body.lang),
+        lang=body.lang,
         return_url=body.lobbyUrl,
         rtp_percent=Decimal(0),
     )

@@ -14,7 +14,7 @@ from reelhouse.api.envelope import ok_exact
 from reelhouse.api.exact_json import ExactJSONResponse
 from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
-from reelhouse.domain.languages import MAX_LANG_CHARS, launch_lang
+from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.domain.money import currency, to_decimal
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
@@ -190,7 +190,7 @@ def game_url(
         user_code=body.user_code,
         provider_id=body.provider_id,
         game_code=body.game_symbol,
-        lang=launch_lang(body.lang),
+        lang=body.lang,
         return_url=body.return_url,
         rtp_percent=Decimal(rtp or 0),
         demo=body.demo,

@@ -36,7 +36,9 @@ class LaunchRequest:
     user_code: int
     provider_id: int
     game_code: str
-    lang: str  # any language tag: one Reelhouse does not offer plays in English
+    # As the operator sent it: an integer code, a language tag, or nothing; one Reelhouse
+    # does not offer plays in English (domain/languages.py).
+    lang: int | str | None
     return_url: str
     rtp_percent: Decimal  # 0 = the agent's RTP
     demo: bool = False  # fun money: the same game and math, no wallet calls
