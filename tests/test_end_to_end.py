@@ -4,7 +4,9 @@ the minor unit, call by call, in the transaction feed and in a reconciliation.""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +101,13 @@ def check_feed_balances(stack: Stack, user_code: int, start_minor: int, end_mino
     """The cursor feed lists a bet and a win for every round, and their balances chain from
     the player's first balance to the last, whichever dialect carried them."""
     stack.clock.advance(seconds=FEED_SETTLE_SECONDS + 1)
-    items = stack.call("/v4/game/transaction-id", {"last_id": 0, "limit": 2000})["data"]
+    answer = httpx.post(
+        f"{stack.reelhouse.url}/v4/game/transaction-id",
+        json={"last_id": 0, "limit": 2000},
+        headers={"Authorization": f"Bearer {stack.api_token}"},
+    )
+    # Money is exact JSON numbers: read as Decimals, never floats.
+    items = json.loads(answer.text, parse_float=Decimal)["data"]
     assert len(items) == 2 * ROUNDS
     assert {item["user_code"] for item in items} == {user_code}
     balance = start_minor
@@ -111,5 +119,5 @@ def check_feed_balances(stack: Stack, user_code: int, start_minor: int, end_mino
     assert balance == end_minor
 
 
-def _minor(text: str) -> int:
-    return to_minor(text, currency("USD"))
+def _minor(amount: Decimal | int) -> int:
+    return to_minor(amount, currency("USD"))

@@ -93,6 +93,9 @@ def test_flavour_a_operator_plays_a_full_round(database_url: str, tmp_path: Path
         linked = client.link("alice.a-1")
         assert linked["playerId"] == "alice.a-1" and linked["playerCode"].isdigit()
         assert client.link("alice.a-1") == linked  # create-or-get, at every sign-in
+        # An operator whose own player ids are numbers may send them as numbers.
+        assert client.data("POST", "/v1/player/link", {"playerId": 1234})["playerId"] == "1234"
+        assert client.link("1234")["playerCode"] == client.link(1234)["playerCode"]
         providers = client.data("GET", "/v1/provider/list")
         assert providers == [{"providerId": PROVIDER, "name": providers[0]["name"], "status": 1}]
         games = {g["gameCode"]: g for g in client.games(PROVIDER)}
@@ -149,8 +152,23 @@ def test_flavour_a_bonus_call_is_free_spins(database_url: str, tmp_path: Path) -
         assert casino_balance(stack, "bob") == Decimal("100.00") + Decimal(result["win"])
         assert [row["kind"] for row in ledger(stack, "bob")] == ["win"]
 
-        started = client.call("POST", "/v1/bonus-call/cancel", {"playerId": "bob", "issueId": 4242})
-        assert (started["success"], started["message"]) == (False, "BONUSCALL_ALREADY_ENDED")
+        # Cancelling after the first spin forfeits the spins not played yet (the contract's
+        # rule): the played spin stays paid, the offer is gone, the next free spin refused.
+        cancel_bob = {"playerId": "bob", "issueId": 4242}
+        assert client.data("POST", "/v1/bonus-call/cancel", cancel_bob) == {}
+        assert (
+            game_api(stack.reelhouse.url, session, "GET", "/api/game/state")["free_rounds"] is None
+        )
+        forfeited = httpx.post(
+            f"{stack.reelhouse.url}/api/game/spin",
+            json={"bet": "0.50", "free_round_id": int(offer["fr_id"])},
+            headers={"Authorization": f"Bearer {session}"},
+        ).json()
+        assert forfeited["code"] == 2012
+        assert [row["kind"] for row in ledger(stack, "bob")] == ["win"]
+        ended = client.call("POST", "/v1/bonus-call/cancel", cancel_bob)
+        # The contract's published spelling, typo included.
+        assert (ended["success"], ended["message"]) == (False, "BONUSCALL_ALEADY_ENDED")
 
         # A fresh bonus can be cancelled once; after that it has ended.
         client.link("carol")
@@ -159,7 +177,7 @@ def test_flavour_a_bonus_call_is_free_spins(database_url: str, tmp_path: Path) -
         cancel = {"playerId": "carol", "issueId": "promo-7"}
         assert client.data("POST", "/v1/bonus-call/cancel", cancel) == {}
         again = client.call("POST", "/v1/bonus-call/cancel", cancel)
-        assert again["message"] == "BONUSCALL_ALREADY_ENDED"
+        assert again["message"] == "BONUSCALL_ALEADY_ENDED"
 
 
 def refused(envelope: dict[str, Any], name: str, code: int) -> None:
@@ -195,7 +213,8 @@ def test_flavour_a_auth_refusals(database_url: str, tmp_path: Path) -> None:
     [
         ("POST", "/v1/player/link", {"playerId": ""}, None, "VALIDATION_ERROR", 1002),
         ("POST", "/v1/player/link", {"playerId": "a" * 65}, None, "VALIDATION_ERROR", 1002),
-        ("POST", "/v1/player/link", {"playerId": 7}, None, "VALIDATION_ERROR", 1002),
+        ("POST", "/v1/player/link", {"playerId": True}, None, "VALIDATION_ERROR", 1002),
+        ("POST", "/v1/player/link", {"playerId": 1.5}, None, "VALIDATION_ERROR", 1002),
         ("POST", "/v1/player/link", {"playerId": "a b"}, None, "PARAMETERS_INVALID", 1012),
         ("POST", "/v1/player/link", {"playerId": "é"}, None, "PARAMETERS_INVALID", 1012),
         ("POST", "/v1/player/link", {"player": "x"}, None, "VALIDATION_ERROR", 1002),
@@ -231,7 +250,7 @@ def test_flavour_a_launch_refusals(database_url: str, tmp_path: Path) -> None:
                 ({"playerId": "stranger"}, "USER_NOT_FOUND", 2002),
                 ({"gameId": 1}, "GAME_NOT_FOUND", 2003),
                 ({"providerId": 2}, "PROVIDER_NOT_FOUND", 2007),
-                ({"language": "xx"}, "PARAMETERS_INVALID", 1012),
+                ({"language": "x" * 36}, "VALIDATION_ERROR", 1002),
                 ({"isStreamer": "yes"}, "VALIDATION_ERROR", 1002),
                 ({}, "CALLBACK_ERROR", 1015),  # the wallet answered ERR_INVALID_PLAYER_ID
             ]
@@ -321,8 +340,11 @@ def test_flavour_b_operator_plays_a_full_round(database_url: str, tmp_path: Path
         fund(stack, "Player01")
         games = client.post("gameList", {})
         assert (games["code"], games["message"]) == (0, "success")
-        assert {g["gameID"] for g in games["games"]} >= {GAME}
-        assert set(games["games"][0]) == {"gameID", "name", "category", "provider", "thumbnail"}
+        # gameID is the contract's integer; gameCode (added) the game's code.
+        assert GAME in {g["gameCode"] for g in games["games"]}
+        assert all(type(g["gameID"]) is int for g in games["games"])
+        keys = {"gameID", "gameCode", "name", "category", "provider", "thumbnail"}
+        assert set(games["games"][0]) == keys
 
         answer = client.user_auth("Player01", GAME)
         assert answer["code"] == 0, answer
@@ -424,8 +446,8 @@ def test_flavour_b_user_auth_refusals(database_url: str, tmp_path: Path) -> None
             b_refused(client.user_auth("abc", GAME), 2, "PARAMETERS_INVALID")  # 4-48 chars
             b_refused(client.user_auth("user_1", GAME), 2, "PARAMETERS_INVALID")  # alnum only
             b_refused(client.user_auth("Player01", "no-such-game"), 2, "GAME_NOT_FOUND")
-            b_refused(client.user_auth("Player01", GAME, lang="eng"), 2, "VALIDATION_ERROR")
-            b_refused(client.user_auth("Player01", GAME, extra=1), 2, "VALIDATION_ERROR")
+            b_refused(client.user_auth("Player01", GAME, lang="x" * 36), 2, "VALIDATION_ERROR")
+            b_refused(client.user_auth("Player01", GAME, isaffiliate="no"), 2, "VALIDATION_ERROR")
             answer = client.http.post("/userAuth", content=b"{")
             b_refused(answer.json(), 2, "VALIDATION_ERROR")
         # Known to Reelhouse now, unknown to the casino: the GetBalance at launch fails.

@@ -205,7 +205,7 @@ def test_every_refused_start_has_its_code_and_changes_nothing(stack: Stack) -> N
         ({"expirationDate": 10**20}, 1002),
         ({"rounds": "3"}, 1002),
         ({"bet": True}, 1002),
-        ({"surprise": 1}, 1002),
+        ({"user_code": "12x"}, 1002),  # an id as text: digits only
     ]
     for change, code in cases:
         answer = start(stack, **(good | change))
@@ -371,7 +371,9 @@ def test_cancel_codes(stack: Stack) -> None:
     assert cancel(stack, 2**70)["code"] == 1002  # beyond 64 bits: no integer the API takes
     other_token = second_operator(stack)
     assert cancel(stack, started, token=other_token)["code"] == 2020  # not theirs to know
-    assert cancel(stack, "1")["code"] == 1002
+    assert cancel(stack, "1")["code"] == 2020  # an id as text is read as the number
+    assert cancel(stack, "-1")["code"] == 1002  # text ids are digits only
+    assert cancel(stack, str(2**70))["code"] == 1002
     assert stack.call("/v4/game/freeround/cancel", {}, token=other_token)["code"] == 1002
 
 

@@ -23,7 +23,9 @@ def test_agent_info_and_auth_codes(stack: Stack) -> None:
     info = stack.call("/v4/agent/info", {})
     assert info["code"] == 0
     assert info["data"]["name"] == "casino_one"
-    assert info["data"]["currency"] == "USD"
+    # The contract's integer code (ISO 4217 number), the text code beside it.
+    assert info["data"]["currency"] == 840
+    assert info["data"]["currency_code"] == "USD"
     assert info["data"]["rtp"] == info["data"]["win_ratio"]
     missing = httpx.post(f"{stack.reelhouse.url}/v4/agent/info", json={}).json()
     assert missing["code"] == 1007
@@ -44,7 +46,8 @@ def test_user_create_is_create_or_get(stack: Stack) -> None:
     first = stack.call("/v4/user/create", {"name": "bob_1"})["data"]
     again = stack.call("/v4/user/create", {"name": "bob_1"})["data"]
     assert first["is_new_user"] is True
-    assert again == {"user_code": first["user_code"], "is_new_user": False}
+    user_code = first["user_code"]
+    assert again == {"user_code": user_code, "is_new_user": False, "user_code_text": str(user_code)}
 
 
 @pytest.mark.parametrize("name", ["a", "x" * 51, "has space", "dash-no", "émile", ""])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 import threading
 from collections import defaultdict
@@ -136,8 +137,8 @@ def test_online_games_are_the_operators_own_and_paged(stack: Stack) -> None:
     assert {i["user_code"] for i in first + rest} == set(mine)
     for body in ({"limit": 9}, {"limit": 2001}, {"offset": -1}):
         assert online(stack, **body)["code"] == 1012, body
-    for body in ({"limit": "10"}, {"since": 1}):
-        assert online(stack, **body)["code"] == 1002, body
+    assert online(stack, limit="10")["code"] == 1002
+    assert online(stack, since=1)["code"] == 0  # a field Reelhouse does not know: ignored
     assert online(stack, limit=2000)["code"] == 0 and online(stack, limit=10)["code"] == 0
 
 
@@ -184,8 +185,9 @@ def test_user_statistics_windows_and_paging(stack: Stack) -> None:
     good = {"start_time": start, "end_time": hour, "limit": 10}
     for change in refused:
         assert user_stats(stack, **(good | change))["code"] == 1012, change
-    for change in ({"limit": "10"}, {"start_time": 5}, {"user_code": 1}):
+    for change in ({"limit": "10"}, {"start_time": 5}):
         assert user_stats(stack, **(good | change))["code"] == 1002, change
+    assert user_stats(stack, **(good | {"user_code": 1}))["code"] == 0  # unknown: ignored
     assert user_stats(stack, **(good | {"limit": 2000}))["code"] == 0
     assert user_stats(stack, token="bad", **good)["code"] == 1009
     text = csv_of(stack, "/v4/statistics/user", good).text
@@ -282,7 +284,13 @@ def _feed(stack: Stack, token: str, start: dt.datetime, end: dt.datetime) -> lis
                 "offset": offset,
                 "limit": 2000,
             }
-            page = stack.call("/v4/game/transaction", body, token=token)["data"]
+            answer = httpx.post(
+                f"{stack.reelhouse.url}/v4/game/transaction",
+                json=body,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            # Money arrives as exact JSON numbers: read them as Decimals.
+            page = json.loads(answer.text, parse_float=Decimal)["data"]
             items += page["list"]
             offset += page["count"]
             if offset >= page["total"]:
@@ -291,15 +299,15 @@ def _feed(stack: Stack, token: str, start: dt.datetime, end: dt.datetime) -> lis
     return items
 
 
-def _money(text: str) -> int:
-    return int(Decimal(text) * 100)
+def _money(amount: Decimal | int) -> int:
+    return int(Decimal(amount) * 100)
 
 
 def _expected(stack: Stack, items: list[dict[str, Any]], key: Any) -> dict[Any, dict[str, Any]]:
     """Bets, wins, GGR, rounds, players, stakes and RTPs per key, from feed items alone (and
     the stored bet of each settled round, which is a free round's stake)."""
     with stack.platform.db.transaction() as db:
-        wins = [i["round_id"] for i in items if i["trans_type"] == 2]
+        wins = [int(i["round_id"]) for i in items if i["trans_type"] == 2]
         stored = {r.id: r for r in db.scalars(select(Round).where(Round.id.in_(wins)))}
     out: dict[Any, dict[str, Any]] = defaultdict(
         lambda: {
@@ -321,7 +329,7 @@ def _expected(stack: Stack, items: list[dict[str, Any]], key: Any) -> dict[Any, 
         elif item["trans_type"] == 16:
             tally["bet"] -= amount
         else:
-            round_ = stored[item["round_id"]]
+            round_ = stored[int(item["round_id"])]
             tally["win"] += amount
             tally["rounds"] += 1
             tally["free"] += round_.free_round_id is not None

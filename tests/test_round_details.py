@@ -180,8 +180,15 @@ def test_round_details_codes(stack: Stack) -> None:
     assert details(stack, **(good | {"provider_id": 7}))["code"] == 2007
     # Beyond 64 bits is no integer the API takes (docs/security.md, "Bad input"): 1002.
     too_long = ({"round_id": 2**63}, {"round_id": 2**80})
-    for broken in ({"round_id": str(round_id)}, {"extra": 1}, {"game_code": None}, *too_long):
+    for broken in ({"round_id": "-5"}, {"round_id": "5x"}, {"game_code": None}, *too_long):
         assert details(stack, **(good | broken))["code"] == 1002
+    # The contract's forms: round_id as text (as the feed sends it), ids as text, unknown
+    # fields ignored; the same page.
+    same = details(
+        stack, **(good | {"round_id": str(round_id), "user_code": str(good["user_code"])})
+    )
+    assert same == details(stack, **good)
+    assert details(stack, **(good | {"extra": 1})) == details(stack, **good)
     assert details(stack, **{k: v for k, v in good.items() if k != "round_id"})["code"] == 1002
     assert details(stack, token="wrong", **good)["code"] == 1009
     bare = httpx.post(f"{stack.reelhouse.url}/v4/game/round-details", json=good).json()

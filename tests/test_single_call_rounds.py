@@ -224,8 +224,9 @@ def test_one_acknowledged_call_settles_the_round_and_the_feed_shows_bet_and_win(
     setup.clock.advance(seconds=FEED_SETTLE_SECONDS + 1)
     feed = transactions.cursor_page(setup.platform, setup.operator_id, 0, 10)
     assert [(i["trans_id"], i["trans_type"]) for i in feed] == [(bet_win.id, 1), (win.id, 2)]
-    assert feed[0]["prebalance"] == "100.00" and feed[0]["balance"] == feed[1]["prebalance"]
-    assert feed[1]["balance"] == f"{Decimal(final).scaleb(-2):.2f}"
+    assert feed[0]["prebalance"] == Decimal("100.00")
+    assert feed[0]["balance"] == feed[1]["prebalance"]
+    assert feed[1]["balance"] == Decimal(final).scaleb(-2)
 
 
 def test_a_refused_bet_win_rejects_the_round_and_sends_nothing_more(setup: Setup) -> None:

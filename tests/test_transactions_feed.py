@@ -6,6 +6,7 @@ and no operator ever sees another's rows."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +38,18 @@ def rig(database_url: str, tmp_path: Path) -> Iterator[tuple[Stack, FaultTranspo
         yield pair
 
 
+def exact_call(stack: Stack, path: str, body: Any, token: str | None = None) -> Any:
+    """POST and parse the answer with JSON numbers as exact Decimals (as the contract's
+    typed clients do: money is a number, never text)."""
+    answer = httpx.post(
+        f"{stack.reelhouse.url}{path}",
+        json=body,
+        headers={"Authorization": f"Bearer {token or stack.api_token}"},
+    )
+    assert answer.status_code == 200, answer.text
+    return json.loads(answer.text, parse_float=Decimal)
+
+
 def window(stack: Stack, token: str | None = None, **body: Any) -> dict[str, Any]:
     now = stack.clock.now()
     request = {
@@ -45,11 +58,12 @@ def window(stack: Stack, token: str | None = None, **body: Any) -> dict[str, Any
         "offset": 0,
         "limit": 2000,
     } | body
-    return stack.call("/v4/game/transaction", request, token=token)
+    envelope: dict[str, Any] = exact_call(stack, "/v4/game/transaction", request, token)
+    return envelope
 
 
 def cursor(stack: Stack, last_id: Any = 0, limit: Any = 2000, token: str | None = None) -> Any:
-    return stack.call("/v4/game/transaction-id", {"last_id": last_id, "limit": limit}, token=token)
+    return exact_call(stack, "/v4/game/transaction-id", {"last_id": last_id, "limit": limit}, token)
 
 
 def walk(stack: Stack, start: int = 0, limit: int = 10, token: str | None = None) -> list[int]:
@@ -93,19 +107,24 @@ def test_window_feed_rows_agree_with_the_casino_ledger(rig: tuple[Stack, FaultTr
         assert set(item) == {
             "trans_id", "user_code", "round_id", "trans_type", "provider_id", "provider_name",
             "game_code", "game_name", "category", "prebalance", "trans_amount", "balance",
-            "regdate", "trans_guid",
+            "regdate", "trans_guid", "balance_known",
         }  # fmt: skip
+        assert item["balance_known"] is True
         assert item["trans_guid"] == str(item["trans_id"])
         assert item["user_code"] == user_code
         assert (item["provider_id"], item["game_code"]) == (1, GAME)
         assert item["game_name"] and item["category"]
         row = by_guid[item["trans_guid"]]
         assert row["kind"] == {1: "bet", 2: "win"}[item["trans_type"]]
-        assert row["round_id"] == item["round_id"]
-        assert Decimal(item["trans_amount"]) == Decimal(row["amount"])
-        assert Decimal(item["prebalance"]) * 100 == row["balance_before_minor"]
-        assert Decimal(item["balance"]) * 100 == row["balance_after_minor"]
-        assert len(item["trans_amount"].split(".")[1]) == 2  # the currency's digits
+        assert isinstance(item["round_id"], str)  # the contract's type
+        assert int(row["round_id"]) == int(item["round_id"])
+        # Money as exact JSON numbers with the currency's digits (1.00, not "1.00" or 1.0).
+        for field in ("trans_amount", "prebalance", "balance"):
+            assert isinstance(item[field], Decimal), field
+            assert item[field].as_tuple().exponent == -2, field
+        assert item["trans_amount"] == Decimal(row["amount"])
+        assert item["prebalance"] * 100 == row["balance_before_minor"]
+        assert item["balance"] * 100 == row["balance_after_minor"]
         assert dt.datetime.strptime(item["regdate"], "%Y-%m-%d %H:%M:%S")
 
 
@@ -170,13 +189,13 @@ def test_window_feed_bounds_that_are_accepted(rig: tuple[Stack, FaultTransport])
         assert window(stack, start_time=start, end_time=end, limit=limit)["code"] == 0
     body = {"start_time": start, "end_time": end, "limit": 10}  # offset defaults to 0
     assert stack.call("/v4/game/transaction", body)["data"]["offset"] == 0
-    assert stack.call("/v4/game/transaction", body | {"extra": 1})["code"] == 1002
+    assert stack.call("/v4/game/transaction", body | {"extra": 1})["code"] == 0  # ignored
     assert stack.call("/v4/game/transaction", {"start_time": start})["code"] == 1002
 
 
 @pytest.mark.parametrize(
     ("last_id", "limit", "code"),
-    [(0, 9, 1012), (0, 2001, 1012), (-1, 10, 1012), (2**63, 10, 1002), ("0", 10, 1002)],
+    [(0, 9, 1012), (0, 2001, 1012), (-1, 10, 1012), (2**63, 10, 1002), ("-1", 10, 1002)],
 )
 def test_cursor_feed_refusals(
     rig: tuple[Stack, FaultTransport], last_id: Any, limit: int, code: int
@@ -235,9 +254,10 @@ def test_an_unknown_bet_appears_with_its_refund_and_a_dropped_one_not_at_all(
     round_id = items[0]["round_id"]
     assert [(i["trans_type"], i["round_id"]) for i in items] == [(1, round_id), (16, round_id)]
     bet, refund = items
-    assert bet["trans_amount"] == refund["trans_amount"] == "1.00"
-    assert (bet["prebalance"], bet["balance"]) == (None, None)  # its answer was lost
-    assert Decimal(refund["balance"]) - Decimal(refund["prebalance"]) == Decimal("1.00")
+    assert bet["trans_amount"] == refund["trans_amount"] == Decimal("1.00")
+    # Its answer was lost: the balances are not known, 0 and said so (never null).
+    assert (bet["prebalance"], bet["balance"], bet["balance_known"]) == (0, 0, False)
+    assert refund["balance"] - refund["prebalance"] == Decimal("1.00")
     assert [i["trans_id"] for i in cursor(stack)["data"]] == [bet["trans_id"], refund["trans_id"]]
 
 

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from reelhouse.api.exact_json import ExactJSONResponse
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 
 log = logging.getLogger("reelhouse.api")
@@ -20,6 +21,12 @@ log = logging.getLogger("reelhouse.api")
 
 def ok(data: Any) -> dict[str, Any]:
     return {"code": ApiCode.OK.value, "message": None, "data": data}
+
+
+def ok_exact(data: Any) -> ExactJSONResponse:
+    """A success of the operator-facing Main API, rendered here: money in `data` is a
+    Decimal and leaves as an exact JSON number (api/exact_json.py)."""
+    return ExactJSONResponse(ok(data))
 
 
 def error_body(code: ApiCode, message: str) -> dict[str, Any]:

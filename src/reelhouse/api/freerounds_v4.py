@@ -4,15 +4,15 @@ the rules live in services/freerounds.py, which the iGamingAce facades call too.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
-from reelhouse.api.envelope import ok
-from reelhouse.api.main_v4 import Int64
+from reelhouse.api.envelope import ok_exact
+from reelhouse.api.exact_json import ExactJSONResponse
 from reelhouse.services import freerounds
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
@@ -22,9 +22,9 @@ Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 
 
-class FreeRoundStartBody(StrictBody):
+class FreeRoundStartBody(ContractBody):
     user_code: Int64
-    provider_id: int
+    provider_id: IdNumber
     game_code: str = Field(max_length=64)
     # A JSON number (read as an exact decimal, never a float) or decimal text.
     bet: Decimal | int | str = Field(description="the bet of each free round, e.g. 1.00")
@@ -33,8 +33,8 @@ class FreeRoundStartBody(StrictBody):
     expirationDate: int = Field(description="epoch milliseconds, at least 30 minutes ahead")
 
 
-class FreeRoundCancelBody(StrictBody):
-    fr_id: int
+class FreeRoundCancelBody(ContractBody):
+    fr_id: IdNumber  # as the start answered it (a number), or as text
 
 
 @router.post("/start", openapi_extra=openapi_body(FreeRoundStartBody))
@@ -42,7 +42,7 @@ def freeround_start(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[FreeRoundStartBody, Depends(body_of(FreeRoundStartBody))],
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
     request = freerounds.GrantRequest(
         user_code=body.user_code,
         provider_id=body.provider_id,
@@ -52,7 +52,8 @@ def freeround_start(
         expires_at=freerounds.expiry_from_epoch_ms(body.expirationDate),
     )
     grant = freerounds.grant(platform, agent.id, request)
-    return ok({"fr_id": grant.fr_id})
+    # `fr_id_text` [ours]: the same id as text.
+    return ok_exact({"fr_id": grant.fr_id, "fr_id_text": str(grant.fr_id)})
 
 
 @router.post("/cancel", openapi_extra=openapi_body(FreeRoundCancelBody))
@@ -60,6 +61,6 @@ def freeround_cancel(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[FreeRoundCancelBody, Depends(body_of(FreeRoundCancelBody))],
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
     freerounds.cancel(platform, agent.id, fr_id=body.fr_id)
-    return ok({})
+    return ok_exact({})

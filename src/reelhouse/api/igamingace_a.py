@@ -5,7 +5,11 @@ services as the v4 API (players, launch, free rounds), wrap in `{"success","mess
 Auth, IP allow-list and the in-flight cap are the v4 agent context. A refusal is
 `{"success": false, "message": "<CODE_NAME>", "data": {"code": <v4 code>, "detail": ...}}`:
 the message is the stable name an integration switches on (`SERVER_IS_BUSY`,
-`BONUSCALL_ALREADY_ENDED`...), the data says the same as the v4 API would.
+`BONUSCALL_ALEADY_ENDED`...), in the contract's own spelling (`PUBLISHED_NAMES`), the data
+says the same as the v4 API would.
+
+Requests: unknown fields are ignored, ids are numbers or text, and any `language` plays
+(English when Reelhouse does not offer it); docs/api.md lists each of these.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
-from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.body import ContractBody, IdNumber, IdText, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
+from reelhouse.api.game_refs import game_code_of_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
-from reelhouse.domain.game_ids import numeric_game_id, numeric_ids
+from reelhouse.domain.game_ids import numeric_game_id
+from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
 from reelhouse.services import freerounds, launch, players
@@ -28,10 +34,15 @@ from reelhouse.services.platform import Platform
 from reelhouse.services.transactions import parse_api_time
 from reelhouse.store.models import Operator
 
+# Where the contract publishes a code's name spelled otherwise than Reelhouse's, the
+# contract's spelling (clients compare the text as published, typo included).
+PUBLISHED_NAMES: dict[ApiCode, str] = {ApiCode.BONUSCALL_ALREADY_ENDED: "BONUSCALL_ALEADY_ENDED"}
+
 
 def _refusal(exc: ReelhouseError) -> dict[str, Any]:
     data = {"code": int(exc.code), "detail": exc.message}
-    return {"success": False, "message": exc.code.name, "data": data}
+    name = PUBLISHED_NAMES.get(exc.code, exc.code.name)
+    return {"success": False, "message": name, "data": data}
 
 
 def ok(data: Any) -> dict[str, Any]:
@@ -41,8 +52,8 @@ def ok(data: Any) -> dict[str, Any]:
 router = APIRouter(prefix="/v1", tags=["iGamingAce A facade"], route_class=envelope_route(_refusal))
 Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
-PlayerId = Annotated[str, Field(min_length=1, max_length=64)]
-PositiveInt = Annotated[int, Field(ge=1, le=2**63 - 1)]
+PlayerId = Annotated[IdText, Field(min_length=1, max_length=64)]
+IssueId = Int64 | Annotated[str, Field(min_length=1, max_length=64)]
 
 BONUS_TYPE_FREE_SPINS = 1
 # metaData.spinAmount: how many free spins one bonus call grants (spec: 10-100).
@@ -52,30 +63,33 @@ SPIN_AMOUNT_MAX = 100
 PROVIDER_ACTIVE = 1
 
 
-class PlayerLinkBody(StrictBody):
+class PlayerLinkBody(ContractBody):
     playerId: PlayerId
 
 
-class LaunchBody(StrictBody):
+class LaunchBody(ContractBody):
     playerId: PlayerId
-    providerId: int
-    gameId: int
-    language: str = Field(default="en", max_length=8)
+    providerId: IdNumber
+    gameId: IdNumber
+    language: str = Field(default="en", max_length=MAX_LANG_CHARS)
     returnUrl: str = Field(default="", max_length=2048)
     isStreamer: bool = False
     demo: bool = False
 
 
-class BonusMeta(StrictBody):
+class BonusMeta(ContractBody):
     spinAmount: int
     # A JSON number (read as an exact decimal, never a float) or decimal text.
     baseBetAmount: Decimal | int | str
 
 
-class BonusRegisterBody(StrictBody):
-    issueId: PositiveInt | Annotated[str, Field(min_length=1, max_length=64)]
-    providerId: int
-    gameId: int
+class BonusRegisterBody(ContractBody):
+    # The contract's field table names the bonus `platformId`, its example body `issueId`:
+    # either is accepted (`bonus_id`).
+    issueId: IssueId | None = None
+    platformId: IssueId | None = None
+    providerId: IdNumber
+    gameId: IdNumber
     playerId: PlayerId
     bonusType: int
     callAmount: Decimal | int | str = Field(description="the most the bonus may pay; 0 = no cap")
@@ -83,19 +97,29 @@ class BonusRegisterBody(StrictBody):
     metaData: BonusMeta
 
 
-class BonusCancelBody(StrictBody):
+class BonusCancelBody(ContractBody):
     playerId: PlayerId
-    issueId: PositiveInt | Annotated[str, Field(min_length=1, max_length=64)]
+    issueId: IssueId
+
+
+def bonus_id(body: BonusRegisterBody) -> int | str:
+    """The bonus's id under either published name; both given must agree (1012), one is
+    required (1002, as a missing field)."""
+    if body.issueId is None and body.platformId is None:
+        raise ReelhouseError(ApiCode.VALIDATION_ERROR, "platformId (or issueId): Field required")
+    both = body.issueId is not None and body.platformId is not None
+    if both and str(body.issueId) != str(body.platformId):
+        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "platformId and issueId differ")
+    found = body.issueId if body.issueId is not None else body.platformId
+    assert found is not None
+    return found
 
 
 def game_code_of(provider_id: int, game_id: int) -> str:
     """The game behind a numeric gameId (domain.game_ids): 2007 / 2003 if unknown."""
     if provider_id != catalogue.PROVIDER_ID:
         raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {provider_id}")
-    code = numeric_ids(g.game_code for g in catalogue.list_games()).get(game_id)
-    if code is None:
-        raise ReelhouseError(ApiCode.GAME_NOT_FOUND, f"no game {game_id}")
-    return code
+    return game_code_of_number(game_id)
 
 
 def _user_code(platform: Platform, agent: Operator, player_id: str) -> int:
@@ -172,7 +196,9 @@ def bonus_call_register(
     platform: PlatformDep,
     body: Annotated[BonusRegisterBody, Depends(body_of(BonusRegisterBody))],
 ) -> dict[str, Any]:
-    """Free spins as a bonus call; one active bonus per player (2011 for a second)."""
+    """Free spins as a bonus call; one active bonus per player (2011 for a second). The
+    answer names the bonus as the request did (`issueId`, and `platformId` when sent)."""
+    issue_id = bonus_id(body)
     if body.bonusType != BONUS_TYPE_FREE_SPINS:
         raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "bonusType must be 1 (free spins)")
     spins = body.metaData.spinAmount
@@ -191,12 +217,15 @@ def bonus_call_register(
         bet_minor=freerounds.bet_minor_of(agent.currency, body.metaData.baseBetAmount),
         rounds=spins,
         expires_at=parse_api_time(body.expireAt, "expireAt"),
-        external_id=str(body.issueId),
+        external_id=str(issue_id),
         win_cap_minor=freerounds.bet_minor_of(agent.currency, body.callAmount),
     )
     granted = freerounds.grant(platform, agent.id, request)
     _keep_one_active(platform, agent, user_code, granted)
-    return ok({"issueId": body.issueId})
+    answer: dict[str, Any] = {"issueId": issue_id}
+    if body.platformId is not None:
+        answer["platformId"] = issue_id
+    return ok(answer)
 
 
 def _keep_one_active(
@@ -216,13 +245,14 @@ def bonus_call_cancel(
     platform: PlatformDep,
     body: Annotated[BonusCancelBody, Depends(body_of(BonusCancelBody))],
 ) -> dict[str, Any]:
-    """Only an active bonus can be cancelled: one the player started, used up, let expire or
-    cancelled before is BONUSCALL_ALREADY_ENDED (2012); unknown is 2020."""
+    """Cancel an active bonus, started or not: cancelling forfeits the spins not played yet
+    (the contract's rule). A completed one (used up), expired or cancelled before is
+    BONUSCALL_ALEADY_ENDED (2012, the contract's spelling); unknown is 2020."""
     user_code = _user_code(platform, agent, body.playerId)
     grant = freerounds.find(platform, agent.id, external_id=str(body.issueId))
     if grant.user_code != user_code:
         raise ReelhouseError(ApiCode.FREEROUND_NO_EXIST, "no such bonus for this player")
     if grant.state is not freerounds.GrantState.ACTIVE:
         raise ReelhouseError(ApiCode.BONUSCALL_ALREADY_ENDED, f"this bonus is {grant.state}")
-    freerounds.cancel(platform, agent.id, external_id=str(body.issueId))
+    freerounds.cancel(platform, agent.id, external_id=str(body.issueId), forfeit_started=True)
     return ok({})

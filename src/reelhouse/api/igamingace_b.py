@@ -7,6 +7,10 @@ request's `sign` (HMAC-SHA256 with the operator's secret key, dialects.igamingac
 `{"code", "message", ...}` with B's codes 0-11 (`B_CODE`): every refusal is HTTP 200 with a
 non-zero code, and its message starts with the v4 code's name.
 
+Requests: unknown fields are ignored; a game id (`gameid`, `gameID`) is the contract's
+integer or, as before, the game's code as text (the signed text is the value as sent); any
+`lang` plays (English when Reelhouse does not offer it). docs/api.md lists each of these.
+
 Checks run in this order: Bearer token (7), IP allow-list (7), calls in flight (1), body (2),
 `sign` (3), `agentID` (4), then the endpoint's own.
 """
@@ -20,12 +24,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.body import ContractBody, IdText, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
+from reelhouse.api.game_refs import game_code_of_number
 from reelhouse.dialects.igamingace_b import MESSAGES, Code, signature_matches
 from reelhouse.domain.clock import UTC
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.game_ids import NUMERIC_GAME_ID_MAX, numeric_game_id
+from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.games import catalogue
 from reelhouse.services import freerounds, launch, operators, players
 from reelhouse.services.platform import Platform
@@ -82,28 +89,34 @@ router = APIRouter(tags=["iGamingAce B facade"], route_class=envelope_route(_ref
 Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 AgentId = Annotated[str, Field(min_length=1, max_length=64)]
-UserId = Annotated[str, Field(min_length=1, max_length=64)]  # 4-48 alphanumerics, checked below
-GameId = Annotated[str, Field(min_length=1, max_length=64)]
+UserId = Annotated[IdText, Field(min_length=1, max_length=64)]  # 4-48 alphanumerics, checked below
+# The contract's integer game id, or a game code as text (Reelhouse's earlier form).
+GameId = (
+    Annotated[int, Field(ge=1, le=NUMERIC_GAME_ID_MAX)]
+    | Annotated[str, Field(min_length=1, max_length=64)]
+)
+# The most digits a numeric game id has (domain/game_ids.py keeps it below 2^31).
+GAME_ID_DIGITS_MAX = len(str(NUMERIC_GAME_ID_MAX))
 Sign = Annotated[str, Field(min_length=1, max_length=128)]
 FreeSpinId = Annotated[str, Field(min_length=1, max_length=36)]
 
 
-class UserAuthBody(StrictBody):
+class UserAuthBody(ContractBody):
     agentID: AgentId
     userID: UserId
     isaffiliate: bool | int = 0
-    lang: str = Field(default="en", min_length=2, max_length=2)
+    lang: str = Field(default="en", max_length=MAX_LANG_CHARS)
     gameid: GameId
     lobbyUrl: str = Field(default="", max_length=2048)
     sign: Sign
 
 
-class GameListBody(StrictBody):
+class GameListBody(ContractBody):
     agentID: AgentId
     sign: Sign
 
 
-class CreateFreeGameBody(StrictBody):
+class CreateFreeGameBody(ContractBody):
     agentID: AgentId
     userID: UserId
     gameID: GameId
@@ -114,7 +127,7 @@ class CreateFreeGameBody(StrictBody):
     sign: Sign
 
 
-class CancelFreeGameBody(StrictBody):
+class CancelFreeGameBody(ContractBody):
     agentID: AgentId
     userID: UserId
     gameID: GameId
@@ -145,10 +158,21 @@ def _user_code(platform: Platform, agent: Operator, user_id: str) -> int:
         return players.find_by_name(session, agent.id, user_id).id
 
 
-def _game_code(game_id: str) -> str:
-    if catalogue.get_game(game_id) is None:
-        raise ReelhouseError(ApiCode.GAME_NOT_FOUND, f"no game {game_id!r}")
-    return game_id
+def _game_code(game_id: int | str) -> str:
+    """The game behind the contract's integer id (a number, or its digits as text) or a game
+    code; 2 if there is none."""
+    if isinstance(game_id, int):
+        return game_code_of_number(game_id)
+    if catalogue.get_game(game_id) is not None:
+        return game_id
+    if game_id.isascii() and game_id.isdigit() and len(game_id) <= GAME_ID_DIGITS_MAX:
+        return game_code_of_number(int(game_id))
+    raise ReelhouseError(ApiCode.GAME_NOT_FOUND, f"no game {game_id!r}")
+
+
+def _signed_text(game_id: int | str) -> str:
+    """A game id in the signed string: the integer in decimal, or the text as sent."""
+    return str(game_id)
 
 
 @router.post("/userAuth", openapi_extra=openapi_body(UserAuthBody))
@@ -161,13 +185,9 @@ def user_auth(
     that can be checked is checked before the player is linked; only the wallet's own refusal
     at launch (its GetBalance failed: 1) comes after, and leaves the link for the next
     sign-in. `isaffiliate` is accepted and not acted on yet (docs/api.md)."""
-    fields = {"agentID": body.agentID, "userID": body.userID, "gameID": body.gameid}
+    fields = {"agentID": body.agentID, "userID": body.userID, "gameID": _signed_text(body.gameid)}
     _check_signed(platform, agent, "userAuth", fields, body.sign)
     game_code = _game_code(body.gameid)
-    if body.lang not in launch.SUPPORTED_LANGS:
-        raise ReelhouseError(
-            ApiCode.PARAMETERS_INVALID, f"lang must be one of {launch.SUPPORTED_LANGS}"
-        )
     if agent.state != operators.OperatorState.APPROVED:
         raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
     ref = players.create_or_get(platform, agent.id, body.userID, players.IGAMINGACE_B_NAMES)
@@ -189,9 +209,12 @@ def game_list(
     body: Annotated[GameListBody, Depends(body_of(GameListBody))],
 ) -> dict[str, Any]:
     _check_signed(platform, agent, "gameList", {"agentID": body.agentID}, body.sign)
+    # `gameID` is the contract's integer (the one callbacks carry); `gameCode` [ours] is the
+    # game's code, which requests may send instead.
     games = [
         {
-            "gameID": game.game_code,
+            "gameID": numeric_game_id(game.game_code),
+            "gameCode": game.game_code,
             "name": game.name,
             "category": game.category,
             "provider": catalogue.PROVIDER_NAME,
@@ -234,7 +257,7 @@ def create_free_game(
     fields = {
         "agentID": body.agentID,
         "userID": body.userID,
-        "gameID": body.gameID,
+        "gameID": _signed_text(body.gameID),
         "freespinID": body.freespinID,
     }
     _check_signed(platform, agent, "createfreegame", fields, body.sign)
@@ -263,13 +286,14 @@ def cancel_free_game(
     fields = {
         "agentID": body.agentID,
         "userID": body.userID,
-        "gameID": body.gameID,
+        "gameID": _signed_text(body.gameID),
         "freespinID": body.freespinID,
     }
     _check_signed(platform, agent, "cancelfreegame", fields, body.sign)
     user_code = _user_code(platform, agent, body.userID)
+    game_code = _game_code(body.gameID)
     grant = freerounds.find(platform, agent.id, external_id=body.freespinID)
-    if grant.user_code != user_code or grant.game_code != body.gameID:
+    if grant.user_code != user_code or grant.game_code != game_code:
         raise ReelhouseError(ApiCode.FREEROUND_NO_EXIST, "no such free spins for this user")
     freerounds.cancel(platform, agent.id, external_id=body.freespinID)
     return _ok()

@@ -8,11 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
-from reelhouse.api.envelope import ok
+from reelhouse.api.envelope import ok_exact
+from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
-from reelhouse.domain.money import currency, format_fixed
+from reelhouse.domain.languages import MAX_LANG_CHARS
+from reelhouse.domain.money import currency, to_decimal
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
 from reelhouse.services import launch, operators, players
@@ -22,51 +25,54 @@ from reelhouse.store.models import Operator
 router = APIRouter(prefix="/v4", tags=["Main API v4"])
 Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
-Int64 = Annotated[int, Field(ge=1, le=2**63 - 1)]
 RtpValue = Annotated[Decimal | int, Field(ge=0, le=100)]
+# A language as the contract's integer code (1 = en, 2 = ko, ...) or as text; any value
+# Reelhouse does not offer plays in English (domain/languages.py).
+Lang = int | Annotated[str, Field(max_length=MAX_LANG_CHARS)]
 
 
-class Empty(StrictBody):
+class Empty(ContractBody):
     pass
 
 
-class LangOnly(StrictBody):
-    lang: str | None = None
+class LangOnly(ContractBody):
+    lang: Lang | None = None
 
 
-class RtpBody(StrictBody):
+class RtpBody(ContractBody):
     rtp: RtpValue
 
 
-class UserCreateBody(StrictBody):
+class UserCreateBody(ContractBody):
     name: str
 
 
-class UserInfoBody(StrictBody):
+class UserInfoBody(ContractBody):
     user_code: Int64
 
 
-class GamesBody(StrictBody):
-    provider_id: int
-    lang: str | None = None
+class GamesBody(ContractBody):
+    provider_id: IdNumber
+    lang: Lang | None = None
 
 
-class GameUrlBody(StrictBody):
+class GameUrlBody(ContractBody):
     user_code: Int64
-    provider_id: int
+    provider_id: IdNumber
     game_symbol: str = Field(max_length=64)
-    lang: str = "en"
+    lang: Lang | None = None
     return_url: str = Field(default="", max_length=2048)
     rtp: RtpValue | None = None
     win_ratio: RtpValue | None = None  # the original API's alias of rtp
+    # Sent by clients of the original API; Reelhouse has no jackpots: accepted, no effect.
+    is_finish_jackpot: bool | None = None
     demo: bool = False  # [ours] fun money: same game and math, no wallet calls
 
 
-def _rtp_number(rtp_bp: int) -> int | float:
-    """RTP as a JSON number: 96 or 96.5. A percentage, not money, so a float is harmless
-    here; whole percentages stay integers."""
+def _rtp_number(rtp_bp: int) -> int | Decimal:
+    """RTP as an exact JSON number: 96 or 96.5; whole percentages stay integers."""
     whole, part = divmod(rtp_bp, operators.BP_PER_PERCENT)
-    return whole if part == 0 else rtp_bp / operators.BP_PER_PERCENT
+    return whole if part == 0 else Decimal(rtp_bp) / operators.BP_PER_PERCENT
 
 
 def _game_item(game: GameInfo) -> dict[str, Any]:
@@ -76,19 +82,22 @@ def _game_item(game: GameInfo) -> dict[str, Any]:
         "game_name": game.name,
         "locale_name": game.name,
         "game_image": "",
-        "launch_enable": 1,
-        "category": game.category,
+        "launch_enable": True,
+        "category": category_spelling(game.category),
         "reg_date": "2026-01-01 00:00:00",
     }
 
 
 @router.post("/agent/info", openapi_extra=openapi_body(Empty))
-def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -> dict[str, Any]:
+def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -> ExactJSONResponse:
+    """`currency` is the contract's integer code (ISO 4217 number); `currency_code` [ours]
+    the text code beside it."""
     rtp = _rtp_number(agent.rtp_bp)
-    return ok(
+    return ok_exact(
         {
             "name": agent.name,
-            "currency": agent.currency,
+            "currency": currency_number(agent.currency),
+            "currency_code": agent.currency,
             "balance": 0,
             "rtp": rtp,
             "win_ratio": rtp,
@@ -100,9 +109,9 @@ def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -
 @router.post("/agent/rtp", openapi_extra=openapi_body(RtpBody))
 def agent_rtp(
     agent: Agent, platform: PlatformDep, body: Annotated[RtpBody, Depends(body_of(RtpBody))]
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
     rtp_bp = operators.set_rtp(platform, agent.id, Decimal(body.rtp))
-    return ok({"rtp": _rtp_number(rtp_bp), "requested": str(body.rtp)})
+    return ok_exact({"rtp": _rtp_number(rtp_bp), "requested": str(body.rtp)})
 
 
 @router.post("/user/create", openapi_extra=openapi_body(UserCreateBody))
@@ -110,9 +119,17 @@ def user_create(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[UserCreateBody, Depends(body_of(UserCreateBody))],
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
+    """`user_code` is the contract's int64 number (below 2^53, so JavaScript keeps it);
+    `user_code_text` [ours] is the same id as text."""
     ref = players.create_or_get(platform, agent.id, body.name)
-    return ok({"user_code": ref.user_code, "is_new_user": ref.is_new})
+    return ok_exact(
+        {
+            "user_code": ref.user_code,
+            "is_new_user": ref.is_new,
+            "user_code_text": str(ref.user_code),
+        }
+    )
 
 
 @router.post("/user/info", openapi_extra=openapi_body(UserInfoBody))
@@ -120,18 +137,21 @@ def user_info(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[UserInfoBody, Depends(body_of(UserInfoBody))],
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
+    """`balance` is the last balance the wallet reported, as an exact number; a player whose
+    wallet never reported one has 0 there and `balance_known` [ours] false."""
     with platform.db.transaction() as session:
         player = players.owned_player(session, agent.id, body.user_code)
-        balance = player.last_balance_minor or 0
-        return ok({"name": player.name, "balance": format_fixed(balance, currency(agent.currency))})
+        known = player.last_balance_minor is not None
+        balance = to_decimal(player.last_balance_minor or 0, currency(agent.currency))
+        return ok_exact({"name": player.name, "balance": balance, "balance_known": known})
 
 
 @router.post("/game/providers", openapi_extra=openapi_body(LangOnly))
 def game_providers(
     _agent: Agent, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
-) -> dict[str, Any]:
-    return ok(
+) -> ExactJSONResponse:
+    return ok_exact(
         [
             {
                 "provider_id": catalogue.PROVIDER_ID,
@@ -146,17 +166,17 @@ def game_providers(
 @router.post("/game/games", openapi_extra=openapi_body(GamesBody))
 def game_games(
     _agent: Agent, body: Annotated[GamesBody, Depends(body_of(GamesBody))]
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
     if body.provider_id != catalogue.PROVIDER_ID:
         raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {body.provider_id}")
-    return ok([_game_item(g) for g in catalogue.list_games()])
+    return ok_exact([_game_item(g) for g in catalogue.list_games()])
 
 
 @router.post("/game/all", openapi_extra=openapi_body(LangOnly))
 def game_all(
     _agent: Agent, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
-) -> dict[str, Any]:
-    return ok([_game_item(g) for g in catalogue.list_games()])
+) -> ExactJSONResponse:
+    return ok_exact([_game_item(g) for g in catalogue.list_games()])
 
 
 @router.post("/game/game-url", openapi_extra=openapi_body(GameUrlBody))
@@ -164,7 +184,7 @@ def game_url(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[GameUrlBody, Depends(body_of(GameUrlBody))],
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
     rtp = body.rtp if body.rtp is not None else body.win_ratio
     request = launch.LaunchRequest(
         user_code=body.user_code,
@@ -175,4 +195,4 @@ def game_url(
         rtp_percent=Decimal(rtp or 0),
         demo=body.demo,
     )
-    return ok({"game_url": launch.create_launch_url(platform, agent, request)})
+    return ok_exact({"game_url": launch.create_launch_url(platform, agent, request)})

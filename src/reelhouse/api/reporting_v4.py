@@ -11,9 +11,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import Field
 
-from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.body import ContractBody, IdNumber, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
-from reelhouse.api.envelope import ok
+from reelhouse.api.envelope import ok_exact
+from reelhouse.api.exact_json import ExactJSONResponse
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import FEED_MAX_LIMIT
 from reelhouse.services import online, round_details, statistics
@@ -30,36 +31,35 @@ OutputFormat = Annotated[
 ]
 
 
-class RoundDetailsBody(StrictBody):
-    user_code: int
-    round_id: int
-    provider_id: int
+class RoundDetailsBody(ContractBody):
+    # Ids as numbers or as text: the feed sends `round_id` as text, and clients send it back.
+    user_code: IdNumber
+    round_id: IdNumber
+    provider_id: IdNumber
     game_code: str = Field(max_length=64)
 
 
-class OnlineGamesBody(StrictBody):
+class OnlineGamesBody(ContractBody):
     offset: int = 0
     limit: int = FEED_MAX_LIMIT
 
 
-class UserStatsBody(StrictBody):
+class UserStatsBody(ContractBody):
     start_time: ApiTime
     end_time: ApiTime
     offset: int = 0
     limit: int
 
 
-class DaysBody(StrictBody):
+class DaysBody(ContractBody):
     start_date: ApiDate
     end_date: ApiDate
 
 
-def _answer(
-    output: str, name: str, columns: Sequence[str], data: dict[str, Any]
-) -> dict[str, Any] | Response:
+def _answer(output: str, name: str, columns: Sequence[str], data: dict[str, Any]) -> Response:
     """The envelope, or the list as CSV (errors stay JSON envelopes either way)."""
     if output == "json":
-        return ok(data)
+        return ok_exact(data)
     if output != "csv":
         raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "format must be json or csv")
     return Response(
@@ -74,7 +74,7 @@ def round_details_url(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[RoundDetailsBody, Depends(body_of(RoundDetailsBody))],
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
     url = round_details.round_details_url(
         platform,
         agent.id,
@@ -83,7 +83,7 @@ def round_details_url(
         provider_id=body.provider_id,
         game_code=body.game_code,
     )
-    return ok({"url": url})
+    return ok_exact({"url": url})
 
 
 @router.post("/game/online-games", openapi_extra=openapi_body(OnlineGamesBody))
@@ -91,8 +91,8 @@ def online_games(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[OnlineGamesBody, Depends(body_of(OnlineGamesBody))],
-) -> dict[str, Any]:
-    return ok(online.online_games(platform, agent.id, body.offset, body.limit))
+) -> ExactJSONResponse:
+    return ok_exact(online.online_games(platform, agent.id, body.offset, body.limit))
 
 
 @router.post("/statistics/user", openapi_extra=openapi_body(UserStatsBody), response_model=None)
@@ -101,7 +101,7 @@ def statistics_user(
     platform: PlatformDep,
     body: Annotated[UserStatsBody, Depends(body_of(UserStatsBody))],
     output: OutputFormat = "json",
-) -> dict[str, Any] | Response:
+) -> Response:
     data = statistics.user_page(
         platform, agent.id, body.start_time, body.end_time, body.offset, body.limit
     )
@@ -114,7 +114,7 @@ def statistics_day(
     platform: PlatformDep,
     body: Annotated[DaysBody, Depends(body_of(DaysBody))],
     output: OutputFormat = "json",
-) -> dict[str, Any] | Response:
+) -> Response:
     data = statistics.day_rows(platform, agent.id, body.start_date, body.end_date)
     name = f"statistics-day-{data['start_date']}-{data['end_date']}"
     return _answer(output, name, statistics.DAY_COLUMNS, data)
@@ -126,7 +126,7 @@ def statistics_game(
     platform: PlatformDep,
     body: Annotated[DaysBody, Depends(body_of(DaysBody))],
     output: OutputFormat = "json",
-) -> dict[str, Any] | Response:
+) -> Response:
     data = statistics.game_rows(platform, agent.id, body.start_date, body.end_date)
     name = f"statistics-game-{data['start_date']}-{data['end_date']}"
     return _answer(output, name, statistics.GAME_COLUMNS, data)

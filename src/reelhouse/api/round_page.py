@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from importlib import resources
 from string import Template
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
@@ -102,6 +102,11 @@ def _spin(spin: SpinView) -> str:
     )
 
 
+def _balance(row: dict[str, Any], field: str) -> str:
+    """A feed row's balance, or '-' where the wallet did not report one."""
+    return format(row[field], "f") if row["balance_known"] else "-"
+
+
 def _transactions(view: RoundView) -> str:
     if not view.transactions:
         return "<p>None acknowledged by the casino's wallet yet.</p>"
@@ -109,8 +114,8 @@ def _transactions(view: RoundView) -> str:
     head += "<th>time (UTC)</th></tr>"
     body = "".join(
         f"<tr><td>{_e(t['trans_id'])}</td><td>{_e(TRANS_TYPES.get(t['trans_type'], '?'))}</td>"
-        f"<td>{_e(t['trans_amount'])}</td><td>{_e(t['prebalance'] or '-')}</td>"
-        f"<td>{_e(t['balance'] or '-')}</td><td>{_e(t['regdate'])}</td></tr>"
+        f"<td>{_e(format(t['trans_amount'], 'f'))}</td><td>{_e(_balance(t, 'prebalance'))}</td>"
+        f"<td>{_e(_balance(t, 'balance'))}</td><td>{_e(t['regdate'])}</td></tr>"
         for t in view.transactions
     )
     return f"<table>{head}{body}</table>"

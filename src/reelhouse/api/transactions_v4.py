@@ -5,14 +5,15 @@ the spec wants; the body model only refuses wrong JSON types (1002)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from reelhouse.api.body import StrictBody, body_of, openapi_body
+from reelhouse.api.body import ContractBody, IdNumber, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
-from reelhouse.api.envelope import ok
+from reelhouse.api.envelope import ok_exact
+from reelhouse.api.exact_json import ExactJSONResponse
 from reelhouse.services import transactions
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
@@ -23,15 +24,15 @@ PlatformDep = Annotated[Platform, Depends(platform_of)]
 ApiTime = Annotated[str, Field(description="yyyy-MM-dd HH:mm:ss, UTC")]
 
 
-class TransactionWindowBody(StrictBody):
+class TransactionWindowBody(ContractBody):
     start_time: ApiTime
     end_time: ApiTime
     offset: int = 0
     limit: int
 
 
-class TransactionCursorBody(StrictBody):
-    last_id: int
+class TransactionCursorBody(ContractBody):
+    last_id: IdNumber  # a trans_id, as a number or as text
     limit: int
 
 
@@ -40,8 +41,8 @@ def transaction_window(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[TransactionWindowBody, Depends(body_of(TransactionWindowBody))],
-) -> dict[str, Any]:
-    return ok(
+) -> ExactJSONResponse:
+    return ok_exact(
         transactions.window_page(
             platform, agent.id, body.start_time, body.end_time, body.offset, body.limit
         )
@@ -53,5 +54,5 @@ def transaction_cursor(
     agent: Agent,
     platform: PlatformDep,
     body: Annotated[TransactionCursorBody, Depends(body_of(TransactionCursorBody))],
-) -> dict[str, Any]:
-    return ok(transactions.cursor_page(platform, agent.id, body.last_id, body.limit))
+) -> ExactJSONResponse:
+    return ok_exact(transactions.cursor_page(platform, agent.id, body.last_id, body.limit))

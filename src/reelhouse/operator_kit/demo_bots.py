@@ -4,6 +4,7 @@ demo casino's admin API (as the casino's cashier would)."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ class DemoBots:
         self.casino = httpx.Client(base_url=casino_url, timeout=30)
 
     def main_api(self, path: str, body: dict[str, Any]) -> Any:
-        envelope = self.api.post(path, json=body).json()
+        # Money arrives as exact JSON numbers: read them as Decimals, never as floats.
+        envelope = json.loads(self.api.post(path, json=body).text, parse_float=Decimal)
         if envelope["code"] != 0:
             raise BotError(f"{path}: {envelope['code']} {envelope['message']}")
         return envelope["data"]

@@ -193,9 +193,13 @@ def cancel(
     *,
     fr_id: int | None = None,
     external_id: str | None = None,
+    forfeit_started: bool = False,
 ) -> GrantView:
-    """Withdraw a grant nobody played yet. 2020 unknown (or another operator's); 2012 its
-    first round was played, or it expired. Cancelling a cancelled grant changes nothing."""
+    """Withdraw a grant nobody played yet. 2020 unknown (or another operator's); 2012 used
+    up or expired, or its first round was played. Cancelling a cancelled grant changes
+    nothing. `forfeit_started` (iGamingAce A, whose contract forfeits the unplayed spins)
+    also withdraws a grant the player started: the rounds played stay played (a round in
+    play took its round under this row's lock before the cancel got it), the rest are gone."""
     now = platform.clock.now()
     with platform.db.transaction() as session:
         row = _by_ref(session, operator_id, fr_id, external_id, lock=True)
@@ -204,7 +208,9 @@ def cancel(
         state = _state(row, now)
         if state is GrantState.CANCELLED:
             return _view(row, now)
-        if row.rounds_used:
+        if state is GrantState.USED_UP:
+            raise ReelhouseError(ApiCode.BONUSCALL_ALREADY_ENDED, "these free rounds are used up")
+        if row.rounds_used and not forfeit_started:
             raise ReelhouseError(
                 ApiCode.BONUSCALL_ALREADY_ENDED,
                 f"the player started these free rounds ({row.rounds_used} played)",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
+from reelhouse.domain.languages import launch_lang
 from reelhouse.domain.limits import (
     DEMO_START_BALANCE_MAJOR,
     GAME_SESSION_MAX_SECONDS,
@@ -29,15 +30,15 @@ from reelhouse.services.players import owned_player
 from reelhouse.store.models import GameSession, LaunchToken, Operator, Player
 from reelhouse.store.secrets import token_hash
 
-SUPPORTED_LANGS = ("en", "es", "de", "pt", "fr", "tr", "ko", "ja")
-
 
 @dataclass(frozen=True)
 class LaunchRequest:
     user_code: int
     provider_id: int
     game_code: str
-    lang: str
+    # As the operator sent it: an integer code, a language tag, or nothing; one Reelhouse
+    # does not offer plays in English (domain/languages.py).
+    lang: int | str | None
     return_url: str
     rtp_percent: Decimal  # 0 = the agent's RTP
     demo: bool = False  # fun money: the same game and math, no wallet calls
@@ -65,8 +66,6 @@ def _variant_for(operator: Operator, game: Game, rtp_percent: Decimal) -> int:
 def create_launch_url(platform: Platform, operator: Operator, request: LaunchRequest) -> str:
     """Check everything, ask the wallet to `authenticate` the player, and issue the URL."""
     game = _game_or_refuse(request.provider_id, request.game_code)
-    if request.lang not in SUPPORTED_LANGS:
-        raise ReelhouseError(ApiCode.PARAMETERS_INVALID, f"lang must be one of {SUPPORTED_LANGS}")
     if operator.state != OperatorState.APPROVED and not request.demo:
         raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
     variant = _variant_for(operator, game, request.rtp_percent)
@@ -86,7 +85,7 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
                 player_id=request.user_code,
                 game_code=game.game_code,
                 rtp_variant=variant,
-                lang=request.lang,
+                lang=launch_lang(request.lang),
                 return_url=request.return_url,
                 demo=request.demo,
                 expires_at_utc=to_naive_utc(now + dt.timedelta(seconds=LAUNCH_TOKEN_TTL_SECONDS)),

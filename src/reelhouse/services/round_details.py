@@ -194,8 +194,8 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
         win_capped=round_.win_capped and played,
         game_capped=bool(outcome.get("capped")) and played,
         free_round_id=round_.free_round_id,
-        balance_before=items[0]["prebalance"] if items else None,
-        balance_after=items[-1]["balance"] if items else None,
+        balance_before=_known(items[0], "prebalance") if items else None,
+        balance_after=_known(items[-1], "balance") if items else None,
         rtp_variant=round_.rtp_variant,
         math_hash=round_.math_hash,
         rng_version=round_.rng_version,
@@ -205,6 +205,11 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
         spins=_spins(outcome, game, cur) if state not in NOT_SHOWN_BECAUSE else (),
         transactions=tuple(items),
     )
+
+
+def _known(item: dict[str, Any], field: str) -> str | None:
+    """A feed row's balance as text, or None where the feed writes 0 for "not known"."""
+    return format(item[field], "f") if item["balance_known"] else None
 
 
 def _round_items(session: Session, round_: Round) -> list[dict[str, Any]]:

@@ -12,6 +12,11 @@ ledger as Reelhouse knows it, so every row is money that moved at the operator's
 - Pending calls (queued, in flight, manual), refused bets and calls resolved by hand do not
   appear.
 
+Types are the public contract's: money as exact JSON numbers (Decimals here, written by the
+API's exact renderer), `round_id` as text. A balance Reelhouse does not know (a bet whose
+answer was lost appears because its cancel was applied) is 0 in `prebalance` and `balance`,
+never null, with `balance_known` [ours] false.
+
 A row's time (`regdate`) is when Reelhouse got the wallet's acknowledgement (for an unknown
 bet: its cancel's), and the window feed selects on it. A win acknowledged hours late thus
 lands in the hour it was acknowledged, so consecutive windows see every row exactly once.
@@ -41,6 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from reelhouse.domain.clock import UTC, format_api_time, from_naive_utc, to_naive_utc
+from reelhouse.domain.contract_forms import category_spelling
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import ID_LIMIT
 from reelhouse.domain.limits import (
@@ -49,7 +55,7 @@ from reelhouse.domain.limits import (
     FEED_MIN_LIMIT,
     FEED_SETTLE_SECONDS,
 )
-from reelhouse.domain.money import Currency, currency, format_fixed
+from reelhouse.domain.money import Currency, currency, to_decimal
 from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, OutcomeKind
 from reelhouse.games import catalogue
@@ -224,21 +230,23 @@ def _item(
             else balance - call.amount_minor
         )
     game = catalogue.get_game(round_.game_code)
+    known = balance is not None and prebalance is not None
     return {
         "trans_id": call.id,
         "user_code": call.player_id,
-        "round_id": call.round_id,
+        "round_id": str(call.round_id),
         "trans_type": call.trans_type,
         "provider_id": catalogue.PROVIDER_ID,
         "provider_name": catalogue.PROVIDER_NAME,
         "game_code": round_.game_code,
         "game_name": game.name if game else round_.game_code,
-        "category": game.category if game else "",
-        "prebalance": format_fixed(prebalance, cur) if prebalance is not None else None,
-        "trans_amount": format_fixed(call.amount_minor, cur),
-        "balance": format_fixed(balance, cur) if balance is not None else None,
+        "category": category_spelling(game.category) if game else "",
+        "prebalance": to_decimal(prebalance if prebalance is not None else 0, cur),
+        "trans_amount": to_decimal(call.amount_minor, cur),
+        "balance": to_decimal(balance if balance is not None else 0, cur),
         "regdate": format_api_time(from_naive_utc(visible_at)),
         "trans_guid": str(call.id),
+        "balance_known": known,
     }
 
 
