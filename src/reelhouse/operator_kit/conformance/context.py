@@ -15,12 +15,11 @@ then allow that one unit (`slack_minor`), and its first step says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import Any
 
-from reelhouse.dialects.base import CallbackCredentials
-from reelhouse.dialects.igamingace_a import NAME as IGAMINGACE_A
-from reelhouse.dialects.igamingace_b import NAME as IGAMINGACE_B
-from reelhouse.dialects.slotcity_v4 import NAME as SLOTCITY_V4
+from reelhouse.dialects.base import CallbackCredentials, CodecDialect
+from reelhouse.dialects.registry import get_dialect
 from reelhouse.domain.clock import unix_ms
 from reelhouse.domain.money import Currency, currency
 from reelhouse.domain.wallet import (
@@ -41,30 +40,6 @@ PROVIDER_ID = 1
 GAME_TYPE = "slot"
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """Facts about a protocol the scenarios need beyond what its codec says.
-
-    `cancels_wins`: a cancel may reverse a win (SlotCity `cancel`, B's Rollback of a
-    Deposit); A's cancel reverses a bet or betwin only. `timestamped`: requests carry a
-    signed send time a wallet can check for freshness (B has none). `signature_optional`:
-    the wallet may compare a token and ignore signatures (SlotCity's are Reelhouse's own
-    addition).
-    """
-
-    cancels_wins: bool
-    timestamped: bool
-    signature_optional: bool
-
-
-PROFILES: dict[str, Profile] = {
-    SLOTCITY_V4: Profile(cancels_wins=True, timestamped=True, signature_optional=True),
-    IGAMINGACE_A: Profile(cancels_wins=False, timestamped=True, signature_optional=False),
-    IGAMINGACE_B: Profile(cancels_wins=True, timestamped=False, signature_optional=False),
-}
-_UNKNOWN_PROFILE = Profile(cancels_wins=False, timestamped=False, signature_optional=False)
-
-
 class Stop(Exception):
     """A step or money check failed: the scenario ends here, failed."""
 
@@ -80,7 +55,9 @@ class Ctx:
         self.result = result
         self.target = wire.target
         self.currency: Currency = currency(wire.target.currency)
-        self.profile = PROFILES.get(wire.target.dialect, _UNKNOWN_PROFILE)
+        # The scenarios ask the dialect's descriptor what its contract allows (whether a
+        # cancel may reverse a win, whether callbacks carry a send time, a signature is optional).
+        self.profile: CodecDialect[Any] = get_dialect(wire.target.dialect)
         self.opening = 0  # the balance at the scenario's start
         self.balance = 0  # what the balance should be now
         self.slack_minor = 0  # rounding a sub-unit balance may show (see the module's doc)
