@@ -46,11 +46,11 @@ from reelhouse.domain.wallet import (
 )
 from reelhouse.games.rng import SeededRng
 from reelhouse.operator_kit.demo_casino.casino import CALLBACK_PATHS, Casino
+from reelhouse.operator_kit.sdk.models import Tombstone
 from reelhouse.services import audit, backoffice_settings, launch, operators, players, rounds
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
-from reelhouse.operator_kit.sdk.models import Tombstone
 from reelhouse.store.models import Player, Round, WalletCall
 from reelhouse.store.secrets import Sealer, new_key_text
 from tests.dispatch.multi_dialect import OnTheWire, answer, our_id, read_request

@@ -186,8 +186,8 @@ def _open_round(
     platform: Platform,
     session_token: str,
     bet_text: str,
-    free_round_id: int | None,
-    gate: SpinGate,
+    free_round_id: int | None = None,
+    gate: SpinGate = SpinGate.AFTER_FIRST_SEND,
 ) -> tuple[int, int | None]:
     """Write the round (and its claimed bet call) in one commit; returns both ids. A demo
     round is settled in the same commit and has no call (None)."""

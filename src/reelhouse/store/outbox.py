@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from reelhouse.domain.clock import to_naive_utc, unix_ms
+from reelhouse.domain.clock import from_naive_utc, to_naive_utc, unix_ms
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.limits import (
     LATE_BET_WINDOW_SECONDS,
@@ -60,7 +60,8 @@ def lease_seconds(timeout_ms: int) -> float:
 # not count as "sent" below.
 DELIVERY_RAISED = "delivery raised"
 
-# A cancel answered "not found" is sent once more this long after (domain/limits.py).
+# A cancel answered "not found" is sent once more when this long has passed since its bet was
+# sent, unless it was itself sent after that (domain/limits.py).
 LATE_BET_WINDOW = dt.timedelta(seconds=LATE_BET_WINDOW_SECONDS)
 
 _FOLLOW_UP_KINDS = (CommandKind.WIN.value, CommandKind.CANCEL.value)
@@ -319,10 +320,11 @@ def record_outcome(
         # checked once more after the late-bet window; the second one settles the round.
         _finish_call(call, CallState.ACKED, outcome, now)
         _note_balance(session, call, round_, outcome)
-        if _is_recheck(session, call):
+        recheck_at = _late_bet_recheck_at(session, call)
+        if recheck_at is None:
             _move_round(round_, RoundState.CANCELLED, now)
         else:
-            _schedule_late_bet_recheck(session, call, round_, now)
+            _schedule_late_bet_recheck(session, call, round_, now, recheck_at)
         return None  # the recheck waits in the queue; nobody sends it now
     if outcome.settled_ok:
         _finish_call(call, CallState.ACKED, outcome, now)
@@ -355,17 +357,33 @@ def _is_recheck(session: Session, cancel: WalletCall) -> bool:
     return earlier is not None
 
 
+def _late_bet_recheck_at(session: Session, cancel: WalletCall) -> dt.datetime | None:
+    """When to cancel once more a bet whose cancel was just answered "not found"; None when
+    that answer is final: it answered the second cancel already, or this attempt went out
+    (its claim, `updated_at_utc`, is taken just before sending) once the late-bet window
+    after the bet was sent had passed, so the wallet can no longer be holding the bet."""
+    if _is_recheck(session, cancel):
+        return None
+    bet = session.get(WalletCall, cancel.cancel_of_id)
+    assert bet is not None, f"cancel {cancel.id} names no bet"
+    # A bet is written claimed and sent at once: its creation is when it left.
+    window_over = from_naive_utc(bet.created_at_utc) + LATE_BET_WINDOW
+    if from_naive_utc(cancel.updated_at_utc) >= window_over:
+        return None
+    return window_over
+
+
 def _schedule_late_bet_recheck(
-    session: Session, cancel: WalletCall, round_: Round, now: dt.datetime
+    session: Session, cancel: WalletCall, round_: Round, now: dt.datetime, due: dt.datetime
 ) -> None:
     """A cancel answered "not found" does not prove the bet will never land: a wallet may
     still hold it (its answer timed out here) and apply it after answering the cancel, as
     the public contracts allow. The round stays `cancelling` and a second cancel of the same
     bet, with its own id, goes out once the late-bet window is over: it reverses a bet that
     landed late, or finds nothing again and settles the round. It holds no spin: the first
-    cancel was sent."""
+    cancel was sent. It is due when the window after the bet was sent is over."""
     bet = session.get(WalletCall, cancel.cancel_of_id)
-    assert bet is not None, f"cancel {cancel.id} names no bet"
+    assert bet is not None
     recheck = new_call(
         session,
         round_,
@@ -375,7 +393,7 @@ def _schedule_late_bet_recheck(
         cancel_of=bet,
         dialect=pinned_dialect(session, cancel),
     )
-    recheck.next_attempt_at_utc = to_naive_utc(now + LATE_BET_WINDOW)
+    recheck.next_attempt_at_utc = to_naive_utc(due)
 
 
 def _record_bet(
