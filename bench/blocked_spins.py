@@ -26,12 +26,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from tests.dispatch.fault_sim import BETS, SimulatedCrash, Simulation
 
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.states import CallState
 from reelhouse.services import rounds
 from reelhouse.services.rounds import SpinGate
 from reelhouse.store import outbox
+from reelhouse.store.models import Player, WalletCall
 
 RESULTS = Path(__file__).parent / "results" / "blocked_spins.json"
 DEFAULT_SEEDS = 20
@@ -53,6 +56,9 @@ def _play(sim: Simulation, sessions: list[str], steps: int, gate: SpinGate) -> C
                     answers["played"] += 1
                 except ReelhouseError as exc:
                     answers[str(int(exc.code))] += 1
+                    if exc.code is ApiCode.ROUND_IN_PROGRESS:
+                        player = f"player{sessions.index(token)}"  # as the simulation names them
+                        answers[f"held_by:{_held_by(sim, player)}"] += 1
             elif action < 0.8:
                 sim.worker.run_once()
             elif action < 0.97:
@@ -63,6 +69,26 @@ def _play(sim: Simulation, sessions: list[str], steps: int, gate: SpinGate) -> C
             answers["crashed"] += 1
             sim.restart()
     return answers
+
+
+def _held_by(sim: Simulation, player: str) -> str:
+    """Why a player is held, by what the new rule looks at: a call of theirs claimed (in this
+    single-threaded simulation nothing is on the wire during a spin, so it is the claim of a
+    process that crashed, until its lease runs out), an unsettled round whose win or cancel
+    was never sent, or neither (only the former rule holds them)."""
+    with sim.db.transaction() as session:
+        player_id = session.scalar(select(Player.id).where(Player.name == player))
+        assert player_id is not None
+        claimed = session.scalar(
+            select(WalletCall.id).where(
+                WalletCall.player_id == player_id, WalletCall.state == CallState.IN_FLIGHT.value
+            )
+        )
+        if claimed is not None:
+            return "claimed_call"
+        if outbox.round_holding_next(session, player_id) is not None:
+            return "never_sent"
+    return "unsettled_only"
 
 
 def _run(gate: SpinGate, seeds: int, steps: int, workdir: Path) -> dict[str, Any]:
@@ -76,7 +102,7 @@ def _run(gate: SpinGate, seeds: int, steps: int, workdir: Path) -> dict[str, Any
             sim.drain()
         finally:
             sim.close()
-    requests = sum(answers.values()) - answers["crashed"]
+    requests = sum(n for answer, n in answers.items() if answer.isdigit() or answer == "played")
     held = answers[str(int(ApiCode.ROUND_IN_PROGRESS))]
     return {
         "gate": gate.value,
