@@ -22,6 +22,7 @@ from reelhouse.domain.states import CallState, RoundState
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.operator_kit.sdk.models import Tombstone
 from reelhouse.services import late_bets, rounds
+from reelhouse.store import outbox
 from reelhouse.store.models import Round, WalletCall
 from tests.dispatch.inprocess import Deployment, RecordingTransport, deploy
 
@@ -149,12 +150,13 @@ def test_the_wallet_sees_a_win_attempt_before_the_next_bet(deployment: Deploymen
     assert order.index(str(win1.id)) < order.index(str(bet2.id))
 
 
-def test_a_win_never_sent_holds_the_player_through_a_crash_until_it_is_sent(
+def test_a_win_never_sent_holds_the_player_through_a_crash_then_goes_out_first(
     deployment: Deployment,
 ) -> None:
     """The process died after the bet was applied and before the win went out: the win is
-    claimed by a dead holder. The player is held (3002) while the claim lasts, and still after
-    the worker took it back (nobody knows whether it left), until the worker has sent it."""
+    claimed by a dead holder. The player is held (3002) while the claim lasts (the win may be
+    on the wire). Once the worker took the claim back (nobody knows whether the win left, so
+    it counts as never sent), the player's next spin sends that win first, then its bet."""
     (token,) = deployment.open_sessions(1)
     platform = deployment.platform()
     round_id, bet_call_id = rounds._open_round(platform, token, "1.00")
@@ -162,40 +164,49 @@ def test_a_win_never_sent_holds_the_player_through_a_crash_until_it_is_sent(
     win_id = platform.wallet.deliver(bet_call_id)  # the bet; then the process "dies"
     assert win_id is not None
     assert held(deployment, token)
+    assert ("win", str(win_id)) not in wire_of(deployment).wire
     worker = Worker(deployment.db, deployment.sender(), deployment.clock, threads=1)
     try:
         deployment.clock.advance(seconds=120)  # past the claim's lease
         assert worker.reclaim_expired() == 1
-        (_bet, win) = calls_of(deployment, round_id)
-        assert (win.state, win.attempts) == (CallState.QUEUED, 1)  # counted, never sent
-        assert held(deployment, token)
-        assert ("win", str(win_id)) not in wire_of(deployment).wire
-        deployment.clock.advance(seconds=10)
-        assert worker.run_once() == 1
     finally:
         worker.close()
-    assert ("win", str(win_id)) in wire_of(deployment).wire
+    (_bet, win) = calls_of(deployment, round_id)
+    assert (win.state, win.attempts) == (CallState.QUEUED, 1)  # counted, never sent
+    with deployment.db.transaction() as session:
+        assert outbox.round_holding_next(session, win.player_id) == round_id
+    after = rounds.spin(deployment.platform(), token, "1.00")
     assert state_of(deployment, round_id) == RoundState.SETTLED
-    assert not held(deployment, token)
+    (next_bet, _next_win) = calls_of(deployment, after.round_id)
+    order = [guid for _command, guid in wire_of(deployment).wire]
+    assert order.index(str(win_id)) < order.index(str(next_bet.id))
 
 
 def test_an_unknown_bet_holds_the_player_until_its_cancel_was_sent(
     deployment: Deployment,
 ) -> None:
+    """A bet whose process died: held while its claim lasts; then its cancel goes out (here
+    it fails, which is enough: it was sent) before the next bet."""
     (token,) = deployment.open_sessions(1)
-    round_id, _bet_call_id = rounds._open_round(deployment.platform(), token, "1.00")
+    round_id, bet_id = rounds._open_round(deployment.platform(), token, "1.00")
     assert held(deployment, token)  # the bet may be on the wire
     wire_of(deployment).inner.down_for = {"cancel"}
     worker = Worker(deployment.db, deployment.sender(), deployment.clock, threads=1)
     try:
         deployment.clock.advance(seconds=120)
         assert worker.reclaim_expired() == 1
-        assert state_of(deployment, round_id) == RoundState.CANCELLING
-        assert held(deployment, token)  # its cancel was never sent
-        assert worker.run_once() == 1  # sent once, failed
     finally:
         worker.close()
-    assert not held(deployment, token)
+    assert state_of(deployment, round_id) == RoundState.CANCELLING
+    with deployment.db.transaction() as session:
+        (cancel,) = session.scalars(select(WalletCall).where(WalletCall.kind == "cancel"))
+        assert outbox.round_holding_next(session, cancel.player_id) == round_id
+    after = rounds.spin(deployment.platform(), token, "1.00")
+    assert state_of(deployment, round_id) == RoundState.CANCELLING  # its cancel failed
+    next_bet = calls_of(deployment, after.round_id)[0]
+    order = [guid for _command, guid in wire_of(deployment).wire]
+    assert order.index(str(cancel.id)) < order.index(str(next_bet.id))
+    assert str(bet_id) not in order  # the bet itself never left
 
 
 def test_a_bet_applied_after_its_cancel_found_nothing_is_reversed_by_the_second_cancel(

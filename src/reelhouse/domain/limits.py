@@ -86,8 +86,10 @@ LEASE_MARGIN_SECONDS = float(os.environ.get("REELHOUSE_LEASE_MARGIN_SECONDS", "3
 # the request. Twice that covers a request passing two such hops, so a cancel that found
 # nothing is sent once more this long after it was answered (store/outbox.py): a bet applied
 # late is then found and reversed. Under a minute of margin would miss one slow hop; much
-# more only keeps a refunded round open longer (it blocks nothing: docs/rounds.md).
-LATE_BET_WINDOW_SECONDS = 120
+# more only keeps a refunded round open longer (it blocks nothing: docs/rounds.md). Tests
+# that kill real processes shorten it (REELHOUSE_LATE_BET_WINDOW_SECONDS), as the lease margin
+# above, so that everything settles within the test; production keeps the default.
+LATE_BET_WINDOW_SECONDS = float(os.environ.get("REELHOUSE_LATE_BET_WINDOW_SECONDS", "120"))
 
 # Callback URLs (domain/callback_address.py). The column holds 2048 characters. A callback
 # host name is resolved when the URL is saved or tested, with this bound (a resolver that

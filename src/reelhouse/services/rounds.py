@@ -33,14 +33,16 @@ from reelhouse.services.platform import Platform
 from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round, WalletCall
 from reelhouse.store.outbox import (
     Claim,
+    claim_unsent_follow_up,
     lease_seconds,
     new_call,
     owed_win_minor,
     round_holding_next,
 )
 
-# A free round opens with its win: its claim must outlast the longest win timeout of the
-# dialects (4 s; see store.outbox for the lease).
+# A free round opens with its win, and a spin may send an earlier round's unsent win or
+# cancel: their claims must outlast the longest win or cancel timeout of the dialects (4 s;
+# see store.outbox for the lease).
 FREE_ROUND_WIN_TIMEOUT_MS = 4000
 
 
@@ -243,7 +245,16 @@ def spin(
     gate: SpinGate = SpinGate.AFTER_FIRST_SEND,
 ) -> SpinResult:
     """Play one round; with `free_round_id`, one free round of that grant, at its bet."""
-    round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id, gate)
+    try:
+        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id, gate)
+    except ReelhouseError as held:
+        # Held only because an earlier round's win or cancel was never sent (its process
+        # died, or the worker has not come to it): send it now, then open the round.
+        if held.code is not ApiCode.ROUND_IN_PROGRESS or gate is not SpinGate.AFTER_FIRST_SEND:
+            raise
+        if not _send_unsent_follow_up(platform, session_token):
+            raise
+        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id, gate)
     if bet_call_id is None:
         return round_result(platform, round_id)
     follow_up_id = platform.wallet.deliver(bet_call_id)
@@ -254,6 +265,20 @@ def spin(
     result = round_result(platform, round_id)
     _raise_for_refused_bet(platform, result)
     return result
+
+
+def _send_unsent_follow_up(platform: Platform, session_token: str) -> bool:
+    """Claim and send the win or cancel that holds the player because it was never sent;
+    whether one was sent (its outcome, whatever it was, is recorded like any attempt)."""
+    now = platform.clock.now()
+    lease = dt.timedelta(seconds=lease_seconds(FREE_ROUND_WIN_TIMEOUT_MS))
+    with platform.db.transaction() as session:
+        active = active_session(platform, session, session_token, lock_player=True)
+        call_id = claim_unsent_follow_up(session, active.player.id, now, now + lease)
+    if call_id is None:
+        return False
+    platform.wallet.deliver(call_id)
+    return True
 
 
 def round_result(platform: Platform, round_id: int) -> SpinResult:

@@ -107,6 +107,44 @@ def round_holding_next(session: Session, player_id: int) -> int | None:
     )
 
 
+def claim_unsent_follow_up(
+    session: Session, player_id: int, now: dt.datetime, until: dt.datetime
+) -> int | None:
+    """Claim, for the caller to send now, the win or cancel of the player's unsettled round
+    that has never been sent (a crashed process's call the worker took back, or a bet's
+    cancel the worker has not sent yet), so that the player's next round need not wait for
+    the worker; None when there is none or a call of the player is on the wire. A call
+    someone else holds the row lock of is skipped, never waited for: the caller holds the
+    player's row lock, and whoever records an attempt holds the call's and then takes the
+    player's."""
+    holding = round_holding_next(session, player_id)
+    if holding is None:
+        return None
+    in_flight = session.scalar(
+        select(WalletCall.id)
+        .where(WalletCall.player_id == player_id, WalletCall.state == CallState.IN_FLIGHT.value)
+        .limit(1)
+    )
+    if in_flight is not None:
+        return None
+    # A round that holds the player has sent no win or cancel: its one queued call is it.
+    call = session.scalar(
+        select(WalletCall)
+        .where(
+            WalletCall.round_id == holding,
+            WalletCall.state == CallState.QUEUED.value,
+            WalletCall.kind.in_(_FOLLOW_UP_KINDS),
+        )
+        .order_by(WalletCall.created_at_utc, WalletCall.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if call is None:
+        return None
+    claim_call(call, now, until)
+    return call.id
+
+
 def owed_win_minor(session: Session, player_id: int) -> int:
     """The wins of the player's rounds still waiting for the wallet to acknowledge them: money
     the wallet's balance does not hold yet (shown beside it, never added to it)."""
