@@ -5,9 +5,8 @@ is then unknown and it is cancelled; a win or cancel counts an attempt and is qu
 or parked once its retry window is over), then (2) claims due calls and sends them on a
 thread pool, at most one call per player on the wire (a spin opening a round holds the
 player's row lock; the worker takes it too before claiming) and within each operator's
-bulkhead. On PostgreSQL
-several workers share the queue: rows are claimed with `FOR UPDATE SKIP LOCKED` and held by
-a lease. On SQLite run one worker.
+bulkhead. On PostgreSQL several workers share the queue: rows are claimed with
+`FOR UPDATE SKIP LOCKED` and held by a lease. On SQLite run one worker.
 """
 
 from __future__ import annotations

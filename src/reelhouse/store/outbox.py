@@ -79,6 +79,16 @@ def _follow_up_sent_once() -> ColumnElement[bool]:
     )
 
 
+def _in_flight_round(session: Session, player_id: int) -> int | None:
+    """The round of a call of the player that is claimed: on the wire, or held by a process
+    that may have died mid-call (until its lease runs out)."""
+    return session.scalar(
+        select(WalletCall.round_id)
+        .where(WalletCall.player_id == player_id, WalletCall.state == CallState.IN_FLIGHT.value)
+        .limit(1)
+    )
+
+
 def round_holding_next(session: Session, player_id: int) -> int | None:
     """The round that keeps `player_id` from opening another one now, or None.
 
@@ -89,11 +99,7 @@ def round_holding_next(session: Session, player_id: int) -> int | None:
     wallet sees the refund asked for before the next debit, and its balance check of that
     debit counts the refund whenever the wallet applied it. Call in the transaction that
     holds the player's row lock."""
-    in_flight = session.scalar(
-        select(WalletCall.round_id)
-        .where(WalletCall.player_id == player_id, WalletCall.state == CallState.IN_FLIGHT.value)
-        .limit(1)
-    )
+    in_flight = _in_flight_round(session, player_id)
     if in_flight is not None:
         return in_flight
     return session.scalar(
@@ -117,15 +123,10 @@ def claim_unsent_follow_up(
     someone else holds the row lock of is skipped, never waited for: the caller holds the
     player's row lock, and whoever records an attempt holds the call's and then takes the
     player's."""
+    if _in_flight_round(session, player_id) is not None:
+        return None
     holding = round_holding_next(session, player_id)
     if holding is None:
-        return None
-    in_flight = session.scalar(
-        select(WalletCall.id)
-        .where(WalletCall.player_id == player_id, WalletCall.state == CallState.IN_FLIGHT.value)
-        .limit(1)
-    )
-    if in_flight is not None:
         return None
     # A round that holds the player has sent no win or cancel: its one queued call is it.
     call = session.scalar(
