@@ -34,6 +34,7 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.simulation
 	$(BIN)/python -m bench.durability
+	$(BIN)/python -m bench.blocked_spins
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

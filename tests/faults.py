@@ -17,6 +17,7 @@ from sqlalchemy import select
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import HttpxTransport, TransportError
 from reelhouse.dispatch.worker import Worker
+from reelhouse.domain.limits import LATE_BET_WINDOW_SECONDS
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.store.models import WalletCall
 from tests.harness import GAME, Stack, running_stack
@@ -98,6 +99,13 @@ def past_retry_window(stack: Stack) -> None:
     """Move time past the retry window and let the worker try once more: every call that
     still fails lands in the manual queue."""
     stack.clock.advance(seconds=stack.platform.settings.retry_window.total_seconds() + 60)
+    drain(stack)
+
+
+def past_late_bet_window(stack: Stack) -> None:
+    """Move time past the late-bet window and let the worker send what is due: a cancel
+    answered "not found" is cancelled once more then (store/outbox.py)."""
+    stack.clock.advance(seconds=LATE_BET_WINDOW_SECONDS + 1)
     drain(stack)
 
 

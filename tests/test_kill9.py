@@ -128,6 +128,7 @@ def test_kill_nine_twenty_times_then_everything_settles(
         "REELHOUSE_PUBLIC_URL": url,
         "REELHOUSE_ALLOW_PRIVATE_CALLBACKS": "1",
         "REELHOUSE_LEASE_MARGIN_SECONDS": "1",
+        "REELHOUSE_LATE_BET_WINDOW_SECONDS": "1",
         "REELHOUSE_RETRY_BACKOFF_BASE_SECONDS": "0.5",
         "REELHOUSE_RETRY_BACKOFF_CAP_SECONDS": "2",
     }

@@ -25,6 +25,7 @@ from tests.faults import (
     calls,
     drain,
     faulty_stack,
+    past_late_bet_window,
     session_for,
     settle_time,
     spin,
@@ -213,6 +214,7 @@ def test_cursor_walk_returns_every_row_once_even_when_acknowledged_late(
     assert spin(stack, session_for(stack, "bob"))["code"] == 3003
     transport.fail("bet", DROP, times=1)  # never arrived: the cancel finds nothing (43)
     assert spin(stack, session_for(stack, "carol"))["code"] == 3003
+    past_late_bet_window(stack)  # and so does the second cancel, sent after the window
     transport.fail("win", DROP, times=1)  # dana's win waits in the queue (no worker runs)
     assert spin(stack, session_for(stack, "dana"))["code"] == 0
     play(stack, "erin", 3)

@@ -4,7 +4,9 @@ Reelhouse (its real services, outbox, sender and worker, on a real database) tal
 real demo-casino wallet logic through an injected transport that, driven by one seed, drops
 requests, loses answers after the wallet applied them, answers 5xx or garbage, times out,
 drips an answer in past the call's deadline, answers with a number the codec raises on,
-duplicates and reorders deliveries, and crashes the process mid-call; between steps the
+duplicates and reorders deliveries, holds a bet past its deadline and applies it just after
+answering its cancel "not found" (as a wallet that keeps no record of such cancels may), and
+crashes the process mid-call; between steps the
 operator may switch dialects with calls pending. The clock is injected and only moves when
 the simulation moves it. Everything random comes from the seed, and the worker runs one
 sender thread, so a seed replays exactly.
@@ -47,6 +49,7 @@ from reelhouse.domain.wallet import (
 )
 from reelhouse.games.rng import SeededRng
 from reelhouse.operator_kit.demo_casino.casino import CALLBACK_PATHS, Casino
+from reelhouse.operator_kit.sdk.models import Tombstone
 from reelhouse.services import audit, backoffice_settings, launch, operators, players, rounds
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
@@ -87,6 +90,9 @@ class Fault(StrEnum):
     CRASH_AFTER = "crash_after"  # process dies after the wallet applied the call
     CODEC_RAISES = "codec_raises"  # applied; the answer makes the codec raise
     SLOW_DRIP = "slow_drip"  # applied; the answer drips in, often past the call's deadline
+    # A bet held by the wallet past its deadline; its cancel is answered "not found", then the
+    # wallet applies the bet (any other call is delivered normally).
+    HELD_THEN_APPLIED = "held_then_applied"
 
 
 FAULT_WEIGHTS = {
@@ -101,6 +107,7 @@ FAULT_WEIGHTS = {
     Fault.CRASH_AFTER: 4,
     Fault.CODEC_RAISES: 4,
     Fault.SLOW_DRIP: 4,
+    Fault.HELD_THEN_APPLIED: 4,
 }
 
 
@@ -178,10 +185,25 @@ class FaultyTransport:
         self.log = log
         self.faults_on = True
         self.held: list[HttpRequest] = []
+        # Bets the wallet holds until it has answered their cancel, by our bet id.
+        self.held_bets: dict[str, HttpRequest] = {}
 
     def _deliver(self, request: HttpRequest) -> bytes:
         self.log.add("delivered", request)
-        return answer(self.casino, request)
+        body = answer(self.casino, request)
+        cancelled = self.log.events[-1][1].cancelled_id
+        if cancelled in self.held_bets:
+            self._apply_late(cancelled, self.held_bets.pop(cancelled))
+        return body
+
+    def _apply_late(self, bet_id: str, bet: HttpRequest) -> None:
+        """The held bet lands after its cancel was answered: the casino forgets that it saw
+        a cancel for it (a contract-faithful wallet keeps no such record) and applies it."""
+        with self.casino.db.unit_of_work() as session:
+            for tombstone in session.scalars(select(Tombstone)):
+                if str(our_id(tombstone.trans_guid)) == bet_id:
+                    session.delete(tombstone)
+        self._deliver(bet)
 
     def release_held(self) -> None:
         """The network finally delivers what it held, in a shuffled order."""
@@ -232,7 +254,19 @@ class FaultyTransport:
                 return HttpAnswer(200, RAISING_ANSWER)
             case Fault.SLOW_DRIP:
                 return self._slow_drip(request)
+            case Fault.HELD_THEN_APPLIED:
+                return self._hold_bet(request)
         raise AssertionError(fault)
+
+    def _hold_bet(self, request: HttpRequest) -> HttpAnswer:
+        """The wallet takes a bet in and sits on it past the deadline; any other call it
+        answers at once."""
+        wire = read_request(request, sim_credentials(self.log.keys))
+        if wire.command not in OPENING_NAMES:
+            return HttpAnswer(200, self._deliver(request))
+        self.held_bets[wire.trans_id] = request
+        self.clock.advance(milliseconds=request.timeout_ms)
+        raise TransportError("simulated: the wallet holds the bet past the deadline")
 
     def _slow_drip(self, request: HttpRequest) -> HttpAnswer:
         """The wallet applies the call and its answer trickles in over up to twice the call's

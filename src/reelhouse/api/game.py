@@ -80,5 +80,7 @@ def spin(
             "outcome": result.outcome,
             "win_capped": result.win_capped,
             "free_round_id": result.free_round_id,
+            # Wins sent but not yet acknowledged by the wallet: not in `balance` yet.
+            "win_owed": format_fixed(result.win_owed_minor, money),
         }
     )

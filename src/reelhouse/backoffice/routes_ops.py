@@ -1,5 +1,6 @@
 """Operations pages of one operator: the manual queue of stuck calls (retry, resolve with a
-reason) and the audit log; and the game catalogue with each game's math sheet."""
+reason), the cancels answered "not found" with their second cancel, and the audit log; and the
+game catalogue with each game's math sheet."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from reelhouse.backoffice.web import (
     scope,
 )
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services import backoffice_ops
+from reelhouse.services import backoffice_ops, late_bets
 from reelhouse.services.backoffice_users import Identity
 
 router = APIRouter(
@@ -74,6 +75,13 @@ def act_on_stuck(
         notice=notice,
         error=error,
     )
+
+
+@router.get("/late-bets")
+def not_found_cancels(operator_id: int, identity: Me, request: Request) -> Response:
+    s = scope(request, identity, operator_id)
+    rows = late_bets.not_found_cancels(platform_of(request), operator_id)
+    return page(request, "late_bets.html", scope=s, rows=rows)
 
 
 @router.get("/audit")

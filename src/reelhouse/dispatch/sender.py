@@ -38,6 +38,7 @@ from reelhouse.domain.wallet import (
 from reelhouse.store.db import Database
 from reelhouse.store.models import CallAttempt, Operator, WalletCall
 from reelhouse.store.outbox import (
+    DELIVERY_RAISED,
     Claim,
     command_for,
     lease_seconds,
@@ -194,7 +195,7 @@ class WalletSender:
             # lease runs out and the worker counts the attempt then (Worker._deliver).
             log.exception("wallet call failed", extra={"trans_id": call_id})
             outcome = WalletOutcome(
-                OutcomeKind.UNKNOWN, detail=f"delivery raised {type(exc).__name__}"
+                OutcomeKind.UNKNOWN, detail=f"{DELIVERY_RAISED} {type(exc).__name__}"
             )
             return self._record(job, outcome, started, 0, job.endpoint.dialect)
 
@@ -350,7 +351,7 @@ class WalletSender:
                         started_at_utc=to_naive_utc(self._clock.now()),
                         duration_ms=0,
                         outcome=OutcomeKind.UNKNOWN.value,
-                        detail=f"delivery raised {type(exc).__name__}",
+                        detail=f"{DELIVERY_RAISED} {type(exc).__name__}",
                     )
                 )
         except Exception:

@@ -3,9 +3,10 @@
 Each pass (1) takes back claims whose holder died or whose delivery raised (a bet's outcome
 is then unknown and it is cancelled; a win or cancel counts an attempt and is queued again,
 or parked once its retry window is over), then (2) claims due calls and sends them on a
-thread pool, at most one call per player and within each operator's bulkhead. On PostgreSQL
-several workers share the queue: rows are claimed with `FOR UPDATE SKIP LOCKED` and held by
-a lease. On SQLite run one worker.
+thread pool, at most one call per player on the wire (a spin opening a round holds the
+player's row lock; the worker takes it too before claiming) and within each operator's
+bulkhead. On PostgreSQL several workers share the queue: rows are claimed with
+`FOR UPDATE SKIP LOCKED` and held by a lease. On SQLite run one worker.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.domain.clock import Clock, to_naive_utc
 from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.store.db import Database
-from reelhouse.store.models import WalletCall
+from reelhouse.store.models import Player, WalletCall
 from reelhouse.store.outbox import claim_call, expire_lease, lease_seconds
 
 log = logging.getLogger("reelhouse.worker")
@@ -108,17 +109,45 @@ class Worker:
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             ).all()
+            # A player may open a round while an earlier one's win or cancel waits here, and
+            # opening one claims its bet under the player's row lock. Taking that lock too
+            # (skipping players whose lock is held: a spin is opening their round) and looking
+            # again keeps one player's calls one at a time on the wire.
+            free = self._lock_idle_players(session, {call.player_id for call in due})
             claimed: list[int] = []
             players: set[int] = set()
             until = now + dt.timedelta(seconds=lease_seconds(RETRY_TIMEOUT_MS))
             for call in due:
-                if call.player_id in players:
+                if call.player_id in players or call.player_id not in free:
                     continue
                 assert call.kind != CommandKind.BET.value, "a bet is never queued for retry"
                 players.add(call.player_id)
                 claim_call(call, now, until)
                 claimed.append(call.id)
             return claimed
+
+    @staticmethod
+    def _lock_idle_players(session: Session, player_ids: set[int]) -> set[int]:
+        """Of `player_ids`, the players this transaction now holds the row lock of and that
+        have no call in flight (seen after taking the lock)."""
+        if not player_ids:
+            return set()
+        locked = set(
+            session.scalars(
+                select(Player.id)
+                .where(Player.id.in_(sorted(player_ids)))
+                .with_for_update(skip_locked=True)
+            )
+        )
+        busy = set(
+            session.scalars(
+                select(WalletCall.player_id).where(
+                    WalletCall.player_id.in_(sorted(locked)),
+                    WalletCall.state == CallState.IN_FLIGHT.value,
+                )
+            )
+        )
+        return locked - busy
 
     def _deliver(self, call_id: int) -> None:
         try:

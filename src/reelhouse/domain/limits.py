@@ -78,6 +78,19 @@ QUICK_READ_RETRIES = 2
 LEASE_TIMEOUT_FACTOR = 3
 LEASE_MARGIN_SECONDS = float(os.environ.get("REELHOUSE_LEASE_MARGIN_SECONDS", "30"))
 
+# A bet whose answer never came may still be sitting in the wallet: read off the socket before
+# our deadline, queued behind its other work, applied after its cancel was answered "not
+# found". No contract bounds how long a wallet may hold a request; the bound that holds in
+# practice is the request limit of the web front ends wallets run behind, 60 s by default
+# (nginx's proxy read timeout, the common load balancers' idle timeout), past which they drop
+# the request. Twice that covers a request passing two such hops, so a cancel that found
+# nothing is sent once more this long after it was answered (store/outbox.py): a bet applied
+# late is then found and reversed. Under a minute of margin would miss one slow hop; much
+# more only keeps a refunded round open longer (it blocks nothing: docs/rounds.md). Tests
+# that kill real processes shorten it (REELHOUSE_LATE_BET_WINDOW_SECONDS), as the lease margin
+# above, so that everything settles within the test; production keeps the default.
+LATE_BET_WINDOW_SECONDS = float(os.environ.get("REELHOUSE_LATE_BET_WINDOW_SECONDS", "120"))
+
 # Callback URLs (domain/callback_address.py). The column holds 2048 characters. A callback
 # host name is resolved when the URL is saved or tested, with this bound (a resolver that
 # hangs must not hold a back office request); at send time the call's own deadline bounds it.

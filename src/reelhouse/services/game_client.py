@@ -20,8 +20,8 @@ from reelhouse.services import freerounds
 from reelhouse.services.launch import active_session
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
-from reelhouse.services.rounds import unsettled_round_id
 from reelhouse.store.models import Operator, Player, Round
+from reelhouse.store.outbox import owed_win_minor, round_holding_next
 
 
 def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
@@ -33,7 +33,9 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         last_round = session.scalar(
             select(Round).where(Round.session_id == game_session.id).order_by(Round.id.desc())
         )
-        unsettled = unsettled_round_id(session, player.id) is not None
+        # Whether a spin now would be held (3002): not whether any round is unsettled.
+        unsettled = round_holding_next(session, player.id) is not None
+        win_owed = owed_win_minor(session, player.id)
         now = platform.clock.now()
         game_session.last_activity_at_utc = to_naive_utc(now)
         demo = game_session.demo_balance_minor is not None
@@ -70,6 +72,7 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         ],
         "free_rounds": _offer_json(offer, cur),
         "round_in_progress": unsettled,
+        "win_owed": format_fixed(win_owed, cur),
         "return_url": game_session.return_url,
         "lang": game_session.lang,
         "last_round": _round_view(last_round, cur.code) if last_round else None,

@@ -6,7 +6,9 @@ What each of our calls says the operator's ledger must hold:
 - an acked bet, win or cancel: a row of that kind and amount, not cancelled;
 - a refused bet, or a cancel answered "not found" (43): no row;
 - a bet of unknown outcome whose cancel is done: either no row (the bet never arrived) or a
-  row marked cancelled (it arrived and was refunded); both are consistent;
+  row marked cancelled (it arrived and was refunded); both are consistent. Its last cancel
+  decides: after a first one answered "not found", the second one sent after the late-bet
+  window (a bet that landed late shows here as a row cancelled by that second cancel);
 - a call still queued, in flight or in the manual queue, or an unknown bet whose cancel is:
   nothing yet. Reported as pending, a difference only in strict mode;
 - a call resolved by hand: reported as resolved, never a difference (the audit log has why).
@@ -237,8 +239,13 @@ def _with_context(
     unknown_rounds = sorted({c.round_id for c in calls if c.state == CallState.UNKNOWN.value})
     cancels: dict[int, WalletCall] = {}
     for chunk in _chunks(unknown_rounds):
-        query = select(WalletCall).where(
-            WalletCall.round_id.in_(chunk), WalletCall.kind == CommandKind.CANCEL.value
+        # Oldest first, so the last cancel of a round decides: a cancel answered "not found"
+        # is followed by a second one after the late-bet window (store/outbox.py), and the
+        # bet is pending until that one is answered.
+        query = (
+            select(WalletCall)
+            .where(WalletCall.round_id.in_(chunk), WalletCall.kind == CommandKind.CANCEL.value)
+            .order_by(WalletCall.created_at_utc, WalletCall.id)
         )
         cancels.update((c.round_id, c) for c in session.scalars(query))
     one_call_rounds: dict[int, int] = {}  # round id -> its win, for rounds opened by a bet_win

@@ -3,13 +3,17 @@ the bet, then the win (or, when the bet's fate is unknown, its cancel).
 
 A free round (services/freerounds.py) has no bet: it is written already `debited`
 with its win call, which is sent at once. Every round's win is cut to the agent's max win per
-round (and a grant's own cap); the round keeps what the game awarded beside what it pays."""
+round (and a grant's own cap); the round keeps what the game awarded beside what it pays.
+
+A round may open while an earlier one still waits for its win or cancel to be acknowledged,
+once that call has been sent (store.outbox.round_holding_next; docs/rounds.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -27,10 +31,18 @@ from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round, WalletCall
-from reelhouse.store.outbox import Claim, lease_seconds, new_call
+from reelhouse.store.outbox import (
+    Claim,
+    claim_unsent_follow_up,
+    lease_seconds,
+    new_call,
+    owed_win_minor,
+    round_holding_next,
+)
 
-# A free round opens with its win: its claim must outlast the longest win timeout of the
-# dialects (4 s; see store.outbox for the lease).
+# A free round opens with its win, and a spin may send an earlier round's unsent win or
+# cancel: their claims must outlast the longest win or cancel timeout of the dialects (4 s;
+# see store.outbox for the lease).
 FREE_ROUND_WIN_TIMEOUT_MS = 4000
 
 
@@ -45,6 +57,9 @@ class SpinResult:
     outcome: dict[str, Any]
     win_capped: bool = False  # the agent's max win (or the grant's cap) cut the win
     free_round_id: int | None = None
+    # Wins of the player's rounds (this one included) the wallet has not acknowledged yet:
+    # `balance_minor` is the wallet's and does not hold them; shown beside it, never added.
+    win_owed_minor: int = 0
 
     @property
     def win_credited(self) -> bool:
@@ -70,6 +85,24 @@ def cap_win(win_minor: int, *limits: int | None) -> tuple[int, bool]:
     cap = win_cap(*limits)
     paid = win_minor if cap is None else min(win_minor, cap)
     return paid, paid < win_minor
+
+
+class SpinGate(StrEnum):
+    """What keeps a player from opening a round while an earlier one is unsettled."""
+
+    # Until the earlier round's win or cancel has been sent once, and while any call of the
+    # player is on the wire (store.outbox.round_holding_next). The rule in force.
+    AFTER_FIRST_SEND = "after_first_send"
+    # Until every earlier round is terminal: the former rule, kept so that bench/
+    # blocked_spins.py measures both in one run.
+    ANY_UNSETTLED = "any_unsettled"
+
+
+def holding_round_id(session: Session, player_id: int, gate: SpinGate) -> int | None:
+    """The round that keeps the player from spinning now under `gate`, or None."""
+    if gate is SpinGate.ANY_UNSETTLED:
+        return unsettled_round_id(session, player_id)
+    return round_holding_next(session, player_id)
 
 
 def unsettled_round_id(session: Session, player_id: int) -> int | None:
@@ -152,13 +185,18 @@ def _settle_demo(game_session: GameSession, round_: Round) -> None:
 
 
 def _open_round(
-    platform: Platform, session_token: str, bet_text: str, free_round_id: int | None = None
+    platform: Platform,
+    session_token: str,
+    bet_text: str,
+    free_round_id: int | None = None,
+    gate: SpinGate = SpinGate.AFTER_FIRST_SEND,
 ) -> tuple[int, int | None]:
     """Write the round (and its claimed bet call) in one commit; returns both ids. A demo
     round is settled in the same commit and has no call (None)."""
     now = platform.clock.now()
     with platform.db.transaction() as session:
-        # The player's row lock makes "no unsettled round, then start one" atomic.
+        # The player's row lock makes "nothing holds the player, then start a round" atomic
+        # (the worker takes the same lock before it claims one of the player's calls).
         active = active_session(platform, session, session_token, lock_player=True)
         demo = active.session.demo_balance_minor is not None
         if not demo:
@@ -173,7 +211,7 @@ def _open_round(
             bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
             grant = freerounds.take_one(session, active, game.game_code, free_round_id, now)
             freerounds.check_granted_bet(grant, bet_minor)
-        if unsettled_round_id(session, active.player.id) is not None:
+        if holding_round_id(session, active.player.id, gate) is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
         round_ = _sealed_round(platform, active, game, bet_minor, now, grant)
         active.session.last_activity_at_utc = to_naive_utc(now)
@@ -200,10 +238,23 @@ def _open_round(
 
 
 def spin(
-    platform: Platform, session_token: str, bet_text: str, free_round_id: int | None = None
+    platform: Platform,
+    session_token: str,
+    bet_text: str,
+    free_round_id: int | None = None,
+    gate: SpinGate = SpinGate.AFTER_FIRST_SEND,
 ) -> SpinResult:
     """Play one round; with `free_round_id`, one free round of that grant, at its bet."""
-    round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id)
+    try:
+        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id, gate)
+    except ReelhouseError as held:
+        # Held only because an earlier round's win or cancel was never sent (its process
+        # died, or the worker has not come to it): send it now, then open the round.
+        if held.code is not ApiCode.ROUND_IN_PROGRESS or gate is not SpinGate.AFTER_FIRST_SEND:
+            raise
+        if not _send_unsent_follow_up(platform, session_token):
+            raise
+        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id, gate)
     if bet_call_id is None:
         return round_result(platform, round_id)
     follow_up_id = platform.wallet.deliver(bet_call_id)
@@ -214,6 +265,20 @@ def spin(
     result = round_result(platform, round_id)
     _raise_for_refused_bet(platform, result)
     return result
+
+
+def _send_unsent_follow_up(platform: Platform, session_token: str) -> bool:
+    """Claim and send the win or cancel that holds the player because it was never sent;
+    whether one was sent (its outcome, whatever it was, is recorded like any attempt)."""
+    now = platform.clock.now()
+    lease = dt.timedelta(seconds=lease_seconds(FREE_ROUND_WIN_TIMEOUT_MS))
+    with platform.db.transaction() as session:
+        active = active_session(platform, session, session_token, lock_player=True)
+        call_id = claim_unsent_follow_up(session, active.player.id, now, now + lease)
+    if call_id is None:
+        return False
+    platform.wallet.deliver(call_id)
+    return True
 
 
 def round_result(platform: Platform, round_id: int) -> SpinResult:
@@ -232,6 +297,7 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
             outcome=json.loads(round_.outcome_json),
             win_capped=round_.win_capped,
             free_round_id=round_.free_round_id,
+            win_owed_minor=owed_win_minor(session, round_.player_id),
         )
 
 

@@ -3,6 +3,11 @@
 Every function here runs inside the caller's unit of work, so a round's state change and
 the call that must follow it commit together. The spin service
 and the dispatcher worker both advance rounds only through `record_outcome`.
+
+The order one player's calls reach the wallet in (docs/wallet-callbacks.md): at most one of
+them is on the wire at a time, and a round opens (its bet, or a free round's win) only once
+every earlier round of the player has had its win or cancel put on the wire at least once
+(`round_holding_next`). Retries of that win or cancel may follow the next round's bet.
 """
 
 from __future__ import annotations
@@ -10,13 +15,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from reelhouse.domain.clock import to_naive_utc, unix_ms
+from reelhouse.domain.clock import from_naive_utc, to_naive_utc, unix_ms
 from reelhouse.domain.ids import new_id
-from reelhouse.domain.limits import LEASE_MARGIN_SECONDS, LEASE_TIMEOUT_FACTOR
-from reelhouse.domain.states import CallState, RoundState, check_call_move, check_round_move
+from reelhouse.domain.limits import (
+    LATE_BET_WINDOW_SECONDS,
+    LEASE_MARGIN_SECONDS,
+    LEASE_TIMEOUT_FACTOR,
+)
+from reelhouse.domain.states import (
+    TERMINAL_ROUND_STATES,
+    CallState,
+    RoundState,
+    check_call_move,
+    check_round_move,
+)
 from reelhouse.domain.wallet import (
     ROUND_OPENING_KINDS,
     TRANS_TYPE_BY_KIND,
@@ -26,6 +41,7 @@ from reelhouse.domain.wallet import (
     WalletOutcome,
 )
 from reelhouse.store.models import (
+    CallAttempt,
     FreeRoundGrant,
     GameSession,
     Operator,
@@ -37,6 +53,112 @@ from reelhouse.store.models import (
 
 def lease_seconds(timeout_ms: int) -> float:
     return LEASE_TIMEOUT_FACTOR * timeout_ms / 1000 + LEASE_MARGIN_SECONDS
+
+
+# The detail of an attempt row written when a delivery raised outside the attempt itself
+# (dispatch/sender.py): the request may never have been put on the wire, so such a row does
+# not count as "sent" below.
+DELIVERY_RAISED = "delivery raised"
+
+# A cancel answered "not found" is sent once more when this long has passed since its bet was
+# sent, unless it was itself sent after that (domain/limits.py).
+LATE_BET_WINDOW = dt.timedelta(seconds=LATE_BET_WINDOW_SECONDS)
+
+_FOLLOW_UP_KINDS = (CommandKind.WIN.value, CommandKind.CANCEL.value)
+
+
+def _follow_up_sent_once() -> ColumnElement[bool]:
+    """The round's win or cancel has been put on the wire at least once: an attempt of it
+    finished, whatever its outcome. A claim that expired (its holder died mid-call) is not
+    one: nobody knows whether that request left."""
+    return exists().where(
+        WalletCall.round_id == Round.id,
+        WalletCall.kind.in_(_FOLLOW_UP_KINDS),
+        CallAttempt.call_id == WalletCall.id,
+        CallAttempt.detail.not_like(f"{DELIVERY_RAISED}%"),
+    )
+
+
+def _in_flight_round(session: Session, player_id: int) -> int | None:
+    """The round of a call of the player that is claimed: on the wire, or held by a process
+    that may have died mid-call (until its lease runs out)."""
+    return session.scalar(
+        select(WalletCall.round_id)
+        .where(WalletCall.player_id == player_id, WalletCall.state == CallState.IN_FLIGHT.value)
+        .limit(1)
+    )
+
+
+def round_holding_next(session: Session, player_id: int) -> int | None:
+    """The round that keeps `player_id` from opening another one now, or None.
+
+    A round may open while earlier ones are still unsettled, so long as the wallet sees one
+    player's calls in order: no call of the player is on the wire (or claimed by a holder that
+    may have died mid-call), and every unsettled round has had its win or cancel sent at least
+    once. A bet of unknown outcome thus holds the player until its cancel went out once: the
+    wallet sees the refund asked for before the next debit, and its balance check of that
+    debit counts the refund whenever the wallet applied it. Call in the transaction that
+    holds the player's row lock."""
+    in_flight = _in_flight_round(session, player_id)
+    if in_flight is not None:
+        return in_flight
+    return session.scalar(
+        select(Round.id)
+        .where(
+            Round.player_id == player_id,
+            Round.state.not_in(list(TERMINAL_ROUND_STATES)),
+            ~_follow_up_sent_once(),
+        )
+        .limit(1)
+    )
+
+
+def claim_unsent_follow_up(
+    session: Session, player_id: int, now: dt.datetime, until: dt.datetime
+) -> int | None:
+    """Claim, for the caller to send now, the win or cancel of the player's unsettled round
+    that has never been sent (a crashed process's call the worker took back, or a bet's
+    cancel the worker has not sent yet), so that the player's next round need not wait for
+    the worker; None when there is none or a call of the player is on the wire. A call
+    someone else holds the row lock of is skipped, never waited for: the caller holds the
+    player's row lock, and whoever records an attempt holds the call's and then takes the
+    player's."""
+    if _in_flight_round(session, player_id) is not None:
+        return None
+    holding = round_holding_next(session, player_id)
+    if holding is None:
+        return None
+    # A round that holds the player has sent no win or cancel: its one queued call is it.
+    call = session.scalar(
+        select(WalletCall)
+        .where(
+            WalletCall.round_id == holding,
+            WalletCall.state == CallState.QUEUED.value,
+            WalletCall.kind.in_(_FOLLOW_UP_KINDS),
+        )
+        .order_by(WalletCall.created_at_utc, WalletCall.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if call is None:
+        return None
+    claim_call(call, now, until)
+    return call.id
+
+
+def owed_win_minor(session: Session, player_id: int) -> int:
+    """The wins of the player's rounds still waiting for the wallet to acknowledge them: money
+    the wallet's balance does not hold yet (shown beside it, never added to it)."""
+    wins = session.scalars(
+        select(WalletCall.amount_minor).where(
+            WalletCall.player_id == player_id,
+            WalletCall.kind == CommandKind.WIN.value,
+            WalletCall.state.in_(
+                [CallState.QUEUED.value, CallState.IN_FLIGHT.value, CallState.MANUAL.value]
+            ),
+        )
+    )
+    return sum(wins)
 
 
 @dataclass(frozen=True)
@@ -232,8 +354,18 @@ def record_outcome(
     kind = CommandKind(call.kind)
     if kind in ROUND_OPENING_KINDS:
         return _record_bet(session, call, round_, outcome, now, follow_up_claim)
-    if outcome.settled_ok or (kind is CommandKind.CANCEL and outcome.kind is OutcomeKind.NOT_FOUND):
-        # A cancel of a bet the wallet never saw is done: nothing was debited.
+    if kind is CommandKind.CANCEL and outcome.kind is OutcomeKind.NOT_FOUND:
+        # The wallet never saw the bet, so far: nothing was debited. A first such answer is
+        # checked once more after the late-bet window; the second one settles the round.
+        _finish_call(call, CallState.ACKED, outcome, now)
+        _note_balance(session, call, round_, outcome)
+        recheck_at = _late_bet_recheck_at(session, call)
+        if recheck_at is None:
+            _move_round(round_, RoundState.CANCELLED, now)
+        else:
+            _schedule_late_bet_recheck(session, call, round_, now, recheck_at)
+        return None  # the recheck waits in the queue; nobody sends it now
+    if outcome.settled_ok:
         _finish_call(call, CallState.ACKED, outcome, now)
         _note_balance(session, call, round_, outcome)
         _session_totals(session, round_, kind, call.amount_minor)
@@ -248,6 +380,59 @@ def record_outcome(
     else:
         call.next_attempt_at_utc = to_naive_utc(retry_at)
     return None
+
+
+def _is_recheck(session: Session, cancel: WalletCall) -> bool:
+    """Whether `cancel` is the second cancel of its bet, sent after the late-bet window."""
+    earlier = session.scalar(
+        select(WalletCall.id)
+        .where(
+            WalletCall.cancel_of_id == cancel.cancel_of_id,
+            WalletCall.kind == CommandKind.CANCEL.value,
+            WalletCall.id != cancel.id,
+        )
+        .limit(1)
+    )
+    return earlier is not None
+
+
+def _late_bet_recheck_at(session: Session, cancel: WalletCall) -> dt.datetime | None:
+    """When to cancel once more a bet whose cancel was just answered "not found"; None when
+    that answer is final: it answered the second cancel already, or this attempt went out
+    (its claim, `updated_at_utc`, is taken just before sending) once the late-bet window
+    after the bet was sent had passed, so the wallet can no longer be holding the bet."""
+    if _is_recheck(session, cancel):
+        return None
+    bet = session.get(WalletCall, cancel.cancel_of_id)
+    assert bet is not None, f"cancel {cancel.id} names no bet"
+    # A bet is written claimed and sent at once: its creation is when it left.
+    window_over = from_naive_utc(bet.created_at_utc) + LATE_BET_WINDOW
+    if from_naive_utc(cancel.updated_at_utc) >= window_over:
+        return None
+    return window_over
+
+
+def _schedule_late_bet_recheck(
+    session: Session, cancel: WalletCall, round_: Round, now: dt.datetime, due: dt.datetime
+) -> None:
+    """A cancel answered "not found" does not prove the bet will never land: a wallet may
+    still hold it (its answer timed out here) and apply it after answering the cancel, as
+    the public contracts allow. The round stays `cancelling` and a second cancel of the same
+    bet, with its own id, goes out once the late-bet window is over: it reverses a bet that
+    landed late, or finds nothing again and settles the round. It holds no spin: the first
+    cancel was sent. It is due when the window after the bet was sent is over."""
+    bet = session.get(WalletCall, cancel.cancel_of_id)
+    assert bet is not None
+    recheck = new_call(
+        session,
+        round_,
+        CommandKind.CANCEL,
+        now,
+        None,
+        cancel_of=bet,
+        dialect=pinned_dialect(session, cancel),
+    )
+    recheck.next_attempt_at_utc = to_naive_utc(due)
 
 
 def _record_bet(
