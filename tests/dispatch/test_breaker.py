@@ -165,9 +165,7 @@ def test_a_failed_probe_opens_it_for_another_cool_down(
     assert guards.state(OPERATOR) is BreakerState.HALF_OPEN
 
 
-def test_calls_ending_while_open_do_not_extend_it(
-    clock: FakeClock, guards: OperatorGuards
-) -> None:
+def test_calls_ending_while_open_do_not_extend_it(clock: FakeClock, guards: OperatorGuards) -> None:
     for _ in range(2):  # two calls already on the wire
         assert guards.try_acquire(OPERATOR)
     open_by_refusals(guards)

@@ -127,7 +127,11 @@ def test_refused_connections_open_the_breaker_and_players_get_the_new_code(
         codes.append(refused.value.code)
     # First spin: its bet and its cancel refused (two); second: its bet (three), which opens
     # the breaker, so its cancel waits unsent; third: refused before anything is written.
-    assert codes == [ApiCode.WALLET_UNAVAILABLE, ApiCode.WALLET_UNAVAILABLE, ApiCode.WALLET_SHUT_OFF]
+    assert codes == [
+        ApiCode.WALLET_UNAVAILABLE,
+        ApiCode.WALLET_UNAVAILABLE,
+        ApiCode.WALLET_SHUT_OFF,
+    ]
     assert transport.refused == BreakerPolicy().refusals_to_open
     (operator,) = sender.guards.snapshot()
     assert sender.guards.state(operator) is BreakerState.OPEN

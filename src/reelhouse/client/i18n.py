@@ -145,8 +145,7 @@ DE: dict[str, str] = {
     "abgebucht.",
     "err_3001": "Ihre Spielsitzung ist beendet. Bitte öffnen Sie das Spiel erneut im Casino.",
     "err_3002": "Ihre vorherige Runde wird noch abgerechnet. Bitte warten Sie einen Moment.",
-    "err_3003": "Das Casino hat Ihren Einsatz nicht bestätigt. Er wird storniert und "
-    "erstattet.",
+    "err_3003": "Das Casino hat Ihren Einsatz nicht bestätigt. Er wird storniert und erstattet.",
     "err_3005": "Die Geldbörse des Casinos ist nicht erreichbar. Der Einsatz wurde nicht "
     "gesetzt, nichts wurde abgebucht; bitte versuchen Sie es später erneut.",
     "err_1012": "Dieser Einsatz ist nicht erlaubt.",
