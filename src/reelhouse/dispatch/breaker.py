@@ -49,10 +49,12 @@ class BreakerPolicy:
 
     - `window` 30 s and `min_calls` 20: a dead wallet behind 10 playing players fills the
       window (each spin's bet and its cancel fail), while 6-8 players with about one slow
-      answer in ten stay far below half failed. At lower volume nothing opens: a lone
+      answer in ten stay far below the rate. At lower volume nothing opens: a lone
       player waits out their own timeouts, which is what the breaker would save.
-    - `failure_ratio` 0.5: an outage fails nearly every call; a slow or flaky wallet fails a
-      few in ten. Half is far from both.
+    - `failure_ratio` 0.6: an outage fails nearly every call; a slow or flaky wallet fails a
+      few in ten; a wallet whose win (or cancel) endpoint alone is broken fails about half
+      (every bet answered, its win not), and its players can still play while the wins wait
+      in the outbox for their retries. Three in five is clear of all but the outage.
     - `refusals_to_open` 3: one refused connection can be a wallet restarting or one bad
       node behind a balancer; three in a row with no answer between them mean nothing is
       listening.
@@ -62,7 +64,7 @@ class BreakerPolicy:
 
     window: dt.timedelta = dt.timedelta(seconds=30)
     min_calls: int = 20
-    failure_ratio: float = 0.5
+    failure_ratio: float = 0.6
     refusals_to_open: int = 3
     cool_down: dt.timedelta = dt.timedelta(seconds=30)
     max_in_flight: int = 16  # bulkhead: calls in flight per operator

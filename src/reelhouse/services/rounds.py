@@ -88,8 +88,9 @@ def _check_real_money(platform: Platform, active: ActiveSession) -> None:
 
 
 def _shut_off() -> ReelhouseError:
-    """The operator's wallet is shut off (breaker open, or its bulkhead full): no round is
-    written and nothing is sent, so nothing moved anywhere."""
+    """The operator's wallet is shut off (breaker open, or its bulkhead full): the bet is
+    not sent, so nothing moved anywhere. Caught before the round is written, there is no
+    round; caught at the send, the round is kept as rejected, its bet `refused:not_sent`."""
     return ReelhouseError(
         ApiCode.WALLET_SHUT_OFF, "the casino's wallet is unavailable; the bet was not sent"
     )
