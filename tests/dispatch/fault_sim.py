@@ -133,12 +133,12 @@ SCHEDULES = {
     Schedule.FLOAT_NOISE: SchedulePlan(
         PLAYERS, STEPS, faults=True, models_outage=True, float_noise=True
     ),
-    # 7 players, as when the old rule (five unknown outcomes in a row) shut all of them out.
+    # 6 players, as when the old rule (five unknown outcomes in a row) shut all of them out.
     Schedule.SLOW_LOW_TRAFFIC: SchedulePlan(
-        7, 40, faults=False, models_outage=False, slow_answers=True
+        6, 32, faults=False, models_outage=False, slow_answers=True
     ),
     Schedule.OUTAGE: SchedulePlan(
-        PLAYERS, 20, faults=False, models_outage=True, outage_steps=range(3, 10)
+        PLAYERS, 16, faults=False, models_outage=True, outage_steps=range(2, 8)
     ),
 }
 # Which schedule a seed plays: faults at once stay the most common, so the seed counts of
@@ -148,7 +148,9 @@ ROTATION = (
     Schedule.FLOAT_NOISE,
     Schedule.SLOW_LOW_TRAFFIC,
     Schedule.MIXED,
+    Schedule.FLOAT_NOISE,
     Schedule.OUTAGE,
+    Schedule.MIXED,
     Schedule.FLOAT_NOISE,
 )
 
