@@ -34,7 +34,12 @@ from tests.inprocess_app import GAME, OPERATOR_B, PLAYER, PLAYER_B, App, seeded_
 CASES = {"sqlite": 1000, "postgresql": 200}
 
 # Refusals that follow a wallet call: the call (and a bet's round) is kept as its record.
-WALLET_REFUSALS = {ApiCode.CALLBACK_ERROR, ApiCode.BALANCE_NOT_ENOUGH, ApiCode.WALLET_UNAVAILABLE}
+WALLET_REFUSALS = {
+    ApiCode.CALLBACK_ERROR,
+    ApiCode.BALANCE_NOT_ENOUGH,
+    ApiCode.WALLET_UNAVAILABLE,
+    ApiCode.WALLET_SHUT_OFF,
+}
 B_GENERAL_ERROR = 1  # flavour B's code for a wallet failure at launch (and a few others)
 
 

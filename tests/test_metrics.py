@@ -18,6 +18,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from reelhouse.api.logging_setup import JsonFormatter
+from reelhouse.dispatch.breaker import CallResult
 from reelhouse.dispatch.sender import WalletSender
 from tests.faults import DROP, FaultTransport, faulty_stack, session_for, spin
 from tests.harness import Stack
@@ -107,10 +108,10 @@ def test_gauges_show_a_waiting_call_and_the_breaker(rig: tuple[Stack, FaultTrans
 
     wallet = stack.platform.wallet
     assert isinstance(wallet, WalletSender)
-    for _ in range(50):  # failed calls in a row open the breaker
+    for _ in range(50):  # refused connections in a row open the breaker
         if not wallet.guards.try_acquire(stack.operator_id):
             break
-        wallet.guards.release(stack.operator_id, succeeded=False)
+        wallet.guards.release(stack.operator_id, CallResult.UNREACHABLE)
     operator = {"operator_id": str(stack.operator_id), "operator": "casino_one"}
     assert value(scrape(stack), "reelhouse_breaker_state", **operator) == 2
     stack.clock.advance(minutes=1)  # cooled down: one probe allowed

@@ -170,6 +170,10 @@ def _bet_times_out(stack: Stack) -> None:
         with stack.platform.db.transaction() as session:
             round_ = session.scalars(select(Round)).one()
             assert round_.state == RoundState.CANCELLING
+        # The answer names the round being cancelled (as text: 63-bit ids), so the client
+        # and the operator can follow it.
+        assert envelope["data"] == {"round_id": str(round_.id)}
+        with stack.platform.db.transaction() as session:
             bet, cancel = session.scalars(select(WalletCall).order_by(WalletCall.trans_type)).all()
             assert (bet.kind, bet.state) == ("bet", CallState.UNKNOWN)
             assert (cancel.kind, cancel.cancel_of_id) == ("cancel", bet.id)

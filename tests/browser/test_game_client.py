@@ -164,7 +164,7 @@ def test_an_unreachable_wallet_refunds_and_says_so(stack: Stack, page: Page) -> 
     before = shown_minor(page, "#balance")
     stack.casino.stop()
     spin(page)
-    assert "not answering" in page.inner_text("#message")
+    assert "did not confirm your bet" in page.inner_text("#message")
     assert shown_minor(page, "#balance") == before  # the last balance the casino reported
     (round_,) = rounds(stack)
     assert round_.state in (RoundState.CANCELLING.value, RoundState.CANCELLED.value)

@@ -7,9 +7,13 @@ drips an answer in past the call's deadline, answers with a number the codec rai
 duplicates and reorders deliveries, holds a bet past its deadline and applies it just after
 answering its cancel "not found" (as a wallet that keeps no record of such cancels may), and
 crashes the process mid-call; between steps the
-operator may switch dialects with calls pending. The clock is injected and only moves when
-the simulation moves it. Everything random comes from the seed, and the worker runs one
-sender thread, so a seed replays exactly.
+operator may switch dialects with calls pending. Each seed plays one of a few schedules
+(SCHEDULES): those faults all at once, the same from a wallet that keeps money in binary
+floats (balances like 49.30000000000001), a healthy wallet that answers about one call in
+ten too late at low traffic, or an outage (the wallet refuses connections for a while). The
+circuit breaker may open only in the schedules that model an outage. The clock is injected
+and only moves when the simulation moves it. Everything random comes from the seed, and the
+worker runs one sender thread, so a seed replays exactly.
 
 It runs in every wallet dialect: the operator account starts in the dialect, the transport
 delivers each request to the casino's endpoint for the dialect it is written in (after a
@@ -20,7 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,12 +38,13 @@ from sqlalchemy import select
 
 from reelhouse.dialects.base import CallbackCredentials, CodecDialect, Dialect, RetryPolicy
 from reelhouse.dialects.registry import DIALECT_NAMES, get_dialect
+from reelhouse.dispatch.breaker import BreakerState
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
-from reelhouse.dispatch.transport import TransportError
+from reelhouse.dispatch.transport import TransportError, WalletUnreachable
 from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.clock import UTC, FakeClock, from_naive_utc
-from reelhouse.domain.errors import ReelhouseError
+from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState, RoundState
 from reelhouse.domain.wallet import (
     ROUND_OPENING_KINDS,
@@ -109,6 +116,77 @@ FAULT_WEIGHTS = {
     Fault.SLOW_DRIP: 4,
     Fault.HELD_THEN_APPLIED: 4,
 }
+
+
+class Schedule(StrEnum):
+    MIXED = "mixed"  # every fault above, at FAULT_WEIGHTS
+    FLOAT_NOISE = "float_noise"  # the same, from a wallet that keeps money in doubles
+    SLOW_LOW_TRAFFIC = "slow_low_traffic"  # healthy, but about one answer in ten too late
+    OUTAGE = "outage"  # the wallet refuses connections for a stretch of play, then returns
+
+
+@dataclass(frozen=True)
+class SchedulePlan:
+    players: int
+    steps: int
+    faults: bool  # FAULT_WEIGHTS apply while playing
+    # Whether the schedule models an outage: the breaker may open only then. MIXED does: a
+    # wallet failing nearly half its calls (and crashing us) is one, at enough volume.
+    models_outage: bool
+    slow_answers: bool = False  # stalls: runs of answers past their deadline
+    float_noise: bool = False  # every balance the wallet answers is a noisy double
+    outage_steps: range = range(0)  # steps during which nothing listens at the wallet
+
+
+SCHEDULES = {
+    Schedule.MIXED: SchedulePlan(PLAYERS, STEPS, faults=True, models_outage=True),
+    Schedule.FLOAT_NOISE: SchedulePlan(
+        PLAYERS, STEPS, faults=True, models_outage=True, float_noise=True
+    ),
+    # 6 players, as when the old rule (five unknown outcomes in a row) shut all of them out.
+    Schedule.SLOW_LOW_TRAFFIC: SchedulePlan(
+        6, 32, faults=False, models_outage=False, slow_answers=True
+    ),
+    Schedule.OUTAGE: SchedulePlan(
+        PLAYERS, 16, faults=False, models_outage=True, outage_steps=range(2, 8)
+    ),
+}
+# Which schedule a seed plays: faults at once stay the most common, so the seed counts of
+# tests/conftest.py (and the suite's time) need not grow.
+ROTATION = (
+    Schedule.MIXED,
+    Schedule.FLOAT_NOISE,
+    Schedule.SLOW_LOW_TRAFFIC,
+    Schedule.MIXED,
+    Schedule.FLOAT_NOISE,
+    Schedule.OUTAGE,
+    Schedule.MIXED,
+    Schedule.FLOAT_NOISE,
+)
+
+# A stall catches 2 to 6 calls (players waiting at once), and the wallet answers at least
+# STALL_GAP_MIN calls in time between stalls: about one answer in ten late, never enough in
+# one breaker window to be an outage (the old rule opened on five in a row).
+STALL_CALLS = (2, 6)
+STALL_GAP_MIN = 20
+STALL_GAP_SPREAD = 30
+
+_BALANCE = re.compile(rb'"balance":\s*(-?[0-9]+(?:\.[0-9]+)?)')
+
+
+def noisy_double(number: bytes, rng: random.Random) -> bytes:
+    """`number` as a wallet keeping money in binary floats writes it: a few units in the
+    last place off (30.00 becomes 30.000000000000004, 49.3 becomes 49.29999999999999)."""
+    value = float(number)
+    if value == 0:
+        return number  # 0.0 is exact in binary; its neighbours (5e-324) are not noise
+    for _ in range(rng.randint(1, 2)):
+        value = math.nextafter(value, math.inf if rng.random() < 0.5 else -math.inf)
+    return repr(value).encode()
+
+
+def schedule_for(seed: int) -> Schedule:
+    return ROTATION[seed % len(ROTATION)]
 
 
 @dataclass
@@ -187,6 +265,14 @@ class FaultyTransport:
         self.held: list[HttpRequest] = []
         # Bets the wallet holds until it has answered their cancel, by our bet id.
         self.held_bets: dict[str, HttpRequest] = {}
+        self.float_noise = False
+        self.noisy_answers = 0
+        self.wallet_down = False
+        self.slow_answers = False
+        self.stall_left = 0  # calls the current stall still catches
+        self.calls_to_next_stall = rng.randint(0, STALL_GAP_SPREAD)
+        self.late_answers = 0
+        self.calls = 0
 
     def _deliver(self, request: HttpRequest) -> bytes:
         self.log.add("delivered", request)
@@ -215,11 +301,42 @@ class FaultyTransport:
     def send(self, request: HttpRequest) -> HttpAnswer:
         self.log.add("call_start", request)
         try:
-            return self._send(request)
+            return self._noisy(self._send(request))
         finally:
             self.log.add("call_end", request)
 
+    def _noisy(self, answer: HttpAnswer) -> HttpAnswer:
+        if not self.float_noise:
+            return answer
+        body, found = _BALANCE.subn(
+            lambda m: b'"balance":' + noisy_double(m.group(1), self.rng), answer.body
+        )
+        self.noisy_answers += found
+        return HttpAnswer(answer.status, body)
+
+    def _stalled(self, request: HttpRequest) -> bool:
+        """Whether this call is caught in a stall of the wallet (see STALL_CALLS). The calls
+        of one stall wait at once, as players do: the clock moves one deadline for all."""
+        if not self.slow_answers:
+            return False
+        if self.stall_left == 0:
+            if self.calls_to_next_stall > 0:
+                self.calls_to_next_stall -= 1
+                return False
+            self.stall_left = self.rng.randint(*STALL_CALLS)
+            self.calls_to_next_stall = STALL_GAP_MIN + self.rng.randint(0, STALL_GAP_SPREAD)
+            self.clock.advance(milliseconds=request.timeout_ms)
+        self.stall_left -= 1
+        return True
+
     def _send(self, request: HttpRequest) -> HttpAnswer:
+        self.calls += 1
+        if self.wallet_down:
+            raise WalletUnreachable("simulated: connection refused, nothing listening")
+        if self._stalled(request):
+            self.late_answers += 1
+            self._deliver(request)  # the wallet does it; its answer comes too late
+            raise TransportError("simulated: deadline passed, the wallet is slow")
         if self.held and self.rng.random() < 0.5:
             self.release_held()
         fault = Fault.NONE
@@ -287,6 +404,7 @@ class Simulation:
     database_url: str
     workdir: Path
     dialect: str = "slotcity-v4"
+    schedule: Schedule = Schedule.MIXED
     rng: random.Random = field(init=False)
     clock: FakeClock = field(init=False)
     log: WireLog = field(init=False)
@@ -315,8 +433,14 @@ class Simulation:
             clock=self.clock,
             keys=self._casino_keys,
         )
+        self.plan = SCHEDULES[self.schedule]
         self.transport = FaultyTransport(self.casino, self.rng, self.log, self.clock)
+        self.transport.float_noise = self.plan.float_noise
         self.game_rng = SeededRng(self.seed)
+        # Breaker openings of the processes before the current one (restarts), and the
+        # codes spins were refused with.
+        self.earlier_openings = 0
+        self.refusals: list[ApiCode] = []
         self._start_process()
 
     def _casino_keys(self, _dialect: str) -> CallbackCredentials:
@@ -345,7 +469,13 @@ class Simulation:
 
     def restart(self) -> None:
         self.worker.close()
+        self.earlier_openings += self.sender.guards.openings(self.operator_id)
         self._start_process()
+
+    @property
+    def breaker_openings(self) -> int:
+        """How often the operator's breaker opened, over every process of the run."""
+        return self.earlier_openings + self.sender.guards.openings(self.operator_id)
 
     def setup(self) -> list[str]:
         issued = operators.create_operator(
@@ -368,7 +498,7 @@ class Simulation:
         )
         self.transport.faults_on = False
         sessions = []
-        for n in range(PLAYERS):
+        for n in range(self.plan.players):
             name = f"player{n}"  # an id every dialect accepts (B: 4-48 alphanumerics)
             self.casino.create_player(name, "USD", START_BALANCE)
             ref = players.create_or_get(self.platform, issued.operator_id, name)
@@ -377,28 +507,57 @@ class Simulation:
             request = launch.LaunchRequest(ref.user_code, 1, GAME, "en", "", Decimal(0))
             url = launch.create_launch_url(self.platform, operator, request)
             sessions.append(launch.open_launch(self.platform, url.rsplit("/", 1)[1]))
-        self.transport.faults_on = True
+        self.transport.faults_on = self.plan.faults
+        self.transport.slow_answers = self.plan.slow_answers
         return sessions
 
     def play(self, sessions: list[str]) -> None:
-        for _ in range(STEPS):
-            action = self.rng.random()
-            try:
-                if action < 0.55:
-                    rounds.spin(self.platform, self.rng.choice(sessions), self.rng.choice(BETS))
-                elif action < 0.8:
-                    self.worker.run_once()
-                elif action < 0.92:
-                    self.clock.advance(seconds=self.rng.choice((1, 3, 5, 40, 400)))
-                elif action < 0.95:
-                    self.restart()
-                else:
-                    # About a third of the seeds switch at least once with calls pending.
-                    self.switch_dialect()
-            except ReelhouseError:
-                pass  # refused spins (round in progress, funds, wallet) are part of play
-            except SimulatedCrash:
+        for step in range(self.plan.steps):
+            down = step in self.plan.outage_steps
+            self.transport.wallet_down = down
+            if down:
+                # Players keep spinning while the wallet is down, each in turn.
+                self._spin(sessions[step % len(sessions)])
+            elif self.plan.slow_answers:
+                self._low_traffic_step(sessions)
+            else:
+                self._step(sessions)
+        self.transport.wallet_down = False
+
+    def _spin(self, session_token: str) -> None:
+        try:
+            rounds.spin(self.platform, session_token, self.rng.choice(BETS))
+        except ReelhouseError as refused:
+            self.refusals.append(refused.code)
+
+    def _low_traffic_step(self, sessions: list[str]) -> None:
+        """Players spin with a second or two between spins; the worker retries now and then."""
+        action = self.rng.random()
+        if action < 0.75:
+            self._spin(self.rng.choice(sessions))
+        elif action < 0.9:
+            self.clock.advance(seconds=self.rng.uniform(0.2, 2.0))
+        else:
+            self.worker.run_once()
+
+    def _step(self, sessions: list[str]) -> None:
+        action = self.rng.random()
+        try:
+            if action < 0.55:
+                self._spin(self.rng.choice(sessions))
+            elif action < 0.8:
+                self.worker.run_once()
+            elif action < 0.92:
+                self.clock.advance(seconds=self.rng.choice((1, 3, 5, 40, 400)))
+            elif action < 0.95:
                 self.restart()
+            else:
+                # About a third of the seeds switch at least once with calls pending.
+                self.switch_dialect()
+        except ReelhouseError:
+            pass  # refused spins (round in progress, funds, wallet) are part of play
+        except SimulatedCrash:
+            self.restart()
 
     def switch_dialect(self) -> None:
         """The back office moves the operator to another dialect and its callback URL to the
@@ -458,11 +617,41 @@ class Simulation:
 
 
 def check_invariants(sim: Simulation) -> None:
-    accounts = {f"player{n}": 3000 for n in range(PLAYERS)}
-    label = f"{sim.dialect} seed {sim.seed}"
+    accounts = {f"player{n}": 3000 for n in range(sim.plan.players)}
+    label = f"{sim.dialect} seed {sim.seed} ({sim.schedule})"
     check_ledgers_agree(sim.db, sim.casino, accounts, label)
     _check_cancel_after_bet_ended(sim)
     _check_calls_kept_their_dialect(sim)
+    _check_breaker(sim, label)
+    _check_schedule_happened(sim, label)
+
+
+def _check_breaker(sim: Simulation, label: str) -> None:
+    """The breaker opens only on an outage: never in a schedule without one (slow answers at
+    low traffic above all), and in every outage, where players are told with its own code;
+    a bet it stopped is never reported as the casino refusing it."""
+    openings = sim.breaker_openings
+    if not sim.plan.models_outage:
+        assert openings == 0, f"{label}: the breaker opened {openings} times, with no outage"
+        assert ApiCode.WALLET_SHUT_OFF not in sim.refusals, f"{label}: players shut out"
+    if sim.plan.outage_steps:
+        assert openings >= 1, f"{label}: the wallet was down and the breaker stayed closed"
+        assert ApiCode.WALLET_SHUT_OFF in sim.refusals, f"{label}: shut-out spins not told"
+        state = sim.sender.guards.state(sim.operator_id)
+        assert state is not BreakerState.OPEN, f"{label}: still open after the wallet returned"
+    if not sim.plan.faults:
+        # The wallet refused nothing here (only insufficient funds, 2006): a 1015 could only
+        # be a bet the breaker stopped, misreported.
+        assert ApiCode.CALLBACK_ERROR not in sim.refusals, f"{label}: {sim.refusals}"
+
+
+def _check_schedule_happened(sim: Simulation, label: str) -> None:
+    """The schedule produced what it models, or the checks above prove nothing."""
+    if sim.plan.float_noise:
+        assert sim.transport.noisy_answers > 0, f"{label}: no noisy balance was answered"
+    if sim.plan.slow_answers:
+        late = sim.transport.late_answers / max(sim.transport.calls, 1)
+        assert 0 < late < 0.25, f"{label}: {late:.0%} of answers late"
 
 
 def check_ledgers_agree(

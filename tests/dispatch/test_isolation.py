@@ -8,13 +8,15 @@ import threading
 import time
 from pathlib import Path
 
-from reelhouse.dispatch.breaker import BreakerState
+from reelhouse.dispatch.breaker import BreakerPolicy, BreakerState
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.store.models import Operator
 from tests.harness import GAME, Stack, running_stack
 from tests.scripted_wallet import ScriptedWallet
 
-DEAD_PLAYERS = 8
+# Each dead spin fails twice (its bet, then the bet's cancel): enough players that the failed
+# calls reach the breaker's minimum volume, as a real outage under load does.
+DEAD_PLAYERS = BreakerPolicy().min_calls // 2
 SAMPLES = 15
 MAX_SLOWDOWN = 3.0
 
@@ -81,9 +83,10 @@ def test_a_dead_operator_opens_its_breaker_and_does_not_slow_another(
         assert codes == [3003] * DEAD_PLAYERS  # bet unconfirmed: cancelled, player told
         assert sender.guards.state(stack.operator_id) is BreakerState.CLOSED
         assert sender.guards.state(dead_operator) is BreakerState.OPEN
-        # Open breaker: the next spin for the dead operator is refused before anything is sent.
+        # Open breaker: the next spin for the dead operator is refused before anything is
+        # sent, with the code that says so (not 3003: there is nothing to cancel).
         bets_seen = len(wallet.received["bet"])
-        assert stack.bots().spin(dead_sessions[-1], "0.10")["code"] == 3003
+        assert stack.bots().spin(dead_sessions[-1], "0.10")["code"] == 3005
         assert len(wallet.received["bet"]) == bets_seen
         ratio = loaded / baseline
         print(

@@ -29,14 +29,14 @@ def ok_exact(data: Any) -> ExactJSONResponse:
     return ExactJSONResponse(ok(data))
 
 
-def error_body(code: ApiCode, message: str) -> dict[str, Any]:
-    return {"code": code.value, "message": message, "data": None}
+def error_body(code: ApiCode, message: str, data: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"code": code.value, "message": message, "data": data}
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReelhouseError)
     async def _refused(_request: Request, exc: ReelhouseError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message))
+        return JSONResponse(error_body(exc.code, exc.message, exc.data))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -34,7 +34,9 @@ EN: dict[str, str] = {
     "err_2006": "Insufficient funds: your bet was not placed and nothing was charged.",
     "err_3001": "Your game session has ended. Please reopen the game from the casino.",
     "err_3002": "Your previous round is still being settled. Please wait a moment.",
-    "err_3003": "The casino's wallet is not answering. No money was taken; please try again.",
+    "err_3003": "The casino did not confirm your bet. It is being cancelled and refunded.",
+    "err_3005": "The casino's wallet is unavailable. Your bet was not placed and nothing was "
+    "charged; please try again later.",
     "err_1012": "That bet is not allowed.",
     "err_generic": "Something went wrong ({code}). No money was taken.",
     "err_network": "Connection lost. Checking your balance…",
@@ -85,7 +87,9 @@ ES: dict[str, str] = {
     "err_2006": "Saldo insuficiente: la apuesta no se realizó y no se cobró nada.",
     "err_3001": "Tu sesión de juego ha terminado. Vuelve a abrir el juego desde el casino.",
     "err_3002": "Tu ronda anterior aún se está liquidando. Espera un momento.",
-    "err_3003": "La cartera del casino no responde. No se cobró nada; inténtalo de nuevo.",
+    "err_3003": "El casino no confirmó tu apuesta. Se está cancelando y reembolsando.",
+    "err_3005": "La cartera del casino no está disponible. La apuesta no se realizó y no se "
+    "cobró nada; inténtalo más tarde.",
     "err_1012": "Esa apuesta no está permitida.",
     "err_generic": "Algo salió mal ({code}). No se cobró nada.",
     "err_network": "Conexión perdida. Comprobando tu saldo…",
@@ -141,8 +145,9 @@ DE: dict[str, str] = {
     "abgebucht.",
     "err_3001": "Ihre Spielsitzung ist beendet. Bitte öffnen Sie das Spiel erneut im Casino.",
     "err_3002": "Ihre vorherige Runde wird noch abgerechnet. Bitte warten Sie einen Moment.",
-    "err_3003": "Die Geldbörse des Casinos antwortet nicht. Es wurde nichts abgebucht; bitte "
-    "versuchen Sie es erneut.",
+    "err_3003": "Das Casino hat Ihren Einsatz nicht bestätigt. Er wird storniert und erstattet.",
+    "err_3005": "Die Geldbörse des Casinos ist nicht erreichbar. Der Einsatz wurde nicht "
+    "gesetzt, nichts wurde abgebucht; bitte versuchen Sie es später erneut.",
     "err_1012": "Dieser Einsatz ist nicht erlaubt.",
     "err_generic": "Etwas ist schiefgegangen ({code}). Es wurde nichts abgebucht.",
     "err_network": "Verbindung unterbrochen. Guthaben wird geprüft…",
@@ -194,7 +199,9 @@ PT: dict[str, str] = {
     "err_2006": "Saldo insuficiente: a aposta não foi feita e nada foi cobrado.",
     "err_3001": "Sua sessão de jogo terminou. Abra o jogo novamente pelo cassino.",
     "err_3002": "Sua rodada anterior ainda está sendo liquidada. Aguarde um momento.",
-    "err_3003": "A carteira do cassino não está respondendo. Nada foi cobrado; tente novamente.",
+    "err_3003": "O cassino não confirmou sua aposta. Ela está sendo cancelada e reembolsada.",
+    "err_3005": "A carteira do cassino está indisponível. A aposta não foi feita e nada foi "
+    "cobrado; tente novamente mais tarde.",
     "err_1012": "Essa aposta não é permitida.",
     "err_generic": "Algo deu errado ({code}). Nada foi cobrado.",
     "err_network": "Conexão perdida. Verificando seu saldo…",
@@ -249,7 +256,9 @@ FR: dict[str, str] = {
     "err_2006": "Solde insuffisant : la mise n'a pas été placée et rien n'a été débité.",
     "err_3001": "Votre session de jeu est terminée. Rouvrez le jeu depuis le casino.",
     "err_3002": "Votre partie précédente est encore en cours de règlement. Patientez un instant.",
-    "err_3003": "Le portefeuille du casino ne répond pas. Rien n'a été débité ; réessayez.",
+    "err_3003": "Le casino n'a pas confirmé votre mise. Elle est annulée et remboursée.",
+    "err_3005": "Le portefeuille du casino est indisponible. La mise n'a pas été placée et "
+    "rien n'a été débité ; réessayez plus tard.",
     "err_1012": "Cette mise n'est pas autorisée.",
     "err_generic": "Une erreur est survenue ({code}). Rien n'a été débité.",
     "err_network": "Connexion perdue. Vérification de votre solde…",

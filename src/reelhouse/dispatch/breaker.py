@@ -3,13 +3,27 @@
 A dead operator's calls each hold a thread for a whole timeout. Without a cap they would take
 every sender thread and every other operator would wait behind them; without a breaker every
 new spin for that operator would wait out its own timeout too. Both are per process.
+
+The breaker shuts out every player of the operator, so it opens only on evidence that the
+wallet is down, never on a few slow answers:
+
+- **Failure rate over a window, with a minimum volume**: at least `min_calls` calls ended in
+  the last `window`, and at least `failure_ratio` of them without an answer (timeout, reset,
+  5xx, garbage). Below the volume nothing opens it: with few players, a few slow answers are
+  most of the recent calls, and each player waiting out their own timeout costs little.
+- **Connection refusals**: `refusals_to_open` calls in a row (no answer between them) that
+  found nothing listening: connection refused, the name does not resolve. A wallet that
+  refuses connections is down, not slow, at any traffic.
+
+A timeout alone (the wallet is slow, or busy) counts only towards the rate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from reelhouse.domain.clock import Clock
@@ -21,9 +35,37 @@ class BreakerState(StrEnum):
     HALF_OPEN = "half_open"  # one probe call allowed; its result closes or re-opens
 
 
+class CallResult(StrEnum):
+    """What one call tells the breaker about the wallet's health."""
+
+    ANSWERED = "answered"  # a definite answer, even a refusal: the wallet is alive
+    FAILED = "failed"  # no usable answer (timeout, reset, 5xx, garbage): maybe only slow
+    UNREACHABLE = "unreachable"  # nothing listening (refused, name not resolved): down
+
+
 @dataclass(frozen=True)
 class BreakerPolicy:
-    failures_to_open: int = 5  # consecutive failed calls
+    """When the breaker opens and for how long. The numbers, and why:
+
+    - `window` 30 s and `min_calls` 20: a dead wallet behind 10 playing players fills the
+      window (each spin's bet and its cancel fail), while 6-8 players with about one slow
+      answer in ten stay far below the rate. At lower volume nothing opens: a lone
+      player waits out their own timeouts, which is what the breaker would save.
+    - `failure_ratio` 0.6: an outage fails nearly every call; a slow or flaky wallet fails a
+      few in ten; a wallet whose win (or cancel) endpoint alone is broken fails about half
+      (every bet answered, its win not), and its players can still play while the wins wait
+      in the outbox for their retries. Three in five is clear of all but the outage.
+    - `refusals_to_open` 3: one refused connection can be a wallet restarting or one bad
+      node behind a balancer; three in a row with no answer between them mean nothing is
+      listening.
+    - `cool_down` 30 s, then one probe call: its answer closes the breaker, its failure
+      opens it again for another cool-down.
+    """
+
+    window: dt.timedelta = dt.timedelta(seconds=30)
+    min_calls: int = 20
+    failure_ratio: float = 0.6
+    refusals_to_open: int = 3
     cool_down: dt.timedelta = dt.timedelta(seconds=30)
     max_in_flight: int = 16  # bulkhead: calls in flight per operator
 
@@ -31,10 +73,13 @@ class BreakerPolicy:
 @dataclass
 class _OperatorGuard:
     in_flight: int = 0
-    consecutive_failures: int = 0
+    # (when the call ended, whether it failed), oldest first, within the policy's window
+    recent: deque[tuple[dt.datetime, bool]] = field(default_factory=deque)
+    refusals_in_a_row: int = 0
     state: BreakerState = BreakerState.CLOSED
     opened_at: dt.datetime | None = None
     probe_in_flight: bool = False
+    openings: int = 0  # how many times it opened in this process
 
 
 class OperatorGuards:
@@ -52,6 +97,11 @@ class OperatorGuards:
             guard = self._guard(operator_id)
             self._maybe_half_open(guard)
             return guard.state
+
+    def openings(self, operator_id: int) -> int:
+        """How many times the operator's breaker opened in this process."""
+        with self._lock:
+            return self._guard(operator_id).openings
 
     def snapshot(self) -> dict[int, BreakerState]:
         """Every operator this process has called and its breaker state now (metrics)."""
@@ -85,24 +135,48 @@ class OperatorGuards:
             guard.in_flight += 1
             return True
 
-    def release(self, operator_id: int, *, succeeded: bool) -> None:
-        """Return the slot; `succeeded` is False when the wallet could not be reached or
-        answered garbage (a definite answer, even a refusal, is a living wallet)."""
+    def release(self, operator_id: int, result: CallResult) -> None:
+        """Return the slot, with what the call showed of the wallet's health."""
         with self._lock:
             guard = self._guard(operator_id)
             assert guard.in_flight > 0, "release without acquire"
             guard.in_flight -= 1
-            if guard.state is BreakerState.HALF_OPEN:
+            probe = guard.state is BreakerState.HALF_OPEN
+            if probe:
                 guard.probe_in_flight = False
-            if succeeded:
-                guard.consecutive_failures = 0
-                guard.state = BreakerState.CLOSED
-                guard.opened_at = None
-                return
-            guard.consecutive_failures += 1
-            if (
-                guard.state is BreakerState.HALF_OPEN
-                or guard.consecutive_failures >= self._policy.failures_to_open
-            ):
+            if result is CallResult.ANSWERED:
+                guard.refusals_in_a_row = 0
+                if probe:
+                    self._close(guard)
+                    return
+            elif result is CallResult.UNREACHABLE:
+                guard.refusals_in_a_row += 1
+            if guard.state is BreakerState.OPEN:
+                return  # a call that was in flight when it opened: the cool-down stands
+            self._remember(guard, failed=result is not CallResult.ANSWERED)
+            if (probe and result is not CallResult.ANSWERED) or self._outage(guard):
                 guard.state = BreakerState.OPEN
                 guard.opened_at = self._clock.now()
+                guard.openings += 1
+
+    def _close(self, guard: _OperatorGuard) -> None:
+        """The probe was answered: the wallet is back. The failures that opened the breaker
+        are forgotten, or the next slow answer would find the window still over the rate."""
+        guard.state = BreakerState.CLOSED
+        guard.opened_at = None
+        guard.recent.clear()
+        guard.refusals_in_a_row = 0
+
+    def _remember(self, guard: _OperatorGuard, *, failed: bool) -> None:
+        now = self._clock.now()
+        guard.recent.append((now, failed))
+        while guard.recent and now - guard.recent[0][0] > self._policy.window:
+            guard.recent.popleft()
+
+    def _outage(self, guard: _OperatorGuard) -> bool:
+        policy = self._policy
+        if guard.refusals_in_a_row >= policy.refusals_to_open:
+            return True
+        calls = len(guard.recent)
+        failed = sum(1 for _at, failed in guard.recent if failed)
+        return calls >= policy.min_calls and failed >= policy.failure_ratio * calls

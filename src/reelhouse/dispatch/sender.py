@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from reelhouse.dialects.base import CallbackCredentials, Dialect
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.dispatch import metrics as call_metrics
-from reelhouse.dispatch.breaker import BreakerState, OperatorGuards
+from reelhouse.dispatch.breaker import BreakerState, CallResult, OperatorGuards
 from reelhouse.dispatch.retry import RetrySchedule
-from reelhouse.dispatch.transport import Transport, TransportError
+from reelhouse.dispatch.transport import Transport, TransportError, WalletUnreachable
 from reelhouse.domain.clock import Clock, from_naive_utc, to_naive_utc
 from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import (
@@ -91,10 +91,17 @@ class WalletSender:
         self._dialects = dialects or get_dialect
 
     def _attempt(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
+        return self._attempt_for_breaker(endpoint, command)[0]
+
+    def _attempt_for_breaker(
+        self, endpoint: WalletEndpoint, command: WalletCommand
+    ) -> tuple[WalletOutcome, CallResult]:
         """One request and its answer as a typed outcome, whatever raises: an exception while
         encoding, sending or decoding (a codec that cannot read an answer, a missing key) is
         an unknown outcome naming its type, logged with the call id. Unknown, never refused:
-        once sending began, the wallet may have applied the call."""
+        once sending began, the wallet may have applied the call. Beside it, what the call
+        showed of the wallet's health (dispatch.breaker): a refused connection is an unknown
+        outcome like a timeout, but only it says the wallet is down."""
         stage = "encoding"
         try:
             dialect = self._dialects(endpoint.dialect)
@@ -111,16 +118,23 @@ class WalletSender:
             try:
                 answer = self._transport.send(request)
             except TransportError as exc:
-                return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"transport: {exc}")
+                down = isinstance(exc, WalletUnreachable)
+                unknown = WalletOutcome(OutcomeKind.UNKNOWN, detail=f"transport: {exc}")
+                return unknown, CallResult.UNREACHABLE if down else CallResult.FAILED
             stage = "decoding"
-            return dialect.decode_answer(command, answer)
+            outcome = dialect.decode_answer(command, answer)
         except Exception as exc:
             log.exception(
                 "wallet call raised while %s",
                 stage,
                 extra={"trans_id": command.trans_id, "command": command.kind.value},
             )
-            return WalletOutcome(OutcomeKind.UNKNOWN, detail=f"{stage} raised {type(exc).__name__}")
+            detail = f"{stage} raised {type(exc).__name__}"
+            return WalletOutcome(OutcomeKind.UNKNOWN, detail=detail), CallResult.FAILED
+        # An answer the codec read as unknown (5xx, garbage, an unexpected code) is a failed
+        # call; any definite answer, even a refusal, is a living wallet.
+        failed = outcome.kind is OutcomeKind.UNKNOWN
+        return outcome, CallResult.FAILED if failed else CallResult.ANSWERED
 
     def read(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
         assert command.kind in (CommandKind.AUTHENTICATE, CommandKind.BALANCE, CommandKind.STATUS)
@@ -204,12 +218,11 @@ class WalletSender:
             return self._not_sent(job)
         started_perf = time.perf_counter()
         outcome = WalletOutcome(OutcomeKind.UNKNOWN, detail="not sent")
+        health = CallResult.FAILED
         try:
-            outcome = self._attempt(job.endpoint, job.command)
+            outcome, health = self._attempt_for_breaker(job.endpoint, job.command)
         finally:
-            self.guards.release(
-                job.endpoint.operator_id, succeeded=outcome.kind is not OutcomeKind.UNKNOWN
-            )
+            self.guards.release(job.endpoint.operator_id, health)
         duration_ms = int((time.perf_counter() - started_perf) * 1000)
         window_over = self._clock.now() - job.created >= self._schedule.window
         if outcome.kind is OutcomeKind.UNKNOWN and window_over:
@@ -253,7 +266,7 @@ class WalletSender:
         if job.command.kind in ROUND_OPENING_KINDS:
             refusal = WalletOutcome(
                 OutcomeKind.REFUSED,
-                refusal=RefusalReason.OTHER,
+                refusal=RefusalReason.NOT_SENT,
                 detail="not sent: operator unavailable (circuit open or too many calls)",
             )
             return self._record(job, refusal, now, 0, None)

@@ -48,6 +48,12 @@ class TransportError(Exception):
     an address Reelhouse will not call. The message never quotes the wallet's bytes."""
 
 
+class WalletUnreachable(TransportError):
+    """Nothing answered the connection: refused, or the wallet's name does not resolve (or
+    resolves to an address Reelhouse will not call). Unlike a timeout, this says the wallet
+    is down, not slow; the circuit breaker opens on it (dispatch.breaker)."""
+
+
 class Transport(Protocol):
     def send(self, request: HttpRequest) -> HttpAnswer: ...
 
@@ -255,11 +261,14 @@ class HttpxTransport:
                         raise TransportError("answer larger than the limit")
                 return HttpAnswer(response.status_code, bytes(body))
         except AddressRefused as exc:
-            raise TransportError(f"callback address refused: {exc}") from exc
+            raise WalletUnreachable(f"callback address refused: {exc}") from exc
         except httpx.TimeoutException as exc:
             raise TransportError(
                 f"deadline: no complete answer within {timeout:.1f} s, {type(exc).__name__}"
             ) from exc
+        except httpx.ConnectError as exc:
+            # Connection refused, no route to the host: the request never left.
+            raise WalletUnreachable(f"{type(exc).__name__}: {exc}") from exc
         except _OS_MESSAGES as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}") from exc
         except httpx.HTTPError as exc:

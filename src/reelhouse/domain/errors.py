@@ -33,17 +33,23 @@ class ApiCode(IntEnum):
     # [ours] game client codes, in their own range so they never clash with the spec's.
     SESSION_EXPIRED = 3001
     ROUND_IN_PROGRESS = 3002
-    WALLET_UNAVAILABLE = 3003
+    WALLET_UNAVAILABLE = 3003  # the bet's outcome is unknown: it is being cancelled
     AGENT_NOT_APPROVED = 3004
+    # Nothing was sent: the operator's wallet is shut off (its breaker is open after an
+    # outage, or its calls in flight are at the cap). Not 3003 (nothing to cancel) and not
+    # 1015 (the casino never saw the bet, so it did not refuse it).
+    WALLET_SHUT_OFF = 3005
 
 
 class ReelhouseError(Exception):
-    """A refused request: carries the documented code; nothing was changed."""
+    """A refused request: carries the documented code; nothing was changed. `data` is what
+    the answer carries besides (None for most codes; a 3003 names its round)."""
 
-    def __init__(self, code: ApiCode, message: str) -> None:
+    def __init__(self, code: ApiCode, message: str, data: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.data = data
 
 
 class IllegalTransition(AssertionError):

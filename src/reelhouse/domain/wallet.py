@@ -101,6 +101,9 @@ class RefusalReason(StrEnum):
     PLAYER_BLOCKED = "player_blocked"
     BAD_TOKEN = "bad_token"  # noqa: S105 - a reason name, not a secret
     OTHER = "other"
+    # Ours, never the wallet's: the bet was not sent (the operator's breaker was open or its
+    # bulkhead full), so nothing moved and the player is not told the casino refused it.
+    NOT_SENT = "not_sent"
 
 
 class TransStatus(StrEnum):

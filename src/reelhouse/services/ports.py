@@ -15,7 +15,7 @@ class WalletPort(Protocol):
 
     def available(self, operator_id: int) -> bool:
         """False while the operator's circuit breaker is open: new spins are refused at once
-        instead of each waiting out a timeout."""
+        (code 3005, nothing sent) instead of each waiting out a timeout."""
         ...
 
     def opening_call(self, dialect_name: str, *, single_call: bool = False) -> OpeningCall:

@@ -117,9 +117,16 @@ def _check_real_money(platform: Platform, active: ActiveSession) -> None:
     if active.operator.state != OperatorState.APPROVED:
         raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
     if not platform.wallet.available(active.operator.id):
-        raise ReelhouseError(
-            ApiCode.WALLET_UNAVAILABLE, "the casino's wallet is not answering; try later"
-        )
+        raise _shut_off()
+
+
+def _shut_off() -> ReelhouseError:
+    """The operator's wallet is shut off (breaker open, or its bulkhead full): the bet is
+    not sent, so nothing moved anywhere. Caught before the round is written, there is no
+    round; caught at the send, the round is kept as rejected, its bet `refused:not_sent`."""
+    return ReelhouseError(
+        ApiCode.WALLET_SHUT_OFF, "the casino's wallet is unavailable; the bet was not sent"
+    )
 
 
 def _sealed_round(
@@ -313,8 +320,15 @@ def _raise_for_refused_bet(platform: Platform, result: SpinResult) -> None:
             )
         if reason == f"refused:{RefusalReason.INSUFFICIENT_FUNDS.value}":
             raise ReelhouseError(ApiCode.BALANCE_NOT_ENOUGH, "insufficient funds")
+        if reason == f"refused:{RefusalReason.NOT_SENT.value}":
+            # The breaker opened (or the bulkhead filled) between the check and the send.
+            raise _shut_off()
         raise ReelhouseError(ApiCode.CALLBACK_ERROR, "the casino refused the bet")
     if result.state in (RoundState.CANCELLING, RoundState.CANCELLED):
+        # The round's id (as text: it is 63 bits) lets the client and the operator follow
+        # the cancel to its end.
         raise ReelhouseError(
-            ApiCode.WALLET_UNAVAILABLE, "the casino did not confirm the bet; it is refunded"
+            ApiCode.WALLET_UNAVAILABLE,
+            "the casino did not confirm the bet; it is being cancelled (refunded)",
+            {"round_id": str(result.round_id)},
         )
