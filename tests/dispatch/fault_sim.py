@@ -62,6 +62,7 @@ from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
 from reelhouse.store.models import Player, Round, WalletCall
+from reelhouse.store.outbox import LATE_BET_WINDOW
 from reelhouse.store.secrets import Sealer, new_key_text
 from tests.dispatch.multi_dialect import OnTheWire, answer, our_id, read_request
 
@@ -263,8 +264,10 @@ class FaultyTransport:
         self.log = log
         self.faults_on = True
         self.held: list[HttpRequest] = []
-        # Bets the wallet holds until it has answered their cancel, by our bet id.
-        self.held_bets: dict[str, HttpRequest] = {}
+        # Bets the wallet holds until it has answered their cancel, by our bet id, with
+        # when it took each in: no wallet holds a request past the late-bet window (the
+        # assumption the second cancel rests on), so a held bet lands by then at the latest.
+        self.held_bets: dict[str, tuple[HttpRequest, dt.datetime]] = {}
         self.float_noise = False
         self.noisy_answers = 0
         self.wallet_down = False
@@ -279,8 +282,17 @@ class FaultyTransport:
         body = answer(self.casino, request)
         cancelled = self.log.events[-1][1].cancelled_id
         if cancelled in self.held_bets:
-            self._apply_late(cancelled, self.held_bets.pop(cancelled))
+            self._apply_late(cancelled, self.held_bets.pop(cancelled)[0])
         return body
+
+    def _land_overdue_bets(self) -> None:
+        """Bets held for the whole late-bet window land now, before anything else arrives:
+        their cancel, if it comes, finds them."""
+        now = self.clock.now()
+        for bet_id, (bet, since) in list(self.held_bets.items()):
+            if now - since >= LATE_BET_WINDOW:
+                del self.held_bets[bet_id]
+                self._deliver(bet)
 
     def _apply_late(self, bet_id: str, bet: HttpRequest) -> None:
         """The held bet lands after its cancel was answered: the casino forgets that it saw
@@ -300,6 +312,7 @@ class FaultyTransport:
 
     def send(self, request: HttpRequest) -> HttpAnswer:
         self.log.add("call_start", request)
+        self._land_overdue_bets()
         try:
             return self._noisy(self._send(request))
         finally:
@@ -381,7 +394,7 @@ class FaultyTransport:
         wire = read_request(request, sim_credentials(self.log.keys))
         if wire.command not in OPENING_NAMES:
             return HttpAnswer(200, self._deliver(request))
-        self.held_bets[wire.trans_id] = request
+        self.held_bets[wire.trans_id] = (request, self.clock.now())
         self.clock.advance(milliseconds=request.timeout_ms)
         raise TransportError("simulated: the wallet holds the bet past the deadline")
 

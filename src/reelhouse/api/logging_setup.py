@@ -5,8 +5,9 @@ Every `extra={...}` a module passes becomes a field, so the dispatcher's
 carries a `round_id` also gets `correlation_id` (the same value): it follows one round
 through its bet, win or cancel, retries, and any manual action, across processes.
 
-Integers beyond 2^53 (our 63-bit ids) are written as strings: many JSON tools read numbers
-as doubles and would silently change the id.
+Ids (fields named `id` or ending in `_id`) are always written as text, and so is any other
+integer beyond 2^53: many JSON tools read numbers as doubles and would silently change an id
+made by an earlier version (63 bits), and one form per field keeps a search for an id simple.
 
 Bearer secrets never reach a log line: launch tokens (`/play/<token>`), game session tokens
 (`/play/s/<token>`), round-details link tokens (`/round/<id>/<token>`) and query values whose
@@ -91,6 +92,13 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def _id_text(key: str, value: Any) -> Any:
+    is_id = key == "id" or key.endswith("_id")
+    if is_id and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _json_safe(value)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         moment = dt.datetime.fromtimestamp(record.created, dt.UTC)
@@ -102,7 +110,7 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_FIELDS and not key.startswith("_"):
-                document[key] = _json_safe(value)
+                document[key] = _id_text(key, value)
         if "round_id" in document and document["round_id"] is not None:
             document["correlation_id"] = str(document["round_id"])
         if record.exc_info:
