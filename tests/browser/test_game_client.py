@@ -6,6 +6,7 @@ test knows what the reels must show and what the casino's ledger must say afterw
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +14,9 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import select
 
-from reelhouse.domain.states import RoundState
-from reelhouse.store.models import Round
+from reelhouse.domain.clock import to_naive_utc
+from reelhouse.domain.states import CallState, RoundState
+from reelhouse.store.models import Round, WalletCall
 from tests.browser.client_helpers import (
     ScriptedRounds,
     casino_minor,
@@ -177,7 +179,13 @@ def test_a_round_still_settling_is_explained(stack: Stack, page: Page) -> None:
     with stack.platform.db.transaction() as session:
         stored = session.get(Round, round_.id)
         assert stored is not None
-        stored.state = RoundState.DEBITED.value  # as if its win were still being retried
+        stored.state = RoundState.DEBITED.value
+        # As if its win were on the wire right now: the one thing a next round waits for.
+        win = session.scalars(
+            select(WalletCall).where(WalletCall.round_id == round_.id, WalletCall.kind == "win")
+        ).one()
+        win.state = CallState.IN_FLIGHT.value
+        win.lease_until_utc = to_naive_utc(stack.clock.now() + dt.timedelta(hours=1))
     spin(page)
     assert "still being settled" in page.inner_text("#message")
     assert len(rounds(stack)) == 1

@@ -25,14 +25,14 @@ from reelhouse.api.app import create_app
 from reelhouse.api.server import ServerThread, free_port
 from reelhouse.api.wiring import build_platform
 from reelhouse.dispatch.transport import HttpxTransport
-from reelhouse.domain.clock import UTC, FakeClock
+from reelhouse.domain.clock import FakeClock
 from reelhouse.services import operators
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.models import Round
 from reelhouse.store.secrets import new_key_text
 
-from ..harness import GAME
+from ..harness import GAME, fake_start
 from ..igamingace_clients import game_api, open_game
 from ..operator_kit.casino_helpers import serve
 from .api_clients import SLOTCITY_LANG_CODES, IGamingAceA, IGamingAceB, SlotCityMainApi
@@ -63,7 +63,7 @@ def dropped_in(database_url: str, dialect: str) -> Iterator[DropIn]:
     """Reelhouse with one operator whose wallet is the contract wallet of `dialect`, as loose
     as real ones: float noise in every balance and fields the contracts do not list."""
     wallet = WALLETS[dialect](Looseness(noise=True, extra_fields=True))
-    clock = FakeClock(dt.datetime.now(UTC).replace(microsecond=0))
+    clock = FakeClock(fake_start())
     with serve(wallet.app(), lifespan="off") as wallet_url:
         port = free_port()
         settings = Settings(

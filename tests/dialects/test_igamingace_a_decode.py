@@ -119,8 +119,11 @@ def test_balances_are_read_exactly(currency: str, balance: bytes, minor: int) ->
         (b"[]", "not an object"),
         (b'{"balance":1}', "no statusCode"),
         (b'{"balance":1,"statusCode":0}', "no statusCode"),
-        (b'{"balance":1,"statusCode":"ok"}', "unexpected ok"),
-        (b'{"balance":1,"statusCode":"ERR_SOMETHING_NEW"}', "unexpected ERR_SOMETHING_NEW"),
+        (b'{"balance":1,"statusCode":"ok"}', "unexpected status 'ok'"),
+        (
+            b'{"balance":1,"statusCode":"ERR_SOMETHING_NEW"}',
+            "unexpected status 'ERR_SOMETHING_NEW'",
+        ),
         (b'{"balance":NaN,"statusCode":"OK"}', "malformed"),
         (b'{"balance":1,"statusCode":"OK","statusCode":"OK"}', "duplicate key"),
     ],

@@ -366,9 +366,10 @@ def decode_answer(
     else:
         found = rules.outcomes.get((cmd.kind, status))
         if found is None:
-            return unknown(
-                f"unexpected {rules.label(status)} to {wire_names[cmd.kind]}", answer.body
-            )
+            # A status outside the table is the wallet's own text: quoted, so that what users
+            # are shown of the detail stops before it (domain/shown_detail.py).
+            named = f"status {status!r}" if isinstance(status, str) else rules.label(status)
+            return unknown(f"unexpected {named} to {wire_names[cmd.kind]}", answer.body)
         kind, refusal = found
         detail = rules.label(status)
     balance = None
