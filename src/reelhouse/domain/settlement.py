@@ -67,109 +67,76 @@ class Settlement:
 def _acked(
     round_state: RoundState | None, follow_up: FollowUp, adds_to_session: bool, why: str
 ) -> Settlement:
+    """Acknowledged: the call is done and its answer's balance is the player's."""
     return Settlement(CallState.ACKED, round_state, follow_up, False, True, adds_to_session, why)
 
 
 def _retried(why: str) -> Settlement:
+    """Failed: queued again with the same id and body; nothing else moves."""
     return Settlement(CallState.QUEUED, None, FollowUp.NONE, True, False, False, why)
 
 
-def _bet_unknown(why: str) -> Settlement:
+def _refused(why: str) -> Settlement:
+    """A definite no to an opening call: nothing moved, nothing follows."""
+    return Settlement(
+        CallState.REFUSED, RoundState.REJECTED, FollowUp.NONE, False, True, False, why
+    )
+
+
+def _cancelled_with_own_id(why: str) -> Settlement:
+    """An opening call whose fate is unknown: never sent again, cancelled in the same commit."""
     return Settlement(
         CallState.UNKNOWN, RoundState.CANCELLING, FollowUp.CANCEL, False, False, False, why
     )
 
 
-_REFUSED_BET = Settlement(
-    CallState.REFUSED,
-    RoundState.REJECTED,
-    FollowUp.NONE,
-    False,
-    True,
-    False,
-    "a definite no: nothing moved, the round is not played",
-)
+_B, _BW, _W = CallRole.BET, CallRole.BET_WIN, CallRole.WIN
+_CE, _CF = CallRole.CANCEL_EARLY, CallRole.CANCEL_FINAL
+_OK, _AGAIN = OutcomeKind.APPLIED, OutcomeKind.ALREADY_APPLIED
+_NO, _NOT_FOUND, _UNKNOWN = OutcomeKind.REFUSED, OutcomeKind.NOT_FOUND, OutcomeKind.UNKNOWN
+_ST, _F = RoundState, FollowUp
 
-_BET_ROWS: dict[OutcomeKind, Settlement] = {
-    OutcomeKind.REFUSED: _REFUSED_BET,
-    OutcomeKind.ALREADY_APPLIED: _bet_unknown(
-        "a fresh bet cannot get this answer: the money may have moved, so it is cancelled"
-    ),
-    OutcomeKind.NOT_FOUND: _bet_unknown(
-        "a fresh bet cannot get this answer: the money may have moved, so it is cancelled"
-    ),
-    OutcomeKind.UNKNOWN: _bet_unknown(
-        "the money may have moved: a bet is never retried, it is cancelled with its own id"
-    ),
-}
-
-
-def _cancel_rows(not_found: Settlement) -> dict[OutcomeKind, Settlement]:
-    return {
-        OutcomeKind.APPLIED: _acked(
-            RoundState.CANCELLED, FollowUp.NONE, False, "the bet is refunded: the round is over"
-        ),
-        OutcomeKind.ALREADY_APPLIED: _acked(
-            RoundState.CANCELLED, FollowUp.NONE, False, "a retry the wallet had done: success"
-        ),
-        OutcomeKind.NOT_FOUND: not_found,
-        OutcomeKind.REFUSED: _retried("never final: a refund is owed until it is acknowledged"),
-        OutcomeKind.UNKNOWN: _retried("never final: a refund is owed until it is acknowledged"),
-    }
-
+_ODD_BET = "a fresh bet cannot get this answer: it may have moved money"
+_LOST_BET = "the money may have moved: a bet is never sent twice"
+_NO_BET = "a definite no: nothing moved, the round is not played"
+_DONE_BEFORE = "a retry the wallet had done: success"
+_OWED_WIN = "a win is owed until it is acknowledged (never turned into a loss)"
+_OWED_REFUND = "a refund is owed until it is acknowledged"
+_REFUNDED = "the bet is refunded: the round is over"
 
 SETTLEMENT: dict[tuple[CallRole, OutcomeKind], Settlement] = {
-    (CallRole.BET, OutcomeKind.APPLIED): _acked(
-        RoundState.DEBITED, FollowUp.WIN, True, "debited: every round gets its win, 0 on a loss"
+    # --- the bet: sent once, never retried ---
+    (_B, _OK): _acked(_ST.DEBITED, _F.WIN, True, "debited: every round gets its win, 0 on a loss"),
+    (_B, _NO): _refused(_NO_BET),
+    (_B, _AGAIN): _cancelled_with_own_id(_ODD_BET),
+    (_B, _NOT_FOUND): _cancelled_with_own_id(_ODD_BET),
+    (_B, _UNKNOWN): _cancelled_with_own_id(_LOST_BET),
+    # --- the bet_win (bet and win in one call): a bet, but one answer settles the round ---
+    (_BW, _OK): _acked(_ST.SETTLED, _F.CARRIED_WIN, True, "one answer took the bet, paid the win"),
+    (_BW, _NO): _refused(_NO_BET),
+    (_BW, _AGAIN): _cancelled_with_own_id(_ODD_BET),
+    (_BW, _NOT_FOUND): _cancelled_with_own_id(_ODD_BET),
+    (_BW, _UNKNOWN): _cancelled_with_own_id(_LOST_BET),
+    # --- the win: retried with the same id and body until acknowledged ---
+    (_W, _OK): _acked(_ST.SETTLED, _F.NONE, True, "the win is paid: the round is over"),
+    (_W, _AGAIN): _acked(_ST.SETTLED, _F.NONE, True, _DONE_BEFORE),
+    (_W, _NO): _retried(_OWED_WIN),
+    (_W, _NOT_FOUND): _retried(_OWED_WIN),
+    (_W, _UNKNOWN): _retried(_OWED_WIN),
+    # --- a bet's first cancel, answered while the late-bet window after the bet is open ---
+    (_CE, _OK): _acked(_ST.CANCELLED, _F.NONE, False, _REFUNDED),
+    (_CE, _AGAIN): _acked(_ST.CANCELLED, _F.NONE, False, _DONE_BEFORE),
+    (_CE, _NOT_FOUND): _acked(None, _F.RECHECK_CANCEL, False, "the wallet may yet apply the bet"),
+    (_CE, _NO): _retried(_OWED_REFUND),
+    (_CE, _UNKNOWN): _retried(_OWED_REFUND),
+    # --- a bet's second cancel, or a first one answered once that window is over ---
+    (_CF, _OK): _acked(_ST.CANCELLED, _F.NONE, False, _REFUNDED),
+    (_CF, _AGAIN): _acked(_ST.CANCELLED, _F.NONE, False, _DONE_BEFORE),
+    (_CF, _NOT_FOUND): _acked(
+        _ST.CANCELLED, _F.NONE, False, "the bet never landed, and cannot now"
     ),
-    **{(CallRole.BET, outcome): row for outcome, row in _BET_ROWS.items()},
-    (CallRole.BET_WIN, OutcomeKind.APPLIED): _acked(
-        RoundState.SETTLED,
-        FollowUp.CARRIED_WIN,
-        True,
-        "one answer debited the bet and paid the win",
-    ),
-    **{(CallRole.BET_WIN, outcome): row for outcome, row in _BET_ROWS.items()},
-    (CallRole.WIN, OutcomeKind.APPLIED): _acked(
-        RoundState.SETTLED, FollowUp.NONE, True, "the win is paid: the round is over"
-    ),
-    (CallRole.WIN, OutcomeKind.ALREADY_APPLIED): _acked(
-        RoundState.SETTLED, FollowUp.NONE, True, "a retry the wallet had done: success"
-    ),
-    (CallRole.WIN, OutcomeKind.REFUSED): _retried("never final: a win is never turned into a loss"),
-    (CallRole.WIN, OutcomeKind.NOT_FOUND): _retried(
-        "never final: a win is never turned into a loss"
-    ),
-    (CallRole.WIN, OutcomeKind.UNKNOWN): _retried("never final: a win is never turned into a loss"),
-    **{
-        (CallRole.CANCEL_EARLY, outcome): row
-        for outcome, row in _cancel_rows(
-            Settlement(
-                CallState.ACKED,
-                None,
-                FollowUp.RECHECK_CANCEL,
-                False,
-                True,
-                False,
-                "nothing debited so far, but the wallet may still hold the bet: the round "
-                "stays cancelling and the bet is cancelled once more after the window",
-            )
-        ).items()
-    },
-    **{
-        (CallRole.CANCEL_FINAL, outcome): row
-        for outcome, row in _cancel_rows(
-            Settlement(
-                CallState.ACKED,
-                RoundState.CANCELLED,
-                FollowUp.NONE,
-                False,
-                True,
-                False,
-                "the wallet never saw the bet and can no longer: nothing was debited",
-            )
-        ).items()
-    },
+    (_CF, _NO): _retried(_OWED_REFUND),
+    (_CF, _UNKNOWN): _retried(_OWED_REFUND),
 }
 
 
