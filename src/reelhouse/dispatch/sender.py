@@ -40,8 +40,8 @@ from reelhouse.store.models import CallAttempt, Operator, WalletCall
 from reelhouse.store.outbox import (
     DELIVERY_RAISED,
     Claim,
+    claim_for,
     command_for,
-    lease_seconds,
     lock_call,
     pinned_dialect,
     record_outcome,
@@ -284,11 +284,7 @@ class WalletSender:
         follow-up is pinned to the bet's dialect, so it is timed by it too."""
         if dialect_name is None or command.kind not in ROUND_OPENING_KINDS:
             return None
-        dialect = self._dialects(dialect_name)
-        longest_ms = max(
-            dialect.timeout_ms(CommandKind.WIN), dialect.timeout_ms(CommandKind.CANCEL)
-        )
-        return Claim(now + dt.timedelta(seconds=lease_seconds(longest_ms)))
+        return claim_for(dialect_name, (CommandKind.WIN, CommandKind.CANCEL), now)
 
     def _record(
         self,

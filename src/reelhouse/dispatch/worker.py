@@ -25,14 +25,13 @@ from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.store.db import Database
 from reelhouse.store.models import Player, WalletCall
-from reelhouse.store.outbox import claim_call, expire_lease, lease_seconds
+from reelhouse.store.outbox import claim_call, claim_of, expire_lease
 
 log = logging.getLogger("reelhouse.worker")
 
 CLAIM_BATCH = 64  # calls claimed per pass: bounds one transaction's locks
 SENDER_THREADS = 32  # calls on the wire at once across all operators
 IDLE_POLL_SECONDS = 0.5  # sleep between passes that found nothing to do
-RETRY_TIMEOUT_MS = 4000  # win/cancel timeout: sizes the lease of a claimed retry
 
 
 class Worker:
@@ -116,13 +115,12 @@ class Worker:
             free = self._lock_idle_players(session, {call.player_id for call in due})
             claimed: list[int] = []
             players: set[int] = set()
-            until = now + dt.timedelta(seconds=lease_seconds(RETRY_TIMEOUT_MS))
             for call in due:
                 if call.player_id in players or call.player_id not in free:
                     continue
                 assert call.kind != CommandKind.BET.value, "a bet is never queued for retry"
                 players.add(call.player_id)
-                claim_call(call, now, until)
+                claim_call(call, now, claim_of(session, call, now).until)
                 claimed.append(call.id)
             return claimed
 

@@ -8,7 +8,7 @@ A round:
         \\--outcome unknown--> cancelling --cancel acknowledged--> cancelled
 
 A cancel answered "not found" leaves the round `cancelling` until a second cancel of the
-same bet, sent after the late-bet window, is answered (store/outbox.py; docs/rounds.md).
+same bet, sent after the late-bet window, is answered (domain/settlement.py; docs/rounds.md).
 
 A free round has no bet to send: it is written already `debited`, owing only its
 win, and moves on from there like any other round. Creation sets the first state; this table

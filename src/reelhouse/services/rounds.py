@@ -32,18 +32,12 @@ from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round, WalletCall
 from reelhouse.store.outbox import (
-    Claim,
+    claim_for,
     claim_unsent_follow_up,
-    lease_seconds,
     new_call,
     owed_win_minor,
     round_holding_next,
 )
-
-# A free round opens with its win, and a spin may send an earlier round's unsent win or
-# cancel: their claims must outlast the longest win or cancel timeout of the dialects (4 s;
-# see store.outbox for the lease).
-FREE_ROUND_WIN_TIMEOUT_MS = 4000
 
 
 @dataclass(frozen=True)
@@ -230,8 +224,8 @@ def _open_round(
         session.flush()
         if grant is not None:
             # Nothing to debit: a free round's first call is its win (0 on a loss).
-            lease = dt.timedelta(seconds=lease_seconds(FREE_ROUND_WIN_TIMEOUT_MS))
-            win_call = new_call(session, round_, CommandKind.WIN, now, Claim(now + lease))
+            claim = claim_for(active.operator.dialect, (CommandKind.WIN,), now)
+            win_call = new_call(session, round_, CommandKind.WIN, now, claim)
             return round_.id, win_call.id
         # A bet, whose answer cannot depend on the win; one bet_win call carrying bet and win
         # only for an operator that opted in (and whose dialect has one). The claim must
@@ -239,7 +233,7 @@ def _open_round(
         opening = platform.wallet.opening_call(
             active.operator.dialect, single_call=active.operator.single_call_rounds
         )
-        claim = Claim(now + dt.timedelta(seconds=lease_seconds(opening.timeout_ms)))
+        claim = claim_for(active.operator.dialect, (opening.kind,), now)
         bet_call = new_call(session, round_, opening.kind, now, claim)
         return round_.id, bet_call.id
 
@@ -278,10 +272,9 @@ def _send_unsent_follow_up(platform: Platform, session_token: str) -> bool:
     """Claim and send the win or cancel that holds the player because it was never sent;
     whether one was sent (its outcome, whatever it was, is recorded like any attempt)."""
     now = platform.clock.now()
-    lease = dt.timedelta(seconds=lease_seconds(FREE_ROUND_WIN_TIMEOUT_MS))
     with platform.db.transaction() as session:
         active = active_session(platform, session, session_token, lock_player=True)
-        call_id = claim_unsent_follow_up(session, active.player.id, now, now + lease)
+        call_id = claim_unsent_follow_up(session, active.player.id, now)
     if call_id is None:
         return False
     platform.wallet.deliver(call_id)

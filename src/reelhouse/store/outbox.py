@@ -13,17 +13,27 @@ every earlier round of the player has had its win or cancel put on the wire at l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
+from reelhouse.dialects.registry import get_dialect
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc, unix_ms
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.limits import (
     LATE_BET_WINDOW_SECONDS,
     LEASE_MARGIN_SECONDS,
     LEASE_TIMEOUT_FACTOR,
+)
+from reelhouse.domain.settlement import (
+    CallRole,
+    FollowUp,
+    call_role,
+    call_state_after,
+    cancel_role,
+    settlement,
 )
 from reelhouse.domain.states import (
     TERMINAL_ROUND_STATES,
@@ -113,9 +123,7 @@ def round_holding_next(session: Session, player_id: int) -> int | None:
     )
 
 
-def claim_unsent_follow_up(
-    session: Session, player_id: int, now: dt.datetime, until: dt.datetime
-) -> int | None:
+def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -> int | None:
     """Claim, for the caller to send now, the win or cancel of the player's unsettled round
     that has never been sent (a crashed process's call the worker took back, or a bet's
     cancel the worker has not sent yet), so that the player's next round need not wait for
@@ -142,7 +150,7 @@ def claim_unsent_follow_up(
     )
     if call is None:
         return None
-    claim_call(call, now, until)
+    claim_call(call, now, claim_of(session, call, now).until)
     return call.id
 
 
@@ -166,6 +174,20 @@ class Claim:
     """Who holds a call and until when; None means the call is created queued."""
 
     until: dt.datetime
+
+
+def claim_for(dialect: str, kinds: Iterable[CommandKind], now: dt.datetime) -> Claim:
+    """The one source of a claim's lease: a claim on a call about to go out in `dialect` (the
+    one pinned on it) outlasts the longest attempt that dialect allows any of `kinds` (a
+    bet's follow-up is claimed before anyone knows whether it is a win or a cancel)."""
+    codec = get_dialect(dialect)
+    timeout_ms = max(codec.timeout_ms(kind) for kind in kinds)
+    return Claim(now + dt.timedelta(seconds=lease_seconds(timeout_ms)))
+
+
+def claim_of(session: Session, call: WalletCall, now: dt.datetime) -> Claim:
+    """A claim on an existing call: timed by its pinned dialect's timeout for its kind."""
+    return claim_for(pinned_dialect(session, call), (CommandKind(call.kind),), now)
 
 
 def pinned_dialect(session: Session, call: WalletCall) -> str:
@@ -323,15 +345,19 @@ def _note_balance(
     player.last_balance_minor = outcome.balance_minor
 
 
-def _session_totals(session: Session, round_: Round, kind: CommandKind, amount: int) -> None:
+def _add_to_session(session: Session, round_: Round, kind: CommandKind, amount: int) -> None:
+    """Count an acknowledged call's money in its game session: a bet's spend, a win's win,
+    and both for a bet_win (its win travelled inside it)."""
     game_session = session.get(GameSession, round_.session_id)
     if game_session is None:
         return
-    if kind is CommandKind.BET:
+    if kind in ROUND_OPENING_KINDS:
         game_session.spend_minor += amount
         game_session.last_round_bet_minor = amount
-    elif kind is CommandKind.WIN:
+    if kind is CommandKind.WIN:
         game_session.win_minor += amount
+    if kind is CommandKind.BET_WIN:
+        game_session.win_minor += round_.win_minor
 
 
 def record_outcome(
@@ -342,44 +368,60 @@ def record_outcome(
     retry_at: dt.datetime | None,
     follow_up_claim: Claim | None,
 ) -> WalletCall | None:
-    """Apply one attempt's outcome to a claimed call and its round.
+    """Apply one attempt's outcome to a claimed call and its round, as the settlement table
+    says (domain/settlement.py): this is the one place that table is carried out.
 
-    Returns the follow-up call created (a bet's win or cancel), claimed by the caller when
-    `follow_up_claim` is given. `retry_at` is when a failed win/cancel is tried again;
+    Returns the follow-up call to send now (a bet's win or cancel), claimed by the caller
+    when `follow_up_claim` is given. `retry_at` is when a failed win/cancel is tried again;
     None means its retry window is over and it goes to the manual queue.
     """
     assert call.state == CallState.IN_FLIGHT, f"call {call.id} is {call.state}, not claimed"
     round_ = session.get(Round, call.round_id)
     assert round_ is not None
     kind = CommandKind(call.kind)
-    if kind in ROUND_OPENING_KINDS:
-        return _record_bet(session, call, round_, outcome, now, follow_up_claim)
-    if kind is CommandKind.CANCEL and outcome.kind is OutcomeKind.NOT_FOUND:
-        # The wallet never saw the bet, so far: nothing was debited. A first such answer is
-        # checked once more after the late-bet window; the second one settles the round.
-        _finish_call(call, CallState.ACKED, outcome, now)
-        _note_balance(session, call, round_, outcome)
-        recheck_at = _late_bet_recheck_at(session, call)
-        if recheck_at is None:
-            _move_round(round_, RoundState.CANCELLED, now)
-        else:
-            _schedule_late_bet_recheck(session, call, round_, now, recheck_at)
-        return None  # the recheck waits in the queue; nobody sends it now
-    if outcome.settled_ok:
-        _finish_call(call, CallState.ACKED, outcome, now)
-        _note_balance(session, call, round_, outcome)
-        _session_totals(session, round_, kind, call.amount_minor)
-        target = RoundState.SETTLED if kind is CommandKind.WIN else RoundState.CANCELLED
-        _move_round(round_, target, now)
-        return None
-    # Anything else on a win or cancel is a failed call: never final, retried with the same
-    # id and body (a win is never turned into a loss).
-    _finish_call(call, CallState.QUEUED, outcome, now)
-    if retry_at is None:
-        call.state = check_call_move(CallState.QUEUED, CallState.MANUAL).value
-    else:
+    role = _cancel_role(session, call, now) if kind is CommandKind.CANCEL else call_role(kind)
+    row = settlement(role, outcome.kind)
+    _finish_call(call, row.call_state, outcome, now)
+    final_state = call_state_after(row, retry_window_open=retry_at is not None)
+    if final_state is not row.call_state:
+        call.state = check_call_move(row.call_state, final_state).value
+    elif row.retry:
+        assert retry_at is not None
         call.next_attempt_at_utc = to_naive_utc(retry_at)
-    return None
+    if row.notes_balance:
+        _note_balance(session, call, round_, outcome)
+    if row.adds_to_session:
+        _add_to_session(session, round_, kind, call.amount_minor)
+    if row.round_state is not None:
+        _move_round(round_, row.round_state, now)
+    return _write_follow_up(session, row.follow_up, call, round_, outcome, now, follow_up_claim)
+
+
+def _write_follow_up(
+    session: Session,
+    follow_up: FollowUp,
+    call: WalletCall,
+    round_: Round,
+    outcome: WalletOutcome,
+    now: dt.datetime,
+    claim: Claim | None,
+) -> WalletCall | None:
+    """Write the call the table says follows, in the same commit; return it when it is to be
+    sent now. A round's follow-up is pinned to the dialect of the call before it."""
+    if follow_up is FollowUp.NONE:
+        return None
+    pinned = pinned_dialect(session, call)
+    if follow_up is FollowUp.WIN:
+        return new_call(session, round_, CommandKind.WIN, now, claim, dialect=pinned)
+    if follow_up is FollowUp.CANCEL:
+        return new_call(
+            session, round_, CommandKind.CANCEL, now, claim, cancel_of=call, dialect=pinned
+        )
+    if follow_up is FollowUp.CARRIED_WIN:
+        _write_carried_win(session, call, round_, outcome, now)
+    elif follow_up is FollowUp.RECHECK_CANCEL:
+        _schedule_late_bet_recheck(session, call, round_, now, pinned)
+    return None  # what follows is never sent now
 
 
 def _is_recheck(session: Session, cancel: WalletCall) -> bool:
@@ -396,24 +438,26 @@ def _is_recheck(session: Session, cancel: WalletCall) -> bool:
     return earlier is not None
 
 
-def _late_bet_recheck_at(session: Session, cancel: WalletCall) -> dt.datetime | None:
-    """When to cancel once more a bet whose cancel was just answered "not found"; None when
-    that answer is final: it answered the second cancel already, or this attempt went out
-    (its claim, `updated_at_utc`, is taken just before sending) once the late-bet window
-    after the bet was sent had passed, so the wallet can no longer be holding the bet."""
-    if _is_recheck(session, cancel):
-        return None
+def _late_bet_window_over(session: Session, cancel: WalletCall) -> dt.datetime:
+    """When the wallet can no longer be holding the bet `cancel` reverses: the late-bet
+    window after the bet was sent (a bet is written claimed and sent at once: its creation
+    is when it left)."""
     bet = session.get(WalletCall, cancel.cancel_of_id)
     assert bet is not None, f"cancel {cancel.id} names no bet"
-    # A bet is written claimed and sent at once: its creation is when it left.
-    window_over = from_naive_utc(bet.created_at_utc) + LATE_BET_WINDOW
-    if from_naive_utc(cancel.updated_at_utc) >= window_over:
-        return None
-    return window_over
+    return from_naive_utc(bet.created_at_utc) + LATE_BET_WINDOW
+
+
+def _cancel_role(session: Session, cancel: WalletCall, now: dt.datetime) -> CallRole:
+    """Whether a "not found" answer to `cancel`, recorded `now`, is final (domain/settlement)."""
+    if _is_recheck(session, cancel):
+        return cancel_role(second_cancel=True, answered_at=now, window_over=now)
+    return cancel_role(
+        second_cancel=False, answered_at=now, window_over=_late_bet_window_over(session, cancel)
+    )
 
 
 def _schedule_late_bet_recheck(
-    session: Session, cancel: WalletCall, round_: Round, now: dt.datetime, due: dt.datetime
+    session: Session, cancel: WalletCall, round_: Round, now: dt.datetime, pinned: str
 ) -> None:
     """A cancel answered "not found" does not prove the bet will never land: a wallet may
     still hold it (its answer timed out here) and apply it after answering the cancel, as
@@ -424,66 +468,21 @@ def _schedule_late_bet_recheck(
     bet = session.get(WalletCall, cancel.cancel_of_id)
     assert bet is not None
     recheck = new_call(
-        session,
-        round_,
-        CommandKind.CANCEL,
-        now,
-        None,
-        cancel_of=bet,
-        dialect=pinned_dialect(session, cancel),
+        session, round_, CommandKind.CANCEL, now, None, cancel_of=bet, dialect=pinned
     )
-    recheck.next_attempt_at_utc = to_naive_utc(due)
+    recheck.next_attempt_at_utc = to_naive_utc(_late_bet_window_over(session, cancel))
 
 
-def _record_bet(
-    session: Session,
-    call: WalletCall,
-    round_: Round,
-    outcome: WalletOutcome,
-    now: dt.datetime,
-    follow_up_claim: Claim | None,
-) -> WalletCall | None:
-    """The call that opened a round: a bet, or a bet_win (bet and win in one call). Its win
-    or cancel is pinned to the bet's dialect."""
-    pinned = pinned_dialect(session, call)
-    if outcome.kind is OutcomeKind.APPLIED and call.kind == CommandKind.BET_WIN.value:
-        _settle_bet_win(session, call, round_, outcome, now)
-        return None
-    if outcome.kind is OutcomeKind.APPLIED:
-        _finish_call(call, CallState.ACKED, outcome, now)
-        _note_balance(session, call, round_, outcome)
-        _session_totals(session, round_, CommandKind.BET, call.amount_minor)
-        _move_round(round_, RoundState.DEBITED, now)
-        # Every round gets its win transaction, 0 on a loss (spec), in this same commit.
-        return new_call(session, round_, CommandKind.WIN, now, follow_up_claim, dialect=pinned)
-    if outcome.kind is OutcomeKind.REFUSED:
-        _finish_call(call, CallState.REFUSED, outcome, now)
-        _note_balance(session, call, round_, outcome)
-        _move_round(round_, RoundState.REJECTED, now)
-        return None
-    # Unknown, or an answer a fresh bet cannot get (already applied / not found): the money
-    # may have moved. A bet is never retried; it is cancelled with its own id.
-    _finish_call(call, CallState.UNKNOWN, outcome, now)
-    _move_round(round_, RoundState.CANCELLING, now)
-    return new_call(
-        session, round_, CommandKind.CANCEL, now, follow_up_claim, cancel_of=call, dialect=pinned
-    )
-
-
-def _settle_bet_win(
+def _write_carried_win(
     session: Session, call: WalletCall, round_: Round, outcome: WalletOutcome, now: dt.datetime
 ) -> None:
-    """One acknowledgement debited the bet and credited the win: the round is settled.
+    """One acknowledgement debited the bet and credited the win.
 
     The feeds show every round as a bet (type 1) and a win (type 2): the bet_win row is the
     type 1, and the win is written beside it, in this same commit, as a type 2 row that is
     born acknowledged (it travelled inside the bet_win and is never sent on its own). Each
     row's balance is the one right after it, as for a bet and a win sent apart.
     """
-    _finish_call(call, CallState.ACKED, outcome, now)
-    _note_balance(session, call, round_, outcome)
-    _session_totals(session, round_, CommandKind.BET, call.amount_minor)
-    _session_totals(session, round_, CommandKind.WIN, round_.win_minor)
     balance_after = outcome.balance_minor
     if balance_after is not None:
         call.balance_after_minor = balance_after - round_.win_minor
@@ -510,7 +509,6 @@ def _settle_bet_win(
             acked_at_utc=to_naive_utc(now),
         )
     )
-    _move_round(round_, RoundState.SETTLED, now)
 
 
 def expire_lease(
