@@ -57,16 +57,16 @@ def test_every_money_command_has_a_role() -> None:
     assert roles == set(CallRole)
 
 
-def test_a_cancel_is_early_only_when_first_and_answered_inside_the_window() -> None:
+def test_a_cancel_is_early_only_when_first_and_sent_inside_the_window() -> None:
     over = dt.datetime(2026, 5, 1, 9, 2, tzinfo=dt.UTC)
     before = over - dt.timedelta(seconds=1)
-    assert cancel_role(second_cancel=False, answered_at=before, window_over=over) is (
+    assert cancel_role(second_cancel=False, sent_at=before, window_over=over) is (
         CallRole.CANCEL_EARLY
     )
-    assert cancel_role(second_cancel=False, answered_at=over, window_over=over) is (
+    assert cancel_role(second_cancel=False, sent_at=over, window_over=over) is (
         CallRole.CANCEL_FINAL
     )
-    assert cancel_role(second_cancel=True, answered_at=before, window_over=over) is (
+    assert cancel_role(second_cancel=True, sent_at=before, window_over=over) is (
         CallRole.CANCEL_FINAL
     )
 
@@ -95,6 +95,9 @@ def _place(deployment: Deployment, role: CallRole) -> Placed:
     platform = deployment.platform()
     round_id, bet_id = rounds._open_round(platform, token, "1.00")
     assert bet_id is not None
+    if role is CallRole.CANCEL_FINAL:
+        # A first cancel sent once the late-bet window after its bet is over is final.
+        deployment.clock.advance(seconds=LATE_BET_WINDOW.total_seconds())
     now = deployment.clock.now()
     with deployment.db.transaction() as session:
         bet = session.get(WalletCall, bet_id)
@@ -215,8 +218,6 @@ def test_each_cell_does_to_the_database_what_its_row_says(
 ) -> None:
     row = SETTLEMENT[(role, outcome)]
     placed = _place(deployment, role)
-    if role is CallRole.CANCEL_FINAL:
-        deployment.clock.advance(seconds=LATE_BET_WINDOW.total_seconds())
     retry_at = deployment.clock.now() + dt.timedelta(minutes=7) if retry_window_open else None
     before, after = _record(deployment, placed, outcome, retry_at)
     assert after.call_state is call_state_after(row, retry_window_open)

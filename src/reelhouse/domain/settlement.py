@@ -149,12 +149,12 @@ def call_role(kind: CommandKind) -> CallRole:
     }[kind]
 
 
-def cancel_role(
-    *, second_cancel: bool, answered_at: dt.datetime, window_over: dt.datetime
-) -> CallRole:
-    """A cancel is early when it is its bet's first and its answer came before the late-bet
-    window after the bet was sent closed (`window_over`)."""
-    if second_cancel or answered_at >= window_over:
+def cancel_role(*, second_cancel: bool, sent_at: dt.datetime, window_over: dt.datetime) -> CallRole:
+    """A cancel is early when it is its bet's first and it was sent before the late-bet
+    window after the bet was sent closed (`window_over`). The send time counts, not the
+    answer's: a cancel sent just before the window closed may reach the wallet before a bet
+    it still holds lands, however late its answer comes back."""
+    if second_cancel or sent_at >= window_over:
         return CallRole.CANCEL_FINAL
     return CallRole.CANCEL_EARLY
 

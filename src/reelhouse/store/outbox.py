@@ -448,11 +448,15 @@ def _late_bet_window_over(session: Session, cancel: WalletCall) -> dt.datetime:
 
 
 def _cancel_role(session: Session, cancel: WalletCall, now: dt.datetime) -> CallRole:
-    """Whether a "not found" answer to `cancel`, recorded `now`, is final (domain/settlement)."""
+    """Whether a "not found" answer to `cancel` is final (domain/settlement). Called before
+    the attempt is recorded, so `updated_at_utc` is still its claim: taken just before it was
+    sent."""
     if _is_recheck(session, cancel):
-        return cancel_role(second_cancel=True, answered_at=now, window_over=now)
+        return cancel_role(second_cancel=True, sent_at=now, window_over=now)
     return cancel_role(
-        second_cancel=False, answered_at=now, window_over=_late_bet_window_over(session, cancel)
+        second_cancel=False,
+        sent_at=from_naive_utc(cancel.updated_at_utc),
+        window_over=_late_bet_window_over(session, cancel),
     )
 
 
