@@ -16,7 +16,7 @@ Pure: the clock is injected, so tests drive it with a fake one.
 from __future__ import annotations
 
 import asyncio
-import random
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -50,15 +50,23 @@ class LoopClock:
             await asyncio.sleep(delay)
 
 
-def timetable(
-    rate_per_s: float, duration_s: float, weights: Sequence[float], seed: int
-) -> list[Arrival]:
-    """`rate_per_s * duration_s` arrivals evenly spaced; each picks a player by weight."""
-    assert rate_per_s > 0 and duration_s > 0 and weights
+def timetable(rate_per_s: float, duration_s: float, weights: Sequence[float]) -> list[Arrival]:
+    """`rate_per_s * duration_s` arrivals evenly spaced, dealt to players in proportion to
+    their weights and as evenly as that allows (smooth weighted round robin): a player of
+    weight w spins about every 1 / (w * rate) seconds, never in a random burst, so two spins
+    of one player meet only when the shape asks more of that player than a round takes."""
+    assert rate_per_s > 0 and duration_s > 0 and weights and min(weights) >= 0
     count = round(rate_per_s * duration_s)
-    chooser = random.Random(seed)
-    players = chooser.choices(range(len(weights)), weights=weights, k=count)
-    return [Arrival(at_s=k / rate_per_s, player=p) for k, p in enumerate(players)]
+    total = math.fsum(weights)
+    credit = [0.0] * len(weights)
+    arrivals: list[Arrival] = []
+    for k in range(count):
+        for player, weight in enumerate(weights):
+            credit[player] += weight
+        chosen = max(range(len(weights)), key=credit.__getitem__)
+        credit[chosen] -= total
+        arrivals.append(Arrival(at_s=k / rate_per_s, player=chosen))
+    return arrivals
 
 
 Send = Callable[[Arrival], Awaitable[None]]

@@ -21,6 +21,7 @@ class Samples:
     by_round: dict[int, float] = field(default_factory=dict)
     first_answer_s: float | None = None
     last_answer_s: float | None = None
+    generator_cpu_share: float = 0.0
 
     def played(self, latency_s: float, round_id: int, answered_at_s: float) -> None:
         self.latencies_s.append(latency_s)
