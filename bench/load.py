@@ -61,7 +61,6 @@ MODERATE_SHARE = 0.7  # of Reelhouse's maximum rate: the moderate-load compariso
 SPIN_DEADLINE_S = 10.0
 # Every connection the generator may hold at once (one per spin on the wire).
 MAX_CONNECTIONS = 2000
-PAUSE_BETWEEN_STEPS_S = 1.0
 
 
 async def _step(
@@ -137,7 +136,7 @@ def _measure(
     row["generator_cpu_share"] = round(samples.generator_cpu_share, 3)
     row["good"] = _good(row, delay_ms, args.p99_budget_ms)
     _print_step(target.name, shape, delay_ms, row)
-    asyncio.run(asyncio.sleep(PAUSE_BETWEEN_STEPS_S))  # let the servers drain
+    stack.wait_quiet()  # what the server still had queued is over before the next step
     return row
 
 

@@ -1,6 +1,7 @@
 """The processes the load benchmark drives, each in its own process (so none shares a GIL
-with the generator): the wallet, Reelhouse (`reelhouse serve`) and the floor; and the
-players and sessions they serve, made the way an operator makes them (Main API, launch URL).
+with the generator): the wallet, Reelhouse (`reelhouse serve` and its dispatcher,
+`reelhouse worker`) and the floor; and the players and sessions they serve, made the way an
+operator makes them (Main API, launch URL).
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ class Stack:
 
     def reset_wallet_calls(self) -> None:
         httpx.post(f"{self.wallet_url}/bench/reset").raise_for_status()
+
+    def wait_quiet(self, most_s: float = 15.0, every_s: float = 0.5) -> None:
+        """Until the wallet has seen no new call for `every_s` (what an overloaded server
+        still had queued is over), at most `most_s`: the next step starts clean."""
+        deadline = time.monotonic() + most_s
+        seen = -1
+        while time.monotonic() < deadline:
+            count = int(httpx.get(f"{self.wallet_url}/bench/count").json()["count"])
+            if count == seen:
+                return
+            seen = count
+            time.sleep(every_s)
 
     def wallet_calls(self) -> list[tuple[int | None, float]]:
         answer = httpx.get(f"{self.wallet_url}/bench/calls", timeout=30)
@@ -138,6 +151,9 @@ def running_stack(database_url: str, workdir: Path, players_per_operator: int) -
             _start([reelhouse_bin, "serve", "--port", str(reelhouse_port)], log, env=env)
         )
         _wait_ready(f"{reelhouse_url}/api/game/state", processes[-1], log)
+        # The dispatcher worker retries what a spin could not settle, as in a deployment:
+        # without it, a win that timed out under overload would hold its player (3002).
+        processes.append(_start([reelhouse_bin, "worker"], workdir / "worker.log", env=env))
         tokens = asyncio.run(
             _open_sessions(reelhouse_url, api_tokens, accounts, players_per_operator)
         )

@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any]) -> Starlette:
     endpoints = [
         CallbackEndpoint(wallet, "slotcity-v4", operator_keys(token)) for token in config["tokens"]
     ]
-    state: dict[str, Any] = {"delay_s": 0.0, "calls": []}
+    state: dict[str, Any] = {"delay_s": 0.0, "calls": [], "count": 0}
 
     async def callback(request: Request) -> Response:
         started = time.perf_counter()
@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any]) -> Starlette:
         elapsed_s = time.perf_counter() - started
         round_id = json.loads(body).get("data", {}).get("round_id")
         state["calls"].append((round_id, elapsed_s))
+        state["count"] += 1
         return Response(answer, media_type="application/json")
 
     async def set_delay(request: Request) -> Response:
@@ -65,6 +66,9 @@ def create_app(config: dict[str, Any]) -> Starlette:
 
     async def calls(_request: Request) -> Response:
         return JSONResponse({"calls": state["calls"]})
+
+    async def count(_request: Request) -> Response:
+        return JSONResponse({"count": state["count"]})
 
     async def reset(_request: Request) -> Response:
         state["calls"] = []
@@ -83,6 +87,7 @@ def create_app(config: dict[str, Any]) -> Starlette:
             Route("/cb/{operator:int}", callback, methods=["POST"]),
             Route("/bench/delay", set_delay, methods=["POST"]),
             Route("/bench/calls", calls, methods=["GET"]),
+            Route("/bench/count", count, methods=["GET"]),
             Route("/bench/reset", reset, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
         ],
