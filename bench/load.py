@@ -8,7 +8,7 @@ Full rounds through the public game API (`POST /api/game/spin` with the session 
 sessions opened through the Main API and the launch URL; every round is a SlotCity v4 bet and
 win to the demo casino's wallet over loopback. Reelhouse (`reelhouse serve`), the wallet and
 the floor (bench/load_floor.py: the same request in, the same two callbacks out, nothing
-else) each run in their own process; the generator (asyncio, one pooled httpx client) in this
+else) each run in their own process; the generator (asyncio, a lean keep-alive HTTP client) in this
 one. Arrivals follow a timetable fixed in advance (bench/load_schedule.py), so overload shows
 as latency and errors, not as a slower client.
 
@@ -42,9 +42,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psycopg
 
+from bench.load_http import HttpFailure, LeanClient
 from bench.load_schedule import Arrival, LoopClock, PlayerTurns, play, timetable
 from bench.load_shapes import SHAPES, weights
 from bench.load_stack import Stack, Target, postgres_database, running_stack
@@ -59,8 +59,6 @@ MIN_PLAYED_SHARE = 0.95
 MODERATE_SHARE = 0.7  # of Reelhouse's maximum rate: the moderate-load comparison
 # A spin unanswered this long after its scheduled time counts as "timeout".
 SPIN_DEADLINE_S = 10.0
-# Every connection the generator may hold at once (one per spin on the wire).
-MAX_CONNECTIONS = 2000
 
 
 async def _step(
@@ -69,26 +67,21 @@ async def _step(
     arrivals = timetable(rate, duration_s, player_weights)
     samples = Samples(offered=len(arrivals))
     turns = PlayerTurns(len(player_weights))
-    limits = httpx.Limits(
-        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
-    )
-    async with httpx.AsyncClient(
-        base_url=target.url, limits=limits, timeout=SPIN_DEADLINE_S
-    ) as client:
+    headers = [("Content-Type", "application/json")]
+    client = LeanClient(target.url)
+    try:
         clock = LoopClock()
 
         async def spin(arrival: Arrival) -> None:
             async with turns.of(arrival.player):
-                answer = await client.post(
-                    "/api/game/spin",
-                    json={"bet": BETS[arrival.player % len(BETS)]},
-                    headers={"Authorization": f"Bearer {target.tokens[arrival.player]}"},
-                )
+                bearer = ("Authorization", f"Bearer {target.tokens[arrival.player]}")
+                body = json.dumps({"bet": BETS[arrival.player % len(BETS)]}).encode()
+                status, answer = await client.post("/api/game/spin", body, [*headers, bearer])
             answered = clock.now()
-            if answer.status_code != 200:
-                samples.failed(f"http_{answer.status_code}", answered)
+            if status != 200:
+                samples.failed(f"http_{status}", answered)
                 return
-            envelope = answer.json()
+            envelope = json.loads(answer)
             if envelope["code"] != 0:
                 samples.failed(str(envelope["code"]), answered)
                 return
@@ -101,14 +94,16 @@ async def _step(
                     await spin(arrival)
             except TimeoutError:
                 samples.failed("timeout", None)
-            except httpx.HTTPError as exc:
-                samples.failed(type(exc).__name__, None)
+            except HttpFailure:
+                samples.failed("connection", None)
 
         cpu_before = time.process_time()
         tasks = await play(arrivals, clock, send)
         await asyncio.gather(*tasks)
         # Its own CPU per second of the step: near 1.0, the generator would be the limit.
         samples.generator_cpu_share = (time.process_time() - cpu_before) / max(clock.now(), 1e-9)
+    finally:
+        await client.aclose()
     return samples
 
 

@@ -6,11 +6,13 @@ One request in (`POST /api/game/spin` with a session bearer), the same two callb
 the same wallet in the operator's dialect (a SlotCity v4 `bet`, then a `win` of 0, encoded
 and signed by the same codec Reelhouse uses), one answer back. No database, no game, no
 checks beyond the wallet's own: a session is a line in the config, ids are counters. Async
-end to end (Starlette on uvicorn, one pooled httpx client), in its own process.
+end to end (Starlette on uvicorn, the lean keep-alive client of
+bench/load_http.py, with the dialect's own timeouts), in its own process.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
@@ -20,14 +22,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bench.load_http import HttpFailure, LeanClient
 from reelhouse.dialects import slotcity_v4
 from reelhouse.dialects.base import CallbackCredentials
 from reelhouse.domain.money import currency, to_minor
@@ -48,9 +51,7 @@ def create_app(config: dict[str, Any]) -> Starlette:
         for token, (account, op, callback_token) in config["sessions"].items()
     }
     ids = itertools.count(FIRST_ID)
-    client = httpx.AsyncClient(
-        timeout=10, limits=httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
-    )
+    client = LeanClient(config["wallet_url"])
     usd = currency("USD")
 
     async def call(
@@ -74,8 +75,11 @@ def create_app(config: dict[str, Any]) -> Starlette:
             created_at_ms=int(time.time() * 1000),
         )
         request = slotcity_v4.encode_command(command, creds, int(time.time()))
-        answer = await client.post(request.url, content=request.body, headers=list(request.headers))
-        return answer.status_code == 200 and json.loads(answer.content).get("result") == 0
+        async with asyncio.timeout(request.timeout_ms / 1000):  # as Reelhouse: 2 s bet, 4 s win
+            status, answer = await client.post(
+                urlsplit(request.url).path, request.body, request.headers
+            )
+        return status == 200 and json.loads(answer).get("result") == 0
 
     async def spin(request: Request) -> Response:
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -90,7 +94,7 @@ def create_app(config: dict[str, Any]) -> Starlette:
                 return JSONResponse({"code": WALLET_REFUSED, "message": "bet refused"})
             if not await call(CommandKind.WIN, account, creds, round_id, 0):
                 return JSONResponse({"code": WALLET_FAILED, "message": "win failed"})
-        except httpx.HTTPError:
+        except (HttpFailure, TimeoutError):
             return JSONResponse({"code": WALLET_FAILED, "message": "wallet unreachable"})
         return JSONResponse({"code": 0, "data": {"round_id": round_id}})
 
