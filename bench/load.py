@@ -298,7 +298,11 @@ def _run_on(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
             for shape in args.shapes
         ]
         _print_table(stack.database, scenarios)
-        return {"database": stack.database, "scenarios": scenarios}
+        return {
+            "database": stack.database,
+            "load_average_at_end": os.getloadavg(),  # others' work on a shared machine
+            "scenarios": scenarios,
+        }
 
 
 def _postgres_answers(url: str) -> bool:
@@ -319,7 +323,7 @@ def main(argv: list[str]) -> int:
         metavar="URL",
         help="after SQLite, the same on a fresh database of this server if it answers",
     )
-    parser.add_argument("--step-seconds", type=float, default=3.0)
+    parser.add_argument("--step-seconds", type=float, default=2.0)
     parser.add_argument("--start-rate", type=float, default=20.0, help="first offered rounds/s")
     parser.add_argument("--max-rate", type=float, default=1280.0, help="stop doubling past this")
     parser.add_argument("--p99-budget-ms", type=float, default=200.0)
@@ -328,6 +332,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dir", type=Path, default=Path("var/bench"), help="scratch files")
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     args = parser.parse_args(argv)
+    load_at_start = os.getloadavg()
     runs = [_run_on(args.database, args)]
     if args.also_postgresql:
         if _postgres_answers(args.also_postgresql):
@@ -335,7 +340,12 @@ def main(argv: list[str]) -> int:
         else:
             print(f"\nPostgreSQL not reachable at {args.also_postgresql}: its run is skipped")
     document = {
-        "machine": {"python": platform.python_version(), "cpus": _cpus()},
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average_at_start": load_at_start,
+        },
         "settings": {
             k: str(v) if isinstance(v, Path) else v
             for k, v in vars(args).items()
@@ -347,10 +357,6 @@ def main(argv: list[str]) -> int:
     RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten {RESULTS}")
     return 0
-
-
-def _cpus() -> int | None:
-    return os.cpu_count()
 
 
 if __name__ == "__main__":
