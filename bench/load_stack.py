@@ -1,0 +1,259 @@
+"""The processes the load benchmark drives, each in its own process (so none shares a GIL
+with the generator): the wallet, Reelhouse (`reelhouse serve` and its dispatcher,
+`reelhouse worker`) and the floor; and the players and sessions they serve, made the way an
+operator makes them (Main API, launch URL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from bench.load_shapes import OPERATORS
+from reelhouse.api.server import free_port
+from reelhouse.api.wiring import build_platform
+from reelhouse.operator_kit.demo_bots import SESSION_PATH
+from reelhouse.services import operators
+from reelhouse.services.settings import load_settings
+from reelhouse.store.secrets import new_key_text
+
+GAME = "lucky-sevens"
+STARTUP_S = 60.0
+# Sessions are opened this many at a time (the setup is not measured).
+SETUP_CONCURRENCY = 8
+
+
+@dataclass
+class Target:
+    """A server the generator plays against: its URL and one session token per player."""
+
+    name: str
+    url: str
+    tokens: list[str]
+
+
+@dataclass
+class Stack:
+    wallet_url: str
+    reelhouse: Target
+    floor: Target
+    database: str  # "sqlite" or "postgresql"
+
+    def set_wallet_delay(self, ms: float) -> None:
+        httpx.post(f"{self.wallet_url}/bench/delay", json={"ms": ms}).raise_for_status()
+
+    def reset_wallet_calls(self) -> None:
+        httpx.post(f"{self.wallet_url}/bench/reset").raise_for_status()
+
+    def wait_quiet(self, most_s: float = 15.0, every_s: float = 0.5) -> None:
+        """Until the wallet has seen no new call for `every_s` (what an overloaded server
+        still had queued is over), at most `most_s`: the next step starts clean."""
+        deadline = time.monotonic() + most_s
+        seen = -1
+        while time.monotonic() < deadline:
+            count = int(httpx.get(f"{self.wallet_url}/bench/count").json()["count"])
+            if count == seen:
+                return
+            seen = count
+            time.sleep(every_s)
+
+    def wallet_calls(self) -> list[tuple[int | None, float]]:
+        answer = httpx.get(f"{self.wallet_url}/bench/calls", timeout=30)
+        answer.raise_for_status()
+        return [(r, s) for r, s in answer.json()["calls"]]
+
+
+def _start(
+    args: list[str], log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited at start:\n{log.read_text()[-2000:]}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not start in {STARTUP_S:.0f} s")
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A fresh database on the server `server_url` names, dropped afterwards."""
+    name = f"rh_load_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def running_stack(database_url: str, workdir: Path, players_per_operator: int) -> Iterator[Stack]:
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        wallet_port, reelhouse_port, floor_port = free_port(), free_port(), free_port()
+        wallet_url = f"http://127.0.0.1:{wallet_port}"
+        reelhouse_url = f"http://127.0.0.1:{reelhouse_port}"
+        env = {
+            **os.environ,
+            "REELHOUSE_DATA_DIR": str(workdir),
+            "REELHOUSE_DATABASE_URL": database_url,
+            "REELHOUSE_SECRET_KEY": new_key_text(),
+            "REELHOUSE_PUBLIC_URL": reelhouse_url,
+            "REELHOUSE_ALLOW_PRIVATE_CALLBACKS": "1",
+            # The generator is one client playing every operator's players: the per-operator
+            # Main API rate limit (meant for an operator's backend) must not be what is measured.
+            "REELHOUSE_API_RATE_PER_SECOND": "1000000",
+            "REELHOUSE_API_RATE_BURST": "1000000",
+        }
+        api_tokens, callback_tokens = _make_operators(env, wallet_url)
+        accounts = [f"lp{i:05d}" for i in range(OPERATORS * players_per_operator)]
+        wallet_config = workdir / "wallet.json"
+        wallet_config.write_text(
+            json.dumps(
+                {
+                    "port": wallet_port,
+                    "db_url": f"sqlite:///{workdir / 'wallet.db'}",
+                    "accounts": accounts,
+                    "tokens": callback_tokens,
+                }
+            )
+        )
+        log = workdir / "wallet.log"
+        processes.append(
+            _start([sys.executable, "-m", "bench.load_wallet", str(wallet_config)], log)
+        )
+        _wait_ready(f"{wallet_url}/health", processes[-1], log)
+        reelhouse_bin = str(Path(sys.executable).with_name("reelhouse"))
+        log = workdir / "reelhouse.log"
+        processes.append(
+            _start([reelhouse_bin, "serve", "--port", str(reelhouse_port)], log, env=env)
+        )
+        _wait_ready(f"{reelhouse_url}/api/game/state", processes[-1], log)
+        # The dispatcher worker retries what a spin could not settle, as in a deployment:
+        # without it, a win that timed out under overload would hold its player (3002).
+        processes.append(_start([reelhouse_bin, "worker"], workdir / "worker.log", env=env))
+        tokens = asyncio.run(
+            _open_sessions(reelhouse_url, api_tokens, accounts, players_per_operator)
+        )
+        floor_port_url = f"http://127.0.0.1:{floor_port}"
+        floor_tokens = [f"floor{i}" for i in range(len(accounts))]
+        per_op = players_per_operator
+        floor_config = workdir / "floor.json"
+        floor_config.write_text(
+            json.dumps(
+                {
+                    "port": floor_port,
+                    "wallet_url": wallet_url,
+                    "sessions": {
+                        token: [account, i // per_op, callback_tokens[i // per_op]]
+                        for i, (token, account) in enumerate(
+                            zip(floor_tokens, accounts, strict=True)
+                        )
+                    },
+                }
+            )
+        )
+        log = workdir / "floor.log"
+        processes.append(_start([sys.executable, "-m", "bench.load_floor", str(floor_config)], log))
+        _wait_ready(f"{floor_port_url}/health", processes[-1], log)
+        backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+        yield Stack(
+            wallet_url,
+            Target("reelhouse", reelhouse_url, tokens),
+            Target("floor", floor_port_url, floor_tokens),
+            backend,
+        )
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _make_operators(env: dict[str, str], wallet_url: str) -> tuple[list[str], list[str]]:
+    """The operators, made through the service layer before Reelhouse starts (the back
+    office's job); operator `n` calls the wallet at `/cb/{n}`."""
+    platform = build_platform(load_settings(env))
+    try:
+        issued = [
+            operators.create_operator(
+                platform,
+                operators.NewOperator(
+                    name=f"loadop{n}",
+                    currency="USD",
+                    callback_url=f"{wallet_url}/cb/{n}",
+                    min_bet_minor=10,
+                    max_bet_minor=10_000,
+                    approved=True,
+                ),
+            )
+            for n in range(OPERATORS)
+        ]
+    finally:
+        platform.close()
+    return [i.api_token for i in issued], [i.callback_token for i in issued]
+
+
+async def _open_sessions(
+    url: str, api_tokens: list[str], accounts: list[str], players_per_operator: int
+) -> list[str]:
+    """One game session per player, as an operator's backend and a browser open them."""
+    limit = asyncio.Semaphore(SETUP_CONCURRENCY)
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+
+        async def main_api(api_token: str, path: str, body: dict[str, object]) -> dict[str, object]:
+            answer = await client.post(
+                path, json=body, headers={"Authorization": f"Bearer {api_token}"}
+            )
+            envelope = answer.json()
+            if envelope["code"] != 0:
+                raise RuntimeError(f"{path}: {envelope}")
+            data: dict[str, object] = envelope["data"]
+            return data
+
+        async def open_one(index: int) -> str:
+            api_token = api_tokens[index // players_per_operator]
+            async with limit:
+                user = await main_api(api_token, "/v4/user/create", {"name": accounts[index]})
+                launch = await main_api(
+                    api_token,
+                    "/v4/game/game-url",
+                    {
+                        "user_code": user["user_code"],
+                        "provider_id": 1,
+                        "game_symbol": GAME,
+                        "lang": "en",
+                    },
+                )
+                page = await client.get(str(launch["game_url"]), follow_redirects=True)
+                match = SESSION_PATH.search(page.url.path)
+                if page.status_code != 200 or match is None:
+                    raise RuntimeError(f"launch did not open a session: {page.status_code}")
+                return match.group(1)
+
+        return list(await asyncio.gather(*(open_one(i) for i in range(len(accounts)))))
