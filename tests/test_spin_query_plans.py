@@ -16,7 +16,6 @@ measured separately (docs/performance.md, "The spin path reads no history")."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -25,25 +24,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, event, insert, select
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, event, inspect, select
 
 from reelhouse.dispatch.worker import Worker
-from reelhouse.domain.clock import to_naive_utc
-from reelhouse.domain.states import CallState, RoundState
 from reelhouse.services import rounds
 from reelhouse.store import outbox
-from reelhouse.store.models import CallAttempt, GameSession, Player, Round, WalletCall
+from reelhouse.store.db import Database
+from reelhouse.store.models import Base, GameSession, Round
 from tests.dispatch.inprocess import Deployment, deploy
-
-PLAYER_ROUNDS = 100_000  # one player's past, every round settled
-OTHER_PLAYERS = 20_000  # the operator's other players, one past session and round each
-INSERT_BATCH = 10_000  # rows per bulk insert
-PAST_ID_BASE = 10**12  # ids of the written past: far below the ids a spin draws now
+from tests.past_rounds import PAST_RNG_VERSION, write_past
 
 # Tables that grow with play: a plan may look rows of them up, never walk them.
-HISTORY_TABLES = frozenset(
-    {"rounds", "wallet_calls", "call_attempts", "game_sessions", "players"}
-)
+HISTORY_TABLES = frozenset({"rounds", "wallet_calls", "call_attempts", "game_sessions", "players"})
 # Columns that say whose past a row belongs to: a lookup in a full index constrained by these
 # alone reads that player's or operator's whole past.
 OWNER_COLUMNS = frozenset({"player_id", "operator_id"})
@@ -62,125 +56,6 @@ def deployment(database_url: str, tmp_path: Path) -> Iterator[Deployment]:
     running = deploy(database_url, tmp_path)
     yield running
     running.close()
-
-
-def _past_round(
-    row_id: int, owner: tuple[int, int, int], at: dt.datetime
-) -> dict[str, Any]:
-    operator_id, player_id, session_id = owner
-    return {
-        "id": row_id,
-        "operator_id": operator_id,
-        "player_id": player_id,
-        "session_id": session_id,
-        "game_code": "lucky-sevens",
-        "rtp_variant": 96,
-        "math_hash": "0" * 64,
-        "rng_version": "past",
-        "bet_minor": 100,
-        "win_minor": 50,
-        "draws_json": "[]",
-        "outcome_json": "{}",
-        "state": RoundState.SETTLED.value,
-        "demo": False,
-        "win_capped": False,
-        "created_at_utc": at,
-        "updated_at_utc": at,
-    }
-
-
-def _past_call(round_row: dict[str, Any], kind: str, row_id: int) -> dict[str, Any]:
-    at = round_row["created_at_utc"]
-    return {
-        "id": row_id,
-        "operator_id": round_row["operator_id"],
-        "player_id": round_row["player_id"],
-        "round_id": round_row["id"],
-        "kind": kind,
-        "dialect": "slotcity-v4",
-        "trans_type": 1 if kind == "bet" else 2,
-        "amount_minor": round_row["bet_minor"] if kind == "bet" else round_row["win_minor"],
-        "state": CallState.ACKED.value,
-        "attempts": 1,
-        "next_attempt_at_utc": at,
-        "last_outcome": "applied",
-        "last_detail": "",
-        "created_at_utc": at,
-        "updated_at_utc": at,
-        "acked_at_utc": at,
-    }
-
-
-def _insert_rounds(conn: Connection, batch: list[dict[str, Any]]) -> None:
-    """The rounds, each with its acknowledged bet and win, and the win's one attempt."""
-    conn.execute(insert(Round), batch)
-    bets = [_past_call(r, "bet", r["id"] + 1) for r in batch]
-    wins = [_past_call(r, "win", r["id"] + 2) for r in batch]
-    conn.execute(insert(WalletCall), bets + wins)
-    attempts = [
-        {
-            "call_id": w["id"],
-            "started_at_utc": w["created_at_utc"],
-            "duration_ms": 5,
-            "outcome": "applied",
-            "detail": "",
-        }
-        for w in wins
-    ]
-    conn.execute(insert(CallAttempt), attempts)
-
-
-def _write_past(deployment: Deployment) -> None:
-    """The live player's 100,000 settled rounds; 20,000 other players of the same operator
-    with a past session and round each; then ANALYZE."""
-    with deployment.db.transaction() as session:
-        live = session.scalars(select(GameSession)).one()
-        operator_id, player_id, live_session_id = live.operator_id, live.player_id, live.id
-    start = to_naive_utc(deployment.clock.now()) - dt.timedelta(days=400)
-    rows: list[dict[str, Any]] = []
-    with deployment.db.engine.begin() as conn:
-        others = [PAST_ID_BASE + 10 * n for n in range(OTHER_PLAYERS)]
-        conn.execute(
-            insert(Player),
-            [
-                {"id": p, "operator_id": operator_id, "name": f"past_{p}", "created_at_utc": start}
-                for p in others
-            ],
-        )
-        conn.execute(
-            insert(GameSession),
-            [
-                {
-                    "id": p + 1,
-                    "token_hash": f"{p:064d}",
-                    "operator_id": operator_id,
-                    "player_id": p,
-                    "game_code": "lucky-sevens",
-                    "rtp_variant": 96,
-                    "lang": "en",
-                    "return_url": "",
-                    "started_at_utc": start,
-                    "last_activity_at_utc": start,
-                    "spend_minor": 100,
-                    "win_minor": 50,
-                    "last_round_bet_minor": 100,
-                }
-                for p in others
-            ],
-        )
-        owners = [(operator_id, p, p + 1) for p in others]
-        owners += [(operator_id, player_id, live_session_id)] * PLAYER_ROUNDS
-        for n, owner in enumerate(owners):
-            at = start + dt.timedelta(seconds=n)
-            rows.append(_past_round(2 * PAST_ID_BASE + 4 * n, owner, at))
-            if len(rows) == INSERT_BATCH:
-                _insert_rounds(conn, rows)
-                rows = []
-        if rows:
-            _insert_rounds(conn, rows)
-    with deployment.db.engine.connect() as conn:
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
 
 
 def _captured(engine: Engine, work: Callable[[], object]) -> list[Statement]:
@@ -280,7 +155,7 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
     (token,) = deployment.open_sessions(1, balance="1000.00")
     with deployment.db.transaction() as session:
         player_id = session.scalars(select(GameSession.player_id)).one()
-    _write_past(deployment)
+    write_past(deployment)
     platform = deployment.platform()
     engine = deployment.db.engine
 
@@ -308,7 +183,9 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
     assert claimed == [1], "the worker's pass had the failed win to claim"
     with deployment.db.transaction() as session:
         played = session.scalars(
-            select(Round.id).where(Round.player_id == player_id, Round.rng_version != "past")
+            select(Round.id).where(
+                Round.player_id == player_id, Round.rng_version != PAST_RNG_VERSION
+            )
         ).all()
     assert len(played) == 3, "three spins were played on top of the past"
     assert any("FROM rounds" in s.sql for s in statements), "the capture saw the spin's reads"
@@ -317,3 +194,28 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
     assert not walks, "statements that walk history:\n" + "\n\n".join(
         f"{sql}\n  -> {'; '.join(steps)}" for sql, steps in walks.items()
     )
+
+
+def test_the_migrations_build_the_indexes_the_models_declare(database_url: str) -> None:
+    """The partial index the claim look-up relies on exists after migrating, predicate and
+    all, and the migrated schema is the one the models declare (nothing for autogenerate)."""
+    db = Database(database_url)
+    try:
+        with db.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        indexes = {i["name"]: i for i in inspect(db.engine).get_indexes("wallet_calls")}
+        claim_lease = indexes["ix_wallet_calls_claim_lease"]
+        assert claim_lease["column_names"] == ["lease_until_utc"]
+        with db.engine.connect() as conn:
+            if db.is_sqlite:
+                definition = conn.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name = 'ix_wallet_calls_claim_lease'"
+                ).scalar_one()
+            else:
+                definition = conn.exec_driver_sql(
+                    "SELECT indexdef FROM pg_indexes"
+                    " WHERE indexname = 'ix_wallet_calls_claim_lease'"
+                ).scalar_one()
+        assert re.search(r"WHERE \(*\(?state\)?(::text)? = 'in_flight'", definition), definition
+    finally:
+        db.dispose()
