@@ -33,7 +33,7 @@ from tests.past_rounds import write_past
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState
 from reelhouse.store import outbox
-from reelhouse.store.models import GameSession, Round, WalletCall
+from reelhouse.store.models import Base, GameSession, Round, WalletCall
 
 RESULTS = Path(__file__).parent / "results" / "history_check.json"
 PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -115,7 +115,9 @@ def measure(database_url: str, workdir: Path, repeats: int) -> dict[str, float]:
 
         # "before" runs without the partial index of claimed calls, as the schema was.
         claim_lease = next(
-            index for index in WalletCall.__table__.indexes if index.name == CLAIM_LEASE_INDEX
+            index
+            for index in Base.metadata.tables["wallet_calls"].indexes
+            if index.name == CLAIM_LEASE_INDEX
         )
         claim_lease.drop(deployment.db.engine)
         before = {

@@ -156,7 +156,8 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
     with deployment.db.transaction() as session:
         player_id = session.scalars(select(GameSession.player_id)).one()
     write_past(deployment)
-    platform = deployment.platform()
+    sender = deployment.sender()
+    platform = deployment.platform(sender)
     engine = deployment.db.engine
 
     statements = _captured(engine, lambda: rounds.spin(platform, token, "1.00"))
@@ -174,7 +175,7 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
     statements += _captured(engine, claim_unsent)
     # The worker's pass: takes back expired claims, claims the failed win when it is due.
     deployment.clock.advance(hours=2)
-    worker = Worker(deployment.db, platform.wallet, deployment.clock, threads=1)
+    worker = Worker(deployment.db, sender, deployment.clock, threads=1)
     try:
         claimed: list[int] = []
         statements += _captured(engine, lambda: claimed.append(worker.run_once()))
