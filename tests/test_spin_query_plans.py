@@ -26,13 +26,14 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, Engine, event, inspect, select
+from sqlalchemy import Connection, Engine, event, inspect, select, update
 
 from reelhouse.dispatch.worker import Worker
+from reelhouse.domain.states import CallState
 from reelhouse.services import rounds
 from reelhouse.store import outbox
 from reelhouse.store.db import Database
-from reelhouse.store.models import Base, GameSession, Round
+from reelhouse.store.models import Base, CallAttempt, GameSession, Round, WalletCall
 from tests.dispatch.inprocess import Deployment, deploy
 from tests.past_rounds import PAST_RNG_VERSION, write_past
 
@@ -160,20 +161,33 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
     platform = deployment.platform(sender)
     engine = deployment.db.engine
 
-    statements = _captured(engine, lambda: rounds.spin(platform, token, "1.00"))
-    # A spin whose win fails: the round waits for the worker, and the next spin opens past it
-    # (the check finds the unsettled round and looks at its sent win).
+    def spin() -> None:
+        rounds.spin(platform, token, "1.00")
+
+    statements = _captured(engine, spin)
+    # A spin whose win fails: it waits for the worker, sent once.
     deployment.transport.down_for.add("win")
-    statements += _captured(engine, lambda: rounds.spin(platform, token, "1.00"))
+    statements += _captured(engine, spin)
+    # As if that one attempt had raised before the request left: the win now counts as never
+    # sent, so the next spin is held by it, claims it and sends it first
+    # (`claim_unsent_follow_up`), then opens its own round; the wallet still fails wins.
+    with deployment.db.transaction() as session:
+        (unsent,) = session.scalars(
+            select(WalletCall).where(WalletCall.state == CallState.QUEUED.value)
+        ).all()
+        session.execute(
+            update(CallAttempt)
+            .where(CallAttempt.call_id == unsent.id)
+            .values(detail=outbox.DELIVERY_RAISED)
+        )
+    statements += _captured(engine, spin)
+    with deployment.db.transaction() as session:
+        details = session.scalars(
+            select(CallAttempt.detail).where(CallAttempt.call_id == unsent.id)
+        ).all()
+    assert len(details) == 2, "the held spin sent the never-sent win itself"
     deployment.transport.down_for.clear()
-    statements += _captured(engine, lambda: rounds.spin(platform, token, "1.00"))
-
-    def claim_unsent() -> None:
-        with deployment.db.transaction() as session:
-            outbox.claim_unsent_follow_up(session, player_id, deployment.clock.now())
-
-    statements += _captured(engine, claim_unsent)
-    # The worker's pass: takes back expired claims, claims the failed win when it is due.
+    # The worker's pass: takes back expired claims and claims a failed win once it is due.
     deployment.clock.advance(hours=2)
     worker = Worker(deployment.db, sender, deployment.clock, threads=1)
     try:
@@ -181,7 +195,7 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
         statements += _captured(engine, lambda: claimed.append(worker.run_once()))
     finally:
         worker.close()
-    assert claimed == [1], "the worker's pass had the failed win to claim"
+    assert claimed == [1], "the worker's pass had a failed win to claim (one per player)"
     with deployment.db.transaction() as session:
         played = session.scalars(
             select(Round.id).where(
