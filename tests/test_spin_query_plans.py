@@ -29,7 +29,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, event, inspect, select, update
 
 from reelhouse.dispatch.worker import Worker
-from reelhouse.domain.states import CallState
+from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState
 from reelhouse.services import rounds
 from reelhouse.store import outbox
 from reelhouse.store.db import Database
@@ -204,6 +204,13 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
         ).all()
     assert len(played) == 3, "three spins were played on top of the past"
     assert any("FROM rounds" in s.sql for s in statements), "the capture saw the spin's reads"
+
+    # The check sees a walk where there is one: the unfinished-round look-up as it was.
+    former = select(Round.id).where(
+        Round.player_id == player_id, Round.state.not_in(sorted(TERMINAL_ROUND_STATES))
+    )
+    former_sql = str(former.compile(engine, compile_kwargs={"literal_binds": True}))
+    assert _history_reads(engine, [Statement(former_sql, ())]), "a walk went unseen"
 
     walks = _history_reads(engine, statements)
     assert not walks, "statements that walk history:\n" + "\n\n".join(
