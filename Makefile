@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.simulation
 	$(BIN)/python -m bench.durability
 	$(BIN)/python -m bench.blocked_spins
+	$(BIN)/python -m bench.history_check
 	$(BIN)/python -m bench.load --also-postgresql postgresql://postgres@127.0.0.1:5432/postgres
 
 clean:

@@ -58,7 +58,9 @@ class Worker:
                     WalletCall.state == CallState.IN_FLIGHT.value,
                     WalletCall.lease_until_utc < to_naive_utc(now),
                 )
-                .order_by(WalletCall.id)
+                # Soonest expired first, in the order of the partial index on claimed calls
+                # (store/models.py): the look-up reads claims, never the table's past.
+                .order_by(WalletCall.lease_until_utc, WalletCall.id)
                 .limit(CLAIM_BATCH)
             ).all()
         taken = 0

@@ -53,6 +53,10 @@ ROUND_MOVES: dict[RoundState, frozenset[RoundState]] = {
 }
 
 TERMINAL_ROUND_STATES = frozenset(s for s, moves in ROUND_MOVES.items() if not moves)
+# The states a round can still leave. Queries ask for these by name (`state IN (...)`), never
+# for "not terminal": an index on (player_id, state) then reads only a player's open rounds,
+# where `NOT IN` would read the player's whole past (docs/performance.md).
+OPEN_ROUND_STATES = frozenset(RoundState) - TERMINAL_ROUND_STATES
 
 
 def check_round_move(current: RoundState, target: RoundState) -> RoundState:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
-from reelhouse.domain.states import TERMINAL_ROUND_STATES, RoundState
+from reelhouse.domain.states import OPEN_ROUND_STATES, RoundState
 from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, RefusalReason
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
@@ -102,7 +102,7 @@ def holding_round_id(session: Session, player_id: int, gate: SpinGate) -> int | 
 def unsettled_round_id(session: Session, player_id: int) -> int | None:
     return session.scalar(
         select(Round.id)
-        .where(Round.player_id == player_id, Round.state.not_in(list(TERMINAL_ROUND_STATES)))
+        .where(Round.player_id == player_id, Round.state.in_(sorted(OPEN_ROUND_STATES)))
         .limit(1)
     )
 

@@ -15,8 +15,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from reelhouse.domain.states import CallState
 
 
 class Base(DeclarativeBase):
@@ -199,6 +202,18 @@ class CallAttempt(Base):
 # The transaction feeds and reconciliation select an operator's calls by when the wallet
 # confirmed them (a late-acknowledged win belongs to the hour it was acknowledged in).
 Index("ix_wallet_calls_operator_acked", WalletCall.operator_id, WalletCall.acked_at_utc)
+
+# Migration 0010: the worker takes back claims whose lease ran out, soonest expired first
+# (dispatch/worker.py). Only claimed calls are in this index, a handful at any time, so the
+# look-up reads those and never the table's past: without it SQLite, which keeps no count of
+# rows per state, walked every call ever made in id order to find them.
+IN_FLIGHT_CALLS = text(f"state = '{CallState.IN_FLIGHT.value}'")
+Index(
+    "ix_wallet_calls_claim_lease",
+    WalletCall.lease_until_utc,
+    sqlite_where=IN_FLIGHT_CALLS,
+    postgresql_where=IN_FLIGHT_CALLS,
+)
 
 
 class AuditEntry(Base):

@@ -36,7 +36,7 @@ from reelhouse.domain.settlement import (
     settlement,
 )
 from reelhouse.domain.states import (
-    TERMINAL_ROUND_STATES,
+    OPEN_ROUND_STATES,
     CallState,
     RoundState,
     check_call_move,
@@ -116,7 +116,7 @@ def round_holding_next(session: Session, player_id: int) -> int | None:
         select(Round.id)
         .where(
             Round.player_id == player_id,
-            Round.state.not_in(list(TERMINAL_ROUND_STATES)),
+            Round.state.in_(sorted(OPEN_ROUND_STATES)),
             ~_follow_up_sent_once(),
         )
         .limit(1)
