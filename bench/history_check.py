@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from tests.dispatch.inprocess import deploy
 from tests.past_rounds import write_past
 
+from reelhouse.dispatch.worker import CLAIM_BATCH
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState
 from reelhouse.store import outbox
@@ -68,21 +69,6 @@ def _former_expired_claims(session: Session, now: Any) -> list[int]:
                 WalletCall.lease_until_utc < to_naive_utc(now),
             )
             .order_by(WalletCall.id)
-            .limit(64)
-        )
-    )
-
-
-def _expired_claims(session: Session, now: Any) -> list[int]:
-    """The worker's look-up in force (dispatch/worker.py, reclaim_expired)."""
-    return list(
-        session.scalars(
-            select(WalletCall.id)
-            .where(
-                WalletCall.state == CallState.IN_FLIGHT.value,
-                WalletCall.lease_until_utc < to_naive_utc(now),
-            )
-            .order_by(WalletCall.lease_until_utc, WalletCall.id)
             .limit(64)
         )
     )
@@ -128,7 +114,9 @@ def measure(database_url: str, workdir: Path, repeats: int) -> dict[str, float]:
         return {
             **before,
             "unfinished_round_after_ms": timed(lambda s: outbox.round_holding_next(s, player_id)),
-            "expired_claims_after_ms": timed(lambda s: _expired_claims(s, now)),
+            "expired_claims_after_ms": timed(
+                lambda s: outbox.expired_claim_ids(s, now, CLAIM_BATCH)
+            ),
         }
     finally:
         deployment.close()

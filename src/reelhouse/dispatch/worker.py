@@ -25,7 +25,7 @@ from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.store.db import Database
 from reelhouse.store.models import Player, WalletCall
-from reelhouse.store.outbox import claim_call, claim_of, expire_lease
+from reelhouse.store.outbox import claim_call, claim_of, expire_lease, expired_claim_ids
 
 log = logging.getLogger("reelhouse.worker")
 
@@ -52,17 +52,7 @@ class Worker:
         with its id and never holds up the others."""
         now = self._clock.now()
         with self._db.transaction() as session:
-            expired = session.scalars(
-                select(WalletCall.id)
-                .where(
-                    WalletCall.state == CallState.IN_FLIGHT.value,
-                    WalletCall.lease_until_utc < to_naive_utc(now),
-                )
-                # Soonest expired first, in the order of the partial index on claimed calls
-                # (store/models.py): the look-up reads claims, never the table's past.
-                .order_by(WalletCall.lease_until_utc, WalletCall.id)
-                .limit(CLAIM_BATCH)
-            ).all()
+            expired = expired_claim_ids(session, now, CLAIM_BATCH)
         taken = 0
         for call_id in expired:
             try:

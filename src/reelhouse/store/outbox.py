@@ -515,6 +515,23 @@ def _write_carried_win(
     )
 
 
+def expired_claim_ids(session: Session, now: dt.datetime, limit: int) -> list[int]:
+    """Calls whose claim ran out before `now`, soonest expired first: the order of the partial
+    index on claimed calls (store/models.py), so the look-up reads claims, never the table's
+    past."""
+    return list(
+        session.scalars(
+            select(WalletCall.id)
+            .where(
+                WalletCall.state == CallState.IN_FLIGHT.value,
+                WalletCall.lease_until_utc < to_naive_utc(now),
+            )
+            .order_by(WalletCall.lease_until_utc, WalletCall.id)
+            .limit(limit)
+        )
+    )
+
+
 def expire_lease(
     session: Session, call: WalletCall, now: dt.datetime, retry_at: dt.datetime | None = None
 ) -> WalletCall | None:
