@@ -23,18 +23,21 @@ import logging
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from sqlalchemy import select
 from tests.dispatch.fault_sim import BETS, SimulatedCrash, Simulation
 
 from reelhouse.domain.errors import ApiCode, ReelhouseError
-from reelhouse.domain.states import CallState
+from reelhouse.domain.states import OPEN_ROUND_STATES, CallState
 from reelhouse.services import rounds
-from reelhouse.services.rounds import SpinGate
 from reelhouse.store import outbox
-from reelhouse.store.models import Player, WalletCall
+from reelhouse.store.models import Player, Round, WalletCall
 
 RESULTS = Path(__file__).parent / "results" / "blocked_spins.json"
 DEFAULT_SEEDS = 20
@@ -43,8 +46,40 @@ DEFAULT_STEPS = 150
 CLOCK_STEPS_S = (1, 3, 5, 40, 400)
 
 
-def _play(sim: Simulation, sessions: list[str], steps: int, gate: SpinGate) -> Counter[str]:
-    """The fault simulation's play loop, with `gate` and every spin's answer counted."""
+class Rule(StrEnum):
+    """What keeps a player from opening a round while an earlier one is unsettled."""
+
+    FORMER = "any_unsettled"  # until every earlier round is terminal
+    NOW = "after_first_send"  # store.outbox.round_holding_next, the rule in force
+
+
+def _any_unsettled_round(session: Any, player_id: int) -> int | None:
+    """The former rule's check: any round of the player not yet terminal."""
+    return session.scalar(
+        select(Round.id)
+        .where(Round.player_id == player_id, Round.state.in_(sorted(OPEN_ROUND_STATES)))
+        .limit(1)
+    )
+
+
+@contextmanager
+def _rule_in_force(rule: Rule) -> Iterator[None]:
+    """The spin service as it was under `rule`. The former code held a player by any
+    unsettled round, never sent a held round's call itself, and closed a round at once on a
+    cancel answered "not found" (no late-bet window)."""
+    if rule is Rule.NOW:
+        yield
+        return
+    with (
+        mock.patch.object(rounds, "round_holding_next", _any_unsettled_round),
+        mock.patch.object(rounds, "_send_unsent_follow_up", lambda *_: False),
+        mock.patch.object(outbox, "LATE_BET_WINDOW", dt.timedelta(0)),
+    ):
+        yield
+
+
+def _play(sim: Simulation, sessions: list[str], steps: int) -> Counter[str]:
+    """The fault simulation's play loop, with every spin's answer counted."""
     answers: Counter[str] = Counter()
     for _ in range(steps):
         action = sim.rng.random()
@@ -52,7 +87,7 @@ def _play(sim: Simulation, sessions: list[str], steps: int, gate: SpinGate) -> C
             if action < 0.55:
                 token, bet = sim.rng.choice(sessions), sim.rng.choice(BETS)
                 try:
-                    rounds.spin(sim.platform, token, bet, gate=gate)
+                    rounds.spin(sim.platform, token, bet)
                     answers["played"] += 1
                 except ReelhouseError as exc:
                     answers[str(int(exc.code))] += 1
@@ -91,21 +126,22 @@ def _held_by(sim: Simulation, player: str) -> str:
     return "unsettled_only"
 
 
-def _run(gate: SpinGate, seeds: int, steps: int, workdir: Path) -> dict[str, Any]:
+def _run(rule: Rule, seeds: int, steps: int, workdir: Path) -> dict[str, Any]:
     answers: Counter[str] = Counter()
     for seed in range(seeds):
-        folder = workdir / f"{gate.value}-{seed}"
+        folder = workdir / f"{rule.value}-{seed}"
         folder.mkdir()
         sim = Simulation(seed, f"sqlite:///{folder / 'reelhouse.db'}", folder)
         try:
-            answers += _play(sim, sim.setup(), steps, gate)
+            with _rule_in_force(rule):
+                answers += _play(sim, sim.setup(), steps)
             sim.drain()
         finally:
             sim.close()
     requests = sum(n for answer, n in answers.items() if answer.isdigit() or answer == "played")
     held = answers[str(int(ApiCode.ROUND_IN_PROGRESS))]
     return {
-        "gate": gate.value,
+        "gate": rule.value,
         "spin_requests": requests,
         "held_3002": held,
         "held_share": round(held / requests, 4) if requests else None,
@@ -120,13 +156,10 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     # The injected faults make the dispatcher log on purpose; the output is the table.
     logging.disable(logging.CRITICAL)
-    window = outbox.LATE_BET_WINDOW
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
-        outbox.LATE_BET_WINDOW = dt.timedelta(0)  # the former code had no second cancel
-        before = _run(SpinGate.ANY_UNSETTLED, args.seeds, args.steps, workdir)
-        outbox.LATE_BET_WINDOW = window
-        after = _run(SpinGate.AFTER_FIRST_SEND, args.seeds, args.steps, workdir)
+        before = _run(Rule.FORMER, args.seeds, args.steps, workdir)
+        after = _run(Rule.NOW, args.seeds, args.steps, workdir)
     document = {"seeds": args.seeds, "steps": args.steps, "before": before, "after": after}
     print(f"{'rule':<18}{'spin requests':>15}{'held (3002)':>13}{'share':>8}")
     for run in (before, after):

@@ -13,16 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
-from reelhouse.domain.states import OPEN_ROUND_STATES, RoundState
+from reelhouse.domain.states import RoundState
 from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, RefusalReason
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
@@ -79,32 +77,6 @@ def cap_win(win_minor: int, *limits: int | None) -> tuple[int, bool]:
     cap = win_cap(*limits)
     paid = win_minor if cap is None else min(win_minor, cap)
     return paid, paid < win_minor
-
-
-class SpinGate(StrEnum):
-    """What keeps a player from opening a round while an earlier one is unsettled."""
-
-    # Until the earlier round's win or cancel has been sent once, and while any call of the
-    # player is on the wire (store.outbox.round_holding_next). The rule in force.
-    AFTER_FIRST_SEND = "after_first_send"
-    # Until every earlier round is terminal: the former rule, kept so that bench/
-    # blocked_spins.py measures both in one run.
-    ANY_UNSETTLED = "any_unsettled"
-
-
-def holding_round_id(session: Session, player_id: int, gate: SpinGate) -> int | None:
-    """The round that keeps the player from spinning now under `gate`, or None."""
-    if gate is SpinGate.ANY_UNSETTLED:
-        return unsettled_round_id(session, player_id)
-    return round_holding_next(session, player_id)
-
-
-def unsettled_round_id(session: Session, player_id: int) -> int | None:
-    return session.scalar(
-        select(Round.id)
-        .where(Round.player_id == player_id, Round.state.in_(sorted(OPEN_ROUND_STATES)))
-        .limit(1)
-    )
 
 
 def _check_real_money(platform: Platform, active: ActiveSession) -> None:
@@ -190,7 +162,6 @@ def _open_round(
     session_token: str,
     bet_text: str,
     free_round_id: int | None = None,
-    gate: SpinGate = SpinGate.AFTER_FIRST_SEND,
 ) -> tuple[int, int | None]:
     """Write the round (and its claimed bet call) in one commit; returns both ids. A demo
     round is settled in the same commit and has no call (None)."""
@@ -212,7 +183,7 @@ def _open_round(
             bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
             grant = freerounds.take_one(session, active, game.game_code, free_round_id, now)
             freerounds.check_granted_bet(grant, bet_minor)
-        if holding_round_id(session, active.player.id, gate) is not None:
+        if round_holding_next(session, active.player.id) is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
         round_ = _sealed_round(platform, active, game, bet_minor, now, grant)
         active.session.last_activity_at_utc = to_naive_utc(now)
@@ -243,19 +214,18 @@ def spin(
     session_token: str,
     bet_text: str,
     free_round_id: int | None = None,
-    gate: SpinGate = SpinGate.AFTER_FIRST_SEND,
 ) -> SpinResult:
     """Play one round; with `free_round_id`, one free round of that grant, at its bet."""
     try:
-        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id, gate)
+        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id)
     except ReelhouseError as held:
         # Held only because an earlier round's win or cancel was never sent (its process
         # died, or the worker has not come to it): send it now, then open the round.
-        if held.code is not ApiCode.ROUND_IN_PROGRESS or gate is not SpinGate.AFTER_FIRST_SEND:
+        if held.code is not ApiCode.ROUND_IN_PROGRESS:
             raise
         if not _send_unsent_follow_up(platform, session_token):
             raise
-        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id, gate)
+        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id)
     if bet_call_id is None:
         return round_result(platform, round_id)
     follow_up_id = platform.wallet.deliver(bet_call_id)

@@ -230,7 +230,7 @@ def _item(
             else balance - call.amount_minor
         )
     game = catalogue.get_game(round_.game_code)
-    known = balance is not None and prebalance is not None
+    known = balance is not None  # the balance before follows from it and the amount
     return {
         "trans_id": call.id,
         "user_code": call.player_id,

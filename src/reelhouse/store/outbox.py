@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from reelhouse.dialects.registry import get_dialect
@@ -75,6 +75,10 @@ DELIVERY_RAISED = "delivery raised"
 LATE_BET_WINDOW = dt.timedelta(seconds=LATE_BET_WINDOW_SECONDS)
 
 _FOLLOW_UP_KINDS = (CommandKind.WIN.value, CommandKind.CANCEL.value)
+# As stored, in a stable order (one cached statement).
+_OPEN_ROUND_STATE_VALUES = sorted(state.value for state in OPEN_ROUND_STATES)
+# A call not yet acknowledged, and not given up on: waiting, on the wire, or with a person.
+_UNACKNOWLEDGED_STATES = (CallState.QUEUED.value, CallState.IN_FLIGHT.value, CallState.MANUAL.value)
 
 
 def _follow_up_sent_once() -> ColumnElement[bool]:
@@ -110,13 +114,16 @@ def round_holding_next(session: Session, player_id: int) -> int | None:
     debit counts the refund whenever the wallet applied it. Call in the transaction that
     holds the player's row lock."""
     in_flight = _in_flight_round(session, player_id)
-    if in_flight is not None:
-        return in_flight
+    return in_flight if in_flight is not None else _unsent_round(session, player_id)
+
+
+def _unsent_round(session: Session, player_id: int) -> int | None:
+    """An unsettled round of the player whose win or cancel has never been sent."""
     return session.scalar(
         select(Round.id)
         .where(
             Round.player_id == player_id,
-            Round.state.in_(sorted(OPEN_ROUND_STATES)),
+            Round.state.in_(_OPEN_ROUND_STATE_VALUES),
             ~_follow_up_sent_once(),
         )
         .limit(1)
@@ -133,7 +140,7 @@ def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -
     player's."""
     if _in_flight_round(session, player_id) is not None:
         return None
-    holding = round_holding_next(session, player_id)
+    holding = _unsent_round(session, player_id)
     if holding is None:
         return None
     # A round that holds the player has sent no win or cancel: its one queued call is it.
@@ -157,16 +164,14 @@ def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -
 def owed_win_minor(session: Session, player_id: int) -> int:
     """The wins of the player's rounds still waiting for the wallet to acknowledge them: money
     the wallet's balance does not hold yet (shown beside it, never added to it)."""
-    wins = session.scalars(
-        select(WalletCall.amount_minor).where(
+    owed = session.scalar(
+        select(func.coalesce(func.sum(WalletCall.amount_minor), 0)).where(
             WalletCall.player_id == player_id,
             WalletCall.kind == CommandKind.WIN.value,
-            WalletCall.state.in_(
-                [CallState.QUEUED.value, CallState.IN_FLIGHT.value, CallState.MANUAL.value]
-            ),
+            WalletCall.state.in_(_UNACKNOWLEDGED_STATES),
         )
     )
-    return sum(wins)
+    return int(owed or 0)
 
 
 @dataclass(frozen=True)
@@ -379,7 +384,7 @@ def record_outcome(
     round_ = session.get(Round, call.round_id)
     assert round_ is not None
     kind = CommandKind(call.kind)
-    role = _cancel_role(session, call, now) if kind is CommandKind.CANCEL else call_role(kind)
+    role = _cancel_role(session, call) if kind is CommandKind.CANCEL else call_role(kind)
     row = settlement(role, outcome.kind)
     _finish_call(call, row.call_state, outcome, now)
     final_state = call_state_after(row, retry_window_open=retry_at is not None)
@@ -425,10 +430,12 @@ def _write_follow_up(
 
 
 def _is_recheck(session: Session, cancel: WalletCall) -> bool:
-    """Whether `cancel` is the second cancel of its bet, sent after the late-bet window."""
+    """Whether `cancel` is the second cancel of its bet, sent after the late-bet window.
+    Looked up through the round (indexed): a cancel is always in its bet's round."""
     earlier = session.scalar(
         select(WalletCall.id)
         .where(
+            WalletCall.round_id == cancel.round_id,
             WalletCall.cancel_of_id == cancel.cancel_of_id,
             WalletCall.kind == CommandKind.CANCEL.value,
             WalletCall.id != cancel.id,
@@ -447,14 +454,12 @@ def _late_bet_window_over(session: Session, cancel: WalletCall) -> dt.datetime:
     return from_naive_utc(bet.created_at_utc) + LATE_BET_WINDOW
 
 
-def _cancel_role(session: Session, cancel: WalletCall, now: dt.datetime) -> CallRole:
+def _cancel_role(session: Session, cancel: WalletCall) -> CallRole:
     """Whether a "not found" answer to `cancel` is final (domain/settlement). Called before
     the attempt is recorded, so `updated_at_utc` is still its claim: taken just before it was
     sent."""
-    if _is_recheck(session, cancel):
-        return cancel_role(second_cancel=True, sent_at=now, window_over=now)
     return cancel_role(
-        second_cancel=False,
+        second_cancel=_is_recheck(session, cancel),
         sent_at=from_naive_utc(cancel.updated_at_utc),
         window_over=_late_bet_window_over(session, cancel),
     )

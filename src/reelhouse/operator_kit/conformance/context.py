@@ -19,7 +19,6 @@ from dataclasses import replace
 from typing import Any
 
 from reelhouse.dialects.base import CallbackCredentials, CodecDialect
-from reelhouse.dialects.registry import get_dialect
 from reelhouse.domain.clock import unix_ms
 from reelhouse.domain.money import Currency, currency
 from reelhouse.domain.wallet import (
@@ -57,7 +56,7 @@ class Ctx:
         self.currency: Currency = currency(wire.target.currency)
         # The scenarios ask the dialect's descriptor what its contract allows (whether a
         # cancel may reverse a win, whether callbacks carry a send time, a signature is optional).
-        self.profile: CodecDialect[Any] = get_dialect(wire.target.dialect)
+        self.profile: CodecDialect[Any] = wire.dialect
         self.opening = 0  # the balance at the scenario's start
         self.balance = 0  # what the balance should be now
         self.slack_minor = 0  # rounding a sub-unit balance may show (see the module's doc)

@@ -8,10 +8,11 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
-from reelhouse.dialects.base import CallbackCredentials, Dialect
+from reelhouse.dialects.base import CallbackCredentials, CodecDialect
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.domain.clock import Clock
 from reelhouse.domain.wallet import (
@@ -102,7 +103,7 @@ class Wire:
         timer: Callable[[], float],
     ) -> None:
         self.target = target
-        self.dialect: Dialect = get_dialect(target.dialect)
+        self.dialect: CodecDialect[Any] = get_dialect(target.dialect)
         self.http = http
         self.clock = clock
         self.timer = timer
