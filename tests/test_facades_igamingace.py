@@ -301,6 +301,9 @@ def test_flavour_a_bonus_call_refusals(database_url: str, tmp_path: Path) -> Non
             ({"gameId": 1}, "GAME_NOT_FOUND", 2003),
             ({"issueId": 0}, "VALIDATION_ERROR", 1002),
             ({"metaData": {"spinAmount": 10}}, "VALIDATION_ERROR", 1002),
+            # The published `platformId` beside the example's `issueId`: both, they must agree.
+            ({"platformId": 2}, "PARAMETERS_INVALID", 1012),
+            ({"issueId": None}, "VALIDATION_ERROR", 1002),
         ]
         with unchanged(stack):
             for change, name, code in cases:

@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 
-from reelhouse.domain.ids import new_id
 from tests.contract.api_clients import (
     JS_SAFE_INTEGER_MAX,
     SLOTCITY_LANG_CODES,
@@ -307,10 +306,6 @@ def test_igamingace_b_operator_with_integer_game_ids(database_url: str, tmp_path
 # --- ids a JavaScript client keeps --------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    new_id() > JS_SAFE_INTEGER_MAX,
-    reason="this build's id generator still makes ids above 2^53 (ids are made smaller apart)",
-)
 def test_every_id_sent_as_a_number_is_javascript_safe(
     slotcity: tuple[Stack, SlotCityMainApi],
 ) -> None:

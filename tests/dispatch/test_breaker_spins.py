@@ -122,9 +122,11 @@ def test_refused_connections_open_the_breaker_and_players_get_the_new_code(
     transport.refusing = True
     codes = []
     for token in tokens:
+        written_before = counts(deployment)
         with pytest.raises(ReelhouseError) as refused:
             rounds.spin(platform, token, "1.00")
         codes.append(refused.value.code)
+    assert counts(deployment) == written_before  # the third spin wrote nothing
     # First spin: its bet and its cancel refused (two); second: its bet (three), which opens
     # the breaker, so its cancel waits unsent; third: refused before anything is written.
     assert codes == [
