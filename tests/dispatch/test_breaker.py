@@ -193,3 +193,17 @@ def test_the_bulkhead_caps_calls_in_flight(clock: FakeClock) -> None:
     assert guards.try_acquire(OPERATOR + 1)  # another operator is not affected
     guards.release(OPERATOR, CallResult.ANSWERED)
     assert guards.try_acquire(OPERATOR)
+
+
+def test_the_failure_count_follows_the_window_as_calls_enter_and_leave(
+    clock: FakeClock, guards: OperatorGuards
+) -> None:
+    # The count of failures is kept as calls come and go, not recounted: it must always
+    # equal what the window holds, or the rate would drift from the calls it describes.
+    rng = random.Random(7)
+    for _ in range(400):
+        failed = rng.random() < 0.3  # below the rate: the breaker stays closed
+        assert call(guards, CallResult.FAILED if failed else CallResult.ANSWERED)
+        clock.advance(seconds=rng.choice((0, 0.5, 2, 11)))
+        guard = guards._guards[OPERATOR]
+        assert guard.failed_in_window == sum(failed for _at, failed in guard.recent)

@@ -75,6 +75,9 @@ class _OperatorGuard:
     in_flight: int = 0
     # (when the call ended, whether it failed), oldest first, within the policy's window
     recent: deque[tuple[dt.datetime, bool]] = field(default_factory=deque)
+    # How many of `recent` failed, kept as calls enter and leave the window: a busy operator
+    # has thousands of calls in it, and the rate is asked under the lock at every call's end.
+    failed_in_window: int = 0
     refusals_in_a_row: int = 0
     state: BreakerState = BreakerState.CLOSED
     opened_at: dt.datetime | None = None
@@ -165,18 +168,21 @@ class OperatorGuards:
         guard.state = BreakerState.CLOSED
         guard.opened_at = None
         guard.recent.clear()
+        guard.failed_in_window = 0
         guard.refusals_in_a_row = 0
 
     def _remember(self, guard: _OperatorGuard, *, failed: bool) -> None:
         now = self._clock.now()
         guard.recent.append((now, failed))
+        guard.failed_in_window += failed
         while guard.recent and now - guard.recent[0][0] > self._policy.window:
-            guard.recent.popleft()
+            _at, left_failed = guard.recent.popleft()
+            guard.failed_in_window -= left_failed
 
     def _outage(self, guard: _OperatorGuard) -> bool:
         policy = self._policy
         if guard.refusals_in_a_row >= policy.refusals_to_open:
             return True
         calls = len(guard.recent)
-        failed = sum(1 for _at, failed in guard.recent if failed)
+        failed = guard.failed_in_window
         return calls >= policy.min_calls and failed >= policy.failure_ratio * calls
