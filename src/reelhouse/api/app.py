@@ -24,6 +24,7 @@ from reelhouse.api import (
     round_page,
     transactions_v4,
 )
+from reelhouse.api.dispatcher_thread import DispatcherThread
 from reelhouse.api.edges import NoStoreByDefault, TrustedProxies
 from reelhouse.api.envelope import install_error_handlers
 from reelhouse.api.inflight import InFlightLimiter
@@ -44,16 +45,33 @@ WORKER_THREADS = 200
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
-    yield
+    dispatcher: DispatcherThread | None = app.state.dispatcher
+    if dispatcher is not None:
+        dispatcher.start()
+    try:
+        yield
+    finally:
+        # Off the event loop: the dispatcher waits for the calls it has on the wire.
+        if dispatcher is not None:
+            await to_thread.run_sync(dispatcher.stop)
+        if app.state.owns_platform:
+            app.state.platform.close()
 
 
-def create_app(platform: Platform) -> FastAPI:
+def create_app(
+    platform: Platform, *, dispatcher: bool = False, owns_platform: bool = False
+) -> FastAPI:
+    """`dispatcher`: run the outbox dispatcher on a thread for as long as the app is served
+    (`reelhouse serve`; tests and the demo drive their own). `owns_platform`: close the
+    platform when the app shuts down (the app was built for one process from settings)."""
     app = FastAPI(
         title="Reelhouse", version="0.1.0", description=API_DESCRIPTION, lifespan=_lifespan
     )
     app.state.platform = platform
+    app.state.dispatcher = DispatcherThread(platform) if dispatcher else None
+    app.state.owns_platform = owns_platform
     app.state.inflight = InFlightLimiter()
     settings = platform.settings
     app.state.rate = OperatorRateLimiter(settings.api_rate_per_second, settings.api_rate_burst)

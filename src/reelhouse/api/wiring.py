@@ -20,9 +20,17 @@ def build_platform(
     clock: Clock | None = None,
     transport: Transport | None = None,
     policy: RetrySchedule | None = None,
+    migrate: bool = True,
 ) -> Platform:
+    """`migrate=False` where the database was migrated before (`serve --workers` migrates
+    once, then builds one platform per process)."""
     clock = clock or SystemClock()
-    db = Database(settings.database_url)
+    db = Database(
+        settings.database_url,
+        migrate=migrate,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
     sealer = Sealer(settings.secret_key)
     # At start, not at the first launch: a key that does not open what is stored stops here
     # with a message naming its source (before, every launch answered 500).

@@ -1,28 +1,51 @@
-"""`reelhouse serve`: the Main API and the game client on one port."""
+"""`reelhouse serve`: the Main API and the game client on one port, with the dispatcher
+inside each serving process unless --no-dispatcher (docs/operations.md: the process model)."""
 
 from __future__ import annotations
+
+import os
 
 import typer
 import uvicorn
 
-from reelhouse.api.app import create_app
+from reelhouse.api.factory import APP_FACTORY
 from reelhouse.api.logging_setup import configure_logging
-from reelhouse.api.wiring import build_platform
-from reelhouse.services.settings import load_settings
+from reelhouse.services.settings import SERVE_DISPATCHER_ENV, load_settings
 from reelhouse.store.db import Database
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
+    workers: int = typer.Option(1, min=1, help="serving processes sharing the port"),
+    dispatcher: bool | None = typer.Option(
+        None,
+        "--dispatcher/--no-dispatcher",
+        help="run the dispatcher in each serving process (off: run `reelhouse worker`);"
+        f" default: {SERVE_DISPATCHER_ENV}, else on",
+        show_default=False,
+    ),
 ) -> None:
-    """Run Reelhouse (migrations are applied at start)."""
+    """Run Reelhouse (migrations are applied once at start, before the processes start)."""
     configure_logging()
-    platform = build_platform(load_settings())
+    # Settings are read here first: a bad one stops the command before anything starts, and
+    # a key file made for a new deployment exists before the processes read it.
+    settings = load_settings()
+    Database(settings.database_url).dispose()
+    # The processes read their settings from the environment: the flag, when given, too.
+    if dispatcher is not None:
+        os.environ[SERVE_DISPATCHER_ENV] = "1" if dispatcher else "0"
     # proxy_headers off: the app believes X-Forwarded-For only from REELHOUSE_TRUSTED_PROXIES
     # (api/edges.py); uvicorn's default believes it from any loopback client.
-    app = create_app(platform)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )
 
 
 def db_upgrade() -> None:

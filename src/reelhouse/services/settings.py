@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelhouse.domain.limits import API_RATE_BURST, API_RATE_PER_SECOND
+from reelhouse.store.db import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
 from reelhouse.store.key_check import holds_sealed_values
 from reelhouse.store.secrets import SecretKeyError, new_key_text
 
@@ -18,6 +19,9 @@ DATA_DIR_ENV = "REELHOUSE_DATA_DIR"
 KEY_ENV = "REELHOUSE_SECRET_KEY"
 KEY_FILE_NAME = "secret.key"
 DATABASE_FILE_NAME = "reelhouse.db"
+DB_POOL_SIZE_ENV = "REELHOUSE_DB_POOL_SIZE"
+DB_MAX_OVERFLOW_ENV = "REELHOUSE_DB_MAX_OVERFLOW"
+SERVE_DISPATCHER_ENV = "REELHOUSE_SERVE_DISPATCHER"
 
 
 class ConfigError(ValueError):
@@ -45,6 +49,14 @@ class Settings:
     # databases), and where the key came from (named in a key mismatch error at start).
     data_dir: Path | None = None
     key_source: str = KEY_ENV
+    # PostgreSQL connections per process: kept open, and opened on top under bursts. Every
+    # process (`serve` and each of its --workers, every `worker`) holds up to the sum; the
+    # budget against max_connections is in docs/operations.md. SQLite ignores both.
+    db_pool_size: int = DEFAULT_POOL_SIZE
+    db_max_overflow: int = DEFAULT_MAX_OVERFLOW
+    # Whether `reelhouse serve` runs the dispatcher (the outbox drain) inside each of its
+    # processes; off for deployments that run `reelhouse worker` separately.
+    dispatcher_in_serve: bool = True
 
 
 def data_dir_from(env: dict[str, str]) -> Path:
@@ -120,7 +132,22 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             values.get("REELHOUSE_API_RATE_PER_SECOND", str(API_RATE_PER_SECOND))
         ),
         api_rate_burst=int(values.get("REELHOUSE_API_RATE_BURST", str(API_RATE_BURST))),
+        db_pool_size=_count(values, DB_POOL_SIZE_ENV, DEFAULT_POOL_SIZE, minimum=1),
+        db_max_overflow=_count(values, DB_MAX_OVERFLOW_ENV, DEFAULT_MAX_OVERFLOW, minimum=0),
+        dispatcher_in_serve=values.get(SERVE_DISPATCHER_ENV, "1") == "1",
     )
+
+
+def _count(values: dict[str, str], name: str, default: int, *, minimum: int) -> int:
+    """A whole number setting of at least `minimum`; ConfigError names the variable."""
+    text = values.get(name, str(default))
+    try:
+        number = int(text)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not {text!r}")
+    return number
 
 
 def parse_networks(text: str) -> tuple[Network, ...]:

@@ -1,9 +1,27 @@
 """Engine set-up for the two supported databases and the unit of work.
 
-SQLite (embedded default) runs in WAL mode and opens every transaction with BEGIN IMMEDIATE:
-writers then queue on the database lock up front instead of failing when a read transaction
-tries to upgrade. Every commit is durable before it is acknowledged (`synchronous=FULL`, see
-SQLITE_SYNCHRONOUS). PostgreSQL uses row locks (SELECT ... FOR UPDATE) where it matters.
+Every transaction opens with an explicit BEGIN issued by Reelhouse (the drivers' implicit
+BEGIN is switched off), which makes the BEGIN the first statement of every transaction:
+
+- SQLite (embedded default) runs in WAL mode. A writing transaction opens with BEGIN
+  IMMEDIATE: writers then queue on the database lock up front instead of failing when a
+  read transaction tries to upgrade. A read-only one (`transaction(read_only=True)`) opens
+  with a deferred BEGIN: WAL readers never block a writer and are never blocked by one.
+  Every commit is durable before it is acknowledged (`synchronous=FULL`, see
+  SQLITE_SYNCHRONOUS).
+- PostgreSQL uses row locks (SELECT ... FOR UPDATE) where it matters. A read-only
+  transaction opens with BEGIN READ ONLY: the same one round trip as a plain BEGIN, and the
+  server refuses a write slipped into it.
+
+A pooled connection can die while idle (the server restarted, a proxy or an administrator
+cut it). No ping is spent on every checkout to find out (a round trip and a rollback per
+transaction); instead a BEGIN that fails with a disconnect is retried once on a fresh
+connection: nothing was done in that transaction yet, so the retry is safe. A disconnect
+later in a transaction propagates (what it did may or may not have been committed by then:
+only the caller can tell).
+
+The connection budget on PostgreSQL is per process: `pool_size` connections kept open plus
+`max_overflow` opened under bursts (docs/operations.md sizes them against max_connections).
 """
 
 from __future__ import annotations
@@ -14,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reelhouse.store.migrate import upgrade_to_head
@@ -24,6 +43,17 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for the lock before 
 # then hold a debit Reelhouse knows nothing of). FULL syncs the log at every commit, so what
 # was acknowledged survives; the cost is measured by `make bench` (docs/performance.md).
 SQLITE_SYNCHRONOUS = "FULL"
+# PostgreSQL connections per process: kept open, and opened on top under bursts. Four
+# processes (two `serve`, two `worker`) at these defaults hold at most 60 connections, well
+# under PostgreSQL's default max_connections of 100 (docs/operations.md: the budget).
+DEFAULT_POOL_SIZE = 10
+DEFAULT_MAX_OVERFLOW = 5
+# The connection execution option that tells the begin hook which BEGIN to issue.
+READ_ONLY_OPTION = "reelhouse_read_only"
+
+# The BEGIN each backend's transactions open with, by whether the transaction only reads.
+_SQLITE_BEGIN = {False: "BEGIN IMMEDIATE", True: "BEGIN"}
+_POSTGRESQL_BEGIN = {False: "BEGIN", True: "BEGIN READ ONLY"}
 
 
 def normalise_url(url: str) -> str:
@@ -37,22 +67,46 @@ def _prepare_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's implicit BEGIN is
-        # deferred, which is what we avoid).
+        # deferred, which writers avoid).
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # The busy timeout first: switching to WAL (a no-op once the file is in WAL) may need
+        # a lock, and must wait for it like everything else instead of failing at once.
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         cursor.close()
 
+    _issue_begin(engine, _SQLITE_BEGIN)
+
+
+def _prepare_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # psycopg then sends no BEGIN of its own; commit() and rollback() still end the
+        # transaction the begin event opened (they act on the session's state, not the mode).
+        dbapi_conn.autocommit = True
+
+    _issue_begin(engine, _POSTGRESQL_BEGIN)
+
+
+def _issue_begin(engine: Engine, statements: dict[bool, str]) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = bool(conn.get_execution_options().get(READ_ONLY_OPTION, False))
+        conn.exec_driver_sql(statements[read_only])
 
 
 class Database:
-    def __init__(self, url: str, *, migrate: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        migrate: bool = True,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        max_overflow: int = DEFAULT_MAX_OVERFLOW,
+    ) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
@@ -62,16 +116,45 @@ class Database:
             self.engine = create_engine(self.url, connect_args={"check_same_thread": False})
             _prepare_sqlite(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_size=20, max_overflow=40, pool_pre_ping=True)
+            self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
+            _prepare_postgresql(self.engine)
         if migrate:
             upgrade_to_head(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any exception."""
-        with self._sessions.begin() as session:
-            yield session
+    def transaction(self, *, read_only: bool = False) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any exception.
+
+        `read_only=True` for a transaction that only reads: on SQLite it takes no write
+        lock (a deferred BEGIN), on PostgreSQL it is BEGIN READ ONLY (a write in it fails)."""
+        session = self._begun(read_only)
+        with session:
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+            session.commit()
+
+    def _begun(self, read_only: bool) -> Session:
+        """A session whose transaction is open: its BEGIN, the first statement, has been
+        answered. A BEGIN that found its pooled connection dead (SQLAlchemy invalidates it,
+        and every connection of the pool older than it) is tried once more."""
+        for attempts_left in (1, 0):
+            session = self._sessions()
+            try:
+                session.connection(execution_options={READ_ONLY_OPTION: read_only})
+            except DBAPIError as exc:
+                session.close()
+                if attempts_left and exc.connection_invalidated:
+                    continue
+                raise
+            except BaseException:
+                session.close()
+                raise
+            return session
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def dispose(self) -> None:
         self.engine.dispose()
