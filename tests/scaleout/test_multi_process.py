@@ -113,14 +113,22 @@ def test_two_api_processes_and_two_dispatchers_keep_the_books(
         "REELHOUSE_API_RATE_BURST": "100000",
         "REELHOUSE_DATA_DIR": str(tmp_path / "data"),
     }
+    # Each process its own id node (domain/ids.py), as a deployment gives them.
     processes = [
         Process(
             [REELHOUSE, "serve", "--no-dispatcher", "--port", str(port)],
-            env,
+            env | {"REELHOUSE_NODE_ID": str(1 + n)},
             tmp_path / f"serve{n}.log",
         )
         for n, port in enumerate(ports)
-    ] + [Process([REELHOUSE, "worker"], env, tmp_path / f"worker{n}.log") for n in range(2)]
+    ] + [
+        Process(
+            [REELHOUSE, "worker"],
+            env | {"REELHOUSE_NODE_ID": str(3 + n)},
+            tmp_path / f"worker{n}.log",
+        )
+        for n in range(2)
+    ]
     start_day = dt.datetime.now(UTC).date()
     try:
         for process in processes:

@@ -21,6 +21,7 @@ from reelhouse.cli import app as cli_app
 from reelhouse.cli import serve as serve_cli
 from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import CommandKind
+from reelhouse.services.settings import ConfigError
 from reelhouse.store.models import WalletCall
 from reelhouse.store.secrets import new_key_text
 from tests.faults import DROP, faulty_stack, session_for, spin
@@ -120,3 +121,15 @@ def test_serve_passes_its_flags_to_uvicorn_and_the_processes(
     assert seen["workers"] == 3
     assert seen["flag"] == expected_flag
     assert (tmp_path / "reelhouse.db").exists(), "migrated once, before the processes start"
+
+
+def test_serve_refuses_several_processes_on_one_node_id(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("REELHOUSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("REELHOUSE_NODE_ID", "5")
+    monkeypatch.setattr(serve_cli.uvicorn, "run", lambda *_a, **_k: None)
+    result = CliRunner().invoke(cli_app, ["serve", "--workers", "2"])
+    # A ConfigError: the command line ends with its message and status 2 (cli/__init__.py).
+    assert isinstance(result.exception, ConfigError)
+    assert "REELHOUSE_NODE_ID" in str(result.exception)

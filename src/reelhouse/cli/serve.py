@@ -10,7 +10,8 @@ import uvicorn
 
 from reelhouse.api.factory import APP_FACTORY
 from reelhouse.api.logging_setup import configure_logging
-from reelhouse.services.settings import SERVE_DISPATCHER_ENV, load_settings
+from reelhouse.domain.ids import NODE_ENV
+from reelhouse.services.settings import SERVE_DISPATCHER_ENV, ConfigError, load_settings
 from reelhouse.store.db import Database
 
 
@@ -27,6 +28,12 @@ def serve(
     ),
 ) -> None:
     """Run Reelhouse (migrations are applied once at start, before the processes start)."""
+    if workers > 1 and os.environ.get(NODE_ENV):
+        # Every process would make ids with the one node: they would clash at once.
+        raise ConfigError(
+            f"{NODE_ENV} names one process; --workers {workers} starts {workers}. Unset it"
+            " (each process then picks its own node) or run one `serve` per node id"
+        )
     configure_logging()
     # Settings are read here first: a bad one stops the command before anything starts, and
     # a key file made for a new deployment exists before the processes read it.

@@ -79,7 +79,7 @@ class _Scrape(Collector):
 
     def _outbox(self) -> Iterator[Metric]:
         states = [s.value for s in WAITING_STATES]
-        with self._db.transaction() as session:
+        with self._db.transaction(read_only=True) as session:
             rows = session.execute(
                 select(WalletCall.state, func.count(), func.min(WalletCall.created_at_utc))
                 .where(WalletCall.state.in_(states))
@@ -107,7 +107,7 @@ class _Scrape(Collector):
 
     def _breakers(self) -> Iterator[Metric]:
         states = self._guards.snapshot() if self._guards is not None else {}
-        with self._db.transaction() as session:
+        with self._db.transaction(read_only=True) as session:
             names = session.execute(select(Operator.id, Operator.name)).all()
         breaker = GaugeMetricFamily(
             "reelhouse_breaker_state",

@@ -51,7 +51,9 @@ class Worker:
         Each is taken back in its own transaction, so one that cannot be (a bug) is logged
         with its id and never holds up the others."""
         now = self._clock.now()
-        with self._db.transaction() as session:
+        # Read-only: an idle dispatcher passes here twice a second, and on SQLite a writing
+        # transaction would take the write lock from the players every time.
+        with self._db.transaction(read_only=True) as session:
             expired = expired_claim_ids(session, now, CLAIM_BATCH)
         taken = 0
         for call_id in expired:

@@ -164,7 +164,7 @@ def transactions(platform: Platform, operator_id: int, filters: Filters) -> Page
         if filters.kind not in CALL_TYPES:
             raise _invalid(f"type must be one of {', '.join(CALL_TYPES)}")
         query = query.where(CALL_TYPES[filters.kind])
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         rows, page, total = _paged(session, query, filters.page)
         items = [
@@ -215,7 +215,7 @@ def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
         if filters.kind not in ROUND_TYPES:
             raise _invalid(f"type must be one of {', '.join(ROUND_TYPES)}")
         query = query.where(ROUND_TYPES[filters.kind])
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         rows, page, total = _paged(session, query, filters.page)
         items = [
@@ -243,7 +243,7 @@ def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
 
 
 def owns_round(platform: Platform, operator_id: int, round_id: int) -> bool:
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         owner = session.scalar(select(Round.operator_id).where(Round.id == round_id))
     return owner == operator_id
 
@@ -274,7 +274,7 @@ def players(platform: Platform, operator_id: int, search: str, page: int) -> Pag
         if user_code is not None:
             match = or_(match, Player.id == user_code)
         query = query.where(match)
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         rows, page, total = _paged(session, query, page)
         items = [
@@ -295,7 +295,7 @@ def players(platform: Platform, operator_id: int, search: str, page: int) -> Pag
 
 def player(platform: Platform, operator_id: int, user_code: int) -> dict[str, Any] | None:
     """One player of this operator, or None (also for another operator's player)."""
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         found = session.get(Player, user_code)
         if found is None or found.operator_id != operator_id:
             return None

@@ -164,7 +164,7 @@ def login(
     if len(password) > BACKOFFICE_PASSWORD_MAX_CHARS:
         guard.failed(client, address, now_s)
         raise LoginRefused(WRONG_CREDENTIALS)
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         user = session.scalar(select(BackofficeUser).where(BackofficeUser.email == address))
         user_id, stored_hash = (user.id, user.password_hash) if user else (None, _dummy_hash())
     # Unknown e-mails cost one verification too (against the dummy hash), so the answer

@@ -79,7 +79,7 @@ def refusal_watch(
         .where(*criteria)
         .group_by(WalletCall.operator_id, won, not_taken)
     )
-    with db.transaction() as session:
+    with db.transaction(read_only=True) as session:
         tallies: dict[int, dict[tuple[int, int], int]] = {}
         for op_id, is_win, is_refused, count in session.execute(query):
             tallies.setdefault(op_id, {})[(int(is_win), int(is_refused))] = int(count)

@@ -55,7 +55,7 @@ def not_found_cancels(
     """The operator's bets whose first cancel was answered "not found", newest first, each
     with its second cancel (due time, state, what it found)."""
     assert 0 < limit <= STUCK_LIST_MAX_ROWS
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         operator = session.get(Operator, operator_id)
         assert operator is not None
         cur = currency(operator.currency)

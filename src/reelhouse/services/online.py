@@ -42,7 +42,7 @@ def online_games(
     check_page(offset, limit)
     now = platform.clock.now()
     since = to_naive_utc(now - dt.timedelta(seconds=SESSION_ONLINE_WINDOW_SECONDS))
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         operator = session.get(Operator, operator_id)
         assert operator is not None
         cur = currency(operator.currency)

@@ -183,7 +183,9 @@ def find_by_name(session: Session, name: str) -> Operator:
 def authenticate(platform: Platform, api_token: str) -> Operator:
     """The operator owning a Bearer token, or 1009. Looked up by hash: equal hashes of a
     256-bit token are as good as a constant-time compare of the token."""
-    with platform.db.transaction() as session:
+    # Read-only: every Main API call passes here, and on SQLite a writing transaction would
+    # queue every call of every operator on the write lock.
+    with platform.db.transaction(read_only=True) as session:
         operator = session.scalar(
             select(Operator).where(Operator.api_token_hash == token_hash(api_token))
         )

@@ -447,7 +447,7 @@ def reconcile(
 ) -> Report:
     """Compare one operator's day; raises ReelhouseError 2001 for an unknown operator and
     LedgerError (ledger_export) for an export that is not in the expected format."""
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         operator = operators.find_by_name(session, operator_name)
         cur = currency(operator.currency)
         report = Report(operator.name, day, cur.code, strict)

@@ -23,7 +23,7 @@ _DEBITS = (CommandKind.BET.value, CommandKind.BET_WIN.value)
 def replay_round(platform: Platform, round_id: int) -> ReplayResult:
     """The stored round re-evaluated and checked. A changed game file changes the math hash,
     and the result says so instead of silently disagreeing."""
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         round_ = session.get(Round, round_id)
         if round_ is None:
             raise ReelhouseError(ApiCode.ROUND_NOT_FOUND, f"no round {round_id}")

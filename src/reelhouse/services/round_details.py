@@ -133,7 +133,7 @@ def round_details_url(
     operator's, another player's or game's) is the same 2013, so nothing is revealed."""
     if provider_id != catalogue.PROVIDER_ID:
         raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {provider_id}")
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         round_ = session.get(Round, round_id) if 1 <= round_id <= INT64_MAX else None
         if (
             round_ is None
@@ -163,7 +163,7 @@ def view_for_link(platform: Platform, round_id_text: str, token: str) -> RoundVi
 def round_view(platform: Platform, round_id: int) -> RoundView | None:
     """One round as the player saw it, with its replay check and its transactions; None if
     there is no such round. No operator check: callers decide who may see it."""
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         round_ = session.get(Round, round_id)
         if round_ is None:
             return None

@@ -101,7 +101,7 @@ def user_page(
         .group_by(WalletCall.player_id)
         .subquery()
     )
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         total = session.scalar(select(func.count()).select_from(per_player)) or 0
         rows = session.execute(
@@ -261,7 +261,7 @@ def day_rows(
 ) -> dict[str, Any]:
     """One row per UTC day from start_date to end_date, days without play included."""
     first, last = check_days(start_text, end_text)
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         tallies = _tallies(session, operator_id, first, last, by_day=True)
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
@@ -277,7 +277,7 @@ def game_rows(
 ) -> dict[str, Any]:
     """One row per game and RTP variant played from start_date to end_date."""
     first, last = check_days(start_text, end_text)
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         tallies = _tallies(session, operator_id, first, last, by_day=False)
     rows = []

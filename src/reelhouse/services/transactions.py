@@ -280,7 +280,7 @@ def window_page(
     if not 0 <= offset <= INT64_MAX:
         raise _invalid("offset must be 0 or more")
     rows = _window_union(operator_id, start, end)
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         total = session.scalar(select(func.count()).select_from(rows)) or 0
         page = session.execute(
             select(rows.c.id, rows.c.at).order_by(rows.c.at, rows.c.id).offset(offset).limit(limit)
@@ -299,7 +299,7 @@ def cursor_page(
     if not 0 <= last_id <= INT64_MAX:
         raise _invalid("last_id must be 0 or a trans_id")
     now = platform.clock.now()
-    with platform.db.transaction() as session:
+    with platform.db.transaction(read_only=True) as session:
         horizon = _cursor_horizon(session, operator_id, now)
         rows = _cursor_union(operator_id, last_id, horizon)
         page = session.execute(

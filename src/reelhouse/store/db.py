@@ -8,7 +8,12 @@ BEGIN is switched off), which makes the BEGIN the first statement of every trans
   read transaction tries to upgrade. A read-only one (`transaction(read_only=True)`) opens
   with a deferred BEGIN: WAL readers never block a writer and are never blocked by one.
   Every commit is durable before it is acknowledged (`synchronous=FULL`, see
-  SQLITE_SYNCHRONOUS).
+  SQLITE_SYNCHRONOUS). A process's writers queue for their turn on a lock of their own
+  before BEGIN IMMEDIATE: SQLite's busy handler does not queue, it sleeps and retries, so
+  under a flood (a burst of sign-ins, launches, Main API calls) an unlucky writer could lose
+  every race for the lock until its busy timeout ran out ("database is locked"). Waiting on
+  a lock wakes the next writer as soon as the last one is done, with no polling; SQLite's
+  busy handler is then left to arbitrate between processes only.
 - PostgreSQL uses row locks (SELECT ... FOR UPDATE) where it matters. A read-only
   transaction opens with BEGIN READ ONLY: the same one round trip as a plain BEGIN, and the
   server refuses a write slipped into it.
@@ -27,6 +32,7 @@ The connection budget on PostgreSQL is per process: `pool_size` connections kept
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +44,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from reelhouse.store.migrate import upgrade_to_head
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for the lock before failing
+# How long a writing transaction waits for its turn among this process's writers (SQLite).
+SQLITE_WRITER_QUEUE_TIMEOUT_SECONDS = 120.0
 # In WAL mode, NORMAL syncs the log only at checkpoints: a commit acknowledged just before a
 # power loss can vanish, and with it the record of a bet about to be sent (the wallet would
 # then hold a debit Reelhouse knows nothing of). FULL syncs the log at every commit, so what
@@ -121,6 +129,8 @@ class Database:
         if migrate:
             upgrade_to_head(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite's writers of this process, one at a time (PostgreSQL locks rows instead).
+        self._sqlite_writer: threading.Lock | None = threading.Lock() if self.is_sqlite else None
 
     @contextlib.contextmanager
     def transaction(self, *, read_only: bool = False) -> Iterator[Session]:
@@ -128,14 +138,29 @@ class Database:
 
         `read_only=True` for a transaction that only reads: on SQLite it takes no write
         lock (a deferred BEGIN), on PostgreSQL it is BEGIN READ ONLY (a write in it fails)."""
-        session = self._begun(read_only)
-        with session:
-            try:
-                yield session
-            except BaseException:
-                session.rollback()
-                raise
-            session.commit()
+        with self._writer_turn(read_only):
+            session = self._begun(read_only)
+            with session:
+                try:
+                    yield session
+                except BaseException:
+                    session.rollback()
+                    raise
+                session.commit()
+
+    @contextlib.contextmanager
+    def _writer_turn(self, read_only: bool) -> Iterator[None]:
+        """On SQLite, a writing transaction's turn among this process's writers."""
+        gate = self._sqlite_writer
+        if gate is None or read_only:
+            yield
+            return
+        if not gate.acquire(timeout=SQLITE_WRITER_QUEUE_TIMEOUT_SECONDS):
+            raise TimeoutError("the SQLite database stayed busy: no turn to write")
+        try:
+            yield
+        finally:
+            gate.release()
 
     def _begun(self, read_only: bool) -> Session:
         """A session whose transaction is open: its BEGIN, the first statement, has been
