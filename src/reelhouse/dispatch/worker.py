@@ -6,7 +6,8 @@ or parked once its retry window is over), then (2) claims due calls and sends th
 thread pool, at most one call per player on the wire (a spin opening a round holds the
 player's row lock; the worker takes it too before claiming) and within each operator's
 bulkhead. On PostgreSQL several workers share the queue: rows are claimed with
-`FOR UPDATE SKIP LOCKED` and held by a lease. On SQLite run one worker.
+`FOR UPDATE SKIP LOCKED` and held by a lease. On SQLite several are correct (a claim is one
+BEGIN IMMEDIATE transaction) but not faster: run one (docs/operations.md).
 """
 
 from __future__ import annotations
