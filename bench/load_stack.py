@@ -148,7 +148,12 @@ def running_stack(database_url: str, workdir: Path, players_per_operator: int) -
         reelhouse_bin = str(Path(sys.executable).with_name("reelhouse"))
         log = workdir / "reelhouse.log"
         processes.append(
-            _start([reelhouse_bin, "serve", "--port", str(reelhouse_port)], log, env=env)
+            # Its dispatcher is the separate worker below, as in the earlier measurements.
+            _start(
+                [reelhouse_bin, "serve", "--no-dispatcher", "--port", str(reelhouse_port)],
+                log,
+                env=env,
+            )
         )
         _wait_ready(f"{reelhouse_url}/api/game/state", processes[-1], log)
         # The dispatcher worker retries what a spin could not settle, as in a deployment:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from reelhouse.api.app import create_app
 from reelhouse.api.factory import APP_FACTORY, app_from_settings
+from reelhouse.api.server import free_port
 from reelhouse.cli import app as cli_app
 from reelhouse.cli import serve as serve_cli
 from reelhouse.domain.states import CallState
@@ -26,6 +27,7 @@ from reelhouse.store.models import WalletCall
 from reelhouse.store.secrets import new_key_text
 from tests.faults import DROP, faulty_stack, session_for, spin
 from tests.harness import Stack
+from tests.test_kill9 import REELHOUSE, Process, wait_until_serving
 
 # A guard against a hang only: the win goes out at the dispatcher's first pass.
 GIVE_UP_SECONDS = 120.0
@@ -133,3 +135,32 @@ def test_serve_refuses_several_processes_on_one_node_id(
     # A ConfigError: the command line ends with its message and status 2 (cli/__init__.py).
     assert isinstance(result.exception, ConfigError)
     assert "REELHOUSE_NODE_ID" in str(result.exception)
+
+
+def test_serve_with_two_workers_runs_two_processes_each_with_its_dispatcher(
+    tmp_path: Path,
+) -> None:
+    """The real command: two serving processes on one port from the app factory, each
+    starting its dispatcher in its lifespan and stopping it on SIGTERM."""
+    port = free_port()
+    env = os.environ | {
+        "REELHOUSE_DATA_DIR": str(tmp_path),
+        "REELHOUSE_SECRET_KEY": new_key_text(),
+        "REELHOUSE_DATABASE_URL": f"sqlite:///{tmp_path / 'rh.db'}",
+    }
+    env.pop("REELHOUSE_NODE_ID", None)
+    env.pop("REELHOUSE_SERVE_DISPATCHER", None)
+    log = tmp_path / "serve.log"
+    server = Process([REELHOUSE, "serve", "--port", str(port), "--workers", "2"], env, log)
+    server.start()
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + GIVE_UP_SECONDS
+        while log.read_text().count("dispatcher running inside this serving process") < 2:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(POLL_SECONDS)
+    finally:
+        server.stop()
+    assert server.proc is not None and server.proc.returncode == 0, log.read_text()
+    assert log.read_text().count("Application shutdown complete") == 2
+    assert log.read_text().count("Running upgrade  -> 0001") == 1, "migrated once"
