@@ -13,7 +13,7 @@ import pytest
 
 from reelhouse.dispatch.transport import TransportError, WalletUnreachable
 from reelhouse.dispatch.transport_async import AsyncHttpxTransport, as_async
-from reelhouse.domain.limits import MAX_WALLET_ANSWER_BYTES, WALLET_CONNECTIONS_PER_HOST
+from reelhouse.domain.limits import MAX_WALLET_ANSWER_BYTES, WALLET_CALLS_PER_HOST
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from tests.dispatch.keepalive_server import keepalive_server
 from tests.dispatch.raw_server import raw_server
@@ -223,7 +223,7 @@ def test_many_slow_calls_wait_together_in_one_event_loop_without_threads() -> No
 
     async def scenario(transport: AsyncHttpxTransport) -> None:
         nonlocal most_threads
-        gather = WALLET_CONNECTIONS_PER_HOST
+        gather = WALLET_CALLS_PER_HOST
         async with keepalive_server(delay_s=0.15, gather=gather) as server:
             url = f"http://127.0.0.1:{server.port}/cb"
 
@@ -243,9 +243,10 @@ def test_many_slow_calls_wait_together_in_one_event_loop_without_threads() -> No
                         calls.start_soon(call)
                 watching.cancel_scope.cancel()
             # The first hundred were at the wallet together (it answered none before), and
-            # never more: the rest waited for a kept connection.
-            assert server.most_in_flight == WALLET_CONNECTIONS_PER_HOST
-            assert server.connections == WALLET_CONNECTIONS_PER_HOST
+            # never more: the rest waited their turn. (How many connections carried them is
+            # httpx's business: two calls let in together may both be offered the one idle
+            # connection, and the loser opens another. Reuse is shown one call at a time.)
+            assert server.most_in_flight == WALLET_CALLS_PER_HOST
 
     run_with(AsyncHttpxTransport(allow_private=True), scenario)
     assert [a.status for a in answers] == [200] * CONCURRENT_CALLS
@@ -263,10 +264,10 @@ def test_a_wallet_is_called_by_no_more_than_the_per_host_limit_at_once() -> None
             async with anyio.create_task_group() as calls:
                 for _ in range(6):
                     calls.start_soon(transport.send_async, post(url, timeout_ms=60_000))
-            assert (server.most_in_flight, server.connections) == (3, 3)
+            assert server.most_in_flight == 3
             assert len(server.requests) == 6
 
-    run_with(AsyncHttpxTransport(allow_private=True, connections_per_host=3), scenario)
+    run_with(AsyncHttpxTransport(allow_private=True, calls_per_host=3), scenario)
 
 
 # --- A thread transport behind the async interface ---------------------------------------------

@@ -15,8 +15,8 @@ The same guarantees as the thread transport (dispatch/transport.py), by the same
 - **A bounded answer**: read as a stream, refused past MAX_WALLET_ANSWER_BYTES.
 - The same errors: TransportError, WalletUnreachable when the request never left.
 
-Connections are kept alive and reused. At most `connections_per_host` calls to one wallet
-(scheme, host and port) are in flight at once (WALLET_CONNECTIONS_PER_HOST, 100, by default;
+Connections are kept alive and reused. At most `calls_per_host` calls to one wallet
+(scheme, host and port) are in flight at once (WALLET_CALLS_PER_HOST, 100, by default;
 the pool's other bounds are beside it in domain/limits.py), so one operator's slow wallet
 cannot take every connection; a call past the limit waits its turn inside its own deadline.
 """
@@ -51,7 +51,7 @@ from reelhouse.domain.limits import (
     IDLE_WALLET_CONNECTION_SECONDS,
     IDLE_WALLET_CONNECTIONS_KEPT,
     RESOLVER_THREADS,
-    WALLET_CONNECTIONS_PER_HOST,
+    WALLET_CALLS_PER_HOST,
     WALLET_CONNECTIONS_TOTAL,
 )
 from reelhouse.domain.name_resolver import SystemResolver
@@ -174,6 +174,9 @@ class _CheckedHttpTransport(httpx.AsyncHTTPTransport):
 
 
 class AsyncHttpxTransport:
+    """The async transport. Made anywhere, used from one event loop (its kept connections and
+    limiters belong to the loop that first used them); `aclose` in that loop when done."""
+
     def __init__(
         self,
         timeout_scale: float = 1.0,
@@ -181,14 +184,14 @@ class AsyncHttpxTransport:
         allow_private: bool = False,
         resolver: Resolver | None = None,
         monotonic: Monotonic = time.monotonic,
-        connections_per_host: int = WALLET_CONNECTIONS_PER_HOST,
+        calls_per_host: int = WALLET_CALLS_PER_HOST,
     ) -> None:
         # timeout_scale as for HttpxTransport: 1.0 in deployments, larger only in test suites.
         assert timeout_scale >= 1.0
-        assert connections_per_host >= 1
+        assert calls_per_host >= 1
         self._timeout_scale = timeout_scale
         self._monotonic = monotonic
-        self._connections_per_host = connections_per_host
+        self._calls_per_host = calls_per_host
         # One limiter per wallet origin, made on its first call (inside the event loop).
         self._per_host: dict[tuple[str, str, int], anyio.CapacityLimiter] = {}
         self._close_resolver: Callable[[], None] | None = None
@@ -208,7 +211,7 @@ class AsyncHttpxTransport:
         origin = (target.scheme, target.host, target.port)
         limiter = self._per_host.get(origin)
         if limiter is None:
-            limiter = self._per_host[origin] = anyio.CapacityLimiter(self._connections_per_host)
+            limiter = self._per_host[origin] = anyio.CapacityLimiter(self._calls_per_host)
         return limiter
 
     async def send_async(self, request: HttpRequest) -> HttpAnswer:
@@ -244,7 +247,8 @@ class AsyncHttpxTransport:
 
 class _ThreadedTransport:
     """A thread transport behind the async interface: each send runs on anyio's worker
-    threads. For test fakes and the like, not for volume: every call holds a thread."""
+    threads (40 at once by default). For test fakes and the like, not for volume: every call
+    holds a thread."""
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport

@@ -104,9 +104,10 @@ RESOLVER_THREADS = 8
 # calls to one wallet (scheme, host, port) at once; the next waits its turn inside its own
 # deadline. A wallet answering in 100 ms serves 1000 calls a second through 100 connections;
 # more would only let one operator's slow wallet take what the others need.
-WALLET_CONNECTIONS_PER_HOST = 100
+WALLET_CALLS_PER_HOST = 100
 # All wallets together: well inside a process's usual 1024 file descriptors, which the API's
-# clients and the database share.
+# clients and the database share. With all of them busy, a call waits (inside its deadline)
+# for one to be free; an idle one kept for another wallet is closed to make room.
 WALLET_CONNECTIONS_TOTAL = 500
 # Idle connections kept for reuse (all wallets together) and for how long: a wallet's next
 # burst reuses them instead of connecting (and doing TLS) again.
