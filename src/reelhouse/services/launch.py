@@ -161,12 +161,20 @@ def active_session(
     platform: Platform, db_session: Session, session_token: str, *, lock_player: bool = False
 ) -> ActiveSession:
     """The live session behind a token; with `lock_player` the player's row is locked for
-    the rest of the transaction (one round at a time per player)."""
-    game_session = db_session.scalar(
-        select(GameSession).where(GameSession.token_hash == token_hash(session_token))
+    the rest of the transaction (one round at a time per player). One statement reads the
+    session, its player and its operator."""
+    query = (
+        select(GameSession, Player, Operator)
+        .join(Player, Player.id == GameSession.player_id)
+        .join(Operator, Operator.id == GameSession.operator_id)
+        .where(GameSession.token_hash == token_hash(session_token))
     )
-    if game_session is None:
+    found = db_session.execute(
+        query.with_for_update(of=Player) if lock_player else query
+    ).one_or_none()
+    if found is None:
         raise ReelhouseError(ApiCode.SESSION_EXPIRED, "unknown game session")
+    game_session, player, operator = found
     now = platform.clock.now()
     idle_since = from_naive_utc(game_session.last_activity_at_utc)
     if now - idle_since > dt.timedelta(seconds=SESSION_IDLE_EXPIRY_SECONDS):
@@ -178,8 +186,4 @@ def active_session(
         raise ReelhouseError(
             ApiCode.SESSION_EXPIRED, "game session reached its maximum length; relaunch the game"
         )
-    query = select(Player).where(Player.id == game_session.player_id)
-    player = db_session.scalar(query.with_for_update() if lock_player else query)
-    operator = db_session.get(Operator, game_session.operator_id)
-    assert player is not None and operator is not None
     return ActiveSession(game_session, player, operator)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from reelhouse.dialects.registry import get_dialect
@@ -93,14 +94,64 @@ def _follow_up_sent_once() -> ColumnElement[bool]:
     )
 
 
-def _in_flight_round(session: Session, player_id: int) -> int | None:
+def _in_flight_round_query(player_id: int) -> Select[Any]:
     """The round of a call of the player that is claimed: on the wire, or held by a process
     that may have died mid-call (until its lease runs out)."""
-    return session.scalar(
+    return (
         select(WalletCall.round_id)
         .where(WalletCall.player_id == player_id, WalletCall.state == CallState.IN_FLIGHT.value)
         .limit(1)
     )
+
+
+def _unsent_round_query(player_id: int) -> Select[Any]:
+    """An unsettled round of the player whose win or cancel has never been sent."""
+    return (
+        select(Round.id)
+        .where(
+            Round.player_id == player_id,
+            Round.state.in_(_OPEN_ROUND_STATE_VALUES),
+            ~_follow_up_sent_once(),
+        )
+        .limit(1)
+    )
+
+
+def _owed_query(player_id: int) -> Select[Any]:
+    return select(func.coalesce(func.sum(WalletCall.amount_minor), 0)).where(
+        WalletCall.player_id == player_id,
+        WalletCall.kind == CommandKind.WIN.value,
+        WalletCall.state.in_(_UNACKNOWLEDGED_STATES),
+    )
+
+
+@dataclass(frozen=True)
+class PlayerHold:
+    """What a player's earlier rounds mean for the next one, read in one statement."""
+
+    in_flight_round_id: int | None  # a round with a call of the player claimed
+    unsent_round_id: int | None  # an unsettled round whose win or cancel was never sent
+    owed_win_minor: int  # wins the wallet has not acknowledged yet (owed_win_minor)
+
+    @property
+    def holding_round_id(self) -> int | None:
+        """The round that keeps the player from opening another now (round_holding_next)."""
+        if self.in_flight_round_id is not None:
+            return self.in_flight_round_id
+        return self.unsent_round_id
+
+
+def player_hold(session: Session, player_id: int) -> PlayerHold:
+    """The player's hold and owed wins, one statement (the spin path's only read of the
+    player's calls)."""
+    in_flight, unsent, owed = session.execute(
+        select(
+            _in_flight_round_query(player_id).scalar_subquery(),
+            _unsent_round_query(player_id).scalar_subquery(),
+            _owed_query(player_id).scalar_subquery(),
+        )
+    ).one()
+    return PlayerHold(in_flight, unsent, int(owed or 0))
 
 
 def round_holding_next(session: Session, player_id: int) -> int | None:
@@ -113,21 +164,7 @@ def round_holding_next(session: Session, player_id: int) -> int | None:
     wallet sees the refund asked for before the next debit, and its balance check of that
     debit counts the refund whenever the wallet applied it. Call in the transaction that
     holds the player's row lock."""
-    in_flight = _in_flight_round(session, player_id)
-    return in_flight if in_flight is not None else _unsent_round(session, player_id)
-
-
-def _unsent_round(session: Session, player_id: int) -> int | None:
-    """An unsettled round of the player whose win or cancel has never been sent."""
-    return session.scalar(
-        select(Round.id)
-        .where(
-            Round.player_id == player_id,
-            Round.state.in_(_OPEN_ROUND_STATE_VALUES),
-            ~_follow_up_sent_once(),
-        )
-        .limit(1)
-    )
+    return player_hold(session, player_id).holding_round_id
 
 
 def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -> int | None:
@@ -138,11 +175,10 @@ def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -
     someone else holds the row lock of is skipped, never waited for: the caller holds the
     player's row lock, and whoever records an attempt holds the call's and then takes the
     player's."""
-    if _in_flight_round(session, player_id) is not None:
+    hold = player_hold(session, player_id)
+    if hold.in_flight_round_id is not None or hold.unsent_round_id is None:
         return None
-    holding = _unsent_round(session, player_id)
-    if holding is None:
-        return None
+    holding = hold.unsent_round_id
     # A round that holds the player has sent no win or cancel: its one queued call is it.
     call = session.scalar(
         select(WalletCall)
@@ -164,14 +200,7 @@ def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -
 def owed_win_minor(session: Session, player_id: int) -> int:
     """The wins of the player's rounds still waiting for the wallet to acknowledge them: money
     the wallet's balance does not hold yet (shown beside it, never added to it)."""
-    owed = session.scalar(
-        select(func.coalesce(func.sum(WalletCall.amount_minor), 0)).where(
-            WalletCall.player_id == player_id,
-            WalletCall.kind == CommandKind.WIN.value,
-            WalletCall.state.in_(_UNACKNOWLEDGED_STATES),
-        )
-    )
-    return int(owed or 0)
+    return int(session.scalar(_owed_query(player_id)) or 0)
 
 
 @dataclass(frozen=True)
@@ -249,9 +278,12 @@ def new_call(
     return call
 
 
-def command_for(session: Session, call: WalletCall) -> WalletCommand:
+def command_for(
+    session: Session, call: WalletCall, *, opening_call_id: int | None = None
+) -> WalletCommand:
     """The typed command a call row stands for. Built from stored rows only, so a retry
-    carries exactly the same id and body as the first attempt."""
+    carries exactly the same id and body as the first attempt. A caller that knows the id
+    of the round's bet (it just recorded it) passes it, sparing a look-up."""
     round_ = session.get(Round, call.round_id)
     player = session.get(Player, call.player_id)
     operator = session.get(Operator, call.operator_id)
@@ -274,7 +306,7 @@ def command_for(session: Session, call: WalletCall) -> WalletCommand:
         win_minor=round_.win_minor if kind is CommandKind.BET_WIN else None,
         # A free round has no bet: its win names the grant instead.
         bet_trans_id=(
-            _opening_call_id(session, round_.id)
+            (opening_call_id or _opening_call_id(session, round_.id))
             if kind is CommandKind.WIN and round_.free_round_id is None
             else None
         ),
@@ -352,17 +384,24 @@ def _note_balance(
 
 def _add_to_session(session: Session, round_: Round, kind: CommandKind, amount: int) -> None:
     """Count an acknowledged call's money in its game session: a bet's spend, a win's win,
-    and both for a bet_win (its win travelled inside it)."""
+    and both for a bet_win (its win travelled inside it).
+
+    Added by the database (`spend = spend + amount`), not from the row as this session holds
+    it: the spin path records from rows it read before its wallet call (dispatch/sender.py),
+    and the worker may have added an earlier round's win to the same session meanwhile."""
     game_session = session.get(GameSession, round_.session_id)
     if game_session is None:
         return
+    won = 0
     if kind in ROUND_OPENING_KINDS:
-        game_session.spend_minor += amount
+        game_session.spend_minor = GameSession.spend_minor + amount
         game_session.last_round_bet_minor = amount
     if kind is CommandKind.WIN:
-        game_session.win_minor += amount
+        won = amount
     if kind is CommandKind.BET_WIN:
-        game_session.win_minor += round_.win_minor
+        won = round_.win_minor
+    if won:
+        game_session.win_minor = GameSession.win_minor + won
 
 
 def record_outcome(
