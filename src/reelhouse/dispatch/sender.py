@@ -7,6 +7,7 @@ retried, counted against its window and parked like any other failure, never sta
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import random
@@ -16,6 +17,7 @@ from collections.abc import Awaitable, Callable, Generator
 import anyio
 from anyio import to_thread
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from reelhouse.dialects.base import CallbackCredentials, Dialect
 from reelhouse.dialects.registry import get_dialect
@@ -25,7 +27,7 @@ from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.transport import Transport, TransportError, WalletUnreachable
 from reelhouse.dispatch.transport_async import AsyncTransport, as_async
 from reelhouse.domain.clock import Clock, from_naive_utc, to_naive_utc
-from reelhouse.domain.states import CallState
+from reelhouse.domain.states import OPEN_ROUND_STATES, CallState
 from reelhouse.domain.wallet import (
     ROUND_OPENING_KINDS,
     CommandKind,
@@ -58,6 +60,8 @@ from reelhouse.store.secrets import Sealer
 log = logging.getLogger("reelhouse.dispatch")
 
 
+_OPEN_STATES = frozenset(state.value for state in OPEN_ROUND_STATES)
+
 # A call not sent because its operator is shut off is looked at again after this long.
 NOT_SENT_RETRY_DELAY = dt.timedelta(seconds=1)
 # How long a spin waits for a slot in its operator's full bulkhead before its bet is not
@@ -88,10 +92,43 @@ def _finish_attempt(
     raise AssertionError("an attempt puts one request on the wire")
 
 
+def _attempt_row(
+    call_id: int, started: dt.datetime, duration_ms: int, outcome: WalletOutcome
+) -> CallAttempt:
+    return CallAttempt(
+        call_id=call_id,
+        started_at_utc=to_naive_utc(started),
+        duration_ms=duration_ms,
+        outcome=outcome.kind.value,
+        detail=outcome.detail[:500],
+    )
+
+
+def _first_attempt_settled(call: WalletCall, round_: Round) -> bool:
+    """A call acknowledged at its first attempt, that no later rule asks about: a bet (its
+    round goes on with its win), or a win or cancel that ended its round. Its row (attempts,
+    outcome, duration, acknowledgement) says all an attempt row would; every other attempt
+    gets one, since "was this win or cancel ever sent" is read from them (store/outbox)."""
+    if call.state != CallState.ACKED or call.attempts != 1:
+        return False
+    return CommandKind(call.kind) in ROUND_OPENING_KINDS or round_.state not in _OPEN_STATES
+
+
+def _note_round_balance(session: Session, player_id: int, round_: Round) -> None:
+    """The player's last known balance from its round's, when the call that was to write it
+    brought none (a win that failed after its bet was answered)."""
+    if round_.balance_after_minor is None:
+        return
+    player = session.get(Player, player_id)
+    assert player is not None
+    player.last_balance_minor = round_.balance_after_minor
+
+
 def _prepared_rows(session: Session, call: WalletCall) -> tuple[object, ...]:
     """The rows recording a call's outcome starts from, as this session holds them (no
     statement: each was read or written in it)."""
     wanted = (
+        (WalletCall, call.id),
         (Round, call.round_id),
         (Player, call.player_id),
         (Operator, call.operator_id),
@@ -291,11 +328,14 @@ class WalletSender:
     def deliver(self, call_id: int) -> int | None:
         """Send one claimed call and record its outcome; returns the follow-up call created
         (a bet's win or cancel), which the caller sends next."""
-        follow_up = self.deliver_prepared(self._prepare(call_id)).follow_up
+        # Only the follow-up's id goes back: the caller prepares it afresh, so this call's
+        # record must leave nothing for it to finish (hand_on False).
+        follow_up = self.deliver_prepared(self._prepare(call_id), hand_on=False).follow_up
         return follow_up.call_id if follow_up is not None else None
 
-    def deliver_prepared(self, job: PreparedCall) -> Delivered:
-        """Send one prepared call and record its outcome (blocking: the worker's threads)."""
+    def deliver_prepared(self, job: PreparedCall, *, hand_on: bool = True) -> Delivered:
+        """Send one prepared call and record its outcome (blocking: the worker's threads).
+        With `hand_on`, the caller sends the returned follow-up job itself."""
         started = self._clock.now()
         try:
             answer = self.guards.ask_slot(job.endpoint.operator_id)
@@ -307,7 +347,7 @@ class WalletSender:
                 outcome, health = self._attempt_for_breaker(job.endpoint, job.command)
             finally:
                 self.guards.release(job.endpoint.operator_id, health)
-            return self._after_attempt(job, outcome, started, started_perf)
+            return self._after_attempt(job, outcome, started, started_perf, hand_on)
         except Exception as exc:
             return self._record_raised(job, started, exc)
 
@@ -326,7 +366,7 @@ class WalletSender:
             finally:
                 self.guards.release(job.endpoint.operator_id, health)
             return await to_thread.run_sync(
-                self._after_attempt, job, outcome, started, started_perf
+                self._after_attempt, job, outcome, started, started_perf, True
             )
         except Exception as exc:
             return await to_thread.run_sync(self._record_raised, job, started, exc)
@@ -346,13 +386,20 @@ class WalletSender:
             waited_s += SLOT_POLL_SECONDS
 
     def _after_attempt(
-        self, job: PreparedCall, outcome: WalletOutcome, started: dt.datetime, started_perf: float
+        self,
+        job: PreparedCall,
+        outcome: WalletOutcome,
+        started: dt.datetime,
+        started_perf: float,
+        hand_on: bool,
     ) -> Delivered:
         duration_ms = int((time.perf_counter() - started_perf) * 1000)
         window_over = self._clock.now() - job.created >= self._schedule.window
         if outcome.kind is OutcomeKind.UNKNOWN and window_over:
             outcome = self._ask_status(job.endpoint, job.command) or outcome
-        return self._record(job, outcome, started, duration_ms, job.endpoint.dialect)
+        return self._record(
+            job, outcome, started, duration_ms, job.endpoint.dialect, hand_on=hand_on
+        )
 
     def _record_raised(self, job: PreparedCall, started: dt.datetime, exc: Exception) -> Delivered:
         """Anything that escaped the attempt (the database failing while recording, a bug):
@@ -432,34 +479,61 @@ class WalletSender:
         started: dt.datetime,
         duration_ms: int,
         dialect_name: str | None,
+        *,
+        hand_on: bool = False,
     ) -> Delivered:
+        try:
+            return self._record_from(job, outcome, started, duration_ms, dialect_name, hand_on)
+        except StaleDataError:
+            # The call moved on since it was claimed (its lease ran out while the attempt
+            # was on the wire, and someone else took it over): the attempt is kept as
+            # history, the new holder decides.
+            log.warning("claim lost before recording", extra={"trans_id": job.call_id})
+            with self._db.transaction() as session:
+                session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
+            return Delivered(outcome, None)
+
+    def _record_from(
+        self,
+        job: PreparedCall,
+        outcome: WalletOutcome,
+        started: dt.datetime,
+        duration_ms: int,
+        dialect_name: str | None,
+        hand_on: bool,
+    ) -> Delivered:
+        """Record one attempt's outcome. With `hand_on`, a follow-up it claims is sent by
+        the caller at once, from the job returned: the player's balance is then written once,
+        by the follow-up's record (its answer's, or the round's if it brings none), not by
+        both calls."""
         now = self._clock.now()
         command = job.command
         with self._db.transaction() as session:
-            # The rows the call was prepared from, taken as they are: the call's lock below
-            # is what orders writers, and the round is written only by its own calls. Held
-            # here: the session's identity map keeps unchanged rows only weakly.
+            # The rows the call was prepared from, taken as they are, the call among them:
+            # its version (store/models.py) makes the update below apply only if the claim
+            # is still ours, and the round is written only by its own calls. Held here: the
+            # session's identity map keeps unchanged rows only weakly.
             known_rows = [session.merge(row, load=False) for row in job.rows]
-            call = lock_call(session, job.call_id)
-            session.add(
-                CallAttempt(
-                    call_id=job.call_id,
-                    started_at_utc=to_naive_utc(started),
-                    duration_ms=duration_ms,
-                    outcome=outcome.kind.value,
-                    detail=outcome.detail[:500],
-                )
-            )
+            call = session.get(WalletCall, job.call_id) if job.rows else None
+            if call is None:
+                call = lock_call(session, job.call_id)
             if call.state != CallState.IN_FLIGHT or call.lease_until_utc != job.lease:
-                # Our claim ran out while the attempt was on the wire and someone else took
-                # the call over: the attempt is kept as history, the new holder decides.
+                session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
                 log.warning("claim lost before recording", extra={"trans_id": job.call_id})
                 return Delivered(outcome, None)
             retry_at = self._retry_at(dialect_name, call, now) if dialect_name else None
             claim = self._follow_up_claim(command, dialect_name, now)
-            follow_up = record_outcome(session, call, outcome, now, retry_at, claim)
+            hands_on = hand_on and claim is not None
+            follow_up = record_outcome(
+                session, call, outcome, now, retry_at, claim, note_player_balance=not hands_on
+            )
+            call.last_duration_ms = duration_ms
             round_ = session.get(Round, call.round_id)
             assert round_ is not None
+            if job.player_balance_left and outcome.balance_minor is None:
+                _note_round_balance(session, call.player_id, round_)
+            if not _first_attempt_settled(call, round_):
+                session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
             log.info(
                 "wallet call sent",
                 extra={
@@ -476,6 +550,8 @@ class WalletSender:
             session.flush()
             # Only an opening call has a follow-up: it is the round's bet.
             prepared = self.prepare(session, follow_up, opening_call_id=call.id)
+            if hands_on:
+                prepared = dataclasses.replace(prepared, player_balance_left=True)
             del known_rows  # the follow-up carries them on
             return Delivered(outcome, round_.state, prepared)
 
@@ -504,15 +580,10 @@ class WalletSender:
         call stays claimed; store.outbox.expire_lease counts it when the lease runs out).
         Best effort: the database may be what failed, and the log line is already written."""
         try:
+            raised = WalletOutcome(
+                OutcomeKind.UNKNOWN, detail=f"{DELIVERY_RAISED} {type(exc).__name__}"
+            )
             with self._db.transaction() as session:
-                session.add(
-                    CallAttempt(
-                        call_id=call_id,
-                        started_at_utc=to_naive_utc(self._clock.now()),
-                        duration_ms=0,
-                        outcome=OutcomeKind.UNKNOWN.value,
-                        detail=f"{DELIVERY_RAISED} {type(exc).__name__}",
-                    )
-                )
+                session.add(_attempt_row(call_id, self._clock.now(), 0, raised))
         except Exception:
             log.exception("could not record a failed delivery", extra={"trans_id": call_id})

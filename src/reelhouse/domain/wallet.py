@@ -177,6 +177,9 @@ class PreparedCall:
     created: dt.datetime
     lease: dt.datetime
     rows: tuple[Any, ...] = ()
+    # The round's bet was recorded without writing the player's last known balance: this
+    # call's record writes it (dispatch/sender.py), one write of the player per round.
+    player_balance_left: bool = False
 
 
 @dataclass(frozen=True, slots=True)

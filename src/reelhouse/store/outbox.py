@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, ScalarSelect, Select, exists, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc, unix_ms
@@ -76,6 +76,8 @@ DELIVERY_RAISED = "delivery raised"
 LATE_BET_WINDOW = dt.timedelta(seconds=LATE_BET_WINDOW_SECONDS)
 
 _FOLLOW_UP_KINDS = (CommandKind.WIN.value, CommandKind.CANCEL.value)
+# A player named by id, or by the column of a statement that reads players.
+PlayerKey = int | InstrumentedAttribute[int]
 # As stored, in a stable order (one cached statement).
 _OPEN_ROUND_STATE_VALUES = sorted(state.value for state in OPEN_ROUND_STATES)
 # A call not yet acknowledged, and not given up on: waiting, on the wire, or with a person.
@@ -94,7 +96,7 @@ def _follow_up_sent_once() -> ColumnElement[bool]:
     )
 
 
-def _in_flight_round_query(player_id: int) -> Select[Any]:
+def _in_flight_round_query(player_id: PlayerKey) -> Select[Any]:
     """The round of a call of the player that is claimed: on the wire, or held by a process
     that may have died mid-call (until its lease runs out)."""
     return (
@@ -104,7 +106,7 @@ def _in_flight_round_query(player_id: int) -> Select[Any]:
     )
 
 
-def _unsent_round_query(player_id: int) -> Select[Any]:
+def _unsent_round_query(player_id: PlayerKey) -> Select[Any]:
     """An unsettled round of the player whose win or cancel has never been sent."""
     return (
         select(Round.id)
@@ -117,7 +119,7 @@ def _unsent_round_query(player_id: int) -> Select[Any]:
     )
 
 
-def _owed_query(player_id: int) -> Select[Any]:
+def _owed_query(player_id: PlayerKey) -> Select[Any]:
     return select(func.coalesce(func.sum(WalletCall.amount_minor), 0)).where(
         WalletCall.player_id == player_id,
         WalletCall.kind == CommandKind.WIN.value,
@@ -133,6 +135,11 @@ class PlayerHold:
     unsent_round_id: int | None  # an unsettled round whose win or cancel was never sent
     owed_win_minor: int  # wins the wallet has not acknowledged yet (owed_win_minor)
 
+    @classmethod
+    def of(cls, in_flight: int | None, unsent: int | None, owed: int | None) -> PlayerHold:
+        """From the values of `hold_columns`, in their order."""
+        return cls(in_flight, unsent, int(owed or 0))
+
     @property
     def holding_round_id(self) -> int | None:
         """The round that keeps the player from opening another now (round_holding_next)."""
@@ -141,17 +148,20 @@ class PlayerHold:
         return self.unsent_round_id
 
 
+def hold_columns(player_id: PlayerKey) -> tuple[ScalarSelect[Any], ...]:
+    """A player's hold as three columns (PlayerHold.of reads them back): a statement that
+    reads the player can read its hold too, as the spin does (services/launch.py). The
+    player may be a column of that statement (correlated) or a known id."""
+    return (
+        _in_flight_round_query(player_id).scalar_subquery(),
+        _unsent_round_query(player_id).scalar_subquery(),
+        _owed_query(player_id).scalar_subquery(),
+    )
+
+
 def player_hold(session: Session, player_id: int) -> PlayerHold:
-    """The player's hold and owed wins, one statement (the spin path's only read of the
-    player's calls)."""
-    in_flight, unsent, owed = session.execute(
-        select(
-            _in_flight_round_query(player_id).scalar_subquery(),
-            _unsent_round_query(player_id).scalar_subquery(),
-            _owed_query(player_id).scalar_subquery(),
-        )
-    ).one()
-    return PlayerHold(in_flight, unsent, int(owed or 0))
+    """The player's hold and owed wins, in one statement."""
+    return PlayerHold.of(*session.execute(select(*hold_columns(player_id))).one())
 
 
 def round_holding_next(session: Session, player_id: int) -> int | None:
@@ -372,17 +382,21 @@ def _finish_call(
 
 
 def _note_balance(
-    session: Session, call: WalletCall, round_: Round, outcome: WalletOutcome
+    session: Session, call: WalletCall, round_: Round, outcome: WalletOutcome, note_player: bool
 ) -> None:
     if outcome.balance_minor is None:
         return
     round_.balance_after_minor = outcome.balance_minor
+    if not note_player:
+        return
     player = session.get(Player, call.player_id)
     assert player is not None
     player.last_balance_minor = outcome.balance_minor
 
 
-def _add_to_session(session: Session, round_: Round, kind: CommandKind, amount: int) -> None:
+def _add_to_session(
+    session: Session, round_: Round, kind: CommandKind, amount: int, now: dt.datetime
+) -> None:
     """Count an acknowledged call's money in its game session: a bet's spend, a win's win,
     and both for a bet_win (its win travelled inside it).
 
@@ -395,6 +409,9 @@ def _add_to_session(session: Session, round_: Round, kind: CommandKind, amount: 
     won = 0
     if kind in ROUND_OPENING_KINDS:
         game_session.spend_minor = GameSession.spend_minor + amount
+        # A bet is only ever sent by a spin: the player's activity, written in this update
+        # rather than one of its own when the round opened (services/rounds.py).
+        game_session.last_activity_at_utc = to_naive_utc(now)
         game_session.last_round_bet_minor = amount
     if kind is CommandKind.WIN:
         won = amount
@@ -411,9 +428,14 @@ def record_outcome(
     now: dt.datetime,
     retry_at: dt.datetime | None,
     follow_up_claim: Claim | None,
+    *,
+    note_player_balance: bool = True,
 ) -> WalletCall | None:
     """Apply one attempt's outcome to a claimed call and its round, as the settlement table
     says (domain/settlement.py): this is the one place that table is carried out.
+
+    `note_player_balance` False leaves the player's last known balance to the follow-up's
+    record, when the caller sends that follow-up at once (dispatch/sender.py).
 
     Returns the follow-up call to send now (a bet's win or cancel), claimed by the caller
     when `follow_up_claim` is given. `retry_at` is when a failed win/cancel is tried again;
@@ -433,9 +455,9 @@ def record_outcome(
         assert retry_at is not None
         call.next_attempt_at_utc = to_naive_utc(retry_at)
     if row.notes_balance:
-        _note_balance(session, call, round_, outcome)
+        _note_balance(session, call, round_, outcome, note_player_balance)
     if row.adds_to_session:
-        _add_to_session(session, round_, kind, call.amount_minor)
+        _add_to_session(session, round_, kind, call.amount_minor, now)
     if row.round_state is not None:
         _move_round(round_, row.round_state, now)
     return _write_follow_up(session, row.follow_up, call, round_, outcome, now, follow_up_claim)
