@@ -16,14 +16,17 @@ without a thread (`spin_async`); only the short database work runs on a worker t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import json
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -49,6 +52,8 @@ from reelhouse.store.outbox import (
     new_call,
     owed_win_minor,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,41 @@ def _open_round(
         return Opened(round_.id, prepared, round_, currency, hold.owed_win_minor)
 
 
+# Spins waiting for database work beyond which a new spin is refused (3006) rather than
+# queued: past it, the queue's wait alone would outlast a player's patience, and the
+# refusal comes before anything is written or sent. Spins already under way never wait
+# in this count: their outcomes are always recorded.
+MAX_SPINS_WAITING_FOR_DATABASE = 2000
+BUSY_RETRY_AFTER_SECONDS = 2
+
+# One limiter per event loop (an anyio limiter belongs to the loop that made it): database
+# work runs on worker threads, at most as many at once as the pool has connections, so a
+# thread never waits for a connection; everything else waits here, without a thread.
+_database_limiters: weakref.WeakKeyDictionary[object, CapacityLimiter] = weakref.WeakKeyDictionary()
+
+
+def _database_limiter(platform: Platform) -> CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    limiter = _database_limiters.get(loop)
+    if limiter is None:
+        limiter = CapacityLimiter(platform.db.connections_max)
+        _database_limiters[loop] = limiter
+    return limiter
+
+
+async def _database_work(platform: Platform, work: Callable[[], T], *, may_shed: bool) -> T:
+    """Run `work` (one short transaction) on a worker thread, queued behind the limiter.
+    With `may_shed`, a spin that would queue behind too many others is refused at once."""
+    limiter = _database_limiter(platform)
+    if may_shed and limiter.statistics().tasks_waiting >= MAX_SPINS_WAITING_FOR_DATABASE:
+        raise ReelhouseError(
+            ApiCode.BUSY,
+            "Reelhouse is busy: the spin was not played and nothing moved; retry shortly",
+            retry_after_seconds=BUSY_RETRY_AFTER_SECONDS,
+        )
+    return await to_thread.run_sync(work, limiter=limiter)
+
+
 def spin(
     platform: Platform,
     session_token: str,
@@ -267,16 +307,16 @@ async def spin_async(
     """Play one round; with `free_round_id`, one free round of that grant, at its bet."""
     open_round = functools.partial(_open_round, platform, session_token, bet_text, free_round_id)
     try:
-        opened = await to_thread.run_sync(open_round)
+        opened = await _database_work(platform, open_round, may_shed=True)
     except ReelhouseError as held:
         # Held only because an earlier round's win or cancel was never sent (its process
         # died, or the worker has not come to it): send it now, then open the round.
         if held.code is not ApiCode.ROUND_IN_PROGRESS:
             raise
-        sent = await to_thread.run_sync(_send_unsent_follow_up, platform, session_token)
-        if not sent:
+        send_held = functools.partial(_send_unsent_follow_up, platform, session_token)
+        if not await _database_work(platform, send_held, may_shed=False):
             raise
-        opened = await to_thread.run_sync(open_round)
+        opened = await _database_work(platform, open_round, may_shed=False)
     if opened.call is None:
         return _result_of(
             opened, RoundState(opened.round_.state), opened.round_.balance_after_minor
@@ -289,7 +329,8 @@ async def spin_async(
         last = await platform.wallet.deliver_prepared_async(first.follow_up)
     if first.round_state is None or last.round_state is None:
         # A claim was lost while its call was on the wire: the round is as the database says.
-        result = await to_thread.run_sync(round_result, platform, opened.round_id)
+        read_back = functools.partial(round_result, platform, opened.round_id)
+        result = await _database_work(platform, read_back, may_shed=False)
     else:
         result = _result_of(opened, RoundState(last.round_state), _balance_after(first, last))
     _raise_for_refused_bet(result, first.outcome)

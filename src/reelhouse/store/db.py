@@ -73,5 +73,17 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
+    @property
+    def connections_max(self) -> int:
+        """The most connections the pool opens at once (its size and overflow): how many
+        transactions this process can run at the same time without one waiting for a
+        connection."""
+        pool = self.engine.pool
+        size = getattr(pool, "size", None)
+        overflow = getattr(pool, "_max_overflow", 0)
+        if not callable(size):
+            return 1  # a single-connection pool
+        return max(1, int(size()) + max(0, int(overflow)))
+
     def dispose(self) -> None:
         self.engine.dispose()
