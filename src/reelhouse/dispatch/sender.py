@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Generator
 
 import anyio
-from anyio import to_thread
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -358,18 +358,20 @@ class WalletSender:
         started = self._clock.now()
         try:
             if not await self._wait_for_slot(job.endpoint.operator_id):
-                return await to_thread.run_sync(self._not_sent, job)
+                return await self._db.in_thread(functools.partial(self._not_sent, job))
             started_perf = time.perf_counter()
             health = CallResult.FAILED
             try:
                 outcome, health = await self._attempt_async(job.endpoint, job.command)
             finally:
                 self.guards.release(job.endpoint.operator_id, health)
-            return await to_thread.run_sync(
+            record = functools.partial(
                 self._after_attempt, job, outcome, started, started_perf, True
             )
+            return await self._db.in_thread(record)
         except Exception as exc:
-            return await to_thread.run_sync(self._record_raised, job, started, exc)
+            record_raised = functools.partial(self._record_raised, job, started, exc)
+            return await self._db.in_thread(record_raised)
 
     async def _wait_for_slot(self, operator_id: int) -> bool:
         """A slot in the operator's bulkhead, waiting for one while it is full (a queue, not

@@ -16,17 +16,14 @@ without a thread (`spin_async`); only the short database work runs on a worker t
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import json
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import anyio
-from anyio import CapacityLimiter, to_thread
 
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -259,32 +256,17 @@ def _open_round(
 MAX_SPINS_WAITING_FOR_DATABASE = 2000
 BUSY_RETRY_AFTER_SECONDS = 2
 
-# One limiter per event loop (an anyio limiter belongs to the loop that made it): database
-# work runs on worker threads, at most as many at once as the pool has connections, so a
-# thread never waits for a connection; everything else waits here, without a thread.
-_database_limiters: weakref.WeakKeyDictionary[object, CapacityLimiter] = weakref.WeakKeyDictionary()
-
-
-def _database_limiter(platform: Platform) -> CapacityLimiter:
-    loop = asyncio.get_running_loop()
-    limiter = _database_limiters.get(loop)
-    if limiter is None:
-        limiter = CapacityLimiter(platform.db.connections_max)
-        _database_limiters[loop] = limiter
-    return limiter
-
 
 async def _database_work(platform: Platform, work: Callable[[], T], *, may_shed: bool) -> T:
-    """Run `work` (one short transaction) on a worker thread, queued behind the limiter.
-    With `may_shed`, a spin that would queue behind too many others is refused at once."""
-    limiter = _database_limiter(platform)
-    if may_shed and limiter.statistics().tasks_waiting >= MAX_SPINS_WAITING_FOR_DATABASE:
+    """Run `work` (one short transaction) on a worker thread, queued behind the others
+    (store/db.py). With `may_shed`, a spin that would queue behind too many is refused."""
+    if may_shed and platform.db.waiting_for_a_thread() >= MAX_SPINS_WAITING_FOR_DATABASE:
         raise ReelhouseError(
             ApiCode.BUSY,
             "Reelhouse is busy: the spin was not played and nothing moved; retry shortly",
             retry_after_seconds=BUSY_RETRY_AFTER_SECONDS,
         )
-    return await to_thread.run_sync(work, limiter=limiter)
+    return await platform.db.in_thread(work)
 
 
 def spin(

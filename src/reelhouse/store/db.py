@@ -8,15 +8,20 @@ SQLITE_SYNCHRONOUS). PostgreSQL uses row locks (SELECT ... FOR UPDATE) where it 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from reelhouse.store.migrate import upgrade_to_head
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for the lock before failing
 # In WAL mode, NORMAL syncs the log only at checkpoints: a commit acknowledged just before a
@@ -66,6 +71,9 @@ class Database:
         if migrate:
             upgrade_to_head(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -84,6 +92,25 @@ class Database:
         if not callable(size):
             return 1  # a single-connection pool
         return max(1, int(size()) + max(0, int(overflow)))
+
+    async def in_thread(self, work: Callable[[], T]) -> T:
+        """Run `work` (short database work: a transaction or two) on a worker thread, at most
+        `connections_max` at once per event loop, so no thread ever waits for a pooled
+        connection; the rest wait here, without a thread, in arrival order."""
+        return await to_thread.run_sync(work, limiter=self._limiter())
+
+    def waiting_for_a_thread(self) -> int:
+        """How many callers of `in_thread` in this event loop wait for their turn."""
+        return self._limiter().statistics().tasks_waiting
+
+    def _limiter(self) -> CapacityLimiter:
+        # One per event loop: an anyio limiter belongs to the loop that made it.
+        loop = asyncio.get_running_loop()
+        limiter = self._limiters.get(loop)
+        if limiter is None:
+            limiter = CapacityLimiter(self.connections_max)
+            self._limiters[loop] = limiter
+        return limiter
 
     def dispose(self) -> None:
         self.engine.dispose()
