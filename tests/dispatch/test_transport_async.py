@@ -211,11 +211,11 @@ def test_sequential_calls_reuse_one_kept_connection() -> None:
     run_with(AsyncHttpxTransport(5.0, allow_private=True), scenario)
 
 
-CONCURRENT_CALLS = 200
+CONCURRENT_CALLS = 2 * WALLET_CALLS_PER_HOST  # half wait for the other half
 
 
 def test_many_slow_calls_wait_together_in_one_event_loop_without_threads() -> None:
-    """200 calls to a wallet taking 150 ms each, at once: they wait as tasks, not threads, and
+    """Twice the per-host limit of calls to a wallet taking 150 ms each, at once: they wait as tasks, not threads, and
     no more than the per-host limit of them are at the wallet at a time."""
     threads_before = threading.active_count()
     most_threads = threads_before
@@ -242,7 +242,7 @@ def test_many_slow_calls_wait_together_in_one_event_loop_without_threads() -> No
                     for _ in range(CONCURRENT_CALLS):
                         calls.start_soon(call)
                 watching.cancel_scope.cancel()
-            # The first hundred were at the wallet together (it answered none before), and
+            # The first limit's worth were at the wallet together (it answered none before), and
             # never more: the rest waited their turn. (How many connections carried them is
             # httpx's business: two calls let in together may both be offered the one idle
             # connection, and the loser opens another. Reuse is shown one call at a time.)

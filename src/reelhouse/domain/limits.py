@@ -102,9 +102,11 @@ RESOLVER_THREADS = 8
 
 # Wallet connections of the async transport (dispatch/transport_async.py). At most this many
 # calls to one wallet (scheme, host, port) at once; the next waits its turn inside its own
-# deadline. A wallet answering in 100 ms serves 1000 calls a second through 100 connections;
-# more would only let one operator's slow wallet take what the others need.
-WALLET_CALLS_PER_HOST = 100
+# deadline. The same as one operator's bulkhead (dispatch/breaker.py), which is what bounds
+# an operator: this bounds a host several operators share. A wallet answering in 150 ms
+# serves about 1700 calls a second through 256 connections (850 rounds), which is what 2,000
+# players on one process need with room to spare.
+WALLET_CALLS_PER_HOST = 256
 # All wallets together: well inside a process's usual 1024 file descriptors, which the API's
 # clients and the database share. With all of them busy, a call waits (inside its deadline)
 # for one to be free; an idle one kept for another wallet is closed to make room.
