@@ -93,7 +93,8 @@ def _place(deployment: Deployment, role: CallRole) -> Placed:
     """A round of a fresh player with a call of `role` claimed (in flight)."""
     (token,) = deployment.open_sessions(1)
     platform = deployment.platform()
-    round_id, bet_id = rounds._open_round(platform, token, "1.00")
+    opened = rounds._open_round(platform, token, "1.00")
+    round_id, bet_id = opened.round_id, opened.call_id
     assert bet_id is not None
     if role is CallRole.CANCEL_FINAL:
         # A first cancel sent once the late-bet window after its bet is over is final.

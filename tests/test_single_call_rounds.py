@@ -304,7 +304,8 @@ def test_a_bet_win_whose_sender_died_is_cancelled(setup: Setup) -> None:
     platform = setup.platform
     opening = platform.wallet.opening_call("igamingace-a", single_call=True)
     assert opening == (CommandKind.BET_WIN, 3000)
-    round_id, call_id = rounds._open_round(platform, setup.session_token, "1.00")
+    opened = rounds._open_round(platform, setup.session_token, "1.00")
+    round_id, call_id = opened.round_id, opened.call_id
     assert call_id is not None
     with platform.db.transaction() as session:
         call = session.get(WalletCall, call_id)

@@ -159,7 +159,8 @@ def test_a_win_never_sent_holds_the_player_through_a_crash_then_goes_out_first(
     it counts as never sent), the player's next spin sends that win first, then its bet."""
     (token,) = deployment.open_sessions(1)
     platform = deployment.platform()
-    round_id, bet_call_id = rounds._open_round(platform, token, "1.00")
+    opened = rounds._open_round(platform, token, "1.00")
+    round_id, bet_call_id = opened.round_id, opened.call_id
     assert bet_call_id is not None
     win_id = platform.wallet.deliver(bet_call_id)  # the bet; then the process "dies"
     assert win_id is not None
@@ -188,7 +189,8 @@ def test_an_unknown_bet_holds_the_player_until_its_cancel_was_sent(
     """A bet whose process died: held while its claim lasts; then its cancel goes out (here
     it fails, which is enough: it was sent) before the next bet."""
     (token,) = deployment.open_sessions(1)
-    round_id, bet_id = rounds._open_round(deployment.platform(), token, "1.00")
+    opened = rounds._open_round(deployment.platform(), token, "1.00")
+    round_id, bet_id = opened.round_id, opened.call_id
     assert held(deployment, token)  # the bet may be on the wire
     wire_of(deployment).inner.down_for = {"cancel"}
     worker = Worker(deployment.db, deployment.sender(), deployment.clock, threads=1)

@@ -44,7 +44,8 @@ def test_a_round_abandoned_before_its_bet_was_sent_is_cancelled(deployment: Depl
     """The process died after writing the round and before (or while) sending the bet."""
     (token,) = deployment.open_sessions(1)
     platform = deployment.platform()
-    round_id, _bet_call_id = rounds._open_round(platform, token, "1.00")
+    opened = rounds._open_round(platform, token, "1.00")
+    round_id, _bet_call_id = opened.round_id, opened.call_id
     assert round_states(deployment) == [RoundState.BET_PENDING]
     worker = Worker(deployment.db, deployment.sender(), deployment.clock, threads=1)
     worker.run_once()  # the claim has not expired: nothing may be touched yet

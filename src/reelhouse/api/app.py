@@ -30,6 +30,7 @@ from reelhouse.api.envelope import install_error_handlers
 from reelhouse.api.inflight import InFlightLimiter
 from reelhouse.api.logging_setup import install_redaction
 from reelhouse.api.ratelimit import OperatorRateLimiter
+from reelhouse.dispatch.sender import WalletSender
 from reelhouse.services.platform import Platform
 
 API_DESCRIPTION = """Reelhouse Main API (SlotCity v4 compatible) and game client API.
@@ -38,26 +39,39 @@ Every Main API call is `POST` with a JSON body and `Authorization: Bearer <API t
 Answers are `{"code", "message", "data"}`; `code` 0 is success. See docs/api.md for codes."""
 
 
-# Routes are synchronous (SQLAlchemy sessions, blocking wallet calls) and run in worker
-# threads. Each agent may hold MAX_IN_FLIGHT_PER_AGENT calls open, most of them waiting on a
-# wallet, so the pool must be larger than that or one slow wallet would starve everyone.
+# Most routes are synchronous (SQLAlchemy sessions) and run in worker threads; the spin, the
+# busiest, waits for the wallet on the event loop and takes a thread only for its short
+# database work. Main API calls that ask the wallet (user create, balance) still hold a thread
+# while they wait: each agent may hold MAX_IN_FLIGHT_PER_AGENT of them, so the pool stays
+# larger than that or one slow wallet would starve everyone.
 WORKER_THREADS = 200
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    platform: Platform = app.state.platform
+    factory = platform.async_transport_factory
+    sender = platform.wallet if isinstance(platform.wallet, WalletSender) else None
+    # Made here, in the loop that serves: an async transport belongs to one loop.
+    transport = factory() if factory is not None and sender is not None else None
+    if sender is not None and transport is not None:
+        sender.use_async_transport(transport)
     dispatcher: DispatcherThread | None = app.state.dispatcher
     if dispatcher is not None:
         dispatcher.start()
     try:
         yield
     finally:
-        # Off the event loop: the dispatcher waits for the calls it has on the wire.
+        # Off the event loop: the dispatcher waits for the calls it has on the wire (it
+        # sends through the blocking transport on its own threads, not the loop's).
         if dispatcher is not None:
             await to_thread.run_sync(dispatcher.stop)
+        if sender is not None and transport is not None:
+            sender.use_async_transport(None)
+            await transport.aclose()
         if app.state.owns_platform:
-            app.state.platform.close()
+            platform.close()
 
 
 def create_app(

@@ -57,7 +57,9 @@ async def agent_context(request: Request) -> AsyncIterator[Operator]:
     rate: OperatorRateLimiter = request.app.state.rate
     if not rate.allow(operator.id):
         raise ReelhouseError(
-            ApiCode.SERVER_IS_BUSY, f"too many calls: above {rate.per_second:g} per second"
+            ApiCode.SERVER_IS_BUSY,
+            f"too many calls: above {rate.per_second:g} per second",
+            retry_after_seconds=1,
         )
     limiter: InFlightLimiter = request.app.state.inflight
     if not limiter.try_acquire(operator.id):

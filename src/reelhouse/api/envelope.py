@@ -36,7 +36,10 @@ def error_body(code: ApiCode, message: str, data: dict[str, str] | None = None) 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReelhouseError)
     async def _refused(_request: Request, exc: ReelhouseError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.data))
+        headers = None
+        if exc.retry_after_seconds is not None:
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
+        return JSONResponse(error_body(exc.code, exc.message, exc.data), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

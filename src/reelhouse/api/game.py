@@ -61,12 +61,13 @@ def state(request: Request, platform: PlatformDep) -> dict[str, Any]:
 
 
 @router.post("/api/game/spin", openapi_extra=openapi_body(SpinBody))
-def spin(
+async def spin(
     request: Request,
     platform: PlatformDep,
     body: Annotated[SpinBody, Depends(body_of(SpinBody))],
 ) -> dict[str, Any]:
-    result = rounds.spin(platform, bearer_token(request), body.bet, body.free_round_id)
+    # Asynchronous: the spin waits for the wallet without holding a thread (services/rounds).
+    result = await rounds.spin_async(platform, bearer_token(request), body.bet, body.free_round_id)
     money = currency(result.currency)
     balance = result.balance_minor
     return ok(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import HttpxTransport, Transport
+from reelhouse.dispatch.transport_async import AsyncHttpxTransport
 from reelhouse.domain.clock import Clock, SystemClock
 from reelhouse.domain.name_resolver import SystemResolver
 from reelhouse.services.platform import Platform
@@ -42,10 +43,17 @@ def build_platform(
     # One resolver checks callback host names when a URL is saved and when a call is sent.
     resolver = SystemResolver()
     closers = [resolver.close]
+    async_factory = None
     if transport is None:
         http = HttpxTransport(allow_private=settings.allow_private_callbacks, resolver=resolver)
         transport = http
         closers.append(http.close)
+
+        def async_factory() -> AsyncHttpxTransport:
+            return AsyncHttpxTransport(
+                allow_private=settings.allow_private_callbacks, resolver=resolver
+            )
+
     schedule = policy or RetrySchedule(
         backoff_base_s=settings.retry_backoff_base_seconds,
         backoff_cap_s=settings.retry_backoff_cap_seconds,
@@ -53,5 +61,11 @@ def build_platform(
     )
     sender = WalletSender(db, sealer, clock, transport, schedule)
     return Platform(
-        db=db, settings=settings, wallet=sender, clock=clock, closers=closers, resolver=resolver
+        db=db,
+        settings=settings,
+        wallet=sender,
+        clock=clock,
+        closers=closers,
+        resolver=resolver,
+        async_transport_factory=async_factory,
     )

@@ -37,6 +37,8 @@ EN: dict[str, str] = {
     "err_3003": "The casino did not confirm your bet. It is being cancelled and refunded.",
     "err_3005": "The casino's wallet is unavailable. Your bet was not placed and nothing was "
     "charged; please try again later.",
+    "err_3006": "The game is very busy. The spin was not played and nothing was charged; "
+    "please try again in a few seconds.",
     "err_1012": "That bet is not allowed.",
     "err_generic": "Something went wrong ({code}). No money was taken.",
     "err_network": "Connection lost. Checking your balance…",
@@ -90,6 +92,8 @@ ES: dict[str, str] = {
     "err_3003": "El casino no confirmó tu apuesta. Se está cancelando y reembolsando.",
     "err_3005": "La cartera del casino no está disponible. La apuesta no se realizó y no se "
     "cobró nada; inténtalo más tarde.",
+    "err_3006": "El juego está muy ocupado. La tirada no se jugó y no se cobró nada; "
+    "inténtalo de nuevo en unos segundos.",
     "err_1012": "Esa apuesta no está permitida.",
     "err_generic": "Algo salió mal ({code}). No se cobró nada.",
     "err_network": "Conexión perdida. Comprobando tu saldo…",
@@ -148,6 +152,8 @@ DE: dict[str, str] = {
     "err_3003": "Das Casino hat Ihren Einsatz nicht bestätigt. Er wird storniert und erstattet.",
     "err_3005": "Die Geldbörse des Casinos ist nicht erreichbar. Der Einsatz wurde nicht "
     "gesetzt, nichts wurde abgebucht; bitte versuchen Sie es später erneut.",
+    "err_3006": "Das Spiel ist gerade stark ausgelastet. Die Runde wurde nicht gespielt, "
+    "nichts wurde abgebucht; bitte versuchen Sie es in ein paar Sekunden erneut.",
     "err_1012": "Dieser Einsatz ist nicht erlaubt.",
     "err_generic": "Etwas ist schiefgegangen ({code}). Es wurde nichts abgebucht.",
     "err_network": "Verbindung unterbrochen. Guthaben wird geprüft…",
@@ -202,6 +208,8 @@ PT: dict[str, str] = {
     "err_3003": "O cassino não confirmou sua aposta. Ela está sendo cancelada e reembolsada.",
     "err_3005": "A carteira do cassino está indisponível. A aposta não foi feita e nada foi "
     "cobrado; tente novamente mais tarde.",
+    "err_3006": "O jogo está muito ocupado. A rodada não foi jogada e nada foi cobrado; "
+    "tente novamente em alguns segundos.",
     "err_1012": "Essa aposta não é permitida.",
     "err_generic": "Algo deu errado ({code}). Nada foi cobrado.",
     "err_network": "Conexão perdida. Verificando seu saldo…",
@@ -259,6 +267,8 @@ FR: dict[str, str] = {
     "err_3003": "Le casino n'a pas confirmé votre mise. Elle est annulée et remboursée.",
     "err_3005": "Le portefeuille du casino est indisponible. La mise n'a pas été placée et "
     "rien n'a été débité ; réessayez plus tard.",
+    "err_3006": "Le jeu est très sollicité. Le tour n'a pas été joué et rien n'a été "
+    "débité ; réessayez dans quelques secondes.",
     "err_1012": "Cette mise n'est pas autorisée.",
     "err_generic": "Une erreur est survenue ({code}). Rien n'a été débité.",
     "err_network": "Connexion perdue. Vérification de votre solde…",

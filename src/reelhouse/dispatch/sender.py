@@ -7,28 +7,36 @@ retried, counted against its window and parked like any other failure, never sta
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import logging
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Generator
 
+import anyio
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from reelhouse.dialects.base import CallbackCredentials, Dialect
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.dispatch import metrics as call_metrics
-from reelhouse.dispatch.breaker import BreakerState, CallResult, OperatorGuards
+from reelhouse.dispatch.breaker import BreakerState, CallResult, OperatorGuards, SlotAnswer
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.transport import Transport, TransportError, WalletUnreachable
+from reelhouse.dispatch.transport_async import AsyncTransport, as_async
 from reelhouse.domain.clock import Clock, from_naive_utc, to_naive_utc
-from reelhouse.domain.states import CallState
+from reelhouse.domain.states import OPEN_ROUND_STATES, CallState
 from reelhouse.domain.wallet import (
     ROUND_OPENING_KINDS,
     CommandKind,
+    Delivered,
+    HttpAnswer,
+    HttpRequest,
     OpeningCall,
     OutcomeKind,
+    PreparedCall,
     RefusalReason,
     TransStatus,
     WalletCommand,
@@ -36,7 +44,7 @@ from reelhouse.domain.wallet import (
     WalletOutcome,
 )
 from reelhouse.store.db import Database
-from reelhouse.store.models import CallAttempt, Operator, WalletCall
+from reelhouse.store.models import CallAttempt, GameSession, Operator, Player, Round, WalletCall
 from reelhouse.store.outbox import (
     DELIVERY_RAISED,
     Claim,
@@ -52,20 +60,92 @@ from reelhouse.store.secrets import Sealer
 log = logging.getLogger("reelhouse.dispatch")
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    """A claimed call ready to send. `lease` is the claim's fencing token: the outcome is
-    recorded only if the call still carries it."""
-
-    call_id: int
-    command: WalletCommand
-    endpoint: WalletEndpoint
-    created: dt.datetime
-    lease: dt.datetime
-
+_OPEN_STATES = frozenset(state.value for state in OPEN_ROUND_STATES)
 
 # A call not sent because its operator is shut off is looked at again after this long.
 NOT_SENT_RETRY_DELAY = dt.timedelta(seconds=1)
+# How long a spin waits for a slot in its operator's full bulkhead before its bet is not
+# sent (3005): about one wallet timeout, the time a slot can take to free.
+SLOT_WAIT_SECONDS = 5.0
+# Between two looks at a full bulkhead: slots free as calls end, in any thread.
+SLOT_POLL_SECONDS = 0.005
+
+# One attempt as steps (dispatch/sender.py): it yields the request to put on the wire, is
+# sent the answer (or has the transport's exception thrown in), and returns the outcome and
+# what the call showed of the wallet's health. The same steps serve the blocking and the
+# asynchronous senders.
+AttemptSteps = Generator[HttpRequest, HttpAnswer, tuple[WalletOutcome, CallResult]]
+
+
+def _finish_attempt(
+    steps: AttemptSteps, answer: HttpAnswer | None, error: Exception | None
+) -> tuple[WalletOutcome, CallResult]:
+    try:
+        if error is not None:
+            steps.throw(error)
+        else:
+            assert answer is not None
+            steps.send(answer)
+    except StopIteration as done:
+        result: tuple[WalletOutcome, CallResult] = done.value
+        return result
+    raise AssertionError("an attempt puts one request on the wire")
+
+
+def _attempt_row(
+    call_id: int, started: dt.datetime, duration_ms: int, outcome: WalletOutcome
+) -> CallAttempt:
+    return CallAttempt(
+        call_id=call_id,
+        started_at_utc=to_naive_utc(started),
+        duration_ms=duration_ms,
+        outcome=outcome.kind.value,
+        detail=outcome.detail[:500],
+    )
+
+
+def _first_attempt_settled(call: WalletCall, round_: Round) -> bool:
+    """A call acknowledged at its first attempt, that no later rule asks about: a bet (its
+    round goes on with its win), or a win or cancel that ended its round. Its row (attempts,
+    outcome, duration, acknowledgement) says all an attempt row would; every other attempt
+    gets one, since "was this win or cancel ever sent" is read from them (store/outbox)."""
+    if call.state != CallState.ACKED or call.attempts != 1:
+        return False
+    return CommandKind(call.kind) in ROUND_OPENING_KINDS or round_.state not in _OPEN_STATES
+
+
+def _note_round_balance(session: Session, player_id: int, round_: Round) -> None:
+    """The player's last known balance from its round's, when the call that was to write it
+    brought none (a win that failed after its bet was answered)."""
+    if round_.balance_after_minor is None:
+        return
+    player = session.get(Player, player_id)
+    assert player is not None
+    player.last_balance_minor = round_.balance_after_minor
+
+
+def _prepared_rows(session: Session, call: WalletCall) -> tuple[object, ...]:
+    """The rows recording a call's outcome starts from, as this session holds them (no
+    statement: each was read or written in it)."""
+    wanted = (
+        (WalletCall, call.id),
+        (Round, call.round_id),
+        (Player, call.player_id),
+        (Operator, call.operator_id),
+    )
+    rows: list[object] = []
+    for model, key in wanted:
+        row = session.identity_map.get(session.identity_key(model, key))
+        if row is not None:
+            rows.append(row)
+    round_ = next((row for row in rows if isinstance(row, Round)), None)
+    if round_ is not None:
+        game_session = session.identity_map.get(
+            session.identity_key(GameSession, round_.session_id)
+        )
+        if game_session is not None:
+            rows.append(game_session)
+    return tuple(rows)
 
 
 class WalletSender:
@@ -89,6 +169,19 @@ class WalletSender:
         self.guards = guards or OperatorGuards(clock)
         # The codecs by dialect name; a test passes one whose codec raises.
         self._dialects = dialects or get_dialect
+        # How the asynchronous path puts a request on the wire: the served app's async
+        # transport (no thread while the wallet thinks), else the blocking transport on a
+        # worker thread (the command line, tests that inject a transport).
+        self._on_thread = as_async(transport)
+        self._send_async: Callable[[HttpRequest], Awaitable[HttpAnswer]] = (
+            self._on_thread.send_async
+        )
+        self.slot_wait_seconds = SLOT_WAIT_SECONDS
+
+    def use_async_transport(self, transport: AsyncTransport | None) -> None:
+        """Send the asynchronous path's calls through `transport` (None: back to the
+        blocking transport on a thread). Called by the app, in the loop that serves."""
+        self._send_async = (transport or self._on_thread).send_async
 
     def _attempt(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome:
         return self._attempt_for_breaker(endpoint, command)[0]
@@ -96,6 +189,35 @@ class WalletSender:
     def _attempt_for_breaker(
         self, endpoint: WalletEndpoint, command: WalletCommand
     ) -> tuple[WalletOutcome, CallResult]:
+        steps = self._attempt_steps(endpoint, command)
+        try:
+            request = next(steps)
+        except StopIteration as done:
+            result: tuple[WalletOutcome, CallResult] = done.value
+            return result
+        try:
+            answer = self._transport.send(request)
+        except Exception as exc:
+            return _finish_attempt(steps, None, exc)
+        return _finish_attempt(steps, answer, None)
+
+    async def _attempt_async(
+        self, endpoint: WalletEndpoint, command: WalletCommand
+    ) -> tuple[WalletOutcome, CallResult]:
+        """The same attempt, waiting for the wallet without holding a thread."""
+        steps = self._attempt_steps(endpoint, command)
+        try:
+            request = next(steps)
+        except StopIteration as done:
+            result: tuple[WalletOutcome, CallResult] = done.value
+            return result
+        try:
+            answer = await self._send_async(request)
+        except Exception as exc:
+            return _finish_attempt(steps, None, exc)
+        return _finish_attempt(steps, answer, None)
+
+    def _attempt_steps(self, endpoint: WalletEndpoint, command: WalletCommand) -> AttemptSteps:
         """One request and its answer as a typed outcome, whatever raises: an exception while
         encoding, sending or decoding (a codec that cannot read an answer, a missing key) is
         an unknown outcome naming its type, logged with the call id. Unknown, never refused:
@@ -116,7 +238,7 @@ class WalletSender:
             request = dialect.encode_command(command, credentials, now_s)
             stage = "sending"
             try:
-                answer = self._transport.send(request)
+                answer = yield request
             except TransportError as exc:
                 down = isinstance(exc, WalletUnreachable)
                 unknown = WalletOutcome(OutcomeKind.UNKNOWN, detail=f"transport: {exc}")
@@ -179,55 +301,121 @@ class WalletSender:
     def available(self, operator_id: int) -> bool:
         return self.guards.state(operator_id) is not BreakerState.OPEN
 
-    def _prepare(self, call_id: int) -> _Prepared:
+    def prepare(
+        self, session: Session, call: WalletCall, *, opening_call_id: int | None = None
+    ) -> PreparedCall:
+        """A claimed call, ready to send, from the rows `session` holds: the transaction that
+        claimed it builds it, so sending reads nothing again. `opening_call_id` names the
+        bet of a round's win when the caller knows it (else it is looked up)."""
+        assert call.state == CallState.IN_FLIGHT and call.lease_until_utc is not None
+        operator = session.get(Operator, call.operator_id)
+        assert operator is not None
+        return PreparedCall(
+            call_id=call.id,
+            command=command_for(session, call, opening_call_id=opening_call_id),
+            endpoint=self.endpoint_of(operator, pinned_dialect(session, call)),
+            created=from_naive_utc(call.created_at_utc),
+            lease=call.lease_until_utc,
+            rows=_prepared_rows(session, call),
+        )
+
+    def _prepare(self, call_id: int) -> PreparedCall:
         with self._db.transaction() as session:
             call = session.get(WalletCall, call_id)
-            assert call is not None and call.state == CallState.IN_FLIGHT
-            assert call.lease_until_utc is not None
-            operator = session.get(Operator, call.operator_id)
-            assert operator is not None
-            return _Prepared(
-                call_id=call_id,
-                command=command_for(session, call),
-                endpoint=self.endpoint_of(operator, pinned_dialect(session, call)),
-                created=from_naive_utc(call.created_at_utc),
-                lease=call.lease_until_utc,
-            )
+            assert call is not None
+            return self.prepare(session, call)
 
     def deliver(self, call_id: int) -> int | None:
         """Send one claimed call and record its outcome; returns the follow-up call created
         (a bet's win or cancel), which the caller sends next."""
-        job = self._prepare(call_id)
+        # Only the follow-up's id goes back: the caller prepares it afresh, so this call's
+        # record must leave nothing for it to finish (hand_on False).
+        follow_up = self.deliver_prepared(self._prepare(call_id), hand_on=False).follow_up
+        return follow_up.call_id if follow_up is not None else None
+
+    def deliver_prepared(self, job: PreparedCall, *, hand_on: bool = True) -> Delivered:
+        """Send one prepared call and record its outcome (blocking: the worker's threads).
+        With `hand_on`, the caller sends the returned follow-up job itself."""
         started = self._clock.now()
         try:
-            return self._send_and_record(job, started)
+            answer = self.guards.ask_slot(job.endpoint.operator_id)
+            if answer is not SlotAnswer.GRANTED:
+                return self._not_sent(job)
+            started_perf = time.perf_counter()
+            health = CallResult.FAILED
+            try:
+                outcome, health = self._attempt_for_breaker(job.endpoint, job.command)
+            finally:
+                self.guards.release(job.endpoint.operator_id, health)
+            return self._after_attempt(job, outcome, started, started_perf, hand_on)
         except Exception as exc:
-            # Anything that escaped the attempt (the database failing while recording, a
-            # bug): logged with the call id and recorded as an unknown attempt, which counts
-            # against the retry window. The recording above rolled back whole, so this is
-            # the attempt's only outcome. If this fails too, it propagates: the claim's
-            # lease runs out and the worker counts the attempt then (Worker._deliver).
-            log.exception("wallet call failed", extra={"trans_id": call_id})
-            outcome = WalletOutcome(
-                OutcomeKind.UNKNOWN, detail=f"{DELIVERY_RAISED} {type(exc).__name__}"
-            )
-            return self._record(job, outcome, started, 0, job.endpoint.dialect)
+            return self._record_raised(job, started, exc)
 
-    def _send_and_record(self, job: _Prepared, started: dt.datetime) -> int | None:
-        if not self.guards.try_acquire(job.endpoint.operator_id):
-            return self._not_sent(job)
-        started_perf = time.perf_counter()
-        outcome = WalletOutcome(OutcomeKind.UNKNOWN, detail="not sent")
-        health = CallResult.FAILED
+    async def deliver_prepared_async(self, job: PreparedCall) -> Delivered:
+        """Send one prepared call and record its outcome, waiting for the wallet (and for a
+        slot in a full bulkhead) without holding a thread; the database work, short, runs
+        on a worker thread."""
+        started = self._clock.now()
         try:
-            outcome, health = self._attempt_for_breaker(job.endpoint, job.command)
-        finally:
-            self.guards.release(job.endpoint.operator_id, health)
+            if not await self._wait_for_slot(job.endpoint.operator_id):
+                return await self._db.in_thread(functools.partial(self._not_sent, job))
+            started_perf = time.perf_counter()
+            health = CallResult.FAILED
+            try:
+                outcome, health = await self._attempt_async(job.endpoint, job.command)
+            finally:
+                self.guards.release(job.endpoint.operator_id, health)
+            record = functools.partial(
+                self._after_attempt, job, outcome, started, started_perf, True
+            )
+            return await self._db.in_thread(record)
+        except Exception as exc:
+            record_raised = functools.partial(self._record_raised, job, started, exc)
+            return await self._db.in_thread(record_raised)
+
+    async def _wait_for_slot(self, operator_id: int) -> bool:
+        """A slot in the operator's bulkhead, waiting for one while it is full (a queue, not
+        a refusal: the wallet is healthy, only busy); False when the breaker is open, or no
+        slot freed within `slot_wait_seconds`."""
+        waited_s = 0.0
+        while True:
+            answer = self.guards.ask_slot(operator_id)
+            if answer is SlotAnswer.GRANTED:
+                return True
+            if answer is SlotAnswer.SHUT or waited_s >= self.slot_wait_seconds:
+                return False
+            await anyio.sleep(SLOT_POLL_SECONDS)
+            waited_s += SLOT_POLL_SECONDS
+
+    def _after_attempt(
+        self,
+        job: PreparedCall,
+        outcome: WalletOutcome,
+        started: dt.datetime,
+        started_perf: float,
+        hand_on: bool,
+    ) -> Delivered:
         duration_ms = int((time.perf_counter() - started_perf) * 1000)
         window_over = self._clock.now() - job.created >= self._schedule.window
         if outcome.kind is OutcomeKind.UNKNOWN and window_over:
             outcome = self._ask_status(job.endpoint, job.command) or outcome
-        return self._record(job, outcome, started, duration_ms, job.endpoint.dialect)
+        return self._record(
+            job, outcome, started, duration_ms, job.endpoint.dialect, hand_on=hand_on
+        )
+
+    def _record_raised(self, job: PreparedCall, started: dt.datetime, exc: Exception) -> Delivered:
+        """Anything that escaped the attempt (the database failing while recording, a bug):
+        logged with the call id and recorded as an unknown attempt, which counts against the
+        retry window. The recording that failed rolled back whole, so this is the attempt's
+        only outcome. If this fails too, it propagates: the claim's lease runs out and the
+        worker counts the attempt then (Worker._deliver)."""
+        log.exception("wallet call failed", extra={"trans_id": job.call_id})
+        outcome = WalletOutcome(
+            OutcomeKind.UNKNOWN, detail=f"{DELIVERY_RAISED} {type(exc).__name__}"
+        )
+        # The rows the job carries may be what failed to write: recording starts afresh.
+        fresh = PreparedCall(job.call_id, job.command, job.endpoint, job.created, job.lease)
+        return self._record(fresh, outcome, started, 0, job.endpoint.dialect)
 
     def _ask_status(self, endpoint: WalletEndpoint, command: WalletCommand) -> WalletOutcome | None:
         """Before a win or cancel is parked for a person to look at, ask the wallet whether
@@ -258,7 +446,7 @@ class WalletSender:
             return WalletOutcome(OutcomeKind.NOT_FOUND, detail=detail)
         return None
 
-    def _not_sent(self, job: _Prepared) -> int | None:
+    def _not_sent(self, job: PreparedCall) -> Delivered:
         """The operator's breaker is open or its bulkhead full: nothing goes on the wire. A
         bet that was never sent moved no money, so its round is rejected; a win or cancel
         waits in the queue, uncounted."""
@@ -274,7 +462,7 @@ class WalletSender:
             call = lock_call(session, job.call_id)
             if call.lease_until_utc == job.lease:
                 release_unsent(call, now, now + NOT_SENT_RETRY_DELAY)
-        return None
+        return Delivered(WalletOutcome(OutcomeKind.UNKNOWN, detail="not sent"), None)
 
     def _follow_up_claim(
         self, command: WalletCommand, dialect_name: str | None, now: dt.datetime
@@ -288,33 +476,66 @@ class WalletSender:
 
     def _record(
         self,
-        job: _Prepared,
+        job: PreparedCall,
         outcome: WalletOutcome,
         started: dt.datetime,
         duration_ms: int,
         dialect_name: str | None,
-    ) -> int | None:
+        *,
+        hand_on: bool = False,
+    ) -> Delivered:
+        try:
+            return self._record_from(job, outcome, started, duration_ms, dialect_name, hand_on)
+        except StaleDataError:
+            # The call moved on since it was claimed (its lease ran out while the attempt
+            # was on the wire, and someone else took it over): the attempt is kept as
+            # history, the new holder decides.
+            log.warning("claim lost before recording", extra={"trans_id": job.call_id})
+            with self._db.transaction() as session:
+                session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
+            return Delivered(outcome, None)
+
+    def _record_from(
+        self,
+        job: PreparedCall,
+        outcome: WalletOutcome,
+        started: dt.datetime,
+        duration_ms: int,
+        dialect_name: str | None,
+        hand_on: bool,
+    ) -> Delivered:
+        """Record one attempt's outcome. With `hand_on`, a follow-up it claims is sent by
+        the caller at once, from the job returned: the player's balance is then written once,
+        by the follow-up's record (its answer's, or the round's if it brings none), not by
+        both calls."""
         now = self._clock.now()
         command = job.command
         with self._db.transaction() as session:
-            call = lock_call(session, job.call_id)
-            session.add(
-                CallAttempt(
-                    call_id=job.call_id,
-                    started_at_utc=to_naive_utc(started),
-                    duration_ms=duration_ms,
-                    outcome=outcome.kind.value,
-                    detail=outcome.detail[:500],
-                )
-            )
+            # The rows the call was prepared from, taken as they are, the call among them:
+            # its version (store/models.py) makes the update below apply only if the claim
+            # is still ours, and the round is written only by its own calls. Held here: the
+            # session's identity map keeps unchanged rows only weakly.
+            known_rows = [session.merge(row, load=False) for row in job.rows]
+            call = session.get(WalletCall, job.call_id) if job.rows else None
+            if call is None:
+                call = lock_call(session, job.call_id)
             if call.state != CallState.IN_FLIGHT or call.lease_until_utc != job.lease:
-                # Our claim ran out while the attempt was on the wire and someone else took
-                # the call over: the attempt is kept as history, the new holder decides.
+                session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
                 log.warning("claim lost before recording", extra={"trans_id": job.call_id})
-                return None
+                return Delivered(outcome, None)
             retry_at = self._retry_at(dialect_name, call, now) if dialect_name else None
             claim = self._follow_up_claim(command, dialect_name, now)
-            follow_up = record_outcome(session, call, outcome, now, retry_at, claim)
+            hands_on = hand_on and claim is not None
+            follow_up = record_outcome(
+                session, call, outcome, now, retry_at, claim, note_player_balance=not hands_on
+            )
+            call.last_duration_ms = duration_ms
+            round_ = session.get(Round, call.round_id)
+            assert round_ is not None
+            if job.player_balance_left and outcome.balance_minor is None:
+                _note_round_balance(session, call.player_id, round_)
+            if not _first_attempt_settled(call, round_):
+                session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
             log.info(
                 "wallet call sent",
                 extra={
@@ -326,7 +547,15 @@ class WalletSender:
                 },
             )
             call_metrics.observe_attempt(dialect_name, command.kind, outcome.kind, duration_ms)
-            return follow_up.id if follow_up is not None else None
+            if follow_up is None or follow_up.state != CallState.IN_FLIGHT:
+                return Delivered(outcome, round_.state)
+            session.flush()
+            # Only an opening call has a follow-up: it is the round's bet.
+            prepared = self.prepare(session, follow_up, opening_call_id=call.id)
+            if hands_on:
+                prepared = dataclasses.replace(prepared, player_balance_left=True)
+            del known_rows  # the follow-up carries them on
+            return Delivered(outcome, round_.state, prepared)
 
     def _retry_at(
         self, dialect_name: str, call: WalletCall, now: dt.datetime
@@ -353,15 +582,10 @@ class WalletSender:
         call stays claimed; store.outbox.expire_lease counts it when the lease runs out).
         Best effort: the database may be what failed, and the log line is already written."""
         try:
+            raised = WalletOutcome(
+                OutcomeKind.UNKNOWN, detail=f"{DELIVERY_RAISED} {type(exc).__name__}"
+            )
             with self._db.transaction() as session:
-                session.add(
-                    CallAttempt(
-                        call_id=call_id,
-                        started_at_utc=to_naive_utc(self._clock.now()),
-                        duration_ms=0,
-                        outcome=OutcomeKind.UNKNOWN.value,
-                        detail=f"{DELIVERY_RAISED} {type(exc).__name__}",
-                    )
-                )
+                session.add(_attempt_row(call_id, self._clock.now(), 0, raised))
         except Exception:
             log.exception("could not record a failed delivery", extra={"trans_id": call_id})

@@ -15,6 +15,10 @@ Two guarantees beyond httpx's own:
 Both are enforced by an httpcore network backend under httpx: the deadline of the call in
 progress is found through a context variable, because httpcore hands the backend only
 per-operation timeouts.
+
+The pieces both transports need (the call's deadline, the address check, the bounded answer,
+the reading of httpx's failures) live here and are used by the async transport too
+(dispatch/transport_async.py), so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import httpx
 
 from reelhouse.domain.callback_address import (
     AddressRefused,
+    CallbackTarget,
     Resolver,
     check_target,
     parse_callback_url,
@@ -78,14 +83,27 @@ class _Deadline:
         return remaining if timeout is None else min(timeout, remaining)
 
 
-# The deadline of the call this thread is making (httpx's sync client does all of a call's
-# network operations on the calling thread). None outside a call: nothing is clamped.
+# The deadline of the call this thread (for the async transport: this task) is making; httpx
+# does all of a call's network operations on the calling thread, or in the calling task.
+# None outside a call: nothing is clamped.
 _CURRENT: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
     "reelhouse_call_deadline", default=None
 )
 
 
-def _clamp(timeout: float | None, on_passed: type[Exception]) -> float | None:
+@contextmanager
+def call_deadline(seconds: float, monotonic: Monotonic) -> Iterator[None]:
+    """The call made inside this block must be over `seconds` from now."""
+    token = _CURRENT.set(_Deadline(seconds, monotonic))
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def clamp(timeout: float | None, on_passed: type[Exception]) -> float | None:
+    """What a network operation allowed `timeout` may wait inside the call in progress; raises
+    `on_passed` (an httpcore timeout, which httpx reports as one) once the deadline passed."""
     deadline = _CURRENT.get()
     if deadline is None:
         return timeout
@@ -102,10 +120,10 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+        return self._inner.read(max_bytes, clamp(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+        self._inner.write(buffer, clamp(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -116,7 +134,7 @@ class _DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        wait = _clamp(timeout, httpcore.ConnectTimeout)
+        wait = clamp(timeout, httpcore.ConnectTimeout)
         return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, wait))
 
     def get_extra_info(self, info: str) -> typing.Any:
@@ -139,22 +157,16 @@ class _CheckedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        # The same rules as when the URL was saved, on the host httpx is about to connect to.
-        target = parse_callback_url(f"http://{_bracketed(host)}:{port}/")
-        wait = _clamp(timeout, httpcore.ConnectTimeout)
-        addresses = check_target(
-            target,
-            self._resolve,
-            allow_private=self._allow_private,
-            timeout_s=CALLBACK_RESOLVE_TIMEOUT_SECONDS if wait is None else wait,
-        )
+        wait = clamp(timeout, httpcore.ConnectTimeout)
+        target = connect_target(host, port)
+        addresses = checked_addresses(target, self._resolve, self._allow_private, wait)
         failure: Exception | None = None
         for address in addresses:  # in the resolver's order, like a plain connect
             try:
                 stream = self._sockets.connect_tcp(
                     address,
                     port,
-                    _clamp(timeout, httpcore.ConnectTimeout),
+                    clamp(timeout, httpcore.ConnectTimeout),
                     local_address,
                     socket_options,
                 )
@@ -177,8 +189,24 @@ class _CheckedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
-def _bracketed(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
+def connect_target(host: str, port: int) -> CallbackTarget:
+    """The host and port httpx is about to connect to, checked by the same rules as when the
+    URL was saved."""
+    bracketed = f"[{host}]" if ":" in host else host
+    return parse_callback_url(f"http://{bracketed}:{port}/")
+
+
+def checked_addresses(
+    target: CallbackTarget, resolve: Resolver, allow_private: bool, wait: float | None
+) -> list[str]:
+    """Every address `target` stands for, each checked; a name is resolved within `wait` (what
+    is left of the call, from clamp), or the resolver's own bound outside a call."""
+    return check_target(
+        target,
+        resolve,
+        allow_private=allow_private,
+        timeout_s=CALLBACK_RESOLVE_TIMEOUT_SECONDS if wait is None else wait,
+    )
 
 
 class _CheckedHttpTransport(httpx.HTTPTransport):
@@ -197,9 +225,42 @@ class _CheckedHttpTransport(httpx.HTTPTransport):
         )
 
 
+def append_bounded(body: bytearray, chunk: bytes) -> None:
+    """Adds a chunk of the wallet's answer to what was read of it; refuses an answer past
+    MAX_WALLET_ANSWER_BYTES, so a wallet cannot make Reelhouse hold an unbounded one."""
+    body += chunk
+    if len(body) > MAX_WALLET_ANSWER_BYTES:
+        raise TransportError("answer larger than the limit")
+
+
 # httpx exceptions whose message is the operating system's (errno text), never the wallet's
 # bytes; for the others (protocol errors quote what the wallet sent) only the type is kept.
 _OS_MESSAGES = (httpx.NetworkError,)
+
+
+def deadline_passed(timeout_seconds: float, cause: BaseException) -> TransportError:
+    return TransportError(
+        f"deadline: no complete answer within {timeout_seconds:.1f} s, {type(cause).__name__}"
+    )
+
+
+@contextmanager
+def failures_as_transport_errors(timeout_seconds: float) -> Iterator[None]:
+    """Whatever went wrong in the call made inside this block, as a TransportError
+    (WalletUnreachable when the request never left), in words that never quote the wallet."""
+    try:
+        yield
+    except AddressRefused as exc:
+        raise WalletUnreachable(f"callback address refused: {exc}") from exc
+    except httpx.TimeoutException as exc:
+        raise deadline_passed(timeout_seconds, exc) from exc
+    except httpx.ConnectError as exc:
+        # Connection refused, no route to the host: the request never left.
+        raise WalletUnreachable(f"{type(exc).__name__}: {exc}") from exc
+    except _OS_MESSAGES as exc:
+        raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+    except httpx.HTTPError as exc:
+        raise TransportError(type(exc).__name__) from exc
 
 
 class HttpxTransport:
@@ -230,22 +291,14 @@ class HttpxTransport:
             follow_redirects=False, transport=_CheckedHttpTransport(backend, max_connections=200)
         )
 
-    @contextmanager
-    def _deadline(self, seconds: float) -> Iterator[None]:
-        token = _CURRENT.set(_Deadline(seconds, self._monotonic))
-        try:
-            yield
-        finally:
-            _CURRENT.reset(token)
-
     def send(self, request: HttpRequest) -> HttpAnswer:
         timeout = request.timeout_ms / 1000 * self._timeout_scale
-        try:
+        with failures_as_transport_errors(timeout):
             # The URL was checked when it was saved; its shape is checked again here because
             # a stored URL may predate the rules, and its addresses by the backend.
             parse_callback_url(request.url)
             with (
-                self._deadline(timeout),
+                call_deadline(timeout, self._monotonic),
                 self._client.stream(
                     request.method,
                     request.url,
@@ -256,23 +309,8 @@ class HttpxTransport:
             ):
                 body = bytearray()
                 for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_WALLET_ANSWER_BYTES:
-                        raise TransportError("answer larger than the limit")
+                    append_bounded(body, chunk)
                 return HttpAnswer(response.status_code, bytes(body))
-        except AddressRefused as exc:
-            raise WalletUnreachable(f"callback address refused: {exc}") from exc
-        except httpx.TimeoutException as exc:
-            raise TransportError(
-                f"deadline: no complete answer within {timeout:.1f} s, {type(exc).__name__}"
-            ) from exc
-        except httpx.ConnectError as exc:
-            # Connection refused, no route to the host: the request never left.
-            raise WalletUnreachable(f"{type(exc).__name__}: {exc}") from exc
-        except _OS_MESSAGES as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
-        except httpx.HTTPError as exc:
-            raise TransportError(type(exc).__name__) from exc
 
     def close(self) -> None:
         self._client.close()

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
@@ -23,9 +24,9 @@ from sqlalchemy.orm import Session, aliased
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.domain.clock import Clock, to_naive_utc
 from reelhouse.domain.states import CallState
-from reelhouse.domain.wallet import CommandKind
+from reelhouse.domain.wallet import CommandKind, PreparedCall
 from reelhouse.store.db import Database
-from reelhouse.store.models import Player, WalletCall
+from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Player, Round, WalletCall
 from reelhouse.store.outbox import claim_call, claim_of, expire_lease, expired_claim_ids
 
 log = logging.getLogger("reelhouse.worker")
@@ -86,6 +87,11 @@ class Worker:
     def claim_due(self, limit: int = CLAIM_BATCH) -> list[int]:
         """Claim queued calls that are due, skipping players with a call already in flight
         (a cancel never goes out while its bet may still be on the wire)."""
+        return [job.call_id for job in self._claim_due(limit)]
+
+    def _claim_due(self, limit: int) -> list[PreparedCall]:
+        """`claim_due`, each claimed call prepared for sending in the claiming transaction,
+        from its rows loaded a table at a time: sending then reads nothing again."""
         now = self._clock.now()
         busy = aliased(WalletCall)
         player_busy = exists().where(
@@ -108,7 +114,7 @@ class Worker:
             # (skipping players whose lock is held: a spin is opening their round) and looking
             # again keeps one player's calls one at a time on the wire.
             free = self._lock_idle_players(session, {call.player_id for call in due})
-            claimed: list[int] = []
+            claimed: list[WalletCall] = []
             players: set[int] = set()
             for call in due:
                 if call.player_id in players or call.player_id not in free:
@@ -116,8 +122,14 @@ class Worker:
                 assert call.kind != CommandKind.BET.value, "a bet is never queued for retry"
                 players.add(call.player_id)
                 claim_call(call, now, claim_of(session, call, now).until)
-                claimed.append(call.id)
-            return claimed
+                claimed.append(call)
+            if not claimed:
+                return []
+            session.flush()
+            held = _load_rows_of(session, claimed)
+            jobs = [self._sender.prepare(session, call) for call in claimed]
+            del held  # the jobs carry them on
+            return jobs
 
     @staticmethod
     def _lock_idle_players(session: Session, player_ids: set[int]) -> set[int]:
@@ -142,9 +154,10 @@ class Worker:
         )
         return locked - busy
 
-    def _deliver(self, call_id: int) -> None:
+    def _deliver(self, job: PreparedCall) -> None:
+        call_id = job.call_id
         try:
-            self._sender.deliver(call_id)
+            self._sender.deliver_prepared(job, hand_on=False)
         except Exception as exc:
             # Nothing is swallowed silently: the failure is logged with the call id
             # and kept as an attempt row where the database allows. The call stays claimed
@@ -164,10 +177,10 @@ class Worker:
         self.reclaim_expired()
         with self._active_lock:
             free = self._threads - self._active
-        claimed = self.claim_due(min(free, CLAIM_BATCH)) if free > 0 else []
+        claimed = self._claim_due(min(free, CLAIM_BATCH)) if free > 0 else []
         with self._active_lock:
             self._active += len(claimed)
-        futures = [self._pool.submit(self._deliver, call_id) for call_id in claimed]
+        futures = [self._pool.submit(self._deliver, job) for job in claimed]
         if wait:
             for future in futures:
                 future.result()
@@ -189,3 +202,23 @@ class Worker:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+def _load_rows_of(session: Session, calls: list[WalletCall]) -> list[object]:
+    """The rounds, players, operators, game sessions and grants of `calls`, one statement a
+    table, into the session (held: its identity map keeps unchanged rows only weakly)."""
+    held: list[object] = []
+
+    def load(model: type[Any], ids: set[int]) -> list[Any]:
+        if not ids:
+            return []
+        rows = list(session.scalars(select(model).where(model.id.in_(sorted(ids)))))
+        held.extend(rows)
+        return rows
+
+    rounds = load(Round, {call.round_id for call in calls})
+    load(Player, {call.player_id for call in calls})
+    load(Operator, {call.operator_id for call in calls})
+    load(GameSession, {round_.session_id for round_ in rounds})
+    load(FreeRoundGrant, {r.free_round_id for r in rounds if r.free_round_id is not None})
+    return held

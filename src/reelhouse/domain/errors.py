@@ -39,17 +39,29 @@ class ApiCode(IntEnum):
     # outage, or its calls in flight are at the cap). Not 3003 (nothing to cancel) and not
     # 1015 (the casino never saw the bet, so it did not refuse it).
     WALLET_SHUT_OFF = 3005
+    # Reelhouse itself is saturated: more spins wait for database work than it queues. The
+    # spin was refused before anything was written or sent; retry after `Retry-After`.
+    BUSY = 3006
 
 
 class ReelhouseError(Exception):
     """A refused request: carries the documented code; nothing was changed. `data` is what
-    the answer carries besides (None for most codes; a 3003 names its round)."""
+    the answer carries besides (None for most codes; a 3003 names its round).
+    `retry_after_seconds`, for a refusal of load, becomes the answer's `Retry-After`."""
 
-    def __init__(self, code: ApiCode, message: str, data: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        code: ApiCode,
+        message: str,
+        data: dict[str, str] | None = None,
+        *,
+        retry_after_seconds: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.data = data
+        self.retry_after_seconds = retry_after_seconds
 
 
 class IllegalTransition(AssertionError):

@@ -100,6 +100,22 @@ CALLBACK_URL_MAX_CHARS = 2048
 CALLBACK_RESOLVE_TIMEOUT_SECONDS = 5.0
 RESOLVER_THREADS = 8
 
+# Wallet connections of the async transport (dispatch/transport_async.py). At most this many
+# calls to one wallet (scheme, host, port) at once; the next waits its turn inside its own
+# deadline. The same as one operator's bulkhead (dispatch/breaker.py), which is what bounds
+# an operator: this bounds a host several operators share. A wallet answering in 150 ms
+# serves about 1700 calls a second through 256 connections (850 rounds), which is what 2,000
+# players on one process need with room to spare.
+WALLET_CALLS_PER_HOST = 256
+# All wallets together: well inside a process's usual 1024 file descriptors, which the API's
+# clients and the database share. With all of them busy, a call waits (inside its deadline)
+# for one to be free; an idle one kept for another wallet is closed to make room.
+WALLET_CONNECTIONS_TOTAL = 500
+# Idle connections kept for reuse (all wallets together) and for how long: a wallet's next
+# burst reuses them instead of connecting (and doing TLS) again.
+IDLE_WALLET_CONNECTIONS_KEPT = 200
+IDLE_WALLET_CONNECTION_SECONDS = 5.0
+
 # Free rounds (spec: `expirationDate` at least 30 minutes ahead). A grant may not live longer
 # than a year: rounds and their grants are kept for reporting, and an offer that old is a
 # typo, not a promotion. At most 1000 rounds per grant (iGamingAce B's `freespincount` range,

@@ -6,9 +6,10 @@ field names or status codes.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class CommandKind(StrEnum):
@@ -158,3 +159,35 @@ class WalletEndpoint:
     api_token: str | None = field(default=None, repr=False)
     secret_key: str | None = field(default=None, repr=False)
     agent_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCall:
+    """A claimed outbox call ready to go on the wire: built in the transaction that claimed
+    it, so sending it reads nothing again.
+
+    `lease` (naive UTC, as stored) is the claim's fencing token: the outcome is recorded only
+    if the call still carries it. `rows` are the rows that transaction already read for it
+    (its round, player, game session, operator): recording the outcome starts from them
+    instead of loading each again, and writes only what it changes (store/outbox.py)."""
+
+    call_id: int
+    command: WalletCommand
+    endpoint: WalletEndpoint
+    created: dt.datetime
+    lease: dt.datetime
+    rows: tuple[Any, ...] = ()
+    # The round's bet was recorded without writing the player's last known balance: this
+    # call's record writes it (dispatch/sender.py), one write of the player per round.
+    player_balance_left: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """What one attempt of a call came to, once recorded: its outcome, the state its round
+    is left in (None when the claim was lost before recording: the new holder decides), and
+    the follow-up call to send now (a bet's win or cancel), already claimed."""
+
+    outcome: WalletOutcome
+    round_state: str | None
+    follow_up: PreparedCall | None = None

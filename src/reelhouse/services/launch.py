@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from reelhouse.services.operators import BP_PER_PERCENT, OperatorState, wallet_e
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
 from reelhouse.store.models import GameSession, LaunchToken, Operator, Player
+from reelhouse.store.outbox import PlayerHold, hold_columns, player_hold
 from reelhouse.store.secrets import token_hash
 
 
@@ -155,18 +157,47 @@ class ActiveSession:
     session: GameSession
     player: Player
     operator: Operator
+    # What the player's earlier rounds mean for the next one: read with the session when
+    # asked for (`with_hold`), None otherwise.
+    hold: PlayerHold | None = None
 
 
 def active_session(
-    platform: Platform, db_session: Session, session_token: str, *, lock_player: bool = False
+    platform: Platform,
+    db_session: Session,
+    session_token: str,
+    *,
+    lock_player: bool = False,
+    with_hold: bool = False,
 ) -> ActiveSession:
     """The live session behind a token; with `lock_player` the player's row is locked for
-    the rest of the transaction (one round at a time per player)."""
-    game_session = db_session.scalar(
-        select(GameSession).where(GameSession.token_hash == token_hash(session_token))
+    the rest of the transaction (one round at a time per player). One statement reads the
+    session, its player and its operator, and with `with_hold` the player's hold too (on
+    PostgreSQL the row lock is taken before the hold is read, so it is read under it)."""
+    query = (
+        select(GameSession, Player, Operator)
+        .join(Player, Player.id == GameSession.player_id)
+        .join(Operator, Operator.id == GameSession.operator_id)
+        .where(GameSession.token_hash == token_hash(session_token))
     )
-    if game_session is None:
+    # Read with the session in the same statement only where the whole transaction holds
+    # the database's one write lock (SQLite): on PostgreSQL a statement waiting for the row
+    # lock reads the other tables as they were when it began, so the hold is read after.
+    hold_inline = with_hold and platform.db.is_sqlite
+    if hold_inline:
+        query = query.add_columns(*hold_columns(Player.id))
+    found = db_session.execute(
+        query.with_for_update(of=Player) if lock_player else query
+    ).one_or_none()
+    if found is None:
         raise ReelhouseError(ApiCode.SESSION_EXPIRED, "unknown game session")
+    game_session, player, operator = found[0], found[1], found[2]
+    hold = None
+    if hold_inline:
+        columns: Any = found  # the hold's three columns follow the three rows
+        hold = PlayerHold.of(columns[3], columns[4], columns[5])
+    elif with_hold:
+        hold = player_hold(db_session, player.id)
     now = platform.clock.now()
     idle_since = from_naive_utc(game_session.last_activity_at_utc)
     if now - idle_since > dt.timedelta(seconds=SESSION_IDLE_EXPIRY_SECONDS):
@@ -178,8 +209,4 @@ def active_session(
         raise ReelhouseError(
             ApiCode.SESSION_EXPIRED, "game session reached its maximum length; relaunch the game"
         )
-    query = select(Player).where(Player.id == game_session.player_id)
-    player = db_session.scalar(query.with_for_update() if lock_player else query)
-    operator = db_session.get(Operator, game_session.operator_id)
-    assert player is not None and operator is not None
-    return ActiveSession(game_session, player, operator)
+    return ActiveSession(game_session, player, operator, hold)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from reelhouse.domain.callback_address import Resolver
 from reelhouse.domain.clock import Clock, SystemClock
@@ -31,6 +32,10 @@ class Platform:
     resolver: Resolver = field(default_factory=SystemResolver)
     # Back office sign-in throttles and the argon2 gate: per process, like the platform.
     login_guard: LoginGuard = field(default_factory=LoginGuard)
+    # Makes the wallet transport the game API awaits (no thread per waiting call). An async
+    # transport belongs to one event loop, so the served app makes it in its own loop at
+    # start (api/app.py); None where a test injected a transport, or where nothing serves.
+    async_transport_factory: Callable[[], Any] | None = None
 
     def __post_init__(self) -> None:
         self.sealer = Sealer(self.settings.secret_key)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from reelhouse.domain.wallet import OpeningCall, WalletCommand, WalletEndpoint, WalletOutcome
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.wallet import (
+    Delivered,
+    OpeningCall,
+    PreparedCall,
+    WalletCommand,
+    WalletEndpoint,
+    WalletOutcome,
+)
+from reelhouse.store.models import WalletCall
 
 
 class WalletPort(Protocol):
@@ -28,4 +38,15 @@ class WalletPort(Protocol):
         """Send one claimed outbox call now, record its outcome (advancing its round) and
         return the id of the follow-up call it created and claimed (a bet's win or cancel),
         if any. Never raises for network or protocol faults."""
+        ...
+
+    def prepare(self, session: Session, call: WalletCall) -> PreparedCall:
+        """A claimed call ready to send, built in the transaction that claimed it from the
+        rows it holds (so sending reads nothing again)."""
+        ...
+
+    async def deliver_prepared_async(self, job: PreparedCall) -> Delivered:
+        """Send a prepared call and record its outcome, waiting for the wallet without
+        holding a thread; returns the outcome, the round's state and the claimed follow-up
+        to send next. Never raises for network or protocol faults."""
         ...

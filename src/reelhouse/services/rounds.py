@@ -6,36 +6,51 @@ with its win call, which is sent at once. Every round's win is cut to the agent'
 round (and a grant's own cap); the round keeps what the game awarded beside what it pays.
 
 A round may open while an earlier one still waits for its win or cancel to be acknowledged,
-once that call has been sent (store.outbox.round_holding_next; docs/rounds.md)."""
+once that call has been sent (store.outbox.round_holding_next; docs/rounds.md).
+
+A paid round costs two transactions before its answer, each committing with the call that
+must follow it: the round with its claimed bet, then the bet's outcome with its claimed win
+(or cancel); the win's outcome is the third. Each builds what the next call needs from the
+rows it already holds, so nothing is read twice (docs/performance.md). The wallet is awaited
+without a thread (`spin_async`); only the short database work runs on a worker thread."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+import anyio
 
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.states import RoundState
-from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, RefusalReason
+from reelhouse.domain.wallet import (
+    CommandKind,
+    Delivered,
+    PreparedCall,
+    RefusalReason,
+    WalletOutcome,
+)
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
 from reelhouse.services import freerounds
 from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
-from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round, WalletCall
+from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round
 from reelhouse.store.outbox import (
     claim_for,
     claim_unsent_follow_up,
     new_call,
     owed_win_minor,
-    round_holding_next,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,7 @@ def _sealed_round(
         outcome_json=json.dumps(outcome.to_json(), separators=(",", ":")),
         state=state.value,
         demo=demo,
+        balance_after_minor=None,  # set here so the row is whole in memory (no reload)
         created_at_utc=to_naive_utc(now),
         updated_at_utc=to_naive_utc(now),
     )
@@ -157,19 +173,38 @@ def _settle_demo(game_session: GameSession, round_: Round) -> None:
     round_.balance_after_minor = game_session.demo_balance_minor
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A round written, with its first call claimed and ready to send (None for a demo round,
+    settled in the same commit). `owed_before_minor` is the player's unacknowledged wins of
+    earlier rounds, read under the same lock."""
+
+    round_id: int
+    call: PreparedCall | None
+    round_: Round
+    currency: str
+    owed_before_minor: int
+
+    @property
+    def call_id(self) -> int | None:
+        return self.call.call_id if self.call is not None else None
+
+
 def _open_round(
     platform: Platform,
     session_token: str,
     bet_text: str,
     free_round_id: int | None = None,
-) -> tuple[int, int | None]:
-    """Write the round (and its claimed bet call) in one commit; returns both ids. A demo
-    round is settled in the same commit and has no call (None)."""
+) -> Opened:
+    """Write the round (and its claimed bet call) in one commit. A demo round is settled in
+    the same commit and has no call."""
     now = platform.clock.now()
     with platform.db.transaction() as session:
         # The player's row lock makes "nothing holds the player, then start a round" atomic
         # (the worker takes the same lock before it claims one of the player's calls).
-        active = active_session(platform, session, session_token, lock_player=True)
+        active = active_session(platform, session, session_token, lock_player=True, with_hold=True)
+        assert active.hold is not None
+        hold = active.hold
         demo = active.session.demo_balance_minor is not None
         if not demo:
             _check_real_money(platform, active)
@@ -183,30 +218,55 @@ def _open_round(
             bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
             grant = freerounds.take_one(session, active, game.game_code, free_round_id, now)
             freerounds.check_granted_bet(grant, bet_minor)
-        if round_holding_next(session, active.player.id) is not None:
+        if hold.holding_round_id is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
         round_ = _sealed_round(platform, active, game, bet_minor, now, grant)
-        active.session.last_activity_at_utc = to_naive_utc(now)
+        if grant is not None or demo:
+            # A paid round's activity is written with its bet's outcome, in the same update
+            # of the session (store/outbox.py): one statement fewer per round.
+            active.session.last_activity_at_utc = to_naive_utc(now)
+        currency = active.operator.currency
         if demo:
             _settle_demo(active.session, round_)
             session.add(round_)
-            return round_.id, None
+            return Opened(round_.id, None, round_, currency, hold.owed_win_minor)
         session.add(round_)
-        session.flush()
         if grant is not None:
             # Nothing to debit: a free round's first call is its win (0 on a loss).
             claim = claim_for(active.operator.dialect, (CommandKind.WIN,), now)
-            win_call = new_call(session, round_, CommandKind.WIN, now, claim)
-            return round_.id, win_call.id
-        # A bet, whose answer cannot depend on the win; one bet_win call carrying bet and win
-        # only for an operator that opted in (and whose dialect has one). The claim must
-        # outlast that call's longest possible attempt (see store.outbox).
-        opening = platform.wallet.opening_call(
-            active.operator.dialect, single_call=active.operator.single_call_rounds
+            first = new_call(session, round_, CommandKind.WIN, now, claim)
+        else:
+            # A bet, whose answer cannot depend on the win; one bet_win call carrying bet and
+            # win only for an operator that opted in (and whose dialect has one). The claim
+            # must outlast that call's longest possible attempt (see store.outbox).
+            opening = platform.wallet.opening_call(
+                active.operator.dialect, single_call=active.operator.single_call_rounds
+            )
+            claim = claim_for(active.operator.dialect, (opening.kind,), now)
+            first = new_call(session, round_, opening.kind, now, claim)
+        session.flush()
+        prepared = platform.wallet.prepare(session, first)
+        return Opened(round_.id, prepared, round_, currency, hold.owed_win_minor)
+
+
+# Spins waiting for database work beyond which a new spin is refused (3006) rather than
+# queued: past it, the queue's wait alone would outlast a player's patience, and the
+# refusal comes before anything is written or sent. Spins already under way never wait
+# in this count: their outcomes are always recorded.
+MAX_SPINS_WAITING_FOR_DATABASE = 2000
+BUSY_RETRY_AFTER_SECONDS = 2
+
+
+async def _database_work(platform: Platform, work: Callable[[], T], *, may_shed: bool) -> T:
+    """Run `work` (one short transaction) on a worker thread, queued behind the others
+    (store/db.py). With `may_shed`, a spin that would queue behind too many is refused."""
+    if may_shed and platform.db.waiting_for_a_thread() >= MAX_SPINS_WAITING_FOR_DATABASE:
+        raise ReelhouseError(
+            ApiCode.BUSY,
+            "Reelhouse is busy: the spin was not played and nothing moved; retry shortly",
+            retry_after_seconds=BUSY_RETRY_AFTER_SECONDS,
         )
-        claim = claim_for(active.operator.dialect, (opening.kind,), now)
-        bet_call = new_call(session, round_, opening.kind, now, claim)
-        return round_.id, bet_call.id
+    return await platform.db.in_thread(work)
 
 
 def spin(
@@ -215,27 +275,75 @@ def spin(
     bet_text: str,
     free_round_id: int | None = None,
 ) -> SpinResult:
+    """`spin_async` for a caller without an event loop (the command line, tests)."""
+    play = functools.partial(spin_async, platform, session_token, bet_text, free_round_id)
+    return anyio.run(play)
+
+
+async def spin_async(
+    platform: Platform,
+    session_token: str,
+    bet_text: str,
+    free_round_id: int | None = None,
+) -> SpinResult:
     """Play one round; with `free_round_id`, one free round of that grant, at its bet."""
+    open_round = functools.partial(_open_round, platform, session_token, bet_text, free_round_id)
     try:
-        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id)
+        opened = await _database_work(platform, open_round, may_shed=True)
     except ReelhouseError as held:
         # Held only because an earlier round's win or cancel was never sent (its process
         # died, or the worker has not come to it): send it now, then open the round.
         if held.code is not ApiCode.ROUND_IN_PROGRESS:
             raise
-        if not _send_unsent_follow_up(platform, session_token):
+        send_held = functools.partial(_send_unsent_follow_up, platform, session_token)
+        if not await _database_work(platform, send_held, may_shed=False):
             raise
-        round_id, bet_call_id = _open_round(platform, session_token, bet_text, free_round_id)
-    if bet_call_id is None:
-        return round_result(platform, round_id)
-    follow_up_id = platform.wallet.deliver(bet_call_id)
-    if follow_up_id is not None:
+        opened = await _database_work(platform, open_round, may_shed=False)
+    if opened.call is None:
+        return _result_of(
+            opened, RoundState(opened.round_.state), opened.round_.balance_after_minor
+        )
+    first = await platform.wallet.deliver_prepared_async(opened.call)
+    last = first
+    if first.follow_up is not None:
         # The win (or the cancel of an unknown bet) goes out at once; if it fails it stays
         # queued and the worker retries it with the same id and body.
-        platform.wallet.deliver(follow_up_id)
-    result = round_result(platform, round_id)
-    _raise_for_refused_bet(platform, result)
+        last = await platform.wallet.deliver_prepared_async(first.follow_up)
+    if first.round_state is None or last.round_state is None:
+        # A claim was lost while its call was on the wire: the round is as the database says.
+        read_back = functools.partial(round_result, platform, opened.round_id)
+        result = await _database_work(platform, read_back, may_shed=False)
+    else:
+        result = _result_of(opened, RoundState(last.round_state), _balance_after(first, last))
+    _raise_for_refused_bet(result, first.outcome)
     return result
+
+
+def _balance_after(first: Delivered, last: Delivered) -> int | None:
+    """The wallet's balance after the round's last answered call."""
+    for delivered in (last, first):
+        if delivered.outcome.balance_minor is not None:
+            return delivered.outcome.balance_minor
+    return None
+
+
+def _result_of(opened: Opened, state: RoundState, balance_minor: int | None) -> SpinResult:
+    """The round's result from what this spin wrote and heard: nothing is read back."""
+    round_ = opened.round_
+    # A win still waiting for the wallet (its call failed and is queued) is owed too.
+    own_owed = round_.win_minor if state is RoundState.DEBITED else 0
+    return SpinResult(
+        round_id=round_.id,
+        currency=opened.currency,
+        state=state,
+        bet_minor=round_.bet_minor,
+        win_minor=round_.win_minor,
+        balance_minor=balance_minor,
+        outcome=json.loads(round_.outcome_json),
+        win_capped=round_.win_capped,
+        free_round_id=round_.free_round_id,
+        win_owed_minor=opened.owed_before_minor + own_owed,
+    )
 
 
 def _send_unsent_follow_up(platform: Platform, session_token: str) -> bool:
@@ -271,20 +379,13 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
         )
 
 
-def _raise_for_refused_bet(platform: Platform, result: SpinResult) -> None:
+def _raise_for_refused_bet(result: SpinResult, bet: WalletOutcome) -> None:
     """A refused or unconfirmed bet is an error to the player, after it was recorded."""
     if result.state is RoundState.REJECTED:
-        with platform.db.transaction() as session:
-            reason = session.scalar(
-                select(WalletCall.last_outcome).where(
-                    WalletCall.round_id == result.round_id,
-                    WalletCall.kind.in_([kind.value for kind in ROUND_OPENING_KINDS]),
-                )
-            )
-        if reason == f"refused:{RefusalReason.INSUFFICIENT_FUNDS.value}":
+        if bet.refusal is RefusalReason.INSUFFICIENT_FUNDS:
             raise ReelhouseError(ApiCode.BALANCE_NOT_ENOUGH, "insufficient funds")
-        if reason == f"refused:{RefusalReason.NOT_SENT.value}":
-            # The breaker opened (or the bulkhead filled) between the check and the send.
+        if bet.refusal is RefusalReason.NOT_SENT:
+            # The breaker opened (or no bulkhead slot freed) between the check and the send.
             raise _shut_off()
         raise ReelhouseError(ApiCode.CALLBACK_ERROR, "the casino refused the bet")
     if result.state in (RoundState.CANCELLING, RoundState.CANCELLED):

@@ -31,17 +31,22 @@ The connection budget on PostgreSQL is per process: `pool_size` connections kept
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reelhouse.store.migrate import upgrade_to_head
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for the lock before failing
 # How long a writing transaction waits for its turn among this process's writers (SQLite).
@@ -131,6 +136,9 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite's writers of this process, one at a time (PostgreSQL locks rows instead).
         self._sqlite_writer: threading.Lock | None = threading.Lock() if self.is_sqlite else None
+        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @contextlib.contextmanager
     def transaction(self, *, read_only: bool = False) -> Iterator[Session]:
@@ -180,6 +188,37 @@ class Database:
                 raise
             return session
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    @property
+    def connections_max(self) -> int:
+        """The most connections the pool opens at once (its size and overflow): how many
+        transactions this process can run at the same time without one waiting for a
+        connection."""
+        pool = self.engine.pool
+        size = getattr(pool, "size", None)
+        overflow = getattr(pool, "_max_overflow", 0)
+        if not callable(size):
+            return 1  # a single-connection pool
+        return max(1, int(size()) + max(0, int(overflow)))
+
+    async def in_thread(self, work: Callable[[], T]) -> T:
+        """Run `work` (short database work: a transaction or two) on a worker thread, at most
+        `connections_max` at once per event loop, so no thread ever waits for a pooled
+        connection; the rest wait here, without a thread, in arrival order."""
+        return await to_thread.run_sync(work, limiter=self._limiter())
+
+    def waiting_for_a_thread(self) -> int:
+        """How many callers of `in_thread` in this event loop wait for their turn."""
+        return self._limiter().statistics().tasks_waiting
+
+    def _limiter(self) -> CapacityLimiter:
+        # One per event loop: an anyio limiter belongs to the loop that made it.
+        loop = asyncio.get_running_loop()
+        limiter = self._limiters.get(loop)
+        if limiter is None:
+            limiter = CapacityLimiter(self.connections_max)
+            self._limiters[loop] = limiter
+        return limiter
 
     def dispose(self) -> None:
         self.engine.dispose()

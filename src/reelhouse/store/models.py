@@ -181,10 +181,22 @@ class WalletCall(Base):
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     acked_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Migration 0011. The row's version: every update made through the ORM moves it on by
+    # one and applies only where the row is still at the version its writer read, or fails
+    # (StaleDataError). The spin records a call's outcome from the row it claimed the call
+    # with, not from a fresh read: the version is what tells it the claim is still its own.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    # How long the last attempt took; a call acknowledged at its first attempt has no
+    # attempt row (CallAttempt), this is where that attempt's time is kept.
+    last_duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CallAttempt(Base):
-    """Every time a callback was put on the wire, and what came back."""
+    """Every time a callback was put on the wire and did not settle its call at the first
+    try (a call acknowledged at its first attempt keeps that attempt on its own row), and
+    what came back."""
 
     __tablename__ = "call_attempts"
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, ScalarSelect, Select, exists, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc, unix_ms
@@ -75,6 +76,8 @@ DELIVERY_RAISED = "delivery raised"
 LATE_BET_WINDOW = dt.timedelta(seconds=LATE_BET_WINDOW_SECONDS)
 
 _FOLLOW_UP_KINDS = (CommandKind.WIN.value, CommandKind.CANCEL.value)
+# A player named by id, or by the column of a statement that reads players.
+PlayerKey = int | InstrumentedAttribute[int]
 # As stored, in a stable order (one cached statement).
 _OPEN_ROUND_STATE_VALUES = sorted(state.value for state in OPEN_ROUND_STATES)
 # A call not yet acknowledged, and not given up on: waiting, on the wire, or with a person.
@@ -93,14 +96,72 @@ def _follow_up_sent_once() -> ColumnElement[bool]:
     )
 
 
-def _in_flight_round(session: Session, player_id: int) -> int | None:
+def _in_flight_round_query(player_id: PlayerKey) -> Select[Any]:
     """The round of a call of the player that is claimed: on the wire, or held by a process
     that may have died mid-call (until its lease runs out)."""
-    return session.scalar(
+    return (
         select(WalletCall.round_id)
         .where(WalletCall.player_id == player_id, WalletCall.state == CallState.IN_FLIGHT.value)
         .limit(1)
     )
+
+
+def _unsent_round_query(player_id: PlayerKey) -> Select[Any]:
+    """An unsettled round of the player whose win or cancel has never been sent."""
+    return (
+        select(Round.id)
+        .where(
+            Round.player_id == player_id,
+            Round.state.in_(_OPEN_ROUND_STATE_VALUES),
+            ~_follow_up_sent_once(),
+        )
+        .limit(1)
+    )
+
+
+def _owed_query(player_id: PlayerKey) -> Select[Any]:
+    return select(func.coalesce(func.sum(WalletCall.amount_minor), 0)).where(
+        WalletCall.player_id == player_id,
+        WalletCall.kind == CommandKind.WIN.value,
+        WalletCall.state.in_(_UNACKNOWLEDGED_STATES),
+    )
+
+
+@dataclass(frozen=True)
+class PlayerHold:
+    """What a player's earlier rounds mean for the next one, read in one statement."""
+
+    in_flight_round_id: int | None  # a round with a call of the player claimed
+    unsent_round_id: int | None  # an unsettled round whose win or cancel was never sent
+    owed_win_minor: int  # wins the wallet has not acknowledged yet (owed_win_minor)
+
+    @classmethod
+    def of(cls, in_flight: int | None, unsent: int | None, owed: int | None) -> PlayerHold:
+        """From the values of `hold_columns`, in their order."""
+        return cls(in_flight, unsent, int(owed or 0))
+
+    @property
+    def holding_round_id(self) -> int | None:
+        """The round that keeps the player from opening another now (round_holding_next)."""
+        if self.in_flight_round_id is not None:
+            return self.in_flight_round_id
+        return self.unsent_round_id
+
+
+def hold_columns(player_id: PlayerKey) -> tuple[ScalarSelect[Any], ...]:
+    """A player's hold as three columns (PlayerHold.of reads them back): a statement that
+    reads the player can read its hold too, as the spin does (services/launch.py). The
+    player may be a column of that statement (correlated) or a known id."""
+    return (
+        _in_flight_round_query(player_id).scalar_subquery(),
+        _unsent_round_query(player_id).scalar_subquery(),
+        _owed_query(player_id).scalar_subquery(),
+    )
+
+
+def player_hold(session: Session, player_id: int) -> PlayerHold:
+    """The player's hold and owed wins, in one statement."""
+    return PlayerHold.of(*session.execute(select(*hold_columns(player_id))).one())
 
 
 def round_holding_next(session: Session, player_id: int) -> int | None:
@@ -113,21 +174,7 @@ def round_holding_next(session: Session, player_id: int) -> int | None:
     wallet sees the refund asked for before the next debit, and its balance check of that
     debit counts the refund whenever the wallet applied it. Call in the transaction that
     holds the player's row lock."""
-    in_flight = _in_flight_round(session, player_id)
-    return in_flight if in_flight is not None else _unsent_round(session, player_id)
-
-
-def _unsent_round(session: Session, player_id: int) -> int | None:
-    """An unsettled round of the player whose win or cancel has never been sent."""
-    return session.scalar(
-        select(Round.id)
-        .where(
-            Round.player_id == player_id,
-            Round.state.in_(_OPEN_ROUND_STATE_VALUES),
-            ~_follow_up_sent_once(),
-        )
-        .limit(1)
-    )
+    return player_hold(session, player_id).holding_round_id
 
 
 def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -> int | None:
@@ -138,11 +185,10 @@ def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -
     someone else holds the row lock of is skipped, never waited for: the caller holds the
     player's row lock, and whoever records an attempt holds the call's and then takes the
     player's."""
-    if _in_flight_round(session, player_id) is not None:
+    hold = player_hold(session, player_id)
+    if hold.in_flight_round_id is not None or hold.unsent_round_id is None:
         return None
-    holding = _unsent_round(session, player_id)
-    if holding is None:
-        return None
+    holding = hold.unsent_round_id
     # A round that holds the player has sent no win or cancel: its one queued call is it.
     call = session.scalar(
         select(WalletCall)
@@ -164,14 +210,7 @@ def claim_unsent_follow_up(session: Session, player_id: int, now: dt.datetime) -
 def owed_win_minor(session: Session, player_id: int) -> int:
     """The wins of the player's rounds still waiting for the wallet to acknowledge them: money
     the wallet's balance does not hold yet (shown beside it, never added to it)."""
-    owed = session.scalar(
-        select(func.coalesce(func.sum(WalletCall.amount_minor), 0)).where(
-            WalletCall.player_id == player_id,
-            WalletCall.kind == CommandKind.WIN.value,
-            WalletCall.state.in_(_UNACKNOWLEDGED_STATES),
-        )
-    )
-    return int(owed or 0)
+    return int(session.scalar(_owed_query(player_id)) or 0)
 
 
 @dataclass(frozen=True)
@@ -249,9 +288,12 @@ def new_call(
     return call
 
 
-def command_for(session: Session, call: WalletCall) -> WalletCommand:
+def command_for(
+    session: Session, call: WalletCall, *, opening_call_id: int | None = None
+) -> WalletCommand:
     """The typed command a call row stands for. Built from stored rows only, so a retry
-    carries exactly the same id and body as the first attempt."""
+    carries exactly the same id and body as the first attempt. A caller that knows the id
+    of the round's bet (it just recorded it) passes it, sparing a look-up."""
     round_ = session.get(Round, call.round_id)
     player = session.get(Player, call.player_id)
     operator = session.get(Operator, call.operator_id)
@@ -274,7 +316,7 @@ def command_for(session: Session, call: WalletCall) -> WalletCommand:
         win_minor=round_.win_minor if kind is CommandKind.BET_WIN else None,
         # A free round has no bet: its win names the grant instead.
         bet_trans_id=(
-            _opening_call_id(session, round_.id)
+            (opening_call_id or _opening_call_id(session, round_.id))
             if kind is CommandKind.WIN and round_.free_round_id is None
             else None
         ),
@@ -340,29 +382,43 @@ def _finish_call(
 
 
 def _note_balance(
-    session: Session, call: WalletCall, round_: Round, outcome: WalletOutcome
+    session: Session, call: WalletCall, round_: Round, outcome: WalletOutcome, note_player: bool
 ) -> None:
     if outcome.balance_minor is None:
         return
     round_.balance_after_minor = outcome.balance_minor
+    if not note_player:
+        return
     player = session.get(Player, call.player_id)
     assert player is not None
     player.last_balance_minor = outcome.balance_minor
 
 
-def _add_to_session(session: Session, round_: Round, kind: CommandKind, amount: int) -> None:
+def _add_to_session(
+    session: Session, round_: Round, kind: CommandKind, amount: int, now: dt.datetime
+) -> None:
     """Count an acknowledged call's money in its game session: a bet's spend, a win's win,
-    and both for a bet_win (its win travelled inside it)."""
+    and both for a bet_win (its win travelled inside it).
+
+    Added by the database (`spend = spend + amount`), not from the row as this session holds
+    it: the spin path records from rows it read before its wallet call (dispatch/sender.py),
+    and the worker may have added an earlier round's win to the same session meanwhile."""
     game_session = session.get(GameSession, round_.session_id)
     if game_session is None:
         return
+    won = 0
     if kind in ROUND_OPENING_KINDS:
-        game_session.spend_minor += amount
+        game_session.spend_minor = GameSession.spend_minor + amount
+        # A bet is only ever sent by a spin: the player's activity, written in this update
+        # rather than one of its own when the round opened (services/rounds.py).
+        game_session.last_activity_at_utc = to_naive_utc(now)
         game_session.last_round_bet_minor = amount
     if kind is CommandKind.WIN:
-        game_session.win_minor += amount
+        won = amount
     if kind is CommandKind.BET_WIN:
-        game_session.win_minor += round_.win_minor
+        won = round_.win_minor
+    if won:
+        game_session.win_minor = GameSession.win_minor + won
 
 
 def record_outcome(
@@ -372,9 +428,14 @@ def record_outcome(
     now: dt.datetime,
     retry_at: dt.datetime | None,
     follow_up_claim: Claim | None,
+    *,
+    note_player_balance: bool = True,
 ) -> WalletCall | None:
     """Apply one attempt's outcome to a claimed call and its round, as the settlement table
     says (domain/settlement.py): this is the one place that table is carried out.
+
+    `note_player_balance` False leaves the player's last known balance to the follow-up's
+    record, when the caller sends that follow-up at once (dispatch/sender.py).
 
     Returns the follow-up call to send now (a bet's win or cancel), claimed by the caller
     when `follow_up_claim` is given. `retry_at` is when a failed win/cancel is tried again;
@@ -394,9 +455,9 @@ def record_outcome(
         assert retry_at is not None
         call.next_attempt_at_utc = to_naive_utc(retry_at)
     if row.notes_balance:
-        _note_balance(session, call, round_, outcome)
+        _note_balance(session, call, round_, outcome, note_player_balance)
     if row.adds_to_session:
-        _add_to_session(session, round_, kind, call.amount_minor)
+        _add_to_session(session, round_, kind, call.amount_minor, now)
     if row.round_state is not None:
         _move_round(round_, row.round_state, now)
     return _write_follow_up(session, row.follow_up, call, round_, outcome, now, follow_up_claim)
