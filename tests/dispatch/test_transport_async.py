@@ -215,8 +215,8 @@ CONCURRENT_CALLS = 2 * WALLET_CALLS_PER_HOST  # half wait for the other half
 
 
 def test_many_slow_calls_wait_together_in_one_event_loop_without_threads() -> None:
-    """Twice the per-host limit of calls to a wallet taking 150 ms each, at once: they wait as tasks, not threads, and
-    no more than the per-host limit of them are at the wallet at a time."""
+    """Twice the per-host limit of calls to a wallet taking 150 ms each, at once: they wait
+    as tasks, not threads, and no more than the limit of them are at the wallet at a time."""
     threads_before = threading.active_count()
     most_threads = threads_before
     answers: list[HttpAnswer] = []
