@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from reelhouse.api.app import create_app
 from reelhouse.api.logging_setup import configure_logging
-from reelhouse.api.wiring import build_platform
+from reelhouse.api.wiring import build_platform, claim_id_node
 from reelhouse.services.settings import load_settings
 
 # What uvicorn imports in each process (an import string is what its multi-process mode needs).
@@ -19,4 +19,5 @@ def app_from_settings() -> FastAPI:
     configure_logging()
     settings = load_settings()
     platform = build_platform(settings, migrate=False)
+    claim_id_node(platform)
     return create_app(platform, dispatcher=settings.dispatcher_in_serve, owns_platform=True)

@@ -7,11 +7,13 @@ from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.transport import HttpxTransport, Transport
 from reelhouse.dispatch.transport_async import AsyncHttpxTransport
 from reelhouse.domain.clock import Clock, SystemClock
+from reelhouse.domain.ids import configured_node, use_node
 from reelhouse.domain.name_resolver import SystemResolver
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
 from reelhouse.store.key_check import check_key
+from reelhouse.store.node_claim import claim_node
 from reelhouse.store.secrets import Sealer, SecretKeyError
 
 
@@ -69,3 +71,12 @@ def build_platform(
         resolver=resolver,
         async_transport_factory=async_factory,
     )
+
+
+def claim_id_node(platform: Platform) -> int:
+    """Claim this process's id node for as long as it runs (store/node_claim.py) and make
+    ids with it: a serving or dispatching process calls this at start, before any id."""
+    claim = claim_node(platform.db, configured_node())
+    use_node(claim.node)
+    platform.closers.append(claim.release)
+    return claim.node

@@ -32,7 +32,7 @@ def serve(
         # Every process would make ids with the one node: they would clash at once.
         raise ConfigError(
             f"{NODE_ENV} names one process; --workers {workers} starts {workers}. Unset it"
-            " (each process then picks its own node) or run one `serve` per node id"
+            " (each process then claims a free node) or run one `serve` per node id"
         )
     configure_logging()
     # Settings are read here first: a bad one stops the command before anything starts, and

@@ -8,7 +8,7 @@ import threading
 import typer
 
 from reelhouse.api.logging_setup import configure_logging
-from reelhouse.api.wiring import build_platform
+from reelhouse.api.wiring import build_platform, claim_id_node
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.worker import Worker
 from reelhouse.services.settings import load_settings
@@ -19,6 +19,7 @@ def worker() -> None:
     terminal: expired claims are taken back and queued calls are sent."""
     configure_logging()
     platform = build_platform(load_settings())
+    claim_id_node(platform)
     assert isinstance(platform.wallet, WalletSender)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

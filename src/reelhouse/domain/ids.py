@@ -18,9 +18,11 @@ So one node makes 51,200 ids a second at a steady rate. A burst beyond that does
 when the sequence is exhausted within a tick, the generator borrows the next tick, so its
 ids run ahead of the clock for a moment and stay unique and increasing.
 
-The node comes from REELHOUSE_NODE_ID (0-63) when several processes share a database;
-otherwise a random node is picked per process (the database's unique constraints catch the
-rare clash). Ids written by earlier versions (41 bits of milliseconds, 10 of node, 12 of
+The node comes from REELHOUSE_NODE_ID (0-63), or is the first free one; either way a serving
+or dispatching process claims it for as long as it runs (store/node_claim.py), so processes
+sharing a database never share a node. (A process that claims none, such as a command-line
+tool, picks one at random; the database's unique constraints catch the rare clash.)
+Ids written by earlier versions (41 bits of milliseconds, 10 of node, 12 of
 sequence: up to 2^63) stay valid wherever they are stored; they are all above 2^53, so a new
 id never equals one of them, but new ids sort before them.
 """
@@ -72,6 +74,11 @@ class IdGenerator:
         self._sequence = 0
         self._lock = threading.Lock()
 
+    def set_node(self, node: int) -> None:
+        assert 0 <= node <= MAX_NODE
+        with self._lock:
+            self._node = node
+
     def next_id(self) -> int:
         with self._lock:
             # A clock that steps back does not take ids back with it.
@@ -94,6 +101,17 @@ class IdGenerator:
 
 
 _default = IdGenerator()
+
+
+def configured_node() -> int | None:
+    """REELHOUSE_NODE_ID, checked, or None when it is not set."""
+    return node_from_environment() if os.environ.get(NODE_ENV) else None
+
+
+def use_node(node: int) -> None:
+    """Make this process's ids with `node` from now on (the node it claimed at start:
+    store/node_claim.py). Called before the process makes any id."""
+    _default.set_node(node)
 
 
 def new_id() -> int:
