@@ -1,0 +1,60 @@
+"""The many-sessions shape: a crowd of open sessions, each spinning at a player's cadence
+(`sessions` players, one spin every `cadence_s` each, so `sessions / cadence_s` rounds/s
+offered), against a wallet that answers every callback after 150 ms. Reelhouse and the floor
+get the same timetable in the same run, one step each; the answer is the share of the
+offered rounds each played, Reelhouse's as a ratio of the floor's, and errors by code.
+
+The generator is one asyncio loop that keeps a task per waiting spin, never a thread, and
+its own lag (how late it launched arrivals) is in every row: a generator that cannot drive
+the crowd shows there, not as a slower server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.load_shapes import OPERATORS, weights
+from bench.load_stack import Stack
+from bench.load_steps import StepPlan, measure, ratio
+
+SESSIONS = 2_000
+CADENCE_S = 4.0
+WALLET_DELAY_MS = 150
+
+
+def players_per_operator(sessions: int) -> int:
+    assert sessions % OPERATORS == 0, "sessions are dealt evenly to the operators"
+    return sessions // OPERATORS
+
+
+def many_sessions(
+    stack: Stack, cadence_s: float, duration_s: float, p99_budget_ms: float
+) -> dict[str, Any]:
+    """One step of every session of `stack` spinning every `cadence_s`, on the floor, then on
+    Reelhouse."""
+    sessions = len(stack.reelhouse.tokens)
+    stack.set_wallet_delay(WALLET_DELAY_MS)
+    plan = StepPlan(
+        "sessions",
+        weights("even", players_per_operator(sessions)),
+        WALLET_DELAY_MS,
+        duration_s,
+        p99_budget_ms,
+    )
+    rate = sessions / cadence_s
+    floor = measure(stack, stack.floor, plan, rate)
+    reelhouse = measure(stack, stack.reelhouse, plan, rate)
+    return {
+        "sessions": sessions,
+        "cadence_s": cadence_s,
+        "wallet_delay_ms": WALLET_DELAY_MS,
+        "offered_per_s": rate,
+        "floor": floor,
+        "reelhouse": reelhouse,
+        "achieved_ratio": ratio(reelhouse["achieved_per_s"], floor["achieved_per_s"]),
+        "errors_by_code": {"floor": floor["errors"], "reelhouse": reelhouse["errors"]},
+        "generator_launch_lag_p99_ms": max(
+            floor["generator_launch_lag_p99_ms"] or 0.0,
+            reelhouse["generator_launch_lag_p99_ms"] or 0.0,
+        ),
+    }
