@@ -33,6 +33,8 @@ from reelhouse.store.secrets import new_key_text
 
 GAME = "lucky-sevens"
 STARTUP_S = 60.0
+# The wallet opens its accounts (one commit each) before it answers.
+WALLET_STARTUP_S_PER_ACCOUNT = 0.05
 # Sessions are opened this many at a time (the setup is not measured).
 SETUP_CONCURRENCY = 16
 
@@ -95,8 +97,10 @@ def _start(
         return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
+def _wait_ready(
+    url: str, process: subprocess.Popen[bytes], log: Path, most_s: float = STARTUP_S
+) -> None:
+    deadline = time.monotonic() + most_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{url} exited at start:\n{log.read_text()[-2000:]}")
@@ -105,7 +109,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
             return
         except httpx.HTTPError:
             time.sleep(0.1)
-    raise RuntimeError(f"{url} did not start in {STARTUP_S:.0f} s")
+    raise RuntimeError(f"{url} did not start in {most_s:.0f} s")
 
 
 @contextmanager
@@ -206,7 +210,8 @@ def start_wallet(
     )
     log = workdir / "wallet.log"
     process = _start([sys.executable, "-m", "bench.load_wallet", str(config)], log)
-    _wait_ready(f"http://127.0.0.1:{port}/health", process, log)
+    most_s = STARTUP_S + WALLET_STARTUP_S_PER_ACCOUNT * len(accounts)
+    _wait_ready(f"http://127.0.0.1:{port}/health", process, log, most_s)
     return process
 
 

@@ -54,9 +54,10 @@ def scaled(processes: int) -> Topology:
         args = ("--workers", str(processes), *no_dispatcher)
         shown = " ".join(args)
         return Topology("scaled", (args,), processes, f"serve {shown} + {processes} x worker")
+    serve = " ".join(("serve", *no_dispatcher))
     return Topology(
         "scaled",
         (no_dispatcher,) * processes,
         processes,
-        f"{processes} x serve {' '.join(no_dispatcher)} on their own ports + {processes} x worker",
+        f"{processes} x {serve} on their own ports + {processes} x worker",
     )
