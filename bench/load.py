@@ -52,7 +52,14 @@ import psycopg
 from bench.drain import DEFAULT_CALLS, drain
 from bench.load_fresh import FreshDatabases
 from bench.load_goals import goals_of, print_goals
-from bench.load_sessions import CADENCE_S, SESSIONS, many_sessions, players_per_operator
+from bench.load_sessions import (
+    CADENCE_S,
+    SESSIONS,
+    WALLET_DELAY_MS,
+    cadence_for,
+    many_sessions,
+    players_per_operator,
+)
 from bench.load_shapes import OPERATORS, SHAPES, weights
 from bench.load_stack import Stack
 from bench.load_steps import SearchRange, StepPlan, measure, ms, ratio, search
@@ -164,10 +171,30 @@ def _rate(found: dict[str, Any]) -> str:
     return f"{value:g}{'+' if found['capped_by_max_rate'] else ''}"
 
 
-def _many_sessions(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
-    return many_sessions(
-        stack, args.session_cadence_s, args.sessions_step_seconds, args.p99_budget_ms
+def _floor_max_with_slow_wallet(run: dict[str, Any]) -> float | None:
+    """The floor's maximum in the `even` scenario with the 150 ms wallet, if it ran."""
+    for scenario in run.get("scenarios", []):
+        if scenario["shape"] == "even" and scenario["wallet_delay_ms"] == WALLET_DELAY_MS:
+            found: float | None = scenario["floor"]["max_sustainable_per_s"]
+            return found
+    return None
+
+
+def _many_sessions(stack: Stack, args: argparse.Namespace, run: dict[str, Any]) -> None:
+    """The crowd at the cadence the floor can carry; then, if that had to be longer than a
+    player on autoplay's, at the autoplay cadence too (last: its overload leaves a backlog)."""
+    cadence_s = args.session_cadence_s or cadence_for(
+        len(stack.reelhouse.tokens), _floor_max_with_slow_wallet(run)
     )
+    run["many_sessions"] = _crowd(stack, args, cadence_s)
+    if cadence_s > CADENCE_S:
+        run["many_sessions_at_autoplay_cadence"] = _crowd(stack, args, CADENCE_S)
+
+
+def _crowd(stack: Stack, args: argparse.Namespace, cadence_s: float) -> dict[str, Any]:
+    # Every session spins at least once in the step (twice at the 4 s cadence).
+    step_s = args.sessions_step_seconds or max(2 * CADENCE_S, cadence_s)
+    return many_sessions(stack, cadence_s, step_s, args.p99_budget_ms)
 
 
 def _run_on(database: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -192,10 +219,10 @@ def _run_on(database: str, args: argparse.Namespace) -> dict[str, Any]:
                 ]
                 _print_table(name, run["scenarios"])
                 if "sessions" in args.parts and crowd_on_scenarios:
-                    run["many_sessions"] = _many_sessions(stack, args)
+                    _many_sessions(stack, args, run)
         if "sessions" in args.parts and "many_sessions" not in run:
             with fresh.stack(players_per_operator(args.sessions)) as stack:
-                run["many_sessions"] = _many_sessions(stack, args)
+                _many_sessions(stack, args, run)
         if "drain" in args.parts:
             with fresh.database_url() as (url, workdir):
                 run["dispatcher_drain"] = drain(url, workdir, args.drain_calls)
@@ -245,8 +272,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--wallet-delays-ms", type=int, nargs="+", default=list(WALLET_DELAYS_MS))
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     parser.add_argument("--sessions", type=int, default=SESSIONS, help="many-sessions crowd")
-    parser.add_argument("--session-cadence-s", type=float, default=CADENCE_S)
-    parser.add_argument("--sessions-step-seconds", type=float, default=2 * CADENCE_S)
+    parser.add_argument(
+        "--session-cadence-s",
+        type=float,
+        help=f"seconds between a session's spins (default {CADENCE_S:g}, longer if the floor "
+        "cannot carry it with the 150 ms wallet)",
+    )
+    parser.add_argument(
+        "--sessions-step-seconds", type=float, help="default: two spins per session, at least"
+    )
     parser.add_argument("--drain-calls", type=int, default=DEFAULT_CALLS)
     parser.add_argument("--dir", type=Path, default=Path("var/bench"), help="scratch files")
     parser.add_argument("--results", type=Path, default=RESULTS, help="the JSON written")

@@ -77,15 +77,9 @@ def goals_of(run: dict[str, Any]) -> dict[str, Any]:
                 }
             )
     crowd = run.get("many_sessions")
-    goals["many_sessions"] = crowd and {
-        "sessions": crowd["sessions"],
-        "offered_per_s": crowd["offered_per_s"],
-        "floor_played_per_s": crowd["floor"]["achieved_per_s"],
-        "reelhouse_played_per_s": crowd["reelhouse"]["achieved_per_s"],
-        "ratio": crowd["achieved_ratio"],
-        "errors_by_code": crowd["errors_by_code"],
-        "generator_launch_lag_p99_ms": crowd["generator_launch_lag_p99_ms"],
-    }
+    goals["many_sessions"] = crowd and _crowd_goal(crowd)
+    if goals["many_sessions"] and (autoplay := run.get("many_sessions_at_autoplay_cadence")):
+        goals["many_sessions"]["at_autoplay_cadence"] = _crowd_goal(autoplay)
     drained = run.get("dispatcher_drain")
     goals["dispatcher_drain"] = drained and {
         "calls": drained["calls"],
@@ -95,6 +89,19 @@ def goals_of(run: dict[str, Any]) -> dict[str, Any]:
     }
     goals["scale_out"] = _scale_out_goal(run.get("scale_out"))
     return goals
+
+
+def _crowd_goal(crowd: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sessions": crowd["sessions"],
+        "cadence_s": crowd["cadence_s"],
+        "offered_per_s": crowd["offered_per_s"],
+        "floor_played_per_s": crowd["floor"]["achieved_per_s"],
+        "reelhouse_played_per_s": crowd["reelhouse"]["achieved_per_s"],
+        "ratio": crowd["achieved_ratio"],
+        "errors_by_code": crowd["errors_by_code"],
+        "generator_launch_lag_p99_ms": crowd["generator_launch_lag_p99_ms"],
+    }
 
 
 def _scale_out_goal(found: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -138,12 +145,9 @@ def print_goals(database: str, goals: dict[str, Any]) -> None:
             f"{ms(rh['p99']).strip()} ms  floor {ms(fl['p50']).strip()}/{ms(fl['p99']).strip()} ms"
         )
     if crowd := goals["many_sessions"]:
-        print(
-            f"  {crowd['sessions']} sessions at {crowd['offered_per_s']:g}/s offered: reelhouse "
-            f"{crowd['reelhouse_played_per_s']}/s, floor {crowd['floor_played_per_s']}/s, "
-            f"ratio {crowd['ratio']}; errors {crowd['errors_by_code']}; generator lag p99 "
-            f"{crowd['generator_launch_lag_p99_ms']} ms"
-        )
+        for shown in (crowd, crowd.get("at_autoplay_cadence")):
+            if shown:
+                _print_crowd(shown)
     if drained := goals["dispatcher_drain"]:
         print(
             f"  drain {drained['calls']} wins: worker {drained['worker_per_s']}/s, raw httpx "
@@ -158,3 +162,12 @@ def print_goals(database: str, goals: dict[str, Any]) -> None:
                 f"{scale['single_per_s']}/s, ratio {scale['ratio']}; machine busy at max "
                 f"{scale['machine_busy_share_at_max']}; prediction {scale['prediction']}"
             )
+
+
+def _print_crowd(crowd: dict[str, Any]) -> None:
+    print(
+        f"  {crowd['sessions']} sessions, a spin every {crowd['cadence_s']:g} s, "
+        f"{crowd['offered_per_s']:g}/s offered: reelhouse {crowd['reelhouse_played_per_s']}/s, "
+        f"floor {crowd['floor_played_per_s']}/s, ratio {crowd['ratio']}; errors "
+        f"{crowd['errors_by_code']}; generator lag p99 {crowd['generator_launch_lag_p99_ms']} ms"
+    )
