@@ -37,18 +37,19 @@ def serve_flags() -> frozenset[str]:
     return frozenset(flag for flag in ("--workers", "--no-dispatcher") if flag in shown)
 
 
-def single() -> Topology:
-    """One API process with its dispatcher: inside it where serve has one, else beside it."""
-    if "--no-dispatcher" in serve_flags():
+def single(flags: frozenset[str] | None = None) -> Topology:
+    """One API process with its dispatcher: inside it where serve has one, else beside it.
+    `flags`: serve's optional flags (default: this checkout's)."""
+    if "--no-dispatcher" in (serve_flags() if flags is None else flags):
         return Topology("single", ((),), 0, "1 x serve (dispatcher inside)")
     return Topology("single", ((),), 1, "1 x serve + 1 x worker (serve has no dispatcher)")
 
 
-def scaled(processes: int) -> Topology:
+def scaled(processes: int, flags: frozenset[str] | None = None) -> Topology:
     """`processes` API processes and as many dispatchers: serve forks them itself where it
     can (one port), else that many serve processes on their own ports, the client sending
     each player to one of them."""
-    flags = serve_flags()
+    flags = serve_flags() if flags is None else flags
     no_dispatcher = ("--no-dispatcher",) if "--no-dispatcher" in flags else ()
     if "--workers" in flags:
         args = ("--workers", str(processes), *no_dispatcher)
