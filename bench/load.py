@@ -172,12 +172,16 @@ def _rate(found: dict[str, Any]) -> str:
 
 
 def _floor_max_with_slow_wallet(run: dict[str, Any]) -> float | None:
-    """The floor's maximum in the `even` scenario with the 150 ms wallet, if it ran."""
-    for scenario in run.get("scenarios", []):
-        if scenario["shape"] == "even" and scenario["wallet_delay_ms"] == WALLET_DELAY_MS:
-            found: float | None = scenario["floor"]["max_sustainable_per_s"]
-            return found
-    return None
+    """The floor's best maximum over the scenarios with the 150 ms wallet, if any ran (the
+    best: the floor does the same work in every shape, so a lower one is the machine's
+    noise)."""
+    found = [
+        scenario["floor"]["max_sustainable_per_s"]
+        for scenario in run.get("scenarios", [])
+        if scenario["wallet_delay_ms"] == WALLET_DELAY_MS
+        and scenario["floor"]["max_sustainable_per_s"]
+    ]
+    return max(found) if found else None
 
 
 def _many_sessions(stack: Stack, args: argparse.Namespace, run: dict[str, Any]) -> None:

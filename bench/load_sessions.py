@@ -26,6 +26,9 @@ WALLET_DELAY_MS = 150
 # slowly, offering this share of the floor's maximum: a step every server fails measures
 # the wallet and the cores, not Reelhouse against the floor.
 FLOOR_SHARE = 0.7
+# However slow the floor measured (one noisy step on a loaded machine can say 7/s), no
+# slower than this: the step lasts one cadence, and most sessions must spin in it.
+MAX_CADENCE_S = 30.0
 
 
 def players_per_operator(sessions: int) -> int:
@@ -34,11 +37,13 @@ def players_per_operator(sessions: int) -> int:
 
 
 def cadence_for(sessions: int, floor_max_per_s: float | None) -> float:
-    """Seconds between one session's spins: `CADENCE_S`, or longer if the floor's maximum
-    with the 150 ms wallet (measured in the same run) is below what that offers."""
+    """Seconds between one session's spins: `CADENCE_S`, or longer (at most
+    `MAX_CADENCE_S`) if the floor's maximum with the 150 ms wallet (measured in the same
+    run) is below what that offers."""
     if not floor_max_per_s:
         return CADENCE_S
-    return max(CADENCE_S, round(sessions / (FLOOR_SHARE * floor_max_per_s), 1))
+    fitted = round(sessions / (FLOOR_SHARE * floor_max_per_s), 1)
+    return min(MAX_CADENCE_S, max(CADENCE_S, fitted))
 
 
 def many_sessions(

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from bench.load_goals import GOAL_KEYS, goals_of
-from bench.load_sessions import CADENCE_S, FLOOR_SHARE, cadence_for
+from bench.load_sessions import CADENCE_S, FLOOR_SHARE, MAX_CADENCE_S, cadence_for
 from bench.load_topology import scaled, single
 from bench.proc_cpu import MachineCpu, tree_cpu_seconds, with_descendants
 
@@ -40,6 +40,7 @@ def test_the_crowd_spins_at_autoplay_cadence_unless_the_floor_cannot_carry_it() 
     slower = cadence_for(2000, 100)
     assert slower > CADENCE_S
     assert 2000 / slower <= FLOOR_SHARE * 100 + 1  # offers about 70 % of the floor's maximum
+    assert cadence_for(2000, 7) == MAX_CADENCE_S  # a noisy floor never stretches it further
 
 
 def test_goals_name_every_goal_even_when_parts_did_not_run() -> None:
