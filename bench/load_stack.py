@@ -1,7 +1,7 @@
 """The processes the load benchmark drives, each in its own process (so none shares a GIL
-with the generator): the wallet, Reelhouse (`reelhouse serve` and its dispatcher,
-`reelhouse worker`) and the floor; and the players and sessions they serve, made the way an
-operator makes them (Main API, launch URL).
+with the generator): the wallet, Reelhouse (its API processes and dispatchers, as a
+`Topology` of bench/load_topology.py lays them out) and the floor; and the players and
+sessions they serve, made the way an operator makes them (Main API, launch URL).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import httpx
 import psycopg
 
 from bench.load_shapes import OPERATORS
+from bench.load_topology import Topology, single
+from bench.proc_cpu import tree_cpu_seconds
 from reelhouse.api.server import free_port
 from reelhouse.api.wiring import build_platform
 from reelhouse.operator_kit.demo_bots import SESSION_PATH
@@ -31,17 +33,24 @@ from reelhouse.store.secrets import new_key_text
 
 GAME = "lucky-sevens"
 STARTUP_S = 60.0
+# The wallet opens its accounts (one commit each) before it answers.
+WALLET_STARTUP_S_PER_ACCOUNT = 0.05
 # Sessions are opened this many at a time (the setup is not measured).
-SETUP_CONCURRENCY = 8
+SETUP_CONCURRENCY = 16
 
 
 @dataclass
 class Target:
-    """A server the generator plays against: its URL and one session token per player."""
+    """A server the generator plays against: its URLs (player `i` plays on
+    `urls[i % len(urls)]`, the way a load balancer keeps a player on one API process) and
+    one session token per player."""
 
     name: str
-    url: str
+    urls: list[str]
     tokens: list[str]
+
+    def url_of(self, player: int) -> str:
+        return self.urls[player % len(self.urls)]
 
 
 @dataclass
@@ -50,6 +59,12 @@ class Stack:
     reelhouse: Target
     floor: Target
     database: str  # "sqlite" or "postgresql"
+    # Reelhouse's processes by role ("api", "worker"), for their CPU seconds.
+    pids_by_role: dict[str, list[int]]
+
+    def cpu_seconds_by_role(self) -> dict[str, float]:
+        """CPU seconds so far of each role's processes and their children."""
+        return {role: tree_cpu_seconds(pids) for role, pids in self.pids_by_role.items()}
 
     def set_wallet_delay(self, ms: float) -> None:
         httpx.post(f"{self.wallet_url}/bench/delay", json={"ms": ms}).raise_for_status()
@@ -82,8 +97,10 @@ def _start(
         return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
+def _wait_ready(
+    url: str, process: subprocess.Popen[bytes], log: Path, most_s: float = STARTUP_S
+) -> None:
+    deadline = time.monotonic() + most_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{url} exited at start:\n{log.read_text()[-2000:]}")
@@ -92,7 +109,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
             return
         except httpx.HTTPError:
             time.sleep(0.1)
-    raise RuntimeError(f"{url} did not start in {STARTUP_S:.0f} s")
+    raise RuntimeError(f"{url} did not start in {most_s:.0f} s")
 
 
 @contextmanager
@@ -109,56 +126,36 @@ def postgres_database(server_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def running_stack(database_url: str, workdir: Path, players_per_operator: int) -> Iterator[Stack]:
+def running_stack(
+    database_url: str, workdir: Path, players_per_operator: int, topology: Topology | None = None
+) -> Iterator[Stack]:
+    """Every process up and every session open; `topology`: one API process with its
+    dispatcher unless said otherwise."""
+    topology = topology or single()
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        wallet_port, reelhouse_port, floor_port = free_port(), free_port(), free_port()
+        wallet_port, floor_port = free_port(), free_port()
+        reelhouse_ports = [free_port() for _ in topology.serve_args]
         wallet_url = f"http://127.0.0.1:{wallet_port}"
-        reelhouse_url = f"http://127.0.0.1:{reelhouse_port}"
-        env = {
-            **os.environ,
-            "REELHOUSE_DATA_DIR": str(workdir),
-            "REELHOUSE_DATABASE_URL": database_url,
-            "REELHOUSE_SECRET_KEY": new_key_text(),
-            "REELHOUSE_PUBLIC_URL": reelhouse_url,
-            "REELHOUSE_ALLOW_PRIVATE_CALLBACKS": "1",
-            # The generator is one client playing every operator's players: the per-operator
-            # Main API rate limit (meant for an operator's backend) must not be what is measured.
-            "REELHOUSE_API_RATE_PER_SECOND": "1000000",
-            "REELHOUSE_API_RATE_BURST": "1000000",
-        }
-        api_tokens, callback_tokens = _make_operators(env, wallet_url)
+        reelhouse_urls = [f"http://127.0.0.1:{port}" for port in reelhouse_ports]
+        reelhouse_url = reelhouse_urls[0]
+        env = bench_env(workdir, database_url, reelhouse_url)
+        api_tokens, callback_tokens = make_operators(env, wallet_url)
         accounts = [f"lp{i:05d}" for i in range(OPERATORS * players_per_operator)]
-        wallet_config = workdir / "wallet.json"
-        wallet_config.write_text(
-            json.dumps(
-                {
-                    "port": wallet_port,
-                    "db_url": f"sqlite:///{workdir / 'wallet.db'}",
-                    "accounts": accounts,
-                    "tokens": callback_tokens,
-                }
-            )
-        )
-        log = workdir / "wallet.log"
-        processes.append(
-            _start([sys.executable, "-m", "bench.load_wallet", str(wallet_config)], log)
-        )
-        _wait_ready(f"{wallet_url}/health", processes[-1], log)
+        processes.append(start_wallet(workdir, wallet_port, accounts, callback_tokens))
         reelhouse_bin = str(Path(sys.executable).with_name("reelhouse"))
-        log = workdir / "reelhouse.log"
-        processes.append(
-            # Its dispatcher is the separate worker below, as in the earlier measurements.
-            _start(
-                [reelhouse_bin, "serve", "--no-dispatcher", "--port", str(reelhouse_port)],
-                log,
-                env=env,
-            )
-        )
-        _wait_ready(f"{reelhouse_url}/api/game/state", processes[-1], log)
-        # The dispatcher worker retries what a spin could not settle, as in a deployment:
-        # without it, a win that timed out under overload would hold its player (3002).
-        processes.append(_start([reelhouse_bin, "worker"], workdir / "worker.log", env=env))
+        pids_by_role: dict[str, list[int]] = {"api": [], "worker": []}
+        for n, (port, extra) in enumerate(zip(reelhouse_ports, topology.serve_args, strict=True)):
+            log = workdir / f"reelhouse{n}.log"
+            command = [reelhouse_bin, "serve", "--port", str(port), *extra]
+            processes.append(_start(command, log, env=env))
+            pids_by_role["api"].append(processes[-1].pid)
+            _wait_ready(f"http://127.0.0.1:{port}/api/game/state", processes[-1], log)
+        # The dispatcher retries what a spin could not settle, as in a deployment: without
+        # it, a win that timed out under overload would hold its player (3002).
+        for n in range(topology.workers):
+            processes.append(_start([reelhouse_bin, "worker"], workdir / f"worker{n}.log", env=env))
+            pids_by_role["worker"].append(processes[-1].pid)
         tokens = asyncio.run(
             _open_sessions(reelhouse_url, api_tokens, accounts, players_per_operator)
         )
@@ -186,21 +183,66 @@ def running_stack(database_url: str, workdir: Path, players_per_operator: int) -
         backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
         yield Stack(
             wallet_url,
-            Target("reelhouse", reelhouse_url, tokens),
-            Target("floor", floor_port_url, floor_tokens),
+            Target("reelhouse", reelhouse_urls, tokens),
+            Target("floor", [floor_port_url], floor_tokens),
             backend,
+            pids_by_role,
         )
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
 
 
-def _make_operators(env: dict[str, str], wallet_url: str) -> tuple[list[str], list[str]]:
+def start_wallet(
+    workdir: Path, port: int, accounts: list[str], callback_tokens: list[str]
+) -> subprocess.Popen[bytes]:
+    """The wallet process (bench/load_wallet.py) with `accounts` open, once it answers;
+    operator `n` calls it at `/cb/{n}` with `callback_tokens[n]`."""
+    config = workdir / "wallet.json"
+    config.write_text(
+        json.dumps(
+            {
+                "port": port,
+                "db_url": f"sqlite:///{workdir / 'wallet.db'}",
+                "accounts": accounts,
+                "tokens": callback_tokens,
+            }
+        )
+    )
+    log = workdir / "wallet.log"
+    process = _start([sys.executable, "-m", "bench.load_wallet", str(config)], log)
+    most_s = STARTUP_S + WALLET_STARTUP_S_PER_ACCOUNT * len(accounts)
+    _wait_ready(f"http://127.0.0.1:{port}/health", process, log, most_s)
+    return process
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Terminate, latest first; kill what does not stop in 15 s."""
+    for process in reversed(processes):
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def bench_env(workdir: Path, database_url: str, public_url: str) -> dict[str, str]:
+    """Reelhouse's environment for a benchmark run."""
+    return {
+        **os.environ,
+        "REELHOUSE_DATA_DIR": str(workdir),
+        "REELHOUSE_DATABASE_URL": database_url,
+        "REELHOUSE_SECRET_KEY": new_key_text(),
+        "REELHOUSE_PUBLIC_URL": public_url,
+        "REELHOUSE_ALLOW_PRIVATE_CALLBACKS": "1",
+        # The generator is one client playing every operator's players: the per-operator
+        # Main API rate limit (meant for an operator's backend) must not be what is measured.
+        "REELHOUSE_API_RATE_PER_SECOND": "1000000",
+        "REELHOUSE_API_RATE_BURST": "1000000",
+    }
+
+
+def make_operators(env: dict[str, str], wallet_url: str) -> tuple[list[str], list[str]]:
     """The operators, made through the service layer before Reelhouse starts (the back
     office's job); operator `n` calls the wallet at `/cb/{n}`."""
     platform = build_platform(load_settings(env))

@@ -22,6 +22,9 @@ class Samples:
     first_answer_s: float | None = None
     last_answer_s: float | None = None
     generator_cpu_share: float = 0.0
+    # How late each arrival was launched after its scheduled time: the generator's own lag
+    # (an event loop too busy to keep the timetable), before any wait for a player's turn.
+    launch_lags_s: list[float] = field(default_factory=list)
 
     def played(self, latency_s: float, round_id: int, answered_at_s: float) -> None:
         self.latencies_s.append(latency_s)
