@@ -92,7 +92,7 @@ def test_a_spin_past_the_queue_bound_is_refused_as_busy_and_changes_nothing(
 ) -> None:
     (token,) = deployment.open_sessions(1)
     platform = deployment.platform(deployment.sender())
-    monkeypatch.setattr(rounds, "MAX_SPINS_WAITING_FOR_DATABASE", 0)
+    monkeypatch.setattr(rounds, "WAITING_PER_CONNECTION", 0)
     with pytest.raises(ReelhouseError) as refused:
         rounds.spin(platform, token, "1.00")
     assert refused.value.code is ApiCode.BUSY

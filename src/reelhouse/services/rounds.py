@@ -249,18 +249,21 @@ def _open_round(
         return Opened(round_.id, prepared, round_, currency, hold.owed_win_minor)
 
 
-# Spins waiting for database work beyond which a new spin is refused (3006) rather than
-# queued: past it, the queue's wait alone would outlast a player's patience, and the
-# refusal comes before anything is written or sent. Spins already under way never wait
-# in this count: their outcomes are always recorded.
-MAX_SPINS_WAITING_FOR_DATABASE = 2000
+# Database work waiting per pooled connection beyond which a new spin is refused (3006)
+# rather than queued. Each waiting piece is one short transaction, so 8 per connection is
+# about a second of queue at the rates measured (docs/performance.md); past it the wait
+# grows until players' requests time out unanswered, which serves nobody (measured: with
+# 2,000 waiting, spins waited 5-10 s). The refusal comes before anything is written or
+# sent; a spin already under way is never refused, its outcomes are always recorded.
+WAITING_PER_CONNECTION = 8
 BUSY_RETRY_AFTER_SECONDS = 2
 
 
 async def _database_work(platform: Platform, work: Callable[[], T], *, may_shed: bool) -> T:
     """Run `work` (one short transaction) on a worker thread, queued behind the others
     (store/db.py). With `may_shed`, a spin that would queue behind too many is refused."""
-    if may_shed and platform.db.waiting_for_a_thread() >= MAX_SPINS_WAITING_FOR_DATABASE:
+    bound = WAITING_PER_CONNECTION * platform.db.connections_max
+    if may_shed and platform.db.waiting_for_a_thread() >= bound:
         raise ReelhouseError(
             ApiCode.BUSY,
             "Reelhouse is busy: the spin was not played and nothing moved; retry shortly",
