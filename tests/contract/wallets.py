@@ -96,9 +96,16 @@ class ContractWallet:
         return self.books.balances[account]
 
     def shown(self, balance: float) -> float:
-        """A balance as the wallet writes it: the double as it is, or one step off (a zero
-        stays zero: the noise of arithmetic is relative to the value)."""
-        return math.nextafter(balance, math.inf) if self.loose.noise and balance else balance
+        """A balance as the wallet writes it: the double as it is, or off the cent grid by
+        a step or two (a zero stays zero: the noise of arithmetic is relative to the value).
+        One step up from a sum that fell just below a cent (96.19999999999999) lands on it
+        exactly, so the step is taken again there: noise must never look like a clean cent."""
+        if not (self.loose.noise and balance):
+            return balance
+        noisy = math.nextafter(balance, math.inf)
+        while round(noisy, 2) == noisy:
+            noisy = math.nextafter(noisy, math.inf)
+        return noisy
 
     def extra(self, answer: dict[str, Any]) -> dict[str, Any]:
         return {**answer, **EXTRA_FIELDS} if self.loose.extra_fields else answer

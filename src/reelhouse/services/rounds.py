@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -278,9 +279,12 @@ def spin(
     bet_text: str,
     free_round_id: int | None = None,
 ) -> SpinResult:
-    """`spin_async` for a caller without an event loop (the command line, tests)."""
+    """`spin_async` for a blocking caller (the command line, tests). It runs on a thread of
+    its own, with an event loop of its own: whatever the calling thread has (a loop running
+    in it, or the traces of one) cannot stop it."""
     play = functools.partial(spin_async, platform, session_token, bet_text, free_round_id)
-    return anyio.run(play)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spin") as pool:
+        return pool.submit(anyio.run, play).result()
 
 
 async def spin_async(
