@@ -6,6 +6,7 @@ a message saying how to start it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
@@ -82,6 +83,17 @@ def fresh_database(request: pytest.FixtureRequest, backend: str, tmp_path: Path)
     url: str = request.getfixturevalue("pg_database_url")
     _empty_pg(url)
     return url
+
+
+@pytest.fixture(autouse=True)
+def _no_event_loop_left_registered() -> Iterator[None]:
+    """A test must not leave an event loop registered as running in the main thread: every
+    later test there that starts a loop (asyncio.run, anyio.run) would be refused. Seen
+    twice in full runs, from a test not yet found; cleared here after each test so that one
+    test's leftover cannot fail another."""
+    yield
+    if asyncio.events._get_running_loop() is not None:
+        asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

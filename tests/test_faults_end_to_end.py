@@ -23,7 +23,10 @@ from tests.harness import GAME, Stack, running_stack
 
 PLAYERS = 4
 SPINS_EACH = 60
-DRAIN_SECONDS = 120
+# A ceiling on the drain, not a timing: a bet whose cancel found nothing is cancelled again
+# once the late-bet window (120 s after the bet) is over, so a round can take that long
+# plus a retry; the loop ends as soon as every round is settled.
+DRAIN_SECONDS = 240
 # Short backoff: this test runs on real time, and its faults stop before the drain.
 FAST_RETRIES = RetrySchedule(backoff_base_s=0.5, backoff_cap_s=2.0)
 

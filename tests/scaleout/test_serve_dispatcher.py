@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from reelhouse.api import factory
 from reelhouse.api.app import create_app
 from reelhouse.api.factory import APP_FACTORY, app_from_settings
 from reelhouse.api.server import free_port
@@ -90,6 +91,8 @@ def test_the_factory_follows_the_setting(
     monkeypatch.setenv("REELHOUSE_SECRET_KEY", new_key_text())
     monkeypatch.setenv("REELHOUSE_DATABASE_URL", f"sqlite:///{tmp_path / 'rh.db'}")
     monkeypatch.setenv("REELHOUSE_SERVE_DISPATCHER", flag)
+    # Logging set up for a process would outlive the test (a handler on pytest's stderr).
+    monkeypatch.setattr(factory, "configure_logging", lambda: None)
     serve_cli.Database(f"sqlite:///{tmp_path / 'rh.db'}").dispose()  # serve migrates first
     app = app_from_settings()
     try:
@@ -117,6 +120,7 @@ def test_serve_passes_its_flags_to_uvicorn_and_the_processes(
         seen.update(options, app=app, flag=os.environ.get("REELHOUSE_SERVE_DISPATCHER", "1"))
 
     monkeypatch.setattr(serve_cli.uvicorn, "run", fake_run)
+    monkeypatch.setattr(serve_cli, "configure_logging", lambda: None)
     result = CliRunner().invoke(cli_app, ["serve", "--workers", "3", *args])
     assert result.exit_code == 0, result.output
     assert seen["app"] == APP_FACTORY and seen["factory"] is True
