@@ -86,14 +86,20 @@ def fresh_database(request: pytest.FixtureRequest, backend: str, tmp_path: Path)
 
 
 @pytest.fixture(autouse=True)
-def _no_event_loop_left_registered() -> Iterator[None]:
-    """A test must not leave an event loop registered as running in the main thread: every
-    later test there that starts a loop (asyncio.run, anyio.run) would be refused. Seen
-    twice in full runs, from a test not yet found; cleared here after each test so that one
-    test's leftover cannot fail another."""
-    yield
-    if asyncio.events._get_running_loop() is not None:
-        asyncio.events._set_running_loop(None)
+def _main_thread_loop_set_aside(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The browser tests drive Playwright's synchronous API, whose event loop stays registered
+    as running in the worker's main thread for as long as their browser lives (the rest of
+    the session). Any other test there that starts a loop of its own (asyncio.run, anyio.run)
+    would be refused, so for those tests the browser's loop is set aside, then put back."""
+    registered = asyncio.events._get_running_loop()
+    if registered is None or "browser" in request.node.path.parts:
+        yield
+        return
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(registered)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
