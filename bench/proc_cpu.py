@@ -80,4 +80,7 @@ class MachineCpu:
     def busy_share_since(self, before: MachineCpu) -> float:
         """The share of all cores busy between `before` and this (1.0: every core busy)."""
         total = self.total_s - before.total_s
-        return (self.busy_s - before.busy_s) / total if total > 0 else 0.0
+        if total <= 0:
+            return 0.0
+        # Busy and total are sums of floats: their ratio can pass 1 by a rounding error.
+        return min(1.0, max(0.0, (self.busy_s - before.busy_s) / total))
