@@ -77,6 +77,16 @@ SLOT_POLL_SECONDS = 0.005
 AttemptSteps = Generator[HttpRequest, HttpAnswer, tuple[WalletOutcome, CallResult]]
 
 
+def _first_request(steps: AttemptSteps) -> HttpRequest | tuple[WalletOutcome, CallResult]:
+    """The request an attempt puts on the wire, or its outcome when it ended before one
+    (encoding raised). Shared by the blocking and the asynchronous senders."""
+    try:
+        return next(steps)
+    except StopIteration as done:
+        result: tuple[WalletOutcome, CallResult] = done.value
+        return result
+
+
 def _finish_attempt(
     steps: AttemptSteps, answer: HttpAnswer | None, error: Exception | None
 ) -> tuple[WalletOutcome, CallResult]:
@@ -190,11 +200,9 @@ class WalletSender:
         self, endpoint: WalletEndpoint, command: WalletCommand
     ) -> tuple[WalletOutcome, CallResult]:
         steps = self._attempt_steps(endpoint, command)
-        try:
-            request = next(steps)
-        except StopIteration as done:
-            result: tuple[WalletOutcome, CallResult] = done.value
-            return result
+        request = _first_request(steps)
+        if not isinstance(request, HttpRequest):
+            return request  # encoding failed: nothing to send
         try:
             answer = self._transport.send(request)
         except Exception as exc:
@@ -206,11 +214,9 @@ class WalletSender:
     ) -> tuple[WalletOutcome, CallResult]:
         """The same attempt, waiting for the wallet without holding a thread."""
         steps = self._attempt_steps(endpoint, command)
-        try:
-            request = next(steps)
-        except StopIteration as done:
-            result: tuple[WalletOutcome, CallResult] = done.value
-            return result
+        request = _first_request(steps)
+        if not isinstance(request, HttpRequest):
+            return request  # encoding failed: nothing to send
         try:
             answer = await self._send_async(request)
         except Exception as exc:
