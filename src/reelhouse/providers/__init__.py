@@ -1,0 +1,8 @@
+"""Upstream game providers, one pure codec per protocol (docs/providers.md).
+
+Reelhouse aggregates providers as their operator: a provider calls Reelhouse's wallet
+during play and Reelhouse calls the provider to list and launch its games. `base` holds the
+typed values every adapter produces and consumes; each protocol module (`hub88`) turns bytes
+into those values and back. Like the wallet dialects: no I/O, no clock, no database; keys
+and time are arguments.
+"""
