@@ -150,11 +150,15 @@ def _read_money(
     reference: str | None,
     promo: bool,
 ) -> UpstreamCall:
+    # Ids first, money last: a call missing an id is refused the same way whatever its amount.
+    token = required_text(doc, "token", UPSTREAM_TOKEN_MAX_CHARS)
+    transaction_id = required_text(doc, "transaction_uuid", UPSTREAM_ID_MAX_CHARS)
+    round_id = required_text(doc, "round", UPSTREAM_ID_MAX_CHARS)
     wire_currency = required_text(doc, "currency", MAX_CURRENCY_CHARS)
+    wire_amount = required_integer(doc, "amount")
     mapping = currency_mapping(wire_currency)
     if mapping.code is None:
         raise Refused(AnswerStatus.WRONG_CURRENCY, mapping.refused)
-    wire_amount = required_integer(doc, "amount")
     try:
         amount_minor = wire_to_minor(wire_amount, wire_currency)
     except MoneyError as exc:
@@ -162,12 +166,12 @@ def _read_money(
     return UpstreamCall(
         kind,
         request_id,
-        required_text(doc, "token", UPSTREAM_TOKEN_MAX_CHARS),
+        token,
         supplier_user=optional_text(doc, "supplier_user", UPSTREAM_ID_MAX_CHARS),
         game_code=optional_text(doc, "game_code", UPSTREAM_ID_MAX_CHARS),
-        transaction_id=required_text(doc, "transaction_uuid", UPSTREAM_ID_MAX_CHARS),
+        transaction_id=transaction_id,
         reference_transaction_id=reference,
-        round_id=required_text(doc, "round", UPSTREAM_ID_MAX_CHARS),
+        round_id=round_id,
         round_closed=flag(doc, "round_closed"),
         currency=mapping.code,
         wire_currency=wire_currency,
