@@ -78,7 +78,7 @@ def wallet_kind_of(path: str) -> CallKind | None:
     if len(path) > MAX_PATH_CHARS:
         return None
     for wire_path, kind in WALLET_PATHS.items():
-        if path == wire_path or path.endswith(wire_path):
+        if path.endswith(wire_path):
             return kind
     return None
 

@@ -246,6 +246,9 @@ def sign_answer(body: bytes, key: RSAPrivateKey) -> tuple[tuple[str, str], ...]:
 
 
 class Refused(ValueError):
+    """A field a reader could not accept, with the status to answer (wallet calls) or the
+    reason an entry is skipped (lists)."""
+
     def __init__(self, status: AnswerStatus, reason: str) -> None:
         super().__init__(reason)
         self.status = status
