@@ -33,7 +33,6 @@ from reelhouse.providers.hub88_wire import (
         ("BTC", 100000, 100_000_000),  # 1 BTC
         ("mBTC", 1, 1),  # 0.00001 mBTC is one satoshi
         ("mBTC", 100000, 100_000),  # 1 mBTC
-        ("uBTC", 100000000, 100_000),  # 1000 uBTC is 100,000 satoshi
     ],
 )
 def test_wire_to_minor(wire_code: str, wire_amount: int, minor: int) -> None:
@@ -47,7 +46,6 @@ def test_wire_to_minor(wire_code: str, wire_amount: int, minor: int) -> None:
         ("USD", 356500),  # 3.565 USD
         ("JPY", 150000),  # 1.5 yen
         ("KWD", 12345),  # 0.12345 KWD
-        ("uBTC", 1),  # 1e-11 BTC
     ],
 )
 def test_amounts_finer_than_the_minor_unit_are_refused(wire_code: str, wire_amount: int) -> None:
@@ -62,12 +60,6 @@ def test_amounts_beyond_the_bound_are_refused() -> None:
     with pytest.raises(MoneyError, match="out of range"):
         wire_to_minor((MAX_AMOUNT_MINOR + 1) * 1000, "USD")
     assert wire_to_minor(MAX_AMOUNT_MINOR * 1000, "USD") == MAX_AMOUNT_MINOR
-
-
-def test_ubtc_is_a_millionth_of_a_bitcoin() -> None:
-    # 1 uBTC = 100 satoshi; wire units are 1/100000 uBTC, so 1000 wire units are a satoshi.
-    assert wire_to_minor(100000, "uBTC") == 100
-    assert wire_to_minor(1000, "uBTC") == 1
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from reelhouse.providers.base import (
     CATALOGUE_MAX_GAMES,
     Catalogue,
     CatalogueEntry,
-    FreeRoundGrant,
     FreeRoundGranted,
     FreeRoundOffer,
     FreeRoundOffers,
@@ -36,7 +35,7 @@ from reelhouse.providers.hub88_games import (
 )
 from reelhouse.providers.hub88_wire import signature_problem
 
-from .hub88_samples import SIGN_KEY, VERIFY_KEY
+from .hub88_samples import GAME, GRANT, SIGN_KEY, VERIFY_KEY
 
 BASE_URL = "https://supplier.example/api/"
 
@@ -129,20 +128,6 @@ def test_unusable_launch_answers_are_faults(status: int, body: bytes) -> None:
 
 
 # --- Catalogue ------------------------------------------------------------------------------
-
-GAME = {
-    "url_thumb": "https://cdn.example/thumb.png",
-    "url_background": "https://cdn.example/bg.png",
-    "product": "Clawbuster",
-    "platforms": ["GPL_DESKTOP", "GPL_MOBILE"],
-    "name": "Dragon Rising",
-    "game_code": "clt_dragonrising",
-    "freebet_support": True,
-    "enabled": True,
-    "category": "Video Slots",
-    "blocked_countries": ["us", "GB"],
-    "release_date": "2026-01-01",  # unknown field
-}
 
 
 def test_catalogue_request_bytes() -> None:
@@ -284,20 +269,6 @@ def test_offers_answer() -> None:
     assert decode_offers(HttpAnswer(200, json.dumps(items[:1]).encode())) == FreeRoundOffers(
         (FreeRoundOffer("p1", "g1", "EUR", "EUR", 20, 10, False),)
     )
-
-
-GRANT = FreeRoundGrant(
-    reward_id="rw-1",
-    operator_id=3,
-    user="alice_1",
-    currency="BTC",
-    wire_currency="mBTC",
-    offer_id="p2",
-    game_code="g1",
-    start_unix_s=1_796_000_000,
-    end_unix_s=1_796_086_400,
-    bet_value_minor=5,
-)
 
 
 def test_grant_request_bytes() -> None:

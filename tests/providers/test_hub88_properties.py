@@ -31,8 +31,17 @@ from reelhouse.providers.hub88_games import (
 from reelhouse.providers.hub88_wire import WALLET_PATHS, WIRE_STATUS, minor_to_wire
 from tests.fuzzing import hostile_bodies
 
-from .hub88_samples import BALANCE, BET, ROLLBACK, VERIFY_KEY, WIN, body_of, signed_headers
-from .test_hub88_games import GAME, GRANT
+from .hub88_samples import (
+    BALANCE,
+    BET,
+    GAME,
+    GRANT,
+    ROLLBACK,
+    VERIFY_KEY,
+    WIN,
+    body_of,
+    signed_headers,
+)
 
 # RSA signing costs about a millisecond: this many cases per property stays within seconds.
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

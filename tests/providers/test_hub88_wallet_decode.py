@@ -4,6 +4,7 @@ refusal with the status it answers."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 
@@ -14,10 +15,15 @@ from reelhouse.providers.hub88 import HUB88, decode_call, wallet_kind_of
 from .hub88_samples import (
     BALANCE,
     BALANCE_PATH,
+    BALANCE_REQUEST,
     BET,
+    BET_ID,
     BET_PATH,
     ROLLBACK,
+    ROLLBACK_ID,
     ROLLBACK_PATH,
+    ROLLBACK_REQUEST,
+    TOKEN,
     VERIFY_KEY,
     WIN,
     WIN_PATH,
@@ -27,12 +33,12 @@ from .hub88_samples import (
 )
 
 
-def decode(path: str, doc: dict[str, object]) -> UpstreamCall | UpstreamRefusal:
+def decode(path: str, doc: Mapping[str, object]) -> UpstreamCall | UpstreamRefusal:
     body = body_of(doc)
     return decode_call(path, signed_headers(body), body, VERIFY_KEY)
 
 
-def refused(path: str, doc: dict[str, object]) -> UpstreamRefusal:
+def refused(path: str, doc: Mapping[str, object]) -> UpstreamRefusal:
     result = decode(path, doc)
     assert isinstance(result, UpstreamRefusal), result
     return result
@@ -53,8 +59,8 @@ def test_the_published_signed_body_decodes_as_a_balance_call() -> None:
 def test_balance() -> None:
     assert decode(BALANCE_PATH, BALANCE) == UpstreamCall(
         CallKind.BALANCE,
-        request_id=BALANCE["request_uuid"],
-        token=BALANCE["token"],
+        request_id=BALANCE_REQUEST,
+        token=TOKEN,
         supplier_user="cg_45141",
         game_code="clt_dragonrising",
     )
@@ -70,11 +76,11 @@ def test_balance_with_null_game_code_and_no_supplier_user() -> None:
 def test_bet_with_unknown_fields_accepted() -> None:
     assert decode(BET_PATH, BET) == UpstreamCall(
         CallKind.BET,
-        request_id=BET["request_uuid"],
-        token=BET["token"],
+        request_id=BALANCE_REQUEST,
+        token=TOKEN,
         supplier_user="cg_45141",
         game_code="clt_dragonrising",
-        transaction_id=BET["transaction_uuid"],
+        transaction_id=BET_ID,
         round_id="rNEMwgzJAOZ6eR3V",
         round_closed=False,
         currency="EUR",
@@ -91,6 +97,22 @@ def test_bet_amount_and_flags() -> None:
     assert (call.is_free, call.reward_id, call.is_promo) == (True, "rw-1", False)
     assert call.transaction_id == BET["transaction_uuid"]
     assert call.reference_transaction_id is None
+
+
+@pytest.mark.parametrize(
+    ("code", "wire_amount", "currency", "minor"),
+    [
+        ("JPY", 500000, "JPY", 5),  # 0 decimals
+        ("EUR", 356000, "EUR", 356),  # 2 decimals
+        ("KWD", 125000, "KWD", 1250),  # 3 decimals
+        ("BTC", 2, "BTC", 2000),  # 8 decimals: a wire unit is 1000 satoshi
+        ("mBTC", 7, "BTC", 7),  # Hub88's own code: a wire unit is one satoshi
+    ],
+)
+def test_bet_amounts_in_minor_units(code: str, wire_amount: int, currency: str, minor: int) -> None:
+    call = decode(BET_PATH, {**BET, "currency": code, "amount": wire_amount})
+    assert isinstance(call, UpstreamCall)
+    assert (call.amount_minor, call.currency, call.wire_currency) == (minor, currency, code)
 
 
 def test_win() -> None:
@@ -113,12 +135,12 @@ def test_rollback_has_no_amount() -> None:
     call = decode(ROLLBACK_PATH, ROLLBACK)
     assert call == UpstreamCall(
         CallKind.CANCEL,
-        request_id=ROLLBACK["request_uuid"],
-        token=ROLLBACK["token"],
+        request_id=ROLLBACK_REQUEST,
+        token=TOKEN,
         supplier_user="cg_45141",
         game_code="clt_dragonrising",
-        transaction_id=ROLLBACK["transaction_uuid"],
-        reference_transaction_id=ROLLBACK["reference_transaction_uuid"],
+        transaction_id=ROLLBACK_ID,
+        reference_transaction_id=BET_ID,
         round_id="rNEMwgzJAOZ6eR3V",
         round_closed=True,
     )
@@ -241,7 +263,7 @@ def test_bodies_that_are_not_one_bounded_json_object(body: bytes) -> None:
         (ROLLBACK_PATH, ROLLBACK, "token"),
     ],
 )
-def test_missing_required_field(path: str, doc: dict[str, object], field: str) -> None:
+def test_missing_required_field(path: str, doc: Mapping[str, object], field: str) -> None:
     without = {k: v for k, v in doc.items() if k != field}
     result = refused(path, without)
     assert (result.status, result.reason) == (AnswerStatus.WRONG_SYNTAX, f"{field} is missing")

@@ -118,10 +118,10 @@ class CurrencyMapping:
     refused: str = ""
 
 
-# Hub88's own codes, as data. Every ISO code Reelhouse supports maps to itself (shift 0).
+# Hub88's own codes, as data (the spec names mBTC, uETH, mLTC and PTS). Every ISO code
+# Reelhouse supports maps to itself (shift 0); a code in neither is refused.
 HUB88_CURRENCIES: dict[str, CurrencyMapping] = {
     "mBTC": CurrencyMapping("BTC", shift=3),
-    "uBTC": CurrencyMapping("BTC", shift=6),
     "uETH": CurrencyMapping(None, refused="ETH is not a Reelhouse currency"),
     "mLTC": CurrencyMapping(None, refused="LTC is not a Reelhouse currency"),
     "PTS": CurrencyMapping(None, refused="play points are not money a wallet holds"),
@@ -141,7 +141,8 @@ def currency_mapping(wire_code: str) -> CurrencyMapping:
 
 
 def _power(cur: Currency, shift: int) -> int:
-    """Minor units per wire unit, as a power of ten (negative: wire units per minor unit)."""
+    """Minor units per wire unit, as a power of ten: USD's is -3 (a wire unit is a thousandth
+    of a cent), BTC's 3 (a wire unit is 1000 satoshi), mBTC's 0."""
     return cur.exponent - WIRE_AMOUNT_EXPONENT - shift
 
 
