@@ -264,5 +264,6 @@ COMPENSATED_PLAY_METRIC_REFRESH_SECONDS = 300
 MAX_CURRENCY_DECIMALS = 8
 
 # A currency or display-unit code longer than this is refused before any lookup: ISO codes
-# have 3 letters, crypto tickers and display units (`USDT`, `mBTC`) a few more.
+# have 3 letters, crypto tickers and display units (`USDT`, `mBTC`) a few more. The
+# operators' `currency` column holds 8 characters.
 MAX_CURRENCY_CODE_CHARS = 8

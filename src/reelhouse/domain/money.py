@@ -73,17 +73,17 @@ def is_supported(code: str) -> bool:
 
 def unsupported_reason(code: str) -> str:
     """Why `code` is not a currency of play, in one line (the code shown is bounded)."""
-    shown = repr(
-        code[:MAX_CURRENCY_CODE_CHARS] + ("..." if len(code) > MAX_CURRENCY_CODE_CHARS else "")
-    )
+    if len(code) > MAX_CURRENCY_CODE_CHARS:
+        shown = repr(code[:MAX_CURRENCY_CODE_CHARS] + "...")
+        return f"currency {shown} is not supported: longer than any currency code"
     if code in ISO_WITHOUT_MINOR_UNIT:
         # Metals, bond-market units, SDRs, the testing code and "no currency": ISO gives
         # them no minor unit, so no amount of them can be counted in minor units.
-        return f"currency {shown} has no minor unit in ISO 4217 (not money a player holds)"
-    if len(code) <= MAX_CURRENCY_CODE_CHARS and code.upper() in CURRENCY_EXPONENTS:
-        return f"currency {shown} is not supported: codes are upper case ({code.upper()})"
+        return f"currency {code!r} has no minor unit in ISO 4217 (not money a player holds)"
+    if code.upper() in CURRENCY_EXPONENTS:
+        return f"currency {code!r} is not supported: codes are upper case ({code.upper()})"
     return (
-        f"currency {shown} is not supported: neither an ISO 4217 code with a minor unit "
+        f"currency {code!r} is not supported: neither an ISO 4217 code with a minor unit "
         "nor a listed cryptocurrency"
     )
 
