@@ -63,6 +63,7 @@ def test_an_operator_in_sek_and_one_in_btc(capsys: pytest.CaptureFixture[str]) -
         (["--currency", "JPY"], "error 1012: bet limits: 0.20 has more than 0 decimals for JPY"),
         (["--currency", "KWD", "--dialect", "igamingace-b"], "error 2014: igamingace-b carries"),
         (["--rtp", "ninety"], "error 1012: rtp 'ninety'"),
+        (["--rtp", "NaN"], "error 1012: rtp 'NaN'"),
     ],
 )
 def test_a_refusal_is_one_line_and_a_non_zero_exit(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import typer
 
@@ -52,9 +52,11 @@ def create(
         cur = operators.playable_currency(currency_code)
         limits_minor = [to_minor(text, cur) for text in (min_bet, max_bet, max_win)]
         rtp_percent = Decimal(rtp)
+        if not rtp_percent.is_finite():
+            raise InvalidOperation(rtp)
     except MoneyError as exc:
         raise _fail(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"bet limits: {exc}")) from exc
-    except ArithmeticError as exc:  # decimal.InvalidOperation: not a number
+    except InvalidOperation as exc:
         raise _fail(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"rtp {rtp!r}")) from exc
     except ReelhouseError as exc:
         raise _fail(exc) from exc
