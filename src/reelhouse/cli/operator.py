@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import typer
 
 from reelhouse.api.wiring import build_platform
-from reelhouse.domain.errors import ReelhouseError
-from reelhouse.domain.money import currency, format_fixed, to_minor
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
 from reelhouse.services import operators
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import load_settings
@@ -28,7 +28,9 @@ def _fail(exc: ReelhouseError) -> typer.Exit:
 @app.command("create")
 def create(
     name: str = typer.Option(..., help="operator name"),
-    currency_code: str = typer.Option("USD", "--currency", help="ISO 4217 code"),
+    currency_code: str = typer.Option(
+        "USD", "--currency", help="ISO 4217 code (SEK, JPY, KWD...) or a listed crypto (BTC)"
+    ),
     callback_url: str = typer.Option(..., help="the wallet's callback URL"),
     dialect: str = typer.Option("slotcity-v4", help="callback dialect"),
     rtp: str = typer.Option("96", help="RTP percent"),
@@ -44,16 +46,29 @@ def create(
     ),
 ) -> None:
     """Create an operator; prints its API token and callback token once."""
-    cur = currency(currency_code)
+    # Everything typed is checked before the database is opened: a refusal is one line and
+    # a non-zero exit, never a traceback.
+    try:
+        cur = operators.playable_currency(currency_code)
+        limits_minor = [to_minor(text, cur) for text in (min_bet, max_bet, max_win)]
+        rtp_percent = Decimal(rtp)
+        if not rtp_percent.is_finite():
+            raise InvalidOperation(rtp)
+    except MoneyError as exc:
+        raise _fail(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"bet limits: {exc}")) from exc
+    except InvalidOperation as exc:
+        raise _fail(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"rtp {rtp!r}")) from exc
+    except ReelhouseError as exc:
+        raise _fail(exc) from exc
     spec = operators.NewOperator(
         name=name,
         currency=cur.code,
         callback_url=callback_url,
         dialect=dialect,
-        rtp_percent=Decimal(rtp),
-        min_bet_minor=to_minor(min_bet, cur),
-        max_bet_minor=to_minor(max_bet, cur),
-        max_win_minor=to_minor(max_win, cur),
+        rtp_percent=rtp_percent,
+        min_bet_minor=limits_minor[0],
+        max_bet_minor=limits_minor[1],
+        max_win_minor=limits_minor[2],
         allowed_ips=allowed_ips,
         single_call_rounds=single_call_rounds,
     )

@@ -8,34 +8,22 @@ operator can look it up) with the text code beside it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from reelhouse.domain.iso_currencies import ISO_NUMBERS
+from reelhouse.domain.money import CURRENCY_EXPONENTS
+
 # Game category -> the contract's spelling. A category not listed is capitalised.
 CATEGORY_SPELLING: dict[str, str] = {"slots": "Slots", "live": "Live"}
 
-# ISO 4217 numeric codes of the supported currencies. Crypto units have none: 0, and the
-# text code (`currency_code`) says which.
+# ISO 4217 numbers of the supported currencies, from the official list as every supported
+# currency is (domain/iso_currencies.py). Cryptocurrencies have none: 0, and the text code
+# (`currency_code`) says which.
 NO_NUMERIC_CODE = 0
-CURRENCY_NUMBERS: dict[str, int] = {
-    "USD": 840,
-    "EUR": 978,
-    "GBP": 826,
-    "CAD": 124,
-    "AUD": 36,
-    "BRL": 986,
-    "INR": 356,
-    "TRY": 949,
-    "PHP": 608,
-    "MXN": 484,
-    "THB": 764,
-    "JPY": 392,
-    "KRW": 410,
-    "VND": 704,
-    "CLP": 152,
-    "KWD": 414,
-    "BHD": 48,
-    "TND": 788,
-    "USDT": NO_NUMERIC_CODE,
-    "BTC": NO_NUMERIC_CODE,
-}
+CURRENCY_NUMBERS: Mapping[str, int] = MappingProxyType(
+    {code: ISO_NUMBERS.get(code, NO_NUMERIC_CODE) for code in CURRENCY_EXPONENTS}
+)
 
 
 def category_spelling(category: str) -> str:

@@ -254,3 +254,16 @@ COMPENSATED_PLAY_WINDOW_DAYS = 30
 # /metrics recomputes the per-operator figures at most this often (one grouped query over
 # the window's single-call rounds): scrapes every few seconds would repeat it needlessly.
 COMPENSATED_PLAY_METRIC_REFRESH_SECONDS = 300
+
+# --- Currencies ----------------------------------------------------------------------
+
+# The most decimals a currency may have. ISO 4217's largest minor unit is 4 (CLF, UYW);
+# cryptocurrencies are accounted in units of at most 10^-8 (a satoshi), finer native units
+# (ETH's wei, SOL's lamport) are not carried. At 8 decimals MAX_AMOUNT_MINOR still holds
+# 10 million coins, and every amount stays exact in a JavaScript double (the game client).
+MAX_CURRENCY_DECIMALS = 8
+
+# A currency or display-unit code longer than this is refused before any lookup: ISO codes
+# have 3 letters, crypto tickers and display units (`USDT`, `mBTC`) a few more. The
+# operators' `currency` column holds 8 characters.
+MAX_CURRENCY_CODE_CHARS = 8

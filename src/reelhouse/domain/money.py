@@ -6,35 +6,37 @@ would need rounding is refused, never rounded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 
-from reelhouse.domain.limits import MAX_AMOUNT_MINOR, MAX_DECIMAL_TEXT_CHARS
+from reelhouse.domain.crypto_currencies import CRYPTO_EXPONENTS
+from reelhouse.domain.iso_currencies import ISO_EXPONENTS, ISO_WITHOUT_MINOR_UNIT
+from reelhouse.domain.limits import (
+    MAX_AMOUNT_MINOR,
+    MAX_CURRENCY_CODE_CHARS,
+    MAX_CURRENCY_DECIMALS,
+    MAX_DECIMAL_TEXT_CHARS,
+)
 from reelhouse.domain.numbers import plain_decimal_of
 
-# ISO 4217 exponents (plus a few crypto units). A currency not listed is not supported.
-CURRENCY_EXPONENTS: dict[str, int] = {
-    "USD": 2,
-    "EUR": 2,
-    "GBP": 2,
-    "CAD": 2,
-    "AUD": 2,
-    "BRL": 2,
-    "INR": 2,
-    "TRY": 2,
-    "PHP": 2,
-    "MXN": 2,
-    "THB": 2,
-    "JPY": 0,
-    "KRW": 0,
-    "VND": 0,
-    "CLP": 0,
-    "KWD": 3,
-    "BHD": 3,
-    "TND": 3,
-    "USDT": 6,
-    "BTC": 8,
-}
+
+def _registry() -> dict[str, int]:
+    # One namespace: a crypto ticker that ISO later assigns would make a code mean two
+    # things, so it stops the process here rather than picking one silently.
+    clash = set(CRYPTO_EXPONENTS) & (set(ISO_EXPONENTS) | ISO_WITHOUT_MINOR_UNIT)
+    assert not clash, f"crypto codes that ISO 4217 also assigns: {sorted(clash)}"
+    registry = {**ISO_EXPONENTS, **CRYPTO_EXPONENTS}
+    assert all(0 <= e <= MAX_CURRENCY_DECIMALS for e in registry.values())
+    assert all(len(code) <= MAX_CURRENCY_CODE_CHARS for code in registry)
+    return registry
+
+
+# Every playable currency -> its exponent: each ISO 4217 code that has a minor unit (the
+# official list, domain/iso_currencies.py) and the cryptocurrencies of
+# domain/crypto_currencies.py. A currency not listed is not supported.
+CURRENCY_EXPONENTS: Mapping[str, int] = MappingProxyType(_registry())
 
 
 # The most digits a minor-unit amount within MAX_AMOUNT_MINOR has before its units digit
@@ -58,15 +60,32 @@ class Currency:
 
 
 def currency(code: str) -> Currency:
-    """Look up a supported currency by its code; raises MoneyError for an unknown one."""
-    exponent = CURRENCY_EXPONENTS.get(code)
+    """Look up a supported currency by its code; raises MoneyError, saying why, otherwise."""
+    exponent = CURRENCY_EXPONENTS.get(code) if len(code) <= MAX_CURRENCY_CODE_CHARS else None
     if exponent is None:
-        raise MoneyError(f"currency {code!r} is not supported")
+        raise MoneyError(unsupported_reason(code))
     return Currency(code, exponent)
 
 
 def is_supported(code: str) -> bool:
-    return code in CURRENCY_EXPONENTS
+    return len(code) <= MAX_CURRENCY_CODE_CHARS and code in CURRENCY_EXPONENTS
+
+
+def unsupported_reason(code: str) -> str:
+    """Why `code` is not a currency of play, in one line (the code shown is bounded)."""
+    if len(code) > MAX_CURRENCY_CODE_CHARS:
+        shown = repr(code[:MAX_CURRENCY_CODE_CHARS] + "...")
+        return f"currency {shown} is not supported: longer than any currency code"
+    if code in ISO_WITHOUT_MINOR_UNIT:
+        # Metals, bond-market units, SDRs, the testing code and "no currency": ISO gives
+        # them no minor unit, so no amount of them can be counted in minor units.
+        return f"currency {code!r} has no minor unit in ISO 4217 (not money a player holds)"
+    if code.upper() in CURRENCY_EXPONENTS:
+        return f"currency {code!r} is not supported: codes are upper case ({code.upper()})"
+    return (
+        f"currency {code!r} is not supported: neither an ISO 4217 code with a minor unit "
+        "nor a listed cryptocurrency"
+    )
 
 
 def to_minor(value: Decimal | int | str, cur: Currency) -> int:

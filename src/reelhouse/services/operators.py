@@ -18,8 +18,8 @@ from reelhouse.domain.callback_address import AddressRefused, check_target, pars
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import CALLBACK_RESOLVE_TIMEOUT_SECONDS
+from reelhouse.domain.money import Currency, MoneyError
 from reelhouse.domain.money import currency as lookup_currency
-from reelhouse.domain.money import is_supported
 from reelhouse.domain.wallet import WalletEndpoint
 from reelhouse.games import catalogue
 from reelhouse.services.platform import Platform
@@ -123,13 +123,21 @@ def honoured_rtp_bp(requested: Decimal) -> int:
     return max(supported) * BP_PER_PERCENT
 
 
+def playable_currency(code: str) -> Currency:
+    """The currency an operator may be created in, or 2014 saying why not (an ISO code
+    without a minor unit, a code in lower case, an unknown one)."""
+    try:
+        return lookup_currency(code)
+    except MoneyError as exc:
+        raise ReelhouseError(ApiCode.CURRENCY_NOT_SUPPORTED, str(exc)) from exc
+
+
 def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
-    if not is_supported(spec.currency):
-        raise ReelhouseError(ApiCode.CURRENCY_NOT_SUPPORTED, f"currency {spec.currency}")
+    cur = playable_currency(spec.currency)
     if spec.dialect not in SUPPORTED_DIALECTS:
         raise _refuse(f"dialect must be one of {', '.join(SUPPORTED_DIALECTS)}")
     most_decimals = MAX_CURRENCY_EXPONENT.get(spec.dialect)
-    if most_decimals is not None and lookup_currency(spec.currency).exponent > most_decimals:
+    if most_decimals is not None and cur.exponent > most_decimals:
         raise ReelhouseError(
             ApiCode.CURRENCY_NOT_SUPPORTED,
             f"{spec.dialect} carries at most {most_decimals} decimals; {spec.currency} has more",
@@ -145,7 +153,7 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
             raise _refuse(f"an operator named {spec.name!r} exists")
         operator = Operator(
             name=spec.name,
-            currency=lookup_currency(spec.currency).code,
+            currency=cur.code,
             api_token_hash=token_hash(api_token),
             callback_url=spec.callback_url,
             callback_token_sealed=platform.sealer.seal(callback_token),

@@ -16,7 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import Clock, SystemClock, from_naive_utc, to_naive_utc
-from reelhouse.domain.money import MoneyError, currency, format_fixed, is_supported, to_minor
+from reelhouse.domain.money import (
+    MoneyError,
+    currency,
+    format_fixed,
+    is_supported,
+    to_minor,
+    unsupported_reason,
+)
 from reelhouse.operator_kit.sdk.commands import Command, Reply, Verdict
 from reelhouse.operator_kit.sdk.db import WalletDatabase
 from reelhouse.operator_kit.sdk.ledger import apply_command
@@ -66,7 +73,7 @@ class Wallet:
         if not (0 < len(account) <= ACCOUNT_MAX_CHARS and set(account) <= ACCOUNT_CHARS):
             raise AccountError("account must be 1-64 characters of [A-Za-z0-9_.-]")
         if not is_supported(currency_code):
-            raise AccountError(f"currency {currency_code!r} is not supported")
+            raise AccountError(unsupported_reason(currency_code))
         balance_minor = _parse_amount(balance, currency_code, allow_zero=True)
         try:
             with self.db.unit_of_work() as session:

@@ -1,0 +1,76 @@
+"""`reelhouse operator create --currency ...`: any ISO 4217 currency with a minor unit or a
+listed cryptocurrency creates the operator; anything else ends in one line on stderr and a
+non-zero exit, never a traceback, and creates nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reelhouse.cli import app
+from reelhouse.store.secrets import new_key_text
+
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+CALLBACK = "http://127.0.0.1:9/callback"  # never called: creation only checks the URL
+
+
+@pytest.fixture
+def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REELHOUSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("REELHOUSE_DATABASE_URL", database_url)
+    monkeypatch.setenv("REELHOUSE_SECRET_KEY", new_key_text())
+    monkeypatch.setenv("REELHOUSE_ALLOW_PRIVATE_CALLBACKS", "1")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as ended:
+        app(list(args), prog_name="reelhouse")
+    out, err = capsys.readouterr()
+    code = ended.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def create(capsys: pytest.CaptureFixture[str], name: str, *args: str) -> tuple[int, str, str]:
+    return run(capsys, "operator", "create", "--name", name, "--callback-url", CALLBACK, *args)
+
+
+@SQLITE
+@pytest.mark.usefixtures("cli_env")
+def test_an_operator_in_sek_and_one_in_btc(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = create(capsys, "kronan", "--currency", "SEK")
+    assert status == 0 and "operator kronan created" in out
+    status, out, _ = run(capsys, "operator", "show", "kronan")
+    assert status == 0
+    assert "currency      SEK" in out and "min_bet       0.20" in out
+    status, out, _ = create(
+        capsys, "satoshi", "--currency", "BTC", "--min-bet", "0.00000005", "--max-bet", "0.1"
+    )
+    assert status == 0, out
+    _, out, _ = run(capsys, "operator", "show", "satoshi")
+    assert "min_bet       0.00000005" in out and "max_bet       0.10000000" in out
+
+
+@SQLITE
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--currency", "ZZZ"], "error 2014: currency 'ZZZ' is not supported"),
+        (["--currency", "XAU"], "error 2014: currency 'XAU' has no minor unit in ISO 4217"),
+        (["--currency", "sek"], "error 2014: currency 'sek' is not supported: codes are upper"),
+        (["--currency", "S" * 5000], "error 2014: currency 'SSSSSSSS...' is not supported"),
+        (["--currency", "JPY"], "error 1012: bet limits: 0.20 has more than 0 decimals for JPY"),
+        (["--currency", "KWD", "--dialect", "igamingace-b"], "error 2014: igamingace-b carries"),
+        (["--rtp", "ninety"], "error 1012: rtp 'ninety'"),
+        (["--rtp", "NaN"], "error 1012: rtp 'NaN'"),
+    ],
+)
+def test_a_refusal_is_one_line_and_a_non_zero_exit(
+    capsys: pytest.CaptureFixture[str], args: list[str], line: str
+) -> None:
+    status, out, err = create(capsys, "refused", *args)
+    assert status == 2 and out == ""
+    assert err.startswith(line) and err.count("\n") == 1 and "Traceback" not in err
+    status, _, err = run(capsys, "operator", "show", "refused")
+    assert status == 2 and "error" in err  # nothing was created
