@@ -53,6 +53,7 @@ def test_every_role_and_outcome_has_exactly_one_row() -> None:
 
 def test_every_money_command_has_a_role() -> None:
     roles = {call_role(kind) for kind in MONEY_COMMANDS - {CommandKind.CANCEL}}
+    roles.add(call_role(CommandKind.BET, relayed=True))  # an upstream provider's bet
     roles |= {CallRole.CANCEL_EARLY, CallRole.CANCEL_FINAL}
     assert roles == set(CallRole)
 
@@ -106,6 +107,11 @@ def _place(deployment: Deployment, role: CallRole) -> Placed:
         call = bet
         if role is CallRole.BET_WIN:
             bet.kind = CommandKind.BET_WIN.value
+        elif role is CallRole.RELAY_BET:
+            # The round is an upstream provider's: its bet is relayed (services/relay.py).
+            round_ = session.get(Round, round_id)
+            assert round_ is not None
+            round_.provider_id = 1
         elif role is not CallRole.BET:
             opening = OutcomeKind.APPLIED if role is CallRole.WIN else OutcomeKind.UNKNOWN
             claim = claim_for("slotcity-v4", (CommandKind.WIN, CommandKind.CANCEL), now)
@@ -232,6 +238,7 @@ def test_each_cell_does_to_the_database_what_its_row_says(
     if row.adds_to_session:
         counted = {
             CallRole.BET: (after.round_bet_minor, 0),
+            CallRole.RELAY_BET: (after.round_bet_minor, 0),
             CallRole.BET_WIN: (after.round_bet_minor, after.round_win_minor),
             CallRole.WIN: (0, after.round_win_minor),
         }[role]
@@ -262,5 +269,5 @@ def _doc_line(role: CallRole, outcome: OutcomeKind, row: Settlement) -> str:
 def test_the_rounds_doc_shows_the_table_as_the_code_has_it() -> None:
     expected = [_doc_line(role, outcome, row) for (role, outcome), row in SETTLEMENT.items()]
     text = DOC.read_text(encoding="utf-8")
-    shown = [line for line in text.splitlines() if re.match(r"\| (bet|win|cancel)", line)]
+    shown = [line for line in text.splitlines() if re.match(r"\| (bet|relayed|win|cancel)", line)]
     assert shown == expected, "\n" + "\n".join(expected)

@@ -27,6 +27,9 @@ class CallRole(StrEnum):
     BET = "bet"
     BET_WIN = "bet_win"  # bet and win in one call
     WIN = "win"
+    # An upstream provider's bet, relayed to the casino (services/relay.py): its wins come
+    # from the provider, each a call of its own, so nothing follows it when it is applied.
+    RELAY_BET = "relayed bet"
     # A bet's first cancel, sent while the late-bet window after the bet was still open: a
     # "not found" may be a bet the wallet still holds and applies later.
     CANCEL_EARLY = "cancel (early)"
@@ -90,7 +93,7 @@ def _cancelled_with_own_id(why: str) -> Settlement:
     )
 
 
-_B, _BW, _W = CallRole.BET, CallRole.BET_WIN, CallRole.WIN
+_B, _BW, _W, _RB = CallRole.BET, CallRole.BET_WIN, CallRole.WIN, CallRole.RELAY_BET
 _CE, _CF = CallRole.CANCEL_EARLY, CallRole.CANCEL_FINAL
 _OK, _AGAIN = OutcomeKind.APPLIED, OutcomeKind.ALREADY_APPLIED
 _NO, _NOT_FOUND, _UNKNOWN = OutcomeKind.REFUSED, OutcomeKind.NOT_FOUND, OutcomeKind.UNKNOWN
@@ -117,6 +120,12 @@ SETTLEMENT: dict[tuple[CallRole, OutcomeKind], Settlement] = {
     (_BW, _AGAIN): _cancelled_with_own_id(_ODD_BET),
     (_BW, _NOT_FOUND): _cancelled_with_own_id(_ODD_BET),
     (_BW, _UNKNOWN): _cancelled_with_own_id(_LOST_BET),
+    # --- a relayed bet: sent once, never retried; the provider sends its wins ---
+    (_RB, _OK): _acked(_ST.DEBITED, _F.NONE, True, "debited: the provider's wins follow"),
+    (_RB, _NO): _refused(_NO_BET),
+    (_RB, _AGAIN): _cancelled_with_own_id(_ODD_BET),
+    (_RB, _NOT_FOUND): _cancelled_with_own_id(_ODD_BET),
+    (_RB, _UNKNOWN): _cancelled_with_own_id(_LOST_BET),
     # --- the win: retried with the same id and body until acknowledged ---
     (_W, _OK): _acked(_ST.SETTLED, _F.NONE, True, "the win is paid: the round is over"),
     (_W, _AGAIN): _acked(_ST.SETTLED, _F.NONE, True, _DONE_BEFORE),
@@ -140,8 +149,11 @@ SETTLEMENT: dict[tuple[CallRole, OutcomeKind], Settlement] = {
 }
 
 
-def call_role(kind: CommandKind) -> CallRole:
-    """The role of a bet, bet_win or win; a cancel's is `cancel_role`'s."""
+def call_role(kind: CommandKind, *, relayed: bool = False) -> CallRole:
+    """The role of a bet, bet_win or win; a cancel's is `cancel_role`'s. `relayed`: the
+    call's round is an upstream provider's (a bet is then a relayed bet)."""
+    if relayed and kind is CommandKind.BET:
+        return CallRole.RELAY_BET
     return {
         CommandKind.BET: CallRole.BET,
         CommandKind.BET_WIN: CallRole.BET_WIN,

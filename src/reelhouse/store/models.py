@@ -96,7 +96,8 @@ class GameSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), index=True)
     player_id: Mapped[int] = mapped_column(ForeignKey("players.id"), index=True)
-    game_code: Mapped[str] = mapped_column(String(64))
+    # Migration 0012 widened it to hold an upstream game's id, `<provider>/<its code>`.
+    game_code: Mapped[str] = mapped_column(String(200))
     rtp_variant: Mapped[int] = mapped_column(Integer)
     lang: Mapped[str] = mapped_column(String(8))
     return_url: Mapped[str] = mapped_column(String(2048), default="")
@@ -107,6 +108,10 @@ class GameSession(Base):
     last_round_bet_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     # Demo sessions play fun money kept here; None for real-money sessions.
     demo_balance_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Migration 0012: the upstream provider whose game this session plays (None: one of
+    # Reelhouse's own). The token was handed to the provider at launch, which sends it back
+    # on every wallet call.
+    provider_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Round(Base):
@@ -117,7 +122,7 @@ class Round(Base):
     operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), index=True)
     player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
     session_id: Mapped[int] = mapped_column(ForeignKey("game_sessions.id"))
-    game_code: Mapped[str] = mapped_column(String(64))
+    game_code: Mapped[str] = mapped_column(String(200))  # widened by migration 0012
     rtp_variant: Mapped[int] = mapped_column(Integer)
     math_hash: Mapped[str] = mapped_column(String(64))
     rng_version: Mapped[str] = mapped_column(String(32))
@@ -143,6 +148,11 @@ class Round(Base):
     # max win per round and the grant's cap left (NULL: none), so a replay can check that the
     # round paid min(awarded, cap) whatever the operator's settings are now.
     win_cap_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Migration 0012. A relayed round (an upstream provider's bet, services/relay.py) names
+    # its provider and the provider's round id; NULL for Reelhouse's own games. No foreign
+    # key, as for free_round_id: only the relay writes them.
+    provider_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    upstream_round_ref: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
 class WalletCall(Base):
@@ -315,3 +325,95 @@ class BackofficeSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("backoffice_users.id"), index=True)
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     last_seen_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Provider(Base):
+    """An upstream game provider Reelhouse aggregates, as its operator (services/relay.py).
+
+    `name` is the slug in its wallet URLs (`/upstream/<name>/...`) and in its games' ids
+    (`<name>/<code>`); `protocol` names its adapter (providers/registry.py)."""
+
+    __tablename__ = "providers"
+
+    # Also its provider id in the Main API (`/game/providers`), so a small number, above
+    # Reelhouse's own games' (games.model.PROVIDER_ID); given by services/providers.py.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(128))
+    protocol: Mapped[str] = mapped_column(String(32))
+    # Where its games API lives (launch, catalogue, free rounds).
+    base_url: Mapped[str] = mapped_column(String(2048))
+    # The key that verifies its wallet calls (Hub88: its RSA public key, PEM).
+    verify_key: Mapped[str] = mapped_column(Text)
+    # The key Reelhouse signs its requests to it with, sealed (store/secrets.py).
+    sign_key_sealed: Mapped[str] = mapped_column(Text)
+    # How long it waits for a wallet answer: the casino's debit must be answered within it.
+    answer_deadline_ms: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ProviderGame(Base):
+    """One game of a provider's catalogue as last synced. A game the provider stopped
+    listing is kept, withdrawn (its rounds still name it)."""
+
+    __tablename__ = "provider_games"
+    __table_args__ = (UniqueConstraint("provider_id", "game_code"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    game_code: Mapped[str] = mapped_column(String(128))  # the provider's own code
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    platforms: Mapped[str] = mapped_column(String(64), default="")  # comma-separated
+    blocked_countries: Mapped[str] = mapped_column(Text, default="")  # comma-separated
+    thumbnail_url: Mapped[str | None] = mapped_column(String(2048), nullable=True)
+    background_url: Mapped[str | None] = mapped_column(String(2048), nullable=True)
+    product: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    freebet_support: Mapped[bool] = mapped_column(Boolean, default=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)  # as the provider lists it
+    withdrawn_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # sha256 of what was synced: a sync writes a game only when it changed.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    synced_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class OperatorProvider(Base):
+    """A provider's games offered to one operator (none are until enabled)."""
+
+    __tablename__ = "operator_providers"
+
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class UpstreamTransaction(Base):
+    """One money transaction a provider sent (its bet, win or cancel), by the provider's own
+    id: what makes its repeats idempotent. An identical repeat is answered as the first was;
+    a repeat that differs (`fingerprint`) is refused. A cancel whose transaction had not
+    arrived writes that transaction's row first, `cancelled_first`, so it is refused when it
+    comes."""
+
+    __tablename__ = "upstream_transactions"
+    __table_args__ = (UniqueConstraint("provider_id", "transaction_ref"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    transaction_ref: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))  # providers.base.CallKind
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    reference_ref: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    player_id: Mapped[int | None] = mapped_column(ForeignKey("players.id"), nullable=True)
+    round_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    # The casino call it became (None: nothing to relay, or not yet arrived).
+    call_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    cancelled_first: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The answer given, for a repeat (a bet's is read from its call once it has one).
+    answer_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    answer_balance_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)

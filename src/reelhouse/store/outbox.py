@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, exists, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from reelhouse.dialects.registry import get_dialect
@@ -106,14 +106,33 @@ def _in_flight_round_query(player_id: PlayerKey) -> Select[Any]:
     )
 
 
+def _follow_up_waiting_unsent() -> ColumnElement[bool]:
+    """The round has a win or cancel written and never put on the wire."""
+    sent = exists().where(
+        CallAttempt.call_id == WalletCall.id,
+        CallAttempt.detail.not_like(f"{DELIVERY_RAISED}%"),
+    )
+    return exists().where(
+        WalletCall.round_id == Round.id,
+        WalletCall.kind.in_(_FOLLOW_UP_KINDS),
+        WalletCall.state == CallState.QUEUED.value,
+        ~sent,
+    )
+
+
 def _unsent_round_query(player_id: PlayerKey) -> Select[Any]:
-    """An unsettled round of the player whose win or cancel has never been sent."""
+    """An unsettled round of the player whose win or cancel has never been sent. A relayed
+    round (services/relay.py) waits for its provider's wins, which may never come (a loss
+    the provider closes with no win): it holds the player only while a win or cancel of it
+    is written and not yet sent."""
+    own_unsent = and_(Round.provider_id.is_(None), ~_follow_up_sent_once())
+    relayed_unsent = and_(Round.provider_id.is_not(None), _follow_up_waiting_unsent())
     return (
         select(Round.id)
         .where(
             Round.player_id == player_id,
             Round.state.in_(_OPEN_ROUND_STATE_VALUES),
-            ~_follow_up_sent_once(),
+            or_(own_unsent, relayed_unsent),
         )
         .limit(1)
     )
@@ -253,6 +272,7 @@ def new_call(
     claim: Claim | None,
     cancel_of: WalletCall | None = None,
     dialect: str | None = None,
+    amount_minor: int | None = None,
 ) -> WalletCall:
     """A call of `round_`, pinned to `dialect`: a round's follow-up (its win or cancel) passes
     the dialect of the call that opened it, so a round never mixes dialects; None pins the
@@ -267,6 +287,9 @@ def new_call(
         CommandKind.WIN: round_.win_minor,
         CommandKind.CANCEL: cancel_of.amount_minor if cancel_of else 0,
     }[kind]
+    if amount_minor is not None:
+        # A relayed round's win: one of the provider's, not the round's total.
+        amount = amount_minor
     call = WalletCall(
         id=new_id(),
         operator_id=round_.operator_id,
@@ -359,6 +382,10 @@ def claim_call(call: WalletCall, now: dt.datetime, until: dt.datetime) -> None:
 
 
 def _move_round(round_: Round, target: RoundState, now: dt.datetime) -> None:
+    if round_.state == target.value:
+        # A relayed round's second win (services/relay.py): settled already, it stays.
+        round_.updated_at_utc = to_naive_utc(now)
+        return
     round_.state = check_round_move(RoundState(round_.state), target).value
     round_.updated_at_utc = to_naive_utc(now)
 
@@ -445,7 +472,12 @@ def record_outcome(
     round_ = session.get(Round, call.round_id)
     assert round_ is not None
     kind = CommandKind(call.kind)
-    role = _cancel_role(session, call) if kind is CommandKind.CANCEL else call_role(kind)
+    relayed = round_.provider_id is not None
+    role = (
+        _cancel_role(session, call)
+        if kind is CommandKind.CANCEL
+        else call_role(kind, relayed=relayed)
+    )
     row = settlement(role, outcome.kind)
     _finish_call(call, row.call_state, outcome, now)
     final_state = call_state_after(row, retry_window_open=retry_at is not None)
