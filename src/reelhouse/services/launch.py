@@ -141,6 +141,7 @@ def open_launch(platform: Platform, launch_token: str) -> str:
                 win_minor=0,
                 last_round_bet_minor=0,
                 demo_balance_minor=_demo_balance(session, launch) if launch.demo else None,
+                provider_id=None,  # one of Reelhouse's own games
             )
         )
     return session_token

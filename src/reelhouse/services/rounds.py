@@ -159,7 +159,10 @@ def _sealed_round(
         outcome_json=json.dumps(outcome.to_json(), separators=(",", ":")),
         state=state.value,
         demo=demo,
-        balance_after_minor=None,  # set here so the row is whole in memory (no reload)
+        # Set here so the row is whole in memory (no reload when its outcome is recorded).
+        balance_after_minor=None,
+        provider_id=None,  # one of Reelhouse's own games
+        upstream_round_ref=None,
         created_at_utc=to_naive_utc(now),
         updated_at_utc=to_naive_utc(now),
     )
