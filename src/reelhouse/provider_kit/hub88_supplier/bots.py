@@ -31,6 +31,7 @@ from reelhouse.provider_kit.hub88_supplier.client import SupplierWallet, WalletR
 from reelhouse.provider_kit.hub88_supplier.rounds import (
     RetryPolicy,
     RoundResult,
+    is_definitive,
     pay_win,
     roll_back,
     settle,
@@ -237,7 +238,7 @@ class _Bot:
         )  # fmt: skip
         last = replies[-1]
         self._note(last)
-        if self._happens(self.faults.duplicate) and last.answer is not None:
+        if self._happens(self.faults.duplicate) and is_definitive(last):
             self._expect_same(last, w.resend(last), "win")
         win_uuid = str(last.request.document()["transaction_uuid"])
         self._enter("win", win_uuid, round_id, win_x100000, last, bet_uuid)
@@ -292,8 +293,8 @@ class _Bot:
         self._note(reply)
         if reply.status == Status.DUPLICATE_TRANSACTION:
             self.ledger.conflicts_refused += 1
-        elif reply.answer is not None:
-            # No answer would leave it open; an answer other than the refusal is wrong.
+        elif is_definitive(reply):
+            # No answer (or "try again") leaves it open; another definitive answer is wrong.
             self._anomaly(f"bet {bet_uuid} with another amount answered {reply.status}")
 
     def _early_rollback_round(self) -> None:
@@ -318,9 +319,10 @@ class _Bot:
             self.ledger.bets_ok += 1
             self.ledger.bets_ok_x100000 += bet_x100000
             self._anomaly(f"bet {bet_uuid} accepted after its rollback")
-        elif bet.answer is not None:
+        elif is_definitive(bet):
             self.ledger.bets_refused += 1
         else:
+            # Whether it landed is unknown: rolled back again, as any failed bet is.
             self._roll_back_failed(round_id, bet_uuid)
 
     def _promo_win(self) -> None:
@@ -338,7 +340,7 @@ class _Bot:
             self.ledger.wins_ok += 1
             self.ledger.promo_wins_ok += 1
             self.ledger.wins_ok_x100000 += amount
-        elif last.answer is None or last.status == Status.UNKNOWN:
+        elif not is_definitive(last):
             self.ledger.unresolved += 1
         else:
             self._anomaly(f"promo win {win_uuid} refused: {last.status}")
@@ -348,7 +350,7 @@ class _Bot:
     def _expect_same(self, first: WalletReply, again: WalletReply, what: str) -> None:
         self.ledger.duplicates_sent += 1
         self._note(again)
-        if first.answer is None or again.answer is None:
+        if not (is_definitive(first) and is_definitive(again)):
             return  # nothing to compare: the duplicate is only more traffic
         if (first.status, first.balance) != (again.status, again.balance):
             self._anomaly(
