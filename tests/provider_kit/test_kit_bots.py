@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import httpx
 import pytest
 
 from reelhouse.provider_kit.hub88_supplier import keys
@@ -17,8 +18,10 @@ from reelhouse.provider_kit.hub88_supplier.bots import (
 )
 from reelhouse.provider_kit.hub88_supplier.client import SupplierWallet
 from reelhouse.provider_kit.hub88_supplier.rounds import RetryPolicy
+from reelhouse.provider_kit.hub88_supplier.server import SupplierGames
 from reelhouse.provider_kit.hub88_supplier.wire import Status, x100000_to_minor
-from reelhouse.providers.base import AnswerStatus
+from reelhouse.providers import hub88_games
+from reelhouse.providers.base import AnswerStatus, LaunchRequest, Platform
 from tests.providers.hub88_samples import PRIVATE_PEM
 
 from .fake_aggregator import BASE_URL, FakeAggregator
@@ -123,3 +126,30 @@ def test_amounts_are_exact_for_each_currency() -> None:
     assert aggregator.refusals == []
     jpy = ledger.players["player2"]
     assert all(e.amount_x100000 % 100000 == 0 for e in jpy.entries if e.amount_x100000)
+
+
+def test_tokens_launched_at_the_games_server_play() -> None:
+    # The flow docs/providers.md shows: launch through the supplier's games server, then
+    # play the launched tokens (the sample key stands for the aggregator's here).
+    aggregator = FakeAggregator()
+    with SupplierGames(SUPPLIER_KEY.public_key()) as games:
+        for index in range(3):
+            launch = LaunchRequest(
+                operator_id=1, game_code="demo_fruit_bonanza", platform=Platform.DESKTOP,
+                currency="EUR", user=f"p{index}", token=f"launched-token-{index:04d}",
+            )  # fmt: skip
+            request = hub88_games.encode_launch(launch, games.base_url, SUPPLIER_KEY)
+            httpx.post(request.url, content=request.body, headers=dict(request.headers))
+        sessions = [
+            BotSession(token, launch.user, launch.currency, launch.game_code)
+            for token, launch in games.launched().items()
+        ]
+    assert len(sessions) == 3
+    for session in sessions:
+        aggregator.open(session.token, session.user, session.currency, 50_000)
+    wallet = SupplierWallet(BASE_URL, SUPPLIER_KEY, aggregator.client())
+    ledger = play_bots(wallet, sessions, 10, random.Random(5), EVERY_FAULT, retry=NO_WAIT)
+    assert ledger.anomalies == [] and ledger.unresolved == 0
+    for session in sessions:
+        net = x100000_to_minor(ledger.players[session.user].net_x100000, "EUR")
+        assert aggregator.balance_of(session.token) == 50_000 + net
