@@ -81,10 +81,19 @@ def test_each_call_decodes_with_reelhouses_codec(wallet: SupplierWallet) -> None
     call = decoded(promo.request.path, promo.request.body, promo.request.signature)
     assert call.is_promo and call.reference_transaction_id is None and call.amount_minor == 5
 
-    rollback = wallet.rollback(TOKEN, "alice", GAME, "round-2", "bet-9")
+    rollback = wallet.rollback(TOKEN, GAME, "round-2", "bet-9")
     call = decoded(rollback.request.path, rollback.request.body, rollback.request.signature)
     assert call.kind is CallKind.CANCEL and call.reference_transaction_id == "bet-9"
-    assert b"amount" not in rollback.request.body and b"currency" not in rollback.request.body
+    # The contract's six fields, no more: no amount, no currency.
+    assert set(rollback.request.document()) == {
+        "transaction_uuid", "token", "round", "request_uuid", "reference_transaction_uuid",
+        "game_code",
+    }  # fmt: skip
+    with_user = wallet.rollback(
+        TOKEN, GAME, "round-2", "bet-9", supplier_user="alice", round_closed=True
+    )
+    call = decoded(with_user.request.path, with_user.request.body, with_user.request.signature)
+    assert call.supplier_user == "alice" and call.round_closed
 
 
 def test_free_round_bets_carry_the_reward(wallet: SupplierWallet) -> None:
@@ -217,7 +226,7 @@ def test_a_failed_bet_is_rolled_back(
 def test_a_rollback_before_its_bet_keeps_the_late_bet_out(
     wallet: SupplierWallet, aggregator: FakeAggregator
 ) -> None:
-    rollback = wallet.rollback(TOKEN, "alice", GAME, "round-9", "bet-late")
+    rollback = wallet.rollback(TOKEN, GAME, "round-9", "bet-late")
     assert rollback.ok
     late = wallet.bet(TOKEN, "alice", GAME, "round-9", 100000, "EUR", transaction_uuid="bet-late")
     assert late.status == Status.TRANSACTION_ROLLED_BACK
@@ -276,7 +285,7 @@ def test_a_win_for_a_rolled_back_bet_is_a_definitive_refusal(
     wallet: SupplierWallet, aggregator: FakeAggregator
 ) -> None:
     bet = wallet.bet(TOKEN, "alice", GAME, "r", 100000, "EUR", transaction_uuid="b1")
-    assert bet.ok and wallet.rollback(TOKEN, "alice", GAME, "r", "b1").ok
+    assert bet.ok and wallet.rollback(TOKEN, GAME, "r", "b1").ok
     pauses = Pauses()
     win = wallet.win(TOKEN, "alice", GAME, "r", 100000, "EUR", "b1")
     assert win.status == Status.TRANSACTION_ROLLED_BACK

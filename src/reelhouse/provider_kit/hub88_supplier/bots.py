@@ -273,7 +273,7 @@ class _Bot:
     def _rollback(self, round_id: str, reference: str) -> tuple[RoundResult, WalletReply]:
         s = self.s
         result, replies = roll_back(
-            self.wallet, s.token, s.user, s.game_code, round_id, reference, self.policy
+            self.wallet, s.token, s.game_code, round_id, reference, self.policy
         )
         last = replies[-1]
         self._note(last)

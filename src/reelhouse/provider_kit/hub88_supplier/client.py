@@ -189,27 +189,30 @@ class SupplierWallet:
     def rollback(
         self,
         token: str,
-        user: str,
         game_code: str,
         round: str,  # the contract's field name
         reference_transaction_uuid: str,
         *,
-        round_closed: bool = True,
         transaction_uuid: str | None = None,
         request_uuid: str | None = None,
+        supplier_user: str | None = None,
+        round_closed: bool | None = None,
     ) -> WalletReply:
-        """Reverse `reference_transaction_uuid`: no amount and no currency (the contract's
-        rollback carries neither; the aggregator knows what the reference moved)."""
-        doc: JsonDoc = {
-            "supplier_user": user,
-            "transaction_uuid": transaction_uuid or self.make_uuid(),
-            "token": token,
-            "round_closed": round_closed,
-            "round": round,
-            "request_uuid": request_uuid or self.make_uuid(),
-            "reference_transaction_uuid": reference_transaction_uuid,
-            "game_code": game_code,
-        }
+        """Reverse `reference_transaction_uuid`. The contract's rollback has six fields and
+        no amount or currency (the aggregator knows what the reference moved); those six
+        are sent, and `supplier_user` and `round_closed` only when given (some suppliers
+        add them: an aggregator must accept them)."""
+        doc: JsonDoc = {}
+        if supplier_user is not None:
+            doc["supplier_user"] = supplier_user
+        doc["transaction_uuid"] = transaction_uuid or self.make_uuid()
+        doc["token"] = token
+        if round_closed is not None:
+            doc["round_closed"] = round_closed
+        doc["round"] = round
+        doc["request_uuid"] = request_uuid or self.make_uuid()
+        doc["reference_transaction_uuid"] = reference_transaction_uuid
+        doc["game_code"] = game_code
         return self.send(ROLLBACK_PATH, doc)
 
     def _money_doc(

@@ -128,14 +128,13 @@ def pay_win(
 def roll_back(
     wallet: SupplierWallet,
     token: str,
-    user: str,
     game_code: str,
     round_id: str,
     reference_transaction_uuid: str,
     policy: RetryPolicy,
 ) -> tuple[RoundResult, list[WalletReply]]:
     """A rollback of `reference_transaction_uuid`, retried until a definitive status."""
-    first = wallet.rollback(token, user, game_code, round_id, reference_transaction_uuid)
+    first = wallet.rollback(token, game_code, round_id, reference_transaction_uuid)
     replies = settle(wallet, first, policy)
     last = replies[-1]
     if last.status in ROLLBACK_DONE:
@@ -172,5 +171,5 @@ def play_round(
     elif bet.status in FINAL_BET_REFUSALS:
         result, replies = RoundResult.BET_REFUSED, []
     else:
-        result, replies = roll_back(wallet, token, user, game_code, round_id, bet_uuid, policy)
+        result, replies = roll_back(wallet, token, game_code, round_id, bet_uuid, policy)
     return RoundOutcome(result, round_id, bet_uuid, bet_x100000, win_x100000, bet, tuple(replies))

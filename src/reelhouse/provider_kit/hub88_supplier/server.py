@@ -60,8 +60,11 @@ GAME_PAGE_PREFIX = "/play/"
 _Headers = tuple[tuple[str, str], ...]
 # Texts the supplier keeps (codes, users, ids): bounded so a request cannot grow its memory.
 MAX_TEXT_CHARS = 255
-# Requests kept for assertions: a test sends far fewer; past this the oldest are dropped.
+# Requests, launches and rewards kept for assertions: a test or a demo makes far fewer;
+# past this the oldest are dropped, so a long run cannot grow the supplier's memory.
 MAX_RECORDED_REQUESTS = 10_000
+MAX_LAUNCHED_TOKENS = 10_000
+MAX_RECORDED_REWARDS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +248,7 @@ class SupplierGames:
         _text(doc, "prepaid_uuid")
         with self._lock:
             self._rewards.append(doc)
+            del self._rewards[:-MAX_RECORDED_REWARDS]
         return 200, {"status": Status.OK.value, "reward_uuid": reward_uuid}
 
     def _launch(self, doc: JsonDoc) -> JsonDoc:
@@ -267,7 +271,10 @@ class SupplierGames:
         url = f"{page}?token={quote(token, safe='')}"
         launch = Launch(token, _text(doc, "user"), currency, game_code, operator_id, platform, url)
         with self._lock:
+            self._launched.pop(token, None)  # a token launched again is the newest
             self._launched[token] = launch
+            while len(self._launched) > MAX_LAUNCHED_TOKENS:
+                del self._launched[next(iter(self._launched))]
         return {"url": url}
 
     def _encoded(self, answer: JsonDoc | list[JsonDoc]) -> tuple[bytes, _Headers]:
