@@ -93,7 +93,7 @@ def test_every_supplier_fault_is_produced_and_the_ledgers_agree() -> None:
     assert sum(p.rolled_back_bets for p in players) > 0
     assert sum(p.early_rollbacks for p in players) > 0
     assert sum(p.promo_wins_ok for p in players) > 0
-    assert sum(p.duplicates_sent for p in players) > 0
+    assert sum(p.repeats_sent for p in players) > 0
     late_bets = [
         e for p in players for e in p.entries
         if e.kind == "bet" and e.status == Status.TRANSACTION_ROLLED_BACK

@@ -109,7 +109,7 @@ class PlayerLedger:
     rolled_back_x100000: int = 0
     failed_bets_rolled_back: int = 0  # bets without an answer, rolled back
     unresolved: int = 0  # wins or rollbacks still without a definitive status
-    duplicates_sent: int = 0
+    repeats_sent: int = 0  # identical resends and conflicting copies of a bet
     conflicts_refused: int = 0
     early_rollbacks: int = 0
     last_balance_x100000: int | None = None
@@ -285,7 +285,7 @@ class _Bot:
 
     def _conflicting_bet(self, round_id: str, bet_uuid: str, other_x100000: int) -> None:
         s = self.s
-        self.ledger.duplicates_sent += 1
+        self.ledger.repeats_sent += 1
         reply = self.wallet.bet(
             s.token, s.user, s.game_code, round_id, other_x100000, s.currency,
             transaction_uuid=bet_uuid,
@@ -348,7 +348,7 @@ class _Bot:
     # --- Bookkeeping -----------------------------------------------------------------------
 
     def _expect_same(self, first: WalletReply, again: WalletReply, what: str) -> None:
-        self.ledger.duplicates_sent += 1
+        self.ledger.repeats_sent += 1
         self._note(again)
         if not (is_definitive(first) and is_definitive(again)):
             return  # nothing to compare: the duplicate is only more traffic
