@@ -110,6 +110,9 @@ def past_late_bet_window(stack: Stack) -> None:
 
 
 def calls(stack: Stack) -> list[WalletCall]:
+    # Straight from the database: acknowledged wins not yet written are written first (a
+    # moment later they would be anyway, dispatch/ack_batch.py).
+    stack.platform.wallet.write_pending_acks()
     with stack.platform.db.transaction() as session:
         return list(session.scalars(select(WalletCall).order_by(WalletCall.id)))
 

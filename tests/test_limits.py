@@ -73,6 +73,9 @@ def seeded(stack: Stack, wanted: Callable[[int], bool]) -> int:
 
 
 def only_round(stack: Stack) -> Round:
+    # Straight from the database: an acknowledged win not yet written is written first (a
+    # moment later it would be anyway, dispatch/ack_batch.py).
+    stack.platform.wallet.write_pending_acks()
     with stack.platform.db.transaction() as db:
         (round_,) = db.scalars(select(Round))
         return round_

@@ -72,6 +72,9 @@ def test_a_spin_debits_then_credits(stack: Stack) -> None:
     assert data["state"] == RoundState.SETTLED
     assert data["win_credited"] is True
     assert Decimal(str(data["balance"])) == Decimal("99.00") + Decimal(str(data["win"]))
+    # The answer may come before the win's acknowledgement is written (within moments,
+    # dispatch/ack_batch.py): read straight from the database, it is written first.
+    stack.platform.wallet.write_pending_acks()
     with stack.platform.db.transaction() as session:
         calls = session.scalars(select(WalletCall).order_by(WalletCall.trans_type)).all()
         assert [(c.trans_type, c.state) for c in calls] == [(1, "acked"), (2, "acked")]

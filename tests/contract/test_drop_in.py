@@ -135,6 +135,9 @@ def launch(drop: DropIn, dialect: str, account: str) -> str:
 
 def reelhouse_net_minor(platform: Platform) -> int:
     """What Reelhouse's rounds took from the player, net, in minor units."""
+    # Read straight from the database: the last round's win, acknowledged, is written first
+    # (dispatch/ack_batch.py; the Main API does the same before it answers).
+    platform.wallet.write_pending_acks()
     with platform.db.transaction() as session:
         rounds = session.scalars(select(Round)).all()
         assert all(r.state == "settled" for r in rounds), [r.state for r in rounds]

@@ -66,10 +66,14 @@ class Deployment:
     settings: Settings
     operator_name: str = "op"
 
+    senders: list[WalletSender] = field(default_factory=list)
+
     def sender(self, policy: RetrySchedule | None = None) -> WalletSender:
-        return WalletSender(
+        sender = WalletSender(
             self.db, Sealer(self.settings.secret_key), self.clock, self.transport, policy
         )
+        self.senders.append(sender)  # closed with the deployment: what it has pending is written
+        return sender
 
     def platform(self, sender: WalletSender | None = None) -> Platform:
         return Platform(
@@ -91,6 +95,8 @@ class Deployment:
         return tokens
 
     def close(self) -> None:
+        for sender in self.senders:
+            sender.close()
         self.casino.dispose()
         self.db.dispose()
 

@@ -159,7 +159,9 @@ def test_a_delivery_that_keeps_raising_is_counted_at_each_lease_and_parked(
     def broken_record(*_args: object, **_kwargs: object) -> int | None:
         raise RuntimeError("database refused the write")
 
-    monkeypatch.setattr(WalletSender, "_record", broken_record)
+    # Every record goes through `_record_in`, one at a time or in a batch of acknowledged
+    # wins (dispatch/ack_batch.py).
+    monkeypatch.setattr(WalletSender, "_record_in", broken_record)
     worker = Worker(deployment.db, sender, deployment.clock, threads=1)
     with caplog.at_level(logging.ERROR, logger="reelhouse.worker"):
         run_for(deployment, worker, hours=2)

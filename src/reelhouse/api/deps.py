@@ -46,9 +46,18 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
+def _authenticated(platform: Platform, token: str) -> Operator:
+    operator = operators.authenticate(platform, token)
+    # An operator reads what its players' rounds did: the wins this process has had
+    # acknowledged but not yet written (dispatch/ack_batch.py) are written first, so a read
+    # made after a player's answer finds that round settled.
+    platform.wallet.write_pending_acks()
+    return operator
+
+
 async def agent_context(request: Request) -> AsyncIterator[Operator]:
     token = bearer_token(request)
-    operator = await run_in_threadpool(operators.authenticate, platform_of(request), token)
+    operator = await run_in_threadpool(_authenticated, platform_of(request), token)
     # The TCP peer, or the client behind a configured proxy (api/edges.py), never a header
     # any caller can send.
     client_ip = request.client.host if request.client else ""

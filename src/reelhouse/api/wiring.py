@@ -62,6 +62,9 @@ def build_platform(
         window=settings.retry_window,
     )
     sender = WalletSender(db, sealer, clock, transport, schedule)
+    # Closed first (closers run in reverse): what it has pending is written before the
+    # transport and the database go.
+    closers.append(sender.close)
     return Platform(
         db=db,
         settings=settings,

@@ -164,6 +164,9 @@ def me(request: Request) -> Identity:
     identity = backoffice_users.identify(platform_of(request), token)
     if identity is None:
         raise NotSignedIn
+    # A page shows what players' rounds did: the wins this process has had acknowledged
+    # but not yet written (a moment later they would be) are written first.
+    platform_of(request).wallet.write_pending_acks()
     return identity
 
 

@@ -7,13 +7,14 @@ retried, counted against its window and parked like any other failure, never sta
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 
 import anyio
 from sqlalchemy.orm import Session
@@ -22,11 +23,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from reelhouse.dialects.base import CallbackCredentials, Dialect
 from reelhouse.dialects.registry import get_dialect
 from reelhouse.dispatch import metrics as call_metrics
+from reelhouse.dispatch.ack_batch import (
+    ACK_WINDOW_SECONDS,
+    PendingAck,
+    PendingAcks,
+    one_per_player,
+)
 from reelhouse.dispatch.breaker import BreakerState, CallResult, OperatorGuards, SlotAnswer
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.transport import Transport, TransportError, WalletUnreachable
 from reelhouse.dispatch.transport_async import AsyncTransport, as_async
 from reelhouse.domain.clock import Clock, from_naive_utc, to_naive_utc
+from reelhouse.domain.settlement import CallRole, FollowUp, settlement
 from reelhouse.domain.states import OPEN_ROUND_STATES, CallState
 from reelhouse.domain.wallet import (
     ROUND_OPENING_KINDS,
@@ -114,6 +122,23 @@ def _attempt_row(
     )
 
 
+def _observe(
+    command: WalletCommand, outcome: WalletOutcome, duration_ms: int, dialect_name: str | None
+) -> None:
+    """The attempt's log line and metrics, when its answer came back."""
+    log.info(
+        "wallet call sent",
+        extra={
+            "round_id": command.round_id,
+            "trans_id": command.trans_id,
+            "command": command.kind.value,
+            "outcome": outcome.kind.value,
+            "duration_ms": duration_ms,
+        },
+    )
+    call_metrics.observe_attempt(dialect_name, command.kind, outcome.kind, duration_ms)
+
+
 def _first_attempt_settled(call: WalletCall, round_: Round) -> bool:
     """A call acknowledged at its first attempt, that no later rule asks about: a bet (its
     round goes on with its win), or a win or cancel that ended its round. Its row (attempts,
@@ -187,6 +212,14 @@ class WalletSender:
             self._on_thread.send_async
         )
         self.slot_wait_seconds = SLOT_WAIT_SECONDS
+        # Acknowledged wins not yet written (dispatch/ack_batch.py).
+        self.acks = PendingAcks(self._write_acks, ACK_WINDOW_SECONDS)
+        # However the process ends, what is pending is written while the database is open.
+        db.before_dispose(self.acks.close)
+
+    def close(self) -> None:
+        """Write what is pending (the platform closes it before the database)."""
+        self.acks.close()
 
     def use_async_transport(self, transport: AsyncTransport | None) -> None:
         """Send the asynchronous path's calls through `transport` (None: back to the
@@ -339,9 +372,13 @@ class WalletSender:
         follow_up = self.deliver_prepared(self._prepare(call_id), hand_on=False).follow_up
         return follow_up.call_id if follow_up is not None else None
 
-    def deliver_prepared(self, job: PreparedCall, *, hand_on: bool = True) -> Delivered:
+    def deliver_prepared(
+        self, job: PreparedCall, *, hand_on: bool = True, defer_settled: bool = False
+    ) -> Delivered:
         """Send one prepared call and record its outcome (blocking: the worker's threads).
-        With `hand_on`, the caller sends the returned follow-up job itself."""
+        With `hand_on`, the caller sends the returned follow-up job itself. With
+        `defer_settled`, an acknowledged win's record is left pending, for the caller to
+        have written with others (`write_pending_acks`) or the timer to write."""
         started = self._clock.now()
         try:
             answer = self.guards.ask_slot(job.endpoint.operator_id)
@@ -353,6 +390,13 @@ class WalletSender:
                 outcome, health = self._attempt_for_breaker(job.endpoint, job.command)
             finally:
                 self.guards.release(job.endpoint.operator_id, health)
+            settled = (
+                self._defer_if_settled(job, outcome, started, started_perf)
+                if defer_settled
+                else None
+            )
+            if settled is not None:
+                return settled
             return self._after_attempt(job, outcome, started, started_perf, hand_on)
         except Exception as exc:
             return self._record_raised(job, started, exc)
@@ -371,6 +415,9 @@ class WalletSender:
                 outcome, health = await self._attempt_async(job.endpoint, job.command)
             finally:
                 self.guards.release(job.endpoint.operator_id, health)
+            settled = self._defer_if_settled(job, outcome, started, started_perf)
+            if settled is not None:
+                return settled
             record = functools.partial(
                 self._after_attempt, job, outcome, started, started_perf, True
             )
@@ -378,6 +425,102 @@ class WalletSender:
         except Exception as exc:
             record_raised = functools.partial(self._record_raised, job, started, exc)
             return await self._db.in_thread(record_raised)
+
+    def _defer_if_settled(
+        self, job: PreparedCall, outcome: WalletOutcome, started: dt.datetime, started_perf: float
+    ) -> Delivered | None:
+        """A win the wallet acknowledged ends its round with nothing after it: its record is
+        left pending (dispatch/ack_batch.py) and the round's state is the settlement
+        table's. None for any other outcome, recorded at once."""
+        if job.command.kind is not CommandKind.WIN or not job.rows:
+            return None
+        row = settlement(CallRole.WIN, outcome.kind)
+        if row.retry or row.follow_up is not FollowUp.NONE or row.round_state is None:
+            return None
+        game_session = next((row for row in job.rows if isinstance(row, GameSession)), None)
+        duration_ms = int((time.perf_counter() - started_perf) * 1000)
+        _observe(job.command, outcome, duration_ms, job.endpoint.dialect)
+        self.acks.add(
+            [
+                PendingAck(
+                    job,
+                    outcome,
+                    started,
+                    self._clock.now(),
+                    duration_ms,
+                    job.endpoint.dialect,
+                    game_session.token_hash if game_session is not None else None,
+                )
+            ]
+        )
+        return Delivered(outcome, row.round_state.value)
+
+    @contextlib.contextmanager
+    def riding_acks(self, session_key: str) -> Iterator[Callable[[Session], None]]:
+        with self.acks.riding(session_key, self._clock.now()) as riding:
+            yield functools.partial(self.write_acks_riding, acks=riding)
+
+    def write_pending_acks(self) -> None:
+        self.acks.write_all()
+
+    def write_acks_riding(self, session: Session, acks: list[PendingAck]) -> None:
+        """Write pending acknowledgements in a transaction doing other work (a round of the
+        same game session opening), then forget the rows they loaded, so that work reads
+        everything it needs afresh (the rows the records started from are as they were
+        when their calls were prepared)."""
+        if not acks:
+            return
+        for ack in acks:
+            self._record_ack(session, ack)
+        session.flush()
+        session.expunge_all()
+
+    def _write_acks(self, acks: list[PendingAck]) -> None:
+        """Write pending acknowledgements in one commit; if that fails (a claim was lost, or
+        one record failed), each in its own, where a lost claim is handled."""
+        for wave in one_per_player(acks):
+            self._write_wave(wave)
+
+    def _write_wave(self, acks: list[PendingAck]) -> None:
+        # In player order, so two batches never wait for each other's rows.
+        ordered = sorted(acks, key=lambda ack: ack.player)
+        try:
+            with self._db.transaction() as session:
+                for ack in ordered:
+                    self._record_ack(session, ack)
+            return
+        except Exception:
+            log.warning("a batch of acknowledged wins failed; recording them one by one")
+        for ack in ordered:
+            try:
+                self._record(
+                    ack.job,
+                    ack.outcome,
+                    ack.started,
+                    ack.duration_ms,
+                    ack.dialect_name,
+                    hand_on=True,
+                    now=ack.answered,
+                    observed=True,
+                )
+            except Exception as exc:
+                # As for any delivery whose record failed: logged, kept as an attempt row
+                # where the database allows, and the claim counted when its lease runs out.
+                log.exception("acknowledged win not recorded", extra={"trans_id": ack.job.call_id})
+                self.note_failed_delivery(ack.job.call_id, exc)
+
+    def _record_ack(self, session: Session, ack: PendingAck) -> None:
+        self._record_in(
+            session,
+            ack.job,
+            ack.outcome,
+            ack.started,
+            ack.duration_ms,
+            ack.dialect_name,
+            True,
+            ack.answered,
+            observed=True,
+        )
 
     async def _wait_for_slot(self, operator_id: int) -> bool:
         """A slot in the operator's bulkhead, waiting for one while it is full (a queue, not
@@ -489,9 +632,16 @@ class WalletSender:
         dialect_name: str | None,
         *,
         hand_on: bool = False,
+        now: dt.datetime | None = None,
+        observed: bool = False,
     ) -> Delivered:
+        now = now or self._clock.now()
         try:
-            return self._record_from(job, outcome, started, duration_ms, dialect_name, hand_on)
+            with self._db.transaction() as session:
+                return self._record_in(
+                    session, job, outcome, started, duration_ms, dialect_name, hand_on, now,
+                    observed=observed,
+                )  # fmt: skip
         except StaleDataError:
             # The call moved on since it was claimed (its lease ran out while the attempt
             # was on the wire, and someone else took it over): the attempt is kept as
@@ -501,67 +651,60 @@ class WalletSender:
                 session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
             return Delivered(outcome, None)
 
-    def _record_from(
+    def _record_in(
         self,
+        session: Session,
         job: PreparedCall,
         outcome: WalletOutcome,
         started: dt.datetime,
         duration_ms: int,
         dialect_name: str | None,
         hand_on: bool,
+        now: dt.datetime,
+        observed: bool = False,
     ) -> Delivered:
         """Record one attempt's outcome. With `hand_on`, a follow-up it claims is sent by
         the caller at once, from the job returned: the player's balance is then written once,
         by the follow-up's record (its answer's, or the round's if it brings none), not by
-        both calls."""
-        now = self._clock.now()
+        both calls. `observed`: its log line and metrics were written when its answer came
+        (an acknowledged win recorded later, dispatch/ack_batch.py)."""
         command = job.command
-        with self._db.transaction() as session:
-            # The rows the call was prepared from, taken as they are, the call among them:
-            # its version (store/models.py) makes the update below apply only if the claim
-            # is still ours, and the round is written only by its own calls. Held here: the
-            # session's identity map keeps unchanged rows only weakly.
-            known_rows = [session.merge(row, load=False) for row in job.rows]
-            call = session.get(WalletCall, job.call_id) if job.rows else None
-            if call is None:
-                call = lock_call(session, job.call_id)
-            if call.state != CallState.IN_FLIGHT or call.lease_until_utc != job.lease:
-                session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
-                log.warning("claim lost before recording", extra={"trans_id": job.call_id})
-                return Delivered(outcome, None)
-            retry_at = self._retry_at(dialect_name, call, now) if dialect_name else None
-            claim = self._follow_up_claim(command, dialect_name, now)
-            hands_on = hand_on and claim is not None
-            follow_up = record_outcome(
-                session, call, outcome, now, retry_at, claim, note_player_balance=not hands_on
-            )
-            call.last_duration_ms = duration_ms
-            round_ = session.get(Round, call.round_id)
-            assert round_ is not None
-            if job.player_balance_left and outcome.balance_minor is None:
-                _note_round_balance(session, call.player_id, round_)
-            if not _first_attempt_settled(call, round_):
-                session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
-            log.info(
-                "wallet call sent",
-                extra={
-                    "round_id": command.round_id,
-                    "trans_id": command.trans_id,
-                    "command": command.kind.value,
-                    "outcome": outcome.kind.value,
-                    "duration_ms": duration_ms,
-                },
-            )
-            call_metrics.observe_attempt(dialect_name, command.kind, outcome.kind, duration_ms)
-            if follow_up is None or follow_up.state != CallState.IN_FLIGHT:
-                return Delivered(outcome, round_.state)
-            session.flush()
-            # Only an opening call has a follow-up: it is the round's bet.
-            prepared = self.prepare(session, follow_up, opening_call_id=call.id)
-            if hands_on:
-                prepared = dataclasses.replace(prepared, player_balance_left=True)
-            del known_rows  # the follow-up carries them on
-            return Delivered(outcome, round_.state, prepared)
+        # The rows the call was prepared from, taken as they are, the call among them:
+        # its version (store/models.py) makes the update below apply only if the claim
+        # is still ours, and the round is written only by its own calls. Held here: the
+        # session's identity map keeps unchanged rows only weakly.
+        known_rows = [session.merge(row, load=False) for row in job.rows]
+        call = session.get(WalletCall, job.call_id) if job.rows else None
+        if call is None:
+            call = lock_call(session, job.call_id)
+        if call.state != CallState.IN_FLIGHT or call.lease_until_utc != job.lease:
+            session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
+            log.warning("claim lost before recording", extra={"trans_id": job.call_id})
+            return Delivered(outcome, None)
+        retry_at = self._retry_at(dialect_name, call, now) if dialect_name else None
+        claim = self._follow_up_claim(command, dialect_name, now)
+        hands_on = hand_on and claim is not None
+        follow_up = record_outcome(
+            session, call, outcome, now, retry_at, claim, note_player_balance=not hands_on
+        )
+        call.last_duration_ms = duration_ms
+        round_ = session.get(Round, call.round_id)
+        assert round_ is not None
+        if job.player_balance_left and outcome.balance_minor is None:
+            _note_round_balance(session, call.player_id, round_)
+        if not _first_attempt_settled(call, round_):
+            session.add(_attempt_row(job.call_id, started, duration_ms, outcome))
+        if not observed:
+            _observe(command, outcome, duration_ms, dialect_name)
+        if follow_up is None or follow_up.state != CallState.IN_FLIGHT:
+            return Delivered(outcome, round_.state)
+        session.flush()
+        # Only an opening call has a follow-up: it is the round's bet.
+        prepared = self.prepare(session, follow_up, opening_call_id=call.id)
+        if hands_on:
+            prepared = dataclasses.replace(prepared, player_balance_left=True)
+        del known_rows  # the follow-up carries them on
+        return Delivered(outcome, round_.state, prepared)
 
     def _retry_at(
         self, dialect_name: str, call: WalletCall, now: dt.datetime

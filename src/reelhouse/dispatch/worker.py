@@ -157,7 +157,9 @@ class Worker:
     def _deliver(self, job: PreparedCall) -> None:
         call_id = job.call_id
         try:
-            self._sender.deliver_prepared(job, hand_on=False)
+            # A win acknowledged is recorded with the pass's others, in one commit
+            # (dispatch/ack_batch.py): draining a queue costs a commit per pass, not per call.
+            self._sender.deliver_prepared(job, hand_on=False, defer_settled=True)
         except Exception as exc:
             # Nothing is swallowed silently: the failure is logged with the call id
             # and kept as an attempt row where the database allows. The call stays claimed
@@ -184,6 +186,8 @@ class Worker:
         if wait:
             for future in futures:
                 future.result()
+            # The pass is over when what it did is written.
+            self._sender.write_pending_acks()
         return len(claimed)
 
     def run_forever(self, stop: threading.Event) -> None:
@@ -202,6 +206,7 @@ class Worker:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        self._sender.write_pending_acks()
 
 
 def _load_rows_of(session: Session, calls: list[WalletCall]) -> list[object]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -43,6 +45,18 @@ class WalletPort(Protocol):
     def prepare(self, session: Session, call: WalletCall) -> PreparedCall:
         """A claimed call ready to send, built in the transaction that claimed it from the
         rows it holds (so sending reads nothing again)."""
+        ...
+
+    def riding_acks(self, session_key: str) -> AbstractContextManager[Callable[[Session], None]]:
+        """For a transaction opening a round of a game session (its token hash): a writer of
+        the session's acknowledged wins still unwritten, to call first in that transaction,
+        so they commit with it (dispatch/ack_batch.py). If the transaction fails they wait
+        for the next write."""
+        ...
+
+    def write_pending_acks(self) -> None:
+        """Write every acknowledged win still unwritten, now: a blocking caller about to
+        read what it played."""
         ...
 
     async def deliver_prepared_async(self, job: PreparedCall) -> Delivered:

@@ -50,6 +50,7 @@ from reelhouse.store.outbox import (
     new_call,
     owed_win_minor,
 )
+from reelhouse.store.secrets import token_hash
 
 T = TypeVar("T")
 
@@ -203,7 +204,11 @@ def _open_round(
     """Write the round (and its claimed bet call) in one commit. A demo round is settled in
     the same commit and has no call."""
     now = platform.clock.now()
-    with platform.db.transaction() as session:
+    riding = platform.wallet.riding_acks(token_hash(session_token))
+    with riding as write_acks, platform.db.transaction() as session:
+        # The session's last win, acknowledged but not yet written, commits with this round
+        # (dispatch/ack_batch.py); written first, so what follows reads it settled.
+        write_acks(session)
         # The player's row lock makes "nothing holds the player, then start a round" atomic
         # (the worker takes the same lock before it claims one of the player's calls).
         active = active_session(platform, session, session_token, lock_player=True, with_hold=True)
@@ -287,7 +292,10 @@ def spin(
     in it, or the traces of one) cannot stop it."""
     play = functools.partial(spin_async, platform, session_token, bet_text, free_round_id)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spin") as pool:
-        return pool.submit(anyio.run, play).result()
+        result = pool.submit(anyio.run, play).result()
+    # A blocking caller reads what it played next: its win is written before it returns.
+    platform.wallet.write_pending_acks()
+    return result
 
 
 async def spin_async(
@@ -301,14 +309,9 @@ async def spin_async(
     try:
         opened = await _database_work(platform, open_round, may_shed=True)
     except ReelhouseError as held:
-        # Held only because an earlier round's win or cancel was never sent (its process
-        # died, or the worker has not come to it): send it now, then open the round.
         if held.code is not ApiCode.ROUND_IN_PROGRESS:
             raise
-        send_held = functools.partial(_send_unsent_follow_up, platform, session_token)
-        if not await _database_work(platform, send_held, may_shed=False):
-            raise
-        opened = await _database_work(platform, open_round, may_shed=False)
+        opened = await _open_once_released(platform, session_token, open_round, held)
     if opened.call is None:
         return _result_of(
             opened, RoundState(opened.round_.state), opened.round_.balance_after_minor
@@ -327,6 +330,38 @@ async def spin_async(
         result = _result_of(opened, RoundState(last.round_state), _balance_after(first, last))
     _raise_for_refused_bet(result, first.outcome)
     return result
+
+
+# A spin held by a call of its player's on the wire looks again this often, for this long,
+# before it answers 3002. Most often that call is a win already answered whose record is on
+# its way (dispatch/ack_batch.py: written within about 10 ms), from another process or
+# another of the player's sessions; a player's next spin should not fail for it.
+HELD_POLL_SECONDS = 0.02
+HELD_WAIT_SECONDS = 0.5
+
+
+async def _open_once_released(
+    platform: Platform,
+    session_token: str,
+    open_round: Callable[[], Opened],
+    held: ReelhouseError,
+) -> Opened:
+    """Open the round once what held it is gone, or raise `held` (3002)."""
+    # Held because an earlier round's win or cancel was never sent (its process died, or
+    # the worker has not come to it): send it now, then open the round.
+    send_held = functools.partial(_send_unsent_follow_up, platform, session_token)
+    if await _database_work(platform, send_held, may_shed=False):
+        return await _database_work(platform, open_round, may_shed=False)
+    waited_s = 0.0
+    while waited_s < HELD_WAIT_SECONDS:
+        await anyio.sleep(HELD_POLL_SECONDS)
+        waited_s += HELD_POLL_SECONDS
+        try:
+            return await _database_work(platform, open_round, may_shed=False)
+        except ReelhouseError as again:
+            if again.code is not ApiCode.ROUND_IN_PROGRESS:
+                raise
+    raise held
 
 
 def _balance_after(first: Delivered, last: Delivered) -> int | None:

@@ -122,6 +122,8 @@ class Database:
     ) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        # Run before the pool goes: whoever holds writes for later writes them now.
+        self._before_dispose: list[Callable[[], None]] = []
         if self.is_sqlite:
             path = self.url.split("///", 1)[-1]
             if path and path != ":memory:":
@@ -220,5 +222,13 @@ class Database:
             self._limiters[loop] = limiter
         return limiter
 
+    def before_dispose(self, hook: Callable[[], None]) -> None:
+        """Call `hook` when the database is disposed, before its connections close (the
+        sender's pending acknowledgements, dispatch/ack_batch.py)."""
+        self._before_dispose.append(hook)
+
     def dispose(self) -> None:
+        hooks, self._before_dispose = self._before_dispose, []
+        for hook in hooks:
+            hook()
         self.engine.dispose()
