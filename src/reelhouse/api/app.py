@@ -23,6 +23,7 @@ from reelhouse.api import (
     reporting_v4,
     round_page,
     transactions_v4,
+    upstream,
 )
 from reelhouse.api.dispatcher_thread import DispatcherThread
 from reelhouse.api.edges import NoStoreByDefault, TrustedProxies
@@ -103,6 +104,7 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(reporting_v4.router)
     app.include_router(freerounds_v4.router)
+    app.include_router(upstream.router)
     app.include_router(round_page.router)
     app.include_router(client_assets.router)
     app.include_router(backoffice.router)

@@ -18,7 +18,7 @@ from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.domain.money import currency, to_decimal
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
-from reelhouse.services import launch, operators, players
+from reelhouse.services import launch, operators, players, upstream_launch
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 
@@ -185,6 +185,18 @@ def game_url(
     platform: PlatformDep,
     body: Annotated[GameUrlBody, Depends(body_of(GameUrlBody))],
 ) -> ExactJSONResponse:
+    if body.provider_id != catalogue.PROVIDER_ID:
+        # An upstream provider's game: the provider gives the URL (services/upstream_launch).
+        upstream = upstream_launch.UpstreamLaunch(
+            user_code=body.user_code,
+            provider_id=body.provider_id,
+            game_code=body.game_symbol,
+            lang=body.lang,
+            return_url=body.return_url,
+        )
+        return ok_exact(
+            {"game_url": upstream_launch.launch_upstream_game(platform, agent, upstream)}
+        )
     rtp = body.rtp if body.rtp is not None else body.win_ratio
     request = launch.LaunchRequest(
         user_code=body.user_code,

@@ -73,6 +73,7 @@ def build_platform(
         closers=closers,
         resolver=resolver,
         async_transport_factory=async_factory,
+        upstream_fetch=transport.send,
     )
 
 

@@ -243,13 +243,16 @@ class WalletSender:
         return _finish_attempt(steps, answer, None)
 
     async def _attempt_async(
-        self, endpoint: WalletEndpoint, command: WalletCommand
+        self, endpoint: WalletEndpoint, command: WalletCommand, timeout_cap_ms: int | None = None
     ) -> tuple[WalletOutcome, CallResult]:
-        """The same attempt, waiting for the wallet without holding a thread."""
+        """The same attempt, waiting for the wallet without holding a thread, at most
+        `timeout_cap_ms` when given (a relayed bet's share of its provider's deadline)."""
         steps = self._attempt_steps(endpoint, command)
         request = _first_request(steps)
         if not isinstance(request, HttpRequest):
             return request  # encoding failed: nothing to send
+        if timeout_cap_ms is not None and timeout_cap_ms < request.timeout_ms:
+            request = dataclasses.replace(request, timeout_ms=timeout_cap_ms)
         try:
             answer = await self._send_async(request)
         except Exception as exc:
@@ -412,7 +415,9 @@ class WalletSender:
             started_perf = time.perf_counter()
             health = CallResult.FAILED
             try:
-                outcome, health = await self._attempt_async(job.endpoint, job.command)
+                outcome, health = await self._attempt_async(
+                    job.endpoint, job.command, job.timeout_cap_ms
+                )
             finally:
                 self.guards.release(job.endpoint.operator_id, health)
             settled = self._defer_if_settled(job, outcome, started, started_perf)

@@ -45,7 +45,9 @@ ROUND_MOVES: dict[RoundState, frozenset[RoundState]] = {
     RoundState.BET_PENDING: frozenset(
         {RoundState.DEBITED, RoundState.SETTLED, RoundState.REJECTED, RoundState.CANCELLING}
     ),
-    RoundState.DEBITED: frozenset({RoundState.SETTLED}),
+    # CANCELLING from DEBITED: an upstream provider rolled back a relayed bet the casino had
+    # taken (services/relay.py); Reelhouse's own rounds never go back.
+    RoundState.DEBITED: frozenset({RoundState.SETTLED, RoundState.CANCELLING}),
     RoundState.CANCELLING: frozenset({RoundState.CANCELLED}),
     RoundState.REJECTED: frozenset(),
     RoundState.SETTLED: frozenset(),

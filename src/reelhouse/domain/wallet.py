@@ -180,6 +180,9 @@ class PreparedCall:
     # The round's bet was recorded without writing the player's last known balance: this
     # call's record writes it (dispatch/sender.py), one write of the player per round.
     player_balance_left: bool = False
+    # At most this long on the wire, whatever the dialect allows: a relayed bet must be
+    # answered within its provider's deadline (services/relay.py). None: the dialect's.
+    timeout_cap_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -275,6 +275,10 @@ class UpstreamProtocol(Generic[VerifyKeyT, SignKeyT]):
     our answers. Base URLs come from each provider's configuration."""
 
     name: str
+    # The provider's key (checks its calls) and Reelhouse's (signs ours) from their stored
+    # text; each raises ValueError for a key it cannot use.
+    load_verify_key: Callable[[bytes], VerifyKeyT]
+    load_sign_key: Callable[[bytes], SignKeyT]
     wallet_paths: Mapping[str, CallKind]
     decode_call: Callable[
         [str, Mapping[str, str], bytes, VerifyKeyT], UpstreamCall | UpstreamRefusal

@@ -61,6 +61,8 @@ from reelhouse.providers.hub88_wire import (
     Refused,
     currency_mapping,
     flag,
+    load_sign_key,
+    load_verify_key,
     minor_to_wire,
     optional_text,
     required_integer,
@@ -234,6 +236,8 @@ def answer_for_refusal(refusal: UpstreamRefusal) -> bytes:
 
 HUB88: UpstreamProtocol[RSAPublicKey, RSAPrivateKey] = UpstreamProtocol(
     name=NAME,
+    load_verify_key=load_verify_key,
+    load_sign_key=load_sign_key,
     wallet_paths=WALLET_PATHS,
     decode_call=decode_call,
     encode_answer=encode_answer,

@@ -9,6 +9,7 @@ from typing import Any
 from reelhouse.domain.callback_address import Resolver
 from reelhouse.domain.clock import Clock, SystemClock
 from reelhouse.domain.name_resolver import SystemResolver
+from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.games.rng import Rng, SecretsRng
 from reelhouse.services.login_guard import LoginGuard
 from reelhouse.services.ports import WalletPort
@@ -36,6 +37,9 @@ class Platform:
     # transport belongs to one event loop, so the served app makes it in its own loop at
     # start (api/app.py); None where a test injected a transport, or where nothing serves.
     async_transport_factory: Callable[[], Any] | None = None
+    # Sends Reelhouse's own requests to upstream providers (launch a game, list games):
+    # the real HTTP transport, set by api/wiring.py; None where nothing reaches them.
+    upstream_fetch: Callable[[HttpRequest], HttpAnswer] | None = None
 
     def __post_init__(self) -> None:
         self.sealer = Sealer(self.settings.secret_key)

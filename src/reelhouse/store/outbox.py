@@ -332,7 +332,8 @@ def command_for(
         round_id=round_.id,
         amount_minor=call.amount_minor,
         cancel_trans_id=call.cancel_of_id,
-        provider_id=1,
+        # Reelhouse's own games are provider 1; a relayed round names its provider.
+        provider_id=round_.provider_id or 1,
         game_code=round_.game_code,
         game_type="slot",
         created_at_ms=unix_ms(call.created_at_utc.replace(tzinfo=dt.UTC)),

@@ -1,0 +1,745 @@
+"""The relay: an upstream provider's wallet calls, answered as its operator, with each
+casino's money moved through the outbox (docs/providers.md, "The relay").
+
+Every money call of a provider is one `UpstreamTransaction`, by the provider's own id, and
+becomes one call to the casino's wallet, in the casino's dialect:
+
+- **a bet** is answered only after the casino answered its debit, within the provider's
+  answer deadline (the casino's call gets what is left of it). A bet opens a relayed round
+  (one per bet: `rounds.provider_id`, `rounds.upstream_round_ref`) whose wins the provider
+  sends; a bet the casino refused is refused upstream; a bet of unknown outcome is refused
+  upstream too, and its cancel goes to the casino at once (the settlement table's relayed
+  bet, domain/settlement.py);
+- **a win** is written durably with its call, answered at once, and delivered by the outbox
+  with its retries and manual queue: Reelhouse owns the retry toward the casino;
+- **a cancel** (Hub88: rollback) of an acknowledged bet becomes a cancel of that bet at the
+  casino, delivered the same way; a cancel of a bet not yet seen is written first, so the
+  bet is refused when it comes.
+
+An identical repeat of a transaction gets the original answer, a repeat that differs is
+refused as a duplicate. One player's calls reach the casino one at a time and in order:
+the relay takes the player's row lock as a spin does, and a bet waits for the player's
+earlier calls (store/outbox.py, `round_holding_next`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+import anyio
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelhouse.domain.clock import to_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.ids import new_id
+from reelhouse.domain.states import CallState, RoundState, check_round_move
+from reelhouse.domain.wallet import (
+    CommandKind,
+    Delivered,
+    OutcomeKind,
+    PreparedCall,
+    RefusalReason,
+    WalletCommand,
+)
+from reelhouse.providers.base import (
+    AnswerStatus,
+    CallKind,
+    UpstreamAnswer,
+    UpstreamCall,
+    UpstreamProtocol,
+    UpstreamRefusal,
+)
+from reelhouse.providers.registry import get_protocol
+from reelhouse.services.launch import active_session
+from reelhouse.services.operators import wallet_endpoint
+from reelhouse.services.platform import Platform
+from reelhouse.store.models import (
+    GameSession,
+    Operator,
+    Player,
+    Provider,
+    Round,
+    UpstreamTransaction,
+    WalletCall,
+)
+from reelhouse.store.outbox import claim_for, new_call, pinned_dialect, player_hold
+from reelhouse.store.secrets import token_hash
+
+log = logging.getLogger("reelhouse.relay")
+
+T = TypeVar("T")
+
+# Of the provider's answer deadline, what the casino's debit may take: the rest is for
+# Reelhouse's own work on both sides of it and the network back to the provider.
+CASINO_SHARE_OF_DEADLINE = 0.6
+# A bet held by one of its player's calls on the wire looks again this often, for at most
+# this share of the provider's deadline, before it is refused (the provider then rolls it
+# back): the player's calls reach the casino one at a time.
+HELD_POLL_SECONDS = 0.02
+HELD_SHARE_OF_DEADLINE = 0.25
+
+RELAY_RNG_VERSION = "upstream"  # a relayed round has no draws of ours
+
+
+@dataclass(frozen=True, slots=True)
+class RelayAnswer:
+    """What the route sends back, and what it does after sending it (a claimed call of the
+    casino's to deliver: a win, a cancel), if anything."""
+
+    status_code: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    then_deliver: PreparedCall | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderKeys:
+    protocol: UpstreamProtocol[Any, Any]
+    verify_key: Any
+    sign_key: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _ProviderRef:
+    id: int
+    name: str
+    answer_deadline_ms: int
+    keys: ProviderKeys
+
+
+# Loaded keys by provider and key text: loading an RSA key costs milliseconds, a lookup
+# nothing. A changed key (a new text) is loaded afresh; the old entry is dropped with it.
+_KEYS: dict[int, tuple[str, str, ProviderKeys]] = {}
+_KEYS_LOCK = threading.Lock()
+
+
+def keys_of(platform: Platform, provider: Provider) -> ProviderKeys:
+    with _KEYS_LOCK:
+        cached = _KEYS.get(provider.id)
+    if cached is not None and cached[:2] == (provider.verify_key, provider.sign_key_sealed):
+        return cached[2]
+    protocol = get_protocol(provider.protocol)
+    keys = ProviderKeys(
+        protocol,
+        protocol.load_verify_key(provider.verify_key.encode("ascii")),
+        protocol.load_sign_key(platform.sealer.open(provider.sign_key_sealed).encode("ascii")),
+    )
+    with _KEYS_LOCK:
+        _KEYS[provider.id] = (provider.verify_key, provider.sign_key_sealed, keys)
+    return keys
+
+
+def _provider_ref(platform: Platform, name: str) -> _ProviderRef | None:
+    with platform.db.transaction(read_only=True) as session:
+        provider = session.scalar(select(Provider).where(Provider.name == name))
+        if provider is None or not provider.enabled:
+            return None
+        return _ProviderRef(
+            provider.id, provider.name, provider.answer_deadline_ms, keys_of(platform, provider)
+        )
+
+
+# --- The route's entry point --------------------------------------------------------------
+
+
+async def answer_wallet_call(
+    platform: Platform,
+    provider_name: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> RelayAnswer:
+    """Authenticate, read and answer one wallet call of provider `provider_name`."""
+    provider = await platform.db.in_thread(
+        functools.partial(_provider_ref, platform, provider_name)
+    )
+    if provider is None:
+        return RelayAnswer(404, b'{"error":"unknown provider"}', _JSON)
+    protocol = provider.keys.protocol
+    decoded = protocol.decode_call(path, headers, body, provider.keys.verify_key)
+    if isinstance(decoded, UpstreamRefusal):
+        log.warning(
+            "upstream call refused",
+            extra={"provider": provider.name, "status": decoded.status.value},
+        )
+        return _answer(provider, protocol.answer_for_refusal(decoded))
+    answer, then_deliver = await _answer_call(platform, provider, decoded)
+    body = protocol.encode_answer(answer)
+    # Signing an answer costs an RSA operation: off the event loop.
+    signed = await anyio.to_thread.run_sync(_answer, provider, body)
+    return replace(signed, then_deliver=then_deliver)
+
+
+_JSON = (("Content-Type", "application/json"),)
+
+
+def _answer(provider: _ProviderRef, body: bytes) -> RelayAnswer:
+    headers = provider.keys.protocol.sign_answer(body, provider.keys.sign_key)
+    return RelayAnswer(200, body, tuple(headers))
+
+
+async def _answer_call(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> tuple[UpstreamAnswer, PreparedCall | None]:
+    try:
+        if call.kind is CallKind.BALANCE:
+            return await _balance(platform, provider, call), None
+        if call.kind is CallKind.BET:
+            return await _bet(platform, provider, call)
+        work = _win if call.kind is CallKind.WIN else _cancel
+        return await platform.db.in_thread(functools.partial(work, platform, provider, call))
+    except _Refused as refused:
+        return _status(call, refused.status), None
+
+
+class _Refused(Exception):
+    """A call answered with a status of its own before anything was written."""
+
+    def __init__(self, status: AnswerStatus) -> None:
+        super().__init__(status.value)
+        self.status = status
+
+
+def _status(call: UpstreamCall, status: AnswerStatus) -> UpstreamAnswer:
+    return UpstreamAnswer(status, call.request_id)
+
+
+def _ok(call: UpstreamCall, user: str, currency: str, balance_minor: int) -> UpstreamAnswer:
+    return UpstreamAnswer(
+        AnswerStatus.OK,
+        call.request_id,
+        user=user,
+        wire_currency=currency,
+        balance_minor=balance_minor,
+    )
+
+
+# --- Sessions, players and repeats ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Seat:
+    """The session a provider's token names, with its player (locked) and operator."""
+
+    session: GameSession
+    player: Player
+    operator: Operator
+
+
+def _seat(session: Session, provider: _ProviderRef, token: str) -> _Seat:
+    """The token's session, its player's row locked. No idle expiry: a win or a cancel may
+    come long after the session's last bet (the contract does not check expiry on them)."""
+    found = session.execute(
+        select(GameSession, Player, Operator)
+        .join(Player, Player.id == GameSession.player_id)
+        .join(Operator, Operator.id == GameSession.operator_id)
+        .where(GameSession.token_hash == token_hash(token))
+        .with_for_update(of=Player)
+    ).one_or_none()
+    if found is None or found[0].provider_id != provider.id:
+        raise _Refused(AnswerStatus.INVALID_TOKEN)
+    return _Seat(found[0], found[1], found[2])
+
+
+def _user_of(player: Player) -> str:
+    """The player as the provider knows them: Reelhouse's player id (opaque to it)."""
+    return str(player.id)
+
+
+def fingerprint_of(call: UpstreamCall) -> str:
+    """What makes a repeat of a transaction identical: everything the contract compares
+    (kind, reference, amount, currency, round, game). A repeat may carry a new request id."""
+    facts = [
+        call.kind.value,
+        call.reference_transaction_id,
+        call.amount_minor,
+        call.currency,
+        call.round_id,
+        call.game_code,
+    ]
+    return hashlib.sha256(json.dumps(facts).encode("utf-8")).hexdigest()
+
+
+def _earlier(session: Session, provider: _ProviderRef, ref: str) -> UpstreamTransaction | None:
+    return session.scalar(
+        select(UpstreamTransaction).where(
+            UpstreamTransaction.provider_id == provider.id,
+            UpstreamTransaction.transaction_ref == ref,
+        )
+    )
+
+
+def _repeat_answer(
+    session: Session, earlier: UpstreamTransaction, call: UpstreamCall
+) -> UpstreamAnswer:
+    """The answer to a repeat of `earlier`: the original's, or a refusal if it differs."""
+    if earlier.cancelled_first:
+        return _status(call, AnswerStatus.TRANSACTION_ROLLED_BACK)
+    if earlier.fingerprint != fingerprint_of(call):
+        return _status(call, AnswerStatus.DUPLICATE_TRANSACTION)
+    if earlier.answer_status is not None:
+        return UpstreamAnswer(
+            AnswerStatus(earlier.answer_status),
+            call.request_id,
+            user=str(earlier.player_id) if earlier.player_id is not None else None,
+            wire_currency=call.wire_currency if earlier.answer_balance_minor is not None else None,
+            balance_minor=earlier.answer_balance_minor,
+        )
+    # A bet's answer is its casino call's outcome.
+    bet = session.get(WalletCall, earlier.call_id) if earlier.call_id is not None else None
+    if bet is None:
+        return _status(call, AnswerStatus.UNKNOWN_ERROR)
+    return _bet_answer_of(
+        call, str(earlier.player_id), bet.state, bet.last_outcome, bet.balance_after_minor
+    )
+
+
+def _bet_answer_of(
+    call: UpstreamCall,
+    user: str,
+    call_state: str,
+    last_outcome: str,
+    balance_minor: int | None,
+) -> UpstreamAnswer:
+    """A relayed bet's answer from its casino call as recorded: acknowledged is OK with
+    the casino's balance; refused for funds is NOT_ENOUGH_MONEY, for a blocked player
+    USER_DISABLED; anything else (still on the wire, unknown, refused otherwise) is an
+    error, which the provider answers by rolling the bet back."""
+    if call_state == CallState.ACKED.value and balance_minor is not None:
+        return _ok(call, user, call.wire_currency or "", balance_minor)
+    if call_state == CallState.REFUSED.value:
+        reason = last_outcome.partition(":")[2]
+        status = {
+            RefusalReason.INSUFFICIENT_FUNDS.value: AnswerStatus.NOT_ENOUGH_MONEY,
+            RefusalReason.PLAYER_BLOCKED.value: AnswerStatus.USER_DISABLED,
+            RefusalReason.UNKNOWN_PLAYER.value: AnswerStatus.USER_DISABLED,
+        }.get(reason, AnswerStatus.UNKNOWN_ERROR)
+        return UpstreamAnswer(
+            status,
+            call.request_id,
+            wire_currency=call.wire_currency if balance_minor is not None else None,
+            balance_minor=balance_minor,
+        )
+    return _status(call, AnswerStatus.UNKNOWN_ERROR)
+
+
+def _record_transaction(
+    session: Session,
+    provider: _ProviderRef,
+    call: UpstreamCall,
+    now: dt.datetime,
+    *,
+    player: Player | None,
+    round_id: int | None,
+    call_id: int | None,
+    answer: UpstreamAnswer | None,
+) -> None:
+    assert call.transaction_id is not None
+    session.add(
+        UpstreamTransaction(
+            id=new_id(),
+            provider_id=provider.id,
+            transaction_ref=call.transaction_id,
+            kind=call.kind.value,
+            fingerprint=fingerprint_of(call),
+            reference_ref=call.reference_transaction_id,
+            player_id=player.id if player is not None else None,
+            round_id=round_id,
+            call_id=call_id,
+            cancelled_first=False,
+            answer_status=answer.status.value if answer is not None else None,
+            answer_balance_minor=answer.balance_minor if answer is not None else None,
+            amount_minor=call.amount_minor or 0,
+            created_at_utc=to_naive_utc(now),
+        )
+    )
+
+
+# --- Balance ----------------------------------------------------------------------------
+
+
+async def _balance(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> UpstreamAnswer:
+    def seat() -> tuple[str, str, Operator]:
+        with platform.db.transaction(read_only=True) as session:
+            found = session.execute(
+                select(GameSession, Player, Operator)
+                .join(Player, Player.id == GameSession.player_id)
+                .join(Operator, Operator.id == GameSession.operator_id)
+                .where(GameSession.token_hash == token_hash(call.token))
+            ).one_or_none()
+            if found is None or found[0].provider_id != provider.id:
+                raise _Refused(AnswerStatus.INVALID_TOKEN)
+            return _user_of(found[1]), found[1].name, found[2]
+
+    user, account, operator = await platform.db.in_thread(seat)
+    command = WalletCommand(CommandKind.BALANCE, account=account, currency=operator.currency)
+    endpoint = wallet_endpoint(platform, operator)
+    outcome = await anyio.to_thread.run_sync(platform.wallet.read, endpoint, command)
+    if outcome.kind is not OutcomeKind.APPLIED or outcome.balance_minor is None:
+        return _status(call, AnswerStatus.UNKNOWN_ERROR)
+    return _ok(call, user, operator.currency, outcome.balance_minor)
+
+
+# --- Bet ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _OpenedBet:
+    user: str
+    round_id: int
+    job: PreparedCall
+    player_balance_minor: int | None
+
+
+def _open_bet(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> _OpenedBet | UpstreamAnswer:
+    """Write the relayed round with its claimed bet (one commit), or answer a repeat."""
+    assert call.transaction_id is not None and call.amount_minor is not None
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        try:
+            active = active_session(platform, session, call.token, lock_player=True, with_hold=True)
+        except ReelhouseError as exc:
+            expired = exc.code is ApiCode.SESSION_EXPIRED
+            earlier = _earlier(session, provider, call.transaction_id)
+            if earlier is not None:
+                return _repeat_answer(session, earlier, call)
+            raise _Refused(
+                AnswerStatus.TOKEN_EXPIRED if expired else AnswerStatus.INVALID_TOKEN
+            ) from exc
+        if active.session.provider_id != provider.id:
+            raise _Refused(AnswerStatus.INVALID_TOKEN)
+        # Under the player's lock: a repeat waits for its original's commit.
+        earlier = _earlier(session, provider, call.transaction_id)
+        if earlier is not None:
+            return _repeat_answer(session, earlier, call)
+        if call.currency != active.operator.currency:
+            raise _Refused(AnswerStatus.WRONG_CURRENCY)
+        if active.session.game_code != _game_id(provider, call.game_code):
+            raise _Refused(AnswerStatus.INVALID_GAME)
+        assert active.hold is not None
+        if active.hold.holding_round_id is not None:
+            raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "an earlier call is on the wire")
+        if not platform.wallet.available(active.operator.id):
+            raise _Refused(AnswerStatus.UNKNOWN_ERROR)  # the casino's breaker is open
+        round_ = _relayed_round(active.session, provider, call, now)
+        session.add(round_)
+        claim = claim_for(active.operator.dialect, (CommandKind.BET,), now)
+        bet = new_call(session, round_, CommandKind.BET, now, claim)
+        session.flush()
+        _record_transaction(
+            session,
+            provider,
+            call,
+            now,
+            player=active.player,
+            round_id=round_.id,
+            call_id=bet.id,
+            answer=None,
+        )
+        job = platform.wallet.prepare(session, bet)
+        return _OpenedBet(_user_of(active.player), round_.id, job, active.player.last_balance_minor)
+
+
+def _game_id(provider: _ProviderRef, game_code: str | None) -> str:
+    """An upstream game's id inside Reelhouse (sessions, rounds, feeds)."""
+    return f"{provider.name}/{game_code or ''}"
+
+
+def _relayed_round(
+    game_session: GameSession, provider: _ProviderRef, call: UpstreamCall, now: dt.datetime
+) -> Round:
+    assert call.amount_minor is not None
+    # What the provider said of the round, for its details (it keeps the outcome itself).
+    told = {"provider": provider.name, "round": call.round_id, "bet": call.bet_label}
+    return Round(
+        id=new_id(),
+        operator_id=game_session.operator_id,
+        player_id=game_session.player_id,
+        session_id=game_session.id,
+        game_code=game_session.game_code,
+        rtp_variant=0,
+        math_hash="",
+        rng_version=RELAY_RNG_VERSION,
+        bet_minor=call.amount_minor,
+        win_minor=0,
+        awarded_win_minor=None,
+        win_capped=False,
+        win_cap_minor=None,
+        free_round_id=None,
+        draws_json="[]",
+        outcome_json=json.dumps(told, separators=(",", ":")),
+        state=RoundState.BET_PENDING.value,
+        demo=False,
+        balance_after_minor=None,
+        provider_id=provider.id,
+        upstream_round_ref=call.round_id,
+        created_at_utc=to_naive_utc(now),
+        updated_at_utc=to_naive_utc(now),
+    )
+
+
+async def _bet(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> tuple[UpstreamAnswer, PreparedCall | None]:
+    deadline_s = provider.answer_deadline_ms / 1000
+    opened = await _open_when_free(platform, provider, call, deadline_s * HELD_SHARE_OF_DEADLINE)
+    if isinstance(opened, UpstreamAnswer):
+        return opened, None
+    cap_ms = int(provider.answer_deadline_ms * CASINO_SHARE_OF_DEADLINE)
+    delivered = await platform.wallet.deliver_prepared_async(
+        replace(opened.job, timeout_cap_ms=cap_ms)
+    )
+    answer = _delivered_bet_answer(call, opened, delivered)
+    if answer.status is AnswerStatus.OK and call.round_closed:
+        # The provider closed the round on its bet (a loss): the casino gets its win of 0,
+        # as every round of Reelhouse's own does.
+        closing = functools.partial(_close_with_no_win, platform, opened.round_id)
+        await platform.db.in_thread(closing)
+    # A bet of unknown outcome has its cancel claimed: the route sends it after answering.
+    return answer, delivered.follow_up
+
+
+async def _open_when_free(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall, wait_s: float
+) -> _OpenedBet | UpstreamAnswer:
+    """Open the bet once none of its player's calls is on the wire (waiting at most
+    `wait_s`, without a thread), else refuse it: the provider rolls it back."""
+    open_bet = functools.partial(_open_bet, platform, provider, call)
+    waited_s = 0.0
+    while True:
+        try:
+            return await platform.db.in_thread(open_bet)
+        except ReelhouseError as held:
+            if held.code is not ApiCode.ROUND_IN_PROGRESS or waited_s >= wait_s:
+                return _status(call, AnswerStatus.UNKNOWN_ERROR)
+        await anyio.sleep(HELD_POLL_SECONDS)
+        waited_s += HELD_POLL_SECONDS
+
+
+def _delivered_bet_answer(
+    call: UpstreamCall, opened: _OpenedBet, delivered: Delivered
+) -> UpstreamAnswer:
+    outcome = delivered.outcome
+    if outcome.kind is OutcomeKind.APPLIED:
+        balance = outcome.balance_minor
+        if balance is None:
+            # A dialect whose bet answer carries no balance: the last known, less the bet.
+            balance = (opened.player_balance_minor or 0) - (call.amount_minor or 0)
+        return _ok(call, opened.user, call.wire_currency or "", balance)
+    state = CallState.REFUSED.value if outcome.kind is OutcomeKind.REFUSED else "unknown"
+    refusal = f"refused:{outcome.refusal.value}" if outcome.refusal else ""
+    return _bet_answer_of(call, opened.user, state, refusal, outcome.balance_minor)
+
+
+def _close_with_no_win(platform: Platform, round_id: int) -> None:
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        round_ = session.get(Round, round_id)
+        assert round_ is not None
+        if round_.state != RoundState.DEBITED.value:
+            return
+        bet = session.scalar(
+            select(WalletCall).where(
+                WalletCall.round_id == round_id, WalletCall.kind == CommandKind.BET.value
+            )
+        )
+        assert bet is not None
+        new_call(
+            session,
+            round_,
+            CommandKind.WIN,
+            now,
+            None,
+            dialect=pinned_dialect(session, bet),
+            amount_minor=0,
+        )
+
+
+# --- Win ----------------------------------------------------------------------------------
+
+
+def _win(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> tuple[UpstreamAnswer, PreparedCall | None]:
+    """Write the win with its casino call, claimed when the player has none on the wire
+    (sent by the route after answering), else queued for the outbox; answer at once."""
+    assert call.transaction_id is not None and call.amount_minor is not None
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        seat = _seat(session, provider, call.token)
+        earlier = _earlier(session, provider, call.transaction_id)
+        if earlier is not None:
+            return _repeat_answer(session, earlier, call), None
+        if call.reference_transaction_id is None:
+            # A provider's own promotion, with no bet of ours to pay it against.
+            raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
+        bet_row = _earlier(session, provider, call.reference_transaction_id)
+        if bet_row is None or bet_row.kind != CallKind.BET.value or bet_row.call_id is None:
+            raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
+        if bet_row.player_id != seat.player.id:
+            raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
+        bet = session.get(WalletCall, bet_row.call_id)
+        round_ = session.get(Round, bet_row.round_id)
+        assert bet is not None and round_ is not None
+        if round_.state in (RoundState.CANCELLING.value, RoundState.CANCELLED.value):
+            raise _Refused(AnswerStatus.TRANSACTION_ROLLED_BACK)
+        if round_.state not in (RoundState.DEBITED.value, RoundState.SETTLED.value):
+            # Its bet was refused, or its outcome is not known yet: nothing to pay against.
+            raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
+        round_.win_minor += call.amount_minor
+        job = _new_follow_up(
+            platform, session, seat, round_, bet, CommandKind.WIN, call.amount_minor, now
+        )
+        balance = (seat.player.last_balance_minor or 0) + call.amount_minor
+        answer = _ok(call, _user_of(seat.player), call.wire_currency or "", balance)
+        _record_transaction(
+            session,
+            provider,
+            call,
+            now,
+            player=seat.player,
+            round_id=round_.id,
+            call_id=job[1],
+            answer=answer,
+        )
+        return answer, job[0]
+
+
+def _new_follow_up(
+    platform: Platform,
+    session: Session,
+    seat: _Seat,
+    round_: Round,
+    bet: WalletCall,
+    kind: CommandKind,
+    amount_minor: int,
+    now: dt.datetime,
+) -> tuple[PreparedCall | None, int]:
+    """A win or cancel of a relayed round, in its bet's dialect: claimed for the caller to
+    send when none of the player's calls is on the wire or waiting before it, else queued
+    behind them (the outbox sends it in order)."""
+    dialect = pinned_dialect(session, bet)
+    hold = player_hold(session, seat.player.id)
+    free = hold.holding_round_id is None
+    claim = claim_for(dialect, (kind,), now) if free else None
+    follow_up = new_call(
+        session,
+        round_,
+        kind,
+        now,
+        claim,
+        cancel_of=bet if kind is CommandKind.CANCEL else None,
+        dialect=dialect,
+        amount_minor=amount_minor,
+    )
+    session.flush()
+    job = platform.wallet.prepare(session, follow_up) if claim is not None else None
+    return job, follow_up.id
+
+
+# --- Cancel (rollback) --------------------------------------------------------------------
+
+
+def _cancel(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> tuple[UpstreamAnswer, PreparedCall | None]:
+    assert call.transaction_id is not None and call.reference_transaction_id is not None
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        seat = _seat(session, provider, call.token)
+        earlier = _earlier(session, provider, call.transaction_id)
+        if earlier is not None:
+            return _repeat_answer(session, earlier, call), None
+        user = _user_of(seat.player)
+        balance = seat.player.last_balance_minor or 0
+        target = _earlier(session, provider, call.reference_transaction_id)
+        job: PreparedCall | None = None
+        call_id: int | None = None
+        if target is None:
+            # The bet has not arrived (or never will): written now, so it is refused when
+            # it comes, and nothing is sent.
+            session.add(
+                UpstreamTransaction(
+                    id=new_id(),
+                    provider_id=provider.id,
+                    transaction_ref=call.reference_transaction_id,
+                    kind=CallKind.BET.value,
+                    fingerprint="",
+                    reference_ref=None,
+                    player_id=seat.player.id,
+                    round_id=None,
+                    call_id=None,
+                    cancelled_first=True,
+                    answer_status=None,
+                    answer_balance_minor=None,
+                    amount_minor=0,
+                    created_at_utc=to_naive_utc(now),
+                )
+            )
+        elif target.cancelled_first:
+            pass  # cancelled before it came, by an earlier cancel: nothing more to do
+        elif target.kind != CallKind.BET.value or target.call_id is None:
+            raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
+        else:
+            bet = session.get(WalletCall, target.call_id)
+            round_ = session.get(Round, target.round_id)
+            assert bet is not None and round_ is not None
+            if bet.state == CallState.IN_FLIGHT.value:
+                # Its outcome is not known yet: the provider asks again later.
+                raise _Refused(AnswerStatus.UNKNOWN_ERROR)
+            if round_.state == RoundState.SETTLED.value:
+                # A win was paid against it: a reversal of the whole round is not relayed.
+                raise _Refused(AnswerStatus.UNKNOWN_ERROR)
+            if round_.state == RoundState.DEBITED.value:
+                target_state = RoundState.CANCELLING
+                round_.state = check_round_move(RoundState.DEBITED, target_state).value
+                round_.updated_at_utc = to_naive_utc(now)
+                job, call_id = _new_follow_up(
+                    platform,
+                    session,
+                    seat,
+                    round_,
+                    bet,
+                    CommandKind.CANCEL,
+                    bet.amount_minor,
+                    now,
+                )
+                balance += bet.amount_minor
+            # Refused: nothing moved. Unknown: its cancel is already on its way.
+        answer = _ok(call, user, call.wire_currency or seat.operator.currency, balance)
+        _record_transaction(
+            session,
+            provider,
+            call,
+            now,
+            player=seat.player,
+            round_id=target.round_id if target is not None else None,
+            call_id=call_id,
+            answer=answer,
+        )
+        return answer, job
+
+
+# --- After the answer ---------------------------------------------------------------------
+
+
+async def deliver_after_answer(platform: Platform, job: PreparedCall) -> None:
+    """Send a win or cancel the relay claimed, once the provider has its answer. Its
+    outcome is recorded like any attempt; a failure leaves it to the outbox's retries."""
+    try:
+        await platform.wallet.deliver_prepared_async(job)
+    except Exception:
+        log.exception("relayed call not delivered", extra={"trans_id": job.call_id})
