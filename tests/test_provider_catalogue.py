@@ -6,13 +6,15 @@ nothing. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
 
 from reelhouse.domain.errors import ApiCode, ReelhouseError
-from reelhouse.domain.wallet import HttpAnswer
+from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.games import catalogue
 from reelhouse.services import operators, provider_games, providers
 from reelhouse.services.platform import Platform
@@ -227,3 +229,21 @@ def test_an_unknown_provider_is_2007(platform: Platform) -> None:
     with pytest.raises(ReelhouseError) as refused:
         provider_games.sync_catalogue(platform, "nobody", FakeSupplier())
     assert refused.value.code == ApiCode.PROVIDER_NOT_FOUND
+
+
+def test_two_syncs_at_once_apply_one_after_the_other(platform: Platform) -> None:
+    """Both fetched before either writes: the provider's row lock makes the second find the
+    first's games instead of inserting them again (a unique-key failure)."""
+    providers.add_provider(platform, new_provider())
+    both_fetched = threading.Barrier(2, timeout=30)
+
+    def fetch(request: HttpRequest) -> HttpAnswer:
+        answer = FakeSupplier([game("a"), game("b"), game("c")])(request)
+        both_fetched.wait()
+        return answer
+
+    with ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(provider_games.sync_catalogue, platform, SUPPLIER, fetch) for _ in "12"]
+        summaries = sorted((run.result() for run in runs), key=lambda s: len(s.new))
+    assert [s.counts()["new"] for s in summaries] == [0, 3]
+    assert summaries[0].unchanged == 3 and len(rows(platform)) == 3
