@@ -18,7 +18,14 @@ from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.domain.money import currency, to_decimal
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
-from reelhouse.services import launch, operators, players, upstream_launch
+from reelhouse.services import (
+    launch,
+    operators,
+    players,
+    provider_games,
+    providers,
+    upstream_launch,
+)
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 
@@ -149,34 +156,42 @@ def user_info(
 
 @router.post("/game/providers", openapi_extra=openapi_body(LangOnly))
 def game_providers(
-    _agent: Agent, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
+    agent: Agent, platform: PlatformDep, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
 ) -> ExactJSONResponse:
-    return ok_exact(
-        [
-            {
-                "provider_id": catalogue.PROVIDER_ID,
-                "provider_name": catalogue.PROVIDER_NAME,
-                "locale_name": catalogue.PROVIDER_NAME,
-                "status": 1,
-            }
-        ]
-    )
+    """Reelhouse's own games, then every upstream provider offered to this operator."""
+    own = {
+        "provider_id": catalogue.PROVIDER_ID,
+        "provider_name": catalogue.PROVIDER_NAME,
+        "locale_name": catalogue.PROVIDER_NAME,
+        "status": 1,
+    }
+    upstream = [
+        {"provider_id": p.id, "provider_name": p.title, "locale_name": p.title, "status": 1}
+        for p in providers.providers_of(platform, agent.id)
+    ]
+    return ok_exact([own, *upstream])
 
 
 @router.post("/game/games", openapi_extra=openapi_body(GamesBody))
 def game_games(
-    _agent: Agent, body: Annotated[GamesBody, Depends(body_of(GamesBody))]
+    agent: Agent, platform: PlatformDep, body: Annotated[GamesBody, Depends(body_of(GamesBody))]
 ) -> ExactJSONResponse:
-    if body.provider_id != catalogue.PROVIDER_ID:
+    if body.provider_id == catalogue.PROVIDER_ID:
+        return ok_exact([_game_item(g) for g in catalogue.list_games()])
+    # A provider not offered to this operator is answered as one that does not exist.
+    if body.provider_id not in {p.id for p in providers.providers_of(platform, agent.id)}:
         raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {body.provider_id}")
-    return ok_exact([_game_item(g) for g in catalogue.list_games()])
+    games = provider_games.offered_games(platform, agent.id, body.provider_id)
+    return ok_exact([provider_games.main_api_item(g) for g in games])
 
 
 @router.post("/game/all", openapi_extra=openapi_body(LangOnly))
 def game_all(
-    _agent: Agent, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
+    agent: Agent, platform: PlatformDep, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
 ) -> ExactJSONResponse:
-    return ok_exact([_game_item(g) for g in catalogue.list_games()])
+    own = [_game_item(g) for g in catalogue.list_games()]
+    upstream = provider_games.offered_games(platform, agent.id, None)
+    return ok_exact(own + [provider_games.main_api_item(g) for g in upstream])
 
 
 @router.post("/game/game-url", openapi_extra=openapi_body(GameUrlBody))

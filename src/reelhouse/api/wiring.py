@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from reelhouse.dispatch.retry import RetrySchedule
 from reelhouse.dispatch.sender import WalletSender
-from reelhouse.dispatch.transport import HttpxTransport, Transport
+from reelhouse.dispatch.transport import HttpxTransport, Transport, TransportError
 from reelhouse.dispatch.transport_async import AsyncHttpxTransport
 from reelhouse.domain.clock import Clock, SystemClock
 from reelhouse.domain.ids import configured_node, use_node
 from reelhouse.domain.name_resolver import SystemResolver
+from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.services.platform import Platform
+from reelhouse.services.ports import UpstreamFetch, UpstreamUnreachable
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
 from reelhouse.store.key_check import check_key
@@ -73,8 +75,22 @@ def build_platform(
         closers=closers,
         resolver=resolver,
         async_transport_factory=async_factory,
-        upstream_fetch=transport.send,
+        upstream_fetch=upstream_fetch(transport),
     )
+
+
+def upstream_fetch(transport: Transport) -> UpstreamFetch:
+    """Reelhouse's requests to upstream providers over the same checked transport as wallet
+    calls (the same address rules and one deadline per call); no answer is the services'
+    UpstreamUnreachable, since they may not know the transport's errors."""
+
+    def fetch(request: HttpRequest) -> HttpAnswer:
+        try:
+            return transport.send(request)
+        except TransportError as exc:
+            raise UpstreamUnreachable(str(exc)) from exc
+
+    return fetch
 
 
 def claim_id_node(platform: Platform) -> int:

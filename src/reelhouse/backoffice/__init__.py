@@ -7,6 +7,7 @@ from reelhouse.backoffice import (
     routes_auth,
     routes_conformance,
     routes_ops,
+    routes_providers,
     routes_reports,
     routes_settings,
 )
@@ -17,5 +18,6 @@ router.include_router(routes_reports.router)
 router.include_router(routes_settings.router)
 router.include_router(routes_ops.router)
 router.include_router(routes_conformance.router)
+router.include_router(routes_providers.router)
 
 __all__ = ["router"]

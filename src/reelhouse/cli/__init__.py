@@ -11,6 +11,7 @@ from reelhouse.cli import (
     conformance,
     demo,
     operator,
+    provider,
     reconcile,
     rounds,
     serve,
@@ -50,3 +51,4 @@ app.add_typer(stuck.app, name="stuck")
 app.command("conformance")(conformance.conformance)
 operator.app.command("approve")(conformance.approve)
 app.add_typer(backoffice.app, name="backoffice")
+app.add_typer(provider.app, name="provider")

@@ -9,10 +9,9 @@ from typing import Any
 from reelhouse.domain.callback_address import Resolver
 from reelhouse.domain.clock import Clock, SystemClock
 from reelhouse.domain.name_resolver import SystemResolver
-from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.games.rng import Rng, SecretsRng
 from reelhouse.services.login_guard import LoginGuard
-from reelhouse.services.ports import WalletPort
+from reelhouse.services.ports import UpstreamFetch, WalletPort
 from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
 from reelhouse.store.secrets import Sealer
@@ -37,9 +36,10 @@ class Platform:
     # transport belongs to one event loop, so the served app makes it in its own loop at
     # start (api/app.py); None where a test injected a transport, or where nothing serves.
     async_transport_factory: Callable[[], Any] | None = None
-    # Sends Reelhouse's own requests to upstream providers (launch a game, list games):
-    # the real HTTP transport, set by api/wiring.py; None where nothing reaches them.
-    upstream_fetch: Callable[[HttpRequest], HttpAnswer] | None = None
+    # Sends Reelhouse's own requests to upstream providers (launch a game, sync a
+    # catalogue): services may not import the transport, so the wiring hands it in. None
+    # where nothing was wired (a test that passes its own fetch to the use case).
+    upstream_fetch: UpstreamFetch | None = None
 
     def __post_init__(self) -> None:
         self.sealer = Sealer(self.settings.secret_key)

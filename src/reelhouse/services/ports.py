@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from reelhouse.domain.wallet import (
     Delivered,
+    HttpAnswer,
+    HttpRequest,
     OpeningCall,
     PreparedCall,
     WalletCommand,
@@ -64,3 +66,17 @@ class WalletPort(Protocol):
         holding a thread; returns the outcome, the round's state and the claimed follow-up
         to send next. Never raises for network or protocol faults."""
         ...
+
+
+class UpstreamUnreachable(Exception):
+    """No answer came from an upstream provider (refused, timed out, an address Reelhouse
+    will not call, an answer past the transport's bound). The message never quotes the
+    provider's bytes."""
+
+
+class UpstreamFetch(Protocol):
+    """Sends one request Reelhouse makes of an upstream provider (a catalogue, a launch) and
+    returns its answer, whatever its status. Raises UpstreamUnreachable when there is none.
+    The web and command-line layers hand the real one in (api/wiring.py); tests a fake."""
+
+    def __call__(self, request: HttpRequest) -> HttpAnswer: ...

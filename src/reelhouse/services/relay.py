@@ -29,10 +29,9 @@ import functools
 import hashlib
 import json
 import logging
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import anyio
 from sqlalchemy import select
@@ -55,13 +54,12 @@ from reelhouse.providers.base import (
     CallKind,
     UpstreamAnswer,
     UpstreamCall,
-    UpstreamProtocol,
     UpstreamRefusal,
 )
-from reelhouse.providers.registry import get_protocol
 from reelhouse.services.launch import active_session
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
+from reelhouse.services.provider_keys import ProviderKeys, keys_of
 from reelhouse.store.models import (
     GameSession,
     Operator,
@@ -102,40 +100,11 @@ class RelayAnswer:
 
 
 @dataclass(frozen=True, slots=True)
-class ProviderKeys:
-    protocol: UpstreamProtocol[Any, Any]
-    verify_key: Any
-    sign_key: Any
-
-
-@dataclass(frozen=True, slots=True)
 class _ProviderRef:
     id: int
     name: str
     answer_deadline_ms: int
     keys: ProviderKeys
-
-
-# Loaded keys by provider and key text: loading an RSA key costs milliseconds, a lookup
-# nothing. A changed key (a new text) is loaded afresh; the old entry is dropped with it.
-_KEYS: dict[int, tuple[str, str, ProviderKeys]] = {}
-_KEYS_LOCK = threading.Lock()
-
-
-def keys_of(platform: Platform, provider: Provider) -> ProviderKeys:
-    with _KEYS_LOCK:
-        cached = _KEYS.get(provider.id)
-    if cached is not None and cached[:2] == (provider.verify_key, provider.sign_key_sealed):
-        return cached[2]
-    protocol = get_protocol(provider.protocol)
-    keys = ProviderKeys(
-        protocol,
-        protocol.load_verify_key(provider.verify_key.encode("ascii")),
-        protocol.load_sign_key(platform.sealer.open(provider.sign_key_sealed).encode("ascii")),
-    )
-    with _KEYS_LOCK:
-        _KEYS[provider.id] = (provider.verify_key, provider.sign_key_sealed, keys)
-    return keys
 
 
 def _provider_ref(platform: Platform, name: str) -> _ProviderRef | None:

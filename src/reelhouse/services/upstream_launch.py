@@ -18,7 +18,7 @@ from reelhouse.providers.base import LaunchAnswer, LaunchRequest
 from reelhouse.providers.base import Platform as GamePlatform
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
-from reelhouse.services.relay import keys_of
+from reelhouse.services.provider_keys import keys_of
 from reelhouse.store.models import (
     GameSession,
     Operator,
