@@ -41,6 +41,7 @@ from reelhouse.providers.dialect_upstream import OperatorApiKeys, WalletCallKeys
 from reelhouse.providers.igamingace_a import (
     CALLBACK_PATH,
     IGAMINGACE_A_UPSTREAM,
+    STATUS_BY_REJECTION,
     STATUS_CODE,
     decode_call,
     encode_answer,
@@ -192,6 +193,11 @@ def answer(kind: CommandKind, status: AnswerStatus, balance: int | None = 4930) 
     user = "Player01" if status is AnswerStatus.OK else None
     currency = "USD" if balance is not None else None
     return UpstreamAnswer(status, call.request_id, user, currency, balance, call=call)
+
+
+def test_the_dialects_own_refusals_are_answered_with_their_own_codes() -> None:
+    for code, status in STATUS_BY_REJECTION.items():
+        assert STATUS_CODE[status] == code
 
 
 def test_exact_answer_bytes() -> None:

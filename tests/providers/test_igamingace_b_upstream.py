@@ -39,7 +39,13 @@ from reelhouse.providers.base import (
     UpstreamRefusal,
 )
 from reelhouse.providers.dialect_upstream import OperatorApiKeys, WalletCallKeys
-from reelhouse.providers.igamingace_b import CODE, IGAMINGACE_B_UPSTREAM, decode_call, encode_answer
+from reelhouse.providers.igamingace_b import (
+    CODE,
+    IGAMINGACE_B_UPSTREAM,
+    STATUS_BY_REJECTION,
+    decode_call,
+    encode_answer,
+)
 from tests.dialects.igamingace_samples import (
     AGENT_ID,
     BET_ID,
@@ -212,6 +218,11 @@ def answer(kind: CommandKind, status: AnswerStatus, balance: int | None = 4930) 
     user = "Player01" if status is AnswerStatus.OK else None
     currency = "USD" if balance is not None else None
     return UpstreamAnswer(status, call.request_id, user, currency, balance, call=call)
+
+
+def test_the_dialects_own_refusals_are_answered_with_their_own_codes() -> None:
+    for code, status in STATUS_BY_REJECTION.items():
+        assert CODE[status] == code
 
 
 def test_exact_answer_bytes() -> None:

@@ -44,6 +44,7 @@ from reelhouse.providers.slotcity_v4 import (
     CALLBACK_PATH,
     RESULT_BY_STATUS,
     SLOTCITY_V4_UPSTREAM,
+    STATUS_BY_REJECTION,
     decode_call,
     encode_answer,
 )
@@ -205,6 +206,11 @@ def answer(kind: CommandKind, status: AnswerStatus, balance: int | None = 4900) 
     user = "alice_1" if status is AnswerStatus.OK else None
     currency = "USD" if balance is not None else None
     return UpstreamAnswer(status, call.request_id, user, currency, balance, call=call)
+
+
+def test_the_dialects_own_refusals_are_answered_with_their_own_results() -> None:
+    for result, status in STATUS_BY_REJECTION.items():
+        assert RESULT_BY_STATUS[status] == result
 
 
 def test_exact_answer_bytes() -> None:

@@ -24,9 +24,21 @@ from reelhouse.dialects.base import CallbackRejection, JsonValue
 from reelhouse.dialects.igamingace_b import Code, IGamingAceBCallback
 from reelhouse.domain.game_ids import NUMERIC_GAME_ID_MAX
 from reelhouse.domain.languages import FALLBACK_LANG
+from reelhouse.domain.limits import MAX_WALLET_ANSWER_BYTES
 from reelhouse.domain.money import CURRENCY_EXPONENTS, currency, to_decimal
 from reelhouse.domain.wallet import CommandKind, HttpAnswer, HttpRequest
+from reelhouse.providers.answers import (
+    BadEntry,
+    catalogue_of,
+    fault,
+    integer_member,
+    read_object,
+    required_text_member,
+    text_member,
+    url_member,
+)
 from reelhouse.providers.base import (
+    CATALOGUE_ANSWER_MAX_BYTES,
     UPSTREAM_NAME_MAX_CHARS,
     AnswerStatus,
     CallKind,
@@ -42,27 +54,17 @@ from reelhouse.providers.base import (
     UpstreamRefusal,
 )
 from reelhouse.providers.dialect_upstream import (
-    CATALOGUE_MAX_BYTES,
     CATALOGUE_TIMEOUT_MS,
     LAUNCH_TIMEOUT_MS,
-    SMALL_ANSWER_MAX_BYTES,
-    BadEntry,
     OperatorApiKeys,
     WalletCallKeys,
     api_request,
-    catalogue_of,
     exact_minor,
-    fault,
-    integer_member,
     json_answer_headers,
     no_grant,
     no_grant_answer,
     no_offers,
     no_offers_answer,
-    read_object,
-    required_text_member,
-    text_member,
-    url_member,
 )
 
 NAME = "igamingace-b"
@@ -278,7 +280,7 @@ def _body(answer: HttpAnswer, max_bytes: int) -> Mapping[str, object] | Upstream
 
 
 def decode_catalogue(answer: HttpAnswer) -> Catalogue | UpstreamFault:
-    doc = _body(answer, CATALOGUE_MAX_BYTES)
+    doc = _body(answer, CATALOGUE_ANSWER_MAX_BYTES)
     if isinstance(doc, UpstreamFault):
         return doc
     return catalogue_of(answer.body, doc.get("games"), _catalogue_entry)
@@ -326,7 +328,7 @@ def encode_launch(request: LaunchRequest, base_url: str, keys: OperatorApiKeys) 
 
 
 def decode_launch(answer: HttpAnswer) -> LaunchAnswer | UpstreamFault:
-    doc = _body(answer, SMALL_ANSWER_MAX_BYTES)
+    doc = _body(answer, MAX_WALLET_ANSWER_BYTES)
     if isinstance(doc, UpstreamFault):
         return doc
     try:

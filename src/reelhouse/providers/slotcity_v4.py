@@ -22,9 +22,21 @@ from reelhouse.dialects import slotcity_v4 as dialect
 from reelhouse.dialects.base import CallbackRejection, JsonValue
 from reelhouse.dialects.slotcity_v4 import Result, SlotCityCallback
 from reelhouse.domain.languages import FALLBACK_LANG, INTEGER_CODES
+from reelhouse.domain.limits import MAX_WALLET_ANSWER_BYTES
 from reelhouse.domain.money import currency, is_supported, to_decimal
 from reelhouse.domain.wallet import CommandKind, HttpAnswer, HttpRequest
+from reelhouse.providers.answers import (
+    BadEntry,
+    catalogue_of,
+    fault,
+    integer_member,
+    read_object,
+    required_text_member,
+    text_member,
+    url_member,
+)
 from reelhouse.providers.base import (
+    CATALOGUE_ANSWER_MAX_BYTES,
     UPSTREAM_NAME_MAX_CHARS,
     AnswerStatus,
     CallKind,
@@ -41,28 +53,18 @@ from reelhouse.providers.base import (
     UpstreamRefusal,
 )
 from reelhouse.providers.dialect_upstream import (
-    CATALOGUE_MAX_BYTES,
     CATALOGUE_TIMEOUT_MS,
     LAUNCH_TIMEOUT_MS,
     PLAYER_TIMEOUT_MS,
-    SMALL_ANSWER_MAX_BYTES,
-    BadEntry,
     OperatorApiKeys,
     WalletCallKeys,
     api_request,
-    catalogue_of,
     exact_minor,
-    fault,
-    integer_member,
     json_answer_headers,
     no_grant,
     no_grant_answer,
     no_offers,
     no_offers_answer,
-    read_object,
-    required_text_member,
-    text_member,
-    url_member,
 )
 
 NAME = "slotcity-v4"
@@ -294,7 +296,7 @@ def _data(answer: HttpAnswer, max_bytes: int) -> object | UpstreamFault:
 
 
 def decode_player(name: str, answer: HttpAnswer) -> UpstreamPlayer | UpstreamFault:
-    data = _data(answer, SMALL_ANSWER_MAX_BYTES)
+    data = _data(answer, MAX_WALLET_ANSWER_BYTES)
     if isinstance(data, UpstreamFault):
         return data
     if not isinstance(data, dict):
@@ -312,7 +314,7 @@ def encode_catalogue(_operator_id: int, base_url: str, keys: OperatorApiKeys) ->
 
 
 def decode_catalogue(answer: HttpAnswer) -> Catalogue | UpstreamFault:
-    data = _data(answer, CATALOGUE_MAX_BYTES)
+    data = _data(answer, CATALOGUE_ANSWER_MAX_BYTES)
     if isinstance(data, UpstreamFault):
         return data
     return catalogue_of(answer.body, data, _catalogue_entry)
@@ -369,7 +371,7 @@ def encode_launch(request: LaunchRequest, base_url: str, keys: OperatorApiKeys) 
 
 
 def decode_launch(answer: HttpAnswer) -> LaunchAnswer | UpstreamFault:
-    data = _data(answer, SMALL_ANSWER_MAX_BYTES)
+    data = _data(answer, MAX_WALLET_ANSWER_BYTES)
     if isinstance(data, UpstreamFault):
         return data
     if not isinstance(data, dict):
