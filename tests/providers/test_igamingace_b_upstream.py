@@ -208,6 +208,8 @@ def test_sign_agent_and_path_are_checked() -> None:
     assert isinstance(other_agent, UpstreamRefusal)
     assert other_agent.status is AnswerStatus.INVALID_PARTNER
     assert isinstance(decode_call("/casino/Transfer", {}, body, KEYS), UpstreamRefusal)
+    too_long = decode_call("/x" * 300 + path, {}, body, KEYS)
+    assert isinstance(too_long, UpstreamRefusal) and too_long.status is AnswerStatus.WRONG_SYNTAX
 
 
 # --- Answers: read back by the provider side of the same dialect ----------------------------
@@ -336,6 +338,7 @@ def test_launch() -> None:
     assert request.url == BASE + "/userAuth"
     assert ("Authorization", "Bearer " + API.api_token) in request.headers
     body = facade.UserAuthBody.model_validate(json.loads(request.body))
+    assert facade._game_code(body.gameid) == "lucky-sevens"
     fields = {"agentID": AGENT_ID, "userID": "Player01", "gameID": str(GAME_NUMBER)}
     assert dialect.signature_matches(SECRET_KEY, "userAuth", fields, body.sign)
     assert request.body == (
@@ -353,6 +356,11 @@ def test_launch() -> None:
         HttpAnswer(404, b"{}"),
     ):
         assert isinstance(IGAMINGACE_B_UPSTREAM.decode_launch(bad), UpstreamFault)
+
+
+def test_keys_show_no_secret() -> None:
+    shown = repr(API) + repr(KEYS)
+    assert SECRET_KEY not in shown and API.api_token not in shown
 
 
 def test_no_registration_comes_before_a_launch() -> None:
