@@ -169,9 +169,7 @@ def test_a_currency_other_than_the_accounts_is_refused() -> None:
 
 def test_signature_window_and_path_are_checked() -> None:
     headers, body = sent(command(CommandKind.BET))
-    forged = {**headers, "X-Request-Signature": a_headers(body, "another-token")[
-        "X-Request-Signature"
-    ]}  # fmt: skip
+    forged = {**headers, **a_headers(body, "another-token")}
     refusal = decode_call(PATH, forged, body, KEYS)
     assert isinstance(refusal, UpstreamRefusal)
     assert refusal.status is AnswerStatus.INVALID_SIGNATURE and refusal.request_id is None

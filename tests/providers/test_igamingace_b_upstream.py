@@ -373,9 +373,13 @@ def test_no_registration_comes_before_a_launch() -> None:
 VALID = [sent(command(kind)) for kind in RELAYED]
 
 
+def path_and_hostile_body(sample: tuple[str, bytes]) -> st.SearchStrategy[tuple[str, bytes]]:
+    """A relayed operation's path with a hostile body made from its valid one."""
+    return st.tuples(st.just(sample[0]), hostile_bodies([sample[1]]))
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(VALID).flatmap(lambda sample: st.tuples(st.just(sample[0]),
-       hostile_bodies([sample[1]]))))  # fmt: skip
+@given(st.sampled_from(VALID).flatmap(path_and_hostile_body))
 def test_hostile_bodies_decode_or_are_refused(sample: tuple[str, bytes]) -> None:
     path, body = sample
     result = decode_call(path, {}, body, KEYS)

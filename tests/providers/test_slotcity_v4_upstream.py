@@ -79,17 +79,17 @@ def outcome(cmd: WalletCommand, answer: UpstreamAnswer) -> tuple[OutcomeKind, ob
 
 def test_each_command_reads_as_its_call() -> None:
     calls = {kind: decoded(command(kind)) for kind in dialect.COMMANDS}
-    assert calls[CommandKind.AUTHENTICATE] == UpstreamCall(
+    launch_read = UpstreamCall(
         CallKind.BALANCE,
         f"authenticate:alice_1:{NOW}",
         "",
         supplier_user="alice_1",
         wire_command="authenticate",
     )
-    assert calls[CommandKind.BALANCE] == UpstreamCall(
-        CallKind.BALANCE, f"balance:alice_1:{NOW}", "", supplier_user="alice_1",
-        wire_command="balance",
-    )  # fmt: skip
+    assert calls[CommandKind.AUTHENTICATE] == launch_read
+    assert calls[CommandKind.BALANCE] == replace(
+        launch_read, request_id=f"balance:alice_1:{NOW}", wire_command="balance"
+    )
     assert calls[CommandKind.STATUS] == UpstreamCall(
         CallKind.STATUS,
         f"status:9001:{NOW}",
