@@ -376,6 +376,13 @@ def test_arbitrary_bytes_are_refused(body: bytes, path: str) -> None:
     assert isinstance(decode_call(path, {}, body, KEYS), UpstreamRefusal)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120), st.sampled_from(VALID))
+def test_a_forged_signature_is_refused(signature: str, body: bytes) -> None:
+    headers = {"X-Request-Signature": signature}
+    assert isinstance(decode_call(PATH, headers, body, KEYS), UpstreamRefusal)
+
+
 ANSWERS = [
     b'{"success":true,"message":"OK","data":{"playerId":"Player01","playerCode":"7"}}',
     b'{"success":true,"message":"OK","data":"https://games.example/p"}',

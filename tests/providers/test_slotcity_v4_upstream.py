@@ -49,7 +49,7 @@ from reelhouse.providers.slotcity_v4 import (
     encode_answer,
 )
 from tests.dialects.slotcity_samples import CREDS, NOW, TOKEN, command
-from tests.fuzzing import hostile_bodies
+from tests.fuzzing import hostile_bodies, hostile_headers
 
 PATH = "/upstream/7" + CALLBACK_PATH
 KEYS = WalletCallKeys(CREDS, "USD", NOW)
@@ -433,6 +433,13 @@ def test_signed_hostile_bodies_decode_or_are_refused(body: bytes) -> None:
 @given(st.binary(max_size=400), st.text(max_size=80))
 def test_arbitrary_bytes_are_refused(body: bytes, path: str) -> None:
     assert isinstance(decode_call(path, {"Callback-Token": TOKEN}, body, KEYS), UpstreamRefusal)
+
+
+@settings(max_examples=200, deadline=None)
+@given(hostile_headers, st.sampled_from(VALID))
+def test_hostile_headers_are_refused(headers: dict[str, str], body: bytes) -> None:
+    # Only the exact token, a fresh timestamp and its signature let a body through.
+    assert isinstance(decode_call(PATH, headers, body, KEYS), UpstreamRefusal)
 
 
 ANSWERS = [
