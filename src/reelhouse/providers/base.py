@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from reelhouse.domain.wallet import HttpAnswer, HttpRequest
+from reelhouse.domain.wallet import HttpAnswer, HttpRequest, TransStatus
 
 # --- Bounds on what providers send ----------------------------------------------------------
 # Ids, tokens and names a provider sends are opaque text, bounded before anything keeps them.
@@ -53,6 +53,10 @@ class CallKind(StrEnum):
     BET = "bet"
     WIN = "win"
     CANCEL = "cancel"  # Hub88 `transaction/rollback`
+    # Whether a transaction was applied (SlotCity v4 `status`): answered from Reelhouse's
+    # own record of the calls it relayed, never relayed itself. `reference_transaction_id`
+    # is the transaction asked about.
+    STATUS = "status"
 
 
 class AnswerStatus(StrEnum):
@@ -104,6 +108,10 @@ class UpstreamCall:
     reward_id: str | None = None
     is_promo: bool = False  # a provider's own promotion: a win with no bet of ours
     bet_label: str | None = None  # what was bet on, as the provider names it (audit only)
+    # The command as the protocol named it, where one kind has several (SlotCity's
+    # `authenticate` at launch and `balance` during play are both BALANCE): the answer's
+    # shape may depend on it. None where the path or kind says it all (Hub88).
+    wire_command: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind in (CallKind.BET, CallKind.WIN):
@@ -140,9 +148,19 @@ class UpstreamAnswer:
     user: str | None = None
     wire_currency: str | None = None
     balance_minor: int | None = None
+    # The call answered, for protocols whose answer's shape or code depends on the command
+    # (SlotCity: `authenticate` echoes the account; a missing transaction is 42 to `status`
+    # and 43 to `cancel`). Hub88 does not read it.
+    call: UpstreamCall | None = None
+    # A STATUS call's answer: what became of the transaction asked about (OK: applied,
+    # CANCELED: cancelled); one never seen is TRANSACTION_DOES_NOT_EXIST instead.
+    trans_status: TransStatus | None = None
 
     def __post_init__(self) -> None:
-        if self.status is AnswerStatus.OK:
+        if self.status is AnswerStatus.OK and self.trans_status is not None:
+            # A status answer carries no balance: it is about a transaction, not the player.
+            assert self.call is not None and self.call.kind is CallKind.STATUS
+        elif self.status is AnswerStatus.OK:
             assert self.user is not None and self.balance_minor is not None
         if self.balance_minor is not None:
             assert self.wire_currency is not None, "a balance is in a currency"
@@ -173,6 +191,19 @@ class LaunchRequest:
     deposit_url: str | None = None
     ip: str | None = None
     sub_partner_id: str | None = None
+    # The provider's own id of `user`, where its launch names players by it (SlotCity's
+    # `user_code`, from `UpstreamPlayer`); None for protocols that launch by name.
+    provider_user_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamPlayer:
+    """A player registered at a provider whose operator API keeps its own players (SlotCity
+    `user/create`, iGamingAce A `player/link`, both create-or-get): the name Reelhouse
+    registered, and the provider's id for it (kept to launch with)."""
+
+    user: str
+    provider_user_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,3 +325,20 @@ class UpstreamProtocol(Generic[VerifyKeyT, SignKeyT]):
     decode_offers: Callable[[HttpAnswer], FreeRoundOffers | UpstreamFault]
     encode_grant: Callable[[FreeRoundGrant, str, SignKeyT], HttpRequest]
     decode_grant: Callable[[FreeRoundGrant, HttpAnswer], FreeRoundGranted | UpstreamFault]
+    # Protocols whose calls all arrive at one URL, the command in the body (SlotCity v4,
+    # iGamingAce A): the path Reelhouse mounts, `wallet_paths` then empty. None: the paths
+    # are `wallet_paths`.
+    callback_path: str | None = None
+    # Whether a call names its player by a launch token (Hub88). False: by the account
+    # alone (`supplier_user`), the call being authenticated by the provider's credentials
+    # for Reelhouse's whole account; `token` is then empty.
+    session_tokens: bool = True
+    # Whether the offer and grant codecs exist. False: calling them is a programmer error.
+    free_rounds: bool = True
+    # Protocols that launch only players registered first (create-or-get): the request for
+    # a name, and its answer. None: a launch names the player itself (Hub88).
+    encode_player: Callable[[str, str, SignKeyT], HttpRequest] | None = None
+    decode_player: Callable[[str, HttpAnswer], UpstreamPlayer | UpstreamFault] | None = None
+    # Protocols whose calls are checked against the time they arrived (signature windows):
+    # the verify key as of that time. None: the key alone checks a call (Hub88).
+    verify_key_at: Callable[[VerifyKeyT, int], VerifyKeyT] | None = None

@@ -134,7 +134,10 @@ async def answer_wallet_call(
     if provider is None:
         return RelayAnswer(404, b'{"error":"unknown provider"}', _JSON)
     protocol = provider.keys.protocol
-    decoded = protocol.decode_call(path, headers, body, provider.keys.verify_key)
+    verify_key = provider.keys.verify_key
+    if protocol.verify_key_at is not None:
+        verify_key = protocol.verify_key_at(verify_key, int(platform.clock.now().timestamp()))
+    decoded = protocol.decode_call(path, headers, body, verify_key)
     if isinstance(decoded, UpstreamRefusal):
         log.warning(
             "upstream call refused",
@@ -164,8 +167,11 @@ async def _answer_call(
             return await _balance(platform, provider, call), None
         if call.kind is CallKind.BET:
             return await _bet(platform, provider, call)
-        work = _win if call.kind is CallKind.WIN else _cancel
-        return await platform.db.in_thread(functools.partial(work, platform, provider, call))
+        if call.kind in (CallKind.WIN, CallKind.CANCEL):
+            work = _win if call.kind is CallKind.WIN else _cancel
+            return await platform.db.in_thread(functools.partial(work, platform, provider, call))
+        # A status query (the dialects' own upstreams) is not relayed yet.
+        return _status(call, AnswerStatus.UNKNOWN_ERROR), None
     except _Refused as refused:
         return _status(call, refused.status), None
 
