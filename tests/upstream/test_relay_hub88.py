@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -220,3 +221,29 @@ def _account_of(aggregated: Aggregated, user: str) -> str:
         player = session.get(Player, int(user))
         assert player is not None
         return player.name
+
+
+def test_one_transaction_sent_many_times_at_once_debits_once(aggregated: Aggregated) -> None:
+    ada, bob = aggregated.launch("ada", "50.00"), aggregated.launch("bob", "50.00")
+    wallet = aggregated.wallet
+    same_bet = "tx-shared-1"
+
+    def bet_as(player: BotSession) -> str | None:
+        reply = wallet.bet(
+            player.token, player.user, GAME, "r-9", 300 * WIRE_PER_CENT, "USD",
+            transaction_uuid=same_bet,
+        )  # fmt: skip
+        return reply.status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(bet_as, [ada] * 6 + [bob] * 2))
+    # Ada's copies: one debit; each copy is answered as the first was, or, while the first
+    # was still on the wire, with an error the supplier answers by rolling back. Bob's use
+    # of the same id is a conflict, refused whoever came first.
+    assert set(statuses[:6]) <= {"RS_OK", "RS_ERROR_UNKNOWN", "RS_ERROR_DUPLICATE_TRANSACTION"}
+    assert statuses[6:] == ["RS_ERROR_DUPLICATE_TRANSACTION"] * 2 or "RS_OK" not in statuses[:6]
+    debited = [name for name in ("ada", "bob") if aggregated.casino_cents(name) == 5_000 - 300]
+    untouched = [name for name in ("ada", "bob") if aggregated.casino_cents(name) == 5_000]
+    assert len(debited) == 1 and len(untouched) == 1
+    with aggregated.stack.platform.db.transaction() as session:
+        assert len(session.scalars(select(Round)).all()) == 1

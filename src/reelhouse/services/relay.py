@@ -35,6 +35,7 @@ from typing import TypeVar
 
 import anyio
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import to_naive_utc
@@ -174,6 +175,10 @@ async def _answer_call(
         return _status(call, AnswerStatus.UNKNOWN_ERROR), None
     except _Refused as refused:
         return _status(call, refused.status), None
+    except IntegrityError:
+        # The same transaction id written at once by another of the provider's players
+        # (each holds only its own player's lock): the transaction that lost wrote nothing.
+        return _status(call, AnswerStatus.DUPLICATE_TRANSACTION), None
 
 
 class _Refused(Exception):
@@ -254,12 +259,14 @@ def _earlier(session: Session, provider: _ProviderRef, ref: str) -> UpstreamTran
 
 
 def _repeat_answer(
-    session: Session, earlier: UpstreamTransaction, call: UpstreamCall
+    session: Session, earlier: UpstreamTransaction, call: UpstreamCall, player_id: int | None
 ) -> UpstreamAnswer:
-    """The answer to a repeat of `earlier`: the original's, or a refusal if it differs."""
+    """The answer to a repeat of `earlier` by `player_id` (None: not known, the session
+    being gone): the original's, or a refusal if it differs."""
     if earlier.cancelled_first:
         return _status(call, AnswerStatus.TRANSACTION_ROLLED_BACK)
-    if earlier.fingerprint != fingerprint_of(call):
+    other_player = player_id is not None and earlier.player_id != player_id
+    if other_player or earlier.fingerprint != fingerprint_of(call):
         return _status(call, AnswerStatus.DUPLICATE_TRANSACTION)
     if earlier.answer_status is not None:
         return UpstreamAnswer(
@@ -390,7 +397,7 @@ def _open_bet(
             expired = exc.code is ApiCode.SESSION_EXPIRED
             earlier = _earlier(session, provider, call.transaction_id)
             if earlier is not None:
-                return _repeat_answer(session, earlier, call)
+                return _repeat_answer(session, earlier, call, None)
             raise _Refused(
                 AnswerStatus.TOKEN_EXPIRED if expired else AnswerStatus.INVALID_TOKEN
             ) from exc
@@ -399,7 +406,7 @@ def _open_bet(
         # Under the player's lock: a repeat waits for its original's commit.
         earlier = _earlier(session, provider, call.transaction_id)
         if earlier is not None:
-            return _repeat_answer(session, earlier, call)
+            return _repeat_answer(session, earlier, call, active.player.id)
         if call.currency != active.operator.currency:
             raise _Refused(AnswerStatus.WRONG_CURRENCY)
         if active.session.game_code != _game_id(provider, call.game_code):
@@ -557,7 +564,7 @@ def _win(
         seat = _seat(session, provider, call.token)
         earlier = _earlier(session, provider, call.transaction_id)
         if earlier is not None:
-            return _repeat_answer(session, earlier, call), None
+            return _repeat_answer(session, earlier, call, seat.player.id), None
         if call.reference_transaction_id is None:
             # A provider's own promotion, with no bet of ours to pay it against.
             raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
@@ -637,7 +644,7 @@ def _cancel(
         seat = _seat(session, provider, call.token)
         earlier = _earlier(session, provider, call.transaction_id)
         if earlier is not None:
-            return _repeat_answer(session, earlier, call), None
+            return _repeat_answer(session, earlier, call, seat.player.id), None
         user = _user_of(seat.player)
         balance = seat.player.last_balance_minor or 0
         target = _earlier(session, provider, call.reference_transaction_id)
