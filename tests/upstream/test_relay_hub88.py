@@ -178,7 +178,8 @@ def test_a_supplier_round_moves_the_casino_money_once_and_answers_with_its_balan
         player.token, player.user, GAME, "r-1", 1_000 * WIRE_PER_CENT, "USD",
         reference_transaction_uuid=bet_uuid, round_closed=True,
     )  # fmt: skip
-    assert win.status == "RS_OK"
+    # Answered before the casino credits it: the balance after the bet, plus the win.
+    assert (win.status, win.balance) == ("RS_OK", (10_000 - 250 + 1_000) * WIRE_PER_CENT)
     _drain(aggregated.stack)
     assert aggregated.casino_cents("ada") == 10_000 - 250 + 1_000
     # An identical repeat gets the original answer and moves nothing.

@@ -488,7 +488,9 @@ def record_outcome(
         assert retry_at is not None
         call.next_attempt_at_utc = to_naive_utc(retry_at)
     if row.notes_balance:
-        _note_balance(session, call, round_, outcome, note_player_balance)
+        # Left to the follow-up's record only when there is one (a relayed bet has none).
+        note_player = note_player_balance or row.follow_up is FollowUp.NONE
+        _note_balance(session, call, round_, outcome, note_player)
     if row.adds_to_session:
         _add_to_session(session, round_, kind, call.amount_minor, now)
     if row.round_state is not None:
