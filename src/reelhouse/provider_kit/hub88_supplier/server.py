@@ -384,8 +384,7 @@ def _handler_for(games: SupplierGames) -> type[BaseHTTPRequestHandler]:
                 return
             # The fake game page (play_page.py): the launch URL opens it.
             game_code = unquote(path[len(GAME_PAGE_PREFIX) :])
-            tokens = parse_qs(query[:MAX_SPIN_FORM_BYTES], max_num_fields=4).get("token", [])
-            page = games._page(game_code, tokens[0] if len(tokens) == 1 else None)
+            page = games._page(game_code, _query_token(query))
             self._send(200, page.encode("utf-8"), b"", False, content_type=_HTML)
 
         def do_POST(self) -> None:
@@ -463,3 +462,15 @@ def _handler_for(games: SupplierGames) -> type[BaseHTTPRequestHandler]:
 
 
 _HTML = "text/html; charset=utf-8"
+
+
+def _query_token(query: str) -> str | None:
+    """The launch URL's one `token`, or None (a demo launch, or a query that is not ours:
+    too long, too many fields, the token twice)."""
+    if len(query) > MAX_SPIN_FORM_BYTES:
+        return None
+    try:
+        tokens = parse_qs(query, max_num_fields=4).get("token", [])
+    except ValueError:
+        return None
+    return tokens[0] if len(tokens) == 1 else None
