@@ -92,10 +92,11 @@ def build_platform(
 # dispatch/breaker.py's (a rate over a window with a minimum volume, or refusals in a row);
 # the numbers differ because these requests block a thread and are rarer than wallet calls:
 # - `max_in_flight` 8: a launch waits for the provider on one of the Main API's worker
-#   threads (40 by default). A provider that hangs holds at most 8 of them, and its 9th
-#   launch is refused at once (1011) instead of taking a thread another provider's launches
-#   need; 8 at once at a provider answering in 200 ms is 40 launches a second, far above
-#   what one process launches into one provider.
+#   threads (api/app.py WORKER_THREADS, 200, shared with every other blocking call). A
+#   provider that hangs holds at most 8 of them, however many launches its players try: its
+#   9th launch is refused at once (1011) instead of taking a thread that another provider's
+#   launches, or a wallet read, need. 8 at once at a provider answering in 200 ms is 40
+#   launches a second, far above what one process launches into one provider.
 # - `min_calls` 10 in 30 s at 60% failed: launches are a few a minute per provider in a
 #   quiet hour; 10 failed in 30 s is an outage, not a slow player's bad luck.
 # - `refusals_to_open` 3 and `cool_down` 30 s, as for wallets: nothing listening three
