@@ -19,9 +19,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelhouse.api import fairness_metrics
 from reelhouse.api.deps import configured_token, platform_of
+from reelhouse.api.wiring import GuardedUpstreamFetch
 from reelhouse.dispatch import metrics
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.domain.limits import METRICS_TOKEN_MIN_CHARS
+from reelhouse.services import relay_metrics
 from reelhouse.services.platform import Platform
 
 METRICS_TOKEN_ENV = "REELHOUSE_METRICS_TOKEN"  # noqa: S105 - the variable's name
@@ -52,4 +54,8 @@ def scrape(platform: PlatformDep) -> Response:
     body = metrics.render(platform.db, platform.clock, guards)
     # The compensated-play watch: its own metric names, so the two expositions just join.
     body += fairness_metrics.render(platform.db, platform.clock)
+    # The relay's counters and the upstream providers' breakers (api/wiring.py).
+    upstream = platform.upstream_fetch
+    states = upstream.breaker_states() if isinstance(upstream, GuardedUpstreamFetch) else {}
+    body += relay_metrics.render(platform.db, states)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

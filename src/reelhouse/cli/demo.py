@@ -1,4 +1,6 @@
-"""`reelhouse demo`: Reelhouse and the demo casino on loopback, on SQLite, ready to play.
+"""`reelhouse demo`: Reelhouse and the demo casino on loopback, on SQLite, ready to play;
+with the provider kit's demo supplier aggregated beside Reelhouse's own games
+(cli/demo_supplier.py).
 
 Without --spins it serves until interrupted and prints a launch URL and curl lines; with
 --spins N it plays N rounds as bots on fresh databases and checks both sides' money.
@@ -18,11 +20,13 @@ import typer
 from reelhouse.api.app import create_app
 from reelhouse.api.server import ServerThread, free_port
 from reelhouse.api.wiring import build_platform
+from reelhouse.cli.demo_supplier import DemoSupplier, aggregate_supplier, start_supplier
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.errors import ReelhouseError
 from reelhouse.operator_kit.demo_bots import DemoBots
 from reelhouse.operator_kit.demo_casino import create_casino_app
+from reelhouse.provider_kit.hub88_supplier import DEMO_GAMES
 from reelhouse.services import backoffice_users, operators
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings, load_settings
@@ -32,6 +36,7 @@ DEMO_PLAYER = "demo_player"
 DEMO_GAME = "lucky-sevens"
 DEMO_DEPOSIT = "1000.00"
 DEMO_ADMIN = "admin@demo.local"
+DEMO_SUPPLIER_GAME = DEMO_GAMES[0].game_code
 
 
 @dataclass
@@ -41,23 +46,27 @@ class DemoStack:
     api_token: str
     platform: Platform
     worker_stop: threading.Event
+    supplier: DemoSupplier
 
     def stop(self) -> None:
         self.worker_stop.set()
+        self.supplier.stop()
         self.reelhouse.stop()
         self.casino.stop()
         self.platform.close()
 
 
 def start_stack(var_dir: Path, reelhouse_port: int | None, casino_port: int | None) -> DemoStack:
-    """Both servers in this process; the demo operator gets fresh tokens at every start so
-    the casino and Reelhouse agree on the callback token without storing it in clear."""
+    """All three servers in this process (Reelhouse, the casino, the demo supplier); the
+    demo operator gets fresh tokens at every start so the casino and Reelhouse agree on the
+    callback token without storing it in clear."""
     var_dir.mkdir(parents=True, exist_ok=True)
     casino_holder: dict[str, str] = {"token": ""}
     casino_app = create_casino_app(
         f"sqlite:///{var_dir / 'demo_casino.db'}", lambda: casino_holder["token"]
     )
     casino = ServerThread(casino_app, port=casino_port).start()
+    started_supplier = start_supplier(var_dir)
     port = reelhouse_port or free_port()
     loaded = load_settings()
     settings = Settings(
@@ -71,11 +80,12 @@ def start_stack(var_dir: Path, reelhouse_port: int | None, casino_port: int | No
     platform = build_platform(settings)
     api_token = _ensure_operator(platform, casino.url, casino_holder)
     reelhouse_server = ServerThread(create_app(platform), port=port).start()
+    supplier = aggregate_supplier(platform, reelhouse_server.url, DEMO_OPERATOR, started_supplier)
     assert isinstance(platform.wallet, WalletSender)
     worker_stop = threading.Event()
     worker = Worker(platform.db, platform.wallet, platform.clock)
     threading.Thread(target=worker.run_forever, args=(worker_stop,), daemon=True).start()
-    return DemoStack(reelhouse_server, casino, api_token, platform, worker_stop)
+    return DemoStack(reelhouse_server, casino, api_token, platform, worker_stop, supplier)
 
 
 def _demo_dir(name: str) -> Path:
@@ -121,7 +131,16 @@ def demo(
         "/v4/game/game-url",
         {"user_code": user_code, "provider_id": 1, "game_symbol": DEMO_GAME, "lang": "en"},
     )
-    _print_welcome(stack, user_code, data["game_url"])
+    supplier_game = bots.main_api(
+        "/v4/game/game-url",
+        {
+            "user_code": user_code,
+            "provider_id": stack.supplier.provider_id,
+            "game_symbol": DEMO_SUPPLIER_GAME,
+            "lang": "en",
+        },
+    )
+    _print_welcome(stack, user_code, data["game_url"], supplier_game["game_url"])
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -140,21 +159,34 @@ def _demo_admin(platform: Platform, var_dir: Path) -> str:
     return password_file.read_text()
 
 
-def _print_welcome(stack: DemoStack, user_code: int, game_url: str) -> None:
+def _print_welcome(stack: DemoStack, user_code: int, game_url: str, supplier_url: str) -> None:
     api, token = stack.reelhouse.url, stack.api_token
     auth = f"-H 'Authorization: Bearer {token}' -H 'Content-Type: application/json'"
     typer.echo(f"Reelhouse:   {api}   (OpenAPI: {api}/docs)")
     typer.echo(f"Demo casino: {stack.casino.url}")
+    typer.echo(
+        f"Demo supplier (an aggregated Hub88-style provider): {stack.supplier.games.base_url}"
+    )
     typer.echo(f"\nOpen this launch URL in a browser (one use, 10 minutes):\n  {game_url}\n")
+    typer.echo(
+        "An aggregated game (the supplier's page; each Spin bets 1.00 through Reelhouse's"
+        f" relay to the casino's wallet):\n  {supplier_url}\n"
+    )
     typer.echo("Main API, ready to paste:")
     typer.echo(f"  curl -s {auth} -d '{{}}' {api}/v4/agent/info")
     typer.echo(f'  curl -s {auth} -d \'{{"name":"{DEMO_PLAYER}"}}\' {api}/v4/user/create')
     typer.echo(f"  curl -s {auth} -d '{{}}' {api}/v4/game/all")
     body = f'{{"user_code":{user_code},"provider_id":1,"game_symbol":"{DEMO_GAME}","lang":"en"}}'
     typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url")
+    supplier_id = stack.supplier.provider_id
+    body = (
+        f'{{"user_code":{user_code},"provider_id":{supplier_id},'
+        f'"game_symbol":"{DEMO_SUPPLIER_GAME}","lang":"en"}}'
+    )
+    typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url   # the supplier's game")
     password = _demo_admin(stack.platform, _demo_dir("demo"))
     typer.echo(f"\nBack office: {api}/backoffice  (login {DEMO_ADMIN} / {password})")
-    typer.echo("\nCtrl-C stops both servers.")
+    typer.echo("\nCtrl-C stops all three servers.")
 
 
 def _bot_run(spins: int) -> None:

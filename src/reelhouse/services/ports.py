@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -80,3 +80,20 @@ class UpstreamFetch(Protocol):
     The web and command-line layers hand the real one in (api/wiring.py); tests a fake."""
 
     def __call__(self, request: HttpRequest) -> HttpAnswer: ...
+
+
+@runtime_checkable
+class ProviderFetches(Protocol):
+    """An UpstreamFetch that keeps each provider apart (the real one: its own circuit
+    breaker and bulkhead per provider, api/wiring.py)."""
+
+    def for_provider(self, provider_id: int) -> UpstreamFetch: ...
+
+
+def fetch_for(fetch: UpstreamFetch, provider_id: int) -> UpstreamFetch:
+    """The fetch for one provider's requests: behind that provider's own breaker and
+    bulkhead where `fetch` keeps them, so a provider that is down or slow fails fast and
+    holds no thread another provider's requests need; a plain fetch (a test's) as it is."""
+    if isinstance(fetch, ProviderFetches):
+        return fetch.for_provider(provider_id)
+    return fetch

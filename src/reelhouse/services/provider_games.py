@@ -24,7 +24,7 @@ from reelhouse.domain.ids import new_id
 from reelhouse.providers.base import Catalogue, CatalogueEntry, SkippedEntry, UpstreamFault
 from reelhouse.services import audit, providers
 from reelhouse.services.platform import Platform
-from reelhouse.services.ports import UpstreamFetch, UpstreamUnreachable
+from reelhouse.services.ports import UpstreamFetch, UpstreamUnreachable, fetch_for
 from reelhouse.services.provider_keys import keys_of
 from reelhouse.store.models import Provider, ProviderGame
 
@@ -92,7 +92,7 @@ def sync_catalogue(
         protocol = keys.protocol
         request = protocol.encode_catalogue(CATALOGUE_OPERATOR_ID, provider.base_url, keys.sign_key)
     try:
-        answer = fetch(request)
+        answer = fetch_for(fetch, provider.id)(request)
     except UpstreamUnreachable as exc:
         raise _fault(f"{provider_name} did not answer: {exc}") from exc
     listed = protocol.decode_catalogue(answer)

@@ -167,6 +167,26 @@ def set_enabled(
         audit.record(session, who, change, platform.clock.now())
 
 
+def set_base_url(
+    platform: Platform, name: str, base_url: str, who: audit.Accountable = ADMINISTRATION
+) -> None:
+    """Where Reelhouse reaches the provider (launch, catalogue), checked as when it was
+    added; the demo's supplier moves when its port does."""
+    try:
+        operators.check_callback_url(platform, base_url)
+    except ReelhouseError as exc:
+        raise refuse(exc.message.replace("callback URL", "base URL")) from exc
+    with platform.db.transaction() as session:
+        provider = find_provider(session, name)
+        before = provider.base_url
+        if before == base_url:
+            return
+        provider.base_url = base_url
+        provider.updated_at_utc = to_naive_utc(platform.clock.now())
+        change = audit.Change("provider.base_url", TARGET_TYPE, provider.id, before, base_url, {})
+        audit.record(session, who, change, platform.clock.now())
+
+
 def enable_for_operator(
     platform: Platform,
     provider_name: str,

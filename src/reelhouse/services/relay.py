@@ -29,6 +29,7 @@ import functools
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -57,6 +58,7 @@ from reelhouse.providers.base import (
     UpstreamCall,
     UpstreamRefusal,
 )
+from reelhouse.services import relay_metrics
 from reelhouse.services.launch import active_session
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
@@ -129,10 +131,14 @@ async def answer_wallet_call(
     body: bytes,
 ) -> RelayAnswer:
     """Authenticate, read and answer one wallet call of provider `provider_name`."""
+    # A monotonic clock for the latency metric: wall time may step during a call.
+    started_s = time.perf_counter()
     provider = await platform.db.in_thread(
         functools.partial(_provider_ref, platform, provider_name)
     )
     if provider is None:
+        unknown = relay_metrics.UNKNOWN_PROVIDER
+        relay_metrics.observe_relayed(None, None, unknown, time.perf_counter() - started_s)
         return RelayAnswer(404, b'{"error":"unknown provider"}', _JSON)
     protocol = provider.keys.protocol
     verify_key = provider.keys.verify_key
@@ -144,11 +150,18 @@ async def answer_wallet_call(
             "upstream call refused",
             extra={"provider": provider.name, "status": decoded.status.value},
         )
-        return _answer(provider, protocol.answer_for_refusal(decoded))
+        refused = _answer(provider, protocol.answer_for_refusal(decoded))
+        relay_metrics.observe_relayed(
+            provider.name, None, decoded.status.value, time.perf_counter() - started_s
+        )
+        return refused
     answer, then_deliver = await _answer_call(platform, provider, decoded)
     body = protocol.encode_answer(answer)
     # Signing an answer costs an RSA operation: off the event loop.
     signed = await anyio.to_thread.run_sync(_answer, provider, body)
+    relay_metrics.observe_relayed(
+        provider.name, decoded.kind.value, answer.status.value, time.perf_counter() - started_s
+    )
     return replace(signed, then_deliver=then_deliver)
 
 

@@ -18,6 +18,7 @@ from reelhouse.providers.base import LaunchAnswer, LaunchRequest
 from reelhouse.providers.base import Platform as GamePlatform
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
+from reelhouse.services.ports import fetch_for
 from reelhouse.services.provider_keys import keys_of
 from reelhouse.store.models import (
     GameSession,
@@ -41,7 +42,8 @@ class UpstreamLaunch:
 
 def launch_upstream_game(platform: Platform, operator: Operator, request: UpstreamLaunch) -> str:
     """The provider's URL for this player's game. 2007: no such provider for this operator;
-    2003: no such game; 1011: the provider did not give a URL."""
+    2003: no such game; 1011: the provider did not give a URL (or, while its breaker is open
+    or its bulkhead full, was not asked: services/ports.py `fetch_for`)."""
     fetch = platform.upstream_fetch
     if fetch is None:
         raise ReelhouseError(ApiCode.PROVIDER_ERROR, "no way to reach upstream providers here")
@@ -75,7 +77,7 @@ def launch_upstream_game(platform: Platform, operator: Operator, request: Upstre
     )
     http = keys.protocol.encode_launch(launch, base_url, keys.sign_key)
     try:
-        answer = keys.protocol.decode_launch(fetch(http))
+        answer = keys.protocol.decode_launch(fetch_for(fetch, provider.id)(http))
     except Exception as exc:  # the provider unreachable: its transport's error
         raise ReelhouseError(ApiCode.PROVIDER_ERROR, f"provider unreachable: {exc}") from exc
     if not isinstance(answer, LaunchAnswer):

@@ -26,21 +26,34 @@ The signature is checked before the body is parsed: nothing unauthenticated is r
 from __future__ import annotations
 
 import dataclasses
+import random
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, unquote
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
 from reelhouse.domain import json_bounded
 from reelhouse.domain.limits import MAX_REQUEST_BODY_BYTES
 from reelhouse.provider_kit.hub88_supplier.catalogue import DEMO_GAMES, Prepaid, SupplierGame
+from reelhouse.provider_kit.hub88_supplier.client import SupplierWallet
 from reelhouse.provider_kit.hub88_supplier.keys import (
     SIGNATURE_HEADER,
     sign_body,
     signature_holds,
+)
+from reelhouse.provider_kit.hub88_supplier.play_page import (
+    GAME_PAGE_PREFIX,
+    MAX_SPIN_FORM_BYTES,
+    SPIN_SUFFIX,
+    SpinResult,
+    WinDraw,
+    play_spin,
+    render_page,
+    spin_token,
+    toy_win,
 )
 from reelhouse.provider_kit.hub88_supplier.wire import (
     DEMO_CURRENCY,
@@ -54,9 +67,9 @@ from reelhouse.provider_kit.hub88_supplier.wire import (
     JsonDoc,
     Status,
     encode_body,
+    x100000_to_minor,
 )
 
-GAME_PAGE_PREFIX = "/play/"
 _Headers = tuple[tuple[str, str], ...]
 # Texts the supplier keeps (codes, users, ids): bounded so a request cannot grow its memory.
 MAX_TEXT_CHARS = 255
@@ -102,7 +115,9 @@ class _Refusal(Exception):
 class SupplierGames:
     """The supplier's games server. `aggregator_key` verifies the aggregator's requests;
     `answer_key` (optional) signs the answers (the contract is silent on signed answers:
-    an aggregator that does not check ignores the header)."""
+    an aggregator that does not check ignores the header). `wallet` (or `connect_wallet`
+    later, once the aggregator's address is known) lets the game page play rounds
+    (play_page.py); `win_draw` decides what its spins pay."""
 
     def __init__(
         self,
@@ -111,8 +126,12 @@ class SupplierGames:
         games: Iterable[SupplierGame] = DEMO_GAMES,
         prepaids: Iterable[Prepaid] = (),
         answer_key: RSAPrivateKey | None = None,
+        wallet: SupplierWallet | None = None,
+        win_draw: WinDraw | None = None,
     ) -> None:
         self._aggregator_key = aggregator_key
+        self._wallet = wallet
+        self._win_draw = win_draw or toy_win(random.Random())
         self._answer_key = answer_key
         self._lock = threading.Lock()
         self._games: dict[str, SupplierGame] = {game.game_code: game for game in games}
@@ -159,6 +178,11 @@ class SupplierGames:
         assert self._server is not None, "not started"
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def connect_wallet(self, wallet: SupplierWallet) -> None:
+        """The aggregator's wallet the game page plays against."""
+        with self._lock:
+            self._wallet = wallet
 
     # --- The catalogue, changed at run time --------------------------------------------------
 
@@ -209,6 +233,40 @@ class SupplierGames:
     def rewards(self) -> list[JsonDoc]:
         with self._lock:
             return list(self._rewards)
+
+    # --- The game page (called from the handler's threads) -----------------------------------
+
+    def _page(self, game_code: str, token: str | None) -> str:
+        """The page for a launch: with the balance the wallet reports for a launched token."""
+        launch, wallet = self._launch_of(game_code, token)
+        if launch is None:
+            return render_page(game_code, None, None, None)
+        balance = None
+        if wallet is not None:
+            reply = wallet.balance(launch.token, game_code, user=launch.user)
+            if reply.ok and reply.balance is not None:
+                balance = x100000_to_minor(reply.balance, launch.currency)
+        return render_page(game_code, launch.token, launch.currency, balance)
+
+    def _spin(self, game_code: str, token: str | None) -> tuple[int, str]:
+        """(HTTP status, page) for a spin form: 404 unless the token was launched for this
+        game and a wallet is connected; else one round played and the page with its result."""
+        launch, wallet = self._launch_of(game_code, token)
+        if launch is None or wallet is None:
+            return 404, render_page(game_code, None, None, None)
+        spin: SpinResult = play_spin(
+            wallet, launch.token, launch.user, game_code, launch.currency, self._win_draw
+        )
+        return 200, render_page(game_code, launch.token, launch.currency, spin.balance_minor, spin)
+
+    def _launch_of(
+        self, game_code: str, token: str | None
+    ) -> tuple[Launch | None, SupplierWallet | None]:
+        with self._lock:
+            launch = self._launched.get(token) if token is not None else None
+            if launch is not None and launch.game_code != game_code:
+                launch = None
+            return launch, self._wallet
 
     # --- Answering (called from the handler's threads) ---------------------------------------
 
@@ -320,16 +378,20 @@ def _handler_for(games: SupplierGames) -> type[BaseHTTPRequestHandler]:
             return
 
         def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
+            path, _, query = self.path.partition("?")
             if not path.startswith(GAME_PAGE_PREFIX):
                 self._refuse(404, Status.WRONG_SYNTAX, b"", signed=False)
                 return
-            # A fake game page: the launch URL opens, and shows what it was given.
-            page = f"<!doctype html><title>demo game</title><p>{_html(self.path)}</p>"
-            self._send(200, page.encode("utf-8"), b"", False, content_type="text/html")
+            # The fake game page (play_page.py): the launch URL opens it.
+            game_code = unquote(path[len(GAME_PAGE_PREFIX) :])
+            page = games._page(game_code, _query_token(query))
+            self._send(200, page.encode("utf-8"), b"", False, content_type=_HTML)
 
         def do_POST(self) -> None:
             path = self.path.split("?", 1)[0]
+            if path.startswith(GAME_PAGE_PREFIX) and path.endswith(SPIN_SUFFIX):
+                self._spin(path)
+                return
             length_text = self.headers.get("Content-Length")
             if path not in _POST_PATHS or length_text is None or not length_text.isdigit():
                 # The body is left unread: the connection cannot carry another request.
@@ -350,6 +412,18 @@ def _handler_for(games: SupplierGames) -> type[BaseHTTPRequestHandler]:
                 return
             encoded, answer_headers = games._encoded(answer)
             self._send(http_status, encoded, body, signed, extra=answer_headers)
+
+        def _spin(self, path: str) -> None:
+            """A form post from the game page: its body is one short token field."""
+            length_text = self.headers.get("Content-Length") or ""
+            if not length_text.isdigit() or int(length_text) > MAX_SPIN_FORM_BYTES:
+                self.close_connection = True
+                self._send(413, b"spin form too large", b"", False, content_type=_HTML)
+                return
+            body = self.rfile.read(int(length_text))
+            game_code = unquote(path[len(GAME_PAGE_PREFIX) : -len(SPIN_SUFFIX)])
+            status, page = games._spin(game_code, spin_token(body))
+            self._send(status, page.encode("utf-8"), b"", False, content_type=_HTML)
 
         def _refuse(self, http_status: int, status: Status, body: bytes, *, signed: bool) -> None:
             encoded, answer_headers = games._encoded({"status": status.value})
@@ -387,5 +461,16 @@ def _handler_for(games: SupplierGames) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_HTML = "text/html; charset=utf-8"
+
+
+def _query_token(query: str) -> str | None:
+    """The launch URL's one `token`, or None (a demo launch, or a query that is not ours:
+    too long, too many fields, the token twice)."""
+    if len(query) > MAX_SPIN_FORM_BYTES:
+        return None
+    try:
+        tokens = parse_qs(query, max_num_fields=4).get("token", [])
+    except ValueError:
+        return None
+    return tokens[0] if len(tokens) == 1 else None
