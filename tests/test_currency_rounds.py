@@ -55,6 +55,9 @@ def play_and_check(stack: Stack, code: str, funded: str, bets: list[str]) -> Non
     assert tally.rounds == ROUNDS, tally.refused
     assert bots.casino_balance(PLAYER) == start - tally.bets + tally.wins
 
+    # Straight from the database: the last round's acknowledged win is written first (a
+    # moment later it would be anyway, dispatch/ack_batch.py).
+    stack.platform.wallet.write_pending_acks()
     with stack.platform.db.transaction() as session:
         rounds = session.scalars(select(Round)).all()
         calls = session.scalars(select(WalletCall)).all()

@@ -115,6 +115,8 @@ def test_unknown_names_are_refused_before_anything_is_sent() -> None:
     with pytest.raises(ValueError, match="no scenario"):
         run_suite(target("http://127.0.0.1:9", "slotcity-v4"), only=["spec-7"])
     with pytest.raises(ValueError, match="not supported"):
+        run_suite(target("http://127.0.0.1:9", "slotcity-v4", currency="ZZZ"))
+    with pytest.raises(ValueError, match="no minor unit"):
         run_suite(target("http://127.0.0.1:9", "slotcity-v4", currency="XXX"))
 
 

@@ -87,6 +87,8 @@ class PendingAcks:
         self._timer_armed = False
         self._closed = threading.Event()
         self._timer: threading.Thread | None = None
+        # Held by whoever writes a batch: a reader's write_all waits for the timer's.
+        self._writing = threading.Lock()
 
     def add(self, acks: list[PendingAck]) -> None:
         if not acks:
@@ -125,11 +127,14 @@ class PendingAcks:
             raise
 
     def write_all(self) -> None:
-        """Write every pending record now (a blocking caller about to read, or shutdown)."""
-        with self._lock:
-            batch, self._pending = self._pending, []
-        if batch:
-            self._write(batch)
+        """Write every pending record now (a blocking caller about to read, or shutdown),
+        and wait for a write the timer has begun: when this returns, every record pending
+        when it was called is committed (or handed to the worker by a failed write)."""
+        with self._writing:
+            with self._lock:
+                batch, self._pending = self._pending, []
+            if batch:
+                self._write(batch)
 
     def close(self) -> None:
         """Write what is pending, the timer's batch included, before the database goes."""
@@ -142,11 +147,14 @@ class PendingAcks:
     def _write_after_window(self) -> None:
         assert self.window_s is not None
         self._closed.wait(self.window_s)
-        with self._lock:
-            batch, self._pending = self._pending, []
-            self._timer_armed = False
-        if not batch:
-            return
+        with self._writing:
+            with self._lock:
+                batch, self._pending = self._pending, []
+                self._timer_armed = False
+            if batch:
+                self._write_logged(batch)
+
+    def _write_logged(self, batch: list[PendingAck]) -> None:
         try:
             self._write(batch)
         except Exception:
