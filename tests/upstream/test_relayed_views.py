@@ -242,3 +242,37 @@ def test_relayed_calls_reconcile_with_the_casinos_ledger(played: Played, tmp_pat
     report = reconcile(stack.platform, OPERATOR_NAME, day, ledger_export.from_file(path))
     assert [i for i in report.items if i.finding in DIFFERENCES] == []
     assert report.reelhouse_calls == 7  # three bets, three wins, one cancel
+
+
+@pytest.fixture
+def aggregated(database_url: str, tmp_path: Path) -> Iterator[Aggregated]:
+    with aggregated_stack(database_url, tmp_path) as aggregated:
+        yield aggregated
+
+
+def test_a_refund_hours_after_its_bet_is_taken_off_the_bets_of_its_own_window(
+    aggregated: Aggregated,
+) -> None:
+    player = aggregated.launch("bea", "20.00")
+    wallet, stack = aggregated.wallet, aggregated.stack
+    bet = wallet.bet(player.token, player.user, GAME, "r-9", 100 * WIRE_PER_CENT, "USD")
+    assert bet.status == "RS_OK", bet
+    stack.clock.advance(hours=2)
+    uuid = bet.request.document()["transaction_uuid"]
+    assert wallet.rollback(player.token, GAME, "r-9", uuid).status == "RS_OK"
+    drain(stack)
+    now = stack.clock.now()
+    window = {
+        "start_time": _api_time(now - dt.timedelta(minutes=59)),
+        "end_time": _api_time(now + dt.timedelta(seconds=1)),
+        "limit": 10,
+    }
+    answer = stack.call("/v4/statistics/user", window)
+    assert answer["code"] == 0, answer
+    # The player's only row in this window is the refund: listed, with a negative bet.
+    assert [(u["user_code"], u["slot_bet"], u["slot_win"]) for u in answer["data"]["list"]] == [
+        (int(player.user), "-1.00", "0.00")
+    ]
+    day = now.date().isoformat()
+    rows = stack.call("/v4/statistics/day", {"start_date": day, "end_date": day})["data"]["list"]
+    assert (rows[0]["bet"], rows[0]["win"], rows[0]["rounds"]) == ("0.00", "0.00", 0)

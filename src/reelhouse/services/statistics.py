@@ -42,7 +42,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import BigInteger, ColumnElement, Select, case, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from reelhouse.domain.clock import UTC, to_naive_utc
@@ -86,9 +86,9 @@ def _money_rows(operator_id: int, lo: dt.datetime, hi: dt.datetime) -> list[Colu
     ]
 
 
-def _sum_of(trans_type: int) -> Any:
-    amount = case((WalletCall.trans_type == trans_type, WalletCall.amount_minor), else_=0)
-    return func.coalesce(func.sum(amount), 0)
+def _amount_of(trans_type: int) -> Any:
+    """A row's amount if it is of `trans_type`, else 0."""
+    return case((WalletCall.trans_type == trans_type, WalletCall.amount_minor), else_=0)
 
 
 # --- per player (the spec's /v4/statistics/user) -----------------------------------------
@@ -101,17 +101,30 @@ def user_page(
     start, end = check_window(start_text, end_text)
     check_page(offset, limit)
     lo, hi = to_naive_utc(start), to_naive_utc(end)
-    per_player = (
+    refunds = _refunds(operator_id, lo, hi).subquery()
+    # The window's bets and wins, and its refunds of acknowledged bets as negative bets (a
+    # player whose only row in the window is such a refund is listed too).
+    moves = union_all(
         select(
             WalletCall.player_id.label("player_id"),
-            _sum_of(TYPE_BET).label("bet"),
-            _sum_of(TYPE_WIN).label("win"),
+            _amount_of(TYPE_BET).label("bet"),
+            _amount_of(TYPE_WIN).label("win"),
+        ).where(*_money_rows(operator_id, lo, hi)),
+        select(
+            refunds.c.player_id,
+            (-refunds.c.amount).label("bet"),
+            literal(0, BigInteger).label("win"),
+        ),
+    ).subquery()
+    per_player = (
+        select(
+            moves.c.player_id,
+            func.sum(moves.c.bet).label("bet"),
+            func.sum(moves.c.win).label("win"),
         )
-        .where(*_money_rows(operator_id, lo, hi))
-        .group_by(WalletCall.player_id)
+        .group_by(moves.c.player_id)
         .subquery()
     )
-    refunds = _refunds(operator_id, lo, hi).subquery()
     with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         total = session.scalar(select(func.count()).select_from(per_player)) or 0
@@ -122,18 +135,11 @@ def user_page(
             .offset(offset)
             .limit(limit)
         ).all()
-        refunded = dict(
-            session.execute(
-                select(refunds.c.player_id, func.sum(refunds.c.amount))
-                .where(refunds.c.player_id.in_([row.player_id for row in rows]))
-                .group_by(refunds.c.player_id)
-            ).all()
-        )
     items = [
         {
             "user_code": row.player_id,
             "user_name": row.name,
-            "slot_bet": format_fixed(int(row.bet) - int(refunded.get(row.player_id, 0)), cur),
+            "slot_bet": format_fixed(int(row.bet), cur),
             "slot_win": format_fixed(int(row.win), cur),
         }
         for row in rows
