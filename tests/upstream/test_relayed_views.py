@@ -37,6 +37,7 @@ TITLE = "Demo supplier"  # the provider's title, as the rig registers it
 GAME_NAME = "Fruit Bonanza"
 GAME_ID = f"{PROVIDER_NAME}/{GAME}"
 PASSWORD = "correct horse battery staple"
+BET_LABEL = "20 lines x 0.125"  # how the supplier describes its bet (Hub88 `bet`)
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _play(aggregated: Aggregated) -> Played:
         uuid: str = answer.request.document()["transaction_uuid"]
         return uuid
 
-    paid_bet = bet("r-1", 250)
+    paid_bet = bet("r-1", 250, bet=BET_LABEL)
     for amount, closed in ((100, False), (400, True)):
         win = wallet.win(
             player.token, player.user, GAME, "r-1", amount * cents, "USD",
@@ -183,6 +184,7 @@ def test_round_details_show_what_the_provider_told_and_claim_no_replay(played: P
         GAME_NAME,
     )
     assert (view.upstream_round_ref, view.played_upstream) == ("r-1", True)
+    assert view.upstream_bet == BET_LABEL
     assert (view.bet, view.win, view.spins) == ("2.50", "5.00", ())
     assert not view.replay_verified
     assert "played at provider Demo supplier" in view.replay_reason
@@ -208,7 +210,7 @@ def test_the_round_page_of_a_relayed_round(played: Played) -> None:
     url = _call(played, "/v4/game/round-details", body)["url"]
     page = httpx.get(url)
     assert page.status_code == 200
-    assert "Demo supplier" in page.text and "r-1" in page.text
+    assert "Demo supplier" in page.text and "r-1" in page.text and BET_LABEL in page.text
     assert "Replay verified" not in page.text and "Replay not verified" not in page.text
     assert "nothing to replay" in page.text
     # The provider is part of what must match, like the player and the game.
@@ -276,3 +278,18 @@ def test_a_refund_hours_after_its_bet_is_taken_off_the_bets_of_its_own_window(
     day = now.date().isoformat()
     rows = stack.call("/v4/statistics/day", {"start_date": day, "end_date": day})["data"]["list"]
     assert (rows[0]["bet"], rows[0]["win"], rows[0]["rounds"]) == ("0.00", "0.00", 0)
+
+
+def test_reelhouses_game_client_does_not_take_an_upstream_session(
+    aggregated: Aggregated,
+) -> None:
+    """The token handed to the provider names a session of its game, not one of Reelhouse's:
+    the game client's state and spin answer it as an unknown session, never crash."""
+    player = aggregated.launch("cyd", "20.00")
+    url = aggregated.stack.reelhouse.url
+    headers = {"Authorization": f"Bearer {player.token}"}
+    state = httpx.get(f"{url}/api/game/state", headers=headers)
+    spin = httpx.post(f"{url}/api/game/spin", json={"bet": "1.00"}, headers=headers)
+    page = httpx.get(f"{url}/play/s/{player.token}")
+    assert (state.status_code, spin.status_code, page.status_code) == (200, 200, 410)
+    assert state.json()["code"] == spin.json()["code"] == 3001, (state.text, spin.text)

@@ -87,6 +87,8 @@ def _summary(view: RoundView) -> str:
             ("Provider", _e(view.provider_name)),
             ("Provider's round", _e(view.upstream_round_ref or "not given")),
         ]
+        if view.upstream_bet:
+            pairs.append(("Provider's bet", _e(view.upstream_bet)))
     return _rows(pairs)
 
 

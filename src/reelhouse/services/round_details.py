@@ -122,6 +122,7 @@ class RoundView:
     provider_id: int = catalogue.PROVIDER_ID
     upstream_round_ref: str | None = None  # the provider's round id, for a relayed round
     played_upstream: bool = False  # a relayed round: no draws, no replay, no spins
+    upstream_bet: str | None = None  # how the provider described the bet, if it did
 
 
 # --- links -------------------------------------------------------------------------------
@@ -246,6 +247,9 @@ def _relayed_view(
     replay (the provider keeps the outcome), no cap of ours."""
     cur = currency(operator.currency)
     state = RoundState(round_.state)
+    # What the provider told of the round with its bet (services/relay.py writes it).
+    told = json.loads(round_.outcome_json)
+    bet_label = told.get("bet") if isinstance(told, dict) else None
     check = replay_round(platform, round_.id)
     assert not check.verified, "a relayed round has nothing of ours to verify"
     win = format_fixed(shown_win_minor(state, round_.win_minor), cur)
@@ -280,6 +284,7 @@ def _relayed_view(
         provider_id=label.provider_id,
         upstream_round_ref=round_.upstream_round_ref,
         played_upstream=True,
+        upstream_bet=bet_label if isinstance(bet_label, str) else None,
     )
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.games import catalogue
-from reelhouse.store.models import Provider, ProviderGame
+from reelhouse.store.models import GameSession, Provider, ProviderGame
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,15 @@ class GameLabel:
 def is_upstream(provider_id: int | None) -> bool:
     """Whether a round's or session's `provider_id` names an upstream provider."""
     return provider_id is not None and provider_id != catalogue.PROVIDER_ID
+
+
+def check_own_game_session(game_session: GameSession) -> None:
+    """Refuse a session of an upstream provider's game where only Reelhouse's own games are
+    played (its game client's state and spin): its token was handed to the provider, whose
+    game client the player uses, so it is answered as an unknown session (3001), as any
+    token Reelhouse's game client does not hold."""
+    if is_upstream(game_session.provider_id):
+        raise ReelhouseError(ApiCode.SESSION_EXPIRED, "unknown game session")
 
 
 def provider_game_code(game_code: str) -> str:
