@@ -230,6 +230,16 @@ def test_the_back_office_lists_and_shows_relayed_rounds(played: Played) -> None:
         answer = httpx.get(base + path, cookies={SESSION_COOKIE: token})
         assert answer.status_code == 200, (path, answer.text)
         assert f"{GAME_NAME} ({TITLE})" in answer.text, path
+    day = _now(played).date().isoformat()
+    for path, shown in (
+        ("/sessions", GAME_NAME),
+        (f"/stats?by=game&from={day}&to={day}", GAME_ID),
+        # The rolled-back bet is not a bet: 2.50 and 0.50 bet, 5.00 won.
+        (f"/stats?by=player&from={day}&to={day}", "<td>3.00</td><td>5.00</td><td>-2.00</td>"),
+    ):
+        answer = httpx.get(base + path, cookies={SESSION_COOKIE: token})
+        assert answer.status_code == 200, (path, answer.text)
+        assert shown in answer.text, (path, answer.text)
     detail = httpx.get(f"{base}/rounds/{played.paid}", cookies={SESSION_COOKIE: token}).text
     assert 'id="round-upstream-ref">r-1<' in detail
     assert "nothing to replay" in detail

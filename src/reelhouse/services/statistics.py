@@ -42,7 +42,17 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, case, func, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Subquery,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from reelhouse.domain.clock import UTC, to_naive_utc
@@ -94,16 +104,12 @@ def _amount_of(trans_type: int) -> Any:
 # --- per player (the spec's /v4/statistics/user) -----------------------------------------
 
 
-def user_page(
-    platform: Platform, operator_id: int, start_text: str, end_text: str, offset: int, limit: int
-) -> dict[str, Any]:
-    """Each player's bets and wins in [start_time, end_time) (at most one hour), by user_code."""
-    start, end = check_window(start_text, end_text)
-    check_page(offset, limit)
-    lo, hi = to_naive_utc(start), to_naive_utc(end)
+def per_player_totals(operator_id: int, lo: dt.datetime, hi: dt.datetime) -> Subquery:
+    """Each player's `bet` and `win` acknowledged in [lo, hi) (naive UTC), as a subquery of
+    (player_id, bet, win): the bets and wins, and refunds of acknowledged bets (a relayed
+    bet its provider rolled back) as negative bets, so a player whose only row in the window
+    is such a refund is listed too."""
     refunds = _refunds(operator_id, lo, hi).subquery()
-    # The window's bets and wins, and its refunds of acknowledged bets as negative bets (a
-    # player whose only row in the window is such a refund is listed too).
     moves = union_all(
         select(
             WalletCall.player_id.label("player_id"),
@@ -116,7 +122,7 @@ def user_page(
             literal(0, BigInteger).label("win"),
         ),
     ).subquery()
-    per_player = (
+    return (
         select(
             moves.c.player_id,
             func.sum(moves.c.bet).label("bet"),
@@ -125,6 +131,16 @@ def user_page(
         .group_by(moves.c.player_id)
         .subquery()
     )
+
+
+def user_page(
+    platform: Platform, operator_id: int, start_text: str, end_text: str, offset: int, limit: int
+) -> dict[str, Any]:
+    """Each player's bets and wins in [start_time, end_time) (at most one hour), by user_code."""
+    start, end = check_window(start_text, end_text)
+    check_page(offset, limit)
+    lo, hi = to_naive_utc(start), to_naive_utc(end)
+    per_player = per_player_totals(operator_id, lo, hi)
     with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         total = session.scalar(select(func.count()).select_from(per_player)) or 0
