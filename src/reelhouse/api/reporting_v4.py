@@ -36,7 +36,9 @@ class RoundDetailsBody(ContractBody):
     user_code: IdNumber
     round_id: IdNumber
     provider_id: IdNumber
-    game_code: str = Field(max_length=64)
+    # An upstream game's code is `<provider name>/<provider's game code>` (rounds.game_code,
+    # at most 200 characters); Reelhouse's own are far shorter.
+    game_code: str = Field(max_length=200)
 
 
 class OnlineGamesBody(ContractBody):

@@ -80,6 +80,15 @@ def _summary(view: RoundView) -> str:
     ]
     if view.free_round_id:
         pairs.insert(5, ("Free round grant", _e(view.free_round_id)))
+    if view.played_upstream:
+        # No variant, math or RNG of ours: the provider's round id is what identifies it.
+        pairs = [
+            *pairs[:-3],
+            ("Provider", _e(view.provider_name)),
+            ("Provider's round", _e(view.upstream_round_ref or "not given")),
+        ]
+        if view.upstream_bet:
+            pairs.append(("Provider's bet", _e(view.upstream_bet)))
     return _rows(pairs)
 
 
@@ -122,7 +131,11 @@ def _transactions(view: RoundView) -> str:
 
 
 def render(view: RoundView) -> str:
-    if view.replay_verified:
+    replay_class = "verified" if view.replay_verified else "unverified"
+    if view.played_upstream:
+        # Nothing was replayed, so neither a tick nor a cross: the provider keeps the outcome.
+        mark, replay_class = view.replay_reason, "upstream"
+    elif view.replay_verified:
         mark = (
             "\u2714 Replay verified: the recorded draws, replayed on this math, give this outcome."
         )
@@ -132,7 +145,7 @@ def render(view: RoundView) -> str:
     return PAGE.substitute(
         title=_e(f"{view.game_name} - round {view.round_id}"),
         heading=_e(f"{view.game_name}: round {view.round_id}"),
-        replay_class="verified" if view.replay_verified else "unverified",
+        replay_class=replay_class,
         replay_mark=_e(mark),
         notes=notes,
         summary=_summary(view),

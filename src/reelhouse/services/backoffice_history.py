@@ -26,8 +26,8 @@ from reelhouse.domain.states import (
     shown_win_minor,
 )
 from reelhouse.domain.wallet import CommandKind
-from reelhouse.games import catalogue
 from reelhouse.services.platform import Platform
+from reelhouse.services.round_provider import GameLabels
 from reelhouse.store.models import Operator, Player, Round, WalletCall
 
 # Transaction types the filter offers; "errors" are calls that failed or wait for a person.
@@ -135,16 +135,18 @@ def _currency(session: Session, operator_id: int) -> Currency:
     return currency(operator.currency)
 
 
-def _game_name(code: str) -> str:
-    game = catalogue.get_game(code)
-    return game.name if game else code
+def _game_name(labels: GameLabels, provider_id: int | None, code: str) -> str:
+    """A game's name; an upstream game's with its provider's title, so a relayed round is
+    never taken for one of Reelhouse's own."""
+    label = labels.label(provider_id, code)
+    return f"{label.game_name} ({label.provider_name})" if label.upstream else label.game_name
 
 
 def transactions(platform: Platform, operator_id: int, filters: Filters) -> Page:
     """Every wallet call of the operator in the period, newest first."""
     start, end = period(filters, platform.clock.now().date())
     query = (
-        select(WalletCall, Round.game_code, Player.name)
+        select(WalletCall, Round.game_code, Round.provider_id, Player.name)
         .join(Round, Round.id == WalletCall.round_id)
         .join(Player, Player.id == WalletCall.player_id)
         .where(
@@ -167,13 +169,14 @@ def transactions(platform: Platform, operator_id: int, filters: Filters) -> Page
     with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         rows, page, total = _paged(session, query, filters.page)
+        labels = GameLabels(session)
         items = [
             {
                 "trans_id": call.id,
                 "round_id": call.round_id,
                 "player": name,
                 "user_code": call.player_id,
-                "game": _game_name(game_code),
+                "game": _game_name(labels, provider_id, game_code),
                 "kind": call.kind,
                 "trans_type": call.trans_type,
                 "amount": format_fixed(call.amount_minor, cur),
@@ -186,7 +189,7 @@ def transactions(platform: Platform, operator_id: int, filters: Filters) -> Page
                 "created_at": _iso(call.created_at_utc),
                 "acked_at": _iso(call.acked_at_utc),
             }
-            for call, game_code, name in rows
+            for call, game_code, provider_id, name in rows
         ]
     return Page(items, page, max(1, -(-total // BACKOFFICE_PAGE_ROWS)), total)
 
@@ -218,12 +221,13 @@ def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
     with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         rows, page, total = _paged(session, query, filters.page)
+        labels = GameLabels(session)
         items = [
             {
                 "round_id": round_.id,
                 "player": name,
                 "user_code": round_.player_id,
-                "game": _game_name(round_.game_code),
+                "game": _game_name(labels, round_.provider_id, round_.game_code),
                 "rtp_variant": round_.rtp_variant,
                 "bet": format_fixed(round_.bet_minor, cur),
                 # A refused or refunded round paid nothing, whatever its outcome would have.

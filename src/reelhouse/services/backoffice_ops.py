@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import (
@@ -23,7 +23,6 @@ from reelhouse.domain.limits import (
     STUCK_LIST_MAX_ROWS,
 )
 from reelhouse.domain.money import currency, format_fixed
-from reelhouse.domain.states import CallState
 from reelhouse.games import catalogue
 from reelhouse.services import audit, online, statistics, stuck_calls
 from reelhouse.services.backoffice_history import Filters, Page, period
@@ -32,7 +31,6 @@ from reelhouse.services.game_client import game_view
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import AuditEntry, Operator, Player, WalletCall
 
-TYPE_BET, TYPE_WIN = 1, 2
 # The math sheets `reelhouse rtp docs` writes, when Reelhouse runs from its source tree.
 DOCS_GAMES = Path(__file__).resolve().parents[3] / "docs" / "games"
 
@@ -66,27 +64,8 @@ def player_stats(
     of `/v4/statistics/user`, over days instead of one hour), biggest bettors first."""
     start, end = period(filters, platform.clock.now().date())
     lo, hi = start.replace(tzinfo=None), end.replace(tzinfo=None)
-
-    def total(trans_type: int) -> Any:
-        amount = case((WalletCall.trans_type == trans_type, WalletCall.amount_minor), else_=0)
-        return func.coalesce(func.sum(amount), 0)
-
-    per_player = (
-        select(
-            WalletCall.player_id,
-            total(TYPE_BET).label("bet"),
-            total(TYPE_WIN).label("win"),
-        )
-        .where(
-            WalletCall.operator_id == operator_id,
-            WalletCall.state == CallState.ACKED.value,
-            WalletCall.acked_at_utc >= lo,
-            WalletCall.acked_at_utc < hi,
-            WalletCall.trans_type.in_((TYPE_BET, TYPE_WIN)),
-        )
-        .group_by(WalletCall.player_id)
-        .subquery()
-    )
+    # The same figures as the Main API's, refunds of relayed bets included.
+    per_player = statistics.per_player_totals(operator_id, lo, hi)
     query = (
         select(Player.id, Player.name, per_player.c.bet, per_player.c.win)
         .join(per_player, per_player.c.player_id == Player.id)

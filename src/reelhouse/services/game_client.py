@@ -20,6 +20,7 @@ from reelhouse.services import freerounds
 from reelhouse.services.launch import active_session
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
+from reelhouse.services.round_provider import check_own_game_session
 from reelhouse.store.models import Operator, Player, Round
 from reelhouse.store.outbox import owed_win_minor, round_holding_next
 
@@ -29,6 +30,7 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
     during play) and falls back to the last one reported if the wallet does not answer."""
     with platform.db.transaction() as session:
         active = active_session(platform, session, session_token)
+        check_own_game_session(active.session)
         operator, player, game_session = active.operator, active.player, active.session
         last_round = session.scalar(
             select(Round).where(Round.session_id == game_session.id).order_by(Round.id.desc())

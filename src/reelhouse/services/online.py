@@ -17,8 +17,8 @@ from reelhouse.domain.clock import format_api_time, from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import FEED_MAX_LIMIT, FEED_MIN_LIMIT, SESSION_ONLINE_WINDOW_SECONDS
 from reelhouse.domain.money import currency, format_fixed
-from reelhouse.games import catalogue
 from reelhouse.services.platform import Platform
+from reelhouse.services.round_provider import GameLabels
 from reelhouse.store.models import GameSession, Operator, Player
 
 INT64_MAX = 2**63 - 1
@@ -59,17 +59,19 @@ def online_games(
             .offset(offset)
             .limit(limit)
         ).all()
+        labels = GameLabels(session)
         items = []
         for game_session, user_name in rows:
-            game = catalogue.get_game(game_session.game_code)
+            # An upstream game's session names its provider and the provider's game name.
+            label = labels.label(game_session.provider_id, game_session.game_code)
             items.append(
                 {
                     "gplay_id": game_session.id,
                     "user_code": game_session.player_id,
                     "user_name": user_name,
-                    "provider_id": catalogue.PROVIDER_ID,
+                    "provider_id": label.provider_id,
                     "game_code": game_session.game_code,
-                    "game_name": game.name if game else game_session.game_code,
+                    "game_name": label.game_name,
                     "last_round_bet": format_fixed(game_session.last_round_bet_minor, cur),
                     "spend": format_fixed(game_session.spend_minor, cur),
                     "win": format_fixed(game_session.win_minor, cur),

@@ -11,7 +11,11 @@ What each of our calls says the operator's ledger must hold:
   window (a bet that landed late shows here as a row cancelled by that second cancel);
 - a call still queued, in flight or in the manual queue, or an unknown bet whose cancel is:
   nothing yet. Reported as pending, a difference only in strict mode;
-- a call resolved by hand: reported as resolved, never a difference (the audit log has why).
+- a call resolved by hand: reported as resolved, never a difference (the audit log has why);
+- a relayed round (an upstream provider's, services/relay.py) is reconciled like any other:
+  its bet, each of its wins (a provider may pay several) and its cancel are calls of their
+  own. A bet the casino acknowledged and the provider then rolled back must be in the ledger
+  marked cancelled once its cancel is acknowledged (pending while the cancel is).
 
 A call retried across midnight lands in the operator's ledger on another day than it was
 created: our side takes calls created or acknowledged that day, a row unmatched on one side
@@ -84,6 +88,7 @@ class Expect(StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
     ABSENT_OR_CANCELLED = "absent_or_cancelled"
+    PRESENT_CANCELLED = "present_cancelled"  # an acknowledged bet its provider rolled back
     PENDING = "pending"
     RESOLVED = "resolved"
 
@@ -218,6 +223,13 @@ def expectation(call: WalletCall, cancel: WalletCall | None) -> Expect:
     assert state is CallState.ACKED
     if call.kind == CommandKind.CANCEL.value and call.last_outcome == OutcomeKind.NOT_FOUND:
         return Expect.ABSENT  # the bet it reverses never reached the wallet
+    if cancel is not None and call.kind == CommandKind.BET.value:
+        # Only a relayed round cancels an acknowledged bet (its provider's rollback).
+        cancel_expect = expectation(cancel, None)
+        if cancel_expect in (Expect.PENDING, Expect.RESOLVED):
+            return cancel_expect
+        if cancel_expect is Expect.PRESENT:
+            return Expect.PRESENT_CANCELLED
     return Expect.PRESENT
 
 
@@ -236,9 +248,24 @@ def _with_context(
     for chunk in _chunks(player_ids):
         named = session.execute(select(Player.id, Player.name).where(Player.id.in_(chunk)))
         names.update((player_id, name) for player_id, name in named)
-    unknown_rounds = sorted({c.round_id for c in calls if c.state == CallState.UNKNOWN.value})
+    unknown_rounds = {c.round_id for c in calls if c.state == CallState.UNKNOWN.value}
+    acked_bet_rounds = sorted(
+        {
+            c.round_id
+            for c in calls
+            if c.kind == CommandKind.BET.value and c.state == CallState.ACKED.value
+        }
+    )
+    relayed_rounds: set[int] = set()
+    for chunk in _chunks(acked_bet_rounds):
+        # A relayed round's acknowledged bet may have been cancelled by its provider.
+        relayed_rounds.update(
+            session.scalars(
+                select(Round.id).where(Round.id.in_(chunk), Round.provider_id.is_not(None))
+            )
+        )
     cancels: dict[int, WalletCall] = {}
-    for chunk in _chunks(unknown_rounds):
+    for chunk in _chunks(sorted(unknown_rounds | relayed_rounds)):
         # Oldest first, so the last cancel of a round decides: a cancel answered "not found"
         # is followed by a second one after the late-bet window (store/outbox.py), and the
         # bet is pending until that one is answered.
@@ -355,10 +382,11 @@ class _Judge:
         elif expect is Expect.ABSENT and row is not None:
             held = f"Reelhouse holds it as {ours.call.state} ({ours.call.last_outcome})"
             self._add(Finding.MISSING_AT_REELHOUSE, ours, row, held + ": no money moved")
-        elif expect is Expect.PRESENT and row is None:
+        elif expect in (Expect.PRESENT, Expect.PRESENT_CANCELLED) and row is None:
             self._add(Finding.MISSING_AT_OPERATOR, ours, row, "acknowledged, not in the ledger")
         elif expect is not Expect.ABSENT and row is not None:
-            self._compare(ours, row, must_be_cancelled=expect is Expect.ABSENT_OR_CANCELLED)
+            must_be_cancelled = expect in (Expect.ABSENT_OR_CANCELLED, Expect.PRESENT_CANCELLED)
+            self._compare(ours, row, must_be_cancelled=must_be_cancelled)
         if len(self._report.items) == before:
             self._report.matched += 1
 

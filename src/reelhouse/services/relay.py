@@ -695,8 +695,9 @@ def _cancel(
             if bet.state == CallState.IN_FLIGHT.value:
                 # Its outcome is not known yet: the provider asks again later.
                 raise _Refused(AnswerStatus.UNKNOWN_ERROR)
-            if round_.state == RoundState.SETTLED.value:
-                # A win was paid against it: a reversal of the whole round is not relayed.
+            if round_.state == RoundState.SETTLED.value or _has_win(session, round_.id):
+                # A win was paid, or is on its way, against it: a reversal of the whole round
+                # is not relayed (its cancel would meet the win's acknowledgement).
                 raise _Refused(AnswerStatus.UNKNOWN_ERROR)
             if round_.state == RoundState.DEBITED.value:
                 target_state = RoundState.CANCELLING
@@ -726,6 +727,15 @@ def _cancel(
             answer=answer,
         )
         return answer, job
+
+
+def _has_win(session: Session, round_id: int) -> bool:
+    found = session.scalar(
+        select(WalletCall.id)
+        .where(WalletCall.round_id == round_id, WalletCall.kind == CommandKind.WIN.value)
+        .limit(1)
+    )
+    return found is not None
 
 
 # --- After the answer ---------------------------------------------------------------------

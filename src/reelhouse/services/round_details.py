@@ -8,6 +8,11 @@ stored, the same round always gets the same link, and without the key no link to
 round can be made. It works without login and shows this round only. Rounds are never purged
 (Reelhouse keeps them well past the 6 months the issue asks for), so neither are the links;
 they stop working only if REELHOUSE_SECRET_KEY changes (docs/operations.md).
+
+A relayed round (an upstream provider's, services/relay.py) is shown with what Reelhouse
+holds of it: the provider's title and round id, the bet and the wins (or the cancel) the
+casino's wallet took. The provider keeps the outcome: there are no spins to show and no
+replay, and the view says so instead of claiming a verification.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from reelhouse.games.model import Game
 from reelhouse.services import transactions
 from reelhouse.services.platform import Platform
 from reelhouse.services.replay import replay_round
-from reelhouse.store.models import Operator, Round, WalletCall
+from reelhouse.services.round_provider import GameLabel, GameLabels
+from reelhouse.store.models import Operator, Provider, Round, WalletCall
 
 INT64_MAX = 2**63 - 1
 # Derives the link key from the secret key, so the key that seals callback tokens is never
@@ -49,6 +55,19 @@ NOT_SHOWN_BECAUSE = {
     RoundState.CANCELLED: "The casino did not confirm the bet: it was refunded and the round "
     "does not count.",
 }
+# The same, for a relayed round: the bet is the provider's, and a cancel may be its rollback.
+NOT_SHOWN_BECAUSE_UPSTREAM = NOT_SHOWN_BECAUSE | {
+    RoundState.CANCELLING: "The bet was cancelled: it is being refunded and the round does "
+    "not count.",
+    RoundState.CANCELLED: "The bet was cancelled: it was refunded and the round does not count.",
+}
+
+
+def played_upstream_note(provider_title: str) -> str:
+    return (
+        f"Played at provider {provider_title}: the provider keeps the outcome. Shown here are "
+        "its round id and the bet and wins the casino's wallet took."
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +99,7 @@ class RoundView:
     user_code: int
     game_code: str
     game_name: str
-    provider_name: str
+    provider_name: str  # an upstream provider's title for a relayed round
     state: str
     currency: str
     played_at: str  # yyyy-MM-dd HH:mm:ss UTC
@@ -100,6 +119,10 @@ class RoundView:
     not_shown_because: str | None  # why the outcome is not shown; None when it is
     spins: tuple[SpinView, ...]
     transactions: tuple[dict[str, Any], ...]  # the feed's items for this round
+    provider_id: int = catalogue.PROVIDER_ID
+    upstream_round_ref: str | None = None  # the provider's round id, for a relayed round
+    played_upstream: bool = False  # a relayed round: no draws, no replay, no spins
+    upstream_bet: str | None = None  # how the provider described the bet, if it did
 
 
 # --- links -------------------------------------------------------------------------------
@@ -131,14 +154,17 @@ def round_details_url(
 ) -> str:
     """The page URL for one of this operator's rounds. Every mismatch (no such round, another
     operator's, another player's or game's) is the same 2013, so nothing is revealed."""
-    if provider_id != catalogue.PROVIDER_ID:
-        raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {provider_id}")
     with platform.db.transaction(read_only=True) as session:
+        if provider_id != catalogue.PROVIDER_ID and (
+            not 1 <= provider_id <= INT64_MAX or session.get(Provider, provider_id) is None
+        ):
+            raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {provider_id}")
         round_ = session.get(Round, round_id) if 1 <= round_id <= INT64_MAX else None
         if (
             round_ is None
             or round_.operator_id != operator_id
             or round_.player_id != user_code
+            or (round_.provider_id or catalogue.PROVIDER_ID) != provider_id
             or round_.game_code != game_code
         ):
             raise ReelhouseError(ApiCode.ROUND_NOT_FOUND, "no such round")
@@ -170,6 +196,9 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
         operator = session.get(Operator, round_.operator_id)
         assert operator is not None
         items = _round_items(session, round_)
+        label = GameLabels(session).label(round_.provider_id, round_.game_code)
+    if label.upstream:
+        return _relayed_view(platform, round_, operator, label, items)
     cur = currency(operator.currency)
     outcome = json.loads(round_.outcome_json)
     game = catalogue.get_game(round_.game_code)
@@ -204,6 +233,58 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
         not_shown_because=NOT_SHOWN_BECAUSE.get(state),
         spins=_spins(outcome, game, cur) if state not in NOT_SHOWN_BECAUSE else (),
         transactions=tuple(items),
+    )
+
+
+def _relayed_view(
+    platform: Platform,
+    round_: Round,
+    operator: Operator,
+    label: GameLabel,
+    items: list[dict[str, Any]],
+) -> RoundView:
+    """A relayed round: what the casino's wallet took, the provider's round id; no spins, no
+    replay (the provider keeps the outcome), no cap of ours."""
+    cur = currency(operator.currency)
+    state = RoundState(round_.state)
+    # What the provider told of the round with its bet (services/relay.py writes it).
+    told = json.loads(round_.outcome_json)
+    bet_label = told.get("bet") if isinstance(told, dict) else None
+    check = replay_round(platform, round_.id)
+    assert not check.verified, "a relayed round has nothing of ours to verify"
+    win = format_fixed(shown_win_minor(state, round_.win_minor), cur)
+    return RoundView(
+        round_id=round_.id,
+        operator_id=round_.operator_id,
+        user_code=round_.player_id,
+        game_code=round_.game_code,
+        game_name=label.game_name,
+        provider_name=label.provider_name,
+        state=state.value,
+        currency=cur.code,
+        played_at=format_api_time(from_naive_utc(round_.created_at_utc)),
+        bet=format_fixed(round_.bet_minor, cur),
+        win=win,
+        awarded_win=win,
+        win_capped=False,
+        game_capped=False,
+        free_round_id=round_.free_round_id,
+        balance_before=_known(items[0], "prebalance") if items else None,
+        balance_after=_known(items[-1], "balance") if items else None,
+        rtp_variant=round_.rtp_variant,
+        math_hash=round_.math_hash,
+        rng_version=round_.rng_version,
+        replay_verified=False,
+        replay_reason=check.reason,
+        not_shown_because=NOT_SHOWN_BECAUSE_UPSTREAM.get(
+            state, played_upstream_note(label.provider_name)
+        ),
+        spins=(),
+        transactions=tuple(items),
+        provider_id=label.provider_id,
+        upstream_round_ref=round_.upstream_round_ref,
+        played_upstream=True,
+        upstream_bet=bet_label if isinstance(bet_label, str) else None,
     )
 
 

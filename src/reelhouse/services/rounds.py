@@ -43,6 +43,7 @@ from reelhouse.services import freerounds
 from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
+from reelhouse.services.round_provider import check_own_game_session
 from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round
 from reelhouse.store.outbox import (
     claim_for,
@@ -212,6 +213,7 @@ def _open_round(
         # The player's row lock makes "nothing holds the player, then start a round" atomic
         # (the worker takes the same lock before it claims one of the player's calls).
         active = active_session(platform, session, session_token, lock_player=True, with_hold=True)
+        check_own_game_session(active.session)
         assert active.hold is not None
         hold = active.hold
         demo = active.session.demo_balance_minor is not None

@@ -8,16 +8,23 @@ The figures are those of the transaction feeds, so they can be recomputed from t
 
 - `bet` (`slot_bet`): the bets (type 1 rows) the wallet acknowledged in the window. A bet whose
   answer was lost and that was refunded appears in the feed with its cancel (type 16): it
-  counts as neither, since Reelhouse cancels only such bets.
+  counts as neither, since Reelhouse cancels only such bets of its own rounds.
 - `win` (`slot_win`): the wins (type 2 rows) acknowledged in the window, free rounds' included.
 - `ggr` = bet - win.
-- `rounds`: rounds settled in the window (every round gets exactly one win row, 0 on a loss);
-  `free_rounds` of them were free. `stake`: those rounds' bets, free rounds at their granted
-  bet. `players`: distinct players with a bet or win row.
+- `rounds`: rounds with a win row in the window (every round of Reelhouse's own gets exactly
+  one, 0 on a loss; a relayed round, an upstream provider's, may get several and is still
+  one round); `free_rounds` of them were free. `stake`: those rounds' bets, free rounds at
+  their granted bet. `players`: distinct players with a bet or win row.
 - `rtp_observed` = win / stake of the rounds settled in the window, an exact ratio rendered in
   percent with 2 decimals; `rtp_theoretical` is the exact RTP of the variants those rounds
   were played on (reelhouse.games.exact, before the game's max-win cap, which removes at most
-  the sheet's bound), weighted by stake. Both are null when nothing was staked.
+  the sheet's bound), weighted by stake. Both are null when nothing was staked; the
+  theoretical one also when an upstream provider's game was played (its math is not ours).
+- A relayed bet the casino acknowledged and its provider then rolled back (a type 1 row and
+  a type 16 row) counts as neither: its refund is taken off `bet` when the cancel is
+  acknowledged (`_refunds`). Reelhouse's own rounds have no such cancel.
+- Per game, rows are keyed by provider, game and variant (docs/providers.md, "Relayed rounds
+  in every view").
 
 Money is integer minor units throughout and decimal text with the currency's digits on output.
 """
@@ -35,18 +42,30 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Subquery,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
 
 from reelhouse.domain.clock import UTC, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import STATS_MAX_DAYS
 from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.states import CallState
+from reelhouse.domain.wallet import CommandKind, OutcomeKind
 from reelhouse.games import catalogue
 from reelhouse.games.exact import rtp_breakdown
 from reelhouse.services.online import check_page
 from reelhouse.services.platform import Platform
+from reelhouse.services.round_provider import GameLabels, is_upstream
 from reelhouse.services.transactions import check_window
 from reelhouse.store.models import Operator, Player, Round, WalletCall
 
@@ -77,12 +96,41 @@ def _money_rows(operator_id: int, lo: dt.datetime, hi: dt.datetime) -> list[Colu
     ]
 
 
-def _sum_of(trans_type: int) -> Any:
-    amount = case((WalletCall.trans_type == trans_type, WalletCall.amount_minor), else_=0)
-    return func.coalesce(func.sum(amount), 0)
+def _amount_of(trans_type: int) -> Any:
+    """A row's amount if it is of `trans_type`, else 0."""
+    return case((WalletCall.trans_type == trans_type, WalletCall.amount_minor), else_=0)
 
 
 # --- per player (the spec's /v4/statistics/user) -----------------------------------------
+
+
+def per_player_totals(operator_id: int, lo: dt.datetime, hi: dt.datetime) -> Subquery:
+    """Each player's `bet` and `win` acknowledged in [lo, hi) (naive UTC), as a subquery of
+    (player_id, bet, win): the bets and wins, and refunds of acknowledged bets (a relayed
+    bet its provider rolled back) as negative bets, so a player whose only row in the window
+    is such a refund is listed too."""
+    refunds = _refunds(operator_id, lo, hi).subquery()
+    moves = union_all(
+        select(
+            WalletCall.player_id.label("player_id"),
+            _amount_of(TYPE_BET).label("bet"),
+            _amount_of(TYPE_WIN).label("win"),
+        ).where(*_money_rows(operator_id, lo, hi)),
+        select(
+            refunds.c.player_id,
+            (-refunds.c.amount).label("bet"),
+            literal(0, BigInteger).label("win"),
+        ),
+    ).subquery()
+    return (
+        select(
+            moves.c.player_id,
+            func.sum(moves.c.bet).label("bet"),
+            func.sum(moves.c.win).label("win"),
+        )
+        .group_by(moves.c.player_id)
+        .subquery()
+    )
 
 
 def user_page(
@@ -91,16 +139,8 @@ def user_page(
     """Each player's bets and wins in [start_time, end_time) (at most one hour), by user_code."""
     start, end = check_window(start_text, end_text)
     check_page(offset, limit)
-    per_player = (
-        select(
-            WalletCall.player_id.label("player_id"),
-            _sum_of(TYPE_BET).label("bet"),
-            _sum_of(TYPE_WIN).label("win"),
-        )
-        .where(*_money_rows(operator_id, to_naive_utc(start), to_naive_utc(end)))
-        .group_by(WalletCall.player_id)
-        .subquery()
-    )
+    lo, hi = to_naive_utc(start), to_naive_utc(end)
+    per_player = per_player_totals(operator_id, lo, hi)
     with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         total = session.scalar(select(func.count()).select_from(per_player)) or 0
@@ -134,7 +174,10 @@ class Tally:
     free_rounds: int = 0
     stake: int = 0
     players: int = 0
-    stake_by_variant: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    # By (provider_id, game_code, rtp_variant).
+    stake_by_variant: dict[tuple[int, str, int], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
 
 
 def parse_date(text: str, name: str) -> dt.date:
@@ -159,33 +202,85 @@ def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return to_naive_utc(lo), to_naive_utc(lo + dt.timedelta(days=(last - first).days + 1))
 
 
+def _refunds(operator_id: int, lo: dt.datetime, hi: dt.datetime) -> Select[Any]:
+    """Cancels acknowledged in [lo, hi) of bets the wallet had acknowledged: a relayed
+    round's bet rolled back by its provider (services/relay.py). Reelhouse cancels its own
+    bets only when their outcome is unknown (never acknowledged), so its own rounds have
+    none. Each refund takes its bet back out of `bet` when the cancel is acknowledged, as the
+    operator's ledger does. Columns: the cancel's day, its round, player and amount."""
+    bet = aliased(WalletCall)
+    return (
+        select(
+            func.date(WalletCall.acked_at_utc).label("day"),
+            WalletCall.round_id.label("round_id"),
+            WalletCall.player_id.label("player_id"),
+            WalletCall.amount_minor.label("amount"),
+        )
+        .select_from(WalletCall)
+        .join(bet, bet.id == WalletCall.cancel_of_id)
+        .where(
+            WalletCall.operator_id == operator_id,
+            WalletCall.acked_at_utc >= lo,
+            WalletCall.acked_at_utc < hi,
+            WalletCall.state == CallState.ACKED.value,
+            WalletCall.kind == CommandKind.CANCEL.value,
+            WalletCall.last_outcome != OutcomeKind.NOT_FOUND.value,
+            bet.state == CallState.ACKED.value,
+        )
+    )
+
+
+# A round's provider: Reelhouse's own (1) where none is recorded.
+_PROVIDER = func.coalesce(Round.provider_id, catalogue.PROVIDER_ID)
+
+
 def _tallies(
     session: Session, operator_id: int, first: dt.date, last: dt.date, by_day: bool
 ) -> dict[Any, Tally]:
-    """One Tally per day (by_day) or per (game_code, rtp_variant): two grouped queries."""
+    """One Tally per day (by_day) or per (provider_id, game_code, rtp_variant)."""
     lo, hi = _bounds(first, last)
     day = func.date(WalletCall.acked_at_utc)
-    keys = (day,) if by_day else (Round.game_code, Round.rtp_variant)
+    keys = (day,) if by_day else (_PROVIDER, Round.game_code, Round.rtp_variant)
     is_free = case((Round.free_round_id.is_not(None), 1), else_=0)
-    money = session.execute(
+    # Grouped by round first: a relayed round may have several wins (the provider's), and is
+    # still one round with one stake; each of Reelhouse's own rounds has exactly one win row.
+    per_round = (
         select(
-            day,
-            Round.game_code,
-            Round.rtp_variant,
-            WalletCall.trans_type,
-            func.count(),
-            func.sum(WalletCall.amount_minor),
-            func.sum(Round.bet_minor),
-            func.sum(is_free),
+            day.label("day"),
+            _PROVIDER.label("provider_id"),
+            Round.game_code.label("game_code"),
+            Round.rtp_variant.label("variant"),
+            WalletCall.trans_type.label("trans_type"),
+            func.sum(WalletCall.amount_minor).label("amount"),
+            func.max(Round.bet_minor).label("stake"),
+            func.max(is_free).label("free"),
         )
         .select_from(WalletCall)
         .join(Round, Round.id == WalletCall.round_id)
         .where(*_money_rows(operator_id, lo, hi))
-        .group_by(day, Round.game_code, Round.rtp_variant, WalletCall.trans_type)
+        .group_by(
+            day, _PROVIDER, Round.game_code, Round.rtp_variant, WalletCall.trans_type, Round.id
+        )
+        .subquery()
+    )
+    c = per_round.c
+    money = session.execute(
+        select(
+            c.day,
+            c.provider_id,
+            c.game_code,
+            c.variant,
+            c.trans_type,
+            func.count(),
+            func.sum(c.amount),
+            func.sum(c.stake),
+            func.sum(c.free),
+        ).group_by(c.day, c.provider_id, c.game_code, c.variant, c.trans_type)
     ).all()
     tallies: dict[Any, Tally] = defaultdict(Tally)
-    for on, game_code, variant, trans_type, count, amount, stake, free in money:
-        tally = tallies[str(on) if by_day else (game_code, variant)]
+    for on, provider_id, game_code, variant, trans_type, count, amount, stake, free in money:
+        game_key = (int(provider_id), game_code, variant)
+        tally = tallies[str(on) if by_day else game_key]
         if trans_type == TYPE_BET:
             tally.bet += int(amount)
         else:
@@ -193,19 +288,32 @@ def _tallies(
             tally.rounds += int(count)
             tally.free_rounds += int(free)
             tally.stake += int(stake)
-            tally.stake_by_variant[(game_code, variant)] += int(stake)
+            tally.stake_by_variant[game_key] += int(stake)
+    refunds = _refunds(operator_id, lo, hi).subquery()
+    refunded = session.execute(
+        select(refunds.c.day, _PROVIDER, Round.game_code, Round.rtp_variant, refunds.c.amount).join(
+            Round, Round.id == refunds.c.round_id
+        )
+    ).all()
+    for on, provider_id, game_code, variant, amount in refunded:
+        tallies[str(on) if by_day else (int(provider_id), game_code, variant)].bet -= int(amount)
     players = select(*keys, func.count(func.distinct(WalletCall.player_id))).select_from(WalletCall)
     if not by_day:
         players = players.join(Round, Round.id == WalletCall.round_id)
     players = players.where(*_money_rows(operator_id, lo, hi))
     for *key, count in session.execute(players.group_by(*keys)).all():
-        tallies[str(key[0]) if by_day else (key[0], key[1])].players = int(count)
+        tallies[str(key[0]) if by_day else (int(key[0]), key[1], key[2])].players = int(count)
     return tallies
 
 
-def theoretical_rtp(game_code: str, variant: int) -> Fraction | None:
+def theoretical_rtp(
+    game_code: str, variant: int, provider_id: int = catalogue.PROVIDER_ID
+) -> Fraction | None:
     """The exact RTP of a catalogue variant, as a fraction of the bet; None if it left the
-    catalogue. Computed once per math version (the math hash is part of the cache key)."""
+    catalogue, or for an upstream provider's game (its math is the provider's, not known
+    here). Computed once per math version (the math hash is part of the cache key)."""
+    if is_upstream(provider_id):
+        return None
     game = catalogue.get_game(game_code)
     if game is None or variant not in game.rtp_variants:
         return None
@@ -230,12 +338,12 @@ def percent(ratio: Fraction | None) -> str | None:
 
 def _theoretical(tally: Tally) -> Fraction | None:
     """The stake-weighted exact RTP of the variants played; None if nothing was staked or a
-    variant played is no longer in the catalogue."""
+    variant played is no longer in the catalogue, or an upstream provider's game was played."""
     if not tally.stake:
         return None
     total = Fraction(0)
-    for (game_code, variant), stake in tally.stake_by_variant.items():
-        rtp = theoretical_rtp(game_code, variant)
+    for (provider_id, game_code, variant), stake in tally.stake_by_variant.items():
+        rtp = theoretical_rtp(game_code, variant, provider_id)
         if rtp is None:
             return None
         total += rtp * stake
@@ -280,17 +388,19 @@ def game_rows(
     with platform.db.transaction(read_only=True) as session:
         cur = _currency(session, operator_id)
         tallies = _tallies(session, operator_id, first, last, by_day=False)
+        labels = GameLabels(session)
+        # Reelhouse's own games (provider 1) first, in the order they always had.
+        names = {key: labels.label(key[0], key[1]).game_name for key in tallies}
     rows = []
-    for game_code, variant in sorted(tallies):
-        game = catalogue.get_game(game_code)
+    for provider_id, game_code, variant in sorted(tallies):
         rows.append(
             {
-                "provider_id": catalogue.PROVIDER_ID,
+                "provider_id": provider_id,
                 "game_code": game_code,
-                "game_name": game.name if game else game_code,
+                "game_name": names[(provider_id, game_code, variant)],
                 "rtp_variant": variant,
             }
-            | _tally_json(tallies[(game_code, variant)], cur)
+            | _tally_json(tallies[(provider_id, game_code, variant)], cur)
         )
     return {"currency": cur.code, "start_date": start_text, "end_date": end_text, "list": rows}
 

@@ -60,6 +60,7 @@ from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, OutcomeKind
 from reelhouse.games import catalogue
 from reelhouse.services.platform import Platform
+from reelhouse.services.round_provider import GameLabels
 from reelhouse.store.models import Operator, Round, WalletCall
 
 API_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", re.ASCII)
@@ -216,7 +217,7 @@ def _cursor_union(operator_id: int, last_id: int, horizon: int | None) -> Subque
 
 
 def _item(
-    call: WalletCall, round_: Round, visible_at: dt.datetime, cur: Currency
+    call: WalletCall, round_: Round, visible_at: dt.datetime, cur: Currency, labels: GameLabels
 ) -> dict[str, Any]:
     kind = CommandKind(call.kind)
     # The balance the wallet reported with its acknowledgement; a bet whose answer was lost
@@ -229,18 +230,23 @@ def _item(
             if kind in ROUND_OPENING_KINDS  # a bet, or a bet_win's debit (its win is a row)
             else balance - call.amount_minor
         )
-    game = catalogue.get_game(round_.game_code)
+    label = labels.label(round_.provider_id, round_.game_code)
+    if label.upstream:
+        category = label.category or ""  # the provider's own word, as its catalogue lists it
+    else:
+        game = catalogue.get_game(round_.game_code)
+        category = category_spelling(game.category) if game else ""
     known = balance is not None  # the balance before follows from it and the amount
     return {
         "trans_id": call.id,
         "user_code": call.player_id,
         "round_id": str(call.round_id),
         "trans_type": call.trans_type,
-        "provider_id": catalogue.PROVIDER_ID,
-        "provider_name": catalogue.PROVIDER_NAME,
+        "provider_id": label.provider_id,
+        "provider_name": label.provider_name,
         "game_code": round_.game_code,
-        "game_name": game.name if game else round_.game_code,
-        "category": category_spelling(game.category) if game else "",
+        "game_name": label.game_name,
+        "category": category,
         "prebalance": to_decimal(prebalance if prebalance is not None else 0, cur),
         "trans_amount": to_decimal(call.amount_minor, cur),
         "balance": to_decimal(balance if balance is not None else 0, cur),
@@ -260,11 +266,12 @@ def _items(session: Session, operator_id: int, keys: Sequence[_Key]) -> list[dic
     calls = {c.id: c for c in session.scalars(select(WalletCall).where(WalletCall.id.in_(ids)))}
     round_ids = {c.round_id for c in calls.values()}
     rounds = {r.id: r for r in session.scalars(select(Round).where(Round.id.in_(round_ids)))}
+    labels = GameLabels(session)
     items = []
     for call_id, visible_at in keys:
         call = calls[call_id]
         assert call.operator_id == operator_id, "a feed row of another operator"
-        items.append(_item(call, rounds[call.round_id], visible_at, cur))
+        items.append(_item(call, rounds[call.round_id], visible_at, cur, labels))
     return items
 
 

@@ -1,0 +1,152 @@
+"""Shared setup of the upstream tests: a Hub88 demo supplier (provider_kit) registered as a
+provider, offered to the stack's operator, its wallet calls made over real HTTP; and the
+outbox drained so the relay's queued wins and cancels reach the casino."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+
+from reelhouse.dispatch.sender import WalletSender
+from reelhouse.dispatch.worker import Worker
+from reelhouse.domain.clock import to_naive_utc
+from reelhouse.provider_kit.hub88_supplier import (
+    DEMO_GAMES,
+    BotSession,
+    SupplierGames,
+    SupplierWallet,
+)
+from reelhouse.provider_kit.hub88_supplier.keys import (
+    load_public_key,
+    new_private_key,
+    private_pem,
+    public_pem,
+)
+from reelhouse.store.models import (
+    OperatorProvider,
+    Provider,
+    ProviderGame,
+    WalletCall,
+)
+from tests.harness import Stack, running_stack
+
+PROVIDER_ID = 2
+PROVIDER_NAME = "demo-hub88"
+GAME = DEMO_GAMES[0].game_code
+# x100000 per cent of USD: 1.00 USD is 100000 on the wire.
+WIRE_PER_CENT = 1000
+DRAIN_PASSES = 40
+
+
+@dataclass
+class Aggregated:
+    stack: Stack
+    games: SupplierGames
+    wallet: SupplierWallet
+
+    def launch(self, name: str, balance: str = "100.00") -> BotSession:
+        """A player funded at the casino, launched into the supplier's game through the
+        Main API (Reelhouse asks the supplier for the URL and hands it a token)."""
+        user_code = self.stack.bots().fund_player(name, "USD", balance)
+        answer = self.stack.call(
+            "/v4/game/game-url",
+            {"user_code": user_code, "provider_id": PROVIDER_ID, "game_symbol": GAME},
+        )
+        assert answer["code"] == 0, answer
+        url = answer["data"]["game_url"]
+        launch = next(v for v in self.games.launched().values() if v.url == url)
+        return BotSession(launch.token, launch.user, "USD", GAME)
+
+    def casino_cents(self, name: str) -> int:
+        return int(self.stack.bots().casino_balance(name) * 100)
+
+
+def add_provider(stack: Stack, games_url: str, supplier_public: str, own_private: str) -> None:
+    now = to_naive_utc(stack.platform.clock.now())
+    with stack.platform.db.transaction() as session:
+        session.add(
+            Provider(
+                id=PROVIDER_ID,
+                name=PROVIDER_NAME,
+                title="Demo supplier",
+                protocol="hub88",
+                base_url=games_url,
+                verify_key=supplier_public,
+                sign_key_sealed=stack.platform.sealer.seal(own_private),
+                answer_deadline_ms=5_000,
+                enabled=True,
+                created_at_utc=now,
+                updated_at_utc=now,
+            )
+        )
+        session.flush()
+        session.add(
+            ProviderGame(
+                id=1,
+                provider_id=PROVIDER_ID,
+                game_code=GAME,
+                name="Fruit Bonanza",
+                platforms="desktop,mobile",
+                blocked_countries="",
+                freebet_support=False,
+                enabled=True,
+                content_hash="-",
+                first_seen_at_utc=now,
+                synced_at_utc=now,
+            )
+        )
+        session.add(
+            OperatorProvider(
+                operator_id=stack.operator_id,
+                provider_id=PROVIDER_ID,
+                enabled=True,
+                updated_at_utc=now,
+            )
+        )
+
+
+@contextmanager
+def aggregated_stack(database_url: str, tmp_path: Path) -> Iterator[Aggregated]:
+    """A running stack with the demo supplier registered as provider `PROVIDER_NAME`."""
+    supplier_key, own_key = new_private_key(), new_private_key()
+    games = SupplierGames(load_public_key(public_pem(own_key)))
+    games_url = games.start()
+    http = httpx.Client()
+    try:
+        with running_stack(database_url, tmp_path) as stack:
+            add_provider(
+                stack, games_url, public_pem(supplier_key).decode(), private_pem(own_key).decode()
+            )
+            base = f"{stack.reelhouse.url}/upstream/{PROVIDER_NAME}"
+            yield Aggregated(stack, games, SupplierWallet(base, supplier_key, http))
+    finally:
+        http.close()
+        games.stop()
+
+
+def drain(stack: Stack) -> None:
+    """The outbox delivers what the relay queued (wins and cancels not sent inline)."""
+    sender = stack.platform.wallet
+    assert isinstance(sender, WalletSender)
+    worker = Worker(stack.platform.db, sender, stack.platform.clock, threads=4)
+    try:
+        for _ in range(DRAIN_PASSES):
+            stack.platform.wallet.write_pending_acks()
+            with stack.platform.db.transaction() as session:
+                open_calls = session.scalars(
+                    select(WalletCall.id).where(WalletCall.state.in_(("queued", "in_flight")))
+                ).all()
+            if not open_calls:
+                return
+            stack.clock.advance(seconds=61)
+            worker.run_once()
+            time.sleep(0.05)  # an answer's background delivery may still be on its way
+        raise AssertionError("calls still open after the drain")
+    finally:
+        worker.close()
