@@ -267,3 +267,8 @@ MAX_CURRENCY_DECIMALS = 8
 # have 3 letters, crypto tickers and display units (`USDT`, `mBTC`) a few more. The
 # operators' `currency` column holds 8 characters.
 MAX_CURRENCY_CODE_CHARS = 8
+
+# An upstream provider's id (store/models.py `Provider.id`, a 32-bit integer column, also its
+# Main API provider id): a larger number names no provider, and is refused before any query
+# (PostgreSQL would refuse it as out of range).
+PROVIDER_ID_MAX = 2**31 - 1

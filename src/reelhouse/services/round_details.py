@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import format_api_time, from_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.limits import PROVIDER_ID_MAX
 from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.states import NOT_PLAYED_ROUND_STATES, RoundState, shown_win_minor
 from reelhouse.games import catalogue
@@ -156,7 +157,7 @@ def round_details_url(
     operator's, another player's or game's) is the same 2013, so nothing is revealed."""
     with platform.db.transaction(read_only=True) as session:
         if provider_id != catalogue.PROVIDER_ID and (
-            not 1 <= provider_id <= INT64_MAX or session.get(Provider, provider_id) is None
+            not 1 <= provider_id <= PROVIDER_ID_MAX or session.get(Provider, provider_id) is None
         ):
             raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {provider_id}")
         round_ = session.get(Round, round_id) if 1 <= round_id <= INT64_MAX else None

@@ -14,6 +14,7 @@ from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.languages import launch_lang
+from reelhouse.domain.limits import PROVIDER_ID_MAX
 from reelhouse.providers.base import LaunchAnswer, LaunchRequest
 from reelhouse.providers.base import Platform as GamePlatform
 from reelhouse.services.platform import Platform
@@ -48,6 +49,8 @@ def launch_upstream_game(platform: Platform, operator: Operator, request: Upstre
     if fetch is None:
         raise ReelhouseError(ApiCode.PROVIDER_ERROR, "no way to reach upstream providers here")
     with platform.db.transaction(read_only=True) as session:
+        if not 1 <= request.provider_id <= PROVIDER_ID_MAX:
+            raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {request.provider_id}")
         provider = session.get(Provider, request.provider_id)
         offered = session.get(OperatorProvider, (operator.id, request.provider_id))
         if provider is None or not provider.enabled or offered is None or not offered.enabled:
