@@ -37,6 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.blocked_spins
 	$(BIN)/python -m bench.history_check
 	$(BIN)/python -m bench.load --also-postgresql postgresql://postgres@127.0.0.1:5432/postgres
+	$(BIN)/python -m bench.relay
+	$(BIN)/python -m bench.relay --database postgresql://postgres@127.0.0.1:5432/postgres --results bench/results/relay-postgresql.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
