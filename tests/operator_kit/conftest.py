@@ -68,12 +68,18 @@ def provider(client: httpx.Client, clock: FakeClock) -> Provider:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def wallet_url(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> str:
-    """A database for an SDK wallet, on SQLite and on PostgreSQL (its tables emptied)."""
+def wallet_url(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> Iterator[str]:
+    """A database for an SDK wallet, on SQLite and on PostgreSQL (its tables emptied). On
+    PostgreSQL it is the test process's Reelhouse database: the wallet's tables are dropped
+    again afterwards, so a later test there finds Reelhouse's schema and nothing else."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'wallet.db'}"
+        yield f"sqlite:///{tmp_path / 'wallet.db'}"
+        return
     url: str = request.getfixturevalue("pg_database_url")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     WalletBase.metadata.drop_all(engine)
-    engine.dispose()
-    return url
+    try:
+        yield url
+    finally:
+        WalletBase.metadata.drop_all(engine)
+        engine.dispose()
