@@ -193,7 +193,7 @@ def test_catalogue_with_malformed_entries_skipped_and_reported() -> None:
         skipped=(
             SkippedEntry(1, "enabled is not a boolean"),
             SkippedEntry(2, "entry is not an object"),
-            SkippedEntry(4, "game_code 'clt_dragonrising' listed twice"),
+            SkippedEntry(4, "game 'clt_dragonrising' listed twice"),
             SkippedEntry(5, "url_thumb is not an http(s) URL"),
             SkippedEntry(6, "blocked_countries is not a list of at most 300"),
             SkippedEntry(7, "name is missing"),

@@ -18,6 +18,7 @@ from reelhouse.domain import json_bounded
 from reelhouse.domain.limits import MAX_WALLET_ANSWER_BYTES
 from reelhouse.domain.money import MoneyError
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
+from reelhouse.providers.answers import BadEntry, catalogue_of, fault
 from reelhouse.providers.base import (
     CATALOGUE_ANSWER_MAX_BYTES,
     CATALOGUE_ITEM_LIST_MAX,
@@ -146,31 +147,22 @@ def encode_grant(grant: FreeRoundGrant, base_url: str, key: RSAPrivateKey) -> Ht
 # --- Answers: supplier -> Reelhouse ---------------------------------------------------------
 
 
-class _BadEntry(ValueError):
-    """One list entry that is not usable: skipped and reported."""
-
-
-def _fault(what: str, body: bytes) -> UpstreamFault:
-    excerpt = body[:200].decode("utf-8", "replace")
-    return UpstreamFault(f"{what}: {excerpt!r}" if body else what)
-
-
 def _document(answer: HttpAnswer, max_bytes: int) -> object | UpstreamFault:
     """The JSON of a supplier's answer, or a fault: HTTP status, size, then the reader."""
     if answer.status != 200:
-        return _fault(f"HTTP {answer.status}", answer.body)
+        return fault(f"HTTP {answer.status}", answer.body)
     if len(answer.body) > max_bytes:
-        return _fault(f"answer of {len(answer.body)} bytes is over the limit", b"")
+        return fault(f"answer of {len(answer.body)} bytes is over the limit", b"")
     try:
         return json_bounded.loads(answer.body, max_bytes)
     except JsonError as exc:
-        return _fault(f"malformed answer ({exc})", answer.body)
+        return fault(f"malformed answer ({exc})", answer.body)
 
 
-def _status_fault(doc: Mapping[str, object], body: bytes) -> UpstreamFault | None:
+def _statusfault(doc: Mapping[str, object], body: bytes) -> UpstreamFault | None:
     """A status other than RS_OK in an answer is the supplier's refusal."""
     status = doc.get("status", OK_STATUS)
-    return None if status == OK_STATUS else _fault(f"status {status!r}", body)
+    return None if status == OK_STATUS else fault(f"status {status!r}", body)
 
 
 def decode_launch(answer: HttpAnswer) -> LaunchAnswer | UpstreamFault:
@@ -178,16 +170,16 @@ def decode_launch(answer: HttpAnswer) -> LaunchAnswer | UpstreamFault:
     if isinstance(doc, UpstreamFault):
         return doc
     if not isinstance(doc, dict):
-        return _fault("answer is not an object", answer.body)
-    refused = _status_fault(doc, answer.body)
+        return fault("answer is not an object", answer.body)
+    refused = _statusfault(doc, answer.body)
     if refused is not None:
         return refused
     try:
         url = _entry_url(doc, "url")
-    except _BadEntry as exc:
-        return _fault(str(exc), answer.body)
+    except BadEntry as exc:
+        return fault(str(exc), answer.body)
     if url is None:
-        return _fault("answer has no url", answer.body)
+        return fault("answer has no url", answer.body)
     return LaunchAnswer(url)
 
 
@@ -197,20 +189,7 @@ def decode_catalogue(answer: HttpAnswer) -> Catalogue | UpstreamFault:
     items = _list_answer(answer, CATALOGUE_MAX_GAMES, "games")
     if isinstance(items, UpstreamFault):
         return items
-    games: list[CatalogueEntry] = []
-    skipped: list[SkippedEntry] = []
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        try:
-            entry = _catalogue_entry(item)
-            if entry.game_code in seen:
-                raise _BadEntry(f"game_code {entry.game_code!r} listed twice")
-        except _BadEntry as exc:
-            skipped.append(SkippedEntry(index, str(exc)))
-            continue
-        seen.add(entry.game_code)
-        games.append(entry)
-    return Catalogue(tuple(games), tuple(skipped))
+    return catalogue_of(answer.body, items, _catalogue_entry)
 
 
 def _list_answer(answer: HttpAnswer, most: int, member: str) -> list[object] | UpstreamFault:
@@ -219,27 +198,27 @@ def _list_answer(answer: HttpAnswer, most: int, member: str) -> list[object] | U
     if isinstance(doc, UpstreamFault):
         return doc
     if isinstance(doc, dict):
-        refused = _status_fault(doc, answer.body)
+        refused = _statusfault(doc, answer.body)
         if refused is not None:
             return refused
         doc = doc.get(member)
     if not isinstance(doc, list):
-        return _fault("answer is not a list", answer.body)
+        return fault("answer is not a list", answer.body)
     if len(doc) > most:
-        return _fault(f"{len(doc)} entries (at most {most})", b"")
+        return fault(f"{len(doc)} entries (at most {most})", b"")
     return doc
 
 
 def _catalogue_entry(item: object) -> CatalogueEntry:
     if not isinstance(item, dict):
-        raise _BadEntry("entry is not an object")
+        raise BadEntry("entry is not an object")
     enabled = item.get("enabled")
     if not isinstance(enabled, bool):
         # Whether a game may be offered is never guessed.
-        raise _BadEntry("enabled is not a boolean")
+        raise BadEntry("enabled is not a boolean")
     freebet = item.get("freebet_support", False)
     if not isinstance(freebet, bool):
-        raise _BadEntry("freebet_support is not a boolean")
+        raise BadEntry("freebet_support is not a boolean")
     platforms = _entry_texts(item, "platforms", UPSTREAM_NAME_MAX_CHARS)
     return CatalogueEntry(
         game_code=_entry_required_text(item, "game_code", UPSTREAM_ID_MAX_CHARS),
@@ -262,13 +241,13 @@ def _entry_text(item: Mapping[str, object], key: str, most: int) -> str | None:
     try:
         return optional_text(item, key, most)
     except Refused as exc:
-        raise _BadEntry(exc.reason) from exc
+        raise BadEntry(exc.reason) from exc
 
 
 def _entry_required_text(item: Mapping[str, object], key: str, most: int) -> str:
     value = _entry_text(item, key, most)
     if value is None:
-        raise _BadEntry(f"{key} is missing")
+        raise BadEntry(f"{key} is missing")
     return value
 
 
@@ -277,7 +256,7 @@ def _entry_texts(item: Mapping[str, object], key: str, most: int) -> tuple[str, 
     if values is None:
         return ()
     if not isinstance(values, list) or len(values) > CATALOGUE_ITEM_LIST_MAX:
-        raise _BadEntry(f"{key} is not a list of at most {CATALOGUE_ITEM_LIST_MAX}")
+        raise BadEntry(f"{key} is not a list of at most {CATALOGUE_ITEM_LIST_MAX}")
     return tuple(_entry_required_text({key: value}, key, most) for value in values)
 
 
@@ -285,7 +264,7 @@ def _entry_url(item: Mapping[str, object], key: str) -> str | None:
     url = _entry_text(item, key, UPSTREAM_URL_MAX_CHARS)
     # Shown in pages and opened in browsers: only web addresses (never `javascript:`).
     if url is not None and not url.startswith(("https://", "http://")):
-        raise _BadEntry(f"{key} is not an http(s) URL")
+        raise BadEntry(f"{key} is not an http(s) URL")
     return url
 
 
@@ -300,18 +279,18 @@ def decode_offers(answer: HttpAnswer) -> FreeRoundOffers | UpstreamFault:
     for index, item in enumerate(items):
         try:
             offers.append(_offer(item))
-        except _BadEntry as exc:
+        except BadEntry as exc:
             skipped.append(SkippedEntry(index, str(exc)))
     return FreeRoundOffers(tuple(offers), tuple(skipped))
 
 
 def _offer(item: object) -> FreeRoundOffer:
     if not isinstance(item, dict):
-        raise _BadEntry("entry is not an object")
+        raise BadEntry("entry is not an object")
     wire_currency = _entry_required_text(item, "currency", MAX_CURRENCY_CHARS)
     mapping = currency_mapping(wire_currency)
     if mapping.code is None:
-        raise _BadEntry(mapping.refused)
+        raise BadEntry(mapping.refused)
     try:
         bet_value_minor = wire_to_minor(required_integer(item, "bet_value"), wire_currency)
         bet_count = item.get("bet_count")
@@ -319,7 +298,7 @@ def _offer(item: object) -> FreeRoundOffer:
             bet_count = required_integer(item, "bet_count")
         bonus_buy = flag(item, "bonus_buy")
     except (Refused, MoneyError) as exc:
-        raise _BadEntry(str(exc)) from exc
+        raise BadEntry(str(exc)) from exc
     return FreeRoundOffer(
         offer_id=_entry_required_text(item, "prepaid_uuid", UPSTREAM_ID_MAX_CHARS),
         game_code=_entry_required_text(item, "game_code", UPSTREAM_ID_MAX_CHARS),
@@ -338,11 +317,11 @@ def decode_grant(grant: FreeRoundGrant, answer: HttpAnswer) -> FreeRoundGranted 
     if isinstance(doc, UpstreamFault):
         return doc
     if not isinstance(doc, dict):
-        return _fault("answer is not an object", answer.body)
-    refused = _status_fault(doc, answer.body)
+        return fault("answer is not an object", answer.body)
+    refused = _statusfault(doc, answer.body)
     if refused is not None:
         return refused
     echoed = doc.get("reward_uuid", grant.reward_id)
     if echoed != grant.reward_id:
-        return _fault(f"answer is about reward {echoed!r}", answer.body)
+        return fault(f"answer is about reward {echoed!r}", answer.body)
     return FreeRoundGranted(grant.reward_id)

@@ -1,8 +1,8 @@
 """A provider speaking iGamingAce flavour A (another Reelhouse, or any flavour A game server),
 with Reelhouse as its casino: the descriptor `IGAMINGACE_A_UPSTREAM`.
 
-Contract: /work/shared/specs/igamingace.md ("Flavour A"), as docs/providers.md ("iGamingAce
-A provider") summarises it. Wallet side: the provider POSTs a flat JSON object to the one
+The contract is iGamingAce flavour A, as docs/providers.md ("iGamingAce A provider")
+summarises it. Wallet side: the provider POSTs a flat JSON object to the one
 callback URL Reelhouse gave it, signed in `X-Request-Signature` with the API token it issued
 Reelhouse; the dialect's operator side (`dialects.igamingace_a`) checks the signature and its
 timestamp window and reads the callback; this module turns it into an `UpstreamCall` and

@@ -1,8 +1,8 @@
 """A provider speaking iGamingAce flavour B (another Reelhouse, or any flavour B game server),
 with Reelhouse as its casino: the descriptor `IGAMINGACE_B_UPSTREAM`.
 
-Contract: /work/shared/specs/igamingace.md ("Flavour B"), as docs/providers.md ("iGamingAce
-B provider") summarises it. Wallet side: the provider POSTs JSON to
+The contract is iGamingAce flavour B, as docs/providers.md ("iGamingAce B provider")
+summarises it. Wallet side: the provider POSTs JSON to
 `{the callback base URL Reelhouse gave it}/<Operation>`, the body's `sign` made with the
 secret key it issued Reelhouse; the dialect's operator side (`dialects.igamingace_b`) checks
 the sign and the `agentID` and reads the callback; this module turns it into an

@@ -1,8 +1,8 @@
 """A provider speaking SlotCity v4 (another Reelhouse, or any SlotCity-v4 game server), with
 Reelhouse as its casino: the descriptor `SLOTCITY_V4_UPSTREAM`.
 
-Contract: /work/shared/specs/slotcity-v4.md, as docs/providers.md ("SlotCity v4 provider")
-summarises it. Wallet side: the provider POSTs `{"command","data","timestamp","check"}` to the
+The contract is SlotCity v4, as docs/providers.md ("SlotCity v4 provider") summarises
+it. Wallet side: the provider POSTs `{"command","data","timestamp","check"}` to the
 one callback URL Reelhouse gave it; the dialect's operator side (`dialects.slotcity_v4`)
 checks the `Callback-Token` (and Reelhouse's signature headers, when required) and reads
 the callback; this module turns it into an `UpstreamCall` and writes the dialect's answers.
