@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from reelhouse.services import backoffice_users, operators
@@ -102,7 +102,10 @@ def test_an_operator_user_fixes_the_callback_url_goes_live_and_finds_a_round(
     page.click("text=Game history")
     page.fill("input[name=player]", "dora")
     page.click("form.filters button[type=submit]")
-    assert page.locator("#rounds a.round-link").count() == 3
+    # A click does not wait for the page it navigates to: wait for the filtered page itself,
+    # or the count may be read from the page before it.
+    page.wait_for_url(re.compile(r".*/rounds\?.*player=dora"))
+    expect(page.locator("#rounds a.round-link")).to_have_count(3)
     page.click(f"#rounds a.round-link:text('{round_ids[0]}')")
     page.wait_for_url(f"{base}/rounds/{round_ids[0]}")
     assert page.inner_text("#round-state") == "settled"
