@@ -22,6 +22,7 @@ switch both are on the wire), and reads it with that dialect's own operator-side
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import math
@@ -63,8 +64,9 @@ from reelhouse.services.settings import Settings
 from reelhouse.store.db import Database
 from reelhouse.store.models import Player, Round, WalletCall
 from reelhouse.store.outbox import LATE_BET_WINDOW
-from reelhouse.store.secrets import Sealer, new_key_text
+from reelhouse.store.secrets import Sealer
 from tests.dispatch.multi_dialect import OnTheWire, answer, our_id, read_request
+from tests.dispatch.relay_sim import SupplierSim, check_three_ledgers, sim_secret_key
 
 GAME = "lucky-sevens"
 PLAYERS = 3
@@ -73,6 +75,8 @@ BETS = ("0.50", "1.00", "5.00", "10.00", "25.00")
 STEPS = 14
 MAX_DRAIN_PASSES = 400
 OPERATOR = "sim"
+# How often a step of play also gives the upstream supplier a turn.
+SUPPLIER_SHARE = 0.5
 OPENING_NAMES = frozenset(kind.value for kind in ROUND_OPENING_KINDS)
 SWITCHER = audit.Accountable("sim", "the casino moves to another wallet protocol")
 # An answer no codec can read without raising, as `"balance": 1e999999` once made all three
@@ -428,7 +432,7 @@ class Simulation:
         self.clock = FakeClock(dt.datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
         self.settings = Settings(
             database_url=self.database_url,
-            secret_key=new_key_text(),
+            secret_key=sim_secret_key(),
             public_base_url="http://reelhouse.invalid",
             allow_private_callbacks=True,
         )
@@ -454,6 +458,11 @@ class Simulation:
         # codes spins were refused with.
         self.earlier_openings = 0
         self.refusals: list[ApiCode] = []
+        # An upstream supplier whose rounds the relay carries to the same casino
+        # (tests/dispatch/relay_sim.py): the chain's third ledger.
+        self.supplier = SupplierSim(
+            lambda: self.platform, random.Random(self.seed + 1), self.restart, SimulatedCrash
+        )
         self._start_process()
 
     def _casino_keys(self, _dialect: str) -> CallbackCredentials:
@@ -477,6 +486,7 @@ class Simulation:
             wallet=self.sender,
             clock=self.clock,
             game_rng=lambda: self.game_rng,
+            upstream_fetch=self.supplier.fetch,
         )
         self.worker = Worker(self.db, self.sender, self.clock, threads=1)
 
@@ -504,6 +514,7 @@ class Simulation:
             ),
         )
         self.operator_id = issued.operator_id
+        SupplierSim.register(self.platform, self.operator_id)
         self.token_box.update(
             token=issued.callback_token,
             api_token=issued.api_token,
@@ -520,6 +531,7 @@ class Simulation:
             request = launch.LaunchRequest(ref.user_code, 1, GAME, "en", "", Decimal(0))
             url = launch.create_launch_url(self.platform, operator, request)
             sessions.append(launch.open_launch(self.platform, url.rsplit("/", 1)[1]))
+            self.supplier.launch(self.platform, operator, ref.user_code, name)
         self.transport.faults_on = self.plan.faults
         self.transport.slow_answers = self.plan.slow_answers
         return sessions
@@ -535,7 +547,14 @@ class Simulation:
                 self._low_traffic_step(sessions)
             else:
                 self._step(sessions)
+            if self.rng.random() < SUPPLIER_SHARE:
+                self._supplier_step()
         self.transport.wallet_down = False
+
+    def _supplier_step(self) -> None:
+        # A refusal while the wallet is down is part of play.
+        with contextlib.suppress(ReelhouseError):
+            self.supplier.step()
 
     def _spin(self, session_token: str) -> None:
         try:
@@ -590,8 +609,9 @@ class Simulation:
         self.transport.faults_on = False
         self.transport.release_held()
         for _ in range(MAX_DRAIN_PASSES):
-            if self._all_terminal():
+            if self.supplier.done and self._all_terminal():
                 return
+            self.supplier.finish()
             self.clock.advance(seconds=1)
             nxt = self._next_due()
             if nxt is not None and nxt > self.clock.now():
@@ -624,6 +644,7 @@ class Simulation:
         return min(present) if present else None
 
     def close(self) -> None:
+        self.supplier.close()
         self.worker.close()
         self.casino.dispose()
         self.db.dispose()
@@ -633,6 +654,7 @@ def check_invariants(sim: Simulation) -> None:
     accounts = {f"player{n}": 3000 for n in range(sim.plan.players)}
     label = f"{sim.dialect} seed {sim.seed} ({sim.schedule})"
     check_ledgers_agree(sim.db, sim.casino, accounts, label)
+    check_three_ledgers(sim.supplier, sim.platform, label)
     _check_cancel_after_bet_ended(sim)
     _check_calls_kept_their_dialect(sim)
     _check_breaker(sim, label)

@@ -272,10 +272,15 @@ def _earlier(session: Session, provider: _ProviderRef, ref: str) -> UpstreamTran
 
 
 def _repeat_answer(
-    session: Session, earlier: UpstreamTransaction, call: UpstreamCall, player_id: int | None
+    session: Session,
+    earlier: UpstreamTransaction,
+    call: UpstreamCall,
+    player_id: int | None,
+    currency: str | None = None,
 ) -> UpstreamAnswer:
     """The answer to a repeat of `earlier` by `player_id` (None: not known, the session
-    being gone): the original's, or a refusal if it differs."""
+    being gone): the original's, or a refusal if it differs. `currency` is the balance's
+    when the call names none (a rollback carries no amount, so no currency either)."""
     if earlier.cancelled_first:
         return _status(call, AnswerStatus.TRANSACTION_ROLLED_BACK)
     other_player = player_id is not None and earlier.player_id != player_id
@@ -286,7 +291,9 @@ def _repeat_answer(
             AnswerStatus(earlier.answer_status),
             call.request_id,
             user=str(earlier.player_id) if earlier.player_id is not None else None,
-            wire_currency=call.wire_currency if earlier.answer_balance_minor is not None else None,
+            wire_currency=(
+                call.wire_currency or currency if earlier.answer_balance_minor is not None else None
+            ),
             balance_minor=earlier.answer_balance_minor,
         )
     # A bet's answer is its casino call's outcome.
@@ -657,7 +664,8 @@ def _cancel(
         seat = _seat(session, provider, call.token)
         earlier = _earlier(session, provider, call.transaction_id)
         if earlier is not None:
-            return _repeat_answer(session, earlier, call, seat.player.id), None
+            repeat = _repeat_answer(session, earlier, call, seat.player.id, seat.operator.currency)
+            return repeat, None
         user = _user_of(seat.player)
         balance = seat.player.last_balance_minor or 0
         target = _earlier(session, provider, call.reference_transaction_id)
