@@ -10,22 +10,16 @@ by round."""
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from reelhouse.domain.states import RoundState
 from reelhouse.services.platform import Platform
-from reelhouse.store.db import Database
-from reelhouse.store.models import Base, Round, UpstreamTransaction
-from tests.conftest import PG_ADMIN_DSN
+from reelhouse.store.models import Round, UpstreamTransaction
 from tests.upstream.dialect_rig import Aggregation, aggregation, command_of
 
 # (the upstream's protocol, the casino's dialect): every protocol upstream and every
@@ -41,35 +35,6 @@ START = "100.00"
 START_CENTS = 10_000
 # Spins of the seeded source until it has drawn a win and a loss (it does in a few).
 MAX_PLAIN_SPINS = 10
-
-
-@pytest.fixture(scope="module")
-def upstream_pg_url() -> Iterator[str]:
-    """A second PostgreSQL database for the upstream Reelhouse, per test module."""
-    name = f"rh_up_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
-    Database(url).dispose()
-    yield url
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def upstream_database_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> str:
-    """The upstream's own database, of the same kind as the aggregator's."""
-    if database_url.startswith("sqlite"):
-        path = tmp_path / "upstream.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url: str = request.getfixturevalue("upstream_pg_url")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
 
 
 @dataclass(frozen=True)
