@@ -14,12 +14,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
 from reelhouse.domain.states import RoundState
+from reelhouse.services import ledger_export
 from reelhouse.services.platform import Platform
+from reelhouse.services.reconcile import reconcile
 from reelhouse.store.models import Round, UpstreamTransaction
+from tests.harness import OPERATOR_NAME
 from tests.upstream.dialect_rig import Aggregation, aggregation, command_of
 
 # (the upstream's protocol, the casino's dialect): every protocol upstream and every
@@ -103,6 +107,12 @@ def _assert_every_ledger_agrees(chain: Aggregation, account: str) -> None:
         kinds = Counter(session.scalars(select(UpstreamTransaction.kind)))
     settled = states[RoundState.SETTLED.value]
     assert kinds == {"bet": len(relayed), "win": settled, "cancel": 1}
+    # Reconciliation sees the relayed rounds as its own: every call matched, no difference.
+    with httpx.Client() as http:
+        ledger = ledger_export.from_url(f"{chain.stack.casino.url}/api/ledger", http)
+        report = reconcile(chain.stack.platform, OPERATOR_NAME, chain.clock.now().date(), ledger)
+    assert report.ok, report.differences
+    assert report.matched == report.reelhouse_calls > 0
 
 
 def _relayed_rounds(chain: Aggregation) -> dict[int, Seen]:
