@@ -229,7 +229,6 @@ def aggregation(
                         base_url=upstream.server.url,
                         verify_key_pem=verify_key,
                         sign_key_pem=sign_key,
-                        answer_deadline_ms=descriptor.answer_deadline_ms or 5_000,
                     ),
                 )
                 fetch = stack.platform.upstream_fetch

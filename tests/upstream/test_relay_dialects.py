@@ -19,12 +19,13 @@ import pytest
 from sqlalchemy import select
 
 from reelhouse.domain.states import RoundState
-from reelhouse.services import ledger_export
+from reelhouse.providers.registry import get_protocol
+from reelhouse.services import ledger_export, providers
 from reelhouse.services.platform import Platform
 from reelhouse.services.reconcile import reconcile
 from reelhouse.store.models import Round, UpstreamTransaction
 from tests.harness import OPERATOR_NAME
-from tests.upstream.dialect_rig import Aggregation, aggregation, command_of
+from tests.upstream.dialect_rig import PROVIDER_NAME, Aggregation, aggregation, command_of
 
 # (the upstream's protocol, the casino's dialect): every protocol upstream and every
 # dialect at a casino once, never the same on both sides of one relay.
@@ -61,6 +62,9 @@ def test_an_upstream_reelhouse_plays_through_the_relay_and_every_ledger_agrees(
     with aggregation(
         database_url, upstream_database_url, tmp_path, protocol, casino_dialect
     ) as chain:
+        # Added with no deadline of its own: the contract's bet timeout.
+        view = providers.get_provider(chain.stack.platform, PROVIDER_NAME)
+        assert view.answer_deadline_ms == get_protocol(protocol).answer_deadline_ms
         session = chain.launch("player1", START)
         _play_a_win_and_a_loss(chain, session)
         # The upstream's win reaches the relay, its answer is lost: the upstream retries
