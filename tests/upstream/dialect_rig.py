@@ -26,7 +26,6 @@ from reelhouse.domain.clock import FakeClock
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.games.rng import SeededRng
-from reelhouse.operator_kit.demo_bots import DemoBots
 from reelhouse.providers import igamingace_a, igamingace_b, slotcity_v4
 from reelhouse.providers.registry import get_protocol
 from reelhouse.services import operators, provider_games, providers
@@ -120,7 +119,7 @@ class Aggregation:
         assert answer["code"] == 0, answer
         url = answer["data"]["game_url"]
         assert url.startswith(self.upstream.server.url), url
-        return DemoBots.session_from_url(self.stack.bots(), url)
+        return self.stack.bots().session_from_url(url)
 
     def spin(self, session_token: str, bet: str) -> dict[str, Any]:
         """One spin on the upstream's game API, as the player's browser sends it."""

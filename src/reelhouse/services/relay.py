@@ -16,6 +16,11 @@ becomes one call to the casino's wallet, in the casino's dialect:
   casino, delivered the same way; a cancel of a bet not yet seen is written first, so the
   bet is refused when it comes.
 
+A call names its session by the token Reelhouse handed over at launch, or, for protocols
+whose calls name an account (Reelhouse's own dialects upstream), by the account: the
+player's id, whose latest session of the provider it is. A `status` query (SlotCity v4) is
+answered from the record of what was acknowledged, never relayed.
+
 An identical repeat of a transaction gets the original answer, a repeat that differs is
 refused as a duplicate. One player's calls reach the casino one at a time and in order:
 the relay takes the player's row lock as a spin does, and a bet waits for the player's
