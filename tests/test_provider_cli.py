@@ -144,3 +144,21 @@ def test_a_provider_fault_is_one_line(
     supplier.down = True
     status, _, err = run(capsys, "provider", "sync", SUPPLIER)
     assert status == 2 and err.startswith("error 1011: dragonsoft did not answer"), err
+
+
+@SQLITE
+def test_a_dialect_provider_is_added_with_json_credentials_and_its_contract_deadline(
+    capsys: pytest.CaptureFixture[str], supplier: FakeSupplier, tmp_path: Path
+) -> None:
+    (tmp_path / "wallet.json").write_text('{"callback_token": "cb-token", "currency": "USD"}')
+    (tmp_path / "api.json").write_text('{"api_token": "api-token"}')
+    (tmp_path / "bad.json").write_text('{"currency": "USD"}')  # no callback token
+    keys = ["--base-url", BASE_URL, "--sign-key", "api.json", "--title", "Reelhouse two"]
+    command = ["provider", "add", "reelhouse-two", "--protocol", "slotcity-v4", *keys]
+    status, _, err = run(capsys, *command, "--verify-key", "bad.json")
+    assert status == 2 and err.count("\n") == 1 and "error 1012" in err, err
+    status, out, err = run(capsys, *command, "--verify-key", "wallet.json")
+    assert status == 0, err
+    status, out, _ = run(capsys, "provider", "show", "reelhouse-two")
+    assert "slotcity-v4" in out
+    assert "deadline_ms  2000" in out  # SlotCity v4's bet timeout

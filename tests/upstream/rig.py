@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.dispatch.worker import Worker
-from reelhouse.domain.clock import to_naive_utc
+from reelhouse.domain.clock import FakeClock, to_naive_utc
 from reelhouse.provider_kit.hub88_supplier import (
     DEMO_GAMES,
     BotSession,
@@ -28,6 +28,7 @@ from reelhouse.provider_kit.hub88_supplier.keys import (
     private_pem,
     public_pem,
 )
+from reelhouse.services.platform import Platform
 from reelhouse.store.models import (
     OperatorProvider,
     Provider,
@@ -132,21 +133,36 @@ def aggregated_stack(database_url: str, tmp_path: Path) -> Iterator[Aggregated]:
 
 def drain(stack: Stack) -> None:
     """The outbox delivers what the relay queued (wins and cancels not sent inline)."""
-    sender = stack.platform.wallet
-    assert isinstance(sender, WalletSender)
-    worker = Worker(stack.platform.db, sender, stack.platform.clock, threads=4)
+    drain_all(stack.clock, stack.platform)
+
+
+def drain_all(clock: FakeClock, *platforms: Platform) -> None:
+    """Each platform's outbox delivers what it queued, in turns, until none has a call
+    open (one Reelhouse's delivery may be what queues the other's next call: a relayed
+    win). The platforms share `clock`, which each pass moves past the retry delays."""
+    workers = []
+    for platform in platforms:
+        sender = platform.wallet
+        assert isinstance(sender, WalletSender)
+        workers.append(Worker(platform.db, sender, platform.clock, threads=4))
     try:
         for _ in range(DRAIN_PASSES):
-            stack.platform.wallet.write_pending_acks()
-            with stack.platform.db.transaction() as session:
-                open_calls = session.scalars(
-                    select(WalletCall.id).where(WalletCall.state.in_(("queued", "in_flight")))
-                ).all()
-            if not open_calls:
+            if not any(_open_calls(platform) for platform in platforms):
                 return
-            stack.clock.advance(seconds=61)
-            worker.run_once()
+            clock.advance(seconds=61)
+            for worker in workers:
+                worker.run_once()
             time.sleep(0.05)  # an answer's background delivery may still be on its way
         raise AssertionError("calls still open after the drain")
     finally:
-        worker.close()
+        for worker in workers:
+            worker.close()
+
+
+def _open_calls(platform: Platform) -> bool:
+    platform.wallet.write_pending_acks()
+    with platform.db.transaction() as session:
+        open_calls = session.scalars(
+            select(WalletCall.id).where(WalletCall.state.in_(("queued", "in_flight")))
+        ).all()
+    return bool(open_calls)

@@ -11,6 +11,7 @@ import typer
 
 from reelhouse.api.wiring import build_platform
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.providers.registry import PROTOCOL_NAMES
 from reelhouse.services import audit, provider_games, providers
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import load_settings
@@ -18,6 +19,9 @@ from reelhouse.services.settings import load_settings
 app = typer.Typer(no_args_is_help=True, help="Upstream game providers Reelhouse aggregates.")
 T = TypeVar("T")
 BY_HELP = "who does this (recorded in the audit log)"
+PROTOCOLS = ", ".join(PROTOCOL_NAMES)
+# What the two key files hold, per kind of protocol (docs/aggregation.md).
+KEY_FILES = "a PEM key (hub88) or a JSON object of the credentials (the dialects)"
 
 
 def _fail(exc: ReelhouseError) -> typer.Exit:
@@ -65,12 +69,14 @@ def _read_key(path: Path, what: str) -> bytes:
 def add(
     name: str = typer.Argument(..., help="slug: 3-32 lower-case letters, digits, '-'"),
     title: str = typer.Option(..., help="the name operators see"),
-    protocol: str = typer.Option(..., help="the provider's protocol (hub88)"),
-    base_url: str = typer.Option(..., help="where its games API lives"),
-    verify_key: Path = typer.Option(..., help="PEM file: the provider's public key"),
-    sign_key: Path = typer.Option(..., help="PEM file: Reelhouse's private key for it"),
-    answer_deadline_ms: int = typer.Option(
-        providers.ANSWER_DEADLINE_MS_DEFAULT, help="how long it waits for a wallet answer"
+    protocol: str = typer.Option(..., help=f"the provider's protocol: {PROTOCOLS}"),
+    base_url: str = typer.Option(..., help="where its games API (or operator API) lives"),
+    verify_key: Path = typer.Option(..., help=f"checks its calls: {KEY_FILES}"),
+    sign_key: Path = typer.Option(..., help=f"signs Reelhouse's requests: {KEY_FILES}"),
+    answer_deadline_ms: int | None = typer.Option(
+        None,
+        help="how long it waits for a wallet answer (default: its contract's bet timeout, "
+        f"else {providers.ANSWER_DEADLINE_MS_DEFAULT})",
     ),
     by: str = typer.Option("command line", help=BY_HELP),
 ) -> None:

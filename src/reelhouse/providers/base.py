@@ -342,3 +342,8 @@ class UpstreamProtocol(Generic[VerifyKeyT, SignKeyT]):
     # Protocols whose calls are checked against the time they arrived (signature windows):
     # the verify key as of that time. None: the key alone checks a call (Hub88).
     verify_key_at: Callable[[VerifyKeyT, int], VerifyKeyT] | None = None
+    # How long the protocol's provider waits for the answer to a bet, where its contract
+    # says (the dialects' bet timeouts): a provider's default answer deadline, which the
+    # relay's own call to the casino must stay well inside. None: the contract does not
+    # say (a provider is then configured with its own, 5 s by default).
+    answer_deadline_ms: int | None = None

@@ -369,6 +369,7 @@ IGAMINGACE_A_UPSTREAM: UpstreamProtocol[WalletCallKeys, OperatorApiKeys] = Upstr
     callback_path=CALLBACK_PATH,
     session_tokens=False,
     free_rounds=False,
+    answer_deadline_ms=dialect.TIMEOUT_MS_BY_KIND[CommandKind.BET],
     encode_player=encode_player,
     decode_player=decode_player,
 )

@@ -363,5 +363,6 @@ IGAMINGACE_B_UPSTREAM: UpstreamProtocol[WalletCallKeys, OperatorApiKeys] = Upstr
     decode_grant=no_grant_answer,
     session_tokens=False,
     free_rounds=False,
+    answer_deadline_ms=dialect.TIMEOUT_MS_BY_KIND[CommandKind.BET],
 )
 PROVIDER = IGAMINGACE_B_UPSTREAM

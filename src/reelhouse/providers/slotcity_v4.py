@@ -409,6 +409,7 @@ SLOTCITY_V4_UPSTREAM: UpstreamProtocol[WalletCallKeys, OperatorApiKeys] = Upstre
     callback_path=CALLBACK_PATH,
     session_tokens=False,
     free_rounds=False,
+    answer_deadline_ms=dialect.TIMEOUT_MS_BY_KIND[CommandKind.BET],
     encode_player=encode_player,
     decode_player=decode_player,
 )

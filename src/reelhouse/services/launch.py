@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
@@ -175,11 +175,49 @@ def active_session(
     the rest of the transaction (one round at a time per player). One statement reads the
     session, its player and its operator, and with `with_hold` the player's hold too (on
     PostgreSQL the row lock is taken before the hold is read, so it is read under it)."""
+    which = token_session(session_token)
+    return active_session_where(
+        platform, db_session, which, lock_player=lock_player, with_hold=with_hold
+    )
+
+
+def token_session(session_token: str) -> ColumnElement[bool]:
+    """The session a token names."""
+    return GameSession.token_hash == token_hash(session_token)
+
+
+def latest_upstream_session(
+    provider_id: int, player_id: int, game_code: str | None = None
+) -> ColumnElement[bool]:
+    """The session of an upstream provider whose calls name a player by account, not by a
+    token (docs/providers.md, "The relay"): the player's latest session of that provider,
+    in `game_code` when given (a player may have launched two of its games)."""
+    latest = (
+        select(GameSession.id)
+        .where(GameSession.provider_id == provider_id, GameSession.player_id == player_id)
+        .order_by(GameSession.started_at_utc.desc(), GameSession.id.desc())
+        .limit(1)
+    )
+    if game_code is not None:
+        latest = latest.where(GameSession.game_code == game_code)
+    return GameSession.id == latest.scalar_subquery()
+
+
+def active_session_where(
+    platform: Platform,
+    db_session: Session,
+    which: ColumnElement[bool],
+    *,
+    lock_player: bool = False,
+    with_hold: bool = False,
+) -> ActiveSession:
+    """`active_session` for the session `which` selects (`token_session`,
+    `latest_upstream_session`)."""
     query = (
         select(GameSession, Player, Operator)
         .join(Player, Player.id == GameSession.player_id)
         .join(Operator, Operator.id == GameSession.operator_id)
-        .where(GameSession.token_hash == token_hash(session_token))
+        .where(which)
     )
     # Read with the session in the same statement only where the whole transaction holds
     # the database's one write lock (SQLite): on PostgreSQL a statement waiting for the row

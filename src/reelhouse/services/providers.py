@@ -50,7 +50,8 @@ class NewProvider:
     base_url: str
     verify_key_pem: bytes  # the provider's public key
     sign_key_pem: bytes  # Reelhouse's private key for this provider; stored sealed
-    answer_deadline_ms: int = ANSWER_DEADLINE_MS_DEFAULT
+    # None: the protocol's contract's bet timeout where it has one, else the default.
+    answer_deadline_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,11 @@ def add_provider(
     title = _checked_title(spec.title)
     if spec.protocol not in PROTOCOL_NAMES:
         raise refuse(f"protocol must be one of {', '.join(PROTOCOL_NAMES)}")
-    if not ANSWER_DEADLINE_MS_MIN <= spec.answer_deadline_ms <= ANSWER_DEADLINE_MS_MAX:
+    protocol = get_protocol(spec.protocol)
+    deadline_ms = spec.answer_deadline_ms
+    if deadline_ms is None:
+        deadline_ms = protocol.answer_deadline_ms or ANSWER_DEADLINE_MS_DEFAULT
+    if not ANSWER_DEADLINE_MS_MIN <= deadline_ms <= ANSWER_DEADLINE_MS_MAX:
         raise refuse(f"answer deadline: {ANSWER_DEADLINE_MS_MIN} to {ANSWER_DEADLINE_MS_MAX} ms")
     try:
         # The same rules as a wallet's callback URL: Reelhouse calls it, so it must not
@@ -108,7 +113,6 @@ def add_provider(
         operators.check_callback_url(platform, spec.base_url)
     except ReelhouseError as exc:
         raise refuse(exc.message.replace("callback URL", "base URL")) from exc
-    protocol = get_protocol(spec.protocol)
     verify_pem = _checked_pem(
         spec.verify_key_pem, protocol.load_verify_key, "the provider's public key"
     )
@@ -129,7 +133,7 @@ def add_provider(
                     base_url=spec.base_url,
                     verify_key=verify_pem,
                     sign_key_sealed=platform.sealer.seal(sign_pem),
-                    answer_deadline_ms=spec.answer_deadline_ms,
+                    answer_deadline_ms=deadline_ms,
                     enabled=True,
                     created_at_utc=now,
                     updated_at_utc=now,

@@ -16,6 +16,11 @@ becomes one call to the casino's wallet, in the casino's dialect:
   casino, delivered the same way; a cancel of a bet not yet seen is written first, so the
   bet is refused when it comes.
 
+A call names its session by the token Reelhouse handed over at launch, or, for protocols
+whose calls name an account (Reelhouse's own dialects upstream), by the account: the
+player's id, whose latest session of the provider it is. A `status` query (SlotCity v4) is
+answered from the record of what was acknowledged, never relayed.
+
 An identical repeat of a transaction gets the original answer, a repeat that differs is
 refused as a duplicate. One player's calls reach the casino one at a time and in order:
 the relay takes the player's row lock as a spin does, and a bet waits for the player's
@@ -35,7 +40,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import anyio
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,6 +54,7 @@ from reelhouse.domain.wallet import (
     OutcomeKind,
     PreparedCall,
     RefusalReason,
+    TransStatus,
     WalletCommand,
 )
 from reelhouse.providers.base import (
@@ -59,7 +65,11 @@ from reelhouse.providers.base import (
     UpstreamRefusal,
 )
 from reelhouse.services import relay_metrics
-from reelhouse.services.launch import active_session
+from reelhouse.services.launch import (
+    active_session_where,
+    latest_upstream_session,
+    token_session,
+)
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
 from reelhouse.services.provider_keys import ProviderKeys, keys_of
@@ -73,7 +83,6 @@ from reelhouse.store.models import (
     WalletCall,
 )
 from reelhouse.store.outbox import claim_for, new_call, pinned_dialect, player_hold
-from reelhouse.store.secrets import token_hash
 
 log = logging.getLogger("reelhouse.relay")
 
@@ -184,8 +193,10 @@ async def _answer_call(
         if call.kind in (CallKind.WIN, CallKind.CANCEL):
             work = _win if call.kind is CallKind.WIN else _cancel
             return await platform.db.in_thread(functools.partial(work, platform, provider, call))
-        # A status query (the dialects' own upstreams) is not relayed yet.
-        return _status(call, AnswerStatus.UNKNOWN_ERROR), None
+        # A status query (SlotCity v4) is answered from the record, never relayed.
+        return await platform.db.in_thread(
+            functools.partial(_transaction_status, platform, provider, call)
+        ), None
     except _Refused as refused:
         return _status(call, refused.status), None
     except IntegrityError:
@@ -203,7 +214,8 @@ class _Refused(Exception):
 
 
 def _status(call: UpstreamCall, status: AnswerStatus) -> UpstreamAnswer:
-    return UpstreamAnswer(status, call.request_id)
+    # The call rides along: some protocols' codes depend on the command (UpstreamAnswer).
+    return UpstreamAnswer(status, call.request_id, call=call)
 
 
 def _ok(call: UpstreamCall, user: str, currency: str, balance_minor: int) -> UpstreamAnswer:
@@ -213,6 +225,7 @@ def _ok(call: UpstreamCall, user: str, currency: str, balance_minor: int) -> Ups
         user=user,
         wire_currency=currency,
         balance_minor=balance_minor,
+        call=call,
     )
 
 
@@ -228,14 +241,41 @@ class _Seat:
     operator: Operator
 
 
-def _seat(session: Session, provider: _ProviderRef, token: str) -> _Seat:
-    """The token's session, its player's row locked. No idle expiry: a win or a cancel may
+def _session_where(
+    provider: _ProviderRef, call: UpstreamCall, game_code: str | None = None
+) -> ColumnElement[bool]:
+    """The session a call names: by its launch token (Hub88), or, for protocols whose calls
+    name the player by account (`session_tokens` False: Reelhouse's own dialects upstream),
+    the account's latest session of this provider (in `game_code` when given). The account
+    is the name Reelhouse registered the player under at launch: its player id."""
+    if provider.keys.protocol.session_tokens:
+        return token_session(call.token)
+    player_id = _account_player_id(call.supplier_user)
+    if player_id is None:
+        return false()
+    return latest_upstream_session(provider.id, player_id, game_code)
+
+
+# A player id in decimal: at most 19 digits (ids are below 2^63).
+_PLAYER_ID_MAX_DIGITS = 19
+
+
+def _account_player_id(account: str | None) -> int | None:
+    if account is None or not (account.isascii() and account.isdigit()):
+        return None
+    if len(account) > _PLAYER_ID_MAX_DIGITS or int(account) >= 2**63:
+        return None
+    return int(account)
+
+
+def _seat(session: Session, provider: _ProviderRef, call: UpstreamCall) -> _Seat:
+    """The call's session, its player's row locked. No idle expiry: a win or a cancel may
     come long after the session's last bet (the contract does not check expiry on them)."""
     found = session.execute(
         select(GameSession, Player, Operator)
         .join(Player, Player.id == GameSession.player_id)
         .join(Operator, Operator.id == GameSession.operator_id)
-        .where(GameSession.token_hash == token_hash(token))
+        .where(_session_where(provider, call))
         .with_for_update(of=Player)
     ).one_or_none()
     if found is None or found[0].provider_id != provider.id:
@@ -295,6 +335,7 @@ def _repeat_answer(
                 call.wire_currency or currency if earlier.answer_balance_minor is not None else None
             ),
             balance_minor=earlier.answer_balance_minor,
+            call=call,
         )
     # A bet's answer is its casino call's outcome.
     bet = session.get(WalletCall, earlier.call_id) if earlier.call_id is not None else None
@@ -330,6 +371,7 @@ def _bet_answer_of(
             call.request_id,
             wire_currency=call.wire_currency if balance_minor is not None else None,
             balance_minor=balance_minor,
+            call=call,
         )
     return _status(call, AnswerStatus.UNKNOWN_ERROR)
 
@@ -378,7 +420,7 @@ async def _balance(
                 select(GameSession, Player, Operator)
                 .join(Player, Player.id == GameSession.player_id)
                 .join(Operator, Operator.id == GameSession.operator_id)
-                .where(GameSession.token_hash == token_hash(call.token))
+                .where(_session_where(provider, call))
             ).one_or_none()
             if found is None or found[0].provider_id != provider.id:
                 raise _Refused(AnswerStatus.INVALID_TOKEN)
@@ -412,7 +454,15 @@ def _open_bet(
     now = platform.clock.now()
     with platform.db.transaction() as session:
         try:
-            active = active_session(platform, session, call.token, lock_player=True, with_hold=True)
+            game = (
+                None
+                if provider.keys.protocol.session_tokens
+                else _game_id(provider, call.game_code)
+            )
+            which = _session_where(provider, call, game)
+            active = active_session_where(
+                platform, session, which, lock_player=True, with_hold=True
+            )
         except ReelhouseError as exc:
             expired = exc.code is ApiCode.SESSION_EXPIRED
             earlier = _earlier(session, provider, call.transaction_id)
@@ -581,14 +631,11 @@ def _win(
     assert call.transaction_id is not None and call.amount_minor is not None
     now = platform.clock.now()
     with platform.db.transaction() as session:
-        seat = _seat(session, provider, call.token)
+        seat = _seat(session, provider, call)
         earlier = _earlier(session, provider, call.transaction_id)
         if earlier is not None:
             return _repeat_answer(session, earlier, call, seat.player.id), None
-        if call.reference_transaction_id is None:
-            # A provider's own promotion, with no bet of ours to pay it against.
-            raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
-        bet_row = _earlier(session, provider, call.reference_transaction_id)
+        bet_row = _bet_paid(session, provider, call, seat.player.id)
         if bet_row is None or bet_row.kind != CallKind.BET.value or bet_row.call_id is None:
             raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
         if bet_row.player_id != seat.player.id:
@@ -618,6 +665,32 @@ def _win(
             answer=answer,
         )
         return answer, job[0]
+
+
+def _bet_paid(
+    session: Session, provider: _ProviderRef, call: UpstreamCall, player_id: int
+) -> UpstreamTransaction | None:
+    """The bet a win pays: the one it names, or, where the protocol's wins name their round
+    instead (SlotCity v4, iGamingAce A), the bet that opened that round for this player.
+    None for a win with neither (a provider's own promotion: no bet of ours to pay it
+    against)."""
+    if call.reference_transaction_id is not None:
+        return _earlier(session, provider, call.reference_transaction_id)
+    if call.is_promo or call.round_id is None:
+        return None
+    return session.scalar(
+        select(UpstreamTransaction)
+        .join(Round, Round.id == UpstreamTransaction.round_id)
+        .where(
+            Round.provider_id == provider.id,
+            Round.upstream_round_ref == call.round_id,
+            Round.player_id == player_id,
+            UpstreamTransaction.provider_id == provider.id,
+            UpstreamTransaction.kind == CallKind.BET.value,
+        )
+        .order_by(Round.created_at_utc.desc(), Round.id.desc())
+        .limit(1)
+    )
 
 
 def _new_follow_up(
@@ -661,7 +734,7 @@ def _cancel(
     assert call.transaction_id is not None and call.reference_transaction_id is not None
     now = platform.clock.now()
     with platform.db.transaction() as session:
-        seat = _seat(session, provider, call.token)
+        seat = _seat(session, provider, call)
         earlier = _earlier(session, provider, call.transaction_id)
         if earlier is not None:
             repeat = _repeat_answer(session, earlier, call, seat.player.id, seat.operator.currency)
@@ -694,7 +767,12 @@ def _cancel(
             )
         elif target.cancelled_first:
             pass  # cancelled before it came, by an earlier cancel: nothing more to do
-        elif target.kind != CallKind.BET.value or target.call_id is None:
+        elif target.kind != CallKind.BET.value:
+            # A reversal of a win (SlotCity, iGamingAce B allow it) is not relayed. Not
+            # "does not exist", which the provider reads as "nothing to reverse, done" while
+            # the casino holds the win: an error, retried and in the end left to a person.
+            raise _Refused(AnswerStatus.UNKNOWN_ERROR)
+        elif target.call_id is None:
             raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
         else:
             bet = session.get(WalletCall, target.call_id)
@@ -744,6 +822,58 @@ def _has_win(session: Session, round_id: int) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+# --- Status (SlotCity v4) -------------------------------------------------------------
+
+
+def _transaction_status(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> UpstreamAnswer:
+    """What became of a transaction the provider asks about, from Reelhouse's record of
+    what it answered (never relayed: the provider asks what *Reelhouse* acknowledged).
+    Cancelled: a cancel of it was acknowledged, or it was cancelled before it came. Applied
+    (OK): a win or cancel acknowledged, or a bet the casino debited. Anything else (never
+    seen, a bet refused or of unknown outcome, another player's) does not exist: the
+    provider's cancel of such a bet is done, nothing was debited that it must refund."""
+    asked = call.reference_transaction_id
+    assert asked is not None
+    with platform.db.transaction(read_only=True) as session:
+        seat = session.execute(
+            select(Player.id)
+            .join(GameSession, GameSession.player_id == Player.id)
+            .where(_session_where(provider, call))
+        ).one_or_none()
+        if seat is None:
+            raise _Refused(AnswerStatus.INVALID_TOKEN)
+        row = _earlier(session, provider, asked)
+        if row is None or row.player_id != seat[0]:
+            raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
+        cancelled = (
+            row.cancelled_first
+            or session.scalar(
+                select(UpstreamTransaction.id)
+                .where(
+                    UpstreamTransaction.provider_id == provider.id,
+                    UpstreamTransaction.kind == CallKind.CANCEL.value,
+                    UpstreamTransaction.reference_ref == asked,
+                )
+                .limit(1)
+            )
+            is not None
+        )
+        if cancelled:
+            return _transaction_answer(call, TransStatus.CANCELED)
+        if row.kind != CallKind.BET.value:
+            return _transaction_answer(call, TransStatus.OK)
+        bet = session.get(WalletCall, row.call_id) if row.call_id is not None else None
+        if bet is not None and bet.state == CallState.ACKED.value:
+            return _transaction_answer(call, TransStatus.OK)
+        raise _Refused(AnswerStatus.TRANSACTION_DOES_NOT_EXIST)
+
+
+def _transaction_answer(call: UpstreamCall, found: TransStatus) -> UpstreamAnswer:
+    return UpstreamAnswer(AnswerStatus.OK, call.request_id, call=call, trans_status=found)
 
 
 # --- After the answer ---------------------------------------------------------------------
