@@ -4,11 +4,15 @@ with the provider kit's demo supplier aggregated beside Reelhouse's own games
 
 Without --spins it serves until interrupted and prints a launch URL and curl lines; with
 --spins N it plays N rounds as bots on fresh databases and checks both sides' money.
+Serving, it also writes the demo operator's base URL and API token as shell settings
+(operator.env beside its databases), so docs/operator-guide.md's blocks run as pasted.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import shlex
 import shutil
 import threading
 from dataclasses import dataclass
@@ -37,6 +41,7 @@ DEMO_GAME = "lucky-sevens"
 DEMO_DEPOSIT = "1000.00"
 DEMO_ADMIN = "admin@demo.local"
 DEMO_SUPPLIER_GAME = DEMO_GAMES[0].game_code
+OPERATOR_ENV_FILE = "operator.env"
 
 
 @dataclass
@@ -117,13 +122,15 @@ def _ensure_operator(platform: Platform, casino_url: str, holder: dict[str, str]
 
 def demo(
     spins: int = typer.Option(0, help="play this many bot rounds, check the money, and exit"),
-    port: int = typer.Option(8000, help="Reelhouse port (serving mode)"),
-    casino_port: int = typer.Option(8100, help="demo casino port (serving mode)"),
+    port: int = typer.Option(8000, help="Reelhouse port (serving mode; 0: any free port)"),
+    casino_port: int = typer.Option(8100, help="demo casino port (serving mode; 0: any free port)"),
 ) -> None:
     """Run Reelhouse with the demo casino (or play bot rounds with --spins)."""
     if spins:
         _bot_run(spins)
         return
+    # A previous start's settings name a token this start replaces: gone until ready again.
+    (_demo_dir("demo") / OPERATOR_ENV_FILE).unlink(missing_ok=True)
     stack = start_stack(_demo_dir("demo"), port, casino_port)
     bots = DemoBots(stack.reelhouse.url, stack.api_token, stack.casino.url)
     user_code = bots.fund_player(DEMO_PLAYER, "USD", DEMO_DEPOSIT)
@@ -141,6 +148,10 @@ def demo(
         },
     )
     _print_welcome(stack, user_code, data["game_url"], supplier_game["game_url"])
+    # Written last: once the file is there, everything the guide uses is ready.
+    env_file = _write_operator_env(_demo_dir("demo"), stack.reelhouse.url, stack.api_token)
+    typer.echo(f"\nShell settings for docs/operator-guide.md: . {env_file}")
+    typer.echo("\nCtrl-C stops all three servers.")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -186,7 +197,24 @@ def _print_welcome(stack: DemoStack, user_code: int, game_url: str, supplier_url
     typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url   # the supplier's game")
     password = _demo_admin(stack.platform, _demo_dir("demo"))
     typer.echo(f"\nBack office: {api}/backoffice  (login {DEMO_ADMIN} / {password})")
-    typer.echo("\nCtrl-C stops all three servers.")
+
+
+def _write_operator_env(var_dir: Path, api_url: str, api_token: str) -> Path:
+    """`RH` and `API_TOKEN` for the operator guide, rewritten at every start (the token is new
+    each time). Mode 600 from its creation, as it holds the API token; staged and renamed so
+    a reader waiting for it never reads half of it."""
+    path = var_dir / OPERATOR_ENV_FILE
+    staged = var_dir / f"{OPERATOR_ENV_FILE}.new"
+    staged.unlink(missing_ok=True)
+    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(
+            "# The demo operator's Main API, for docs/operator-guide.md (`reelhouse demo`).\n"
+        )
+        out.write(f"export RH={shlex.quote(api_url)}\n")
+        out.write(f"export API_TOKEN={shlex.quote(api_token)}\n")
+    os.replace(staged, path)
+    return path
 
 
 def _bot_run(spins: int) -> None:
