@@ -26,7 +26,7 @@ from reelhouse.domain.errors import ApiCode
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from tests.harness import GAME, running_stack
-from tests.openapi_client import GeneratedClient, SchemaChecker, pointer
+from tests.openapi_client import GeneratedClient, SchemaChecker, pointer, strict
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 OPERATOR_TAGS = {"Main API v4", "iGamingAce A facade", "iGamingAce B facade"}
@@ -100,6 +100,31 @@ def test_every_operator_facing_operation_is_typed_authorized_and_lists_its_codes
     assert document["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
 
 
+def test_an_answer_the_document_does_not_describe_fails_its_check(
+    document: dict[str, Any],
+) -> None:
+    """The checks the generated client makes have teeth: a code the operation does not list,
+    a field of the wrong type, and (strictly) a field nobody documented all fail."""
+    where = pointer(
+        "paths",
+        "/v4/user/info",
+        "post",
+        "responses",
+        "200",
+        "content",
+        "application/json",
+        "schema",
+    )
+    loose, strict_checker = SchemaChecker(document), SchemaChecker(strict(document))
+    good = {"code": 0, "message": None, "data": {"name": "p", "balance": 1, "balance_known": True}}
+    assert loose.errors(where, good) == [] and strict_checker.errors(where, good) == []
+    assert loose.errors(where, {"code": 2002, "message": "no such user_code", "data": None}) == []
+    assert loose.errors(where, {"code": 2013, "message": "not this one's", "data": None})
+    assert loose.errors(where, good | {"data": good["data"] | {"balance": "1.00"}})
+    extra = good | {"data": good["data"] | {"secret": 1}}
+    assert loose.errors(where, extra) == [] and strict_checker.errors(where, extra)
+
+
 def _table_rows(section: str) -> dict[str, str]:
     """The endpoint tables of docs/api.md in `section`: first cell -> last cell."""
     text = DOCS.read_text(encoding="utf-8").split(f"## {section}", 1)[1].split("\n## ", 1)[0]
@@ -107,7 +132,7 @@ def _table_rows(section: str) -> dict[str, str]:
     for line in text.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if line.startswith("| `") and len(cells) >= 3:
-            rows[cells[0].split("`")[1]] = cells[-1]
+            rows[cells[0].split("`")[1].split("?")[0]] = cells[-1]
     return rows
 
 

@@ -228,9 +228,11 @@ _TRANSACTION = {
     "game_code": "lucky-sevens",
     "game_name": "Lucky Sevens",
     "category": "Slots",
-    "prebalance": 100.00,
-    "trans_amount": 1.00,
-    "balance": 99.00,
+    # Whole amounts: an example is data in this module, and money never passes through a
+    # float; the wire writes the currency's digits (`99.00`).
+    "prebalance": 100,
+    "trans_amount": 1,
+    "balance": 99,
     "regdate": "2026-05-01 08:00:01",
     "trans_guid": "4101",
     "balance_known": True,
@@ -293,7 +295,7 @@ class UserInfoAnswer(Ok):
         {
             "code": 0,
             "message": None,
-            "data": {"name": "player_1", "balance": 99.30, "balance_known": True},
+            "data": {"name": "player_1", "balance": 99, "balance_known": True},
         }
     )
     data: UserInfo
