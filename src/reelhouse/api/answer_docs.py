@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from reelhouse.dialects.igamingace_b import Code as BCode
 from reelhouse.domain.errors import ApiCode
 
-# What each code means to an operator, as docs/api.md's code table says it (a test keeps the
-# two in agreement).
+# What each code means to an operator, in short: docs/api.md's code table says it at length
+# (a test checks that every code an operation lists is in that table).
 MEANINGS: dict[ApiCode, str] = {
     ApiCode.INTERNAL_SERVER_ERROR: "internal error (nothing was half-applied)",
     ApiCode.VALIDATION_ERROR: "validation error: malformed JSON, wrong types, body too large",
