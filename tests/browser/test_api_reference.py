@@ -16,9 +16,10 @@ from tests.browser.conftest import DOCS_IMG, LOCAL_HOSTS
 from tests.harness import Stack, running_stack
 
 
-@pytest.fixture
+# The page does not depend on the database: SQLite alone (named, so that `make screenshots`,
+# which selects `-k sqlite`, runs this test too).
+@pytest.fixture(params=["sqlite"])
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    # The page does not depend on the database: SQLite alone.
     with running_stack(f"sqlite:///{tmp_path / 'reelhouse.db'}", tmp_path) as running:
         yield running
 
