@@ -7,7 +7,9 @@
   schema: the success envelope, or a refusal whose code is one of those listed;
 - request bodies' nested models moved to `components/schemas` (a body's schema is made by
   pydantic with its own `$defs`, whose references would not resolve inside the document);
-- a valid example body for every operation that takes one (api/request_examples.py).
+- a valid example body for every operation that takes one (api/request_examples.py), and
+  the answer models' examples as they are written (FastAPI drops their nulls);
+- FastAPI's HTTP 422, which this app never answers, removed.
 """
 
 from __future__ import annotations
@@ -175,12 +177,21 @@ def install(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
+            # Everything FastAPI's own `openapi()` passes, so a setting on the app still counts.
             generated = get_openapi(
                 title=app.title,
                 version=app.version,
                 openapi_version=app.openapi_version,
+                summary=app.summary,
                 description=app.description,
+                terms_of_service=app.terms_of_service,
+                contact=app.contact,
+                license_info=app.license_info,
                 routes=app.routes,
+                webhooks=app.webhooks.routes,
+                tags=app.openapi_tags,
+                servers=app.servers,
+                separate_input_output_schemas=app.separate_input_output_schemas,
             )
             app.openapi_schema = finish(generated)
         return app.openapi_schema
