@@ -21,8 +21,10 @@ from reelhouse.api import reference_page
 from reelhouse.api.answer_docs import COMMON, REFUSALS_KEY
 from reelhouse.api.app import create_app
 from reelhouse.api.igamingace_a import PUBLISHED_NAMES
+from reelhouse.dialects.igamingace_b import sign_fields
 from reelhouse.domain.clock import format_api_time
 from reelhouse.domain.errors import ApiCode
+from reelhouse.services import operators
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
 from tests.harness import GAME, running_stack
@@ -325,6 +327,25 @@ def _play_a_round(stack: Any, api: GeneratedClient, document: dict[str, Any]) ->
     refused = api.v1_bonus_call_cancel({"playerId": PLAYER, "issueId": "nothing-here"}).body
     assert refused["message"] == "FREEROUND_NO_EXIST"
     assert api.gameList({"agentID": "casino_one", "sign": "00"}).body["code"] == 4
+    # iGamingAce B, on an account of that flavour: a signed call.
+    b_agent = operators.create_operator(
+        stack.platform,
+        operators.NewOperator(
+            name="casino_b",
+            currency="USD",
+            callback_url=f"{stack.casino.url}/b",
+            dialect="igamingace-b",
+        ),
+    )
+    assert b_agent.secret_key is not None
+    b_api = GeneratedClient(
+        stack.reelhouse.url, document, tokens={"apiToken": b_agent.api_token}, strict_answers=True
+    )
+    try:
+        sign = sign_fields(b_agent.secret_key, "gameList", {"agentID": "casino_b"})
+        assert _ok(b_api.gameList({"agentID": "casino_b", "sign": sign}))["games"]
+    finally:
+        b_api.close()
     anonymous = GeneratedClient(
         stack.reelhouse.url, document, tokens={"apiToken": ""}, strict_answers=True
     )
