@@ -1,5 +1,5 @@
 """The FastAPI application: Main API v4, the game client and its API, OpenAPI at /openapi.json
-(browsable at /docs)."""
+(browsable at /docs, served from the package: api/reference_page.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from reelhouse.api import (
     igamingace_b,
     main_v4,
     metrics,
+    openapi_docs,
+    reference_page,
     reporting_v4,
     round_page,
     transactions_v4,
@@ -36,8 +38,12 @@ from reelhouse.services.platform import Platform
 
 API_DESCRIPTION = """Reelhouse Main API (SlotCity v4 compatible) and game client API.
 
-Every Main API call is `POST` with a JSON body and `Authorization: Bearer <API token>`.
-Answers are `{"code", "message", "data"}`; `code` 0 is success. See docs/api.md for codes."""
+Every Main API call is `POST` with a JSON body and `Authorization: Bearer <API token>`:
+press **Authorize** and paste the agent's API token (the game API takes a game session's
+token instead), and every "Try it out" sends it.
+Answers are `{"code", "message", "data"}` at HTTP 200; `code` 0 is success, any other a
+refusal that changed nothing. Each operation lists the codes it may answer; docs/api.md
+says what each means."""
 
 
 # Most routes are synchronous (SQLAlchemy sessions) and run in worker threads; the spin, the
@@ -81,9 +87,17 @@ def create_app(
     """`dispatcher`: run the outbox dispatcher on a thread for as long as the app is served
     (`reelhouse serve`; tests and the demo drive their own). `owns_platform`: close the
     platform when the app shuts down (the app was built for one process from settings)."""
+    # FastAPI's own /docs and /redoc load their scripts from a CDN: ours is served from the
+    # package (api/reference_page.py).
     app = FastAPI(
-        title="Reelhouse", version="0.1.0", description=API_DESCRIPTION, lifespan=_lifespan
+        title="Reelhouse",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        lifespan=_lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    openapi_docs.install(app)
     app.state.platform = platform
     app.state.dispatcher = DispatcherThread(platform) if dispatcher else None
     app.state.owns_platform = owns_platform
@@ -107,5 +121,6 @@ def create_app(
     app.include_router(upstream.router)
     app.include_router(round_page.router)
     app.include_router(client_assets.router)
+    app.include_router(reference_page.router)
     app.include_router(backoffice.router)
     return app

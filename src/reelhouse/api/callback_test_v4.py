@@ -13,9 +13,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
+from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import StrictBody, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok
+from reelhouse.api.schemas_v4 import CallbackProbeAnswer
 from reelhouse.services.backoffice_settings import test_callback
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
@@ -27,7 +29,11 @@ class Empty(StrictBody):
     pass
 
 
-@router.post("/agent/callback-test", openapi_extra=openapi_body(Empty))
+@router.post(
+    "/agent/callback-test",
+    openapi_extra=openapi_body(Empty),
+    responses=v4_answers(CallbackProbeAnswer),
+)
 def callback_test(
     agent: Annotated[Operator, Depends(agent_context)],
     platform: Annotated[Platform, Depends(platform_of)],

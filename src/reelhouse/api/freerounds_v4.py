@@ -9,10 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok_exact
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.schemas_v4 import FreeRoundStartedAnswer, NothingAnswer
+from reelhouse.domain.errors import ApiCode
 from reelhouse.services import freerounds
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
@@ -37,7 +40,18 @@ class FreeRoundCancelBody(ContractBody):
     fr_id: IdNumber  # as the start answered it (a number), or as text
 
 
-@router.post("/start", openapi_extra=openapi_body(FreeRoundStartBody))
+@router.post(
+    "/start",
+    openapi_extra=openapi_body(FreeRoundStartBody),
+    responses=v4_answers(
+        FreeRoundStartedAnswer,
+        ApiCode.USER_NOT_FOUND,
+        ApiCode.PERMISSION_ERROR,
+        ApiCode.PROVIDER_NOT_FOUND,
+        ApiCode.GAME_NOT_FOUND,
+        ApiCode.PARAMETERS_INVALID,
+    ),
+)
 def freeround_start(
     agent: Agent,
     platform: PlatformDep,
@@ -56,7 +70,13 @@ def freeround_start(
     return ok_exact({"fr_id": grant.fr_id, "fr_id_text": str(grant.fr_id)})
 
 
-@router.post("/cancel", openapi_extra=openapi_body(FreeRoundCancelBody))
+@router.post(
+    "/cancel",
+    openapi_extra=openapi_body(FreeRoundCancelBody),
+    responses=v4_answers(
+        NothingAnswer, ApiCode.FREEROUND_NO_EXIST, ApiCode.BONUSCALL_ALREADY_ENDED
+    ),
+)
 def freeround_cancel(
     agent: Agent,
     platform: PlatformDep,

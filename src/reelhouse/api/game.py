@@ -9,11 +9,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
+from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import StrictBody, body_of, openapi_body
 from reelhouse.api.deps import bearer_token, platform_of
 from reelhouse.api.envelope import ok
+from reelhouse.api.schemas_game import GameStateAnswer, SpinAnswer
 from reelhouse.client.page import CONTENT_SECURITY_POLICY, render_game_page
-from reelhouse.domain.errors import ReelhouseError
+from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.money import currency, format_fixed
 from reelhouse.services import game_client, launch, rounds
 from reelhouse.services.platform import Platform
@@ -55,12 +57,29 @@ def game_page(session_token: str, platform: PlatformDep) -> HTMLResponse:
     return HTMLResponse(render_game_page(session_token, state), headers=headers)
 
 
-@router.get("/api/game/state")
+@router.get("/api/game/state", responses=v4_answers(GameStateAnswer, ApiCode.SESSION_EXPIRED))
 def state(request: Request, platform: PlatformDep) -> dict[str, Any]:
     return ok(game_client.session_state(platform, bearer_token(request)))
 
 
-@router.post("/api/game/spin", openapi_extra=openapi_body(SpinBody))
+@router.post(
+    "/api/game/spin",
+    openapi_extra=openapi_body(SpinBody),
+    responses=v4_answers(
+        SpinAnswer,
+        ApiCode.SESSION_EXPIRED,
+        ApiCode.PARAMETERS_INVALID,
+        ApiCode.AGENT_NOT_APPROVED,
+        ApiCode.BALANCE_NOT_ENOUGH,
+        ApiCode.CALLBACK_ERROR,
+        ApiCode.BONUSCALL_ALREADY_ENDED,
+        ApiCode.FREEROUND_NO_EXIST,
+        ApiCode.ROUND_IN_PROGRESS,
+        ApiCode.WALLET_UNAVAILABLE,
+        ApiCode.WALLET_SHUT_OFF,
+        ApiCode.BUSY,
+    ),
+)
 async def spin(
     request: Request,
     platform: PlatformDep,

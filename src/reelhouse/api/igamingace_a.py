@@ -20,10 +20,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
+from reelhouse.api.answer_docs import facade_a_answers
 from reelhouse.api.body import ContractBody, IdNumber, IdText, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
+from reelhouse.api.schemas_facades import (
+    BonusRegisteredAnswer,
+    FacadeAGameListAnswer,
+    FacadeANothingAnswer,
+    LaunchAnswer,
+    PlayerLinkAnswer,
+    ProviderListAnswer,
+)
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
@@ -139,7 +148,13 @@ def _game_item(game: GameInfo) -> dict[str, Any]:
     }
 
 
-@router.post("/player/link", openapi_extra=openapi_body(PlayerLinkBody))
+@router.post(
+    "/player/link",
+    openapi_extra=openapi_body(PlayerLinkBody),
+    responses=facade_a_answers(
+        PlayerLinkAnswer, ApiCode.PARAMETERS_INVALID, spelled=PUBLISHED_NAMES
+    ),
+)
 def player_link(
     agent: Agent,
     platform: PlatformDep,
@@ -150,7 +165,9 @@ def player_link(
     return ok({"playerId": ref.name, "playerCode": str(ref.user_code)})
 
 
-@router.get("/provider/list")
+@router.get(
+    "/provider/list", responses=facade_a_answers(ProviderListAnswer, spelled=PUBLISHED_NAMES)
+)
 def provider_list(_agent: Agent) -> dict[str, Any]:
     return ok(
         [
@@ -163,14 +180,32 @@ def provider_list(_agent: Agent) -> dict[str, Any]:
     )
 
 
-@router.get("/game/list")
+@router.get(
+    "/game/list",
+    responses=facade_a_answers(
+        FacadeAGameListAnswer, ApiCode.PROVIDER_NOT_FOUND, spelled=PUBLISHED_NAMES
+    ),
+)
 def game_list(_agent: Agent, providerId: Annotated[int | None, Query()] = None) -> dict[str, Any]:
     if providerId is not None and providerId != catalogue.PROVIDER_ID:
         raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {providerId}")
     return ok([_game_item(g) for g in catalogue.list_games()])
 
 
-@router.post("/game/launch", openapi_extra=openapi_body(LaunchBody))
+@router.post(
+    "/game/launch",
+    openapi_extra=openapi_body(LaunchBody),
+    responses=facade_a_answers(
+        LaunchAnswer,
+        ApiCode.USER_NOT_FOUND,
+        ApiCode.PROVIDER_NOT_FOUND,
+        ApiCode.GAME_NOT_FOUND,
+        ApiCode.PARAMETERS_INVALID,
+        ApiCode.CALLBACK_ERROR,
+        ApiCode.AGENT_NOT_APPROVED,
+        spelled=PUBLISHED_NAMES,
+    ),
+)
 def game_launch(
     agent: Agent,
     platform: PlatformDep,
@@ -190,7 +225,19 @@ def game_launch(
     return ok(launch.create_launch_url(platform, agent, request))
 
 
-@router.post("/bonus-call/register", openapi_extra=openapi_body(BonusRegisterBody))
+@router.post(
+    "/bonus-call/register",
+    openapi_extra=openapi_body(BonusRegisterBody),
+    responses=facade_a_answers(
+        BonusRegisteredAnswer,
+        ApiCode.BONUSCALL_DOUBLE,
+        ApiCode.PARAMETERS_INVALID,
+        ApiCode.USER_NOT_FOUND,
+        ApiCode.PROVIDER_NOT_FOUND,
+        ApiCode.GAME_NOT_FOUND,
+        spelled=PUBLISHED_NAMES,
+    ),
+)
 def bonus_call_register(
     agent: Agent,
     platform: PlatformDep,
@@ -239,7 +286,17 @@ def _keep_one_active(
         raise ReelhouseError(ApiCode.BONUSCALL_DOUBLE, "the player has an active bonus already")
 
 
-@router.post("/bonus-call/cancel", openapi_extra=openapi_body(BonusCancelBody))
+@router.post(
+    "/bonus-call/cancel",
+    openapi_extra=openapi_body(BonusCancelBody),
+    responses=facade_a_answers(
+        FacadeANothingAnswer,
+        ApiCode.USER_NOT_FOUND,
+        ApiCode.FREEROUND_NO_EXIST,
+        ApiCode.BONUSCALL_ALREADY_ENDED,
+        spelled=PUBLISHED_NAMES,
+    ),
+)
 def bonus_call_cancel(
     agent: Agent,
     platform: PlatformDep,

@@ -24,10 +24,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from reelhouse.api.answer_docs import facade_b_answers
 from reelhouse.api.body import ContractBody, IdText, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
+from reelhouse.api.schemas_facades import (
+    FacadeBDoneAnswer,
+    FacadeBGameListAnswer,
+    UserAuthAnswer,
+)
 from reelhouse.dialects.igamingace_b import MESSAGES, Code, signature_matches
 from reelhouse.domain.clock import UTC
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -175,7 +181,11 @@ def _signed_text(game_id: int | str) -> str:
     return str(game_id)
 
 
-@router.post("/userAuth", openapi_extra=openapi_body(UserAuthBody))
+@router.post(
+    "/userAuth",
+    openapi_extra=openapi_body(UserAuthBody),
+    responses=facade_b_answers(UserAuthAnswer, Code.USER_NOT_FOUND),
+)
 def user_auth(
     agent: Agent,
     platform: PlatformDep,
@@ -202,7 +212,11 @@ def user_auth(
     return _ok(url=launch.create_launch_url(platform, agent, request))
 
 
-@router.post("/gameList", openapi_extra=openapi_body(GameListBody))
+@router.post(
+    "/gameList",
+    openapi_extra=openapi_body(GameListBody),
+    responses=facade_b_answers(FacadeBGameListAnswer),
+)
 def game_list(
     agent: Agent,
     platform: PlatformDep,
@@ -246,7 +260,11 @@ def bet_of_level(agent: Operator, game_code: str, level: int) -> int:
     return smallest + (level - 1) * step
 
 
-@router.post("/createfreegame", openapi_extra=openapi_body(CreateFreeGameBody))
+@router.post(
+    "/createfreegame",
+    openapi_extra=openapi_body(CreateFreeGameBody),
+    responses=facade_b_answers(FacadeBDoneAnswer, Code.USER_NOT_FOUND, Code.DUPLICATE_TRANSACTION),
+)
 def create_free_game(
     agent: Agent,
     platform: PlatformDep,
@@ -275,7 +293,11 @@ def create_free_game(
     return _ok()
 
 
-@router.post("/cancelfreegame", openapi_extra=openapi_body(CancelFreeGameBody))
+@router.post(
+    "/cancelfreegame",
+    openapi_extra=openapi_body(CancelFreeGameBody),
+    responses=facade_b_answers(FacadeBDoneAnswer, Code.USER_NOT_FOUND, Code.TRANSACTION_NOT_FOUND),
+)
 def cancel_free_game(
     agent: Agent,
     platform: PlatformDep,

@@ -8,10 +8,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok_exact
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.schemas_v4 import (
+    AgentInfoAnswer,
+    AgentRtpAnswer,
+    GamesAnswer,
+    GameUrlAnswer,
+    ProvidersAnswer,
+    UserCreatedAnswer,
+    UserInfoAnswer,
+)
 from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.languages import MAX_LANG_CHARS
@@ -95,7 +105,9 @@ def _game_item(game: GameInfo) -> dict[str, Any]:
     }
 
 
-@router.post("/agent/info", openapi_extra=openapi_body(Empty))
+@router.post(
+    "/agent/info", openapi_extra=openapi_body(Empty), responses=v4_answers(AgentInfoAnswer)
+)
 def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -> ExactJSONResponse:
     """`currency` is the contract's integer code (ISO 4217 number); `currency_code` [ours]
     the text code beside it."""
@@ -113,7 +125,11 @@ def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -
     )
 
 
-@router.post("/agent/rtp", openapi_extra=openapi_body(RtpBody))
+@router.post(
+    "/agent/rtp",
+    openapi_extra=openapi_body(RtpBody),
+    responses=v4_answers(AgentRtpAnswer, ApiCode.PARAMETERS_INVALID),
+)
 def agent_rtp(
     agent: Agent, platform: PlatformDep, body: Annotated[RtpBody, Depends(body_of(RtpBody))]
 ) -> ExactJSONResponse:
@@ -121,7 +137,11 @@ def agent_rtp(
     return ok_exact({"rtp": _rtp_number(rtp_bp), "requested": str(body.rtp)})
 
 
-@router.post("/user/create", openapi_extra=openapi_body(UserCreateBody))
+@router.post(
+    "/user/create",
+    openapi_extra=openapi_body(UserCreateBody),
+    responses=v4_answers(UserCreatedAnswer, ApiCode.PARAMETERS_INVALID),
+)
 def user_create(
     agent: Agent,
     platform: PlatformDep,
@@ -139,7 +159,11 @@ def user_create(
     )
 
 
-@router.post("/user/info", openapi_extra=openapi_body(UserInfoBody))
+@router.post(
+    "/user/info",
+    openapi_extra=openapi_body(UserInfoBody),
+    responses=v4_answers(UserInfoAnswer, ApiCode.USER_NOT_FOUND, ApiCode.PERMISSION_ERROR),
+)
 def user_info(
     agent: Agent,
     platform: PlatformDep,
@@ -154,7 +178,9 @@ def user_info(
         return ok_exact({"name": player.name, "balance": balance, "balance_known": known})
 
 
-@router.post("/game/providers", openapi_extra=openapi_body(LangOnly))
+@router.post(
+    "/game/providers", openapi_extra=openapi_body(LangOnly), responses=v4_answers(ProvidersAnswer)
+)
 def game_providers(
     agent: Agent, platform: PlatformDep, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
 ) -> ExactJSONResponse:
@@ -172,7 +198,11 @@ def game_providers(
     return ok_exact([own, *upstream])
 
 
-@router.post("/game/games", openapi_extra=openapi_body(GamesBody))
+@router.post(
+    "/game/games",
+    openapi_extra=openapi_body(GamesBody),
+    responses=v4_answers(GamesAnswer, ApiCode.PROVIDER_NOT_FOUND),
+)
 def game_games(
     agent: Agent, platform: PlatformDep, body: Annotated[GamesBody, Depends(body_of(GamesBody))]
 ) -> ExactJSONResponse:
@@ -185,7 +215,7 @@ def game_games(
     return ok_exact([provider_games.main_api_item(g) for g in games])
 
 
-@router.post("/game/all", openapi_extra=openapi_body(LangOnly))
+@router.post("/game/all", openapi_extra=openapi_body(LangOnly), responses=v4_answers(GamesAnswer))
 def game_all(
     agent: Agent, platform: PlatformDep, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
 ) -> ExactJSONResponse:
@@ -194,7 +224,21 @@ def game_all(
     return ok_exact(own + [provider_games.main_api_item(g) for g in upstream])
 
 
-@router.post("/game/game-url", openapi_extra=openapi_body(GameUrlBody))
+@router.post(
+    "/game/game-url",
+    openapi_extra=openapi_body(GameUrlBody),
+    responses=v4_answers(
+        GameUrlAnswer,
+        ApiCode.USER_NOT_FOUND,
+        ApiCode.PERMISSION_ERROR,
+        ApiCode.PROVIDER_NOT_FOUND,
+        ApiCode.GAME_NOT_FOUND,
+        ApiCode.PARAMETERS_INVALID,
+        ApiCode.CALLBACK_ERROR,
+        ApiCode.PROVIDER_ERROR,
+        ApiCode.AGENT_NOT_APPROVED,
+    ),
+)
 def game_url(
     agent: Agent,
     platform: PlatformDep,

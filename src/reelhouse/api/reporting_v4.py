@@ -11,10 +11,18 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import Field
 
+from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import ContractBody, IdNumber, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok_exact
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.schemas_v4 import (
+    DayStatsAnswer,
+    GameStatsAnswer,
+    OnlineGamesAnswer,
+    RoundDetailsAnswer,
+    UserStatsAnswer,
+)
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import FEED_MAX_LIMIT
 from reelhouse.services import online, round_details, statistics
@@ -71,7 +79,11 @@ def _answer(output: str, name: str, columns: Sequence[str], data: dict[str, Any]
     )
 
 
-@router.post("/game/round-details", openapi_extra=openapi_body(RoundDetailsBody))
+@router.post(
+    "/game/round-details",
+    openapi_extra=openapi_body(RoundDetailsBody),
+    responses=v4_answers(RoundDetailsAnswer, ApiCode.ROUND_NOT_FOUND, ApiCode.PROVIDER_NOT_FOUND),
+)
 def round_details_url(
     agent: Agent,
     platform: PlatformDep,
@@ -88,7 +100,11 @@ def round_details_url(
     return ok_exact({"url": url})
 
 
-@router.post("/game/online-games", openapi_extra=openapi_body(OnlineGamesBody))
+@router.post(
+    "/game/online-games",
+    openapi_extra=openapi_body(OnlineGamesBody),
+    responses=v4_answers(OnlineGamesAnswer, ApiCode.PARAMETERS_INVALID),
+)
 def online_games(
     agent: Agent,
     platform: PlatformDep,
@@ -97,7 +113,12 @@ def online_games(
     return ok_exact(online.online_games(platform, agent.id, body.offset, body.limit))
 
 
-@router.post("/statistics/user", openapi_extra=openapi_body(UserStatsBody), response_model=None)
+@router.post(
+    "/statistics/user",
+    openapi_extra=openapi_body(UserStatsBody),
+    response_model=None,
+    responses=v4_answers(UserStatsAnswer, ApiCode.PARAMETERS_INVALID, csv=True),
+)
 def statistics_user(
     agent: Agent,
     platform: PlatformDep,
@@ -110,7 +131,12 @@ def statistics_user(
     return _answer(output, "statistics-user", statistics.USER_COLUMNS, data)
 
 
-@router.post("/statistics/day", openapi_extra=openapi_body(DaysBody), response_model=None)
+@router.post(
+    "/statistics/day",
+    openapi_extra=openapi_body(DaysBody),
+    response_model=None,
+    responses=v4_answers(DayStatsAnswer, ApiCode.PARAMETERS_INVALID, csv=True),
+)
 def statistics_day(
     agent: Agent,
     platform: PlatformDep,
@@ -122,7 +148,12 @@ def statistics_day(
     return _answer(output, name, statistics.DAY_COLUMNS, data)
 
 
-@router.post("/statistics/game", openapi_extra=openapi_body(DaysBody), response_model=None)
+@router.post(
+    "/statistics/game",
+    openapi_extra=openapi_body(DaysBody),
+    response_model=None,
+    responses=v4_answers(GameStatsAnswer, ApiCode.PARAMETERS_INVALID, csv=True),
+)
 def statistics_game(
     agent: Agent,
     platform: PlatformDep,

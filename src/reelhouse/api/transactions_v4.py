@@ -10,10 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import ContractBody, IdNumber, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok_exact
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.schemas_v4 import TransactionListAnswer, TransactionPageAnswer
+from reelhouse.domain.errors import ApiCode
 from reelhouse.services import transactions
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
@@ -36,7 +39,11 @@ class TransactionCursorBody(ContractBody):
     limit: int
 
 
-@router.post("/game/transaction", openapi_extra=openapi_body(TransactionWindowBody))
+@router.post(
+    "/game/transaction",
+    openapi_extra=openapi_body(TransactionWindowBody),
+    responses=v4_answers(TransactionPageAnswer, ApiCode.PARAMETERS_INVALID),
+)
 def transaction_window(
     agent: Agent,
     platform: PlatformDep,
@@ -49,7 +56,11 @@ def transaction_window(
     )
 
 
-@router.post("/game/transaction-id", openapi_extra=openapi_body(TransactionCursorBody))
+@router.post(
+    "/game/transaction-id",
+    openapi_extra=openapi_body(TransactionCursorBody),
+    responses=v4_answers(TransactionListAnswer, ApiCode.PARAMETERS_INVALID),
+)
 def transaction_cursor(
     agent: Agent,
     platform: PlatformDep,

@@ -1,0 +1,122 @@
+"""The game API's answers (browser -> Reelhouse, `Authorization: Bearer <session token>`) as
+the OpenAPI document describes them. The game's drawing data and a round's outcome are
+objects whose members depend on the game: described as open objects (docs/game-client.md).
+
+Documentation only, as api/schemas_v4.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelhouse.api.schemas_v4 import MoneyText, Ok
+
+
+def _examples(*values: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(values)})
+
+
+class FreeRoundOffer(BaseModel):
+    fr_id: str = Field(pattern=r"^[0-9]{1,19}$", description="the grant's id as text")
+    remaining: int
+    total: int
+    bet: MoneyText
+    expires_at: str
+
+
+class SessionGame(BaseModel):
+    """The game's code, name, RTP variant and the data the client draws."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    name: str
+    rtp_variant: int
+
+
+class GameState(BaseModel):
+    session_id: int
+    game: SessionGame
+    player: str
+    currency: str
+    balance: MoneyText | None
+    wallet_reachable: bool
+    demo: bool
+    min_bet: MoneyText
+    max_bet: MoneyText
+    bet_step: MoneyText
+    currency_exponent: int
+    bet_levels: list[MoneyText]
+    free_rounds: FreeRoundOffer | None
+    round_in_progress: bool
+    win_owed: MoneyText
+    return_url: str
+    lang: str
+    last_round: dict[str, Any] | None
+
+
+class SpinResult(BaseModel):
+    round_id: int
+    state: str
+    bet: MoneyText
+    win: MoneyText
+    win_credited: bool
+    balance: MoneyText | None
+    outcome: dict[str, Any] = Field(description="the drawn result; `win_minor` is uncut")
+    win_capped: bool
+    free_round_id: int | None
+    win_owed: MoneyText
+
+
+class GameStateAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "session_id": 88,
+                "game": {"code": "lucky-sevens", "name": "Lucky Sevens", "rtp_variant": 96},
+                "player": "player_1",
+                "currency": "USD",
+                "balance": "100.00",
+                "wallet_reachable": True,
+                "demo": False,
+                "min_bet": "0.10",
+                "max_bet": "1000.00",
+                "bet_step": "0.10",
+                "currency_exponent": 2,
+                "bet_levels": ["0.10", "1.00"],
+                "free_rounds": None,
+                "round_in_progress": False,
+                "win_owed": "0.00",
+                "return_url": "",
+                "lang": "en",
+                "last_round": None,
+            },
+        }
+    )
+    data: GameState
+
+
+class SpinAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "round_id": 4100,
+                "state": "settled",
+                "bet": "1.00",
+                "win": "0.00",
+                "win_credited": True,
+                "balance": "99.00",
+                "outcome": {"win_minor": 0},
+                "win_capped": False,
+                "free_round_id": None,
+                "win_owed": "0.00",
+            },
+        }
+    )
+    data: SpinResult

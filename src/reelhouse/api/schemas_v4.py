@@ -1,0 +1,479 @@
+"""The Main API v4's answers as the OpenAPI document describes them: the success envelope and
+the `data` of each endpoint, with examples (a test validates every example against its
+schema, and real answers against these schemas).
+
+Documentation only: the routes write their answers themselves (api/envelope.py `ok_exact`,
+money as exact JSON numbers), and these models reach FastAPI through `responses=`
+(api/answer_docs.py), never as a `response_model` that would re-serialise an answer.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+# Money in an answer: a JSON number with the currency's digits (`99.30`, `5` for JPY), to be
+# read as a decimal (api/exact_json.py writes it from integer minor units).
+Money = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {"type": "number", "description": "exact decimal, the currency's digits; read as decimal"}
+    ),
+]
+# Money as decimal text (`"99.30"`): the reporting rows and the game API.
+MoneyText = Annotated[str, Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$", examples=["99.30"])]
+# A percentage with 2 decimals as text, or null when nothing was staked.
+PercentText = Annotated[str | None, Field(pattern=r"^[0-9]+\.[0-9]{2}$")]
+ApiTime = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", description="UTC")]
+ApiDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a UTC day")]
+IdText = Annotated[str, Field(pattern=r"^[0-9]{1,19}$")]
+
+
+def _examples(*values: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(values)})
+
+
+class Ok(BaseModel):
+    """The success envelope: `code` 0, `message` null; each endpoint's `data` below."""
+
+    code: Literal[0]
+    message: None
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+class AgentInfo(BaseModel):
+    name: str
+    currency: int = Field(description="ISO 4217 number (840 USD); 0 for a cryptocurrency")
+    currency_code: str = Field(description="[added] the text code")
+    balance: Money = Field(description="always 0: the operator keeps balances (seamless)")
+    rtp: Money
+    win_ratio: Money
+    state: str = Field(description="[added] the agent's state")
+
+
+class AgentRtp(BaseModel):
+    rtp: Money = Field(description="the RTP actually set")
+    requested: str = Field(description="[added] the RTP asked for, as text")
+
+
+class CallbackProbe(BaseModel):
+    callback_url: str
+    time: int = Field(description="milliseconds the probe took")
+    dialect: str
+    reachable: bool
+    outcome: str
+    detail: str
+    balance: str | None
+
+
+class UserCreated(BaseModel):
+    user_code: int = Field(ge=1, le=2**53)
+    is_new_user: bool
+    user_code_text: IdText = Field(description="[added] user_code as text")
+
+
+class UserInfo(BaseModel):
+    name: str
+    balance: Money = Field(description="the last balance the wallet reported; 0 if none")
+    balance_known: bool = Field(description="[added] false when the wallet never reported one")
+
+
+class Provider(BaseModel):
+    provider_id: int
+    provider_name: str
+    locale_name: str
+    status: int
+
+
+class GameItem(BaseModel):
+    provider_id: int
+    game_code: str
+    game_name: str
+    locale_name: str
+    game_image: str
+    launch_enable: bool
+    category: str = Field(description="`Slots`, or `Live` for an upstream live game")
+    reg_date: ApiTime
+
+
+class GameUrl(BaseModel):
+    game_url: str = Field(description="one use, valid 10 minutes")
+
+
+class RoundDetailsUrl(BaseModel):
+    url: str = Field(description="the round's public page")
+
+
+class OnlineGame(BaseModel):
+    gplay_id: int
+    user_code: int
+    user_name: str
+    provider_id: int
+    game_code: str
+    game_name: str
+    last_round_bet: MoneyText
+    spend: MoneyText
+    win: MoneyText
+    start_time: ApiTime
+    last_update: ApiTime
+
+
+class Transaction(BaseModel):
+    trans_id: int
+    user_code: int
+    round_id: IdText
+    trans_type: Literal[1, 2, 16] = Field(description="1 bet, 2 win, 16 cancel")
+    provider_id: int
+    provider_name: str
+    game_code: str
+    game_name: str
+    category: str
+    prebalance: Money
+    trans_amount: Money
+    balance: Money
+    regdate: ApiTime
+    trans_guid: IdText = Field(description="[added] the id the callback carried")
+    balance_known: bool = Field(description="[added] false when the wallet reported none")
+
+
+class TransactionPage(BaseModel):
+    total: int
+    offset: int
+    count: int
+    list: list[Transaction]
+
+
+class UserStatsRow(BaseModel):
+    user_code: int
+    user_name: str
+    slot_bet: MoneyText
+    slot_win: MoneyText
+
+
+class UserStatsPage(BaseModel):
+    total: int
+    offset: int
+    count: int
+    list: list[UserStatsRow]
+
+
+class Tally(BaseModel):
+    bet: MoneyText
+    win: MoneyText
+    ggr: MoneyText
+    rounds: int
+    free_rounds: int
+    stake: MoneyText
+    players: int
+    rtp_observed: PercentText
+    rtp_theoretical: PercentText
+
+
+class DayRow(Tally):
+    date: ApiDate
+
+
+class GameRow(Tally):
+    provider_id: int
+    game_code: str
+    game_name: str
+    rtp_variant: int = Field(description="the RTP variant in percent; 0 for upstream games")
+
+
+class DayStats(BaseModel):
+    currency: str
+    start_date: ApiDate
+    end_date: ApiDate
+    list: list[DayRow]
+
+
+class GameStats(BaseModel):
+    currency: str
+    start_date: ApiDate
+    end_date: ApiDate
+    list: list[GameRow]
+
+
+class FreeRoundStarted(BaseModel):
+    fr_id: int
+    fr_id_text: IdText = Field(description="[added] fr_id as text")
+
+
+class Nothing(BaseModel):
+    """An empty object."""
+
+
+# --- envelopes -----------------------------------------------------------------------------
+
+_USD_AGENT = {
+    "name": "casino_one",
+    "currency": 840,
+    "currency_code": "USD",
+    "balance": 0,
+    "rtp": 96,
+    "win_ratio": 96,
+    "state": "approved",
+}
+_TRANSACTION = {
+    "trans_id": 4101,
+    "user_code": 17,
+    "round_id": "4100",
+    "trans_type": 1,
+    "provider_id": 1,
+    "provider_name": "Reelhouse",
+    "game_code": "lucky-sevens",
+    "game_name": "Lucky Sevens",
+    "category": "Slots",
+    # Whole amounts: an example is data in this module, and money never passes through a
+    # float; the wire writes the currency's digits (`99.00`).
+    "prebalance": 100,
+    "trans_amount": 1,
+    "balance": 99,
+    "regdate": "2026-05-01 08:00:01",
+    "trans_guid": "4101",
+    "balance_known": True,
+}
+_TALLY = {
+    "bet": "10.00",
+    "win": "9.50",
+    "ggr": "0.50",
+    "rounds": 10,
+    "free_rounds": 0,
+    "stake": "10.00",
+    "players": 1,
+    "rtp_observed": "95.00",
+    "rtp_theoretical": "96.00",
+}
+
+
+class AgentInfoAnswer(Ok):
+    model_config = _examples({"code": 0, "message": None, "data": _USD_AGENT})
+    data: AgentInfo
+
+
+class AgentRtpAnswer(Ok):
+    model_config = _examples({"code": 0, "message": None, "data": {"rtp": 96, "requested": "96"}})
+    data: AgentRtp
+
+
+class CallbackProbeAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "callback_url": "https://casino.example/callback",
+                "time": 42,
+                "dialect": "slotcity-v4",
+                "reachable": True,
+                "outcome": "applied",
+                "detail": "",
+                "balance": "100.00",
+            },
+        }
+    )
+    data: CallbackProbe
+
+
+class UserCreatedAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {"user_code": 17, "is_new_user": True, "user_code_text": "17"},
+        }
+    )
+    data: UserCreated
+
+
+class UserInfoAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {"name": "player_1", "balance": 99, "balance_known": True},
+        }
+    )
+    data: UserInfo
+
+
+class ProvidersAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": [
+                {
+                    "provider_id": 1,
+                    "provider_name": "Reelhouse",
+                    "locale_name": "Reelhouse",
+                    "status": 1,
+                }
+            ],
+        }
+    )
+    data: list[Provider]
+
+
+class GamesAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": [
+                {
+                    "provider_id": 1,
+                    "game_code": "lucky-sevens",
+                    "game_name": "Lucky Sevens",
+                    "locale_name": "Lucky Sevens",
+                    "game_image": "",
+                    "launch_enable": True,
+                    "category": "Slots",
+                    "reg_date": "2026-01-01 00:00:00",
+                }
+            ],
+        }
+    )
+    data: list[GameItem]
+
+
+class GameUrlAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {"game_url": "https://games.example/play/Zk3q9yQ2hV8"},
+        }
+    )
+    data: GameUrl
+
+
+class RoundDetailsAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {"url": "https://games.example/round/4100/f1d2c3b4"},
+        }
+    )
+    data: RoundDetailsUrl
+
+
+class OnlineGamesAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": [
+                {
+                    "gplay_id": 88,
+                    "user_code": 17,
+                    "user_name": "player_1",
+                    "provider_id": 1,
+                    "game_code": "lucky-sevens",
+                    "game_name": "Lucky Sevens",
+                    "last_round_bet": "1.00",
+                    "spend": "12.00",
+                    "win": "9.40",
+                    "start_time": "2026-05-01 08:00:00",
+                    "last_update": "2026-05-01 08:12:31",
+                }
+            ],
+        }
+    )
+    data: list[OnlineGame]
+
+
+class TransactionPageAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {"total": 1, "offset": 0, "count": 1, "list": [_TRANSACTION]},
+        }
+    )
+    data: TransactionPage
+
+
+class TransactionListAnswer(Ok):
+    model_config = _examples({"code": 0, "message": None, "data": [_TRANSACTION]})
+    data: list[Transaction]
+
+
+class UserStatsAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "total": 1,
+                "offset": 0,
+                "count": 1,
+                "list": [
+                    {
+                        "user_code": 17,
+                        "user_name": "player_1",
+                        "slot_bet": "10.00",
+                        "slot_win": "9.50",
+                    }
+                ],
+            },
+        }
+    )
+    data: UserStatsPage
+
+
+class DayStatsAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "currency": "USD",
+                "start_date": "2026-05-01",
+                "end_date": "2026-05-01",
+                "list": [{"date": "2026-05-01", **_TALLY}],
+            },
+        }
+    )
+    data: DayStats
+
+
+class GameStatsAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "currency": "USD",
+                "start_date": "2026-05-01",
+                "end_date": "2026-05-01",
+                "list": [
+                    {
+                        "provider_id": 1,
+                        "game_code": "lucky-sevens",
+                        "game_name": "Lucky Sevens",
+                        "rtp_variant": 96,
+                        **_TALLY,
+                    }
+                ],
+            },
+        }
+    )
+    data: GameStats
+
+
+class FreeRoundStartedAnswer(Ok):
+    model_config = _examples(
+        {"code": 0, "message": None, "data": {"fr_id": 9001, "fr_id_text": "9001"}}
+    )
+    data: FreeRoundStarted
+
+
+class NothingAnswer(Ok):
+    model_config = _examples({"code": 0, "message": None, "data": {}})
+    data: Nothing
