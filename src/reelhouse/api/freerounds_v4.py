@@ -11,8 +11,9 @@ from pydantic import Field
 
 from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
-from reelhouse.api.envelope import ok_exact
+from reelhouse.api.envelope import ok_exact, refusal_response
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.idempotency import idempotent
 from reelhouse.services import freerounds
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
@@ -20,6 +21,8 @@ from reelhouse.store.models import Operator
 router = APIRouter(prefix="/v4/game/freeround", tags=["Main API v4"])
 Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
+# Both calls take an Idempotency-Key (api/idempotency.py).
+once = idempotent(refusal_response)
 
 
 class FreeRoundStartBody(ContractBody):
@@ -38,6 +41,7 @@ class FreeRoundCancelBody(ContractBody):
 
 
 @router.post("/start", openapi_extra=openapi_body(FreeRoundStartBody))
+@once
 def freeround_start(
     agent: Agent,
     platform: PlatformDep,
@@ -57,6 +61,7 @@ def freeround_start(
 
 
 @router.post("/cancel", openapi_extra=openapi_body(FreeRoundCancelBody))
+@once
 def freeround_cancel(
     agent: Agent,
     platform: PlatformDep,

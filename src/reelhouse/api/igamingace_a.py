@@ -18,12 +18,14 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from reelhouse.api.body import ContractBody, IdNumber, IdText, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
+from reelhouse.api.idempotency import idempotent
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
@@ -54,6 +56,9 @@ Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 PlayerId = Annotated[IdText, Field(min_length=1, max_length=64)]
 IssueId = Int64 | Annotated[str, Field(min_length=1, max_length=64)]
+# The mutating calls take an Idempotency-Key (api/idempotency.py); a refusal kept for its
+# repeats is written as the route class writes it.
+once = idempotent(lambda exc: JSONResponse(_refusal(exc)))
 
 BONUS_TYPE_FREE_SPINS = 1
 # metaData.spinAmount: how many free spins one bonus call grants (spec: 10-100).
@@ -140,6 +145,7 @@ def _game_item(game: GameInfo) -> dict[str, Any]:
 
 
 @router.post("/player/link", openapi_extra=openapi_body(PlayerLinkBody))
+@once
 def player_link(
     agent: Agent,
     platform: PlatformDep,
@@ -171,6 +177,7 @@ def game_list(_agent: Agent, providerId: Annotated[int | None, Query()] = None) 
 
 
 @router.post("/game/launch", openapi_extra=openapi_body(LaunchBody))
+@once
 def game_launch(
     agent: Agent,
     platform: PlatformDep,
@@ -191,6 +198,7 @@ def game_launch(
 
 
 @router.post("/bonus-call/register", openapi_extra=openapi_body(BonusRegisterBody))
+@once
 def bonus_call_register(
     agent: Agent,
     platform: PlatformDep,
@@ -240,6 +248,7 @@ def _keep_one_active(
 
 
 @router.post("/bonus-call/cancel", openapi_extra=openapi_body(BonusCancelBody))
+@once
 def bonus_call_cancel(
     agent: Agent,
     platform: PlatformDep,

@@ -22,12 +22,14 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from reelhouse.api.body import ContractBody, IdText, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
+from reelhouse.api.idempotency import idempotent
 from reelhouse.dialects.igamingace_b import MESSAGES, Code, signature_matches
 from reelhouse.domain.clock import UTC
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -55,6 +57,7 @@ B_CODE: dict[ApiCode, Code] = {
     ApiCode.BALANCE_NOT_ENOUGH: Code.INSUFFICIENT_FUNDS,
     ApiCode.BONUSCALL_DOUBLE: Code.DUPLICATE_TRANSACTION,
     ApiCode.FREEROUND_NO_EXIST: Code.TRANSACTION_NOT_FOUND,
+    ApiCode.IDEMPOTENCY_KEY_REUSED: Code.DUPLICATE_TRANSACTION,
 }
 
 
@@ -99,6 +102,9 @@ GameId = (
 GAME_ID_DIGITS_MAX = len(str(NUMERIC_GAME_ID_MAX))
 Sign = Annotated[str, Field(min_length=1, max_length=128)]
 FreeSpinId = Annotated[str, Field(min_length=1, max_length=36)]
+# The mutating calls take an Idempotency-Key (api/idempotency.py); a refusal kept for its
+# repeats is written as the route class writes it.
+once = idempotent(lambda exc: JSONResponse(_refusal(exc)))
 
 
 class UserAuthBody(ContractBody):
@@ -176,6 +182,7 @@ def _signed_text(game_id: int | str) -> str:
 
 
 @router.post("/userAuth", openapi_extra=openapi_body(UserAuthBody))
+@once
 def user_auth(
     agent: Agent,
     platform: PlatformDep,
@@ -247,6 +254,7 @@ def bet_of_level(agent: Operator, game_code: str, level: int) -> int:
 
 
 @router.post("/createfreegame", openapi_extra=openapi_body(CreateFreeGameBody))
+@once
 def create_free_game(
     agent: Agent,
     platform: PlatformDep,
@@ -276,6 +284,7 @@ def create_free_game(
 
 
 @router.post("/cancelfreegame", openapi_extra=openapi_body(CancelFreeGameBody))
+@once
 def cancel_free_game(
     agent: Agent,
     platform: PlatformDep,

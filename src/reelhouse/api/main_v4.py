@@ -10,8 +10,9 @@ from pydantic import Field
 
 from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
-from reelhouse.api.envelope import ok_exact
+from reelhouse.api.envelope import ok_exact, refusal_response
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.idempotency import idempotent
 from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.languages import MAX_LANG_CHARS
@@ -36,6 +37,8 @@ RtpValue = Annotated[Decimal | int, Field(ge=0, le=100)]
 # A language as the contract's integer code (1 = en, 2 = ko, ...) or as text; any value
 # Reelhouse does not offer plays in English (domain/languages.py).
 Lang = int | Annotated[str, Field(max_length=MAX_LANG_CHARS)]
+# The mutating calls take an Idempotency-Key (api/idempotency.py).
+once = idempotent(refusal_response)
 
 
 class Empty(ContractBody):
@@ -122,6 +125,7 @@ def agent_rtp(
 
 
 @router.post("/user/create", openapi_extra=openapi_body(UserCreateBody))
+@once
 def user_create(
     agent: Agent,
     platform: PlatformDep,
@@ -195,6 +199,7 @@ def game_all(
 
 
 @router.post("/game/game-url", openapi_extra=openapi_body(GameUrlBody))
+@once
 def game_url(
     agent: Agent,
     platform: PlatformDep,
