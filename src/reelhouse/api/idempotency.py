@@ -30,6 +30,7 @@ from typing import Annotated, Any, TypeVar, cast
 from fastapi import Depends, Header, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
 from reelhouse.api.body import raw_body, route_of
 from reelhouse.api.deps import agent_context, platform_of
@@ -57,6 +58,13 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 # The parameter the decorator adds to a route; no route has one of its own by this name.
 ONCE_PARAMETER = "idempotency_once"
 
+# The key's form in the OpenAPI document; `idempotency.checked_key` is what enforces it.
+KEY_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": idempotency.MAX_KEY_CHARS,
+    "pattern": f"^{idempotency.KEY_PATTERN.pattern}$",
+}
 HEADER_DESCRIPTION = (
     "Optional. 1-255 visible ASCII characters naming this request: a repeat with the same "
     "key and the same body within 24 hours gets the first answer again, byte for byte, "
@@ -145,7 +153,9 @@ def _dependency(render_refusal: RenderRefusal) -> Callable[..., AsyncIterator[On
         request: Request,
         agent: Annotated[Operator, Depends(agent_context)],
         sent: Annotated[
-            str | None, Header(alias=idempotency.HEADER, description=HEADER_DESCRIPTION)
+            str | None,
+            WithJsonSchema(KEY_SCHEMA),
+            Header(alias=idempotency.HEADER, description=HEADER_DESCRIPTION),
         ] = None,
     ) -> AsyncIterator[Once]:
         platform = platform_of(request)
