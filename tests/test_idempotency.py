@@ -3,6 +3,8 @@ database, and one end-to-end run of concurrent identical requests over real HTTP
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,13 +17,16 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 
 from reelhouse.api.idempotency import Once
-from reelhouse.domain.clock import FakeClock
+from reelhouse.dialects.igamingace_b import sign_fields
+from reelhouse.domain.clock import FakeClock, unix_ms
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.services import idempotency, operators
 from reelhouse.services.idempotency import Answer, Claim, Scope
 from reelhouse.services.platform import Platform
-from reelhouse.store.models import IdempotencyKey, LaunchToken, Player
+from reelhouse.store.models import FreeRoundGrant, IdempotencyKey, LaunchToken, Player
 from tests.harness import GAME, running_stack
+from tests.inprocess_app import OPERATOR_B, PLAYER, PLAYER_B, App, seeded_app
 from tests.provider_rig import provider_platform
 
 ROUTE = "/v4/user/create"
@@ -138,7 +143,7 @@ def test_a_refusal_is_kept_but_one_a_retry_may_cure_releases_the_key(
     once = _once(platform, operator_id)
     with pytest.raises(ReelhouseError):
         once.run(lambda: _refuse(ApiCode.SERVER_IS_BUSY))
-    assert not once.settled  # the dependency releases the key as the request ends
+    assert not once.answered  # so the dependency releases the key as the request ends
     assert once.claim_id is not None
     idempotency.release(platform, once.claim_id)
     refused = _once(platform, operator_id).run(lambda: _refuse(ApiCode.USER_NOT_FOUND))
@@ -195,3 +200,65 @@ def test_concurrent_identical_requests_run_once(database_url: str, tmp_path: Pat
         with stack.platform.db.transaction(read_only=True) as session:
             assert session.scalar(select(func.count()).select_from(Player)) == 1
             assert session.scalar(select(func.count()).select_from(LaunchToken)) == 1
+
+
+# --- each API's own envelope (in-process) ----------------------------------------------------
+
+
+def _grants(app: App) -> int:
+    with app.platform.db.transaction(read_only=True) as session:
+        return int(session.scalar(select(func.count()).select_from(FreeRoundGrant)) or 0)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_each_api_replays_and_refuses_in_its_own_envelope(
+    database_url: str, tmp_path: Path
+) -> None:
+    with seeded_app(database_url, tmp_path) as (app, user_code, _session):
+        expires = app.platform.clock.now() + dt.timedelta(days=2)
+        # Flavour A: a repeat registers nothing more; another body under the key is refused.
+        bonus = {
+            "issueId": "bonus-1",
+            "providerId": 1,
+            "gameId": numeric_game_id(GAME),
+            "playerId": PLAYER,
+            "bonusType": 1,
+            "callAmount": 0,
+            "expireAt": expires.strftime("%Y-%m-%d %H:%M:%S"),
+            "metaData": {"spinAmount": 10, "baseBetAmount": "1.00"},
+        }
+        key = {"Idempotency-Key": "bonus-1"}
+        first = app.post("/v1/bonus-call/register", json.dumps(bonus).encode(), app.api_token, key)
+        again = app.post("/v1/bonus-call/register", json.dumps(bonus).encode(), app.api_token, key)
+        assert first.json()["success"] is True
+        assert (again.content, again.headers["Idempotent-Replayed"]) == (first.content, "true")
+        other = json.dumps({**bonus, "issueId": "bonus-2"}).encode()
+        conflict = app.post("/v1/bonus-call/register", other, app.api_token, key).json()
+        assert (conflict["message"], conflict["data"]["code"]) == ("IDEMPOTENCY_KEY_REUSED", 3007)
+        # Flavour B: the conflict is its 11 (duplicate transaction).
+        fields = {"agentID": OPERATOR_B, "userID": PLAYER_B, "gameID": GAME, "freespinID": "fs-1"}
+        signed = {**fields, "sign": sign_fields(app.secret_key_b, "createfreegame", fields)}
+        grant = {**signed, "betlevel": 1, "freespincount": 5, "expiretime": expires.isoformat()}
+        first = app.post("/createfreegame", json.dumps(grant).encode(), app.api_token_b, key)
+        assert first.json()["code"] == 0
+        changed = json.dumps({**grant, "freespincount": 6}).encode()
+        conflict = app.post("/createfreegame", changed, app.api_token_b, key).json()
+        assert conflict["code"] == 11 and conflict["message"].startswith("IDEMPOTENCY_KEY_REUSED")
+        # v4: a malformed key is refused (1002) and changes nothing; a repeat grants once.
+        start = {
+            "user_code": user_code,
+            "provider_id": 1,
+            "game_code": GAME,
+            "bet": "1.00",
+            "rounds": 10,
+            "expirationDate": unix_ms(expires),
+        }
+        body = json.dumps(start).encode()
+        rows = app.row_counts()
+        bad = {"Idempotency-Key": "two words"}
+        assert app.post("/v4/game/freeround/start", body, app.api_token, bad).json()["code"] == 1002
+        assert app.row_counts() == rows
+        first = app.post("/v4/game/freeround/start", body, app.api_token, key)
+        again = app.post("/v4/game/freeround/start", body, app.api_token, key)
+        assert first.json()["code"] == 0 and again.content == first.content
+        assert _grants(app) == 3  # one per API

@@ -66,9 +66,10 @@ KEY_SCHEMA: dict[str, Any] = {
     "pattern": f"^{idempotency.KEY_PATTERN.pattern}$",
 }
 HEADER_DESCRIPTION = (
-    "Optional. 1-255 visible ASCII characters naming this request: a repeat with the same "
-    "key and the same body within 24 hours gets the first answer again, byte for byte, "
-    "without the call running twice (docs/api.md, Idempotency-Key)."
+    f"Optional. 1-{idempotency.MAX_KEY_CHARS} visible ASCII characters naming this request: "
+    "a repeat with the same key and the same body within "
+    f"{idempotency.KEY_TTL.total_seconds() / 3600:g} hours gets the first answer again, "
+    "byte for byte, without the call running twice (docs/api.md, Idempotency-Key)."
 )
 
 
@@ -79,7 +80,9 @@ class Once:
         self._platform = platform
         self._render_refusal = render_refusal
         self._claim = claim
-        self.settled = False  # the answer is kept: nothing to release
+        # The call answered (a success, or a refusal that is kept): its key must not be
+        # released, even if keeping the answer failed, or a repeat would run it again.
+        self.answered = False
 
     @property
     def claim_id(self) -> int | None:
@@ -98,6 +101,7 @@ class Once:
             if exc.code in idempotency.RETRYABLE_CODES:
                 raise  # the key is released as the dependency ends
             response = self._render_refusal(exc)
+        self.answered = True
         answer = Answer(response.status_code, bytes(response.body))
         try:
             idempotency.finish(self._platform, claim.claim_id, answer)
@@ -105,8 +109,6 @@ class Once:
             # The call ran and its answer is true: send it. The key stays `running`, so a
             # repeat is told to retry (3008) until it expires, never run a second time.
             log.exception("the answer of an idempotent call could not be kept")
-            return response
-        self.settled = True
         return response
 
 
@@ -170,7 +172,7 @@ def _dependency(render_refusal: RenderRefusal) -> Callable[..., AsyncIterator[On
             yield once
         finally:
             claim_id = once.claim_id
-            if claim_id is not None and not once.settled:
+            if claim_id is not None and not once.answered:
                 # No answer to keep (a refusal a retry may cure, a crash): free the key.
                 await platform.db.in_thread(
                     functools.partial(idempotency.release, platform, claim_id)
