@@ -30,6 +30,8 @@ from tests.inprocess_app import OPERATOR_B, PLAYER, PLAYER_B, App, seeded_app
 from tests.provider_rig import provider_platform
 
 ROUTE = "/v4/user/create"
+# Rules with no concurrency in them: one database is enough.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 BODY = b'{"name":"bob_1"}'
 ANSWER = Answer(200, b'{"code":0,"message":null,"data":{"user_code":1}}')
 
@@ -69,6 +71,7 @@ def test_an_identical_repeat_gets_the_first_answer(platform: Platform, operator_
     assert idempotency.claim(platform, scope(operator_id)) == Claim(answer=ANSWER)
 
 
+@SQLITE_ONLY
 def test_a_key_is_scoped_to_its_operator_and_route(platform: Platform, operator_id: int) -> None:
     spec = operators.NewOperator("casino_two", "USD", "http://wallet.invalid/cb")
     other = operators.create_operator(platform, spec).operator_id
@@ -119,6 +122,7 @@ def test_an_expired_key_is_new_and_old_rows_are_purged_in_bounded_batches(
     assert key_rows(platform) == 4 - 1 - 2 + 1
 
 
+@SQLITE_ONLY
 def test_a_released_key_runs_again(platform: Platform, operator_id: int) -> None:
     first = claimed(platform, scope(operator_id))
     idempotency.release(platform, first)
@@ -137,6 +141,7 @@ def _refuse(code: ApiCode) -> Any:
     raise ReelhouseError(code, "no")
 
 
+@SQLITE_ONLY
 def test_a_refusal_is_kept_but_one_a_retry_may_cure_releases_the_key(
     platform: Platform, operator_id: int
 ) -> None:
@@ -210,7 +215,7 @@ def _grants(app: App) -> int:
         return int(session.scalar(select(func.count()).select_from(FreeRoundGrant)) or 0)
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@SQLITE_ONLY
 def test_each_api_replays_and_refuses_in_its_own_envelope(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -262,3 +267,29 @@ def test_each_api_replays_and_refuses_in_its_own_envelope(
         again = app.post("/v4/game/freeround/start", body, app.api_token, key)
         assert first.json()["code"] == 0 and again.content == first.content
         assert _grants(app) == 3  # one per API
+        # The OpenAPI document declares the header on exactly these operations, and no
+        # HTTP 422 answer on any (refusals are HTTP 200 with the API's code).
+        paths = app.app.openapi()["paths"]
+        declared = {
+            path
+            for path, operations in paths.items()
+            for operation in operations.values()
+            if any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
+        }
+        assert declared == KEYED_ROUTES
+        assert not any("422" in paths[path]["post"]["responses"] for path in declared)
+
+
+KEYED_ROUTES = {
+    "/v4/user/create",
+    "/v4/game/game-url",
+    "/v4/game/freeround/start",
+    "/v4/game/freeround/cancel",
+    "/v1/player/link",
+    "/v1/game/launch",
+    "/v1/bonus-call/register",
+    "/v1/bonus-call/cancel",
+    "/userAuth",
+    "/createfreegame",
+    "/cancelfreegame",
+}

@@ -13,7 +13,7 @@ from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_b
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok_exact, refusal_response
 from reelhouse.api.exact_json import ExactJSONResponse
-from reelhouse.api.idempotency import idempotent
+from reelhouse.api.idempotency import idempotent, key_header
 from reelhouse.services import freerounds
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
@@ -40,7 +40,7 @@ class FreeRoundCancelBody(ContractBody):
     fr_id: IdNumber  # as the start answered it (a number), or as text
 
 
-@router.post("/start", openapi_extra=openapi_body(FreeRoundStartBody))
+@router.post("/start", openapi_extra=openapi_body(FreeRoundStartBody) | key_header())
 @once
 def freeround_start(
     agent: Agent,
@@ -60,7 +60,7 @@ def freeround_start(
     return ok_exact({"fr_id": grant.fr_id, "fr_id_text": str(grant.fr_id)})
 
 
-@router.post("/cancel", openapi_extra=openapi_body(FreeRoundCancelBody))
+@router.post("/cancel", openapi_extra=openapi_body(FreeRoundCancelBody) | key_header())
 @once
 def freeround_cancel(
     agent: Agent,

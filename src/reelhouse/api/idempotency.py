@@ -6,13 +6,14 @@ route's own decorator:
 
     once = idempotent(refusal_response)
 
-    @router.post("/user/create", ...)
+    @router.post("/user/create", openapi_extra=openapi_body(UserCreateBody) | key_header())
     @once
     def user_create(agent: Agent, ...) -> ExactJSONResponse: ...
 
 The route gains a dependency, resolved after its own (the agent context, then the body,
 whose refusals come first and claim nothing), that reads the header, fingerprints the body
-and claims the key; the header is declared in the OpenAPI document with it. The route then
+and claims the key; `key_header()` in the route's `openapi_extra` declares the header in the
+OpenAPI document. The route then
 runs only for the request that claimed the key, and its answer, a success or a refusal
 rendered in the API's own envelope, is kept as the bytes sent. A request without the header
 runs as it always did.
@@ -27,10 +28,9 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar, cast
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from pydantic import WithJsonSchema
 
 from reelhouse.api.body import raw_body, route_of
 from reelhouse.api.deps import agent_context, platform_of
@@ -58,19 +58,27 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 # The parameter the decorator adds to a route; no route has one of its own by this name.
 ONCE_PARAMETER = "idempotency_once"
 
-# The key's form in the OpenAPI document; `idempotency.checked_key` is what enforces it.
-KEY_SCHEMA: dict[str, Any] = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": idempotency.MAX_KEY_CHARS,
-    "pattern": f"^{idempotency.KEY_PATTERN.pattern}$",
-}
-HEADER_DESCRIPTION = (
-    f"Optional. 1-{idempotency.MAX_KEY_CHARS} visible ASCII characters naming this request: "
-    "a repeat with the same key and the same body within "
-    f"{idempotency.KEY_TTL.total_seconds() / 3600:g} hours gets the first answer again, "
-    "byte for byte, without the call running twice (docs/api.md, Idempotency-Key)."
-)
+
+def key_header() -> dict[str, Any]:
+    """The header in a route's OpenAPI operation: `openapi_extra=openapi_body(...) |
+    key_header()` (a new dict each time: no two operations share one to edit). It is read by
+    hand (`_key_of`), not declared as a FastAPI parameter: a parameter would make FastAPI
+    document an HTTP 422 answer, and these APIs refuse with HTTP 200 and their own code.
+    `idempotency.checked_key` is what enforces the form shown here."""
+    described = (
+        f"1-{idempotency.MAX_KEY_CHARS} visible ASCII characters naming this request: a"
+        " repeat with the same key and the same body within"
+        f" {idempotency.KEY_TTL.total_seconds() / 3600:g} hours gets the first answer again,"
+        " byte for byte, without the call running twice (docs/api.md, Idempotency-Key)."
+    )
+    schema = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.MAX_KEY_CHARS,
+        "pattern": f"^{idempotency.KEY_PATTERN.pattern}$",
+    }
+    header = {"name": idempotency.HEADER, "in": "header", "required": False}
+    return {"parameters": [header | {"description": described, "schema": schema}]}
 
 
 class Once:
@@ -127,13 +135,14 @@ def _replayed(answer: Answer) -> Response:
     )
 
 
-def _key_of(request: Request, sent: str | None) -> str | None:
+def _key_of(request: Request) -> str | None:
     """The key, checked (1002 if malformed or sent twice), or None when there is none."""
-    if sent is None:
+    sent = request.headers.getlist(idempotency.HEADER)
+    if not sent:
         return None
-    if len(request.headers.getlist(idempotency.HEADER)) > 1:
+    if len(sent) > 1:
         raise ReelhouseError(ApiCode.VALIDATION_ERROR, f"{idempotency.HEADER}: given twice")
-    return idempotency.checked_key(sent)
+    return idempotency.checked_key(sent[0])
 
 
 async def _claimed(platform: Platform, scope: Scope) -> Claim:
@@ -154,14 +163,9 @@ def _dependency(render_refusal: RenderRefusal) -> Callable[..., AsyncIterator[On
     async def once_of(
         request: Request,
         agent: Annotated[Operator, Depends(agent_context)],
-        sent: Annotated[
-            str | None,
-            WithJsonSchema(KEY_SCHEMA),
-            Header(alias=idempotency.HEADER, description=HEADER_DESCRIPTION),
-        ] = None,
     ) -> AsyncIterator[Once]:
         platform = platform_of(request)
-        key = _key_of(request, sent)
+        key = _key_of(request)
         if key is None:
             yield Once(platform, render_refusal, None)
             return

@@ -25,7 +25,7 @@ from reelhouse.api.body import ContractBody, IdNumber, IdText, Int64, body_of, o
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
-from reelhouse.api.idempotency import idempotent
+from reelhouse.api.idempotency import idempotent, key_header
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
@@ -144,7 +144,7 @@ def _game_item(game: GameInfo) -> dict[str, Any]:
     }
 
 
-@router.post("/player/link", openapi_extra=openapi_body(PlayerLinkBody))
+@router.post("/player/link", openapi_extra=openapi_body(PlayerLinkBody) | key_header())
 @once
 def player_link(
     agent: Agent,
@@ -176,7 +176,7 @@ def game_list(_agent: Agent, providerId: Annotated[int | None, Query()] = None) 
     return ok([_game_item(g) for g in catalogue.list_games()])
 
 
-@router.post("/game/launch", openapi_extra=openapi_body(LaunchBody))
+@router.post("/game/launch", openapi_extra=openapi_body(LaunchBody) | key_header())
 @once
 def game_launch(
     agent: Agent,
@@ -197,7 +197,7 @@ def game_launch(
     return ok(launch.create_launch_url(platform, agent, request))
 
 
-@router.post("/bonus-call/register", openapi_extra=openapi_body(BonusRegisterBody))
+@router.post("/bonus-call/register", openapi_extra=openapi_body(BonusRegisterBody) | key_header())
 @once
 def bonus_call_register(
     agent: Agent,
@@ -247,7 +247,7 @@ def _keep_one_active(
         raise ReelhouseError(ApiCode.BONUSCALL_DOUBLE, "the player has an active bonus already")
 
 
-@router.post("/bonus-call/cancel", openapi_extra=openapi_body(BonusCancelBody))
+@router.post("/bonus-call/cancel", openapi_extra=openapi_body(BonusCancelBody) | key_header())
 @once
 def bonus_call_cancel(
     agent: Agent,

@@ -29,7 +29,7 @@ from reelhouse.api.body import ContractBody, IdText, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
-from reelhouse.api.idempotency import idempotent
+from reelhouse.api.idempotency import idempotent, key_header
 from reelhouse.dialects.igamingace_b import MESSAGES, Code, signature_matches
 from reelhouse.domain.clock import UTC
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -181,7 +181,7 @@ def _signed_text(game_id: int | str) -> str:
     return str(game_id)
 
 
-@router.post("/userAuth", openapi_extra=openapi_body(UserAuthBody))
+@router.post("/userAuth", openapi_extra=openapi_body(UserAuthBody) | key_header())
 @once
 def user_auth(
     agent: Agent,
@@ -253,7 +253,7 @@ def bet_of_level(agent: Operator, game_code: str, level: int) -> int:
     return smallest + (level - 1) * step
 
 
-@router.post("/createfreegame", openapi_extra=openapi_body(CreateFreeGameBody))
+@router.post("/createfreegame", openapi_extra=openapi_body(CreateFreeGameBody) | key_header())
 @once
 def create_free_game(
     agent: Agent,
@@ -283,7 +283,7 @@ def create_free_game(
     return _ok()
 
 
-@router.post("/cancelfreegame", openapi_extra=openapi_body(CancelFreeGameBody))
+@router.post("/cancelfreegame", openapi_extra=openapi_body(CancelFreeGameBody) | key_header())
 @once
 def cancel_free_game(
     agent: Agent,

@@ -12,7 +12,7 @@ from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_b
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok_exact, refusal_response
 from reelhouse.api.exact_json import ExactJSONResponse
-from reelhouse.api.idempotency import idempotent
+from reelhouse.api.idempotency import idempotent, key_header
 from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.languages import MAX_LANG_CHARS
@@ -124,7 +124,7 @@ def agent_rtp(
     return ok_exact({"rtp": _rtp_number(rtp_bp), "requested": str(body.rtp)})
 
 
-@router.post("/user/create", openapi_extra=openapi_body(UserCreateBody))
+@router.post("/user/create", openapi_extra=openapi_body(UserCreateBody) | key_header())
 @once
 def user_create(
     agent: Agent,
@@ -198,7 +198,7 @@ def game_all(
     return ok_exact(own + [provider_games.main_api_item(g) for g in upstream])
 
 
-@router.post("/game/game-url", openapi_extra=openapi_body(GameUrlBody))
+@router.post("/game/game-url", openapi_extra=openapi_body(GameUrlBody) | key_header())
 @once
 def game_url(
     agent: Agent,
