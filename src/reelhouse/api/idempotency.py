@@ -13,10 +13,9 @@ route's own decorator:
 The route gains a dependency, resolved after its own (the agent context, then the body,
 whose refusals come first and claim nothing), that reads the header, fingerprints the body
 and claims the key; `key_header()` in the route's `openapi_extra` declares the header in the
-OpenAPI document. The route then
-runs only for the request that claimed the key, and its answer, a success or a refusal
-rendered in the API's own envelope, is kept as the bytes sent. A request without the header
-runs as it always did.
+OpenAPI document. The route then runs only for the request that claimed the key, and its
+answer, a success or a refusal rendered in the API's own envelope, is kept as the bytes
+sent. A request without the header runs as it always did.
 """
 
 from __future__ import annotations

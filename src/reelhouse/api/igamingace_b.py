@@ -12,7 +12,8 @@ integer or, as before, the game's code as text (the signed text is the value as 
 `lang` plays (English when Reelhouse does not offer it). docs/api.md lists each of these.
 
 Checks run in this order: Bearer token (7), IP allow-list (7), calls in flight (1), body (2),
-`sign` (3), `agentID` (4), then the endpoint's own.
+the Idempotency-Key where one is sent (2, 11, 1: api/idempotency.py), `sign` (3), `agentID`
+(4), then the endpoint's own.
 """
 
 from __future__ import annotations
