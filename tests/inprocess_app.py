@@ -70,11 +70,14 @@ class App:
         # running on this test process's main thread, where a second one cannot run.
         return asyncio.run_coroutine_threadsafe(call, self.loop).result()
 
-    def post(self, path: str, body: bytes, token: str | bytes) -> httpx.Response:
+    def post(
+        self, path: str, body: bytes, token: str | bytes, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         # Bytes let a test send a token that is not ASCII (headers are bytes on the wire).
         raw = token if isinstance(token, bytes) else token.encode("ascii")
-        headers = {"Authorization": b"Bearer " + raw, "Content-Type": "application/json"}
-        return self._run(self.client.post(path, content=body, headers=headers))
+        sent = {"Authorization": b"Bearer " + raw, "Content-Type": b"application/json"}
+        sent |= {name: value.encode("ascii") for name, value in (headers or {}).items()}
+        return self._run(self.client.post(path, content=body, headers=sent))
 
     def get(self, path: str, cookies: dict[str, str] | None = None) -> httpx.Response:
         return self._run(self.client.get(path, headers=_cookie(cookies)))

@@ -35,6 +35,8 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.PARAMETERS_INVALID: "parameter value not acceptable",
     ApiCode.CALLBACK_ERROR: "the operator's wallet callback failed or answered badly",
     ApiCode.SERVER_IS_BUSY: "too many calls in flight, or above the request rate",
+    ApiCode.IDEMPOTENCY_KEY_REUSED: "the Idempotency-Key was used with another body",
+    ApiCode.IDEMPOTENCY_KEY_IN_USE: "the Idempotency-Key's first call is still running: retry",
     ApiCode.IP_NOT_ALLOWED: "caller's IP not in the agent's allow-list",
     ApiCode.AGENT_NOT_FOUND: "operator not found",
     ApiCode.USER_NOT_FOUND: "user not found",
@@ -83,6 +85,11 @@ B_COMMON: tuple[BCode, ...] = (
     BCode.INVALID_AGENT,
     BCode.INVALID_API_TOKEN,
 )
+# What a call that takes an `Idempotency-Key` may answer besides (api/idempotency.py): the
+# key reused with another body, or its first call still running. B has no codes of its own
+# for them: a reused key is its duplicate transaction, one still running a general error.
+V4_KEYED: tuple[ApiCode, ...] = (ApiCode.IDEMPOTENCY_KEY_REUSED, ApiCode.IDEMPOTENCY_KEY_IN_USE)
+B_KEYED: tuple[BCode, ...] = (BCode.DUPLICATE_TRANSACTION, BCode.GENERAL_ERROR)
 
 Envelope = Literal["v4", "igamingace-a", "igamingace-b"]
 # The operation-level key api/openapi_docs.py reads: which envelope, which codes.

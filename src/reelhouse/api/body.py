@@ -125,28 +125,41 @@ def _known_names(model: type[BaseModel]) -> set[str]:
     return names
 
 
-def _route_of(request: Request) -> str:
+def route_of(request: Request) -> str:
     """The route's path template (a bounded set), not the request's path."""
     route = request.scope.get("route")
     path = getattr(route, "path", None)
     return path if isinstance(path, str) else "unrouted"
 
 
-async def read_json(request: Request) -> Any:
-    """The request's JSON body through the bounded reader (domain/json_bounded.py): too
-    large, too deep, a number too long or with too large an exponent, an integer beyond 64
-    bits, a duplicated key, a lone surrogate or malformed JSON is 1002 before anything runs."""
+async def raw_body(request: Request) -> bytes:
+    """The request's body bytes, read once (at most `MAX_REQUEST_BODY_BYTES`, 1002 beyond)
+    and kept on the request: the JSON reader and the Idempotency-Key's fingerprint
+    (api/idempotency.py) read the same bytes, in whichever order they run."""
+    kept = getattr(request.state, "raw_body", None)
+    if isinstance(kept, bytes):
+        return kept
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_REQUEST_BODY_BYTES:
             raise ReelhouseError(ApiCode.VALIDATION_ERROR, "request body too large")
+    read = bytes(body)
+    request.state.raw_body = read
+    return read
+
+
+async def read_json(request: Request) -> Any:
+    """The request's JSON body through the bounded reader (domain/json_bounded.py): too
+    large, too deep, a number too long or with too large an exponent, an integer beyond 64
+    bits, a duplicated key, a lone surrogate or malformed JSON is 1002 before anything runs."""
+    body = await raw_body(request)
     if not body.strip():
         return {}
     try:
         # In a worker thread: a 64 KiB body takes milliseconds to check and parse, and the
         # event loop serves every other operator meanwhile.
-        return await run_in_threadpool(json_bounded.loads, bytes(body), MAX_REQUEST_BODY_BYTES)
+        return await run_in_threadpool(json_bounded.loads, body, MAX_REQUEST_BODY_BYTES)
     except json_bounded.JsonError as exc:
         raise ReelhouseError(ApiCode.VALIDATION_ERROR, f"malformed JSON: {exc}") from exc
 
@@ -161,7 +174,7 @@ def body_of(model: type[Model]) -> Callable[[Request], Awaitable[Model]]:
         if model.model_config.get("extra") == "ignore":
             unknown = [str(name) for name in raw if name not in _known_names(model)]
             if unknown:
-                UNKNOWN_FIELDS.note(_route_of(request), unknown)
+                UNKNOWN_FIELDS.note(route_of(request), unknown)
         try:
             return model.model_validate(raw)
         except ValidationError as exc:

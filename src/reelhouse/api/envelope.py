@@ -33,13 +33,18 @@ def error_body(code: ApiCode, message: str, data: dict[str, str] | None = None) 
     return {"code": code.value, "message": message, "data": data}
 
 
+def refusal_response(exc: ReelhouseError) -> JSONResponse:
+    """A refusal in the envelope, with `Retry-After` when it is a refusal of load."""
+    headers = None
+    if exc.retry_after_seconds is not None:
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
+    return JSONResponse(error_body(exc.code, exc.message, exc.data), headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReelhouseError)
     async def _refused(_request: Request, exc: ReelhouseError) -> JSONResponse:
-        headers = None
-        if exc.retry_after_seconds is not None:
-            headers = {"Retry-After": str(exc.retry_after_seconds)}
-        return JSONResponse(error_body(exc.code, exc.message, exc.data), headers=headers)
+        return refusal_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -9,11 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from reelhouse.api.answer_docs import v4_answers
+from reelhouse.api.answer_docs import V4_KEYED, v4_answers
 from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
-from reelhouse.api.envelope import ok_exact
+from reelhouse.api.envelope import ok_exact, refusal_response
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.idempotency import idempotent, key_header
 from reelhouse.api.schemas_v4 import FreeRoundStartedAnswer, NothingAnswer
 from reelhouse.domain.errors import ApiCode
 from reelhouse.services import freerounds
@@ -23,6 +24,8 @@ from reelhouse.store.models import Operator
 router = APIRouter(prefix="/v4/game/freeround", tags=["Main API v4"])
 Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
+# Both calls take an Idempotency-Key (api/idempotency.py).
+once = idempotent(refusal_response)
 
 
 class FreeRoundStartBody(ContractBody):
@@ -42,9 +45,10 @@ class FreeRoundCancelBody(ContractBody):
 
 @router.post(
     "/start",
-    openapi_extra=openapi_body(FreeRoundStartBody),
+    openapi_extra=openapi_body(FreeRoundStartBody) | key_header(),
     responses=v4_answers(
         FreeRoundStartedAnswer,
+        *V4_KEYED,
         ApiCode.USER_NOT_FOUND,
         ApiCode.PERMISSION_ERROR,
         ApiCode.PROVIDER_NOT_FOUND,
@@ -52,6 +56,7 @@ class FreeRoundCancelBody(ContractBody):
         ApiCode.PARAMETERS_INVALID,
     ),
 )
+@once
 def freeround_start(
     agent: Agent,
     platform: PlatformDep,
@@ -72,11 +77,12 @@ def freeround_start(
 
 @router.post(
     "/cancel",
-    openapi_extra=openapi_body(FreeRoundCancelBody),
+    openapi_extra=openapi_body(FreeRoundCancelBody) | key_header(),
     responses=v4_answers(
-        NothingAnswer, ApiCode.FREEROUND_NO_EXIST, ApiCode.BONUSCALL_ALREADY_ENDED
+        NothingAnswer, *V4_KEYED, ApiCode.FREEROUND_NO_EXIST, ApiCode.BONUSCALL_ALREADY_ENDED
     ),
 )
+@once
 def freeround_cancel(
     agent: Agent,
     platform: PlatformDep,

@@ -18,13 +18,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from reelhouse.api.answer_docs import facade_a_answers
+from reelhouse.api.answer_docs import V4_KEYED, facade_a_answers
 from reelhouse.api.body import ContractBody, IdNumber, IdText, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
+from reelhouse.api.idempotency import idempotent, key_header
 from reelhouse.api.schemas_facades import (
     BonusRegisteredAnswer,
     FacadeAGameListAnswer,
@@ -63,6 +65,9 @@ Agent = Annotated[Operator, Depends(agent_context)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 PlayerId = Annotated[IdText, Field(min_length=1, max_length=64)]
 IssueId = Int64 | Annotated[str, Field(min_length=1, max_length=64)]
+# The mutating calls take an Idempotency-Key (api/idempotency.py); a refusal kept for its
+# repeats is written as the route class writes it.
+once = idempotent(lambda exc: JSONResponse(_refusal(exc)))
 
 BONUS_TYPE_FREE_SPINS = 1
 # metaData.spinAmount: how many free spins one bonus call grants (spec: 10-100).
@@ -150,11 +155,12 @@ def _game_item(game: GameInfo) -> dict[str, Any]:
 
 @router.post(
     "/player/link",
-    openapi_extra=openapi_body(PlayerLinkBody),
+    openapi_extra=openapi_body(PlayerLinkBody) | key_header(),
     responses=facade_a_answers(
-        PlayerLinkAnswer, ApiCode.PARAMETERS_INVALID, spelled=PUBLISHED_NAMES
+        PlayerLinkAnswer, *V4_KEYED, ApiCode.PARAMETERS_INVALID, spelled=PUBLISHED_NAMES
     ),
 )
+@once
 def player_link(
     agent: Agent,
     platform: PlatformDep,
@@ -194,9 +200,10 @@ def game_list(_agent: Agent, providerId: Annotated[int | None, Query()] = None) 
 
 @router.post(
     "/game/launch",
-    openapi_extra=openapi_body(LaunchBody),
+    openapi_extra=openapi_body(LaunchBody) | key_header(),
     responses=facade_a_answers(
         LaunchAnswer,
+        *V4_KEYED,
         ApiCode.USER_NOT_FOUND,
         ApiCode.PROVIDER_NOT_FOUND,
         ApiCode.GAME_NOT_FOUND,
@@ -206,6 +213,7 @@ def game_list(_agent: Agent, providerId: Annotated[int | None, Query()] = None) 
         spelled=PUBLISHED_NAMES,
     ),
 )
+@once
 def game_launch(
     agent: Agent,
     platform: PlatformDep,
@@ -227,9 +235,10 @@ def game_launch(
 
 @router.post(
     "/bonus-call/register",
-    openapi_extra=openapi_body(BonusRegisterBody),
+    openapi_extra=openapi_body(BonusRegisterBody) | key_header(),
     responses=facade_a_answers(
         BonusRegisteredAnswer,
+        *V4_KEYED,
         ApiCode.BONUSCALL_DOUBLE,
         ApiCode.PARAMETERS_INVALID,
         ApiCode.USER_NOT_FOUND,
@@ -238,6 +247,7 @@ def game_launch(
         spelled=PUBLISHED_NAMES,
     ),
 )
+@once
 def bonus_call_register(
     agent: Agent,
     platform: PlatformDep,
@@ -288,15 +298,17 @@ def _keep_one_active(
 
 @router.post(
     "/bonus-call/cancel",
-    openapi_extra=openapi_body(BonusCancelBody),
+    openapi_extra=openapi_body(BonusCancelBody) | key_header(),
     responses=facade_a_answers(
         FacadeANothingAnswer,
+        *V4_KEYED,
         ApiCode.USER_NOT_FOUND,
         ApiCode.FREEROUND_NO_EXIST,
         ApiCode.BONUSCALL_ALREADY_ENDED,
         spelled=PUBLISHED_NAMES,
     ),
 )
+@once
 def bonus_call_cancel(
     agent: Agent,
     platform: PlatformDep,

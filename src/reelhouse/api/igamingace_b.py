@@ -12,7 +12,8 @@ integer or, as before, the game's code as text (the signed text is the value as 
 `lang` plays (English when Reelhouse does not offer it). docs/api.md lists each of these.
 
 Checks run in this order: Bearer token (7), IP allow-list (7), calls in flight (1), body (2),
-`sign` (3), `agentID` (4), then the endpoint's own.
+the Idempotency-Key where one is sent (2, 11, 1: api/idempotency.py), `sign` (3), `agentID`
+(4), then the endpoint's own.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from reelhouse.api.answer_docs import facade_b_answers
+from reelhouse.api.answer_docs import B_KEYED, facade_b_answers
 from reelhouse.api.body import ContractBody, IdText, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.facade_route import envelope_route
 from reelhouse.api.game_refs import game_code_of_number
+from reelhouse.api.idempotency import idempotent, key_header
 from reelhouse.api.schemas_facades import (
     FacadeBDoneAnswer,
     FacadeBGameListAnswer,
@@ -61,6 +64,7 @@ B_CODE: dict[ApiCode, Code] = {
     ApiCode.BALANCE_NOT_ENOUGH: Code.INSUFFICIENT_FUNDS,
     ApiCode.BONUSCALL_DOUBLE: Code.DUPLICATE_TRANSACTION,
     ApiCode.FREEROUND_NO_EXIST: Code.TRANSACTION_NOT_FOUND,
+    ApiCode.IDEMPOTENCY_KEY_REUSED: Code.DUPLICATE_TRANSACTION,
 }
 
 
@@ -105,6 +109,9 @@ GameId = (
 GAME_ID_DIGITS_MAX = len(str(NUMERIC_GAME_ID_MAX))
 Sign = Annotated[str, Field(min_length=1, max_length=128)]
 FreeSpinId = Annotated[str, Field(min_length=1, max_length=36)]
+# The mutating calls take an Idempotency-Key (api/idempotency.py); a refusal kept for its
+# repeats is written as the route class writes it.
+once = idempotent(lambda exc: JSONResponse(_refusal(exc)))
 
 
 class UserAuthBody(ContractBody):
@@ -183,9 +190,10 @@ def _signed_text(game_id: int | str) -> str:
 
 @router.post(
     "/userAuth",
-    openapi_extra=openapi_body(UserAuthBody),
-    responses=facade_b_answers(UserAuthAnswer, Code.USER_NOT_FOUND),
+    openapi_extra=openapi_body(UserAuthBody) | key_header(),
+    responses=facade_b_answers(UserAuthAnswer, *B_KEYED, Code.USER_NOT_FOUND),
 )
+@once
 def user_auth(
     agent: Agent,
     platform: PlatformDep,
@@ -262,9 +270,12 @@ def bet_of_level(agent: Operator, game_code: str, level: int) -> int:
 
 @router.post(
     "/createfreegame",
-    openapi_extra=openapi_body(CreateFreeGameBody),
-    responses=facade_b_answers(FacadeBDoneAnswer, Code.USER_NOT_FOUND, Code.DUPLICATE_TRANSACTION),
+    openapi_extra=openapi_body(CreateFreeGameBody) | key_header(),
+    responses=facade_b_answers(
+        FacadeBDoneAnswer, *B_KEYED, Code.USER_NOT_FOUND, Code.DUPLICATE_TRANSACTION
+    ),
 )
+@once
 def create_free_game(
     agent: Agent,
     platform: PlatformDep,
@@ -295,9 +306,12 @@ def create_free_game(
 
 @router.post(
     "/cancelfreegame",
-    openapi_extra=openapi_body(CancelFreeGameBody),
-    responses=facade_b_answers(FacadeBDoneAnswer, Code.USER_NOT_FOUND, Code.TRANSACTION_NOT_FOUND),
+    openapi_extra=openapi_body(CancelFreeGameBody) | key_header(),
+    responses=facade_b_answers(
+        FacadeBDoneAnswer, *B_KEYED, Code.USER_NOT_FOUND, Code.TRANSACTION_NOT_FOUND
+    ),
 )
+@once
 def cancel_free_game(
     agent: Agent,
     platform: PlatformDep,

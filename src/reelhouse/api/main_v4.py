@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from reelhouse.api.answer_docs import v4_answers
+from reelhouse.api.answer_docs import V4_KEYED, v4_answers
 from reelhouse.api.body import ContractBody, IdNumber, Int64, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
-from reelhouse.api.envelope import ok_exact
+from reelhouse.api.envelope import ok_exact, refusal_response
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.idempotency import idempotent, key_header
 from reelhouse.api.schemas_v4 import (
     AgentInfoAnswer,
     AgentRtpAnswer,
@@ -46,6 +47,8 @@ RtpValue = Annotated[Decimal | int, Field(ge=0, le=100)]
 # A language as the contract's integer code (1 = en, 2 = ko, ...) or as text; any value
 # Reelhouse does not offer plays in English (domain/languages.py).
 Lang = int | Annotated[str, Field(max_length=MAX_LANG_CHARS)]
+# The mutating calls take an Idempotency-Key (api/idempotency.py).
+once = idempotent(refusal_response)
 
 
 class Empty(ContractBody):
@@ -139,9 +142,10 @@ def agent_rtp(
 
 @router.post(
     "/user/create",
-    openapi_extra=openapi_body(UserCreateBody),
-    responses=v4_answers(UserCreatedAnswer, ApiCode.PARAMETERS_INVALID),
+    openapi_extra=openapi_body(UserCreateBody) | key_header(),
+    responses=v4_answers(UserCreatedAnswer, *V4_KEYED, ApiCode.PARAMETERS_INVALID),
 )
+@once
 def user_create(
     agent: Agent,
     platform: PlatformDep,
@@ -226,9 +230,10 @@ def game_all(
 
 @router.post(
     "/game/game-url",
-    openapi_extra=openapi_body(GameUrlBody),
+    openapi_extra=openapi_body(GameUrlBody) | key_header(),
     responses=v4_answers(
         GameUrlAnswer,
+        *V4_KEYED,
         ApiCode.USER_NOT_FOUND,
         ApiCode.PERMISSION_ERROR,
         ApiCode.PROVIDER_NOT_FOUND,
@@ -239,6 +244,7 @@ def game_all(
         ApiCode.AGENT_NOT_APPROVED,
     ),
 )
+@once
 def game_url(
     agent: Agent,
     platform: PlatformDep,

@@ -42,6 +42,12 @@ class ApiCode(IntEnum):
     # Reelhouse itself is saturated: more spins wait for database work than it queues. The
     # spin was refused before anything was written or sent; retry after `Retry-After`.
     BUSY = 3006
+    # An Idempotency-Key used before on this endpoint with a different body: refused, so a
+    # key names one request only (api/idempotency.py).
+    IDEMPOTENCY_KEY_REUSED = 3007
+    # The first request with this Idempotency-Key is still running: retry after
+    # `Retry-After` to get its answer; nothing was run for this one.
+    IDEMPOTENCY_KEY_IN_USE = 3008
 
 
 class ReelhouseError(Exception):

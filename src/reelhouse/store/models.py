@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -417,3 +418,25 @@ class UpstreamTransaction(Base):
     answer_balance_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class IdempotencyKey(Base):
+    """An operator's `Idempotency-Key` on one Main API route (services/idempotency.py): the
+    request it named (`fingerprint`, SHA-256 of its body) and, once that request finished,
+    the answer it got, replayed to every identical repeat for 24 hours. `state` is
+    `running` from the claim, committed before the call runs, until the answer is stored."""
+
+    __tablename__ = "idempotency_keys"
+    # The constraint is what lets only one of several concurrent first uses run the call.
+    __table_args__ = (UniqueConstraint("operator_id", "route", "idem_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    route: Mapped[str] = mapped_column(String(128))  # the route's path template
+    idem_key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))  # services.idempotency.KeyState
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    answer_body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Indexed: the purge of expired keys finds them by it.
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
