@@ -102,6 +102,8 @@ def _password_page(request: Request, token: str, *, error: str = "", status: int
         error=error,
     )
     set_cookie(request, response, LOGIN_COOKIE, form_token)
+    # The link's token is in this page's URL: no referrer carries it anywhere.
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 

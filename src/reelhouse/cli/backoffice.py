@@ -64,8 +64,7 @@ def reset_2fa(
     by: str = typer.Option(..., help="who does this (recorded in the audit log)"),
     reason: str = typer.Option("lost authenticator", help="why (recorded in the audit log)"),
 ) -> None:
-    """Remove a user's two-factor sign-in: they sign in with the password alone, then may
-    enrol again from their Account page."""
+    """Remove a user's two-factor sign-in (they may enrol again from their Account page)."""
 
     def run(platform: Platform, user_id: int, who: audit.Accountable) -> str:
         backoffice_totp.reset(platform, user_id, who)
@@ -80,8 +79,7 @@ def reset_password(
     by: str = typer.Option(..., help="who does this (recorded in the audit log)"),
     reason: str = typer.Option("password lost", help="why (recorded in the audit log)"),
 ) -> None:
-    """Void a user's password, end their sessions and print a one-time link (valid a day)
-    that sets a new one; enables nothing that is disabled."""
+    """Void a user's password and sessions; print a one-time link (a day) to set a new one."""
 
     def run(platform: Platform, user_id: int, who: audit.Accountable) -> str:
         issued = backoffice_accounts.reset_password(platform, user_id, who)

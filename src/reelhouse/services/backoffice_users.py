@@ -294,8 +294,10 @@ def _ticket(platform: Platform, user_id: int, password_hash: str, now: dt.dateti
 def _ticket_user(ticket: str, now: dt.datetime) -> int | None:
     """The user a ticket names if it is well formed and young enough (its MAC is checked
     against the user's row, _ticket_ok)."""
+    if len(ticket) > TICKET_MAX_CHARS:
+        return None
     parts = ticket.split(".")
-    if len(parts) != 3 or len(ticket) > TICKET_MAX_CHARS:
+    if len(parts) != 3:
         return None
     user_id, issued = id_of(parts[0]), id_of(parts[1])
     if user_id is None or issued is None:
