@@ -207,7 +207,7 @@ def invite(
         session.flush()
         issued = _issue_link(session, user, LinkPurpose.INVITE, now)
         audit.record(
-            session, who, _change(user, "backoffice_user.invite", "", _role_text(user)), now
+            session, who, _change(user, "backoffice_user.invite", "none", _role_text(user)), now
         )
         return issued
 
