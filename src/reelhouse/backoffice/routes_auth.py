@@ -1,8 +1,8 @@
-"""Signing in and out, the landing redirect, and the style sheet."""
+"""Signing in (the password, then the two-factor code for users who have one) and out, the
+landing redirect, and the style sheet."""
 
 from __future__ import annotations
 
-import hmac
 from functools import cache
 from importlib import resources
 from typing import Annotated
@@ -14,10 +14,11 @@ from reelhouse.backoffice.web import (
     DEVICE_COOKIE,
     LOGIN_COOKIE,
     PREFIX,
+    SECOND_FACTOR_COOKIE,
     SESSION_COOKIE,
     BackofficeRoute,
-    Forbidden,
     NotFound,
+    anonymous_form,
     client_address,
     me,
     new_login_token,
@@ -28,9 +29,12 @@ from reelhouse.backoffice.web import (
     redirect,
     set_cookie,
 )
-from reelhouse.domain.limits import BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS
+from reelhouse.domain.limits import (
+    BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS,
+    BACKOFFICE_SECOND_FACTOR_SECONDS,
+)
 from reelhouse.services import backoffice_users
-from reelhouse.services.backoffice_users import Identity, LoginRefused
+from reelhouse.services.backoffice_users import Identity, LoginRefused, SecondFactorNeeded
 
 router = APIRouter(prefix=PREFIX, route_class=BackofficeRoute, include_in_schema=False)
 Me = Annotated[Identity, Depends(me)]
@@ -40,47 +44,90 @@ Form = Annotated[dict[str, str], Depends(read_form)]
 RETRY_AFTER_SECONDS = 60
 
 
-def _login_page(request: Request, error: str = "", status: int = 200) -> Response:
+def _login_page(
+    request: Request,
+    error: str = "",
+    status: int = 200,
+    template: str = "login.html",
+    notice: str = "",
+) -> Response:
     token = new_login_token()
-    response = page(request, "login.html", status=status, me=None, login_token=token, error=error)
+    response = page(
+        request, template, status=status, me=None, login_token=token, error=error, notice=notice
+    )
     set_cookie(request, response, LOGIN_COOKIE, token)
+    return response
+
+
+def _refused(request: Request, exc: LoginRefused, template: str = "login.html") -> Response:
+    # A throttle is 429 with a hint when to come back; a wrong password or code is 401.
+    response = _login_page(request, exc.message, 429 if exc.retry else 401, template)
+    if exc.retry:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _signed_in(request: Request, token: str) -> Response:
+    """The session's cookie, and the device cookie that spares this browser the account-wide
+    sign-in pause next time."""
+    platform = platform_of(request)
+    identity = backoffice_users.identify(platform, token)
+    response = redirect(f"{PREFIX}/")
+    set_cookie(request, response, SESSION_COOKIE, token)
+    if identity is not None:
+        device = backoffice_users.device_token(platform, identity.email)
+        set_cookie(request, response, DEVICE_COOKIE, device, BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS)
+    response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
+    response.delete_cookie(SECOND_FACTOR_COOKIE, path=PREFIX)
     return response
 
 
 @router.get("/login")
 def login_form(request: Request) -> Response:
-    return _login_page(request)
+    # Where a password link sends the user once their password is set.
+    welcome = "Password set: sign in with it." if "welcome" in request.query_params else ""
+    return _login_page(request, notice=welcome)
 
 
 @router.post("/login")
 def login(request: Request, form: Form) -> Response:
-    expected = request.cookies.get(LOGIN_COOKIE, "").encode("utf-8")
-    # Compared as bytes: compare_digest refuses (raises on) text that is not ASCII.
-    presented = form.get("login_token", "").encode("utf-8")
-    if not expected or not hmac.compare_digest(expected, presented):
-        raise Forbidden("the login form expired; reload it")
-    platform = platform_of(request)
-    email = form.get("email", "")
+    anonymous_form(request, form)
     try:
         token = backoffice_users.login(
-            platform,
-            email,
+            platform_of(request),
+            form.get("email", ""),
             form.get("password", ""),
             client=client_address(request),
             device=request.cookies.get(DEVICE_COOKIE, ""),
         )
     except LoginRefused as exc:
-        # A throttle is 429 with a hint when to come back; a wrong password is 401.
-        response = _login_page(request, exc.message, status=429 if exc.retry else 401)
-        if exc.retry:
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return _refused(request, exc)
+    except SecondFactorNeeded as needed:
+        response = _login_page(request, template="login_code.html")
+        set_cookie(
+            request, response, SECOND_FACTOR_COOKIE, needed.ticket, BACKOFFICE_SECOND_FACTOR_SECONDS
+        )
         return response
-    response = redirect(f"{PREFIX}/")
-    set_cookie(request, response, SESSION_COOKIE, token)
-    device = backoffice_users.device_token(platform, email)
-    set_cookie(request, response, DEVICE_COOKIE, device, BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS)
-    response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
-    return response
+    return _signed_in(request, token)
+
+
+@router.post("/login/code")
+def login_code(request: Request, form: Form) -> Response:
+    """The second step: the code from the user's authenticator app."""
+    anonymous_form(request, form)
+    try:
+        token = backoffice_users.login_with_code(
+            platform_of(request),
+            request.cookies.get(SECOND_FACTOR_COOKIE, ""),
+            form.get("code", ""),
+            client=client_address(request),
+            device=request.cookies.get(DEVICE_COOKIE, ""),
+        )
+    except LoginRefused as exc:
+        if exc.message == backoffice_users.TICKET_EXPIRED:
+            return _refused(request, exc)  # back to the password
+        return _refused(request, exc, "login_code.html")
+    return _signed_in(request, token)
 
 
 @router.post("/logout")

@@ -9,6 +9,7 @@ refuses a missing or wrong CSRF token before the action runs.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ from reelhouse.services.platform import Platform
 PREFIX = "/backoffice"
 SESSION_COOKIE = "rh_bo_session"
 LOGIN_COOKIE = "rh_bo_login"  # the login form's own CSRF token (double submit)
+# Between a right password and the two-factor code: the sign-in ticket (services/
+# backoffice_users.py), which names the user and expires with the second step.
+SECOND_FACTOR_COOKIE = "rh_bo_2fa"
 # "This browser signed in to this account before": spares it the account-wide sign-in pause.
 DEVICE_COOKIE = "rh_bo_device"
 CSRF_FIELD = "csrf"
@@ -152,6 +156,16 @@ def new_login_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def anonymous_form(request: Request, form: dict[str, str], what: str = "login form") -> None:
+    """Refuse a form posted without a session (sign-in, its code, a password link) unless it
+    carries the token its page left in LOGIN_COOKIE (double submit)."""
+    expected = request.cookies.get(LOGIN_COOKIE, "").encode("utf-8")
+    # Compared as bytes: compare_digest refuses (raises on) text that is not ASCII.
+    presented = form.get("login_token", "").encode("utf-8")
+    if not expected or not hmac.compare_digest(expected, presented):
+        raise Forbidden(f"the {what} expired; reload it")
+
+
 def client_address(request: Request) -> str:
     """The caller's address as the app sees it (the trusted-proxy middleware has already
     replaced a proxy's address by its client's, and only for a configured proxy)."""
@@ -224,7 +238,7 @@ def posted(request: Request, identity: Identity, form: dict[str, str]) -> None:
 
 def accountable(identity: Identity, reason: str, default: str) -> audit.Accountable:
     """Who acts (the user's e-mail, cut to the audit column) and why."""
-    actor = identity.email if len(identity.email) <= 64 else identity.email[:61] + "..."
+    actor = backoffice_users.actor_name(identity.email)
     return audit.Accountable.checked(actor, reason.strip() or default)
 
 

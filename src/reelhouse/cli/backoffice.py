@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from reelhouse.api.wiring import build_platform
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services import backoffice_users
+from reelhouse.services import audit, backoffice_accounts, backoffice_totp, backoffice_users
 from reelhouse.services.backoffice_users import Role
+from reelhouse.services.platform import Platform
 from reelhouse.services.settings import load_settings
 
 app = typer.Typer(no_args_is_help=True, help="Back office users.")
@@ -37,3 +40,64 @@ def create_user(
     finally:
         platform.close()
     typer.echo(f"user {email.strip().lower()} created (id {user_id}, {role.value})")
+
+
+def _for_user(
+    email: str, by: str, reason: str, action: Callable[[Platform, int, audit.Accountable], str]
+) -> str:
+    """The action on the user named by e-mail, audited as `by`; a refusal is one line on
+    stderr and exit status 2."""
+    platform = build_platform(load_settings())
+    try:
+        who = audit.Accountable.checked(by, reason)
+        return action(platform, backoffice_accounts.user_id_of(platform, email), who)
+    except ReelhouseError as exc:
+        typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        platform.close()
+
+
+@app.command("reset-2fa")
+def reset_2fa(
+    email: str = typer.Option(..., help="the user who lost their authenticator"),
+    by: str = typer.Option(..., help="who does this (recorded in the audit log)"),
+    reason: str = typer.Option("lost authenticator", help="why (recorded in the audit log)"),
+) -> None:
+    """Remove a user's two-factor sign-in (they may enrol again from their Account page)."""
+
+    def run(platform: Platform, user_id: int, who: audit.Accountable) -> str:
+        backoffice_totp.reset(platform, user_id, who)
+        return f"two-factor sign-in removed for {email.strip().lower()}"
+
+    typer.echo(_for_user(email, by, reason, run))
+
+
+@app.command("reset-password")
+def reset_password(
+    email: str = typer.Option(..., help="the user whose password is lost"),
+    by: str = typer.Option(..., help="who does this (recorded in the audit log)"),
+    reason: str = typer.Option("password lost", help="why (recorded in the audit log)"),
+) -> None:
+    """Void a user's password and sessions; print a one-time link (a day) to set a new one."""
+
+    def run(platform: Platform, user_id: int, who: audit.Accountable) -> str:
+        issued = backoffice_accounts.reset_password(platform, user_id, who)
+        return f"{issued.url(platform.settings.public_base_url)}  (until {issued.expires})"
+
+    typer.echo(_for_user(email, by, reason, run))
+
+
+@app.command("enable-user")
+def enable_user(
+    email: str = typer.Option(..., help="the disabled user"),
+    by: str = typer.Option(..., help="who does this (recorded in the audit log)"),
+    reason: str = typer.Option("enabled from the command line", help="why (audit log)"),
+) -> None:
+    """Enable a disabled user (their password, if any, works again)."""
+
+    def run(platform: Platform, user_id: int, who: audit.Accountable) -> str:
+        backoffice_accounts.set_enabled(platform, user_id, True, who)
+        return f"{email.strip().lower()} enabled"
+
+    typer.echo(_for_user(email, by, reason, run))

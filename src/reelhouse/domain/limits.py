@@ -207,6 +207,15 @@ BACKOFFICE_THROTTLE_MAX_KEYS = 20_000
 BACKOFFICE_HASH_CONCURRENCY = 2
 BACKOFFICE_HASH_QUEUE = 8
 
+# Back office user management (docs/backoffice.md, "Users"): an invitation link is good for
+# three days (sent by e-mail over a weekend), a password reset link for one; either works
+# once. The second step of a sign-in (the two-factor code) must follow the password within
+# SECOND_FACTOR_SECONDS. A link token is 43 characters; longer text is not one.
+BACKOFFICE_INVITE_LINK_SECONDS = 72 * 60 * 60
+BACKOFFICE_RESET_LINK_SECONDS = 24 * 60 * 60
+BACKOFFICE_SECOND_FACTOR_SECONDS = 5 * 60
+BACKOFFICE_LINK_TOKEN_MAX_CHARS = 64
+
 # A game session ends this long after it opened, however active: a session token that leaked
 # (a log, a shared screen, browser history) is worth a day at most.
 GAME_SESSION_MAX_SECONDS = 24 * 60 * 60

@@ -13,6 +13,12 @@
   login, whichever comes first, and at logout.
 - Every form carries a CSRF token: an HMAC of the session's token hash under the deployment's
   secret key, so it needs no storage, differs per session and cannot be made without the key.
+- A disabled user cannot sign in, and a page they still hold open finds no session. A user
+  with a second factor (services/backoffice_totp.py) gets no session for the password alone:
+  `login` raises SecondFactorNeeded with a ticket (an HMAC of the user, the time and their
+  password hash under the deployment key: nothing stored, void once the password changes),
+  and `login_with_code` opens the session for the ticket and a fresh code. Wrong codes count
+  in the same throttles as wrong passwords.
 """
 
 from __future__ import annotations
@@ -28,18 +34,23 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.limits import (
+    AUDIT_ACTOR_MAX_CHARS,
     BACKOFFICE_DEVICE_COOKIE_MAX_SECONDS,
     BACKOFFICE_EMAIL_MAX_CHARS,
     BACKOFFICE_PASSWORD_MAX_CHARS,
     BACKOFFICE_PASSWORD_MIN_CHARS,
+    BACKOFFICE_SECOND_FACTOR_SECONDS,
     BACKOFFICE_SESSION_IDLE_SECONDS,
     BACKOFFICE_SESSION_MAX_SECONDS,
 )
+from reelhouse.domain.numbers import id_of
+from reelhouse.services import backoffice_totp
 from reelhouse.services.login_guard import Refusal
 from reelhouse.services.operators import find_by_name
 from reelhouse.services.platform import Platform
@@ -51,6 +62,8 @@ HASHER = PasswordHasher()
 # the hasher in use (so with its parameters, and again if it is replaced, as tests do).
 _dummy: tuple[PasswordHasher, str] = (HASHER, HASHER.hash(secrets.token_urlsafe(24)))
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# A sign-in ticket: two ids of at most 19 digits and a 64-digit MAC, with two dots.
+TICKET_MAX_CHARS = 19 + 1 + 19 + 1 + 64
 
 
 class Role(StrEnum):
@@ -77,6 +90,9 @@ WRONG_CREDENTIALS = "wrong e-mail or password"
 LOCKED = "too many failed attempts: sign-in is locked for a while; try again later"
 THROTTLED = "too many sign-in attempts from your address; try again in a minute"
 BUSY = "too many sign-ins at once; try again in a moment"
+DISABLED = "this account is disabled; ask an admin"
+WRONG_CODE = "wrong or already used code"
+TICKET_EXPIRED = "this sign-in took too long; enter your password again"
 _REFUSALS = {Refusal.LOCKED: LOCKED, Refusal.CLIENT: THROTTLED, Refusal.BUSY: BUSY}
 
 
@@ -92,6 +108,22 @@ class LoginRefused(ReelhouseError):
     @classmethod
     def because(cls, refusal: Refusal) -> LoginRefused:
         return cls(_REFUSALS[refusal], locked=refusal is Refusal.LOCKED, retry=True)
+
+
+class SecondFactorNeeded(Exception):
+    """The password was right and the user has a second factor: no session yet. `ticket`
+    goes back with the code (login_with_code)."""
+
+    def __init__(self, ticket: str) -> None:
+        super().__init__("a second factor is needed")
+        self.ticket = ticket
+
+
+def actor_name(email: str) -> str:
+    """A user as the audit log names them: the e-mail, cut to the audit column."""
+    return (
+        email if len(email) <= AUDIT_ACTOR_MAX_CHARS else email[: AUDIT_ACTOR_MAX_CHARS - 3] + "..."
+    )
 
 
 def _invalid(message: str) -> ReelhouseError:
@@ -166,37 +198,118 @@ def login(
         raise LoginRefused(WRONG_CREDENTIALS)
     with platform.db.transaction(read_only=True) as session:
         user = session.scalar(select(BackofficeUser).where(BackofficeUser.email == address))
-        user_id, stored_hash = (user.id, user.password_hash) if user else (None, _dummy_hash())
+        user_id, stored_hash = (user.id, user.password_hash) if user else (None, "")
     # Unknown e-mails cost one verification too (against the dummy hash), so the answer
     # takes as long and says the same as for a known e-mail with a wrong password.
     with guard.gate.slot() as admitted:
         if not admitted:
             raise LoginRefused.because(Refusal.BUSY)
-        right = _verify(stored_hash, password) and user_id is not None
+        # An invited user without a password yet (an empty hash) costs the same verification.
+        verified = _verify(stored_hash or _dummy_hash(), password)
+        right = verified and bool(stored_hash) and user_id is not None
         stale = right and HASHER.check_needs_rehash(stored_hash)
         rehashed = HASHER.hash(password) if stale else None
     if not right or user_id is None:
         guard.failed(client, address, now_s)
         raise LoginRefused(WRONG_CREDENTIALS)
-    guard.succeeded(client, address, now_s)
-    token = secrets.token_urlsafe(32)
     with platform.db.transaction() as session:
         user = session.get(BackofficeUser, user_id)
         if user is None or user.password_hash != stored_hash:
             # Deleted, or its password changed while we hashed: this password is stale.
             raise LoginRefused(WRONG_CREDENTIALS)
-        user.last_login_at_utc = to_naive_utc(now)
+        if user.disabled_at_utc is not None:
+            # Said only to whoever knows the password: the real user learns why.
+            raise LoginRefused(DISABLED)
         if rehashed is not None:
             user.password_hash = rehashed
-        session.add(
-            BackofficeSession(
-                token_hash=token_hash(token),
-                user_id=user.id,
-                created_at_utc=to_naive_utc(now),
-                last_seen_at_utc=to_naive_utc(now),
-            )
+        if user.totp_enabled_at_utc is not None:
+            ticket = _ticket(platform, user.id, user.password_hash, now)
+        else:
+            guard.succeeded(client, address, now_s)
+            return _open_session(session, user, now)
+    # Raised once the rehash (if any) is committed: the ticket's MAC covers the new hash. The
+    # address's failure count is cleared only by the code, so a guesser who has the
+    # password cannot refill their allowance of codes with it.
+    raise SecondFactorNeeded(ticket)
+
+
+def login_with_code(
+    platform: Platform, ticket: str, code: str, *, client: str = "", device: str = ""
+) -> str:
+    """The sign-in's second step: a session token for a live ticket and a code not used
+    before; LoginRefused otherwise. Throttled like a password: a wrong code is a failure
+    for the address and the account, and a lock refuses even the right code."""
+    now = platform.clock.now()
+    now_s = now.timestamp()
+    user_id = _ticket_user(ticket, now)
+    if user_id is None:
+        raise LoginRefused(TICKET_EXPIRED)
+    with platform.db.transaction(read_only=True) as session:
+        user = session.get(BackofficeUser, user_id)
+        address = user.email if user is not None else ""
+    guard = platform.login_guard
+    refusal = guard.admit(client, address, device_ok(platform, address, device, now), now_s)
+    if refusal is not None:
+        raise LoginRefused.because(refusal)
+    with platform.db.transaction() as session:
+        user = session.scalar(
+            select(BackofficeUser).where(BackofficeUser.id == user_id).with_for_update()
         )
+        if user is None or not _ticket_ok(platform, ticket, user.password_hash):
+            raise LoginRefused(TICKET_EXPIRED)
+        if user.disabled_at_utc is not None:
+            raise LoginRefused(DISABLED)
+        if not backoffice_totp.accept_code(platform, user, code, now):
+            guard.failed(client, address, now_s)
+            raise LoginRefused(WRONG_CODE)
+        guard.succeeded(client, address, now_s)
+        return _open_session(session, user, now)
+
+
+def _open_session(session: Session, user: BackofficeUser, now: dt.datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    user.last_login_at_utc = to_naive_utc(now)
+    session.add(
+        BackofficeSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at_utc=to_naive_utc(now),
+            last_seen_at_utc=to_naive_utc(now),
+        )
+    )
     return token
+
+
+def _ticket_mac(platform: Platform, user_id: int, issued_s: int, password_hash: str) -> str:
+    key = hashlib.sha256(b"backoffice-2fa:" + platform.settings.secret_key.encode()).digest()
+    message = f"{user_id}\n{issued_s}\n{password_hash}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _ticket(platform: Platform, user_id: int, password_hash: str, now: dt.datetime) -> str:
+    issued_s = int(now.timestamp())
+    return f"{user_id}.{issued_s}.{_ticket_mac(platform, user_id, issued_s, password_hash)}"
+
+
+def _ticket_user(ticket: str, now: dt.datetime) -> int | None:
+    """The user a ticket names if it is well formed and young enough (its MAC is checked
+    against the user's row, _ticket_ok)."""
+    if len(ticket) > TICKET_MAX_CHARS:
+        return None
+    parts = ticket.split(".")
+    if len(parts) != 3:
+        return None
+    user_id, issued = id_of(parts[0]), id_of(parts[1])
+    if user_id is None or issued is None:
+        return None
+    age_s = now.timestamp() - issued
+    return user_id if 0 <= age_s <= BACKOFFICE_SECOND_FACTOR_SECONDS else None
+
+
+def _ticket_ok(platform: Platform, ticket: str, password_hash: str) -> bool:
+    user_id, issued, mac = ticket.split(".")
+    expected = _ticket_mac(platform, int(user_id), int(issued), password_hash)
+    return hmac.compare_digest(expected.encode(), mac.encode("utf-8"))
 
 
 def _dummy_hash() -> str:
@@ -259,6 +372,9 @@ def identify(platform: Platform, token: str) -> Identity | None:
             return None
         user = session.get(BackofficeUser, row.user_id)
         assert user is not None
+        if user.disabled_at_utc is not None:
+            # Disabling ends the sessions; this covers a request racing that commit.
+            return None
         row.last_seen_at_utc = to_naive_utc(now)
         return Identity(user.id, user.email, Role(user.role), user.operator_id, hashed)
 

@@ -315,6 +315,28 @@ class BackofficeUser(Base):
     locked_until_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     last_login_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Migration 0015_backoffice_users. Set: the user cannot sign in (sessions ended).
+    disabled_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The TOTP secret, sealed (store/secrets.py): it must be read back to check a code.
+    # Set without `totp_enabled_at_utc` while an enrolment awaits its first code.
+    totp_secret_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    totp_enabled_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The time step of the last code accepted: no code is accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class BackofficeLink(Base):
+    """A one-time link that lets a user set their password: an invitation or a reset
+    (migration 0015_backoffice_users). Only the hash of its token is kept; using it deletes
+    it, and so does a newer link for the same user."""
+
+    __tablename__ = "backoffice_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("backoffice_users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # "invite" or "reset"
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class BackofficeSession(Base):
