@@ -315,7 +315,7 @@ class BackofficeUser(Base):
     locked_until_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     last_login_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    # Migration 0015_backoffice_users. Set: the user cannot sign in (sessions ended).
+    # Migration 0014_backoffice_users. Set: the user cannot sign in (sessions ended).
     disabled_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     # The TOTP secret, sealed (store/secrets.py): it must be read back to check a code.
     # Set without `totp_enabled_at_utc` while an enrolment awaits its first code.
@@ -327,7 +327,7 @@ class BackofficeUser(Base):
 
 class BackofficeLink(Base):
     """A one-time link that lets a user set their password: an invitation or a reset
-    (migration 0015_backoffice_users). Only the hash of its token is kept; using it deletes
+    (migration 0014_backoffice_users). Only the hash of its token is kept; using it deletes
     it, and so does a newer link for the same user."""
 
     __tablename__ = "backoffice_links"

@@ -1,14 +1,14 @@
 """backoffice users: disabled users, TOTP second factor, one-time invitation and reset links
 
-Revision ID: 0015_backoffice_users
-Revises: 0012_upstream
+Revision ID: 0014_backoffice_users
+Revises: 0013_idempotency
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_backoffice_users"
-down_revision = "0012_upstream"
+revision = "0014_backoffice_users"
+down_revision = "0013_idempotency"
 branch_labels = None
 depends_on = None
 
