@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelhouse.api.exact_json import ExactJSONResponse
@@ -33,21 +34,42 @@ def error_body(code: ApiCode, message: str, data: dict[str, str] | None = None) 
     return {"code": code.value, "message": message, "data": data}
 
 
+# The Main API's paths: their refusals go to the operator's API error log.
+MAIN_API_PREFIX = "/v4/"
+
+
+def _record_refusal(request: Request, code: ApiCode, message: str) -> None:
+    """Keep a refused Main API call in its operator's API error log (services/ops_logs.py),
+    once the caller is known to be an operator (agent_context marks the request). A failure
+    to write is logged and never changes the answer."""
+    operator_id = getattr(request.state, "agent_id", None)
+    recorder = getattr(request.app.state, "api_errors", None)
+    if operator_id is None or recorder is None:
+        return
+    if not request.url.path.startswith(MAIN_API_PREFIX):
+        return
+    try:
+        recorder.record(operator_id, request.url.path, code.value, message)
+    except Exception:
+        log.exception("could not write the API error log")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReelhouseError)
-    async def _refused(_request: Request, exc: ReelhouseError) -> JSONResponse:
+    async def _refused(request: Request, exc: ReelhouseError) -> JSONResponse:
+        await run_in_threadpool(_record_refusal, request, exc.code, exc.message)
         headers = None
         if exc.retry_after_seconds is not None:
             headers = {"Retry-After": str(exc.retry_after_seconds)}
         return JSONResponse(error_body(exc.code, exc.message, exc.data), headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return JSONResponse(
-            error_body(ApiCode.VALIDATION_ERROR, f"{where}: {first.get('msg', 'invalid')}")
-        )
+        message = f"{where}: {first.get('msg', 'invalid')}"
+        await run_in_threadpool(_record_refusal, request, ApiCode.VALIDATION_ERROR, message)
+        return JSONResponse(error_body(ApiCode.VALIDATION_ERROR, message))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
