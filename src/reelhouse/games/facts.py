@@ -94,7 +94,9 @@ def features(game: Game) -> list[str]:
     ]
     for symbol in game.symbols:
         if symbol.kind == "wild":
-            times = f" (x{symbol.multiplier})" if symbol.multiplier > 1 else ""
+            times = f" x{symbol.multiplier}" if symbol.multiplier > 1 else ""
+            # Its name may say so already ("Silver Flame x2").
+            times = "" if symbol.name.endswith(times) else times
             found.append(f"wild {symbol.name}{times}")
         elif symbol.kind == "scatter":
             found.append(f"scatter {symbol.name} pays anywhere")
