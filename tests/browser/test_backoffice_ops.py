@@ -97,9 +97,12 @@ def test_the_operations_workflows(stack: Stack, page: Page) -> None:
     assert f"{stack.casino.url}/callback" in history.inner_text()
     assert ADMIN in history.inner_text()
 
-    # A refused Main API call appears in the API error log.
+    # Refused Main API calls appear in the API error log, newest first: this one, and the
+    # launch refused during the maintenance above.
     assert stack.call("/v4/user/info", {"user_code": 424242})["code"] == 2002
     page.goto(f"{base}/api-errors")
     errors = page.locator("#api-errors tbody tr")
-    expect(errors).to_have_count(1)
-    assert "/v4/user/info" in errors.inner_text() and "2002" in errors.inner_text()
+    expect(errors).to_have_count(2)
+    newest, oldest = errors.nth(0).inner_text(), errors.nth(1).inner_text()
+    assert "/v4/user/info" in newest and "2002" in newest
+    assert "/v4/game/game-url" in oldest and "maintenance" in oldest
