@@ -38,18 +38,28 @@ def error_body(code: ApiCode, message: str, data: dict[str, str] | None = None) 
 MAIN_API_PREFIX = "/v4/"
 
 
-def _record_refusal(request: Request, code: ApiCode, message: str) -> None:
-    """Keep a refused Main API call in its operator's API error log (services/ops_logs.py),
-    once the caller is known to be an operator (agent_context marks the request). A failure
-    to write is logged and never changes the answer."""
+def _refusal_log(request: Request) -> tuple[Any, int] | None:
+    """The API error log and the operator a refusal is logged under: a Main API call whose
+    token named an operator (agent_context marks the request). None for everything else (the
+    game client's refusals, a missing or unknown token), decided without leaving the loop."""
     operator_id = getattr(request.state, "agent_id", None)
     recorder = getattr(request.app.state, "api_errors", None)
     if operator_id is None or recorder is None:
-        return
+        return None
     if not request.url.path.startswith(MAIN_API_PREFIX):
+        return None
+    return recorder, operator_id
+
+
+async def _record_refusal(request: Request, code: ApiCode, message: str) -> None:
+    """Keep a refused Main API call in its operator's API error log (services/ops_logs.py).
+    A failure to write is logged and never changes the answer."""
+    target = _refusal_log(request)
+    if target is None:
         return
+    recorder, operator_id = target
     try:
-        recorder.record(operator_id, request.url.path, code.value, message)
+        await run_in_threadpool(recorder.record, operator_id, request.url.path, code.value, message)
     except Exception:
         log.exception("could not write the API error log")
 
@@ -57,7 +67,7 @@ def _record_refusal(request: Request, code: ApiCode, message: str) -> None:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReelhouseError)
     async def _refused(request: Request, exc: ReelhouseError) -> JSONResponse:
-        await run_in_threadpool(_record_refusal, request, exc.code, exc.message)
+        await _record_refusal(request, exc.code, exc.message)
         headers = None
         if exc.retry_after_seconds is not None:
             headers = {"Retry-After": str(exc.retry_after_seconds)}
@@ -68,7 +78,7 @@ def install_error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
         message = f"{where}: {first.get('msg', 'invalid')}"
-        await run_in_threadpool(_record_refusal, request, ApiCode.VALIDATION_ERROR, message)
+        await _record_refusal(request, ApiCode.VALIDATION_ERROR, message)
         return JSONResponse(error_body(ApiCode.VALIDATION_ERROR, message))
 
     @app.exception_handler(StarletteHTTPException)
