@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from reelhouse.backoffice.labels import label
@@ -19,6 +20,7 @@ from reelhouse.games import catalogue, facts
 from reelhouse.services import (
     audit,
     backoffice_ops,
+    backoffice_users,
     game_maintenance,
     game_metadata,
     launch,
@@ -27,10 +29,14 @@ from reelhouse.services import (
     ops_logs,
 )
 from reelhouse.services.backoffice_settings import Probe
+from reelhouse.services.backoffice_users import Role
 from reelhouse.store.models import ApiErrorEntry, AuditEntry, Operator
 from tests.inprocess_app import GAME, OPERATOR, OPERATOR_B, App, seeded_app
 
 WHO = audit.Accountable.checked("admin@reelhouse.example", "reel motor fault")
+# argon2id still, with cheap parameters (production's cost 0.6 s a hash).
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -288,3 +294,32 @@ def test_the_games_lists_carry_the_picture_and_figures(fx: tuple[App, int, str])
         "/img/games/..%2Fgame.json",
     ):
         assert app.get(unknown).status_code == 404
+
+
+# --- who may act --------------------------------------------------------------------------
+
+
+def test_only_admins_switch_maintenance_and_sessions_stay_their_operators(
+    fx: tuple[App, int, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator user, with a valid form, may not switch a game (403) nor close another
+    operator's session (404): nothing changes either way."""
+    app, user_code, session_token = fx
+    monkeypatch.setattr(backoffice_users, "HASHER", CHEAP_HASHER)
+    one, two = operator_id(app), operator_id(app, OPERATOR_B)
+    email = "ops@casino-b.example"
+    backoffice_users.create_user(app.platform, email, PASSWORD, Role.OPERATOR, OPERATOR_B)
+    token = backoffice_users.login(app.platform, email, PASSWORD)
+    identity = backoffice_users.identify(app.platform, token)
+    assert identity is not None
+    csrf = backoffice_users.csrf_token(app.platform, identity)
+    cookies = {"rh_bo_session": token}
+    form = f"csrf={csrf}&for=every&state=on".encode()
+    switched = app.post_form(f"/backoffice/o/{two}/games/{GAME}/maintenance", form, cookies)
+    assert switched.status_code == 403
+    assert own_games(app, app.api_token_b)[GAME]["status"] == "available"
+    session_id = backoffice_ops.open_sessions(app.platform, one, user_code)[0]["gplay_id"]
+    closing = f"/backoffice/o/{two}/sessions/{session_id}/close"
+    assert app.post_form(closing, f"csrf={csrf}".encode(), cookies).status_code == 404
+    assert spin(app, session_token)["code"] == 0
+    assert audit_actions(app) == []
