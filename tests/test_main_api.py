@@ -87,7 +87,11 @@ def test_catalogue_endpoints(stack: Stack) -> None:
         "launch_enable",
         "category",
         "reg_date",
+        # Added (docs/api.md, "fields added"): the game's status and figures.
+        "status",
+        "metadata",
     }
+    assert games[0]["game_image"].startswith(f"{stack.reelhouse.url}/img/games/")
     assert stack.call("/v4/game/all", {"lang": "en"})["data"] == games
     assert stack.call("/v4/game/games", {"provider_id": 99})["code"] == 2007
 

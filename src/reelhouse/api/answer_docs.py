@@ -25,6 +25,7 @@ from reelhouse.domain.errors import ApiCode
 # What each code means to an operator, in short: docs/api.md's code table says it at length
 # (a test checks that every code an operation lists is in that table).
 MEANINGS: dict[ApiCode, str] = {
+    ApiCode.UNDER_MAINTENANCE: "the game is in maintenance (docs/backoffice.md)",
     ApiCode.INTERNAL_SERVER_ERROR: "internal error (nothing was half-applied)",
     ApiCode.VALIDATION_ERROR: "validation error: malformed JSON, wrong types, body too large",
     ApiCode.RESOURCE_NOT_FOUND: "no such resource",

@@ -16,6 +16,7 @@ from reelhouse.api import (
     client_assets,
     freerounds_v4,
     game,
+    game_images,
     igamingace_a,
     igamingace_b,
     main_v4,
@@ -34,6 +35,7 @@ from reelhouse.api.inflight import InFlightLimiter
 from reelhouse.api.logging_setup import install_redaction
 from reelhouse.api.ratelimit import OperatorRateLimiter
 from reelhouse.dispatch.sender import WalletSender
+from reelhouse.services.ops_logs import ApiErrorLog
 from reelhouse.services.platform import Platform
 
 API_DESCRIPTION = """Reelhouse Main API (SlotCity v4 compatible) and game client API.
@@ -102,6 +104,7 @@ def create_app(
     app.state.dispatcher = DispatcherThread(platform) if dispatcher else None
     app.state.owns_platform = owns_platform
     app.state.inflight = InFlightLimiter()
+    app.state.api_errors = ApiErrorLog(platform)
     settings = platform.settings
     app.state.rate = OperatorRateLimiter(settings.api_rate_per_second, settings.api_rate_burst)
     app.add_middleware(NoStoreByDefault)
@@ -122,5 +125,6 @@ def create_app(
     app.include_router(round_page.router)
     app.include_router(client_assets.router)
     app.include_router(reference_page.router)
+    app.include_router(game_images.router)
     app.include_router(backoffice.router)
     return app

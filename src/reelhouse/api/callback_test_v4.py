@@ -19,6 +19,7 @@ from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok
 from reelhouse.api.schemas_v4 import CallbackProbeAnswer
 from reelhouse.services.backoffice_settings import test_callback
+from reelhouse.services.ops_logs import MAIN_API_ACTOR, record_callback_test
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 
@@ -40,6 +41,8 @@ def callback_test(
     _body: Annotated[Empty, Depends(body_of(Empty))],
 ) -> dict[str, Any]:
     probe = test_callback(platform, agent.id)
+    # Kept with the back office's own tests: the Settings page lists both.
+    record_callback_test(platform, agent.id, probe, MAIN_API_ACTOR)
     return ok(
         {
             "callback_url": probe.url,

@@ -58,6 +58,8 @@ def _authenticated(platform: Platform, token: str) -> Operator:
 async def agent_context(request: Request) -> AsyncIterator[Operator]:
     token = bearer_token(request)
     operator = await run_in_threadpool(_authenticated, platform_of(request), token)
+    # From here a refusal is this operator's: the error handler logs it (api/envelope.py).
+    request.state.agent_id = operator.id
     # The TCP peer, or the client behind a configured proxy (api/edges.py), never a header
     # any caller can send.
     client_ip = request.client.host if request.client else ""

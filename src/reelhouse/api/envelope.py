@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelhouse.api.exact_json import ExactJSONResponse
@@ -41,18 +42,49 @@ def refusal_response(exc: ReelhouseError) -> JSONResponse:
     return JSONResponse(error_body(exc.code, exc.message, exc.data), headers=headers)
 
 
+# The Main API's paths: their refusals go to the operator's API error log.
+MAIN_API_PREFIX = "/v4/"
+
+
+def _refusal_log(request: Request) -> tuple[Any, int] | None:
+    """The API error log and the operator a refusal is logged under: a Main API call whose
+    token named an operator (agent_context marks the request). None for everything else (the
+    game client's refusals, a missing or unknown token), decided without leaving the loop."""
+    operator_id = getattr(request.state, "agent_id", None)
+    recorder = getattr(request.app.state, "api_errors", None)
+    if operator_id is None or recorder is None:
+        return None
+    if not request.url.path.startswith(MAIN_API_PREFIX):
+        return None
+    return recorder, operator_id
+
+
+async def _record_refusal(request: Request, code: ApiCode, message: str) -> None:
+    """Keep a refused Main API call in its operator's API error log (services/ops_logs.py).
+    A failure to write is logged and never changes the answer."""
+    target = _refusal_log(request)
+    if target is None:
+        return
+    recorder, operator_id = target
+    try:
+        await run_in_threadpool(recorder.record, operator_id, request.url.path, code.value, message)
+    except Exception:
+        log.exception("could not write the API error log")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReelhouseError)
-    async def _refused(_request: Request, exc: ReelhouseError) -> JSONResponse:
+    async def _refused(request: Request, exc: ReelhouseError) -> JSONResponse:
+        await _record_refusal(request, exc.code, exc.message)
         return refusal_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return JSONResponse(
-            error_body(ApiCode.VALIDATION_ERROR, f"{where}: {first.get('msg', 'invalid')}")
-        )
+        message = f"{where}: {first.get('msg', 'invalid')}"
+        await _record_refusal(request, ApiCode.VALIDATION_ERROR, message)
+        return JSONResponse(error_body(ApiCode.VALIDATION_ERROR, message))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -40,7 +40,7 @@ from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
-from reelhouse.services import freerounds, launch, players
+from reelhouse.services import freerounds, game_metadata, launch, players
 from reelhouse.services.platform import Platform
 from reelhouse.services.transactions import parse_api_time
 from reelhouse.store.models import Operator
@@ -141,14 +141,14 @@ def _user_code(platform: Platform, agent: Operator, player_id: str) -> int:
         return players.find_by_name(session, agent.id, player_id).id
 
 
-def _game_item(game: GameInfo) -> dict[str, Any]:
+def _game_item(platform: Platform, game: GameInfo) -> dict[str, Any]:
     return {
         "gameId": numeric_game_id(game.game_code),
         "gameCode": game.game_code,
         "name": game.name,
         "providerId": game.provider_id,
         "category": game.category,
-        "image": "",
+        "image": game_metadata.image_url(platform, game.game_code),
         "rtpVariants": list(game.rtp_variants),
     }
 
@@ -192,10 +192,12 @@ def provider_list(_agent: Agent) -> dict[str, Any]:
         FacadeAGameListAnswer, ApiCode.PROVIDER_NOT_FOUND, spelled=PUBLISHED_NAMES
     ),
 )
-def game_list(_agent: Agent, providerId: Annotated[int | None, Query()] = None) -> dict[str, Any]:
+def game_list(
+    _agent: Agent, platform: PlatformDep, providerId: Annotated[int | None, Query()] = None
+) -> dict[str, Any]:
     if providerId is not None and providerId != catalogue.PROVIDER_ID:
         raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {providerId}")
-    return ok([_game_item(g) for g in catalogue.list_games()])
+    return ok([_game_item(platform, g) for g in catalogue.list_games()])
 
 
 @router.post(
@@ -204,6 +206,7 @@ def game_list(_agent: Agent, providerId: Annotated[int | None, Query()] = None) 
     responses=facade_a_answers(
         LaunchAnswer,
         *V4_KEYED,
+        ApiCode.UNDER_MAINTENANCE,
         ApiCode.USER_NOT_FOUND,
         ApiCode.PROVIDER_NOT_FOUND,
         ApiCode.GAME_NOT_FOUND,

@@ -43,7 +43,7 @@ from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import NUMERIC_GAME_ID_MAX, numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.games import catalogue
-from reelhouse.services import freerounds, launch, operators, players
+from reelhouse.services import freerounds, game_metadata, launch, operators, players
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 
@@ -240,7 +240,7 @@ def game_list(
             "name": game.name,
             "category": game.category,
             "provider": catalogue.PROVIDER_NAME,
-            "thumbnail": "",
+            "thumbnail": game_metadata.image_url(platform, game.game_code),
         }
         for game in catalogue.list_games()
     ]

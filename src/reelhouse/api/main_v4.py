@@ -28,8 +28,9 @@ from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.languages import MAX_LANG_CHARS
 from reelhouse.domain.money import currency, to_decimal
 from reelhouse.games import catalogue
-from reelhouse.games.model import GameInfo
 from reelhouse.services import (
+    game_maintenance,
+    game_metadata,
     launch,
     operators,
     players,
@@ -95,17 +96,31 @@ def _rtp_number(rtp_bp: int) -> int | Decimal:
     return whole if part == 0 else Decimal(rtp_bp) / operators.BP_PER_PERCENT
 
 
-def _game_item(game: GameInfo) -> dict[str, Any]:
-    return {
-        "provider_id": game.provider_id,
-        "game_code": game.game_code,
-        "game_name": game.name,
-        "locale_name": game.name,
-        "game_image": "",
-        "launch_enable": True,
-        "category": category_spelling(game.category),
-        "reg_date": "2026-01-01 00:00:00",
-    }
+def _own_games(platform: Platform, agent: Operator) -> list[dict[str, Any]]:
+    """Reelhouse's own games in the contract's item shape, with two fields added: `status`
+    (`available`, or `maintenance` while the game is switched off for this agent, then also
+    `launch_enable` false) and `metadata` (its figures at the agent's RTP)."""
+    statuses = game_maintenance.statuses(platform, agent.id)
+    items = []
+    for info in catalogue.list_games():
+        game = catalogue.get_game(info.game_code)
+        assert game is not None
+        status = statuses[game.game_code]
+        items.append(
+            {
+                "provider_id": game.provider_id,
+                "game_code": game.game_code,
+                "game_name": game.name,
+                "locale_name": game.name,
+                "game_image": game_metadata.image_url(platform, game.game_code),
+                "launch_enable": status is game_maintenance.Status.AVAILABLE,
+                "category": category_spelling(game.category),
+                "reg_date": "2026-01-01 00:00:00",
+                "status": status.value,
+                "metadata": game_metadata.metadata(game, agent.rtp_bp),
+            }
+        )
+    return items
 
 
 @router.post(
@@ -211,7 +226,7 @@ def game_games(
     agent: Agent, platform: PlatformDep, body: Annotated[GamesBody, Depends(body_of(GamesBody))]
 ) -> ExactJSONResponse:
     if body.provider_id == catalogue.PROVIDER_ID:
-        return ok_exact([_game_item(g) for g in catalogue.list_games()])
+        return ok_exact(_own_games(platform, agent))
     # A provider not offered to this operator is answered as one that does not exist.
     if body.provider_id not in {p.id for p in providers.providers_of(platform, agent.id)}:
         raise ReelhouseError(ApiCode.PROVIDER_NOT_FOUND, f"no provider {body.provider_id}")
@@ -223,7 +238,7 @@ def game_games(
 def game_all(
     agent: Agent, platform: PlatformDep, _body: Annotated[LangOnly, Depends(body_of(LangOnly))]
 ) -> ExactJSONResponse:
-    own = [_game_item(g) for g in catalogue.list_games()]
+    own = _own_games(platform, agent)
     upstream = provider_games.offered_games(platform, agent.id, None)
     return ok_exact(own + [provider_games.main_api_item(g) for g in upstream])
 
@@ -234,6 +249,7 @@ def game_all(
     responses=v4_answers(
         GameUrlAnswer,
         *V4_KEYED,
+        ApiCode.UNDER_MAINTENANCE,
         ApiCode.USER_NOT_FOUND,
         ApiCode.PERMISSION_ERROR,
         ApiCode.PROVIDER_NOT_FOUND,

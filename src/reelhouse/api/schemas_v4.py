@@ -22,6 +22,8 @@ Money = Annotated[
         {"type": "number", "description": "exact decimal, the currency's digits; read as decimal"}
     ),
 ]
+# A game's figure (an RTP, odds): a JSON number written from the sheet's decimal text.
+Figure = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 # Money as decimal text (`"99.30"`): the reporting rows and the game API.
 MoneyText = Annotated[str, Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$", examples=["99.30"])]
 # A percentage with 2 decimals as text, or null when nothing was staked.
@@ -89,6 +91,22 @@ class Provider(BaseModel):
     status: int
 
 
+class GameMetadata(BaseModel):
+    """A game's figures at the RTP variant the agent's players get, from its exact math
+    sheet (docs/api.md, "Games: status and metadata"); a figure is null where the sheet
+    has none, or the game's math changed after its figures were written."""
+
+    rtp_variant: int | None
+    rtp: Figure | None = Field(description="percent, 2 decimals")
+    volatility: str | None
+    volatility_index: Figure | None
+    hit_rate: Figure | None = Field(description="percent of rounds that pay")
+    max_win_x: Figure | None = Field(description="the most a round can pay, in bets")
+    max_win_one_in: Figure | None = Field(description="its odds, 1 in N")
+    free_spins_one_in: Figure | None
+    features: list[str]
+
+
 class GameItem(BaseModel):
     provider_id: int
     game_code: str
@@ -98,6 +116,12 @@ class GameItem(BaseModel):
     launch_enable: bool
     category: str = Field(description="`Slots`, or `Live` for an upstream live game")
     reg_date: ApiTime
+    status: Literal["available", "maintenance"] | None = Field(
+        default=None, description="**[added]** Reelhouse's own games only"
+    )
+    metadata: GameMetadata | None = Field(
+        default=None, description="**[added]** Reelhouse's own games only"
+    )
 
 
 class GameUrl(BaseModel):
@@ -330,10 +354,22 @@ class GamesAnswer(Ok):
                     "game_code": "lucky-sevens",
                     "game_name": "Lucky Sevens",
                     "locale_name": "Lucky Sevens",
-                    "game_image": "",
+                    "game_image": "https://reelhouse.example/img/games/lucky-sevens.svg",
                     "launch_enable": True,
                     "category": "Slots",
                     "reg_date": "2026-01-01 00:00:00",
+                    "status": "available",
+                    "metadata": {
+                        "rtp_variant": 96,
+                        "rtp": 96.0,
+                        "volatility": "low",
+                        "volatility_index": 4.1,
+                        "hit_rate": 23.5,
+                        "max_win_x": 40.4,
+                        "max_win_one_in": 51200.0,
+                        "free_spins_one_in": None,
+                        "features": ["5 lines"],
+                    },
                 }
             ],
         }

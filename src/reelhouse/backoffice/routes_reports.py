@@ -96,7 +96,8 @@ def player(operator_id: int, user_code: int, identity: Me, request: Request) -> 
         operator_id,
         Filters(start=(today - dt.timedelta(days=30)).isoformat(), player=str(user_code)),
     )
-    return page(request, "player.html", scope=s, player=found, recent=recent)
+    live = backoffice_ops.open_sessions(platform_of(request), operator_id, user_code)
+    return page(request, "player.html", scope=s, player=found, recent=recent, live=live)
 
 
 def _history(request: Request, operator_id: int, identity: Identity, rounds: bool) -> Response:

@@ -24,7 +24,7 @@ from reelhouse.backoffice.web import (
     scope,
 )
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services import backoffice_settings, fairness
+from reelhouse.services import backoffice_settings, fairness, ops_logs
 from reelhouse.services.backoffice_users import Identity
 from reelhouse.services.platform import Platform
 
@@ -68,8 +68,9 @@ def _callback_url(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str
     return {"notice": "Callback URL saved."}
 
 
-def _test_callback(p: Platform, op: int, f: dict[str, str], _who: Any) -> dict[str, Any]:
+def _test_callback(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
     probe = backoffice_settings.test_callback(p, op, f.get("callback_url") or None)
+    ops_logs.record_callback_test(p, op, probe, who.actor)
     return {"probe": probe}
 
 

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from reelhouse.backoffice.labels import label
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import BACKOFFICE_FORM_MAX_BYTES, BACKOFFICE_SESSION_MAX_SECONDS
 from reelhouse.domain.numbers import id_of
@@ -55,6 +56,8 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Table headings for people (`user_code` -> "Player"): backoffice/labels.py.
+TEMPLATES.filters["label"] = label
 
 
 class NotSignedIn(Exception):

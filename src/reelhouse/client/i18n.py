@@ -33,6 +33,7 @@ EN: dict[str, str] = {
     "big_win": "Big win!",
     "err_2006": "Insufficient funds: your bet was not placed and nothing was charged.",
     "err_3001": "Your game session has ended. Please reopen the game from the casino.",
+    "err_1": "This game is under maintenance. Please try again later.",
     "err_3002": "Your previous round is still being settled. Please wait a moment.",
     "err_3003": "The casino did not confirm your bet. It is being cancelled and refunded.",
     "err_3005": "The casino's wallet is unavailable. Your bet was not placed and nothing was "
@@ -88,6 +89,7 @@ ES: dict[str, str] = {
     "big_win": "¡Gran premio!",
     "err_2006": "Saldo insuficiente: la apuesta no se realizó y no se cobró nada.",
     "err_3001": "Tu sesión de juego ha terminado. Vuelve a abrir el juego desde el casino.",
+    "err_1": "Este juego está en mantenimiento. Inténtalo más tarde.",
     "err_3002": "Tu ronda anterior aún se está liquidando. Espera un momento.",
     "err_3003": "El casino no confirmó tu apuesta. Se está cancelando y reembolsando.",
     "err_3005": "La cartera del casino no está disponible. La apuesta no se realizó y no se "
@@ -148,6 +150,7 @@ DE: dict[str, str] = {
     "err_2006": "Guthaben reicht nicht aus: Der Einsatz wurde nicht gesetzt, nichts wurde "
     "abgebucht.",
     "err_3001": "Ihre Spielsitzung ist beendet. Bitte öffnen Sie das Spiel erneut im Casino.",
+    "err_1": "Dieses Spiel wird gerade gewartet. Bitte versuchen Sie es später erneut.",
     "err_3002": "Ihre vorherige Runde wird noch abgerechnet. Bitte warten Sie einen Moment.",
     "err_3003": "Das Casino hat Ihren Einsatz nicht bestätigt. Er wird storniert und erstattet.",
     "err_3005": "Die Geldbörse des Casinos ist nicht erreichbar. Der Einsatz wurde nicht "
@@ -204,6 +207,7 @@ PT: dict[str, str] = {
     "big_win": "Grande ganho!",
     "err_2006": "Saldo insuficiente: a aposta não foi feita e nada foi cobrado.",
     "err_3001": "Sua sessão de jogo terminou. Abra o jogo novamente pelo cassino.",
+    "err_1": "Este jogo está em manutenção. Tente novamente mais tarde.",
     "err_3002": "Sua rodada anterior ainda está sendo liquidada. Aguarde um momento.",
     "err_3003": "O cassino não confirmou sua aposta. Ela está sendo cancelada e reembolsada.",
     "err_3005": "A carteira do cassino está indisponível. A aposta não foi feita e nada foi "
@@ -263,6 +267,7 @@ FR: dict[str, str] = {
     "big_win": "Gros gain !",
     "err_2006": "Solde insuffisant : la mise n'a pas été placée et rien n'a été débité.",
     "err_3001": "Votre session de jeu est terminée. Rouvrez le jeu depuis le casino.",
+    "err_1": "Ce jeu est en maintenance. Réessayez plus tard.",
     "err_3002": "Votre partie précédente est encore en cours de règlement. Patientez un instant.",
     "err_3003": "Le casino n'a pas confirmé votre mise. Elle est annulée et remboursée.",
     "err_3005": "Le portefeuille du casino est indisponible. La mise n'a pas été placée et "

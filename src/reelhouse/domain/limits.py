@@ -281,3 +281,21 @@ MAX_CURRENCY_CODE_CHARS = 8
 # Main API provider id): a larger number names no provider, and is refused before any query
 # (PostgreSQL would refuse it as out of range).
 PROVIDER_ID_MAX = 2**31 - 1
+
+# --- Back office operations logs (services/ops_logs.py) -------------------------------
+
+# The Settings page keeps this many "Test callback" results per operator: enough to see a
+# fix take effect over a few tries, small enough to show on one page.
+CALLBACK_TEST_HISTORY_ROWS = 20
+# The API error log keeps this many refused Main API calls per operator (a ring): a bad
+# integration shows its pattern within a few hundred refusals.
+API_ERROR_LOG_ROWS = 500
+# A refusal deletes at most this many rows beyond the ring, so no single refusal pays for
+# a large purge (after a lowered limit the excess goes over a few calls).
+API_ERROR_PURGE_BATCH = 50
+# At most this many refusals per operator and second are written by one process: a client
+# hammering with bad calls (or one being rate limited, 1018) must not turn each refusal
+# into a database write. The ones beyond are counted in the log line, not stored.
+API_ERROR_LOG_WRITES_PER_SECOND = 10
+# A refusal's message is cut to this many characters in the log (the column's width).
+API_ERROR_MESSAGE_MAX_CHARS = 300

@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from reelhouse.games.catalogue import get_game, list_games
+from reelhouse.games.facts import FACTS_FILE, facts_document
 from reelhouse.games.model import Game
 from reelhouse.games.sheet import render
 from reelhouse.games.simulate import MAX_SPINS, simulate
@@ -70,8 +71,13 @@ def sheet_command(
 @rtp_app.command("docs")
 def docs_command(
     out: Annotated[Path, typer.Option(help="directory for <game>.md")] = Path("docs/games"),
+    facts: Annotated[
+        Path | None,
+        typer.Option(help="also write <game>/facts.json under this games data directory"),
+    ] = None,
 ) -> None:
-    """Write the Markdown sheet of every game of the catalogue into a directory."""
+    """Write the Markdown sheet of every game of the catalogue into a directory, and with
+    --facts the figures the catalogue shows (games/facts.py) from the same sheets."""
     out.mkdir(parents=True, exist_ok=True)
     for info in list_games():
         game = _game(info.game_code)
@@ -79,6 +85,10 @@ def docs_command(
         path = out / f"{game.game_code}.md"
         path.write_text(render(sheets, markdown=True), encoding="utf-8")
         typer.echo(f"wrote {path}")
+        if facts is not None:
+            facts_path = facts / game.game_code / FACTS_FILE
+            facts_path.write_text(facts_document(sheets), encoding="utf-8")
+            typer.echo(f"wrote {facts_path}")
 
 
 @rtp_app.command("simulate")

@@ -15,21 +15,32 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
+from reelhouse.domain.clock import format_api_time, from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import (
     BACKOFFICE_CHART_DAYS,
     BACKOFFICE_PAGE_ROWS,
     FEED_MAX_LIMIT,
+    GAME_SESSION_MAX_SECONDS,
+    SESSION_IDLE_EXPIRY_SECONDS,
     STUCK_LIST_MAX_ROWS,
 )
 from reelhouse.domain.money import currency, format_fixed
 from reelhouse.games import catalogue
-from reelhouse.services import audit, online, statistics, stuck_calls
+from reelhouse.services import (
+    audit,
+    game_maintenance,
+    game_metadata,
+    online,
+    statistics,
+    stuck_calls,
+)
 from reelhouse.services.backoffice_history import Filters, Page, period
 from reelhouse.services.backoffice_settings import TARGET_TYPE as OPERATOR_TARGET
 from reelhouse.services.game_client import game_view
+from reelhouse.services.game_maintenance import Status
 from reelhouse.services.platform import Platform
-from reelhouse.store.models import AuditEntry, Operator, Player, WalletCall
+from reelhouse.store.models import AuditEntry, GameSession, Operator, Player, WalletCall
 
 # The math sheets `reelhouse rtp docs` writes, when Reelhouse runs from its source tree.
 DOCS_GAMES = Path(__file__).resolve().parents[3] / "docs" / "games"
@@ -135,6 +146,8 @@ def audit_log(platform: Platform, operator_id: int) -> list[dict[str, Any]]:
                     AuditEntry.target_type == stuck_calls.TARGET_TYPE,
                     AuditEntry.target_id.in_(calls),
                 ),
+                # A game put in maintenance for every operator concerns every operator.
+                AuditEntry.target_type == game_maintenance.GAME_TARGET,
             )
         )
         .order_by(AuditEntry.id.desc())
@@ -147,22 +160,67 @@ def audit_log(platform: Platform, operator_id: int) -> list[dict[str, Any]]:
 # --- the game catalogue -----------------------------------------------------------------
 
 
-def catalogue_view() -> list[dict[str, Any]]:
-    return [
-        {
-            "game_code": g.game_code,
-            "name": g.name,
-            "provider": catalogue.PROVIDER_NAME,
-            "provider_id": g.provider_id,
-            "mode": g.mode,
-            "volatility": g.volatility,
-            "rtp_variants": g.rtp_variants,
-            # Every catalogue game is playable: Reelhouse has no per-game switch, so a game
-            # is "in maintenance" only when it left the catalogue (then it is not listed).
-            "status": "available",
-        }
-        for g in catalogue.list_games()
-    ]
+def catalogue_view(platform: Platform, operator_id: int) -> list[dict[str, Any]]:
+    """Every game with its status for this operator (services/game_maintenance), whether
+    its maintenance is for every operator, its image and its figures at the operator's RTP
+    (games/facts.py)."""
+    with platform.db.transaction(read_only=True) as session:
+        down = game_maintenance.in_maintenance(session, operator_id)
+        operator = session.get(Operator, operator_id)
+        assert operator is not None
+        rtp_bp = operator.rtp_bp
+    rows = []
+    for g in catalogue.list_games():
+        game = catalogue.get_game(g.game_code)
+        assert game is not None
+        status = Status.MAINTENANCE if g.game_code in down else Status.AVAILABLE
+        rows.append(
+            {
+                "game_code": g.game_code,
+                "name": g.name,
+                "provider": catalogue.PROVIDER_NAME,
+                "provider_id": g.provider_id,
+                "mode": g.mode,
+                "volatility": g.volatility,
+                "rtp_variants": g.rtp_variants,
+                "status": status.value,
+                "every_operator": down.get(g.game_code, False),
+                "image": game_metadata.image_path(g.game_code),
+                "facts": game_metadata.metadata(game, rtp_bp),
+            }
+        )
+    return rows
+
+
+def open_sessions(platform: Platform, operator_id: int, player_id: int) -> list[dict[str, Any]]:
+    """The player's game sessions that a token could still play (not closed, not idle past
+    expiry, not past their maximum age), newest first: what "Close" is offered for."""
+    now = platform.clock.now()
+    idle_since = to_naive_utc(now - dt.timedelta(seconds=SESSION_IDLE_EXPIRY_SECONDS))
+    born_since = to_naive_utc(now - dt.timedelta(seconds=GAME_SESSION_MAX_SECONDS))
+    query = (
+        select(GameSession)
+        .where(
+            GameSession.player_id == player_id,
+            GameSession.operator_id == operator_id,
+            GameSession.closed_at_utc.is_(None),
+            GameSession.last_activity_at_utc >= idle_since,
+            GameSession.started_at_utc >= born_since,
+        )
+        .order_by(GameSession.id.desc())
+        .limit(BACKOFFICE_PAGE_ROWS)
+    )
+    with platform.db.transaction(read_only=True) as session:
+        return [
+            {
+                "gplay_id": row.id,
+                "game_code": row.game_code,
+                "demo": row.demo_balance_minor is not None,
+                "start_time": format_api_time(from_naive_utc(row.started_at_utc)),
+                "last_update": format_api_time(from_naive_utc(row.last_activity_at_utc)),
+            }
+            for row in session.scalars(query)
+        ]
 
 
 def game_sheet(game_code: str) -> dict[str, Any] | None:

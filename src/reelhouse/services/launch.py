@@ -25,6 +25,8 @@ from reelhouse.domain.money import currency
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.model import Game
+from reelhouse.services import audit, game_maintenance
+from reelhouse.services.backoffice_settings import TARGET_TYPE as OPERATOR_TARGET
 from reelhouse.services.operators import BP_PER_PERCENT, OperatorState, wallet_endpoint
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
@@ -68,6 +70,7 @@ def _variant_for(operator: Operator, game: Game, rtp_percent: Decimal) -> int:
 def create_launch_url(platform: Platform, operator: Operator, request: LaunchRequest) -> str:
     """Check everything, ask the wallet to `authenticate` the player, and issue the URL."""
     game = _game_or_refuse(request.provider_id, request.game_code)
+    game_maintenance.check_launchable(platform, operator.id, game.game_code)
     if operator.state != OperatorState.APPROVED and not request.demo:
         raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
     variant = _variant_for(operator, game, request.rtp_percent)
@@ -161,6 +164,8 @@ class ActiveSession:
     # What the player's earlier rounds mean for the next one: read with the session when
     # asked for (`with_hold`), None otherwise.
     hold: PlayerHold | None = None
+    # Whether the session's game is in maintenance for its operator (services/game_maintenance).
+    in_maintenance: bool = False
 
 
 def active_session(
@@ -214,7 +219,7 @@ def active_session_where(
     """`active_session` for the session `which` selects (`token_session`,
     `latest_upstream_session`)."""
     query = (
-        select(GameSession, Player, Operator)
+        select(GameSession, Player, Operator, game_maintenance.session_in_maintenance())
         .join(Player, Player.id == GameSession.player_id)
         .join(Operator, Operator.id == GameSession.operator_id)
         .where(which)
@@ -231,12 +236,15 @@ def active_session_where(
     if found is None:
         raise ReelhouseError(ApiCode.SESSION_EXPIRED, "unknown game session")
     game_session, player, operator = found[0], found[1], found[2]
+    in_maintenance = bool(found[3])
     hold = None
     if hold_inline:
-        columns: Any = found  # the hold's three columns follow the three rows
-        hold = PlayerHold.of(columns[3], columns[4], columns[5])
+        columns: Any = found  # the hold's three columns follow the rows and the flag
+        hold = PlayerHold.of(columns[4], columns[5], columns[6])
     elif with_hold:
         hold = player_hold(db_session, player.id)
+    if game_session.closed_at_utc is not None:
+        raise ReelhouseError(ApiCode.SESSION_EXPIRED, "game session closed by the operator")
     now = platform.clock.now()
     idle_since = from_naive_utc(game_session.last_activity_at_utc)
     if now - idle_since > dt.timedelta(seconds=SESSION_IDLE_EXPIRY_SECONDS):
@@ -248,4 +256,44 @@ def active_session_where(
         raise ReelhouseError(
             ApiCode.SESSION_EXPIRED, "game session reached its maximum length; relaunch the game"
         )
-    return ActiveSession(game_session, player, operator, hold)
+    return ActiveSession(game_session, player, operator, hold, in_maintenance)
+
+
+def close_session(
+    platform: Platform, operator_id: int, session_id: int, who: audit.Accountable
+) -> bool:
+    """End one of the operator's game sessions now (the back office's "Close"): its token is
+    refused from then on (3001), as an expired one is. A round already played finishes as
+    usual (its win or cancel is still sent); only what the token would do next is refused.
+    Whether it was open; audited in the same commit. Another operator's session, or none,
+    is RESOURCE_NOT_FOUND, changing nothing."""
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        game_session = session.scalar(
+            select(GameSession)
+            .where(GameSession.id == session_id, GameSession.operator_id == operator_id)
+            .with_for_update()
+        )
+        if game_session is None:
+            raise ReelhouseError(ApiCode.RESOURCE_NOT_FOUND, f"no game session {session_id}")
+        if game_session.closed_at_utc is not None:
+            return False
+        game_session.closed_at_utc = to_naive_utc(now)
+        audit.record(
+            session,
+            who,
+            audit.Change(
+                "session.close",
+                OPERATOR_TARGET,
+                operator_id,
+                "open",
+                "closed",
+                {
+                    "session_id": str(session_id),
+                    "user_code": str(game_session.player_id),
+                    "game_code": game_session.game_code,
+                },
+            ),
+            now,
+        )
+    return True

@@ -54,6 +54,8 @@ def online_games(
                 GameSession.last_activity_at_utc >= since,
                 # Demo sessions play fun money: nothing to report to the operator.
                 GameSession.demo_balance_minor.is_(None),
+                # A session the back office closed is over, however recent its activity.
+                GameSession.closed_at_utc.is_(None),
             )
             .order_by(GameSession.last_activity_at_utc.desc(), GameSession.id.desc())
             .offset(offset)

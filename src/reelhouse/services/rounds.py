@@ -39,7 +39,7 @@ from reelhouse.domain.wallet import (
 )
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
-from reelhouse.services import freerounds
+from reelhouse.services import freerounds, game_maintenance
 from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
@@ -214,6 +214,9 @@ def _open_round(
         # (the worker takes the same lock before it claims one of the player's calls).
         active = active_session(platform, session, session_token, lock_player=True, with_hold=True)
         check_own_game_session(active.session)
+        if active.in_maintenance:
+            # Refused before anything is written: the next round waits for the game to return.
+            raise ReelhouseError(ApiCode.UNDER_MAINTENANCE, game_maintenance.REFUSAL)
         assert active.hold is not None
         hold = active.hold
         demo = active.session.demo_balance_minor is not None

@@ -113,6 +113,8 @@ class GameSession(Base):
     # Reelhouse's own). The token was handed to the provider at launch, which sends it back
     # on every wallet call.
     provider_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Migration 0015_backoffice_ops: when the back office closed the session (None: open until it expires).
+    closed_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Round(Base):
@@ -462,3 +464,49 @@ class IdempotencyKey(Base):
     answer_body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     # Indexed: the purge of expired keys finds them by it.
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class GameMaintenance(Base):
+    """Migration 0015_backoffice_ops: a game of the catalogue in maintenance, for one operator or, with
+    operator_id 0 (no operator has it), for every operator. No row: the game is available."""
+
+    __tablename__ = "game_maintenance"
+
+    game_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operator_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    since_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class CallbackTestEntry(Base):
+    """Migration 0015_backoffice_ops: one "Test callback" of an operator, kept among its last few
+    (services/ops_logs.py trims the rest)."""
+
+    __tablename__ = "callback_tests"
+    __table_args__ = (Index("ix_callback_tests_operator", "operator_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    operator_id: Mapped[int] = mapped_column(Integer)
+    at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    url: Mapped[str] = mapped_column(String(2048))
+    reachable: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(String(300))
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(64))
+
+
+class ApiErrorEntry(Base):
+    """Migration 0015_backoffice_ops: one refused Main API call of an operator, kept among its last few
+    hundred (services/ops_logs.py trims the rest)."""
+
+    __tablename__ = "api_errors"
+    __table_args__ = (Index("ix_api_errors_operator", "operator_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    operator_id: Mapped[int] = mapped_column(Integer)
+    at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    endpoint: Mapped[str] = mapped_column(String(64))
+    code: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(String(300))
