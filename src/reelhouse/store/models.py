@@ -113,7 +113,7 @@ class GameSession(Base):
     # Reelhouse's own). The token was handed to the provider at launch, which sends it back
     # on every wallet call.
     provider_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # Migration 0015_backoffice_ops: when the back office closed the session (None: open until it expires).
+    # Migration 0015: when the back office closed the session (None: open until it expires).
     closed_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
@@ -467,7 +467,7 @@ class IdempotencyKey(Base):
 
 
 class GameMaintenance(Base):
-    """Migration 0015_backoffice_ops: a game of the catalogue in maintenance, for one operator or, with
+    """Migration 0015: a game of the catalogue in maintenance, for one operator or, with
     operator_id 0 (no operator has it), for every operator. No row: the game is available."""
 
     __tablename__ = "game_maintenance"
@@ -480,7 +480,7 @@ class GameMaintenance(Base):
 
 
 class CallbackTestEntry(Base):
-    """Migration 0015_backoffice_ops: one "Test callback" of an operator, kept among its last few
+    """Migration 0015: one "Test callback" of an operator, kept among its last few
     (services/ops_logs.py trims the rest)."""
 
     __tablename__ = "callback_tests"
@@ -498,7 +498,7 @@ class CallbackTestEntry(Base):
 
 
 class ApiErrorEntry(Base):
-    """Migration 0015_backoffice_ops: one refused Main API call of an operator, kept among its last few
+    """Migration 0015: one refused Main API call of an operator, kept among its last few
     hundred (services/ops_logs.py trims the rest)."""
 
     __tablename__ = "api_errors"
