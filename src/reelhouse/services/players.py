@@ -82,9 +82,16 @@ def _by_name(session: Session, operator_id: int, name: str) -> Player | None:
     )
 
 
+# Every name some rule above lets a player have: a name outside it names nobody, and is not
+# sent to the database at all (PostgreSQL refuses a NUL in text with an error of its own).
+ANY_PLAYER_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}", re.ASCII)
+
+
 def find_by_name(session: Session, operator_id: int, name: str) -> Player:
     """This operator's player of that name (the iGamingAce facades name players by the
     operator's own id), or 2002."""
+    if not ANY_PLAYER_NAME.fullmatch(name):
+        raise ReelhouseError(ApiCode.USER_NOT_FOUND, "no such player")
     player = _by_name(session, operator_id, name)
     if player is None:
         raise ReelhouseError(ApiCode.USER_NOT_FOUND, "no such player")
