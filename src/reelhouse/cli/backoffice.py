@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from reelhouse.api.wiring import build_platform
+from reelhouse.cli.context import open_platform, refused
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services import backoffice_users
-from reelhouse.services.backoffice_users import Role
-from reelhouse.services.settings import load_settings
+from reelhouse.services.backoffice_roles import Role
 
 app = typer.Typer(no_args_is_help=True, help="Back office users.")
 
@@ -28,12 +26,14 @@ def create_user(
     ),
 ) -> None:
     """Create a back office user; the password is stored only as its argon2id hash."""
-    platform = build_platform(load_settings())
+    # Here, not at the top: argon2 and the app load only when a user is made.
+    from reelhouse.services import backoffice_users
+
+    platform = open_platform()
     try:
         user_id = backoffice_users.create_user(platform, email, password, role, operator)
     except ReelhouseError as exc:
-        typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     finally:
         platform.close()
     typer.echo(f"user {email.strip().lower()} created (id {user_id}, {role.value})")

@@ -23,7 +23,6 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -40,6 +39,7 @@ from reelhouse.domain.limits import (
     BACKOFFICE_SESSION_IDLE_SECONDS,
     BACKOFFICE_SESSION_MAX_SECONDS,
 )
+from reelhouse.services.backoffice_roles import Role as Role  # noqa: PLC0414 - re-exported
 from reelhouse.services.login_guard import Refusal
 from reelhouse.services.operators import find_by_name
 from reelhouse.services.platform import Platform
@@ -48,14 +48,10 @@ from reelhouse.store.secrets import token_hash
 
 HASHER = PasswordHasher()
 # Verified when the e-mail is unknown, so both answers cost one argon2 verification. Made by
-# the hasher in use (so with its parameters, and again if it is replaced, as tests do).
-_dummy: tuple[PasswordHasher, str] = (HASHER, HASHER.hash(secrets.token_urlsafe(24)))
+# the hasher in use (so with its parameters, and again if it is replaced, as tests do), at
+# the first sign-in: not at import, which every command line start would pay for.
+_dummy: tuple[PasswordHasher, str] | None = None
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-class Role(StrEnum):
-    ADMIN = "admin"  # the platform's staff: every operator
-    OPERATOR = "operator"  # an operator's staff: their own operator only
 
 
 @dataclass(frozen=True)
@@ -201,7 +197,7 @@ def login(
 
 def _dummy_hash() -> str:
     global _dummy  # noqa: PLW0603 - a cache of one hash, remade only if HASHER changes
-    if _dummy[0] is not HASHER:
+    if _dummy is None or _dummy[0] is not HASHER:
         _dummy = (HASHER, HASHER.hash(secrets.token_urlsafe(24)))
     return _dummy[1]
 
