@@ -37,8 +37,10 @@ _STANDARD_FIELDS = frozenset(
 
 
 # A path segment that is a bearer secret: what precedes it, then the secret.
-# A tag (`~` first) is never tagged again, so redacting twice changes nothing.
-_SECRET_SEGMENT = re.compile(r"(/play/s/|/play/|/round/[^/?#\s]+/)([^~/?#\s\"'][^/?#\s\"']*)")
+# A tag (`~` first) is never tagged again, so redacting twice changes nothing; nor is a route
+# template's placeholder (`{` first: `/play/{launch_token}`, in access lines): tokens are
+# URL-safe base64, never `{`.
+_SECRET_SEGMENT = re.compile(r"(/play/s/|/play/|/round/[^/?#\s]+/)([^~{/?#\s\"'][^/?#\s\"']*)")
 # A query parameter whose name says it carries a secret.
 _SECRET_QUERY = re.compile(
     r"([?&][^=&#\s]*(?:token|key|secret|sign|pass|session|auth)[^=&#\s]*=)([^~&#\s\"'][^&#\s\"']*)",
