@@ -55,17 +55,25 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No setting from the test process; REELHOUSE_DATA_DIR set so that monkeypatch takes
-    back what `--data-dir` writes into the environment."""
-    for name in ("REELHOUSE_DATABASE_URL", "REELHOUSE_SECRET_KEY", "REELHOUSE_NODE_ID"):
-        monkeypatch.delenv(name, raising=False)
+    """No setting from the test process. Each setting a command may write into the
+    environment (`--data-dir`, the lines of reelhouse.env) is set here first, so that
+    monkeypatch takes it back afterwards."""
+    for name in (
+        "REELHOUSE_DATABASE_URL",
+        "REELHOUSE_SECRET_KEY",
+        "REELHOUSE_NODE_ID",
+        "REELHOUSE_ALLOW_PRIVATE_CALLBACKS",
+        "REELHOUSE_PUBLIC_URL",
+    ):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.setenv("REELHOUSE_DATA_DIR", str(tmp_path / "unused"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     return tmp_path
 
 
 def test_every_command_reads_the_one_data_directory(
-    clean_env: Path, capsys: pytest.CaptureFixture[str]
+    clean_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = clean_env / "data"
     data.mkdir()
@@ -82,7 +90,9 @@ def test_every_command_reads_the_one_data_directory(
     code, out, err = run(capsys, "--data-dir", str(data), "operator", "show", "casino_one")
     assert code == 0, err
     assert "callback_url  http://127.0.0.1:9/cb" in out
-    # `serve`'s processes build their app from the same environment (api/factory.py).
+    # `serve`'s processes build their app from the same environment (api/factory.py); the
+    # test process's log handlers stay as they are.
+    monkeypatch.setattr(factory, "configure_logging", lambda: None)
     served = factory.app_from_settings()
     try:
         platform = served.state.platform
@@ -134,6 +144,10 @@ class JsonLines(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(json.loads(self.format(record)))
 
+    def of_path(self, path: str) -> list[dict[str, object]]:
+        # Written before the answer's end is sent: a client that has the answer finds it.
+        return [x for x in self.lines if x["path"] == path]
+
 
 @pytest.fixture
 def access_lines() -> Iterator[JsonLines]:
@@ -153,7 +167,7 @@ def test_one_json_access_line_per_request(sqlite_stack: Stack, access_lines: Jso
     played = spin(stack, token)
     assert played["code"] == 0
     round_id = str(played["data"]["round_id"])  # type: ignore[index]
-    (line,) = [x for x in access_lines.lines if x["path"] == "/api/game/spin"]
+    (line,) = access_lines.of_path("/api/game/spin")
     assert line["method"] == "POST" and line["status"] == 200
     assert line["route"] == "/api/game/spin" and line["client"] == "127.0.0.1"
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
@@ -166,8 +180,7 @@ def test_one_json_access_line_per_request(sqlite_stack: Stack, access_lines: Jso
     assert kept.headers["x-request-id"] == "nginx-4f1a"
     replaced = httpx.get(url, headers={"X-Request-ID": "x" * 65})
     assert replaced.headers["x-request-id"] != "x" * 65
-    tagged = redact("/play/t0ken-SECRET")
-    play_lines = [x for x in access_lines.lines if x["path"] == tagged]
+    play_lines = access_lines.of_path(redact("/play/t0ken-SECRET"))
     assert [x["request_id"] for x in play_lines] == ["nginx-4f1a", replaced.headers["x-request-id"]]
     for x in play_lines:
         assert "SECRET" not in json.dumps(x)

@@ -6,8 +6,10 @@ The line (logger `reelhouse.access`, through the JSON formatter of api/logging_s
 trusted proxies, api/edges.py), `request_id`, and for a spin `round_id` with its
 `correlation_id`, the id every line about that round carries (the bet, the win, retries).
 
-The request id is the `X-Request-ID` the request came with when it is a short id (a proxy's:
-nginx `$request_id`), else a new one; the answer carries it back in `X-Request-ID`.
+The line is written as the last of the answer is handed to the server, so `duration_ms`
+covers everything but that last write. The request id is the `X-Request-ID` the request
+came with when it is a short id (a proxy's: nginx `$request_id`), else a new one; the answer
+carries it back in `X-Request-ID`.
 A route that learns a round id notes it with `note_round`.
 
 Pure ASGI, installed innermost (api/app.py), so it sees the client address the proxies
@@ -76,6 +78,16 @@ class AccessLog:
         scope = dict(scope)
         scope[NOTE_KEY] = note
         status = 500  # unless an answer starts: a request that raised becomes a 500
+        written = False
+
+        def finish() -> None:
+            nonlocal written
+            written = True
+            duration_s = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", None)
+            http_metrics.observe_request(scope["method"], route, status, duration_s)
+            if log.isEnabledFor(logging.INFO):
+                _write_line(scope, note, route, status, duration_s)
 
         async def send_noted(message: Message) -> None:
             nonlocal status
@@ -84,16 +96,17 @@ class AccessLog:
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER, note.request_id.encode()))
                 message = dict(message, headers=headers)
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Counted and written as the last of the answer is handed on, not after: a
+                # client that has read the answer finds its line and its count already there.
+                finish()
             await send(message)
 
         try:
             await self.app(scope, receive, send_noted)
         finally:
-            duration_s = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None)
-            http_metrics.observe_request(scope["method"], route, status, duration_s)
-            if log.isEnabledFor(logging.INFO):
-                _write_line(scope, note, route, status, duration_s)
+            if not written:  # no answer, or it raised before its end
+                finish()
 
 
 def _write_line(

@@ -27,7 +27,7 @@ from reelhouse.cli import (
     worker,
 )
 from reelhouse.games.cli import rtp_app
-from reelhouse.services.settings import DATA_DIR_ENV, ConfigError
+from reelhouse.services.settings import DATA_DIR_ENV, ConfigError, apply_config_file
 
 # Exit status of a command that could not start: a setting, or a key that does not fit.
 EXIT_CANNOT_START = 2
@@ -76,6 +76,8 @@ def main(
         # processes that read their settings from it, and a relative path given here is
         # made absolute against where the command was started.
         os.environ[DATA_DIR_ENV] = str(data_dir.expanduser().resolve())
+    # Every setting of the data directory's reelhouse.env the environment does not set.
+    apply_config_file(os.environ)
 
 
 app.add_typer(operator.app, name="operator")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,16 @@ def with_config_file(data_dir: Path, values: dict[str, str]) -> dict[str, str]:
     except ConfigFileError as exc:
         raise ConfigError(f"{data_dir / CONFIG_FILE_NAME}: {exc}") from exc
     return configured | values
+
+
+def apply_config_file(environ: MutableMapping[str, str]) -> None:
+    """The data directory's configuration file into `environ`, for each setting it does not
+    hold yet. The command line does this at start: settings read straight from the
+    environment (the metrics and admin tokens, the log level, the node id) then come from the
+    file too, and so do those of the processes `serve --workers` starts."""
+    data_dir = data_dir_from(dict(environ))
+    for name, value in with_config_file(data_dir, {}).items():
+        environ.setdefault(name, value)
 
 
 def require_database(database_url: str, data_dir: Path, values: dict[str, str]) -> None:
