@@ -30,10 +30,11 @@ from typing import Any
 LEVEL_ENV = "REELHOUSE_LOG_LEVEL"
 JSON_SAFE_INTEGER = 2**53
 
-# Attributes every LogRecord has; anything else on a record came from `extra`.
+# Attributes every LogRecord has; anything else on a record came from `extra`. uvicorn's
+# `color_message` (its message again, with terminal colour codes) is left out too.
 _STANDARD_FIELDS = frozenset(
     vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None)).keys()
-) | {"message", "asctime", "taskName"}
+) | {"message", "asctime", "taskName", "color_message"}
 
 
 # A path segment that is a bearer secret: what precedes it, then the secret.
