@@ -3,9 +3,8 @@ money they staked and won, and the process (CPU, memory, open files, start time)
 
 Counted in memory as requests end (api/access_log.py) and as spins return (api/game.py): no
 database write and no query per request. Per process, like the dispatcher's counters
-(dispatch/metrics.py): with `--workers N` each scrape reaches one process, and Prometheus
-sums counters over the `instance` label once each process is scraped on its own port, or
-reads them as a sample of one process when they share one.
+(dispatch/metrics.py): the processes of `serve --workers N` share one port, and a scrape
+reaches one of them; totals over processes need each scraped apart (docs/operations.md).
 """
 
 from __future__ import annotations
