@@ -33,7 +33,8 @@ def supplier(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         platform.upstream_fetch = fake
         return platform
 
-    monkeypatch.setattr("reelhouse.cli.provider.build_platform", build)
+    # The commands import the wiring when they run (cli/context.py): patched at its source.
+    monkeypatch.setattr("reelhouse.api.wiring.build_platform", build)
     (tmp_path / "public.pem").write_bytes(PUBLIC_PEM)
     (tmp_path / "private.pem").write_bytes(PRIVATE_PEM)
     monkeypatch.chdir(tmp_path)

@@ -30,8 +30,9 @@ class Capture(logging.Handler):
 
 @pytest.fixture
 def access_log() -> Iterator[Capture]:
-    """uvicorn's access log as `reelhouse serve` writes it (tests' servers run quieter)."""
-    logger = logging.getLogger("uvicorn.access")
+    """The access log as `reelhouse serve` writes it (api/access_log.py; tests' servers run
+    quieter)."""
+    logger = logging.getLogger("reelhouse.access")
     level = logger.level
     capture = Capture()
     logger.addHandler(capture)

@@ -20,10 +20,10 @@ from reelhouse.api.app import create_app
 from reelhouse.api.factory import APP_FACTORY, app_from_settings
 from reelhouse.api.server import free_port
 from reelhouse.cli import app as cli_app
-from reelhouse.cli import serve as serve_cli
 from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.services.settings import ConfigError
+from reelhouse.store.db import Database
 from reelhouse.store.models import WalletCall
 from reelhouse.store.secrets import new_key_text
 from tests.faults import DROP, faulty_stack, session_for, spin
@@ -93,7 +93,7 @@ def test_the_factory_follows_the_setting(
     monkeypatch.setenv("REELHOUSE_SERVE_DISPATCHER", flag)
     # Logging set up for a process would outlive the test (a handler on pytest's stderr).
     monkeypatch.setattr(factory, "configure_logging", lambda: None)
-    serve_cli.Database(f"sqlite:///{tmp_path / 'rh.db'}").dispose()  # serve migrates first
+    Database(f"sqlite:///{tmp_path / 'rh.db'}").dispose()  # serve migrates first
     app = app_from_settings()
     try:
         assert (app.state.dispatcher is not None) is runs_dispatcher
@@ -119,8 +119,8 @@ def test_serve_passes_its_flags_to_uvicorn_and_the_processes(
     def fake_run(app: str, **options: Any) -> None:
         seen.update(options, app=app, flag=os.environ.get("REELHOUSE_SERVE_DISPATCHER", "1"))
 
-    monkeypatch.setattr(serve_cli.uvicorn, "run", fake_run)
-    monkeypatch.setattr(serve_cli, "configure_logging", lambda: None)
+    monkeypatch.setattr("uvicorn.run", fake_run)
+    monkeypatch.setattr("reelhouse.api.logging_setup.configure_logging", lambda: None)
     result = CliRunner().invoke(cli_app, ["serve", "--workers", "3", *args])
     assert result.exit_code == 0, result.output
     assert seen["app"] == APP_FACTORY and seen["factory"] is True
@@ -134,7 +134,7 @@ def test_serve_refuses_several_processes_on_one_node_id(
 ) -> None:
     monkeypatch.setenv("REELHOUSE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("REELHOUSE_NODE_ID", "5")
-    monkeypatch.setattr(serve_cli.uvicorn, "run", lambda *_a, **_k: None)
+    monkeypatch.setattr("uvicorn.run", lambda *_a, **_k: None)
     result = CliRunner().invoke(cli_app, ["serve", "--workers", "2"])
     # A ConfigError: the command line ends with its message and status 2 (cli/__init__.py).
     assert isinstance(result.exception, ConfigError)

@@ -28,6 +28,7 @@ from reelhouse.api import (
     transactions_v4,
     upstream,
 )
+from reelhouse.api.access_log import AccessLog
 from reelhouse.api.dispatcher_thread import DispatcherThread
 from reelhouse.api.edges import NoStoreByDefault, TrustedProxies
 from reelhouse.api.envelope import install_error_handlers
@@ -107,6 +108,7 @@ def create_app(
     app.state.api_errors = ApiErrorLog(platform)
     settings = platform.settings
     app.state.rate = OperatorRateLimiter(settings.api_rate_per_second, settings.api_rate_burst)
+    app.add_middleware(AccessLog)  # first added, innermost: after the proxies' client address
     app.add_middleware(NoStoreByDefault)
     app.add_middleware(TrustedProxies, networks=settings.trusted_proxies)
     install_error_handlers(app)

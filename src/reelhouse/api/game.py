@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
+from reelhouse.api import http_metrics
+from reelhouse.api.access_log import note_round
 from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import StrictBody, body_of, openapi_body
 from reelhouse.api.deps import bearer_token, platform_of
@@ -87,6 +89,8 @@ async def spin(
 ) -> dict[str, Any]:
     # Asynchronous: the spin waits for the wallet without holding a thread (services/rounds).
     result = await rounds.spin_async(platform, bearer_token(request), body.bet, body.free_round_id)
+    note_round(request, result.round_id)
+    http_metrics.observe_spin(result)
     money = currency(result.currency)
     balance = result.balance_minor
     return ok(

@@ -30,15 +30,18 @@ from typing import Any
 LEVEL_ENV = "REELHOUSE_LOG_LEVEL"
 JSON_SAFE_INTEGER = 2**53
 
-# Attributes every LogRecord has; anything else on a record came from `extra`.
+# Attributes every LogRecord has; anything else on a record came from `extra`. uvicorn's
+# `color_message` (its message again, with terminal colour codes) is left out too.
 _STANDARD_FIELDS = frozenset(
     vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None)).keys()
-) | {"message", "asctime", "taskName"}
+) | {"message", "asctime", "taskName", "color_message"}
 
 
 # A path segment that is a bearer secret: what precedes it, then the secret.
-# A tag (`~` first) is never tagged again, so redacting twice changes nothing.
-_SECRET_SEGMENT = re.compile(r"(/play/s/|/play/|/round/[^/?#\s]+/)([^~/?#\s\"'][^/?#\s\"']*)")
+# A tag (`~` first) is never tagged again, so redacting twice changes nothing; nor is a route
+# template's placeholder (`{` first: `/play/{launch_token}`, in access lines): tokens are
+# URL-safe base64, never `{`.
+_SECRET_SEGMENT = re.compile(r"(/play/s/|/play/|/round/[^/?#\s]+/)([^~{/?#\s\"'][^/?#\s\"']*)")
 # A query parameter whose name says it carries a secret.
 _SECRET_QUERY = re.compile(
     r"([?&][^=&#\s]*(?:token|key|secret|sign|pass|session|auth)[^=&#\s]*=)([^~&#\s\"'][^&#\s\"']*)",

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from reelhouse.api import fairness_metrics
+from reelhouse.api import fairness_metrics, http_metrics
 from reelhouse.api.deps import configured_token, platform_of
 from reelhouse.api.wiring import GuardedUpstreamFetch
 from reelhouse.dispatch import metrics
@@ -58,4 +58,6 @@ def scrape(platform: PlatformDep) -> Response:
     upstream = platform.upstream_fetch
     states = upstream.breaker_states() if isinstance(upstream, GuardedUpstreamFetch) else {}
     body += relay_metrics.render(platform.db, states)
+    # This process's HTTP traffic, spins and money staked, and the process itself.
+    body += http_metrics.render()
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 
-from reelhouse.api.wiring import build_platform
+from reelhouse.cli.context import open_platform, refused
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services import audit, backoffice_accounts, backoffice_totp, backoffice_users
-from reelhouse.services.backoffice_users import Role
-from reelhouse.services.platform import Platform
-from reelhouse.services.settings import load_settings
+from reelhouse.services.backoffice_roles import Role
+
+if TYPE_CHECKING:
+    from reelhouse.services import audit
+    from reelhouse.services.platform import Platform
 
 app = typer.Typer(no_args_is_help=True, help="Back office users.")
 
@@ -31,12 +33,14 @@ def create_user(
     ),
 ) -> None:
     """Create a back office user; the password is stored only as its argon2id hash."""
-    platform = build_platform(load_settings())
+    # Here, not at the top: argon2 and the app load only when a user is made.
+    from reelhouse.services import backoffice_users
+
+    platform = open_platform()
     try:
         user_id = backoffice_users.create_user(platform, email, password, role, operator)
     except ReelhouseError as exc:
-        typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     finally:
         platform.close()
     typer.echo(f"user {email.strip().lower()} created (id {user_id}, {role.value})")
@@ -47,7 +51,9 @@ def _for_user(
 ) -> str:
     """The action on the user named by e-mail, audited as `by`; a refusal is one line on
     stderr and exit status 2."""
-    platform = build_platform(load_settings())
+    from reelhouse.services import audit, backoffice_accounts
+
+    platform = open_platform()
     try:
         who = audit.Accountable.checked(by, reason)
         return action(platform, backoffice_accounts.user_id_of(platform, email), who)
@@ -67,6 +73,8 @@ def reset_2fa(
     """Remove a user's two-factor sign-in (they may enrol again from their Account page)."""
 
     def run(platform: Platform, user_id: int, who: audit.Accountable) -> str:
+        from reelhouse.services import backoffice_totp
+
         backoffice_totp.reset(platform, user_id, who)
         return f"two-factor sign-in removed for {email.strip().lower()}"
 
@@ -82,6 +90,8 @@ def reset_password(
     """Void a user's password and sessions; print a one-time link (a day) to set a new one."""
 
     def run(platform: Platform, user_id: int, who: audit.Accountable) -> str:
+        from reelhouse.services import backoffice_accounts
+
         issued = backoffice_accounts.reset_password(platform, user_id, who)
         return f"{issued.url(platform.settings.public_base_url)}  (until {issued.expires})"
 
@@ -97,6 +107,8 @@ def enable_user(
     """Enable a disabled user (their password, if any, works again)."""
 
     def run(platform: Platform, user_id: int, who: audit.Accountable) -> str:
+        from reelhouse.services import backoffice_accounts
+
         backoffice_accounts.set_enabled(platform, user_id, True, who)
         return f"{email.strip().lower()} enabled"
 

@@ -11,31 +11,18 @@ could not start (bad options, unknown operator).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from reelhouse.api.wiring import build_platform
-from reelhouse.dialects.base import CallbackCredentials, Credential
-from reelhouse.dialects.registry import DIALECT_NAMES, get_dialect
+from reelhouse.cli.context import refused, stored_platform
+from reelhouse.dialects.registry import DIALECT_NAMES
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.operator_kit.conformance import (
-    SCENARIO_IDS,
-    ScenarioResult,
-    Status,
-    SuiteReport,
-    Target,
-    render_html,
-    render_text,
-    run_suite,
-)
-from reelhouse.operator_kit.conformance.report_text import scenario_line
-from reelhouse.services import audit, go_live
-from reelhouse.services.operators import OperatorState
-from reelhouse.services.platform import Platform
-from reelhouse.services.settings import load_settings
+
+if TYPE_CHECKING:
+    from reelhouse.dialects.base import CallbackCredentials
+    from reelhouse.operator_kit.conformance import ScenarioResult, SuiteReport, Target
 
 TOKEN_ENV = "REELHOUSE_CONFORMANCE_TOKEN"  # noqa: S105 - the variable's name
 KEY_ENV = "REELHOUSE_CONFORMANCE_KEY"
@@ -43,6 +30,9 @@ KEY_ENV = "REELHOUSE_CONFORMANCE_KEY"
 
 def _run(target: Target, only: list[str] | None, quiet: bool) -> SuiteReport:
     """The suite with a progress bar on stderr (the report itself goes to stdout)."""
+    from reelhouse.operator_kit.conformance import SCENARIO_IDS, Status, run_suite
+    from reelhouse.operator_kit.conformance.report_text import scenario_line
+
     total = len(only) if only else len(SCENARIO_IDS)
     with typer.progressbar(
         length=total, label="conformance", file=sys.stderr, show_pos=True
@@ -62,6 +52,8 @@ def _run(target: Target, only: list[str] | None, quiet: bool) -> SuiteReport:
 
 def _publish(report: SuiteReport, as_json: bool, html: Path | None) -> None:
     """Print the report (`--json`: exactly the document whose digest an approval keeps)."""
+    from reelhouse.operator_kit.conformance import render_html, render_text
+
     typer.echo(report.to_json() if as_json else render_text(report), nl=not as_json)
     if html is not None:
         html.write_text(render_html(report), encoding="utf-8")
@@ -71,6 +63,9 @@ def _publish(report: SuiteReport, as_json: bool, html: Path | None) -> None:
 def _credentials(
     url: str, dialect: str, token: str | None, key: str | None, agent_id: str | None
 ) -> CallbackCredentials:
+    from reelhouse.dialects.base import CallbackCredentials, Credential
+    from reelhouse.dialects.registry import get_dialect
+
     # What each dialect signs with is its descriptor's (dialects.base.CodecDialect).
     descriptor = get_dialect(dialect)
     needs = {
@@ -107,6 +102,8 @@ def conformance(
 ) -> None:
     """Run the conformance suite against a wallet; exit 0 only if every required scenario
     passes."""
+    from reelhouse.operator_kit.conformance import Target
+
     if dialect not in DIALECT_NAMES:
         typer.echo(f"error: --dialect must be one of {', '.join(DIALECT_NAMES)}", err=True)
         raise typer.Exit(2)
@@ -123,20 +120,6 @@ def conformance(
         raise typer.Exit(1)
 
 
-@contextmanager
-def _platform() -> Iterator[Platform]:
-    platform = build_platform(load_settings())
-    try:
-        yield platform
-    finally:
-        platform.close()
-
-
-def _refused(exc: ReelhouseError) -> typer.Exit:
-    typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
-    return typer.Exit(2)
-
-
 def approve(
     name: str = typer.Argument(..., help="the operator to approve"),
     account: str = typer.Option(..., help="the funded test account the operator provides"),
@@ -147,11 +130,15 @@ def approve(
 ) -> None:
     """Run the suite against the operator's callback URL; approve it if every scenario its
     contract requires passes (advice is reported, never blocks)."""
-    with _platform() as platform:
+    from reelhouse.operator_kit.conformance import Status, Target
+    from reelhouse.services import audit, go_live
+    from reelhouse.services.operators import OperatorState
+
+    with stored_platform() as platform:
         try:
             found = go_live.candidate(platform, name)
         except ReelhouseError as exc:
-            raise _refused(exc) from exc
+            raise refused(exc) from exc
         if found.state != OperatorState.UNAPPROVED:
             typer.echo(f"error: operator {name} is {found.state} already", err=True)
             raise typer.Exit(2)

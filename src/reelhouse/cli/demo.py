@@ -10,6 +10,7 @@ Serving, it also writes the demo operator's base URL and API token as shell sett
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shlex
@@ -18,29 +19,25 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from reelhouse.api.app import create_app
-from reelhouse.api.server import ServerThread, free_port
-from reelhouse.api.wiring import build_platform
-from reelhouse.cli.demo_supplier import DemoSupplier, aggregate_supplier, start_supplier
-from reelhouse.dispatch.sender import WalletSender
-from reelhouse.dispatch.worker import Worker
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.operator_kit.demo_bots import DemoBots
-from reelhouse.operator_kit.demo_casino import create_casino_app
-from reelhouse.provider_kit.hub88_supplier import DEMO_GAMES
-from reelhouse.services import backoffice_users, operators
-from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings, load_settings
+
+# The app, the casino and the supplier kit are imported by the functions that run them, not
+# here: `reelhouse --help` imports this module (docs/performance.md: the command line's start).
+if TYPE_CHECKING:
+    from reelhouse.api.server import ServerThread
+    from reelhouse.cli.demo_supplier import DemoSupplier
+    from reelhouse.services.platform import Platform
 
 DEMO_OPERATOR = "demo"
 DEMO_PLAYER = "demo_player"
 DEMO_GAME = "lucky-sevens"
 DEMO_DEPOSIT = "1000.00"
 DEMO_ADMIN = "admin@demo.local"
-DEMO_SUPPLIER_GAME = DEMO_GAMES[0].game_code
 OPERATOR_ENV_FILE = "operator.env"
 
 
@@ -61,10 +58,38 @@ class DemoStack:
         self.platform.close()
 
 
-def start_stack(var_dir: Path, reelhouse_port: int | None, casino_port: int | None) -> DemoStack:
+def _supplier_game_code() -> str:
+    """The demo supplier's game the demo launches (the first of its catalogue)."""
+    from reelhouse.provider_kit.hub88_supplier import DEMO_GAMES
+
+    return DEMO_GAMES[0].game_code
+
+
+def __getattr__(name: str) -> str:
+    # DEMO_SUPPLIER_GAME, read from the supplier kit only when asked for (see the imports).
+    if name == "DEMO_SUPPLIER_GAME":
+        return _supplier_game_code()
+    raise AttributeError(name)
+
+
+def start_stack(
+    var_dir: Path,
+    reelhouse_port: int | None,
+    casino_port: int | None,
+    database_url: str | None = None,
+) -> DemoStack:
     """All three servers in this process (Reelhouse, the casino, the demo supplier); the
     demo operator gets fresh tokens at every start so the casino and Reelhouse agree on the
-    callback token without storing it in clear."""
+    callback token without storing it in clear. Reelhouse's database: `database_url` (the
+    deployment's, so every command finds the demo's operator), else a file in `var_dir`."""
+    from reelhouse.api.app import create_app
+    from reelhouse.api.server import ServerThread, free_port
+    from reelhouse.api.wiring import build_platform
+    from reelhouse.cli.demo_supplier import aggregate_supplier, start_supplier
+    from reelhouse.dispatch.sender import WalletSender
+    from reelhouse.dispatch.worker import Worker
+    from reelhouse.operator_kit.demo_casino import create_casino_app
+
     var_dir.mkdir(parents=True, exist_ok=True)
     casino_holder: dict[str, str] = {"token": ""}
     casino_app = create_casino_app(
@@ -75,7 +100,7 @@ def start_stack(var_dir: Path, reelhouse_port: int | None, casino_port: int | No
     port = reelhouse_port or free_port()
     loaded = load_settings()
     settings = Settings(
-        database_url=f"sqlite:///{var_dir / 'reelhouse.db'}",
+        database_url=database_url or f"sqlite:///{var_dir / 'reelhouse.db'}",
         secret_key=loaded.secret_key,
         public_base_url=f"http://127.0.0.1:{port}",
         allow_private_callbacks=True,
@@ -94,14 +119,17 @@ def start_stack(var_dir: Path, reelhouse_port: int | None, casino_port: int | No
 
 
 def _demo_dir(name: str) -> Path:
-    """The demo's databases live in the data directory (REELHOUSE_DATA_DIR; `make demo` sets
-    it to the checkout's var/), wherever the command is started."""
+    """The demo's own files (the casino's database, the supplier's keys) live in the data
+    directory (REELHOUSE_DATA_DIR; `make demo` sets it to the checkout's var/), wherever the
+    command is started; Reelhouse's database is the deployment's (`demo`)."""
     data_dir = load_settings().data_dir
     assert data_dir is not None
     return data_dir / name
 
 
 def _ensure_operator(platform: Platform, casino_url: str, holder: dict[str, str]) -> str:
+    from reelhouse.services import operators
+
     spec = operators.NewOperator(
         name=DEMO_OPERATOR,
         currency="USD",
@@ -126,12 +154,16 @@ def demo(
     casino_port: int = typer.Option(8100, help="demo casino port (serving mode; 0: any free port)"),
 ) -> None:
     """Run Reelhouse with the demo casino (or play bot rounds with --spins)."""
+    from reelhouse.operator_kit.demo_bots import DemoBots
+
     if spins:
         _bot_run(spins)
         return
     # A previous start's settings name a token this start replaces: gone until ready again.
     (_demo_dir("demo") / OPERATOR_ENV_FILE).unlink(missing_ok=True)
-    stack = start_stack(_demo_dir("demo"), port, casino_port)
+    # The configured database, the one `serve` and every other command read: after `make
+    # demo`, `reelhouse operator show demo` with the same data directory finds the operator.
+    stack = start_stack(_demo_dir("demo"), port, casino_port, load_settings().database_url)
     bots = DemoBots(stack.reelhouse.url, stack.api_token, stack.casino.url)
     user_code = bots.fund_player(DEMO_PLAYER, "USD", DEMO_DEPOSIT)
     data = bots.main_api(
@@ -143,7 +175,7 @@ def demo(
         {
             "user_code": user_code,
             "provider_id": stack.supplier.provider_id,
-            "game_symbol": DEMO_SUPPLIER_GAME,
+            "game_symbol": _supplier_game_code(),
             "lang": "en",
         },
     )
@@ -161,13 +193,21 @@ def demo(
 def _demo_admin(platform: Platform, var_dir: Path) -> str:
     """A back office admin for the demo, made once; its password is kept beside the demo's
     databases (mode 600) so every start can print it again."""
+    from reelhouse.services import backoffice_users
+
     password_file = var_dir / "backoffice-password.txt"
     if not password_file.exists():
         password = secrets.token_urlsafe(12)
         backoffice_users.create_user(platform, DEMO_ADMIN, password, backoffice_users.Role.ADMIN)
         password_file.write_text(password)
         password_file.chmod(0o600)
-    return password_file.read_text()
+        return password
+    # A database made after the file was (an older demo kept its own database elsewhere):
+    # the admin is made again with the kept password; one that exists is left as it is.
+    password = password_file.read_text()
+    with contextlib.suppress(ReelhouseError):
+        backoffice_users.create_user(platform, DEMO_ADMIN, password, backoffice_users.Role.ADMIN)
+    return password
 
 
 def _print_welcome(stack: DemoStack, user_code: int, game_url: str, supplier_url: str) -> None:
@@ -192,7 +232,7 @@ def _print_welcome(stack: DemoStack, user_code: int, game_url: str, supplier_url
     supplier_id = stack.supplier.provider_id
     body = (
         f'{{"user_code":{user_code},"provider_id":{supplier_id},'
-        f'"game_symbol":"{DEMO_SUPPLIER_GAME}","lang":"en"}}'
+        f'"game_symbol":"{_supplier_game_code()}","lang":"en"}}'
     )
     typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url   # the supplier's game")
     password = _demo_admin(stack.platform, _demo_dir("demo"))
@@ -218,6 +258,8 @@ def _write_operator_env(var_dir: Path, api_url: str, api_token: str) -> Path:
 
 
 def _bot_run(spins: int) -> None:
+    from reelhouse.operator_kit.demo_bots import DemoBots
+
     var_dir = _demo_dir("demo-bots")
     shutil.rmtree(var_dir, ignore_errors=True)
     stack = start_stack(var_dir, None, None)

@@ -6,23 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 import typer
 
-from reelhouse.api.wiring import build_platform
+from reelhouse.cli.context import open_platform, refused
 from reelhouse.domain.errors import ApiCode, ReelhouseError
-from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
-from reelhouse.services import operators
-from reelhouse.services.platform import Platform
-from reelhouse.services.settings import load_settings
 
+# The services (and the app behind them) are imported inside each command: `reelhouse --help`
+# stays fast (docs/performance.md: the command line's start).
 app = typer.Typer(no_args_is_help=True, help="Operator accounts (agents).")
-
-
-def _platform() -> Platform:
-    return build_platform(load_settings())
-
-
-def _fail(exc: ReelhouseError) -> typer.Exit:
-    typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
-    return typer.Exit(2)
 
 
 @app.command("create")
@@ -46,6 +35,9 @@ def create(
     ),
 ) -> None:
     """Create an operator; prints its API token and callback token once."""
+    from reelhouse.domain.money import MoneyError, to_minor
+    from reelhouse.services import operators
+
     # Everything typed is checked before the database is opened: a refusal is one line and
     # a non-zero exit, never a traceback.
     try:
@@ -55,11 +47,11 @@ def create(
         if not rtp_percent.is_finite():
             raise InvalidOperation(rtp)
     except MoneyError as exc:
-        raise _fail(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"bet limits: {exc}")) from exc
+        raise refused(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"bet limits: {exc}")) from exc
     except InvalidOperation as exc:
-        raise _fail(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"rtp {rtp!r}")) from exc
+        raise refused(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"rtp {rtp!r}")) from exc
     except ReelhouseError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     spec = operators.NewOperator(
         name=name,
         currency=cur.code,
@@ -72,11 +64,11 @@ def create(
         allowed_ips=allowed_ips,
         single_call_rounds=single_call_rounds,
     )
-    platform = _platform()
+    platform = open_platform()
     try:
         issued = operators.create_operator(platform, spec)
     except ReelhouseError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     finally:
         platform.close()
     typer.echo(f"operator {name} created (id {issued.operator_id}, unapproved)")
@@ -89,12 +81,15 @@ def create(
 @app.command("show")
 def show(name: str) -> None:
     """Show an operator's settings (never its tokens)."""
-    platform = _platform()
+    from reelhouse.domain.money import currency, format_fixed
+    from reelhouse.services import operators
+
+    platform = open_platform()
     try:
         with platform.db.transaction() as session:
             op = operators.find_by_name(session, name)
     except ReelhouseError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     finally:
         platform.close()
     cur = currency(op.currency)
@@ -124,7 +119,9 @@ def reissue_token(
 ) -> None:
     """Issue a new API token (or callback token, or secret key); the old one stops working
     at once."""
-    platform = _platform()
+    from reelhouse.services import operators
+
+    platform = open_platform()
     try:
         if secret_key:
             key = operators.reissue_secret_key(platform, name)
@@ -134,4 +131,6 @@ def reissue_token(
         else:
             typer.echo(f"API token (shown once): {operators.reissue_api_token(platform, name)}")
     except ReelhouseError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
+    finally:
+        platform.close()

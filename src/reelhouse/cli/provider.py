@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from reelhouse.api.wiring import build_platform
+from reelhouse.cli.context import refused, stored_platform
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.limits import ANSWER_DEADLINE_MS_DEFAULT
 from reelhouse.providers.registry import PROTOCOL_NAMES
-from reelhouse.services import audit, provider_games, providers
-from reelhouse.services.platform import Platform
-from reelhouse.services.settings import load_settings
+
+if TYPE_CHECKING:
+    from reelhouse.services import audit, provider_games, providers
+    from reelhouse.services.platform import Platform
 
 app = typer.Typer(no_args_is_help=True, help="Upstream game providers Reelhouse aggregates.")
 T = TypeVar("T")
@@ -24,45 +25,35 @@ PROTOCOLS = ", ".join(PROTOCOL_NAMES)
 KEY_FILES = "a PEM key (hub88) or a JSON object of the credentials (the dialects)"
 
 
-def _fail(exc: ReelhouseError) -> typer.Exit:
-    typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
-    return typer.Exit(2)
-
-
-@contextmanager
-def _platform() -> Iterator[Platform]:
-    platform = build_platform(load_settings())
-    try:
-        yield platform
-    finally:
-        platform.close()
-
-
 def _run(action: Callable[[Platform], T]) -> T:
     """The action on a platform; a refusal is one line on stderr and exit status 2."""
     try:
-        with _platform() as platform:
+        with stored_platform() as platform:
             return action(platform)
     except ReelhouseError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
 
 
 def _who(by: str, reason: str) -> audit.Accountable:
+    from reelhouse.services import audit
+
     try:
         return audit.Accountable.checked(by, reason)
     except ReelhouseError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
 
 
 def _read_key(path: Path, what: str) -> bytes:
     """A key file, read no further than the bound: a refusal, not a traceback, when it is
     missing or too large."""
+    from reelhouse.services import providers
+
     try:
         with path.open("rb") as file:
             return file.read(providers.KEY_PEM_MAX_BYTES + 1)
     except OSError as exc:
         message = f"{what}: cannot read {path}: {exc.strerror or exc}"
-        raise _fail(ReelhouseError(ApiCode.PARAMETERS_INVALID, message)) from exc
+        raise refused(ReelhouseError(ApiCode.PARAMETERS_INVALID, message)) from exc
 
 
 @app.command("add")
@@ -76,11 +67,13 @@ def add(
     answer_deadline_ms: int | None = typer.Option(
         None,
         help="how long it waits for a wallet answer (default: its contract's bet timeout, "
-        f"else {providers.ANSWER_DEADLINE_MS_DEFAULT})",
+        f"else {ANSWER_DEADLINE_MS_DEFAULT})",
     ),
     by: str = typer.Option("command line", help=BY_HELP),
 ) -> None:
     """Add a provider (enabled, offered to no operator until `provider enable`)."""
+    from reelhouse.services import providers
+
     spec = providers.NewProvider(
         name=name,
         title=title,
@@ -103,6 +96,8 @@ def _when(view: providers.ProviderView) -> str:
 @app.command("list")
 def list_all() -> None:
     """Every provider: id, name, protocol, state, games listed and withdrawn, last sync."""
+    from reelhouse.services import providers
+
     views = _run(providers.list_providers)
     for v in views:
         state = "enabled" if v.enabled else "disabled"
@@ -116,6 +111,8 @@ def list_all() -> None:
 @app.command("show")
 def show(name: str) -> None:
     """A provider's settings (never its keys) and which operators are offered its games."""
+    from reelhouse.services import providers
+
     view = _run(lambda p: providers.get_provider(p, name))
     choices = _run(lambda p: providers.operator_choices(p, name))
     offered = [op for op, on in choices if on]
@@ -141,6 +138,8 @@ def sync(
     by: str = typer.Option("command line", help=BY_HELP),
 ) -> None:
     """Fetch the provider's catalogue and apply it (new, changed, withdrawn, restored)."""
+    from reelhouse.services import provider_games
+
     who = _who(by, "catalogue synced")
 
     def run(platform: Platform) -> provider_games.SyncSummary:
@@ -156,6 +155,8 @@ def sync(
 
 
 def _choose(name: str, operator: str | None, enabled: bool, by: str) -> None:
+    from reelhouse.services import providers
+
     verb = "enabled" if enabled else "disabled"
     who = _who(by, f"provider {verb}")
     if operator is None:
@@ -193,6 +194,8 @@ def disable(
 @app.command("games")
 def games(name: str) -> None:
     """A provider's games as last synced, withdrawn ones marked."""
+    from reelhouse.services import provider_games
+
     rows = _run(lambda p: provider_games.games_of(p, name))
     for g in rows:
         state = "withdrawn" if g.withdrawn_at_utc else ("enabled" if g.enabled else "disabled")

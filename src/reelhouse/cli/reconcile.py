@@ -11,15 +11,15 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from reelhouse.api.wiring import build_platform
+from reelhouse.cli.context import refused, stored_platform
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services import ledger_export
-from reelhouse.services.reconcile import Item, Report
-from reelhouse.services.reconcile import reconcile as run_reconcile
-from reelhouse.services.settings import load_settings
+
+if TYPE_CHECKING:
+    from reelhouse.services.reconcile import Item, Report
 
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 COLUMNS = ("finding", "trans_guid", "round_id", "account", "reelhouse", "operator", "detail")
@@ -76,13 +76,15 @@ def reconcile(
     strict: bool = typer.Option(False, help="count calls still pending as differences"),
 ) -> None:
     """Compare Reelhouse's transactions of one operator and UTC day with its ledger."""
+    from reelhouse.services import ledger_export
+    from reelhouse.services.reconcile import reconcile as run_reconcile
+
     day = _day(date)
     if (ledger_url is None) == (ledger_file is None):
         typer.echo("give exactly one of --ledger-url and --ledger-file", err=True)
         raise typer.Exit(2)
-    platform = build_platform(load_settings())
     try:
-        with ledger_export.http_client() as http:
+        with stored_platform() as platform, ledger_export.http_client() as http:
             if ledger_file is not None:
                 fetch = ledger_export.from_file(ledger_file)
             else:
@@ -90,13 +92,10 @@ def reconcile(
                 fetch = ledger_export.from_url(ledger_url, http)
             report = run_reconcile(platform, operator, day, fetch, strict=strict)
     except ReelhouseError as exc:
-        typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     except ledger_export.LedgerError as exc:
         typer.echo(f"ledger export: {exc}", err=True)
         raise typer.Exit(2) from exc
-    finally:
-        platform.close()
     if json_output:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:

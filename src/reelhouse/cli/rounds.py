@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from reelhouse.api.wiring import build_platform
+from reelhouse.cli.context import refused, stored_platform
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services.replay import replay_round
-from reelhouse.services.settings import load_settings
 
 app = typer.Typer(no_args_is_help=True, help="Stored rounds.")
 
@@ -15,14 +13,13 @@ app = typer.Typer(no_args_is_help=True, help="Stored rounds.")
 @app.command("replay")
 def replay(round_id: int) -> None:
     """Re-evaluate a round from its recorded draws and math version; exit 1 if it differs."""
-    platform = build_platform(load_settings())
+    from reelhouse.services.replay import replay_round
+
     try:
-        result = replay_round(platform, round_id)
+        with stored_platform() as platform:
+            result = replay_round(platform, round_id)
     except ReelhouseError as exc:
-        typer.echo(f"error {exc.code.value}: {exc.message}", err=True)
-        raise typer.Exit(2) from exc
-    finally:
-        platform.close()
+        raise refused(exc) from exc
     typer.echo(
         f"round {round_id}: {'VERIFIED' if result.verified else 'NOT VERIFIED'} ({result.reason})"
     )

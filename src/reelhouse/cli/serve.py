@@ -6,13 +6,9 @@ from __future__ import annotations
 import os
 
 import typer
-import uvicorn
 
-from reelhouse.api.factory import APP_FACTORY
-from reelhouse.api.logging_setup import configure_logging
 from reelhouse.domain.ids import NODE_ENV
 from reelhouse.services.settings import SERVE_DISPATCHER_ENV, ConfigError, load_settings
-from reelhouse.store.db import Database
 
 
 def serve(
@@ -28,6 +24,13 @@ def serve(
     ),
 ) -> None:
     """Run Reelhouse (migrations are applied once at start, before the processes start)."""
+    # Here, not at the top: the server and the app load only when they are run.
+    import uvicorn
+
+    from reelhouse.api.factory import APP_FACTORY
+    from reelhouse.api.logging_setup import configure_logging
+    from reelhouse.store.db import Database
+
     if workers > 1 and os.environ.get(NODE_ENV):
         # Every process would make ids with the one node: they would clash at once.
         raise ConfigError(
@@ -42,8 +45,6 @@ def serve(
     # The processes read their settings from the environment: the flag, when given, too.
     if dispatcher is not None:
         os.environ[SERVE_DISPATCHER_ENV] = "1" if dispatcher else "0"
-    # proxy_headers off: the app believes X-Forwarded-For only from REELHOUSE_TRUSTED_PROXIES
-    # (api/edges.py); uvicorn's default believes it from any loopback client.
     uvicorn.run(
         APP_FACTORY,
         factory=True,
@@ -51,11 +52,21 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        # proxy_headers off: the app believes X-Forwarded-For only from
+        # REELHOUSE_TRUSTED_PROXIES (api/edges.py); uvicorn's default believes it from any
+        # loopback client.
         proxy_headers=False,
+        # The app writes one JSON access line per request itself (api/access_log.py), and
+        # uvicorn's own lines go to the root logger's JSON handler (configure_logging) rather
+        # than to the plain-text handlers uvicorn would otherwise install.
+        access_log=False,
+        log_config=None,
     )
 
 
 def db_upgrade() -> None:
-    """Apply database migrations and exit."""
+    """Create the database, or apply its new migrations, and exit."""
+    from reelhouse.store.db import Database
+
     Database(load_settings().database_url).dispose()
     typer.echo("database is at the newest migration")

@@ -11,15 +11,16 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from reelhouse.api.wiring import build_platform
+from reelhouse.cli.context import EXIT_REFUSED, stored_platform
 from reelhouse.domain.errors import ReelhouseError
-from reelhouse.services import audit, stuck_calls
-from reelhouse.services.platform import Platform
-from reelhouse.services.settings import load_settings
+
+if TYPE_CHECKING:
+    from reelhouse.services import audit
+    from reelhouse.services.platform import Platform
 
 app = typer.Typer(no_args_is_help=True, help="Stuck wallet calls (the manual queue).")
 
@@ -29,14 +30,12 @@ AGE_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 @contextmanager
 def _platform() -> Iterator[Platform]:
-    platform = build_platform(load_settings())
     try:
-        yield platform
+        with stored_platform() as platform:
+            yield platform
     except ReelhouseError as exc:
         typer.echo(f"refused, nothing changed: error {exc.code.value}: {exc.message}", err=True)
-        raise typer.Exit(2) from exc
-    finally:
-        platform.close()
+        raise typer.Exit(EXIT_REFUSED) from exc
 
 
 def _age(text: str | None) -> dt.timedelta | None:
@@ -66,6 +65,8 @@ def list_calls(
     json_output: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """List the calls in the manual queue, oldest first."""
+    from reelhouse.services import stuck_calls
+
     age = _age(min_age)
     with _platform() as platform:
         calls = stuck_calls.list_stuck(platform, operator=operator, min_age=age, limit=limit)
@@ -83,6 +84,8 @@ def _act(
     by: str,
     reason: str,
 ) -> dict[str, Any]:
+    from reelhouse.services import audit
+
     with _platform() as platform:
         return action(platform, call_id, audit.Accountable.checked(by, reason))
 
@@ -94,6 +97,8 @@ def retry(
     reason: str = typer.Option(..., help="why (recorded in the audit log)"),
 ) -> None:
     """Queue a stuck call again, due now; the worker sends it with the same id and body."""
+    from reelhouse.services import stuck_calls
+
     call = _act(stuck_calls.retry, call_id, by, reason)
     typer.echo(f"queued again: {_show(call)}")
 
@@ -105,6 +110,8 @@ def resolve(
     reason: str = typer.Option(..., help="why (recorded in the audit log)"),
 ) -> None:
     """Close a stuck call by hand; a win's round becomes settled, a cancel's cancelled."""
+    from reelhouse.services import stuck_calls
+
     call = _act(stuck_calls.resolve, call_id, by, reason)
     typer.echo(f"resolved: {_show(call)}; round now {call['round_state']}")
 
@@ -115,6 +122,8 @@ def audit_log(
     limit: int = typer.Option(50, help="at most this many rows, newest first"),
 ) -> None:
     """Show the audit log of stuck-call actions, newest first."""
+    from reelhouse.services import audit
+
     with _platform() as platform:
         entries = audit.recent(platform, target_id=call_id, limit=limit)
     for entry in entries:

@@ -7,18 +7,20 @@ import threading
 
 import typer
 
-from reelhouse.api.logging_setup import configure_logging
-from reelhouse.api.wiring import build_platform, claim_id_node
-from reelhouse.dispatch.sender import WalletSender
-from reelhouse.dispatch.worker import Worker
-from reelhouse.services.settings import load_settings
+from reelhouse.cli.context import open_platform
 
 
 def worker() -> None:
     """Run the dispatcher until SIGINT/SIGTERM. On start it finishes every round that is not
     terminal: expired claims are taken back and queued calls are sent."""
+    from reelhouse.api.logging_setup import configure_logging
+    from reelhouse.api.wiring import claim_id_node
+    from reelhouse.dispatch.sender import WalletSender
+    from reelhouse.dispatch.worker import Worker
+
     configure_logging()
-    platform = build_platform(load_settings())
+    # The database `serve` created: a worker pointed at another data directory stops here.
+    platform = open_platform()
     claim_id_node(platform)
     assert isinstance(platform.wallet, WalletSender)
     stop = threading.Event()

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from reelhouse.dispatch.breaker import BreakerState, OperatorGuards
 from reelhouse.domain.clock import Clock, from_naive_utc
 from reelhouse.domain.states import CallState
-from reelhouse.domain.wallet import CommandKind, OutcomeKind
+from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.store.db import Database
 from reelhouse.store.models import Operator, WalletCall
 
@@ -41,6 +41,13 @@ CALL_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0),
     registry=None,
 )
+MONEY_MINOR = Counter(
+    "reelhouse_wallet_money_minor",
+    "Money the wallets confirmed moving, in minor units of the currency: bets debited, wins"
+    " credited, cancels refunded (a single-call round's bet and win each under its own).",
+    ["command", "currency"],
+    registry=None,
+)
 NOT_SENT = Counter(
     "reelhouse_wallet_calls_not_sent",
     "Bets refused without a callback because the operator's breaker was open or its bulkhead full.",
@@ -54,15 +61,31 @@ WAITING_STATES = (CallState.QUEUED, CallState.IN_FLIGHT, CallState.MANUAL)
 BREAKER_VALUE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 
 
+# Outcomes that mean the money moved: now, or (a retry's answer) before, when the first
+# answer was lost and so never counted.
+MOVED = (OutcomeKind.APPLIED, OutcomeKind.ALREADY_APPLIED)
+
+
 def observe_attempt(
-    dialect: str | None, command: CommandKind, outcome: OutcomeKind, duration_ms: int
+    dialect: str | None, command: WalletCommand, outcome: OutcomeKind, duration_ms: int
 ) -> None:
     """One recorded attempt. No dialect means nothing was sent (the operator was shut off)."""
+    kind = command.kind
     if dialect is None:
-        NOT_SENT.labels(command.value).inc()
+        NOT_SENT.labels(kind.value).inc()
         return
-    CALLS.labels(dialect, command.value, outcome.value).inc()
-    CALL_SECONDS.labels(dialect, command.value).observe(duration_ms / 1000)
+    CALLS.labels(dialect, kind.value, outcome.value).inc()
+    CALL_SECONDS.labels(dialect, kind.value).observe(duration_ms / 1000)
+    if outcome in MOVED:
+        _count_money(command)
+
+
+def _count_money(command: WalletCommand) -> None:
+    if command.kind is CommandKind.BET_WIN:
+        MONEY_MINOR.labels(CommandKind.BET.value, command.currency).inc(command.amount_minor or 0)
+        MONEY_MINOR.labels(CommandKind.WIN.value, command.currency).inc(command.win_minor or 0)
+    elif command.amount_minor is not None:
+        MONEY_MINOR.labels(command.kind.value, command.currency).inc(command.amount_minor)
 
 
 class _Scrape(Collector):
@@ -72,7 +95,7 @@ class _Scrape(Collector):
         self._guards = guards
 
     def collect(self) -> Iterator[Metric]:
-        for counted in (CALLS, CALL_SECONDS, NOT_SENT):
+        for counted in (CALLS, CALL_SECONDS, MONEY_MINOR, NOT_SENT):
             yield from counted.collect()
         yield from self._outbox()
         yield from self._breakers()

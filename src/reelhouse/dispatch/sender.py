@@ -136,7 +136,7 @@ def _observe(
             "duration_ms": duration_ms,
         },
     )
-    call_metrics.observe_attempt(dialect_name, command.kind, outcome.kind, duration_ms)
+    call_metrics.observe_attempt(dialect_name, command, outcome.kind, duration_ms)
 
 
 def _first_attempt_settled(call: WalletCall, round_: Round) -> bool:

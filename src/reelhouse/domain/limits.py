@@ -299,3 +299,29 @@ API_ERROR_PURGE_BATCH = 50
 API_ERROR_LOG_WRITES_PER_SECOND = 10
 # A refusal's message is cut to this many characters in the log (the column's width).
 API_ERROR_MESSAGE_MAX_CHARS = 300
+
+# --- Deployment ------------------------------------------------------------------------
+
+# PostgreSQL connections per process: kept open, and opened on top under bursts. Four
+# processes (two `serve`, two `worker`) at these defaults hold at most 60 connections, well
+# under PostgreSQL's default max_connections of 100 (docs/operations.md: the budget).
+DB_POOL_SIZE_DEFAULT = 10
+DB_MAX_OVERFLOW_DEFAULT = 5
+
+# The data directory's optional configuration file (services/config_file.py): a few dozen
+# settings fit in a few KiB; anything larger is not a configuration file.
+CONFIG_FILE_MAX_BYTES = 64 * 1024
+
+# An `X-Request-ID` a proxy sends is kept only if it is this short and made of id
+# characters (api/access_log.py); anything else is replaced by one of ours, so a client
+# cannot write arbitrary text into the access log.
+REQUEST_ID_MAX_CHARS = 64
+
+# How long an upstream provider waits for a wallet answer: below 0.5 s no casino answers
+# reliably; above a minute a player stares at a spinning reel.
+ANSWER_DEADLINE_MS_DEFAULT = 5000
+ANSWER_DEADLINE_MS_MIN = 500
+ANSWER_DEADLINE_MS_MAX = 60_000
+
+# The most rounds one `reelhouse rtp simulate` plays (games/simulate.py).
+SIMULATION_MAX_SPINS = 10**11

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from reelhouse.domain.limits import SIMULATION_MAX_SPINS
 from reelhouse.games.catalogue import get_game, list_games
 from reelhouse.games.facts import FACTS_FILE, facts_document
 from reelhouse.games.model import Game
-from reelhouse.games.sheet import render
-from reelhouse.games.simulate import MAX_SPINS, simulate
-from reelhouse.games.stats import compute_sheet
+
+# The math (numpy) and the progress bar are imported by the commands that use them, so that
+# `reelhouse --help` does not load them (docs/performance.md: the command line's start).
 
 rtp_app = typer.Typer(no_args_is_help=True, help="Game math: exact RTP sheets and simulations.")
 
@@ -63,6 +63,9 @@ def sheet_command(
     variant: Annotated[list[int] | None, typer.Option(help="only these variants")] = None,
 ) -> None:
     """Print the exact math sheet of a game (every variant, or those given)."""
+    from reelhouse.games.sheet import render
+    from reelhouse.games.stats import compute_sheet
+
     chosen = _game(game)
     sheets = [compute_sheet(chosen, v) for v in _variants(chosen, variant)]
     typer.echo(render(sheets, markdown=markdown), nl=False)
@@ -78,6 +81,9 @@ def docs_command(
 ) -> None:
     """Write the Markdown sheet of every game of the catalogue into a directory, and with
     --facts the figures the catalogue shows (games/facts.py) from the same sheets."""
+    from reelhouse.games.sheet import render
+    from reelhouse.games.stats import compute_sheet
+
     out.mkdir(parents=True, exist_ok=True)
     for info in list_games():
         game = _game(info.game_code)
@@ -95,11 +101,17 @@ def docs_command(
 def simulate_command(
     game: Annotated[str, typer.Argument(help="game code")],
     variant: Annotated[int, typer.Option(help="RTP variant")] = 96,
-    spins: Annotated[int, typer.Option(min=1, max=MAX_SPINS, help="rounds to play")] = 10**7,
+    spins: Annotated[int, typer.Option(min=1, max=SIMULATION_MAX_SPINS, help="rounds to play")] = 10
+    ** 7,
     seed: Annotated[int | None, typer.Option(help="seed (default: fresh entropy)")] = None,
     workers: Annotated[int, typer.Option(min=1, help="processes")] = os.cpu_count() or 1,
 ) -> None:
     """Simulate rounds on every core and check the RTP against the exact value (3 sigma)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from reelhouse.games.simulate import simulate
+    from reelhouse.games.stats import compute_sheet
+
     chosen = _game(game)
     _variants(chosen, [variant])
     exact = compute_sheet(chosen, variant)

@@ -18,12 +18,13 @@ from multiprocessing import get_context
 
 import numpy as np
 
+from reelhouse.domain.limits import SIMULATION_MAX_SPINS
 from reelhouse.games.model import Game
 from reelhouse.games.vector import vector_game
 
 # Spins per chunk: big enough that array overheads vanish, small enough to stay in ~100 MB.
 CHUNK_SPINS = 250_000
-MAX_SPINS = 10**11
+MAX_SPINS = SIMULATION_MAX_SPINS
 Progress = Callable[[int, int], None]
 
 

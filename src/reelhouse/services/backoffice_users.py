@@ -29,7 +29,6 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -51,6 +50,7 @@ from reelhouse.domain.limits import (
 )
 from reelhouse.domain.numbers import id_of
 from reelhouse.services import backoffice_totp
+from reelhouse.services.backoffice_roles import Role as Role  # noqa: PLC0414 - re-exported
 from reelhouse.services.login_guard import Refusal
 from reelhouse.services.operators import find_by_name
 from reelhouse.services.platform import Platform
@@ -59,16 +59,12 @@ from reelhouse.store.secrets import token_hash
 
 HASHER = PasswordHasher()
 # Verified when the e-mail is unknown, so both answers cost one argon2 verification. Made by
-# the hasher in use (so with its parameters, and again if it is replaced, as tests do).
-_dummy: tuple[PasswordHasher, str] = (HASHER, HASHER.hash(secrets.token_urlsafe(24)))
+# the hasher in use (so with its parameters, and again if it is replaced, as tests do), at
+# the first sign-in: not at import, which every command line start would pay for.
+_dummy: tuple[PasswordHasher, str] | None = None
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # A sign-in ticket: two ids of at most 19 digits and a 64-digit MAC, with two dots.
 TICKET_MAX_CHARS = 19 + 1 + 19 + 1 + 64
-
-
-class Role(StrEnum):
-    ADMIN = "admin"  # the platform's staff: every operator
-    OPERATOR = "operator"  # an operator's staff: their own operator only
 
 
 @dataclass(frozen=True)
@@ -314,7 +310,7 @@ def _ticket_ok(platform: Platform, ticket: str, password_hash: str) -> bool:
 
 def _dummy_hash() -> str:
     global _dummy  # noqa: PLW0603 - a cache of one hash, remade only if HASHER changes
-    if _dummy[0] is not HASHER:
+    if _dummy is None or _dummy[0] is not HASHER:
         _dummy = (HASHER, HASHER.hash(secrets.token_urlsafe(24)))
     return _dummy[1]
 

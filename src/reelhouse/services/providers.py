@@ -21,6 +21,11 @@ from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.limits import (
+    ANSWER_DEADLINE_MS_DEFAULT,
+    ANSWER_DEADLINE_MS_MAX,
+    ANSWER_DEADLINE_MS_MIN,
+)
 from reelhouse.games import catalogue
 from reelhouse.providers.registry import PROTOCOL_NAMES, get_protocol
 from reelhouse.services import audit, operators
@@ -31,11 +36,6 @@ NAME_PATTERN = re.compile(r"[a-z0-9-]{3,32}")
 TITLE_MAX_CHARS = 128  # the column's size
 # A PEM RSA key of 4096 bits is about 3.3 KB; 16 KiB bounds a key file before it is parsed.
 KEY_PEM_MAX_BYTES = 16 * 1024
-# How long a provider waits for a wallet answer: below 0.5 s no casino answers reliably;
-# above a minute a player stares at a spinning reel.
-ANSWER_DEADLINE_MS_DEFAULT = 5000
-ANSWER_DEADLINE_MS_MIN = 500
-ANSWER_DEADLINE_MS_MAX = 60_000
 
 TARGET_TYPE = "provider"
 ADMINISTRATION = audit.Accountable("reelhouse", "provider administration")

@@ -1,17 +1,26 @@
-"""Deployment settings, read from the environment once at start."""
+"""Deployment settings, read once at start: from the environment, then from the data
+directory's optional configuration file (services/config_file.py) for what the environment
+does not set.
+
+Light to import (the command line reads it before it knows which command runs): what it
+needs of the store is imported where it is used."""
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
 import os
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reelhouse.domain.limits import API_RATE_BURST, API_RATE_PER_SECOND
-from reelhouse.store.db import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
-from reelhouse.store.key_check import holds_sealed_values
-from reelhouse.store.secrets import SecretKeyError, new_key_text
+from reelhouse.domain.limits import (
+    API_RATE_BURST,
+    API_RATE_PER_SECOND,
+    DB_MAX_OVERFLOW_DEFAULT,
+    DB_POOL_SIZE_DEFAULT,
+)
+from reelhouse.services.config_file import CONFIG_FILE_NAME, ConfigFileError, read_config
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -19,6 +28,7 @@ DATA_DIR_ENV = "REELHOUSE_DATA_DIR"
 KEY_ENV = "REELHOUSE_SECRET_KEY"
 KEY_FILE_NAME = "secret.key"
 DATABASE_FILE_NAME = "reelhouse.db"
+DATABASE_URL_ENV = "REELHOUSE_DATABASE_URL"
 DB_POOL_SIZE_ENV = "REELHOUSE_DB_POOL_SIZE"
 DB_MAX_OVERFLOW_ENV = "REELHOUSE_DB_MAX_OVERFLOW"
 SERVE_DISPATCHER_ENV = "REELHOUSE_SERVE_DISPATCHER"
@@ -52,8 +62,8 @@ class Settings:
     # PostgreSQL connections per process: kept open, and opened on top under bursts. Every
     # process (`serve` and each of its --workers, every `worker`) holds up to the sum; the
     # budget against max_connections is in docs/operations.md. SQLite ignores both.
-    db_pool_size: int = DEFAULT_POOL_SIZE
-    db_max_overflow: int = DEFAULT_MAX_OVERFLOW
+    db_pool_size: int = DB_POOL_SIZE_DEFAULT
+    db_max_overflow: int = DB_MAX_OVERFLOW_DEFAULT
     # Whether `reelhouse serve` runs the dispatcher (the outbox drain) inside each of its
     # processes; off for deployments that run `reelhouse worker` separately.
     dispatcher_in_serve: bool = True
@@ -80,6 +90,9 @@ def _secret_key_from(env: dict[str, str], data_dir: Path, database_url: str) -> 
     docs/operations.md); else the key file in the data directory. Without either a key file
     is made, so the demo runs out of the box, but never for a database that already holds
     sealed values: a new key cannot open them, and would stand beside them as a second key."""
+    from reelhouse.store.key_check import holds_sealed_values
+    from reelhouse.store.secrets import SecretKeyError, new_key_text
+
     configured = env.get(KEY_ENV)
     if configured:
         return configured, KEY_ENV
@@ -110,12 +123,54 @@ def redacted_url(url: str) -> str:
     return f"{scheme}://{credentials.split(':', 1)[0]}@{tail}"
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
+def with_config_file(data_dir: Path, values: dict[str, str]) -> dict[str, str]:
+    """The environment's values over the data directory's configuration file's."""
+    try:
+        configured = read_config(data_dir, forbidden=frozenset({DATA_DIR_ENV}))
+    except ConfigFileError as exc:
+        raise ConfigError(f"{data_dir / CONFIG_FILE_NAME}: {exc}") from exc
+    return configured | values
+
+
+def apply_config_file(environ: MutableMapping[str, str]) -> None:
+    """The data directory's configuration file into `environ`, for each setting it does not
+    hold yet. The command line does this at start: settings read straight from the
+    environment (the metrics and admin tokens, the log level, the node id) then come from the
+    file too, and so do those of the processes `serve --workers` starts."""
+    data_dir = data_dir_from(dict(environ))
+    for name, value in with_config_file(data_dir, {}).items():
+        environ.setdefault(name, value)
+
+
+def require_database(database_url: str, data_dir: Path, values: dict[str, str]) -> None:
+    """ConfigError unless the database exists and holds Reelhouse's tables: a command that
+    works on stored data, pointed at the wrong place, says so instead of creating an empty
+    database there."""
+    from reelhouse.store.presence import holds_schema
+
+    if holds_schema(database_url):
+        return
+    origin = f"from {DATA_DIR_ENV} or --data-dir" if values.get(DATA_DIR_ENV) else "the default"
+    raise ConfigError(
+        f"no Reelhouse database at {redacted_url(database_url)} (data directory {data_dir},"
+        f" {origin}). Give --data-dir (or {DATA_DIR_ENV}) the data directory `reelhouse serve`"
+        f" uses, or set {DATABASE_URL_ENV} (in the environment or in"
+        f" {data_dir / CONFIG_FILE_NAME}); `reelhouse db-upgrade` creates a new database"
+    )
+
+
+def load_settings(
+    env: dict[str, str] | None = None, *, existing_database: bool = False
+) -> Settings:
+    """The settings, from `env` (default: the process environment) and the data directory's
+    configuration file. `existing_database`: the command works on stored data, so a missing
+    database is a ConfigError, checked before anything (a key file) is made."""
     values = dict(os.environ if env is None else env)
     data_dir = data_dir_from(values)
-    database_url = values.get(
-        "REELHOUSE_DATABASE_URL", f"sqlite:///{data_dir / DATABASE_FILE_NAME}"
-    )
+    values = with_config_file(data_dir, values)
+    database_url = values.get(DATABASE_URL_ENV, f"sqlite:///{data_dir / DATABASE_FILE_NAME}")
+    if existing_database:
+        require_database(database_url, data_dir, values)
     key, key_source = _secret_key_from(values, data_dir, database_url)
     return Settings(
         database_url=database_url,
@@ -132,8 +187,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             values.get("REELHOUSE_API_RATE_PER_SECOND", str(API_RATE_PER_SECOND))
         ),
         api_rate_burst=int(values.get("REELHOUSE_API_RATE_BURST", str(API_RATE_BURST))),
-        db_pool_size=_count(values, DB_POOL_SIZE_ENV, DEFAULT_POOL_SIZE, minimum=1),
-        db_max_overflow=_count(values, DB_MAX_OVERFLOW_ENV, DEFAULT_MAX_OVERFLOW, minimum=0),
+        db_pool_size=_count(values, DB_POOL_SIZE_ENV, DB_POOL_SIZE_DEFAULT, minimum=1),
+        db_max_overflow=_count(values, DB_MAX_OVERFLOW_ENV, DB_MAX_OVERFLOW_DEFAULT, minimum=0),
         dispatcher_in_serve=values.get(SERVE_DISPATCHER_ENV, "1") == "1",
     )
 

@@ -44,6 +44,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from reelhouse.domain.limits import DB_MAX_OVERFLOW_DEFAULT, DB_POOL_SIZE_DEFAULT
 from reelhouse.store.migrate import upgrade_to_head
 
 T = TypeVar("T")
@@ -56,11 +57,9 @@ SQLITE_WRITER_QUEUE_TIMEOUT_SECONDS = 120.0
 # then hold a debit Reelhouse knows nothing of). FULL syncs the log at every commit, so what
 # was acknowledged survives; the cost is measured by `make bench` (docs/performance.md).
 SQLITE_SYNCHRONOUS = "FULL"
-# PostgreSQL connections per process: kept open, and opened on top under bursts. Four
-# processes (two `serve`, two `worker`) at these defaults hold at most 60 connections, well
-# under PostgreSQL's default max_connections of 100 (docs/operations.md: the budget).
-DEFAULT_POOL_SIZE = 10
-DEFAULT_MAX_OVERFLOW = 5
+# PostgreSQL connections per process (domain/limits.py says why these numbers).
+DEFAULT_POOL_SIZE = DB_POOL_SIZE_DEFAULT
+DEFAULT_MAX_OVERFLOW = DB_MAX_OVERFLOW_DEFAULT
 # The connection execution option that tells the begin hook which BEGIN to issue.
 READ_ONLY_OPTION = "reelhouse_read_only"
 

@@ -8,13 +8,12 @@ holds sealed values must never get a newly made key.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import inspect, select
 
-from reelhouse.store.db import Database, normalise_url
+from reelhouse.store.db import Database
 from reelhouse.store.models import Operator
+from reelhouse.store.presence import existing_engine
 from reelhouse.store.secrets import Sealer, SecretKeyError
 
 _SAMPLE = select(Operator.callback_token_sealed).order_by(Operator.id).limit(1)
@@ -29,19 +28,11 @@ def sealed_sample(db: Database) -> str | None:
 def holds_sealed_values(url: str) -> bool:
     """For a database that may not exist or be migrated yet: is there any sealed value?
     Creates nothing (a missing SQLite file stays missing)."""
-    url = normalise_url(url)
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if not path or path == ":memory:" or not Path(path).exists():
-            return False
-    engine = create_engine(url)
-    try:
-        if not inspect(engine).has_table(Operator.__tablename__):
+    with existing_engine(url) as engine:
+        if engine is None or not inspect(engine).has_table(Operator.__tablename__):
             return False
         with engine.connect() as conn:
             return conn.scalar(_SAMPLE) is not None
-    finally:
-        engine.dispose()
 
 
 def check_key(db: Database, sealer: Sealer, source: str) -> None:
