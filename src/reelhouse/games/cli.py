@@ -13,7 +13,6 @@ import typer
 
 from reelhouse.domain.limits import SIMULATION_MAX_SPINS
 from reelhouse.games.catalogue import get_game, list_games
-from reelhouse.games.facts import FACTS_FILE, facts_document
 from reelhouse.games.model import Game
 
 # The math (numpy) and the progress bar are imported by the commands that use them, so that
@@ -81,6 +80,7 @@ def docs_command(
 ) -> None:
     """Write the Markdown sheet of every game of the catalogue into a directory, and with
     --facts the figures the catalogue shows (games/facts.py) from the same sheets."""
+    from reelhouse.games.facts import FACTS_FILE, facts_document
     from reelhouse.games.sheet import render
     from reelhouse.games.stats import compute_sheet
 
