@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ def test_settled_and_cancelled_rounds_and_big_wins_get_the_next_sequences(
     deployment.transport.answer_lost_for.add("bet")  # its fate unknown: it is cancelled
     with pytest.raises(ReelhouseError) as unconfirmed:
         rounds.spin(platform, token, "1.00")
+    assert unconfirmed.value.data is not None
     cancelled = int(unconfirmed.value.data["round_id"])
     found = stored(deployment)
     assert [seq for seq, _, _ in found] == list(range(1, len(found) + 1))
@@ -327,12 +328,13 @@ def test_events_past_the_retention_are_purged(deployment: Deployment) -> None:
 
 def test_settings_refuse_bad_values(deployment: Deployment) -> None:
     platform = deployment.platform()
-    for call in (
+    refusals: list[Callable[[], object]] = [
         lambda: webhooks.set_url(platform, "op", "ftp://example.com/hook"),
         lambda: webhooks.set_url(platform, "op", "http://x/" + "a" * 2048),
         lambda: webhooks.rotate_secret(platform, "op", overlap_s=-1),
         lambda: webhooks.set_big_win(platform, "op", 0),
-    ):
+    ]
+    for call in refusals:
         with pytest.raises(ReelhouseError) as refused:
             call()
         assert refused.value.code is ApiCode.PARAMETERS_INVALID
