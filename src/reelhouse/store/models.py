@@ -466,3 +466,8 @@ class EventWebhook(Base):
     lease_until_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+# Migration 0014: the worker finds grants that expired with rounds left (to tell their
+# operator, services/freerounds.py) every minute without reading the table's past.
+Index("ix_free_round_grants_state_expires", FreeRoundGrant.state, FreeRoundGrant.expires_at_utc)

@@ -29,6 +29,9 @@ def upgrade() -> None:
         sa.Column("created_at_utc", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_operator_events_created_at_utc", "operator_events", ["created_at_utc"])
+    op.create_index(
+        "ix_free_round_grants_state_expires", "free_round_grants", ["state", "expires_at_utc"]
+    )
     op.create_table(
         "event_webhooks",
         sa.Column("operator_id", sa.Integer(), sa.ForeignKey("operators.id"), primary_key=True),
@@ -47,6 +50,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("event_webhooks")
+    op.drop_index("ix_free_round_grants_state_expires", "free_round_grants")
     op.drop_index("ix_operator_events_created_at_utc", "operator_events")
     op.drop_table("operator_events")
     op.drop_table("event_streams")
