@@ -24,7 +24,7 @@ from reelhouse.domain import events as kinds
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
-from reelhouse.services import freerounds, operators, rounds, webhooks
+from reelhouse.services import backoffice_settings, freerounds, operators, rounds, webhooks
 from reelhouse.store import events
 from reelhouse.store.models import EventWebhook, OperatorEvent, Player
 from reelhouse.store.secrets import Sealer
@@ -272,6 +272,8 @@ def test_during_a_rotation_overlap_both_secrets_sign_then_only_the_new(
     old = webhooks.set_url(platform, "op", HOOK)
     assert old is not None
     new = webhooks.rotate_secret(platform, "op", overlap_s=3600)
+    shown = backoffice_settings.settings_view(platform, _op_id(deployment))["events"]
+    assert shown.url == HOOK and shown.overlap_until is not None  # the back office's view
     hook = FakeHook()
     deliverer = _deliverer(deployment, hook)
     _stage(deployment, 1)

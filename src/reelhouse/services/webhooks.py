@@ -131,22 +131,26 @@ def set_big_win(platform: Platform, operator_name: str, threshold_minor: int | N
 def view(platform: Platform, operator_name: str) -> WebhookView:
     with platform.db.transaction(read_only=True) as session:
         operator = operators.find_by_name(session, operator_name)
-        row = session.get(EventWebhook, operator.id)
-        stream = session.get(EventStream, operator.id)
-        now = platform.clock.now()
-        overlap = None
-        if row is not None and row.previous_until_utc is not None:
-            until = from_naive_utc(row.previous_until_utc)
-            overlap = until if until > now else None
-        return WebhookView(
-            url=row.url if row else "",
-            delivered_sequence=row.delivered_sequence if row else 0,
-            last_sequence=stream.last_sequence if stream else 0,
-            failures=row.failures if row else 0,
-            last_error=row.last_error if row else "",
-            overlap_until=overlap,
-            big_win_minor=stream.big_win_minor if stream else None,
-        )
+        return view_in(session, operator.id, platform.clock.now())
+
+
+def view_in(session: Session, operator_id: int, now: dt.datetime) -> WebhookView:
+    """The operator's webhook as settings pages show it, in the caller's transaction."""
+    row = session.get(EventWebhook, operator_id)
+    stream = session.get(EventStream, operator_id)
+    overlap = None
+    if row is not None and row.previous_until_utc is not None:
+        until = from_naive_utc(row.previous_until_utc)
+        overlap = until if until > now else None
+    return WebhookView(
+        url=row.url if row else "",
+        delivered_sequence=row.delivered_sequence if row else 0,
+        last_sequence=stream.last_sequence if stream else 0,
+        failures=row.failures if row else 0,
+        last_error=row.last_error if row else "",
+        overlap_until=overlap,
+        big_win_minor=stream.big_win_minor if stream else None,
+    )
 
 
 def pull(platform: Platform, operator_id: int, after: int, limit: int) -> dict[str, Any]:
