@@ -342,3 +342,14 @@ def test_settings_refuse_bad_values(deployment: Deployment) -> None:
         assert refused.value.code is ApiCode.PARAMETERS_INVALID
     with deployment.db.transaction() as session:
         assert session.scalar(select(EventWebhook)) is None
+
+
+def test_the_docs_list_every_kind_and_its_fields() -> None:
+    """Each kind has its row in docs/webhooks.md, naming its fields there or in the row of
+    `round.settled` (which the other round kinds refer to)."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "webhooks.md").read_text()
+    rows = {line.split("`")[1]: line for line in doc.splitlines() if line.startswith("| `")}
+    settled = rows[kinds.EventKind.ROUND_SETTLED.value]
+    for kind, info in kinds.EVENT_KINDS.items():
+        row = rows[kind.value]
+        assert all(f"`{name}`" in row + settled for name in info.fields), kind

@@ -30,15 +30,20 @@ class DispatcherThread:
         self._thread = threading.Thread(
             target=self._worker.run_forever, args=(self._stop,), name="dispatcher", daemon=True
         )
+        self._platform = platform
+        self._events: threading.Thread | None = None
+        self._webhooks: HttpxTransport | None = None
+
+    def start(self) -> None:
+        self._thread.start()
+        # Made at start, not with the app: an app never started holds no client.
         # Webhooks are checked like callback URLs, when saved and at every connection.
+        platform = self._platform
         self._webhooks = HttpxTransport(allow_private=platform.settings.allow_private_callbacks)
         deliverer = EventDeliverer(platform.db, platform.sealer, self._webhooks, platform.clock)
         self._events = threading.Thread(
             target=deliverer.run_forever, args=(self._stop,), name="events", daemon=True
         )
-
-    def start(self) -> None:
-        self._thread.start()
         self._events.start()
         log.info("dispatcher running inside this serving process")
 
@@ -46,9 +51,10 @@ class DispatcherThread:
         """Blocks until the current pass and its deliveries are done."""
         self._stop.set()
         self._thread.join()
-        if self._events.is_alive():
+        if self._events is not None:
             self._events.join()
-        self._webhooks.close()
+        if self._webhooks is not None:
+            self._webhooks.close()
 
     @property
     def running(self) -> bool:
