@@ -121,6 +121,8 @@ def _write_staged(session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_staged(session: Session, _previous: SessionTransaction) -> None:
+    """A rolled-back transaction's events go with it. Reelhouse uses no savepoints: one rolled
+    back would drop its whole transaction's staged events here."""
     session.info.pop(_STAGED, None)
 
 
