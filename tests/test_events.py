@@ -30,6 +30,9 @@ from reelhouse.store.models import EventWebhook, OperatorEvent, Player
 from reelhouse.store.secrets import Sealer
 from tests.dispatch.inprocess import GAME, Deployment, deploy
 
+# Logic no database changes (the claim's locking, the sequence under concurrency and every
+# emission run on both).
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 HOOK = "http://127.0.0.1:9/hook"  # never dialled: the deliverer's transport is a fake
 
 
@@ -253,6 +256,7 @@ def test_a_failed_delivery_is_retried_with_growing_backoff_until_acknowledged(
     assert deliverer.run_once() == 0  # caught up
 
 
+@SQLITE_ONLY
 def test_a_receiver_error_is_a_failure_and_the_backoff_is_capped(deployment: Deployment) -> None:
     webhooks.set_url(deployment.platform(), "op", HOOK)
     _stage(deployment, 1)
@@ -265,6 +269,7 @@ def test_a_receiver_error_is_a_failure_and_the_backoff_is_capped(deployment: Dep
     assert kinds.retry_delay_s(60, random.Random(1)) <= kinds.RETRY_CAP_S
 
 
+@SQLITE_ONLY
 def test_during_a_rotation_overlap_both_secrets_sign_then_only_the_new(
     deployment: Deployment,
 ) -> None:
@@ -297,6 +302,7 @@ def test_during_a_rotation_overlap_both_secrets_sign_then_only_the_new(
         assert row is not None and old not in row.secret_sealed  # sealed, never in clear
 
 
+@SQLITE_ONLY
 def test_a_webhook_starts_after_the_events_that_exist_and_pull_pages_by_cursor(
     deployment: Deployment,
 ) -> None:
@@ -319,6 +325,7 @@ def test_a_webhook_starts_after_the_events_that_exist_and_pull_pages_by_cursor(
         assert refused.value.code is ApiCode.PARAMETERS_INVALID
 
 
+@SQLITE_ONLY
 def test_events_past_the_retention_are_purged(deployment: Deployment) -> None:
     _stage(deployment, 3)
     deployment.clock.advance(days=kinds.RETENTION_DAYS - 1)
@@ -328,6 +335,7 @@ def test_events_past_the_retention_are_purged(deployment: Deployment) -> None:
     assert [seq for seq, _, _ in stored(deployment)] == [4]
 
 
+@SQLITE_ONLY
 def test_settings_refuse_bad_values(deployment: Deployment) -> None:
     platform = deployment.platform()
     refusals: list[Callable[[], object]] = [
