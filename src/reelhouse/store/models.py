@@ -292,7 +292,7 @@ class FreeRoundGrant(Base):
     won_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     # The operator's own id for the grant (iGamingAce issueId / freespinID); NULL for SlotCity.
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    state: Mapped[str] = mapped_column(String(16))  # "active" or "cancelled"
+    state: Mapped[str] = mapped_column(String(16))  # "active", "cancelled" or "expired"
     expires_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
