@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.load --also-postgresql postgresql://postgres@127.0.0.1:5432/postgres
 	$(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.relay --database postgresql://postgres@127.0.0.1:5432/postgres --results bench/results/relay-postgresql.json
+	$(BIN)/python -m bench.events
+	$(BIN)/python -m bench.events --database postgresql://postgres@127.0.0.1:5432/postgres --results bench/results/events-postgresql.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from reelhouse.api.app import create_app
 from reelhouse.api.wiring import build_platform
 from reelhouse.dialects.base import CallbackCredentials
+from reelhouse.dispatch.sender import WalletSender
 from reelhouse.domain.clock import UTC, FakeClock
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.operator_kit.demo_casino.casino import Casino
@@ -90,7 +91,14 @@ class App:
 
     def row_counts(self) -> tuple[int, ...]:
         """Rows in every table, in one query: a refused request must leave this unchanged.
-        The API error log is left out: it is the journal of refusals, written for each one."""
+        The API error log is left out: it is the journal of refusals, written for each one.
+
+        Acknowledged wins still pending (dispatch/ack_batch.py) are written first: each
+        writes its round's event, and the timer that writes them would otherwise land
+        between two counts."""
+        wallet = self.platform.wallet
+        if isinstance(wallet, WalletSender):
+            wallet.write_pending_acks()
         counts = [
             select(func.count()).select_from(table).scalar_subquery()
             for table in Base.metadata.sorted_tables

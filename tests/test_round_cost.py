@@ -3,11 +3,13 @@ round on the happy path (a bet, then its win), on both databases, against a budg
 
 The budget, and why each number is what it is (docs/performance.md, "What a round costs"):
 
-- **Statements: 12.** Opening the round reads the session, its player (locked) and operator
+- **Statements: 14.** Opening the round reads the session, its player (locked) and operator
   in one statement, the player's hold in the same one on SQLite (a second on PostgreSQL,
   after the lock), and inserts the round and its claimed bet. The bet's outcome updates the
   call, the round and the session and inserts the claimed win; the win's outcome updates the
-  call, the round, the session and the player. Nothing is read twice: each record starts
+  call, the round, the session and the player, and writes the round's `round.settled` event
+  for the operator (store/events.py): its operator's counter moved on and read in one
+  statement, the event inserted in another. Nothing is read twice: each record starts
   from the rows the transaction before it held.
 - **Commits: 2.** Two are points the money rule needs durable before the next call leaves
   (store/outbox.py): the round with its bet before the bet is sent; the bet's outcome with
@@ -37,7 +39,7 @@ from reelhouse.store.models import CallAttempt, GameSession, Player, Round, Wall
 from tests.dispatch.inprocess import Deployment, deploy
 from tests.sql_cost import counting
 
-STATEMENTS_PER_ROUND = 12
+STATEMENTS_PER_ROUND = 14
 COMMITS_PER_ROUND = 2
 ROUNDS = 20
 

@@ -14,6 +14,7 @@ from reelhouse.api import (
     admin,
     callback_test_v4,
     client_assets,
+    events_v4,
     freerounds_v4,
     game,
     game_images,
@@ -123,6 +124,7 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(reporting_v4.router)
     app.include_router(freerounds_v4.router)
+    app.include_router(events_v4.router)
     app.include_router(upstream.router)
     app.include_router(round_page.router)
     app.include_router(client_assets.router)

@@ -24,6 +24,7 @@ from reelhouse.cli import (
     rounds,
     serve,
     stuck,
+    webhook,
     worker,
 )
 from reelhouse.games.cli import rtp_app
@@ -93,3 +94,4 @@ app.command("conformance")(conformance.conformance)
 operator.app.command("approve")(conformance.approve)
 app.add_typer(backoffice.app, name="backoffice")
 app.add_typer(provider.app, name="provider")
+app.add_typer(webhook.app, name="webhook")

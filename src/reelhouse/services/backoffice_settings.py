@@ -22,7 +22,7 @@ from reelhouse.domain.numbers import plain_decimal_of
 from reelhouse.domain.shown_detail import shown_detail
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
-from reelhouse.services import audit, operators
+from reelhouse.services import audit, operators, webhooks
 from reelhouse.services.operators import BP_PER_PERCENT
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator, Player
@@ -71,6 +71,8 @@ def settings_view(platform: Platform, operator_id: int) -> dict[str, Any]:
             "signs_with_secret_key": operator.dialect in operators.SIGNS_WITH_SECRET_KEY,
             "single_call_rounds": operator.single_call_rounds,
             "offers_single_call": offers_single_call(operator.dialect),
+            # Read-only here: set with `reelhouse webhook` (docs/webhooks.md).
+            "events": webhooks.view_in(session, operator.id, platform.clock.now()),
         }
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from reelhouse.domain.clock import UTC, format_api_time, from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.events import FINISHED_CANCELLED, FINISHED_EXPIRED, FINISHED_USED_UP
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.limits import (
     FREE_ROUND_EXTERNAL_ID_MAX_CHARS,
@@ -45,6 +46,7 @@ from reelhouse.services.launch import ActiveSession
 from reelhouse.services.launch import _game_or_refuse as game_or_refuse
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
+from reelhouse.store import events
 from reelhouse.store.models import FreeRoundGrant, Operator
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -54,7 +56,8 @@ EXTERNAL_ID = re.compile(r"[A-Za-z0-9_.:-]+", re.ASCII)
 
 
 class GrantState(StrEnum):
-    """Stored: `active` or `cancelled`. The others are read from the counters and the clock."""
+    """Stored: `active` or `cancelled`, or `expired` once the sweep that tells the operator
+    (`finish_expired`) saw it expire. The others are read from the counters and the clock."""
 
     ACTIVE = "active"
     CANCELLED = "cancelled"
@@ -219,6 +222,7 @@ def cancel(
             raise ReelhouseError(ApiCode.BONUSCALL_ALREADY_ENDED, "these free rounds expired")
         row.state = GrantState.CANCELLED.value
         row.updated_at_utc = to_naive_utc(now)
+        events.grant_finished(session, row, FINISHED_CANCELLED, now)
         return _view(row, now)
 
 
@@ -354,6 +358,9 @@ def take_one(
         )
     row.rounds_used += 1
     row.updated_at_utc = to_naive_utc(now)
+    if row.rounds_used >= row.rounds_total:
+        # Its last round is being played: in the spin's transaction, the operator hears so.
+        events.grant_finished(session, row, FINISHED_USED_UP, now)
     return row
 
 
@@ -371,3 +378,25 @@ def cap_left(row: FreeRoundGrant) -> int | None:
 
 def record_win(row: FreeRoundGrant, paid_minor: int) -> None:
     row.won_minor += paid_minor
+
+
+def finish_expired(session: Session, now: dt.datetime, limit: int) -> int:
+    """Mark at most `limit` grants that expired with rounds left as `expired`, each with its
+    `free_rounds.finished` event in this transaction; how many. A grant whose row someone
+    holds (a spin taking a round) is left for the next sweep."""
+    rows = session.scalars(
+        select(FreeRoundGrant)
+        .where(
+            FreeRoundGrant.state == GrantState.ACTIVE.value,
+            FreeRoundGrant.expires_at_utc <= to_naive_utc(now),
+            FreeRoundGrant.rounds_used < FreeRoundGrant.rounds_total,
+        )
+        .order_by(FreeRoundGrant.expires_at_utc, FreeRoundGrant.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        row.state = GrantState.EXPIRED.value
+        row.updated_at_utc = to_naive_utc(now)
+        events.grant_finished(session, row, FINISHED_EXPIRED, now)
+    return len(rows)

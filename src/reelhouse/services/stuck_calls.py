@@ -24,6 +24,7 @@ from reelhouse.domain.states import CallState, RoundState, check_call_move, chec
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.services import audit, operators
 from reelhouse.services.platform import Platform
+from reelhouse.store import events
 from reelhouse.store.models import Operator, Player, Round, WalletCall
 
 log = logging.getLogger("reelhouse.stuck_calls")
@@ -182,6 +183,7 @@ def resolve(platform: Platform, call_id: int, who: audit.Accountable) -> dict[st
         call.updated_at_utc = to_naive_utc(now)
         round_.state = target.value
         round_.updated_at_utc = to_naive_utc(now)
+        events.round_finished(session, round_, now)  # the operator hears it settled or not
         detail = {
             "round_id": round_.id,
             "round_before": round_before,

@@ -295,7 +295,7 @@ class FreeRoundGrant(Base):
     won_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     # The operator's own id for the grant (iGamingAce issueId / freespinID); NULL for SlotCity.
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    state: Mapped[str] = mapped_column(String(16))  # "active" or "cancelled"
+    state: Mapped[str] = mapped_column(String(16))  # "active", "cancelled" or "expired"
     expires_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -510,3 +510,57 @@ class ApiErrorEntry(Base):
     endpoint: Mapped[str] = mapped_column(String(64))
     code: Mapped[int] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(String(300))
+
+
+class EventStream(Base):
+    """Migration 0016: an operator's event counter (store/events.py). Its row lock, taken
+    last in a transaction that writes events, is what makes the sequence gapless: the next
+    writer waits for this one's commit or rollback. It also holds the big-win threshold, so
+    the one statement that takes the sequence reads it too."""
+
+    __tablename__ = "event_streams"
+
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(BigInteger, default=0)
+    # A settled round winning at least this much is also a `round.big_win` (None: never).
+    big_win_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class OperatorEvent(Base):
+    """One event, by operator and sequence (its key: the pull and the delivery read it in
+    that order). `payload_json` is the `data` object of docs/webhooks.md."""
+
+    __tablename__ = "operator_events"
+
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(48))  # domain.events.EventKind
+    payload_json: Mapped[str] = mapped_column(Text)
+    # Read by the purge only (events older than the retention go in bounded batches).
+    created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class EventWebhook(Base):
+    """Where an operator's events are pushed, with what secret, and how far delivery got.
+    A separate row from the counter: delivery never takes the lock settlements wait on."""
+
+    __tablename__ = "event_webhooks"
+
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), default="")  # "" = pull only
+    # Sealed with the deployment key (store/secrets.py): it signs every delivery.
+    secret_sealed: Mapped[str] = mapped_column(Text)
+    # The secret before the last rotation, which still signs until `previous_until_utc`.
+    previous_secret_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    previous_until_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    delivered_sequence: Mapped[int] = mapped_column(BigInteger, default=0)  # acknowledged
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # in a row, since the last ack
+    next_attempt_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    lease_until_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    updated_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+# Migration 0016: the worker finds grants that expired with rounds left (to tell their
+# operator, services/freerounds.py) every minute without reading the table's past.
+Index("ix_free_round_grants_state_expires", FreeRoundGrant.state, FreeRoundGrant.expires_at_utc)

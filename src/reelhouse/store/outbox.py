@@ -51,6 +51,7 @@ from reelhouse.domain.wallet import (
     WalletCommand,
     WalletOutcome,
 )
+from reelhouse.store import events
 from reelhouse.store.models import (
     CallAttempt,
     FreeRoundGrant,
@@ -382,13 +383,14 @@ def claim_call(call: WalletCall, now: dt.datetime, until: dt.datetime) -> None:
     call.updated_at_utc = to_naive_utc(now)
 
 
-def _move_round(round_: Round, target: RoundState, now: dt.datetime) -> None:
+def _move_round(session: Session, round_: Round, target: RoundState, now: dt.datetime) -> None:
     if round_.state == target.value:
         # A relayed round's second win (services/relay.py): settled already, it stays.
         round_.updated_at_utc = to_naive_utc(now)
         return
     round_.state = check_round_move(RoundState(round_.state), target).value
     round_.updated_at_utc = to_naive_utc(now)
+    events.round_finished(session, round_, now)  # settled or cancelled: the operator hears
 
 
 def _finish_call(
@@ -484,6 +486,8 @@ def record_outcome(
     final_state = call_state_after(row, retry_window_open=retry_at is not None)
     if final_state is not row.call_state:
         call.state = check_call_move(row.call_state, final_state).value
+        if final_state is CallState.MANUAL:
+            events.call_parked(session, call, now)
     elif row.retry:
         assert retry_at is not None
         call.next_attempt_at_utc = to_naive_utc(retry_at)
@@ -494,7 +498,7 @@ def record_outcome(
     if row.adds_to_session:
         _add_to_session(session, round_, kind, call.amount_minor, now)
     if row.round_state is not None:
-        _move_round(round_, row.round_state, now)
+        _move_round(session, round_, row.round_state, now)
     return _write_follow_up(session, row.follow_up, call, round_, outcome, now, follow_up_claim)
 
 
