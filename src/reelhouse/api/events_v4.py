@@ -7,10 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import ContractBody, IdNumber, body_of, openapi_body
 from reelhouse.api.deps import agent_context, platform_of
 from reelhouse.api.envelope import ok_exact
 from reelhouse.api.exact_json import ExactJSONResponse
+from reelhouse.api.schemas_v4 import EventsAnswer
+from reelhouse.domain.errors import ApiCode
 from reelhouse.services import webhooks
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
@@ -25,7 +28,11 @@ class EventsBody(ContractBody):
     limit: int = 100
 
 
-@router.post("/events", openapi_extra=openapi_body(EventsBody))
+@router.post(
+    "/events",
+    openapi_extra=openapi_body(EventsBody),
+    responses=v4_answers(EventsAnswer, ApiCode.PARAMETERS_INVALID),
+)
 def events_after(
     agent: Agent,
     platform: PlatformDep,

@@ -23,6 +23,7 @@ REQUEST_EXAMPLES: dict[str, Any] = {
     "/v4/game/providers": {"lang": "en"},
     "/v4/game/games": {"provider_id": 1, "lang": "en"},
     "/v4/game/all": {"lang": "en"},
+    "/v4/events": {"after": 0, "limit": 100},
     "/v4/game/game-url": {
         "user_code": 17,
         "provider_id": 1,

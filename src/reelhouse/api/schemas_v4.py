@@ -513,3 +513,45 @@ class FreeRoundStartedAnswer(Ok):
 class NothingAnswer(Ok):
     model_config = _examples({"code": 0, "message": None, "data": {}})
     data: Nothing
+
+
+class OperatorEvent(BaseModel):
+    """One event (docs/webhooks.md: every kind and its `data` fields)."""
+
+    sequence: int = Field(description="gapless per operator, from 1")
+    kind: str = Field(description="`round.settled`, `round.cancelled`, `round.big_win`...")
+    created_at: ApiTime
+    data: dict[str, Any] = Field(description="the kind's fields (docs/webhooks.md)")
+
+
+class EventsPage(BaseModel):
+    events: list[OperatorEvent]
+    last_sequence: int = Field(description="the newest event's sequence (0: none yet)")
+
+
+class EventsAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "events": [
+                    {
+                        "sequence": 42,
+                        "kind": "round.settled",
+                        "created_at": "2026-11-30 08:21:11",
+                        "data": {
+                            "round_id": 301334263254016,
+                            "user_code": 17,
+                            "game_code": "lucky-sevens",
+                            "bet_minor": 100,
+                            "win_minor": 250,
+                            "free_round_id": None,
+                        },
+                    }
+                ],
+                "last_sequence": 42,
+            },
+        }
+    )
+    data: EventsPage
