@@ -86,7 +86,11 @@ def _play(aggregated: Aggregated) -> list[dict[str, Any]]:
         dan.token, dan.user, GAME, "r-4", 100 * WIRE_PER_CENT, "USD", transaction_uuid="tx-late"
     )
     replies += [early, late]
-    assert [r.ok for r in replies] == [True, True, True, True, False, True, False]
+    # A lost round, closed on its bet: the casino gets a win of 0 no transaction names.
+    replies.append(
+        wallet.bet(ada.token, ada.user, GAME, "r-5", 50 * WIRE_PER_CENT, "USD", round_closed=True)
+    )
+    assert [r.ok for r in replies] == [True, True, True, True, False, True, False, True]
     drain(aggregated.stack)
     now = aggregated.stack.clock.now()
     return [_export_row(r, now) for r in replies]
@@ -122,11 +126,12 @@ def test_a_supplier_day_agrees_three_ways_and_each_tampering_is_classified(
 
     agreed = run(rows)
     assert agreed.ok and agreed.items == [], found(agreed)
-    assert (agreed.provider_rows, agreed.reelhouse_rows) == (7, 7)
-    # The paid round's bet less its win; the rest moved nothing in the end.
-    assert agreed.provider_net_minor == agreed.reelhouse_net_minor == {"USD": 250 - 1_000}
-    assert agreed.casino_net_minor == {"USD": 250 - 1_000}
-    assert (agreed.relayed_rounds, agreed.casino_unchecked_rounds) == (3, 0)
+    assert (agreed.provider_rows, agreed.reelhouse_rows) == (8, 8)
+    # The paid round's bet less its win, and the lost bet; the rest moved nothing in the end.
+    net = {"USD": 250 - 1_000 + 50}
+    assert agreed.provider_net_minor == agreed.reelhouse_net_minor == net
+    assert agreed.casino_net_minor == net
+    assert (agreed.relayed_rounds, agreed.casino_unchecked_rounds) == (4, 0)
 
     # The command line, on files.
     export_path = tmp_path / "provider.jsonl"
@@ -141,7 +146,7 @@ def test_a_supplier_day_agrees_three_ways_and_each_tampering_is_classified(
         app, [*args, "--operator", "casino_one", "--ledger", str(ledger_path)], env=env
     )
     assert result.exit_code == 0, result.output
-    assert "NO DIFFERENCES" in result.output and "-750 USD" in result.output
+    assert "NO DIFFERENCES" in result.output and "-700 USD" in result.output
     lone = CliRunner().invoke(app, [*args, "--ledger", str(ledger_path)], env=env)
     assert lone.exit_code == 2  # a ledger names its casino
 
@@ -225,6 +230,18 @@ def test_a_supplier_day_agrees_three_ways_and_each_tampering_is_classified(
     assert not run(rows, strict=True).ok
     call_state(win_call, "acked")
     assert run(rows).ok
+    with db.transaction() as session:
+        lost_round = session.scalars(
+            select(UpstreamTransaction.round_id).where(
+                UpstreamTransaction.transaction_ref == rows[7]["transaction_id"]
+            )
+        ).one()
+        closing = session.scalars(
+            select(WalletCall.id).where(WalletCall.round_id == lost_round, WalletCall.kind == "win")
+        ).one()
+    call_state(closing, "queued")  # seen by the casino side only: listed under its bet
+    assert found(run(rows)) == [("pending", rows[7]["transaction_id"])]
+    call_state(closing, "acked")
 
     # The casino's ledger: its win row lost.
     document = json.loads(ledger_doc.text)
@@ -235,7 +252,7 @@ def test_a_supplier_day_agrees_three_ways_and_each_tampering_is_classified(
     casino_side = run(rows, ledger=short_ledger)
     assert found(casino_side) == [("casino_differs", ada_win["transaction_id"])]
     assert "missing_at_operator" in casino_side.items[0].detail
-    assert casino_side.casino_net_minor == {"USD": 250}
+    assert casino_side.casino_net_minor == {"USD": 250 + 50}
 
 
 # --- the export's reader ----------------------------------------------------------------------

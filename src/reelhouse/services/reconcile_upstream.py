@@ -45,6 +45,7 @@ from reelhouse.services.reconcile import (
     Wire,
     reconcile,
 )
+from reelhouse.services.reconcile import Finding as TwoWay
 from reelhouse.services.upstream_export import ProviderKind, ProviderRow, ProviderStatus
 from reelhouse.store.models import Operator, Round, UpstreamTransaction, WalletCall
 
@@ -337,7 +338,9 @@ def net_minor(txns: Iterable[Txn]) -> dict[str, int]:
 
 
 class _Judge:
-    def __init__(self, report: UpstreamReport, rolled_there: set[str], rolled_here: set[str]):
+    def __init__(
+        self, report: UpstreamReport, rolled_there: set[str], rolled_here: set[str]
+    ) -> None:
         self._report = report
         self._rolled_there = rolled_there
         self._rolled_here = rolled_here
@@ -442,15 +445,21 @@ def _casino(
             if t.call_id is not None and t.call_id in ours.calls
         }
     by_round = {t.round_id: t for t in ours.txns.values() if t.kind == "bet"}
-    for item in two_way.of(*DIFFERENCES):
+    for item in two_way.of(*DIFFERENCES, TwoWay.PENDING):
         round_id = guids.get(item.trans_guid)
         if round_id is None:
             continue  # not a relayed round's call: the two-way reconciliation's business
-        txn = named.get(item.trans_guid) or by_round.get(round_id)
+        txn = named.get(item.trans_guid)
+        if item.finding is TwoWay.PENDING and txn is not None:
+            continue  # the provider's transaction of this call is judged pending already
+        txn = txn or by_round.get(round_id)
+        # A casino call no provider transaction names (the win of 0 closing a lost round,
+        # the cancel of a bet of unknown outcome) is listed under its round's bet.
+        pending = item.finding is TwoWay.PENDING
         detail = f"casino call {item.trans_guid}: {item.finding.value} {item.detail}".rstrip()
         report.items.append(
             Item(
-                Finding.CASINO_DIFFERS,
+                Finding.PENDING if pending else Finding.CASINO_DIFFERS,
                 txn.ref if txn is not None else "-",
                 txn.round_ref if txn is not None else None,
                 txn.player if txn is not None else item.account,
