@@ -149,6 +149,9 @@ def test_a_supplier_day_agrees_three_ways_and_each_tampering_is_classified(
     assert "NO DIFFERENCES" in result.output and "-700 USD" in result.output
     lone = CliRunner().invoke(app, [*args, "--ledger", str(ledger_path)], env=env)
     assert lone.exit_code == 2  # a ledger names its casino
+    nobody = [*args[:3], "nobody", *args[4:]]
+    unknown = CliRunner().invoke(app, nobody, env=env)
+    assert unknown.exit_code == 2 and "no provider named" in unknown.output
 
     ada_bet, ada_win, _bob_bet, bob_rollback, carol_bet = rows[:5]
 
