@@ -175,6 +175,14 @@ def test_a_supplier_day_agrees_three_ways_and_each_tampering_is_classified(
         assert found(report) == [(finding, transaction_id)], (finding, found(report))
         assert not report.ok
 
+    # One side counts a bet applied, the other not, and the side that counts it rolled it
+    # back: nothing moved in the end on either side.
+    for index in (2, 6):  # Bob's bet, failed at the provider; Dan's, refused at Reelhouse
+        status = "failed" if index == 2 else "ok"
+        report = run(tampered(index, status=status))
+        assert report.ok and report.items == [], found(report)
+        assert report.provider_net_minor == net
+
     # Reelhouse's records.
     db = stack.platform.db
 
