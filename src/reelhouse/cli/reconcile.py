@@ -1,4 +1,6 @@
-"""`reelhouse reconcile`: compare one operator's UTC day with its ledger export.
+"""`reelhouse reconcile`: compare one operator's UTC day with its ledger export;
+`reelhouse reconcile upstream`: one upstream provider's day with its own export and,
+given one, a casino's ledger (cli/reconcile_upstream.py).
 
 Exit status: 0 no differences, 1 differences found (pending calls count only with
 --strict), 2 the run could not be done (unknown operator, unreadable ledger, bad options).
@@ -63,9 +65,14 @@ def _print(report: Report) -> None:
     typer.echo(verdict + (" (strict: pending calls count)" if report.strict else ""))
 
 
+app = typer.Typer(help="Compare Reelhouse's transactions with a casino's or a provider's.")
+
+
+@app.callback(invoke_without_command=True)
 def reconcile(
-    operator: str = typer.Option(..., help="operator (agent) name"),
-    date: str = typer.Option(..., help="the UTC day to compare, YYYY-MM-DD"),
+    ctx: typer.Context,
+    operator: str | None = typer.Option(None, help="operator (agent) name (required)"),
+    date: str | None = typer.Option(None, help="the UTC day to compare, YYYY-MM-DD (required)"),
     ledger_url: str | None = typer.Option(
         None, help="the operator's ledger export URL; ?date=YYYY-MM-DD is added"
     ),
@@ -76,6 +83,11 @@ def reconcile(
     strict: bool = typer.Option(False, help="count calls still pending as differences"),
 ) -> None:
     """Compare Reelhouse's transactions of one operator and UTC day with its ledger."""
+    if ctx.invoked_subcommand is not None:
+        return  # `reconcile upstream`: its own options
+    if operator is None or date is None:
+        typer.echo("--operator and --date are required", err=True)
+        raise typer.Exit(2)
     from reelhouse.services import ledger_export
     from reelhouse.services.reconcile import reconcile as run_reconcile
 
@@ -102,3 +114,22 @@ def reconcile(
         _print(report)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command("upstream")
+def upstream(
+    provider: str = typer.Option(..., help="the upstream provider's name"),
+    date: str = typer.Option(..., help="the UTC day to compare, YYYY-MM-DD"),
+    provider_export: Path = typer.Option(..., help="the provider's export (JSON lines)"),
+    ledger: Path | None = typer.Option(
+        None, help="the casino's ledger export of the day (JSON file), for --operator"
+    ),
+    operator: str | None = typer.Option(None, help="the casino whose --ledger this is"),
+    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    strict: bool = typer.Option(False, help="count what is still pending as differences"),
+) -> None:
+    """Three-way: a provider's export, Reelhouse's relayed rounds, a casino's ledger."""
+    # Imported here: only this command needs them.
+    from reelhouse.cli.reconcile_upstream import run_upstream
+
+    run_upstream(provider, _day(date), provider_export, ledger, operator, json_output, strict)

@@ -347,3 +347,8 @@ class UpstreamProtocol(Generic[VerifyKeyT, SignKeyT]):
     # relay's own call to the casino must stay well inside. None: the contract does not
     # say (a provider is then configured with its own, 5 s by default).
     answer_deadline_ms: int | None = None
+    # An amount in the protocol's own wire units (an integer) and its wire currency code, as
+    # exact minor units and the Reelhouse currency they are of (MoneyError where that is not
+    # exact): how a provider's transaction export in wire units is read (Hub88: 1/100000 of
+    # the wire currency). None: the protocol's amounts are decimals of the major unit.
+    wire_money: Callable[[int, str], tuple[int, str]] | None = None

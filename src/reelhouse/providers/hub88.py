@@ -69,6 +69,7 @@ from reelhouse.providers.hub88_wire import (
     required_text,
     sign_answer,
     signature_problem,
+    wire_money,
     wire_to_minor,
 )
 
@@ -251,5 +252,6 @@ HUB88: UpstreamProtocol[RSAPublicKey, RSAPrivateKey] = UpstreamProtocol(
     decode_offers=decode_offers,
     encode_grant=encode_grant,
     decode_grant=decode_grant,
+    wire_money=wire_money,
 )
 PROVIDER = HUB88

@@ -170,6 +170,15 @@ def wire_to_minor(wire_amount: int, wire_code: str) -> int:
     return minor
 
 
+def wire_money(wire_amount: int, wire_code: str) -> tuple[int, str]:
+    """Wire units of `wire_code` as (exact minor units, the Reelhouse currency they are of).
+    Raises MoneyError as `wire_to_minor` does."""
+    minor = wire_to_minor(wire_amount, wire_code)
+    code = currency_mapping(wire_code).code
+    assert code is not None  # wire_to_minor refused an unmapped code
+    return minor, code
+
+
 def minor_to_wire(amount_minor: int, wire_code: str, *, floor: bool = False) -> int:
     """Minor units as wire units of `wire_code`. Exact, or MoneyError; `floor=True` rounds
     down instead (balances only: a balance shown never exceeds what the player holds)."""

@@ -75,14 +75,19 @@ def _win_amount_minor(row: dict[str, Any]) -> int | None:
     return raw
 
 
-def _created_at(row: dict[str, Any]) -> dt.datetime:
-    text = _text(row, "created_at")
-    assert text is not None
+def utc_moment(text: str, where: str) -> dt.datetime:
+    """An export's ISO 8601 time as an aware UTC moment (UTC when it names no zone)."""
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise LedgerError(f"row {row.get('trans_guid')!r}: created_at {text!r}") from exc
+        raise LedgerError(f"{where}: {text!r} is not an ISO 8601 time") from exc
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _created_at(row: dict[str, Any]) -> dt.datetime:
+    text = _text(row, "created_at")
+    assert text is not None
+    return utc_moment(text, f"row {row.get('trans_guid')!r}: created_at")
 
 
 def _row(raw: Any) -> LedgerRow:
@@ -129,13 +134,21 @@ def _decode(raw: bytes, where: str) -> Any:
         raise LedgerError(f"{where}: not JSON ({exc})") from exc
 
 
-def from_file(path: Path) -> Callable[[dt.date], Sequence[LedgerRow]]:
-    """Every row of the file, read once; the caller keeps the day it asks for."""
+def read_bounded(path: Path) -> bytes:
+    """A saved export's bytes, refused past LEDGER_EXPORT_MAX_BYTES before it is read."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(LEDGER_EXPORT_MAX_BYTES + 1)
     except OSError as exc:
         raise LedgerError(f"{path}: {exc}") from exc
-    rows = parse_ledger(_decode(raw, str(path)))
+    if len(raw) > LEDGER_EXPORT_MAX_BYTES:
+        raise LedgerError(f"{path}: larger than {LEDGER_EXPORT_MAX_BYTES} bytes")
+    return raw
+
+
+def from_file(path: Path) -> Callable[[dt.date], Sequence[LedgerRow]]:
+    """Every row of the file, read once; the caller keeps the day it asks for."""
+    rows = parse_ledger(_decode(read_bounded(path), str(path)))
     return lambda _day: rows
 
 
