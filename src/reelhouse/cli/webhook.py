@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 import typer
 
-from reelhouse.api.wiring import build_platform
+from reelhouse.cli.context import open_platform
 from reelhouse.domain.clock import format_api_time
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.events import DEFAULT_ROTATION_OVERLAP_S
-from reelhouse.services import webhooks
-from reelhouse.services.platform import Platform
-from reelhouse.services.settings import load_settings
+
+if TYPE_CHECKING:
+    from reelhouse.services.platform import Platform
 
 app = typer.Typer(no_args_is_help=True, help="Operators' event webhooks.")
 
@@ -20,7 +23,15 @@ MAX_THRESHOLD_DIGITS = 19
 
 
 def _platform() -> Platform:
-    return build_platform(load_settings())
+    # The database `serve` uses; a missing one is refused (cli/context.py).
+    return open_platform()
+
+
+def _hooks() -> ModuleType:
+    # Here, not at the top: the command line starts without the app (tests/test_service_ops).
+    from reelhouse.services import webhooks
+
+    return webhooks
 
 
 def _fail(exc: ReelhouseError) -> typer.Exit:
@@ -33,7 +44,7 @@ def set_url(name: str, url: str = typer.Argument(..., help='the URL; "" = pull o
     """Push the operator's events to URL (checked like a callback URL)."""
     platform = _platform()
     try:
-        fresh = webhooks.set_url(platform, name, url)
+        fresh = _hooks().set_url(platform, name, url)
     except ReelhouseError as exc:
         raise _fail(exc) from exc
     finally:
@@ -55,7 +66,7 @@ def rotate_secret(
     try:
         if not 0 <= overlap_hours <= 24 * 30:
             raise ReelhouseError(ApiCode.PARAMETERS_INVALID, "overlap must be 0-720 hours")
-        fresh = webhooks.rotate_secret(platform, name, overlap_hours * 3600)
+        fresh = _hooks().rotate_secret(platform, name, overlap_hours * 3600)
     except ReelhouseError as exc:
         raise _fail(exc) from exc
     finally:
@@ -73,7 +84,7 @@ def big_win(name: str, threshold: str = typer.Argument(..., help='minor units, o
             if not threshold.isdigit() or len(threshold) > MAX_THRESHOLD_DIGITS:
                 raise ReelhouseError(ApiCode.PARAMETERS_INVALID, f"threshold {threshold!r}")
             minor = int(threshold)
-        webhooks.set_big_win(platform, name, minor)
+        _hooks().set_big_win(platform, name, minor)
     except ReelhouseError as exc:
         raise _fail(exc) from exc
     finally:
@@ -86,7 +97,7 @@ def show(name: str) -> None:
     """The webhook, how far delivery got, and the big-win threshold (never the secret)."""
     platform = _platform()
     try:
-        seen = webhooks.view(platform, name)
+        seen = _hooks().view(platform, name)
     except ReelhouseError as exc:
         raise _fail(exc) from exc
     finally:
