@@ -28,7 +28,6 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from sqlalchemy import select
 
-from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.states import RoundState
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest, PreparedCall
 from reelhouse.provider_kit.hub88_supplier import SupplierWallet
@@ -51,14 +50,12 @@ from reelhouse.provider_kit.hub88_supplier.wire import (
 from reelhouse.services import relay, upstream_launch
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import (
-    OperatorProvider,
     Player,
-    Provider,
-    ProviderGame,
     Round,
     UpstreamTransaction,
 )
 from reelhouse.store.secrets import Sealer, new_key_text
+from tests.upstream.rig import ProviderListing, register_provider
 
 PROVIDER_ID = 2
 PROVIDER_NAME = "sim-supplier"
@@ -150,48 +147,19 @@ class SupplierSim:
     @staticmethod
     def register(platform: Platform, operator_id: int) -> None:
         """The supplier as provider PROVIDER_ID, offered to the operator."""
-        supplier_key = _keys()[0]
-        now = to_naive_utc(platform.clock.now())
-        with platform.db.transaction() as session:
-            session.add(
-                Provider(
-                    id=PROVIDER_ID,
-                    name=PROVIDER_NAME,
-                    title="Simulated supplier",
-                    protocol="hub88",
-                    base_url="http://supplier.invalid",
-                    verify_key=public_pem(supplier_key).decode(),
-                    sign_key_sealed=_sealed_sign_key(),
-                    answer_deadline_ms=ANSWER_DEADLINE_MS,
-                    enabled=True,
-                    created_at_utc=now,
-                    updated_at_utc=now,
-                )
-            )
-            session.flush()
-            session.add(
-                ProviderGame(
-                    id=1,
-                    provider_id=PROVIDER_ID,
-                    game_code=SUPPLIER_GAME,
-                    name="Simulated Fruits",
-                    platforms="desktop",
-                    blocked_countries="",
-                    freebet_support=False,
-                    enabled=True,
-                    content_hash="-",
-                    first_seen_at_utc=now,
-                    synced_at_utc=now,
-                )
-            )
-            session.add(
-                OperatorProvider(
-                    operator_id=operator_id,
-                    provider_id=PROVIDER_ID,
-                    enabled=True,
-                    updated_at_utc=now,
-                )
-            )
+        listing = ProviderListing(
+            provider_id=PROVIDER_ID,
+            name=PROVIDER_NAME,
+            title="Simulated supplier",
+            protocol="hub88",
+            base_url="http://supplier.invalid",
+            verify_key=public_pem(_keys()[0]).decode(),
+            sign_key_sealed=_sealed_sign_key(),
+            answer_deadline_ms=ANSWER_DEADLINE_MS,
+            game_code=SUPPLIER_GAME,
+            game_name="Simulated Fruits",
+        )
+        register_provider(platform, operator_id, listing)
 
     def fetch(self, request: HttpRequest) -> HttpAnswer:
         """The supplier's launch endpoint: it keeps the token Reelhouse hands it."""

@@ -68,19 +68,25 @@ class Aggregated:
         return int(self.stack.bots().casino_balance(name) * 100)
 
 
-def add_provider(stack: Stack, games_url: str, supplier_public: str, own_private: str) -> None:
-    now = to_naive_utc(stack.platform.clock.now())
-    with stack.platform.db.transaction() as session:
+def register_provider(
+    platform: Platform,
+    operator_id: int,
+    listing: ProviderListing,
+) -> None:
+    """A provider, one game of it, offered to the operator: the rows `provider add`,
+    `provider sync` and `provider enable` would write."""
+    now = to_naive_utc(platform.clock.now())
+    with platform.db.transaction() as session:
         session.add(
             Provider(
-                id=PROVIDER_ID,
-                name=PROVIDER_NAME,
-                title="Demo supplier",
-                protocol="hub88",
-                base_url=games_url,
-                verify_key=supplier_public,
-                sign_key_sealed=stack.platform.sealer.seal(own_private),
-                answer_deadline_ms=5_000,
+                id=listing.provider_id,
+                name=listing.name,
+                title=listing.title,
+                protocol=listing.protocol,
+                base_url=listing.base_url,
+                verify_key=listing.verify_key,
+                sign_key_sealed=listing.sign_key_sealed,
+                answer_deadline_ms=listing.answer_deadline_ms,
                 enabled=True,
                 created_at_utc=now,
                 updated_at_utc=now,
@@ -90,9 +96,9 @@ def add_provider(stack: Stack, games_url: str, supplier_public: str, own_private
         session.add(
             ProviderGame(
                 id=1,
-                provider_id=PROVIDER_ID,
-                game_code=GAME,
-                name="Fruit Bonanza",
+                provider_id=listing.provider_id,
+                game_code=listing.game_code,
+                name=listing.game_name,
                 platforms="desktop,mobile",
                 blocked_countries="",
                 freebet_support=False,
@@ -104,12 +110,44 @@ def add_provider(stack: Stack, games_url: str, supplier_public: str, own_private
         )
         session.add(
             OperatorProvider(
-                operator_id=stack.operator_id,
-                provider_id=PROVIDER_ID,
+                operator_id=operator_id,
+                provider_id=listing.provider_id,
                 enabled=True,
                 updated_at_utc=now,
             )
         )
+
+
+@dataclass(frozen=True)
+class ProviderListing:
+    """What register_provider writes of a provider."""
+
+    provider_id: int
+    name: str
+    title: str
+    protocol: str
+    base_url: str
+    verify_key: str
+    sign_key_sealed: str
+    answer_deadline_ms: int
+    game_code: str
+    game_name: str
+
+
+def add_provider(stack: Stack, games_url: str, supplier_public: str, own_private: str) -> None:
+    listing = ProviderListing(
+        provider_id=PROVIDER_ID,
+        name=PROVIDER_NAME,
+        title="Demo supplier",
+        protocol="hub88",
+        base_url=games_url,
+        verify_key=supplier_public,
+        sign_key_sealed=stack.platform.sealer.seal(own_private),
+        answer_deadline_ms=5_000,
+        game_code=GAME,
+        game_name="Fruit Bonanza",
+    )
+    register_provider(stack.platform, stack.operator_id, listing)
 
 
 @contextmanager
