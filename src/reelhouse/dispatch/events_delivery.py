@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from reelhouse.dispatch.passes import run_passes
 from reelhouse.dispatch.transport import Transport
 from reelhouse.domain.clock import Clock, from_naive_utc, to_naive_utc
 from reelhouse.domain.events import (
@@ -223,15 +224,9 @@ class EventDeliverer:
         housekeep(self._db, now)
 
     def run_forever(self, stop: threading.Event) -> None:
-        log.info("event delivery started")
-        while not stop.is_set():
-            try:
-                worked = self.run_once(wait=False)
-            except Exception:
-                log.exception("event delivery pass failed")
-                worked = 0
-            if not worked:
-                stop.wait(IDLE_POLL_SECONDS)
+        run_passes(
+            lambda: self.run_once(wait=False), stop, IDLE_POLL_SECONDS, log, "event delivery"
+        )
         self.close()
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
+from reelhouse.dispatch.passes import run_passes
 from reelhouse.dispatch.sender import WalletSender
 from reelhouse.domain.clock import Clock, to_naive_utc
 from reelhouse.domain.states import CallState
@@ -191,17 +192,7 @@ class Worker:
         return len(claimed)
 
     def run_forever(self, stop: threading.Event) -> None:
-        log.info("worker started")
-        while not stop.is_set():
-            try:
-                worked = self.run_once(wait=False)
-            except Exception:
-                # A pass that fails (database restarting, say) is retried after a pause;
-                # every state change is transactional, so nothing is half-done.
-                log.exception("worker pass failed")
-                worked = 0
-            if not worked:
-                stop.wait(IDLE_POLL_SECONDS)
+        run_passes(lambda: self.run_once(wait=False), stop, IDLE_POLL_SECONDS, log, "worker")
         self.close()
 
     def close(self) -> None:
