@@ -32,7 +32,7 @@ from reelhouse.domain.states import CallState, RoundState
 from reelhouse.domain.wallet import MONEY_COMMANDS, CommandKind, OutcomeKind, WalletOutcome
 from reelhouse.services import rounds
 from reelhouse.store.models import GameSession, Player, Round, WalletCall
-from reelhouse.store.outbox import LATE_BET_WINDOW, claim_for, record_outcome
+from reelhouse.store.outbox import LATE_BET_WINDOW, claim_for, new_call, record_outcome
 from tests.conftest import fresh_database
 from tests.dispatch.inprocess import Deployment, deploy
 
@@ -54,6 +54,7 @@ def test_every_role_and_outcome_has_exactly_one_row() -> None:
 def test_every_money_command_has_a_role() -> None:
     roles = {call_role(kind) for kind in MONEY_COMMANDS - {CommandKind.CANCEL}}
     roles.add(call_role(CommandKind.BET, relayed=True))  # an upstream provider's bet
+    roles.add(call_role(CommandKind.BET, relayed=True, promo=True))  # its promotion's
     roles |= {CallRole.CANCEL_EARLY, CallRole.CANCEL_FINAL}
     assert roles == set(CallRole)
 
@@ -107,11 +108,14 @@ def _place(deployment: Deployment, role: CallRole) -> Placed:
         call = bet
         if role is CallRole.BET_WIN:
             bet.kind = CommandKind.BET_WIN.value
-        elif role is CallRole.RELAY_BET:
+        elif role in (CallRole.RELAY_BET, CallRole.RELAY_PROMO_BET):
             # The round is an upstream provider's: its bet is relayed (services/relay.py).
             round_ = session.get(Round, round_id)
             assert round_ is not None
             round_.provider_id = 1
+            if role is CallRole.RELAY_PROMO_BET:
+                # A promotion's round: its win is written with its bet, queued behind it.
+                new_call(session, round_, CommandKind.WIN, now, None, amount_minor=500)
         elif role is not CallRole.BET:
             opening = OutcomeKind.APPLIED if role is CallRole.WIN else OutcomeKind.UNKNOWN
             claim = claim_for("slotcity-v4", (CommandKind.WIN, CommandKind.CANCEL), now)
@@ -239,6 +243,7 @@ def test_each_cell_does_to_the_database_what_its_row_says(
         counted = {
             CallRole.BET: (after.round_bet_minor, 0),
             CallRole.RELAY_BET: (after.round_bet_minor, 0),
+            CallRole.RELAY_PROMO_BET: (after.round_bet_minor, 0),
             CallRole.BET_WIN: (after.round_bet_minor, after.round_win_minor),
             CallRole.WIN: (0, after.round_win_minor),
         }[role]

@@ -71,11 +71,15 @@ def test_bets_refused_rolled_back_and_repeated_leave_every_ledger_agreeing(
     aggregated: Aggregated,
 ) -> None:
     sessions = [aggregated.launch(f"bot{n}", "20.00") for n in range(4)]
-    faults = Faults(duplicate=0.2, conflicting_duplicate=0.1, rollback=0.15, early_rollback=0.1)
+    faults = Faults(
+        duplicate=0.2, conflicting_duplicate=0.1, rollback=0.15, early_rollback=0.1, promo_win=0.15
+    )
     ledger = play_bots(aggregated.wallet, sessions, 12, random.Random(7), faults)
     _drain(aggregated.stack)
     assert ledger.anomalies == [] and ledger.unresolved == 0
     assert sum(p.rolled_back_bets for p in ledger.players.values()) > 0
+    # Promotions with no bet: each a bet of 0 and its win at the casino (test_relay_promo).
+    assert sum(p.promo_wins_ok for p in ledger.players.values()) > 0
     assert sum(p.conflicts_refused for p in ledger.players.values()) > 0
     with aggregated.stack.platform.db.transaction() as session:
         rounds = session.scalars(select(Round)).all()

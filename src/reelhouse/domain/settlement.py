@@ -30,6 +30,10 @@ class CallRole(StrEnum):
     # An upstream provider's bet, relayed to the casino (services/relay.py): its wins come
     # from the provider, each a call of its own, so nothing follows it when it is applied.
     RELAY_BET = "relayed bet"
+    # The bet of 0 that carries a provider's promotion win to the casino (a win with no bet
+    # of the provider's: services/relay.py): its win was written with it and is owed
+    # whatever the casino answers, so every answer lets that win go.
+    RELAY_PROMO_BET = "relayed promo bet"
     # A bet's first cancel, sent while the late-bet window after the bet was still open: a
     # "not found" may be a bet the wallet still holds and applies later.
     CANCEL_EARLY = "cancel (early)"
@@ -86,6 +90,15 @@ def _refused(why: str) -> Settlement:
     )
 
 
+def _carrying_owed_win(call_state: CallState, notes_balance: bool, why: str) -> Settlement:
+    """A promotion's bet of 0: whatever its answer, nothing moved (it is 0) and the round
+    goes on to its win, written with it and already acknowledged to the provider."""
+    adds = call_state is CallState.ACKED
+    return Settlement(
+        call_state, RoundState.DEBITED, FollowUp.NONE, False, notes_balance, adds, why
+    )
+
+
 def _cancelled_with_own_id(why: str) -> Settlement:
     """An opening call whose fate is unknown: never sent again, cancelled in the same commit."""
     return Settlement(
@@ -94,6 +107,7 @@ def _cancelled_with_own_id(why: str) -> Settlement:
 
 
 _B, _BW, _W, _RB = CallRole.BET, CallRole.BET_WIN, CallRole.WIN, CallRole.RELAY_BET
+_RP = CallRole.RELAY_PROMO_BET
 _CE, _CF = CallRole.CANCEL_EARLY, CallRole.CANCEL_FINAL
 _OK, _AGAIN = OutcomeKind.APPLIED, OutcomeKind.ALREADY_APPLIED
 _NO, _NOT_FOUND, _UNKNOWN = OutcomeKind.REFUSED, OutcomeKind.NOT_FOUND, OutcomeKind.UNKNOWN
@@ -106,6 +120,8 @@ _DONE_BEFORE = "a retry the wallet had done: success"
 _OWED_WIN = "a win is owed until it is acknowledged (never turned into a loss)"
 _OWED_REFUND = "a refund is owed until it is acknowledged"
 _REFUNDED = "the bet is refunded: the round is over"
+_PROMO_GOES = "a debit of 0: the promotion's win follows"
+_PROMO_OWED = "a bet of 0 moved nothing either way: the win it carries is owed"
 
 SETTLEMENT: dict[tuple[CallRole, OutcomeKind], Settlement] = {
     # --- the bet: sent once, never retried ---
@@ -126,6 +142,12 @@ SETTLEMENT: dict[tuple[CallRole, OutcomeKind], Settlement] = {
     (_RB, _AGAIN): _cancelled_with_own_id(_ODD_BET),
     (_RB, _NOT_FOUND): _cancelled_with_own_id(_ODD_BET),
     (_RB, _UNKNOWN): _cancelled_with_own_id(_LOST_BET),
+    # --- a promotion's bet of 0: sent once; its win, already owed, follows every answer ---
+    (_RP, _OK): _carrying_owed_win(CallState.ACKED, True, _PROMO_GOES),
+    (_RP, _AGAIN): _carrying_owed_win(CallState.ACKED, True, _PROMO_OWED),
+    (_RP, _NO): _carrying_owed_win(CallState.REFUSED, True, _PROMO_OWED),
+    (_RP, _NOT_FOUND): _carrying_owed_win(CallState.UNKNOWN, False, _PROMO_OWED),
+    (_RP, _UNKNOWN): _carrying_owed_win(CallState.UNKNOWN, False, _PROMO_OWED),
     # --- the win: retried with the same id and body until acknowledged ---
     (_W, _OK): _acked(_ST.SETTLED, _F.NONE, True, "the win is paid: the round is over"),
     (_W, _AGAIN): _acked(_ST.SETTLED, _F.NONE, True, _DONE_BEFORE),
@@ -149,11 +171,12 @@ SETTLEMENT: dict[tuple[CallRole, OutcomeKind], Settlement] = {
 }
 
 
-def call_role(kind: CommandKind, *, relayed: bool = False) -> CallRole:
+def call_role(kind: CommandKind, *, relayed: bool = False, promo: bool = False) -> CallRole:
     """The role of a bet, bet_win or win; a cancel's is `cancel_role`'s. `relayed`: the
-    call's round is an upstream provider's (a bet is then a relayed bet)."""
+    call's round is an upstream provider's (a bet is then a relayed bet); `promo`: that
+    round carries a provider's promotion win (its bet is then the promotion's bet of 0)."""
     if relayed and kind is CommandKind.BET:
-        return CallRole.RELAY_BET
+        return CallRole.RELAY_PROMO_BET if promo else CallRole.RELAY_BET
     return {
         CommandKind.BET: CallRole.BET,
         CommandKind.BET_WIN: CallRole.BET_WIN,

@@ -12,6 +12,11 @@ becomes one call to the casino's wallet, in the casino's dialect:
   bet, domain/settlement.py);
 - **a win** is written durably with its call, answered at once, and delivered by the outbox
   with its retries and manual queue: Reelhouse owns the retry toward the casino;
+- **a promotion win naming no bet** (Hub88 `is_supplier_promo`) opens a relayed round of
+  its own: a bet of 0 and the win, written in one commit and answered at once; the casino
+  gets the bet of 0, then the win against it (the settlement table's relayed promo bet);
+- **a free bet** (a provider's reward: `is_free`) is a debit of 0 at the casino; its wins
+  are paid as any;
 - **a cancel** (Hub88: rollback) of an acknowledged bet becomes a cancel of that bet at the
   casino, delivered the same way; a cancel of a bet not yet seen is written first, so the
   bet is refused when it comes.
@@ -35,7 +40,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -82,7 +87,13 @@ from reelhouse.store.models import (
     UpstreamTransaction,
     WalletCall,
 )
-from reelhouse.store.outbox import claim_for, new_call, pinned_dialect, player_hold
+from reelhouse.store.outbox import (
+    claim_for,
+    claim_unsent_follow_up,
+    new_call,
+    pinned_dialect,
+    player_hold,
+)
 
 log = logging.getLogger("reelhouse.relay")
 
@@ -190,6 +201,8 @@ async def _answer_call(
             return await _balance(platform, provider, call), None
         if call.kind is CallKind.BET:
             return await _bet(platform, provider, call)
+        if call.kind is CallKind.WIN and call.is_promo and call.reference_transaction_id is None:
+            return await _promo_win(platform, provider, call)
         if call.kind in (CallKind.WIN, CallKind.CANCEL):
             work = _win if call.kind is CallKind.WIN else _cancel
             return await platform.db.in_thread(functools.partial(work, platform, provider, call))
@@ -515,7 +528,17 @@ def _relayed_round(
 ) -> Round:
     assert call.amount_minor is not None
     # What the provider said of the round, for its details (it keeps the outcome itself).
-    told = {"provider": provider.name, "round": call.round_id, "bet": call.bet_label}
+    told: dict[str, object] = {
+        "provider": provider.name,
+        "round": call.round_id,
+        "bet": call.bet_label,
+    }
+    if call.is_free:
+        # A free round of the provider's reward: its stake as the provider named it, and
+        # the reward, kept for the operator to match against the rewards it granted.
+        told.update(free=True, reward=call.reward_id, stake_minor=call.amount_minor)
+    if call.is_promo:
+        told.update(promo=True, transaction=call.transaction_id)
     return Round(
         id=new_id(),
         operator_id=game_session.operator_id,
@@ -525,8 +548,8 @@ def _relayed_round(
         rtp_variant=0,
         math_hash="",
         rng_version=RELAY_RNG_VERSION,
-        bet_minor=call.amount_minor,
-        win_minor=0,
+        bet_minor=_casino_debit_minor(call),
+        win_minor=call.amount_minor if call.is_promo else 0,
         awarded_win_minor=None,
         win_capped=False,
         win_cap_minor=None,
@@ -543,11 +566,22 @@ def _relayed_round(
     )
 
 
+def _casino_debit_minor(call: UpstreamCall) -> int:
+    """What a relayed round's bet takes from the player at the casino: nothing for a free
+    round of a provider's reward (the operator pays it, as Reelhouse's own free rounds)
+    and for a promotion's win (its bet of 0 only carries the win); else the bet."""
+    assert call.amount_minor is not None
+    if call.is_free or call.is_promo:
+        return 0
+    return call.amount_minor
+
+
 async def _bet(
     platform: Platform, provider: _ProviderRef, call: UpstreamCall
 ) -> tuple[UpstreamAnswer, PreparedCall | None]:
     deadline_s = provider.answer_deadline_ms / 1000
-    opened = await _open_when_free(platform, provider, call, deadline_s * HELD_SHARE_OF_DEADLINE)
+    open_bet = functools.partial(_open_bet, platform, provider, call)
+    opened = await _when_free(platform, open_bet, call, deadline_s * HELD_SHARE_OF_DEADLINE)
     if isinstance(opened, UpstreamAnswer):
         return opened, None
     cap_ms = int(provider.answer_deadline_ms * CASINO_SHARE_OF_DEADLINE)
@@ -564,16 +598,16 @@ async def _bet(
     return answer, delivered.follow_up
 
 
-async def _open_when_free(
-    platform: Platform, provider: _ProviderRef, call: UpstreamCall, wait_s: float
-) -> _OpenedBet | UpstreamAnswer:
-    """Open the bet once none of its player's calls is on the wire (waiting at most
-    `wait_s`, without a thread), else refuse it: the provider rolls it back."""
-    open_bet = functools.partial(_open_bet, platform, provider, call)
+async def _when_free(
+    platform: Platform, work: Callable[[], T], call: UpstreamCall, wait_s: float
+) -> T | UpstreamAnswer:
+    """Do `work` (open a round) once none of its player's calls is on the wire (waiting at
+    most `wait_s`, without a thread), else refuse the call: the provider rolls a bet back,
+    and sends a win again."""
     waited_s = 0.0
     while True:
         try:
-            return await platform.db.in_thread(open_bet)
+            return await platform.db.in_thread(work)
         except ReelhouseError as held:
             if held.code is not ApiCode.ROUND_IN_PROGRESS or waited_s >= wait_s:
                 return _status(call, AnswerStatus.UNKNOWN_ERROR)
@@ -589,7 +623,7 @@ def _delivered_bet_answer(
         balance = outcome.balance_minor
         if balance is None:
             # A dialect whose bet answer carries no balance: the last known, less the bet.
-            balance = (opened.player_balance_minor or 0) - (call.amount_minor or 0)
+            balance = (opened.player_balance_minor or 0) - _casino_debit_minor(call)
         return _ok(call, opened.user, call.wire_currency or "", balance)
     state = CallState.REFUSED.value if outcome.kind is OutcomeKind.REFUSED else "unknown"
     refusal = f"refused:{outcome.refusal.value}" if outcome.refusal else ""
@@ -667,13 +701,97 @@ def _win(
         return answer, job[0]
 
 
+# --- A provider's promotion: a win with no bet -------------------------------------------
+
+
+async def _promo_win(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> tuple[UpstreamAnswer, PreparedCall | None]:
+    """A provider's promotion paying a player (Hub88 `is_supplier_promo`, no bet named):
+    opened once none of the player's calls is on the wire, as a bet is, and answered at
+    once, as a win is. Held past the wait: an error, and the provider sends it again."""
+    wait_s = provider.answer_deadline_ms / 1000 * HELD_SHARE_OF_DEADLINE
+    opened = await _when_free(
+        platform, functools.partial(_open_promo, platform, provider, call), call, wait_s
+    )
+    return (opened, None) if isinstance(opened, UpstreamAnswer) else opened
+
+
+def _open_promo(
+    platform: Platform, provider: _ProviderRef, call: UpstreamCall
+) -> tuple[UpstreamAnswer, PreparedCall | None]:
+    """Write the promotion as a relayed round of its own: a bet of 0, claimed (sent by the
+    route after answering), and the win, queued behind it, in one commit. Every dialect
+    pays a win against a bet (iGamingAce B's Deposit names its Withdraw; a win with none
+    is a free round of a grant of Reelhouse's), so the casino gets a bet of 0 first; the
+    settlement table lets the win go whatever the casino answers to that bet (its role
+    `relayed promo bet`), since the provider has its answer already."""
+    assert call.transaction_id is not None and call.amount_minor is not None
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        seat = _seat(session, provider, call)
+        earlier = _earlier(session, provider, call.transaction_id)
+        if earlier is not None:
+            return _repeat_answer(session, earlier, call, seat.player.id), None
+        if call.currency != seat.operator.currency:
+            raise _Refused(AnswerStatus.WRONG_CURRENCY)
+        if player_hold(session, seat.player.id).holding_round_id is not None:
+            raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "an earlier call is on the wire")
+        if not platform.wallet.available(seat.operator.id):
+            raise _Refused(AnswerStatus.UNKNOWN_ERROR)  # the casino's breaker is open
+        round_ = _relayed_round(seat.session, provider, call, now)
+        session.add(round_)
+        claim = claim_for(seat.operator.dialect, (CommandKind.BET,), now)
+        bet = new_call(session, round_, CommandKind.BET, now, claim)
+        win = new_call(
+            session,
+            round_,
+            CommandKind.WIN,
+            now,
+            None,
+            dialect=bet.dialect,
+            amount_minor=call.amount_minor,
+        )
+        session.flush()
+        balance = (seat.player.last_balance_minor or 0) + call.amount_minor
+        answer = _ok(call, _user_of(seat.player), call.wire_currency or "", balance)
+        _record_transaction(
+            session,
+            provider,
+            call,
+            now,
+            player=seat.player,
+            round_id=round_.id,
+            call_id=win.id,
+            answer=answer,
+        )
+        return answer, platform.wallet.prepare(session, bet)
+
+
+def _claim_next_unsent(platform: Platform, round_id: int) -> PreparedCall | None:
+    """The win or cancel never sent of the player of `round_id` (a promotion's win, once
+    its bet of 0 was answered), claimed to be sent now; None when there is none or the
+    worker has it."""
+    now = platform.clock.now()
+    with platform.db.transaction() as session:
+        player_id = session.scalar(select(Round.player_id).where(Round.id == round_id))
+        assert player_id is not None
+        session.execute(select(Player.id).where(Player.id == player_id).with_for_update())
+        call_id = claim_unsent_follow_up(session, player_id, now)
+        if call_id is None:
+            return None
+        call = session.get(WalletCall, call_id)
+        assert call is not None
+        return platform.wallet.prepare(session, call)
+
+
 def _bet_paid(
     session: Session, provider: _ProviderRef, call: UpstreamCall, player_id: int
 ) -> UpstreamTransaction | None:
     """The bet a win pays: the one it names, or, where the protocol's wins name their round
     instead (SlotCity v4, iGamingAce A), the bet that opened that round for this player.
-    None for a win with neither (a provider's own promotion: no bet of ours to pay it
-    against)."""
+    None for a win with neither (a provider's promotion names none: `_promo_win` opens
+    a round of its own for it)."""
     if call.reference_transaction_id is not None:
         return _earlier(session, provider, call.reference_transaction_id)
     if call.is_promo or call.round_id is None:
@@ -880,9 +998,18 @@ def _transaction_answer(call: UpstreamCall, found: TransStatus) -> UpstreamAnswe
 
 
 async def deliver_after_answer(platform: Platform, job: PreparedCall) -> None:
-    """Send a win or cancel the relay claimed, once the provider has its answer. Its
-    outcome is recorded like any attempt; a failure leaves it to the outbox's retries."""
+    """Send a win or cancel the relay claimed, once the provider has its answer, or a
+    promotion's bet of 0 and then its win. Its outcome is recorded like any attempt; a
+    failure leaves it to the outbox's retries."""
     try:
         await platform.wallet.deliver_prepared_async(job)
+        if job.command.kind is CommandKind.BET:
+            # A promotion's bet: its win waits queued behind it, sent now rather than at
+            # the worker's next pass.
+            assert job.command.round_id is not None
+            claim = functools.partial(_claim_next_unsent, platform, job.command.round_id)
+            win = await platform.db.in_thread(claim)
+            if win is not None:
+                await platform.wallet.deliver_prepared_async(win)
     except Exception:
         log.exception("relayed call not delivered", extra={"trans_id": job.call_id})

@@ -451,6 +451,29 @@ def _add_to_session(
         game_session.win_minor = GameSession.win_minor + won
 
 
+def _holds_a_win(session: Session, round_id: int) -> bool:
+    """Whether a relayed round holds a win before its bet is answered: only a provider's
+    promotion writes one so (services/relay.py), on its bet of 0."""
+    found = session.scalar(
+        select(WalletCall.id)
+        .where(WalletCall.round_id == round_id, WalletCall.kind == CommandKind.WIN.value)
+        .limit(1)
+    )
+    return found is not None
+
+
+def _take_refund_off_session(session: Session, round_: Round, cancel: WalletCall) -> None:
+    """A refunded bet leaves its game session's spend, if it was counted there: only an
+    acknowledged bet was (an upstream provider's rollback, services/relay.py); a bet of
+    unknown outcome never was. Taken off by the database, as `_add_to_session` adds."""
+    bet = session.get(WalletCall, cancel.cancel_of_id) if cancel.cancel_of_id else None
+    if bet is None or bet.state != CallState.ACKED.value or not bet.amount_minor:
+        return
+    game_session = session.get(GameSession, round_.session_id)
+    if game_session is not None:
+        game_session.spend_minor = GameSession.spend_minor - bet.amount_minor
+
+
 def record_outcome(
     session: Session,
     call: WalletCall,
@@ -476,10 +499,11 @@ def record_outcome(
     assert round_ is not None
     kind = CommandKind(call.kind)
     relayed = round_.provider_id is not None
+    promo = relayed and kind is CommandKind.BET and _holds_a_win(session, round_.id)
     role = (
         _cancel_role(session, call)
         if kind is CommandKind.CANCEL
-        else call_role(kind, relayed=relayed)
+        else call_role(kind, relayed=relayed, promo=promo)
     )
     row = settlement(role, outcome.kind)
     _finish_call(call, row.call_state, outcome, now)
@@ -497,6 +521,8 @@ def record_outcome(
         _note_balance(session, call, round_, outcome, note_player)
     if row.adds_to_session:
         _add_to_session(session, round_, kind, call.amount_minor, now)
+    if row.round_state is RoundState.CANCELLED and outcome.kind is not OutcomeKind.NOT_FOUND:
+        _take_refund_off_session(session, round_, call)
     if row.round_state is not None:
         _move_round(session, round_, row.round_state, now)
     return _write_follow_up(session, row.follow_up, call, round_, outcome, now, follow_up_claim)
