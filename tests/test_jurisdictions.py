@@ -5,6 +5,7 @@ chooses its profile (its own code, a country, the operator's), and what the stat
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -14,14 +15,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from reelhouse.cli import app as cli_app
 from reelhouse.domain import jurisdictions
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.jurisdictions import PROFILES, Profile
-from reelhouse.services import jurisdiction_rules, launch, operators, players
-from reelhouse.store.models import GameSession, Operator
-from reelhouse.store.secrets import token_hash
+from reelhouse.services import freerounds, jurisdiction_rules, launch, operators, players
+from reelhouse.store.models import FreeRoundGrant, GameSession, Operator
+from reelhouse.store.secrets import new_key_text, token_hash
 from tests.inprocess_app import GAME, OPERATOR, App, inprocess_app
 
+PLAYER = "pat"
 STEP_MINOR = 5  # lucky-sevens' bet step (its credits): every bet below is a multiple of it
 
 
@@ -54,14 +57,17 @@ def _launch(app: App, player: str, **choice: Any) -> str:
     return launch.open_launch(app.platform, answer["data"]["game_url"].rsplit("/", 1)[1])
 
 
-def _spin(app: App, token: str, bet_minor: int, **flags: bool) -> dict[str, Any]:
+def _spin(app: App, token: str, bet_minor: int, **flags: Any) -> dict[str, Any]:
     body = {"bet": f"{Decimal(bet_minor) / 100:.2f}"} | flags
     answer: dict[str, Any] = app.post("/api/game/spin", json.dumps(body).encode(), token).json()
     return answer
 
 
-def _refused(app: App, token: str, bet_minor: int, code: ApiCode, **flags: bool) -> None:
+def _refused(app: App, token: str, bet_minor: int, code: ApiCode, **flags: Any) -> None:
+    """The spin is refused with `code` and changes nothing: no row anywhere, no money at the
+    casino, the session's last round start as it was."""
     before = app.row_counts()
+    money_before = app.casino.player(PLAYER)["balance"]
     with app.platform.db.transaction() as session:
         last_start = session.scalar(
             select(GameSession.last_round_started_at_utc).where(
@@ -71,6 +77,7 @@ def _refused(app: App, token: str, bet_minor: int, code: ApiCode, **flags: bool)
     answer = _spin(app, token, bet_minor, **flags)
     assert answer["code"] == code, answer
     assert app.row_counts() == before
+    assert app.casino.player(PLAYER)["balance"] == money_before
     with app.platform.db.transaction() as session:
         assert last_start == session.scalar(
             select(GameSession.last_round_started_at_utc).where(
@@ -98,10 +105,19 @@ def test_every_rule_of_the_profile_holds_against_a_client_that_ignores_it(
     rules = PROFILES[code]
     money = _currency_of(rules)
     _set_currency(app, money)
-    app.casino.create_player("pat", money, "100000.00")
-    token = _launch(app, "pat", jurisdiction=code)
+    app.casino.create_player(PLAYER, money, "100000.00")
+    token = _launch(app, PLAYER, jurisdiction=code)
 
+    # The state tells the client the rules and the figures, and offers no bet above the cap.
+    raw = app._run(app.client.get("/api/game/state", headers={"Authorization": f"Bearer {token}"}))
+    state = raw.json()["data"]
+    assert state["jurisdiction"] == rules.client_rules()
+    assert set(state["session_figures"]) == {"elapsed_seconds", "net_position", "rtp_percent"}
     cap = rules.stake_cap_minor(money)
+    if cap is not None:
+        assert Decimal(state["max_bet"]) * 100 == cap
+        assert all(Decimal(level) * 100 <= cap for level in state["bet_levels"])
+
     first_bet = cap if cap is not None else 100
     _played(app, token, first_bet)
 
@@ -134,23 +150,6 @@ def test_every_rule_of_the_profile_holds_against_a_client_that_ignores_it(
     # No game sells a feature: a buy, whatever the profile, is not a field the spin takes.
     _wait_out(app, rules)
     _refused(app, token, first_bet, ApiCode.VALIDATION_ERROR, bonus_buy=True)
-
-
-@pytest.mark.parametrize("code", sorted(PROFILES))
-def test_the_state_carries_the_profile_and_the_figures_it_requires(app: App, code: str) -> None:
-    rules = PROFILES[code]
-    money = _currency_of(rules)
-    _set_currency(app, money)
-    app.casino.create_player("sam", money, "100000.00")
-    token = _launch(app, "sam", jurisdiction=code)
-    raw = app._run(app.client.get("/api/game/state", headers={"Authorization": f"Bearer {token}"}))
-    state = raw.json()["data"]
-    assert state["jurisdiction"] == rules.client_rules()
-    assert set(state["session_figures"]) == {"elapsed_seconds", "net_position", "rtp_percent"}
-    cap = rules.stake_cap_minor(money)
-    if cap is not None:
-        assert Decimal(state["max_bet"]) * 100 == cap
-        assert all(Decimal(level) * 100 <= cap for level in state["bet_levels"])
 
 
 @pytest.mark.parametrize("code", sorted(PROFILES))
@@ -215,3 +214,79 @@ def test_an_operator_cannot_be_given_an_unknown_profile(app: App) -> None:
         assert session.scalar(select(Operator.jurisdiction).where(Operator.name == OPERATOR)) == (
             jurisdictions.DEFAULT
         )
+
+
+@pytest.mark.parametrize("code", sorted(c for c, p in PROFILES.items() if p.max_stake_minor))
+def test_a_free_round_above_the_cap_is_refused_and_keeps_its_round(app: App, code: str) -> None:
+    """An operator's grant is no way around the stake cap: its round is refused and stays
+    in the grant."""
+    rules = PROFILES[code]
+    money = _currency_of(rules)
+    _set_currency(app, money)
+    app.casino.create_player(PLAYER, money, "100000.00")
+    token = _launch(app, PLAYER, jurisdiction=code)
+    cap = rules.stake_cap_minor(money)
+    assert cap is not None
+    with app.platform.db.transaction() as session:
+        operator_id = operators.find_by_name(session, OPERATOR).id
+    user_code = players.create_or_get(app.platform, operator_id, PLAYER).user_code
+    grant = freerounds.grant(
+        app.platform,
+        operator_id,
+        freerounds.GrantRequest(
+            user_code=user_code,
+            provider_id=1,
+            game_code=GAME,
+            bet_minor=cap + STEP_MINOR,
+            rounds=3,
+            expires_at=app.platform.clock.now() + dt.timedelta(hours=1),
+        ),
+    )
+    _refused(
+        app,
+        token,
+        cap + STEP_MINOR,
+        ApiCode.JURISDICTION_STAKE_ABOVE_MAX,
+        free_round_id=grant.fr_id,
+    )
+    with app.platform.db.transaction() as session:
+        used = session.scalar(
+            select(FreeRoundGrant.rounds_used).where(FreeRoundGrant.id == grant.fr_id)
+        )
+    assert used == 0
+
+
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@SQLITE
+def test_the_command_line_sets_and_shows_an_operators_profile(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("REELHOUSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("REELHOUSE_DATABASE_URL", database_url)
+    monkeypatch.setenv("REELHOUSE_SECRET_KEY", new_key_text())
+    monkeypatch.setenv("REELHOUSE_ALLOW_PRIVATE_CALLBACKS", "1")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as ended:
+            cli_app(list(args), prog_name="reelhouse")
+        out, err = capsys.readouterr()
+        return (ended.value.code if isinstance(ended.value.code, int) else 1), out, err
+
+    callback = ("--callback-url", "http://127.0.0.1:9/callback")
+    assert run("operator", "create", "--name", "gb", "--jurisdiction", "uk", *callback)[0] == 0
+    assert "jurisdiction  uk" in run("operator", "show", "gb")[1]
+    assert run("operator", "set-jurisdiction", "gb", "de") == (
+        0,
+        "operator gb: jurisdiction de\n",
+        "",
+    )
+    status, _, err = run("operator", "set-jurisdiction", "gb", "narnia")
+    assert status != 0 and "3010" in err
+    assert "jurisdiction  de" in run("operator", "show", "gb")[1]
+    status, _, err = run("operator", "create", "--name", "xx", "--jurisdiction", "xx", *callback)
+    assert status != 0 and "3010" in err
