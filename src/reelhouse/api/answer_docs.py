@@ -55,6 +55,12 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.AGENT_NOT_APPROVED: "the agent is not approved for real-money play",
     ApiCode.WALLET_SHUT_OFF: "the operator's wallet is shut off: the bet was not sent",
     ApiCode.BUSY: "Reelhouse is saturated: retry after `Retry-After`",
+    ApiCode.JURISDICTION_UNKNOWN: "no jurisdiction profile by that code or country",
+    ApiCode.JURISDICTION_STAKE_ABOVE_MAX: "the stake is above the jurisdiction's cap",
+    ApiCode.JURISDICTION_TOO_SOON: "sooner than the jurisdiction's least time between rounds",
+    ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN: "the jurisdiction forbids autoplay",
+    ApiCode.JURISDICTION_TURBO_FORBIDDEN: "the jurisdiction forbids turbo (quick) spins",
+    ApiCode.JURISDICTION_CURRENCY: "the jurisdiction caps stakes in other currencies only",
 }
 
 B_MEANINGS: dict[BCode, str] = {

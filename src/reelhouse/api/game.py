@@ -20,6 +20,7 @@ from reelhouse.client.page import CONTENT_SECURITY_POLICY, render_game_page
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.money import currency, format_fixed
 from reelhouse.services import game_client, launch, rounds
+from reelhouse.services.jurisdiction_rules import SpinStyle
 from reelhouse.services.platform import Platform
 
 router = APIRouter(tags=["Game client"])
@@ -30,6 +31,9 @@ class SpinBody(StrictBody):
     bet: str = Field(max_length=32, description="decimal text in the session's currency")
     # Play one free round of this grant (`free_rounds.fr_id` in the state), at its bet.
     free_round_id: int | None = None
+    # How the client plays this round; a jurisdiction may forbid either (3013, 3014).
+    autoplay: bool = False
+    turbo: bool = False
 
 
 @router.get("/play/{launch_token}", response_class=HTMLResponse, include_in_schema=False)
@@ -80,6 +84,11 @@ def state(request: Request, platform: PlatformDep) -> dict[str, Any]:
         ApiCode.WALLET_UNAVAILABLE,
         ApiCode.WALLET_SHUT_OFF,
         ApiCode.BUSY,
+        ApiCode.JURISDICTION_STAKE_ABOVE_MAX,
+        ApiCode.JURISDICTION_TOO_SOON,
+        ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN,
+        ApiCode.JURISDICTION_TURBO_FORBIDDEN,
+        ApiCode.JURISDICTION_CURRENCY,
     ),
 )
 async def spin(
@@ -88,7 +97,10 @@ async def spin(
     body: Annotated[SpinBody, Depends(body_of(SpinBody))],
 ) -> dict[str, Any]:
     # Asynchronous: the spin waits for the wallet without holding a thread (services/rounds).
-    result = await rounds.spin_async(platform, bearer_token(request), body.bet, body.free_round_id)
+    style = SpinStyle(autoplay=body.autoplay, turbo=body.turbo)
+    result = await rounds.spin_async(
+        platform, bearer_token(request), body.bet, body.free_round_id, style
+    )
     note_round(request, result.round_id)
     http_metrics.observe_spin(result)
     money = currency(result.currency)
@@ -106,5 +118,7 @@ async def spin(
             "free_round_id": result.free_round_id,
             # Wins sent but not yet acknowledged by the wallet: not in `balance` yet.
             "win_owed": format_fixed(result.win_owed_minor, money),
+            # [jurisdictions] false: show the win without celebrating it (docs/jurisdictions.md).
+            "celebrate": result.celebrate,
         }
     )

@@ -23,6 +23,7 @@ from reelhouse.api.schemas_v4 import (
     UserCreatedAnswer,
     UserInfoAnswer,
 )
+from reelhouse.domain import jurisdictions
 from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.languages import MAX_LANG_CHARS
@@ -88,6 +89,10 @@ class GameUrlBody(ContractBody):
     # Sent by clients of the original API; Reelhouse has no jackpots: accepted, no effect.
     is_finish_jackpot: bool | None = None
     demo: bool = False  # [ours] fun money: same game and math, no wallet calls
+    # [ours] the market's rules (docs/jurisdictions.md): a profile code, or an ISO 3166-1
+    # alpha-2 country mapped to one; neither: the agent's profile.
+    jurisdiction: str | None = Field(default=None, max_length=jurisdictions.MAX_CODE_CHARS)
+    country: str | None = Field(default=None, max_length=jurisdictions.COUNTRY_CHARS)
 
 
 def _rtp_number(rtp_bp: int) -> int | Decimal:
@@ -258,6 +263,8 @@ def game_all(
         ApiCode.CALLBACK_ERROR,
         ApiCode.PROVIDER_ERROR,
         ApiCode.AGENT_NOT_APPROVED,
+        ApiCode.JURISDICTION_UNKNOWN,
+        ApiCode.JURISDICTION_CURRENCY,
     ),
 )
 @once
@@ -287,5 +294,7 @@ def game_url(
         return_url=body.return_url,
         rtp_percent=Decimal(rtp or 0),
         demo=body.demo,
+        jurisdiction=body.jurisdiction,
+        country=body.country,
     )
     return ok_exact({"game_url": launch.create_launch_url(platform, agent, request)})

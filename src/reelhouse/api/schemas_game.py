@@ -36,6 +36,29 @@ class SessionGame(BaseModel):
     rtp_variant: int
 
 
+class JurisdictionRules(BaseModel):
+    """The session's jurisdiction profile as the client honours it (docs/jurisdictions.md)."""
+
+    code: str
+    min_round_interval_ms: int
+    autoplay_allowed: bool
+    autoplay_max_rounds: int | None
+    turbo_allowed: bool
+    slam_stop_allowed: bool
+    bonus_buy_allowed: bool
+    celebrate_win_at_or_below_stake: bool
+    show_rtp: bool
+    show_elapsed_time: bool
+    show_net_position: bool
+    reality_check_minutes: int | None
+
+
+class SessionFigures(BaseModel):
+    elapsed_seconds: int
+    net_position: MoneyText = Field(description="won minus staked in this session")
+    rtp_percent: int
+
+
 class GameState(BaseModel):
     session_id: int
     game: SessionGame
@@ -55,6 +78,8 @@ class GameState(BaseModel):
     return_url: str
     lang: str
     last_round: dict[str, Any] | None
+    jurisdiction: JurisdictionRules
+    session_figures: SessionFigures
 
 
 class SpinResult(BaseModel):
@@ -68,6 +93,7 @@ class SpinResult(BaseModel):
     win_capped: bool
     free_round_id: int | None
     win_owed: MoneyText
+    celebrate: bool = Field(description="false: show the win without celebrating it")
 
 
 class GameStateAnswer(Ok):
@@ -94,6 +120,25 @@ class GameStateAnswer(Ok):
                 "return_url": "",
                 "lang": "en",
                 "last_round": None,
+                "jurisdiction": {
+                    "code": "default",
+                    "min_round_interval_ms": 0,
+                    "autoplay_allowed": True,
+                    "autoplay_max_rounds": None,
+                    "turbo_allowed": True,
+                    "slam_stop_allowed": True,
+                    "bonus_buy_allowed": True,
+                    "celebrate_win_at_or_below_stake": True,
+                    "show_rtp": False,
+                    "show_elapsed_time": False,
+                    "show_net_position": False,
+                    "reality_check_minutes": None,
+                },
+                "session_figures": {
+                    "elapsed_seconds": 95,
+                    "net_position": "-2.00",
+                    "rtp_percent": 96,
+                },
             },
         }
     )
@@ -116,6 +161,7 @@ class SpinAnswer(Ok):
                 "win_capped": False,
                 "free_round_id": None,
                 "win_owed": "0.00",
+                "celebrate": False,
             },
         }
     )

@@ -33,6 +33,9 @@ def create(
         help="iGamingAce: one betwin call per round (shows the wallet the win before it "
         "accepts the bet); default a bet, then a win",
     ),
+    jurisdiction: str = typer.Option(
+        "default", help="jurisdiction profile: default, uk, mt, on, de, se, nl, br"
+    ),
 ) -> None:
     """Create an operator; prints its API token and callback token once."""
     from reelhouse.domain.money import MoneyError, to_minor
@@ -63,6 +66,7 @@ def create(
         max_win_minor=limits_minor[2],
         allowed_ips=allowed_ips,
         single_call_rounds=single_call_rounds,
+        jurisdiction=jurisdiction,
     )
     platform = open_platform()
     try:
@@ -105,8 +109,28 @@ def show(name: str) -> None:
         ("max_win", format_fixed(op.max_win_minor, cur)),
         ("allowed_ips", op.allowed_ips or "(any)"),
         ("single_call", "yes (betwin)" if op.single_call_rounds else "no (bet, then win)"),
+        ("jurisdiction", op.jurisdiction),
     ):
         typer.echo(f"{label:13} {value}")
+
+
+@app.command("set-jurisdiction")
+def set_jurisdiction(
+    name: str,
+    code: str = typer.Argument(..., help="profile: default, uk, mt, on, de, se, nl, br"),
+) -> None:
+    """Set the jurisdiction profile of the operator's launches (docs/jurisdictions.md); a
+    launch may still name another with `jurisdiction` or `country`."""
+    from reelhouse.services import operators
+
+    platform = open_platform()
+    try:
+        chosen = operators.set_jurisdiction(platform, name, code)
+    except ReelhouseError as exc:
+        raise refused(exc) from exc
+    finally:
+        platform.close()
+    typer.echo(f"operator {name}: jurisdiction {chosen}")
 
 
 @app.command("reissue-token")

@@ -61,6 +61,12 @@ EN: dict[str, str] = {
     "lines_title": "Lines",
     "line_n": "Line {n}",
     "malfunction": "A malfunction voids all pays and plays.",
+    "session_time": "Session time",
+    "net_position": "Net position",
+    "rtp_short": "RTP",
+    "reality_check": "Reality check: you have played for {minutes} minutes. Net position: {net}.",
+    "err_3011": "That stake is above the limit allowed in your jurisdiction.",
+    "err_3012": "Please wait a moment between spins: the rules of your jurisdiction require it.",
 }
 
 ES: dict[str, str] = {
@@ -119,6 +125,13 @@ ES: dict[str, str] = {
     "lines_title": "Líneas",
     "line_n": "Línea {n}",
     "malfunction": "Un fallo de funcionamiento anula todos los pagos y jugadas.",
+    "session_time": "Tiempo de sesión",
+    "net_position": "Resultado neto",
+    "rtp_short": "RTP",
+    "reality_check": "Control de realidad: llevas {minutes} minutos jugando. Resultado neto: "
+    "{net}.",
+    "err_3011": "Esa apuesta supera el límite permitido en tu jurisdicción.",
+    "err_3012": "Espera un momento entre tiradas: lo exigen las normas de tu jurisdicción.",
 }
 
 DE: dict[str, str] = {
@@ -179,6 +192,13 @@ DE: dict[str, str] = {
     "lines_title": "Linien",
     "line_n": "Linie {n}",
     "malfunction": "Eine Fehlfunktion macht alle Gewinne und Spiele ungültig.",
+    "session_time": "Spielzeit",
+    "net_position": "Gewinn/Verlust",
+    "rtp_short": "RTP",
+    "reality_check": "Hinweis: Sie spielen seit {minutes} Minuten. Gewinn/Verlust: {net}.",
+    "err_3011": "Dieser Einsatz liegt über der in Ihrer Rechtsordnung erlaubten Grenze.",
+    "err_3012": "Bitte warten Sie kurz zwischen den Runden: Die Regeln Ihrer Rechtsordnung "
+    "verlangen es.",
 }
 
 PT: dict[str, str] = {
@@ -237,6 +257,13 @@ PT: dict[str, str] = {
     "lines_title": "Linhas",
     "line_n": "Linha {n}",
     "malfunction": "Um mau funcionamento anula todos os pagamentos e jogadas.",
+    "session_time": "Tempo de sessão",
+    "net_position": "Resultado líquido",
+    "rtp_short": "RTP",
+    "reality_check": "Verificação de realidade: você está jogando há {minutes} minutos. Resultado "
+    "líquido: {net}.",
+    "err_3011": "Essa aposta está acima do limite permitido na sua jurisdição.",
+    "err_3012": "Aguarde um momento entre as rodadas: as regras da sua jurisdição exigem.",
 }
 
 FR: dict[str, str] = {
@@ -297,6 +324,13 @@ FR: dict[str, str] = {
     "lines_title": "Lignes",
     "line_n": "Ligne {n}",
     "malfunction": "Tout dysfonctionnement annule les gains et les parties.",
+    "session_time": "Temps de jeu",
+    "net_position": "Résultat net",
+    "rtp_short": "TRJ",
+    "reality_check": "Rappel : vous jouez depuis {minutes} minutes. Résultat net : {net}.",
+    "err_3011": "Cette mise dépasse la limite autorisée dans votre juridiction.",
+    "err_3012": "Veuillez patienter un instant entre les tours : les règles de votre juridiction "
+    "l'exigent.",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "es": ES, "de": DE, "pt": PT, "fr": FR}

@@ -48,6 +48,14 @@ class ApiCode(IntEnum):
     # The first request with this Idempotency-Key is still running: retry after
     # `Retry-After` to get its answer; nothing was run for this one.
     IDEMPOTENCY_KEY_IN_USE = 3008
+    # Jurisdiction profiles (domain/jurisdictions.py, docs/jurisdictions.md): each refusal
+    # comes before anything is written or sent.
+    JURISDICTION_UNKNOWN = 3010  # a profile code or country with no profile
+    JURISDICTION_STAKE_ABOVE_MAX = 3011  # the stake is above the profile's cap
+    JURISDICTION_TOO_SOON = 3012  # sooner than the profile's least time between rounds
+    JURISDICTION_AUTOPLAY_FORBIDDEN = 3013
+    JURISDICTION_TURBO_FORBIDDEN = 3014
+    JURISDICTION_CURRENCY = 3015  # the profile caps stakes in other currencies only
 
 
 class ReelhouseError(Exception):

@@ -3,25 +3,26 @@ the player's money, the bets it may place, the operator's free rounds, the last 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from sqlalchemy import select
 
-from reelhouse.domain.clock import to_naive_utc
-from reelhouse.domain.limits import CLIENT_BET_LEVELS_MAX
+from reelhouse.domain.clock import from_naive_utc, to_naive_utc
+from reelhouse.domain.limits import CLIENT_BET_LEVELS_MAX, DEMO_START_BALANCE_MAJOR
 from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.states import NOT_PLAYED_ROUND_STATES, RoundState, shown_win_minor
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.engine import is_valid_bet
 from reelhouse.games.model import Game
-from reelhouse.services import freerounds
+from reelhouse.services import freerounds, jurisdiction_rules
 from reelhouse.services.launch import active_session
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import check_own_game_session
-from reelhouse.store.models import Operator, Player, Round
+from reelhouse.store.models import GameSession, Operator, Player, Round
 from reelhouse.store.outbox import owed_win_minor, round_holding_next
 
 
@@ -51,6 +52,10 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
     cur = currency(operator.currency)
     game = catalogue.get_game(game_session.game_code)
     assert game is not None
+    rules = jurisdiction_rules.session_profile(game_session)
+    # The profile's stake cap lowers the most the client offers (the spin refuses above it).
+    cap = rules.stake_cap_minor(operator.currency)
+    max_bet_minor = operator.max_bet_minor if cap is None else min(operator.max_bet_minor, cap)
     return {
         "session_id": game_session.id,
         "game": {
@@ -65,12 +70,12 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         "wallet_reachable": reachable,
         "demo": demo,
         "min_bet": format_fixed(operator.min_bet_minor, cur),
-        "max_bet": format_fixed(operator.max_bet_minor, cur),
+        "max_bet": format_fixed(max_bet_minor, cur),
         "bet_step": format_fixed(game.bet_step_minor, cur),
         "currency_exponent": cur.exponent,
         "bet_levels": [
             format_fixed(level, cur)
-            for level in bet_levels(game, operator.min_bet_minor, operator.max_bet_minor)
+            for level in bet_levels(game, operator.min_bet_minor, max_bet_minor)
         ],
         "free_rounds": _offer_json(offer, cur),
         "round_in_progress": unsettled,
@@ -78,6 +83,24 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         "return_url": game_session.return_url,
         "lang": game_session.lang,
         "last_round": _round_view(last_round, cur.code) if last_round else None,
+        # [jurisdictions] what the client must honour, and the figures it may have to show.
+        "jurisdiction": rules.client_rules(),
+        "session_figures": _session_figures(game_session, cur, now),
+    }
+
+
+def _session_figures(game_session: GameSession, cur: Currency, now: dt.datetime) -> dict[str, Any]:
+    """The session's elapsed time, its net position (won minus staked; a demo session's from
+    its fun money) and its RTP: shown where the session's profile requires them."""
+    if game_session.demo_balance_minor is not None:
+        net_minor = game_session.demo_balance_minor - DEMO_START_BALANCE_MAJOR * cur.unit
+    else:
+        net_minor = game_session.win_minor - game_session.spend_minor
+    elapsed = now - from_naive_utc(game_session.started_at_utc)
+    return {
+        "elapsed_seconds": max(int(elapsed.total_seconds()), 0),
+        "net_position": format_fixed(net_minor, cur),
+        "rtp_percent": game_session.rtp_variant,
     }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from reelhouse.domain import jurisdictions
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
@@ -46,6 +47,10 @@ class LaunchRequest:
     return_url: str
     rtp_percent: Decimal  # 0 = the agent's RTP
     demo: bool = False  # fun money: the same game and math, no wallet calls
+    # The market's rules (domain/jurisdictions.py): a profile code, else a country mapped to
+    # one, else the operator's profile.
+    jurisdiction: str | None = None
+    country: str | None = None
 
 
 def _game_or_refuse(provider_id: int, game_code: str) -> Game:
@@ -74,6 +79,9 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
     if operator.state != OperatorState.APPROVED and not request.demo:
         raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
     variant = _variant_for(operator, game, request.rtp_percent)
+    rules = jurisdictions.chosen(request.jurisdiction, request.country, operator.jurisdiction)
+    # A capped profile without a figure in the operator's currency could not be enforced.
+    rules.stake_cap_minor(operator.currency)
     with platform.db.transaction() as session:
         account = owned_player(session, operator.id, request.user_code).name
     balance = None if request.demo else _authenticate(platform, operator, account, game.game_code)
@@ -93,6 +101,7 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
                 lang=launch_lang(request.lang),
                 return_url=request.return_url,
                 demo=request.demo,
+                jurisdiction=rules.code,
                 expires_at_utc=to_naive_utc(now + dt.timedelta(seconds=LAUNCH_TOKEN_TTL_SECONDS)),
             )
         )
@@ -145,6 +154,7 @@ def open_launch(platform: Platform, launch_token: str) -> str:
                 last_round_bet_minor=0,
                 demo_balance_minor=_demo_balance(session, launch) if launch.demo else None,
                 provider_id=None,  # one of Reelhouse's own games
+                jurisdiction=launch.jurisdiction,
             )
         )
     return session_token

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from reelhouse.dialects.base import Credential
 from reelhouse.dialects.registry import DIALECT_NAMES, all_dialects
+from reelhouse.domain import jurisdictions
 from reelhouse.domain.callback_address import AddressRefused, check_target, parse_callback_url
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -67,6 +68,8 @@ class NewOperator:
     # iGamingAce only: open each round with one betwin call (it shows the wallet the win
     # before the bet is accepted; docs/wallet-callbacks.md). Off: a bet, then a win.
     single_call_rounds: bool = False
+    # The jurisdiction profile of its launches (domain/jurisdictions.py).
+    jurisdiction: str = jurisdictions.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
         )
     if not 0 < spec.min_bet_minor <= spec.max_bet_minor or spec.max_win_minor < 0:
         raise _refuse("bet limits must satisfy 0 < min <= max and max win >= 0")
+    jurisdictions.profile(spec.jurisdiction)  # an unknown profile is refused (3010)
     check_callback_url(platform, spec.callback_url)
     api_token = secrets.token_urlsafe(32)
     callback_token = str(uuid.uuid4())
@@ -163,6 +167,7 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
             secret_key_sealed=platform.sealer.seal(secret_key) if secret_key else None,
             dialect=spec.dialect,
             single_call_rounds=spec.single_call_rounds,
+            jurisdiction=spec.jurisdiction,
             rtp_bp=honoured_rtp_bp(spec.rtp_percent),
             min_bet_minor=spec.min_bet_minor,
             max_bet_minor=spec.max_bet_minor,
@@ -283,3 +288,12 @@ def set_callback_url(platform: Platform, name: str, url: str) -> None:
     check_callback_url(platform, url)
     with platform.db.transaction() as session:
         find_by_name(session, name).callback_url = url
+
+
+def set_jurisdiction(platform: Platform, name: str, code: str) -> str:
+    """Set the jurisdiction profile of the operator's launches that name none (docs/
+    jurisdictions.md); an unknown profile is refused (3010), changing nothing."""
+    rules = jurisdictions.profile(code)
+    with platform.db.transaction() as session:
+        find_by_name(session, name).jurisdiction = rules.code
+    return rules.code

@@ -29,6 +29,7 @@ import anyio
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
+from reelhouse.domain.jurisdictions import Profile
 from reelhouse.domain.states import RoundState
 from reelhouse.domain.wallet import (
     CommandKind,
@@ -39,7 +40,8 @@ from reelhouse.domain.wallet import (
 )
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
-from reelhouse.services import freerounds, game_maintenance
+from reelhouse.services import freerounds, game_maintenance, jurisdiction_rules
+from reelhouse.services.jurisdiction_rules import PLAIN, SpinStyle
 from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
@@ -70,6 +72,8 @@ class SpinResult:
     # Wins of the player's rounds (this one included) the wallet has not acknowledged yet:
     # `balance_minor` is the wallet's and does not hold them; shown beside it, never added.
     win_owed_minor: int = 0
+    # Whether the client may celebrate the win (services/jurisdiction_rules.celebrate).
+    celebrate: bool = False
 
     @property
     def win_credited(self) -> bool:
@@ -190,6 +194,7 @@ class Opened:
     round_: Round
     currency: str
     owed_before_minor: int
+    rules: Profile
 
     @property
     def call_id(self) -> int | None:
@@ -201,6 +206,7 @@ def _open_round(
     session_token: str,
     bet_text: str,
     free_round_id: int | None = None,
+    style: SpinStyle = PLAIN,
 ) -> Opened:
     """Write the round (and its claimed bet call) in one commit. A demo round is settled in
     the same commit and has no call."""
@@ -228,12 +234,19 @@ def _open_round(
         if free_round_id is None:
             bet_minor = parse_bet(active, bet_text, game)
         else:
-            # Under the player's lock, so two spins cannot both take a grant's last round.
             bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
+        # The market's rules, from the session row this statement read: before anything of
+        # the round (or of a grant) is written, so a refusal changes nothing.
+        rules = jurisdiction_rules.check_round(
+            active.session, active.operator.currency, bet_minor, style, now
+        )
+        if free_round_id is not None:
+            # Under the player's lock, so two spins cannot both take a grant's last round.
             grant = freerounds.take_one(session, active, game.game_code, free_round_id, now)
             freerounds.check_granted_bet(grant, bet_minor)
         if hold.holding_round_id is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
+        jurisdiction_rules.note_round_start(active.session, rules, now)
         round_ = _sealed_round(platform, active, game, bet_minor, now, grant)
         if grant is not None or demo:
             # A paid round's activity is written with its bet's outcome, in the same update
@@ -243,7 +256,7 @@ def _open_round(
         if demo:
             _settle_demo(active.session, round_)
             session.add(round_)
-            return Opened(round_.id, None, round_, currency, hold.owed_win_minor)
+            return Opened(round_.id, None, round_, currency, hold.owed_win_minor, rules)
         session.add(round_)
         if grant is not None:
             # Nothing to debit: a free round's first call is its win (0 on a loss).
@@ -260,7 +273,7 @@ def _open_round(
             first = new_call(session, round_, opening.kind, now, claim)
         session.flush()
         prepared = platform.wallet.prepare(session, first)
-        return Opened(round_.id, prepared, round_, currency, hold.owed_win_minor)
+        return Opened(round_.id, prepared, round_, currency, hold.owed_win_minor, rules)
 
 
 # Database work waiting per pooled connection beyond which a new spin is refused (3006)
@@ -291,11 +304,12 @@ def spin(
     session_token: str,
     bet_text: str,
     free_round_id: int | None = None,
+    style: SpinStyle = PLAIN,
 ) -> SpinResult:
     """`spin_async` for a blocking caller (the command line, tests). It runs on a thread of
     its own, with an event loop of its own: whatever the calling thread has (a loop running
     in it, or the traces of one) cannot stop it."""
-    play = functools.partial(spin_async, platform, session_token, bet_text, free_round_id)
+    play = functools.partial(spin_async, platform, session_token, bet_text, free_round_id, style)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spin") as pool:
         result = pool.submit(anyio.run, play).result()
     # A blocking caller reads what it played next: its win is written before it returns.
@@ -308,9 +322,14 @@ async def spin_async(
     session_token: str,
     bet_text: str,
     free_round_id: int | None = None,
+    style: SpinStyle = PLAIN,
 ) -> SpinResult:
-    """Play one round; with `free_round_id`, one free round of that grant, at its bet."""
-    open_round = functools.partial(_open_round, platform, session_token, bet_text, free_round_id)
+    """Play one round; with `free_round_id`, one free round of that grant, at its bet.
+    `style` is how the client says it plays it (autoplay, turbo): the session's jurisdiction
+    profile may refuse it (services/jurisdiction_rules.py)."""
+    open_round = functools.partial(
+        _open_round, platform, session_token, bet_text, free_round_id, style
+    )
     try:
         opened = await _database_work(platform, open_round, may_shed=True)
     except ReelhouseError as held:
@@ -393,6 +412,7 @@ def _result_of(opened: Opened, state: RoundState, balance_minor: int | None) -> 
         win_capped=round_.win_capped,
         free_round_id=round_.free_round_id,
         win_owed_minor=opened.owed_before_minor + own_owed,
+        celebrate=jurisdiction_rules.celebrate(opened.rules, round_.bet_minor, round_.win_minor),
     )
 
 
@@ -415,6 +435,9 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
         assert round_ is not None
         operator = session.get(Operator, round_.operator_id)
         assert operator is not None
+        game_session = session.get(GameSession, round_.session_id)
+        assert game_session is not None
+        rules = jurisdiction_rules.session_profile(game_session)
         return SpinResult(
             round_id=round_.id,
             currency=operator.currency,
@@ -426,6 +449,7 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
             win_capped=round_.win_capped,
             free_round_id=round_.free_round_id,
             win_owed_minor=owed_win_minor(session, round_.player_id),
+            celebrate=jurisdiction_rules.celebrate(rules, round_.bet_minor, round_.win_minor),
         )
 
 

@@ -58,6 +58,10 @@ class Operator(Base):
     allowed_ips: Mapped[str] = mapped_column(Text, default="")  # comma list; blank = any
     state: Mapped[str] = mapped_column(String(16))
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Migration 0017: the jurisdiction profile of its launches (domain/jurisdictions.py).
+    jurisdiction: Mapped[str] = mapped_column(
+        String(16), default="default", server_default="default"
+    )
 
 
 class Player(Base):
@@ -86,6 +90,10 @@ class LaunchToken(Base):
     demo: Mapped[bool] = mapped_column(Boolean, default=False)  # fun money, no wallet
     expires_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Migration 0017: the profile the launch chose, handed to the session it opens.
+    jurisdiction: Mapped[str] = mapped_column(
+        String(16), default="default", server_default="default"
+    )
 
 
 class GameSession(Base):
@@ -115,6 +123,12 @@ class GameSession(Base):
     provider_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Migration 0015: when the back office closed the session (None: open until it expires).
     closed_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Migration 0017: the session's jurisdiction profile, and when its last round started
+    # (written only where the profile sets a least time between rounds, which reads it).
+    jurisdiction: Mapped[str] = mapped_column(
+        String(16), default="default", server_default="default"
+    )
+    last_round_started_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Round(Base):

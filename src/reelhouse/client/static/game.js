@@ -50,6 +50,16 @@
   try {
     Object.assign(prefs, JSON.parse(localStorage.getItem("reelhouse.prefs") || "{}"));
   } catch (_) { /* storage may be unavailable in an iframe: defaults then */ }
+
+  // --- the session's jurisdiction (docs/jurisdictions.md) ------------------------------------
+  // The server enforces what it can (stake, time between rounds, declared turbo/autoplay);
+  // the client honours the rest: no turbo where forbidden, the required figures shown, a
+  // reality check, no celebration the server says no to. This client has no autoplay and
+  // no slam stop at all.
+  const rules = state.jurisdiction || {};
+  const turboAllowed = rules.turbo_allowed !== false;
+  if (!turboAllowed) prefs.turbo = false; // not saved: the device's choice stays for elsewhere
+  let lastStartMs = 0; // when this page last started a round (for the least interval)
   function savePrefs() {
     try { localStorage.setItem("reelhouse.prefs", JSON.stringify(prefs)); } catch (_) { /* ignore */ }
   }
@@ -241,8 +251,43 @@
     if (offer) banner(t("free_rounds_offer", { n: offer.remaining, bet: money(toMinor(offer.bet)) }), "offer");
   }
 
+  // --- the figures a jurisdiction requires: session time, net position, RTP ----------------
+  const figures = state.session_figures || { elapsed_seconds: 0, net_position: "0", rtp_percent: 0 };
+  const openedAtMs = Date.now() - figures.elapsed_seconds * 1000;
+  let netMinor = toMinor(figures.net_position);
+  function clockText(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = String(Math.floor(seconds / 60) % 60).padStart(2, "0");
+    const s = String(seconds % 60).padStart(2, "0");
+    return `${h}:${m}:${s}`;
+  }
+  function showFigures() {
+    const seconds = Math.floor((Date.now() - openedAtMs) / 1000);
+    $("elapsed").textContent = clockText(seconds);
+    $("elapsed").dataset.seconds = String(seconds);
+    $("net").textContent = money(netMinor);
+    $("net").dataset.minor = String(netMinor);
+  }
+  function startFigures() {
+    $("fig-time").hidden = !rules.show_elapsed_time;
+    $("fig-net").hidden = !rules.show_net_position;
+    $("fig-rtp").hidden = !rules.show_rtp;
+    $("rtp-shown").textContent = `${figures.rtp_percent} %`;
+    $("figures").hidden = !(rules.show_elapsed_time || rules.show_net_position || rules.show_rtp);
+    showFigures();
+    setInterval(showFigures, 1000);
+    const every = rules.reality_check_minutes;
+    if (every) {
+      setInterval(() => {
+        const minutes = Math.floor((Date.now() - openedAtMs) / 60000);
+        message(t("reality_check", { minutes, net: money(netMinor) }), "info");
+      }, every * 60000);
+    }
+  }
+
   function applyState(next) {
     state = { ...state, ...next };
+    if (next.session_figures) netMinor = toMinor(next.session_figures.net_position);
     showBalance(state.balance === null ? null : toMinor(state.balance));
     if (!freeRound() && $("banner").classList.contains("offer")) banner("");
     refreshControls();
@@ -291,11 +336,13 @@
   }
 
   // --- a round ---------------------------------------------------------------------------------
-  async function present(outcome, roundWin) {
+  // `celebrate` false (the jurisdiction's word on a win not above the stake): the win is
+  // shown, without sound or splash.
+  async function present(outcome, roundWin, celebrate = true) {
     await animate(outcome.base.grid);
     highlight(outcome.base);
     let shown = outcome.base.win_minor;
-    if (shown) { showWin(shown); beep(880, 120); }
+    if (shown) { showWin(shown); if (celebrate) beep(880, 120); }
     const free = outcome.free_spins;
     if (free.length) {
       banner(t("free_spins_won", { n: free.length }), "feature");
@@ -316,7 +363,7 @@
       banner(t("total_win", { amount: money(roundWin) }), "feature");
     }
     showWin(roundWin);
-    if (roundWin >= 20 * outcome.bet_minor && roundWin > 0) {
+    if (celebrate && roundWin >= 20 * outcome.bet_minor && roundWin > 0) {
       splash(`${t("big_win")} ${money(roundWin)}`);
       await wait(prefs.turbo ? 200 : 1500);
       splash("");
@@ -332,11 +379,17 @@
     refreshControls();
     const offer = freeRound();
     const bet = currentBet();
+    // The jurisdiction's least time between round starts: wait it out rather than be refused.
+    const early = (rules.min_round_interval_ms || 0) - (Date.now() - lastStartMs);
+    if (early > 0) await wait(early);
+    lastStartMs = Date.now();
+    // The server must be told a quick spin is one (it refuses it where forbidden).
+    const turbo = prefs.turbo && turboAllowed;
     // A grant's id is 63 bits: it stays text here and goes into the JSON as written, since a
     // JavaScript number would round it.
     const body = offer && /^[0-9]{1,19}$/.test(offer.fr_id)
-      ? `{"bet":${JSON.stringify(offer.bet)},"free_round_id":${offer.fr_id}}`
-      : { bet: toText(bet) };
+      ? `{"bet":${JSON.stringify(offer.bet)},"free_round_id":${offer.fr_id},"turbo":${turbo}}`
+      : { bet: toText(bet), turbo };
     try {
       let envelope;
       try {
@@ -358,7 +411,11 @@
       if (!$("banner").classList.contains("offer")) banner("");
       // While the reels turn, show the balance after the bet; the server's final word follows.
       if (round.balance !== null) showBalance(toMinor(round.balance) - (round.win_credited ? win : 0));
-      await present(round.outcome, win);
+      await present(round.outcome, win, round.celebrate !== false);
+      // Won minus staked, as the server counts it (a free round stakes nothing); the next
+      // state's figure replaces it.
+      netMinor += win - (offer ? 0 : toMinor(round.bet));
+      showFigures();
       if (round.balance !== null) {
         state.balance = round.balance;
         showBalance(toMinor(round.balance));
@@ -411,6 +468,7 @@
     $("help-close").addEventListener("click", closeHelp);
     $("help").addEventListener("click", (event) => { if (event.target === $("help")) closeHelp(); });
     $("turbo-btn").addEventListener("click", () => toggle($("turbo-btn"), "turbo"));
+    $("turbo-btn").hidden = !turboAllowed;
     $("sound-btn").addEventListener("click", () => toggle($("sound-btn"), "sound"));
     $("turbo-btn").setAttribute("aria-pressed", String(prefs.turbo));
     $("sound-btn").setAttribute("aria-pressed", String(prefs.sound));
@@ -454,6 +512,7 @@
       if (last) showWin(0);
     }
     wire();
+    startFigures();
     setBody("idle");
     applyState({});
     if (last && !state.round_in_progress) {

@@ -1,0 +1,88 @@
+"""A session's jurisdiction profile applied to a round, on the server, whatever the client
+sends (domain/jurisdictions.py; docs/jurisdictions.md, "What is enforced where").
+
+The spin calls `check_round` under the player's lock, before anything is written: each
+refusal changes nothing. It reads only the session row the spin already holds, so a
+profile costs the spin no statement, except that a profile with a least time between rounds
+has the round's start written on the session (`note_round_start`) in the same commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from reelhouse.domain import jurisdictions
+from reelhouse.domain.clock import from_naive_utc, to_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.jurisdictions import Profile
+from reelhouse.store.models import GameSession
+
+MS_PER_SECOND = 1000
+
+
+@dataclass(frozen=True)
+class SpinStyle:
+    """How the client says it plays this round: an autoplay run's, or a turbo (quick) spin.
+    The server cannot see either, so the client must declare them (docs/api.md, spin)."""
+
+    autoplay: bool = False
+    turbo: bool = False
+
+
+PLAIN = SpinStyle()
+
+
+def session_profile(game_session: GameSession) -> Profile:
+    return jurisdictions.profile(game_session.jurisdiction)
+
+
+def check_round(
+    game_session: GameSession,
+    currency_code: str,
+    bet_minor: int,
+    style: SpinStyle,
+    now: dt.datetime,
+) -> Profile:
+    """Refuse a round the session's profile forbids; the profile, when allowed."""
+    rules = session_profile(game_session)
+    if style.autoplay and not rules.autoplay_allowed:
+        raise ReelhouseError(
+            ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN,
+            f"autoplay is not allowed in jurisdiction {rules.code!r}",
+        )
+    if style.turbo and not rules.turbo_allowed:
+        raise ReelhouseError(
+            ApiCode.JURISDICTION_TURBO_FORBIDDEN,
+            f"turbo spins are not allowed in jurisdiction {rules.code!r}",
+        )
+    cap = rules.stake_cap_minor(currency_code)
+    if cap is not None and bet_minor > cap:
+        raise ReelhouseError(
+            ApiCode.JURISDICTION_STAKE_ABOVE_MAX,
+            f"the stake is above the most jurisdiction {rules.code!r} allows per round",
+        )
+    last = game_session.last_round_started_at_utc
+    if rules.min_round_interval_ms and last is not None:
+        since_ms = (now - from_naive_utc(last)).total_seconds() * MS_PER_SECOND
+        if since_ms < rules.min_round_interval_ms:
+            raise ReelhouseError(
+                ApiCode.JURISDICTION_TOO_SOON,
+                f"jurisdiction {rules.code!r} requires {rules.min_round_interval_ms} ms "
+                "between round starts",
+            )
+    return rules
+
+
+def note_round_start(game_session: GameSession, rules: Profile, now: dt.datetime) -> None:
+    """Remember when this round started, where the profile will read it for the next one;
+    elsewhere the session row is left alone (no write the spin did not already make)."""
+    if rules.min_round_interval_ms:
+        game_session.last_round_started_at_utc = to_naive_utc(now)
+
+
+def celebrate(rules: Profile, bet_minor: int, win_minor: int) -> bool:
+    """Whether the client may celebrate this round's win: never a loss, and not a win that
+    does not exceed the stake where the profile forbids it (a loss dressed as a win)."""
+    if win_minor <= 0:
+        return False
+    return win_minor > bet_minor or rules.celebrate_win_at_or_below_stake
