@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from hypothesis import given, settings
@@ -46,6 +48,7 @@ from reelhouse.providers.igamingace_a import (
     decode_call,
     encode_answer,
 )
+from reelhouse.services.platform import Platform as PlatformType
 from tests.dialects.igamingace_samples import (
     API_TOKEN,
     BET_ID,
@@ -307,7 +310,13 @@ def test_player_link() -> None:
 def test_catalogue_from_a_reelhouse_answer() -> None:
     request = IGAMINGACE_A_UPSTREAM.encode_catalogue(7, BASE, API)
     assert (request.method, request.url, request.body) == ("GET", BASE + "/v1/game/list", b"")
-    body = json.dumps(facade.ok([facade._game_item(g) for g in catalogue.list_games()]))
+    # The facade's own item builder, on a deployment whose public address is all it reads.
+    upstream = cast(
+        PlatformType,
+        SimpleNamespace(settings=SimpleNamespace(public_base_url="https://rh-two.example")),
+    )
+    items = [facade._game_item(upstream, g) for g in catalogue.list_games()]
+    body = json.dumps(facade.ok(items))
     read = IGAMINGACE_A_UPSTREAM.decode_catalogue(HttpAnswer(200, body.encode()))
     assert isinstance(read, Catalogue) and not read.skipped
     assert [(g.game_code, g.product) for g in read.games] == [

@@ -337,10 +337,29 @@ def test_player_registration() -> None:
     assert isinstance(read("alice_1", HttpAnswer(200, refused)), UpstreamFault)
 
 
+# Where the upstream Reelhouse serves its games' pictures.
+REELHOUSE_TWO = "https://reelhouse-two.example"
+
+
 def test_catalogue_from_a_reelhouse_answer() -> None:
     request = SLOTCITY_V4_UPSTREAM.encode_catalogue(7, BASE, API)
     assert (request.url, request.body) == (BASE + "/v4/game/all", b"{}")
-    games = [main_v4._game_item(game) for game in catalogue.list_games()]
+    games = [
+        {
+            "provider_id": game.provider_id,
+            "game_code": game.game_code,
+            "game_name": game.name,
+            "locale_name": game.name,
+            "game_image": f"{REELHOUSE_TWO}/img/games/{game.game_code}.svg",
+            "launch_enable": True,
+            "category": "Slots",
+            "reg_date": "2026-01-01 00:00:00",
+            # Fields Reelhouse adds to the contract's: an upstream reader ignores them.
+            "status": "available",
+            "metadata": {"rtp_variant": 96, "features": ["20 lines"]},
+        }
+        for game in catalogue.list_games()
+    ]
     body = bytes(ok_exact(games).body)
     read = SLOTCITY_V4_UPSTREAM.decode_catalogue(HttpAnswer(200, body))
     assert not isinstance(read, UpstreamFault)
@@ -350,7 +369,7 @@ def test_catalogue_from_a_reelhouse_answer() -> None:
     ]
     first = read.games[0]
     assert first.enabled and first.platforms == frozenset(Platform)
-    assert first.thumbnail_url is None  # Reelhouse lists no image ("")
+    assert first.thumbnail_url == f"{REELHOUSE_TWO}/img/games/{first.game_code.split(':')[1]}.svg"
 
 
 def test_catalogue_entries_that_cannot_be_used_are_skipped() -> None:
