@@ -151,14 +151,17 @@ def add_provider(stack: Stack, games_url: str, supplier_public: str, own_private
 
 
 @contextmanager
-def aggregated_stack(database_url: str, tmp_path: Path) -> Iterator[Aggregated]:
-    """A running stack with the demo supplier registered as provider `PROVIDER_NAME`."""
+def aggregated_stack(
+    database_url: str, tmp_path: Path, dialect: str = "slotcity-v4"
+) -> Iterator[Aggregated]:
+    """A running stack with the demo supplier registered as provider `PROVIDER_NAME`; the
+    casino's operator speaks `dialect`."""
     supplier_key, own_key = new_private_key(), new_private_key()
     games = SupplierGames(load_public_key(public_pem(own_key)))
     games_url = games.start()
     http = httpx.Client()
     try:
-        with running_stack(database_url, tmp_path) as stack:
+        with running_stack(database_url, tmp_path, dialect=dialect) as stack:
             add_provider(
                 stack, games_url, public_pem(supplier_key).decode(), private_pem(own_key).decode()
             )

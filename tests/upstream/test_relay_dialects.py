@@ -34,6 +34,15 @@ CASES = [
     ("igamingace-a", "igamingace-b"),
     ("igamingace-b", "slotcity-v4"),
 ]
+# Every other pairing of an upstream protocol with a casino dialect, on SQLite: the relay's
+# casino side is the casino dialect's codec whatever the upstream speaks, so the pairings
+# above carry the PostgreSQL half, and these close the matrix.
+REST_OF_THE_MATRIX = [
+    (protocol, casino)
+    for protocol in ("slotcity-v4", "igamingace-a", "igamingace-b")
+    for casino in ("slotcity-v4", "igamingace-a", "igamingace-b")
+    if (protocol, casino) not in CASES
+]
 BET = "1.00"
 BET_CENTS = 100
 START = "100.00"
@@ -53,6 +62,32 @@ class Seen:
 
 @pytest.mark.parametrize(("protocol", "casino_dialect"), CASES, ids=[c[0] for c in CASES])
 def test_an_upstream_reelhouse_plays_through_the_relay_and_every_ledger_agrees(
+    database_url: str,
+    upstream_database_url: str,
+    tmp_path: Path,
+    protocol: str,
+    casino_dialect: str,
+) -> None:
+    _play_the_chain(database_url, upstream_database_url, tmp_path, protocol, casino_dialect)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("protocol", "casino_dialect"),
+    REST_OF_THE_MATRIX,
+    ids=[f"{p}-to-{c}" for p, c in REST_OF_THE_MATRIX],
+)
+def test_every_other_upstream_and_casino_pairing_agrees_too(
+    database_url: str,
+    upstream_database_url: str,
+    tmp_path: Path,
+    protocol: str,
+    casino_dialect: str,
+) -> None:
+    _play_the_chain(database_url, upstream_database_url, tmp_path, protocol, casino_dialect)
+
+
+def _play_the_chain(
     database_url: str,
     upstream_database_url: str,
     tmp_path: Path,

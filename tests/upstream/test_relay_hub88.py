@@ -70,6 +70,22 @@ def test_a_supplier_round_moves_the_casino_money_once_and_answers_with_its_balan
 def test_bets_refused_rolled_back_and_repeated_leave_every_ledger_agreeing(
     aggregated: Aggregated,
 ) -> None:
+    _bots_play_and_every_ledger_agrees(aggregated)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("casino_dialect", ["igamingace-a", "igamingace-b"])
+def test_the_supplier_plays_into_a_casino_of_each_other_dialect(
+    database_url: str, tmp_path: Path, casino_dialect: str
+) -> None:
+    """The same bots into an iGamingAce casino: the relay's casino side is that dialect's
+    codec; the rest of the chain is the test above's (SQLite: the database is not what
+    differs)."""
+    with aggregated_stack(database_url, tmp_path, casino_dialect) as aggregated:
+        _bots_play_and_every_ledger_agrees(aggregated)
+
+
+def _bots_play_and_every_ledger_agrees(aggregated: Aggregated) -> None:
     sessions = [aggregated.launch(f"bot{n}", "20.00") for n in range(4)]
     faults = Faults(
         duplicate=0.2, conflicting_duplicate=0.1, rollback=0.15, early_rollback=0.1, promo_win=0.15
