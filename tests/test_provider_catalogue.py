@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
 from reelhouse.games import catalogue
-from reelhouse.services import operators, provider_games, providers
+from reelhouse.services import operators, provider_games, provider_keys, providers
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import AuditEntry, ProviderGame
 from tests.provider_rig import (
@@ -247,3 +247,37 @@ def test_two_syncs_at_once_apply_one_after_the_other(platform: Platform) -> None
         summaries = sorted((run.result() for run in runs), key=lambda s: len(s.new))
     assert [s.counts()["new"] for s in summaries] == [0, 3]
     assert summaries[0].unchanged == 3 and len(rows(platform)) == 3
+
+
+def _dialect_keys(token: str) -> tuple[bytes, bytes]:
+    """Key texts of a SlotCity v4 provider (providers/dialect_upstream.py)."""
+    wallet = {"callback_token": token, "api_token": token, "currency": "USD"}
+    return json.dumps(wallet).encode(), json.dumps({"api_token": token}).encode()
+
+
+def test_a_providers_keys_are_replaced_checked_and_audited(platform: Platform) -> None:
+    verify_key, sign_key = _dialect_keys("first")
+    spec = new_provider(protocol="slotcity-v4", verify_key_pem=verify_key, sign_key_pem=sign_key)
+    providers.add_provider(platform, spec)
+
+    def keys_in_use() -> tuple[str, str]:
+        with platform.db.transaction() as session:
+            found = providers.find_provider(session, SUPPLIER)
+            loaded = provider_keys.keys_of(platform, found)
+            return loaded.verify_key.credentials.callback_token, loaded.sign_key.api_token
+
+    assert keys_in_use() == ("first", "first")
+    audited = audit_rows(platform)
+    providers.set_keys(platform, SUPPLIER, *_dialect_keys("second"))
+    assert keys_in_use() == ("second", "second")  # the cached keys follow the new texts
+    assert audit_rows(platform) == audited + 1
+
+    # Keys the protocol cannot load are refused, and nothing changes.
+    with pytest.raises(ReelhouseError) as refused:
+        providers.set_keys(platform, SUPPLIER, b"not json", _dialect_keys("third")[1])
+    assert refused.value.code is ApiCode.PARAMETERS_INVALID
+    with pytest.raises(ReelhouseError) as unknown:
+        providers.set_keys(platform, "no-such-one", *_dialect_keys("third"))
+    assert unknown.value.code is ApiCode.PROVIDER_NOT_FOUND
+    assert keys_in_use() == ("second", "second")
+    assert audit_rows(platform) == audited + 1

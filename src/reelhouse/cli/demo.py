@@ -1,6 +1,6 @@
 """`reelhouse demo`: Reelhouse and the demo casino on loopback, on SQLite, ready to play;
-with the provider kit's demo supplier aggregated beside Reelhouse's own games
-(cli/demo_supplier.py).
+with two aggregated providers beside Reelhouse's own games: the provider kit's demo supplier
+(cli/demo_supplier.py) and a second Reelhouse in the SlotCity v4 dialect (cli/demo_upstream.py).
 
 Without --spins it serves until interrupted and prints a launch URL and curl lines; with
 --spins N it plays N rounds as bots on fresh databases and checks both sides' money.
@@ -31,6 +31,7 @@ from reelhouse.services.settings import Settings, load_settings
 if TYPE_CHECKING:
     from reelhouse.api.server import ServerThread
     from reelhouse.cli.demo_supplier import DemoSupplier
+    from reelhouse.cli.demo_upstream import DemoUpstream
     from reelhouse.services.platform import Platform
 
 DEMO_OPERATOR = "demo"
@@ -49,9 +50,11 @@ class DemoStack:
     platform: Platform
     worker_stop: threading.Event
     supplier: DemoSupplier
+    upstream: DemoUpstream
 
     def stop(self) -> None:
         self.worker_stop.set()
+        self.upstream.stop()
         self.supplier.stop()
         self.reelhouse.stop()
         self.casino.stop()
@@ -63,6 +66,13 @@ def _supplier_game_code() -> str:
     from reelhouse.provider_kit.hub88_supplier import DEMO_GAMES
 
     return DEMO_GAMES[0].game_code
+
+
+def _upstream_game_code() -> str:
+    """The second Reelhouse's copy of the demo's game, as the demo operator's list names it."""
+    from reelhouse.cli.demo_upstream import upstream_game_key
+
+    return upstream_game_key(DEMO_GAME)
 
 
 def __getattr__(name: str) -> str:
@@ -78,14 +88,16 @@ def start_stack(
     casino_port: int | None,
     database_url: str | None = None,
 ) -> DemoStack:
-    """All three servers in this process (Reelhouse, the casino, the demo supplier); the
-    demo operator gets fresh tokens at every start so the casino and Reelhouse agree on the
-    callback token without storing it in clear. Reelhouse's database: `database_url` (the
-    deployment's, so every command finds the demo's operator), else a file in `var_dir`."""
+    """All four servers in this process (Reelhouse, the casino, the demo supplier, the second
+    Reelhouse); the demo operator gets fresh tokens at every start so the casino and
+    Reelhouse agree on the callback token without storing it in clear. Reelhouse's
+    database: `database_url` (the deployment's, so every command finds the demo's
+    operator), else a file in `var_dir`."""
     from reelhouse.api.app import create_app
     from reelhouse.api.server import ServerThread, free_port
     from reelhouse.api.wiring import build_platform
     from reelhouse.cli.demo_supplier import aggregate_supplier, start_supplier
+    from reelhouse.cli.demo_upstream import aggregate_upstream, start_upstream
     from reelhouse.dispatch.sender import WalletSender
     from reelhouse.dispatch.worker import Worker
     from reelhouse.operator_kit.demo_casino import create_casino_app
@@ -111,11 +123,14 @@ def start_stack(
     api_token = _ensure_operator(platform, casino.url, casino_holder)
     reelhouse_server = ServerThread(create_app(platform), port=port).start()
     supplier = aggregate_supplier(platform, reelhouse_server.url, DEMO_OPERATOR, started_supplier)
+    upstream = aggregate_upstream(
+        platform, DEMO_OPERATOR, start_upstream(var_dir, reelhouse_server.url)
+    )
     assert isinstance(platform.wallet, WalletSender)
     worker_stop = threading.Event()
     worker = Worker(platform.db, platform.wallet, platform.clock)
     threading.Thread(target=worker.run_forever, args=(worker_stop,), daemon=True).start()
-    return DemoStack(reelhouse_server, casino, api_token, platform, worker_stop, supplier)
+    return DemoStack(reelhouse_server, casino, api_token, platform, worker_stop, supplier, upstream)
 
 
 def _demo_dir(name: str) -> Path:
@@ -179,11 +194,21 @@ def demo(
             "lang": "en",
         },
     )
-    _print_welcome(stack, user_code, data["game_url"], supplier_game["game_url"])
+    upstream_game = bots.main_api(
+        "/v4/game/game-url",
+        {
+            "user_code": user_code,
+            "provider_id": stack.upstream.provider_id,
+            "game_symbol": _upstream_game_code(),
+            "lang": "en",
+        },
+    )
+    launches = (data["game_url"], supplier_game["game_url"], upstream_game["game_url"])
+    _print_welcome(stack, user_code, launches)
     # Written last: once the file is there, everything the guide uses is ready.
     env_file = _write_operator_env(_demo_dir("demo"), stack.reelhouse.url, stack.api_token)
     typer.echo(f"\nShell settings for docs/operator-guide.md: . {env_file}")
-    typer.echo("\nCtrl-C stops all three servers.")
+    typer.echo("\nCtrl-C stops all four servers.")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -210,7 +235,10 @@ def _demo_admin(platform: Platform, var_dir: Path) -> str:
     return password
 
 
-def _print_welcome(stack: DemoStack, user_code: int, game_url: str, supplier_url: str) -> None:
+def _print_welcome(stack: DemoStack, user_code: int, launches: tuple[str, str, str]) -> None:
+    """`launches`: one-use launch URLs of Reelhouse's game, the supplier's, the second
+    Reelhouse's."""
+    game_url, supplier_url, upstream_url = launches
     api, token = stack.reelhouse.url, stack.api_token
     auth = f"-H 'Authorization: Bearer {token}' -H 'Content-Type: application/json'"
     typer.echo(f"Reelhouse:   {api}   (OpenAPI: {api}/docs)")
@@ -218,10 +246,18 @@ def _print_welcome(stack: DemoStack, user_code: int, game_url: str, supplier_url
     typer.echo(
         f"Demo supplier (an aggregated Hub88-style provider): {stack.supplier.games.base_url}"
     )
+    typer.echo(
+        "Reelhouse Two (a second Reelhouse, aggregated in the SlotCity v4 dialect):"
+        f" {stack.upstream.server.url}"
+    )
     typer.echo(f"\nOpen this launch URL in a browser (one use, 10 minutes):\n  {game_url}\n")
     typer.echo(
         "An aggregated game (the supplier's page; each Spin bets 1.00 through Reelhouse's"
         f" relay to the casino's wallet):\n  {supplier_url}\n"
+    )
+    typer.echo(
+        "A game of the second Reelhouse (its bets and wins go through the relay to the"
+        f" casino's wallet too):\n  {upstream_url}\n"
     )
     typer.echo("Main API, ready to paste:")
     typer.echo(f"  curl -s {auth} -d '{{}}' {api}/v4/agent/info")
@@ -235,6 +271,12 @@ def _print_welcome(stack: DemoStack, user_code: int, game_url: str, supplier_url
         f'"game_symbol":"{_supplier_game_code()}","lang":"en"}}'
     )
     typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url   # the supplier's game")
+    upstream_id = stack.upstream.provider_id
+    body = (
+        f'{{"user_code":{user_code},"provider_id":{upstream_id},'
+        f'"game_symbol":"{_upstream_game_code()}","lang":"en"}}'
+    )
+    typer.echo(f"  curl -s {auth} -d '{body}' {api}/v4/game/game-url   # Reelhouse Two's game")
     password = _demo_admin(stack.platform, _demo_dir("demo"))
     typer.echo(f"\nBack office: {api}/backoffice  (login {DEMO_ADMIN} / {password})")
 

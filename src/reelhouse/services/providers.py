@@ -191,6 +191,31 @@ def set_base_url(
         audit.record(session, who, change, platform.clock.now())
 
 
+def set_keys(
+    platform: Platform,
+    name: str,
+    verify_key_pem: bytes,
+    sign_key_pem: bytes,
+    who: audit.Accountable = ADMINISTRATION,
+) -> None:
+    """Replaces both key texts, checked by the provider's protocol as when it was added (a
+    provider that reissued its credentials; the demo's second Reelhouse does at every
+    start). The audit row says that they changed, never what they are."""
+    with platform.db.transaction() as session:
+        provider = find_provider(session, name)
+        protocol = get_protocol(provider.protocol)
+        verify_pem = _checked_pem(
+            verify_key_pem, protocol.load_verify_key, "the provider's public key"
+        )
+        sign_pem = _checked_pem(sign_key_pem, protocol.load_sign_key, "Reelhouse's signing key")
+        provider.verify_key = verify_pem
+        # Sealed afresh: the cached keys (services/provider_keys.py) follow the new texts.
+        provider.sign_key_sealed = platform.sealer.seal(sign_pem)
+        provider.updated_at_utc = to_naive_utc(platform.clock.now())
+        change = audit.Change("provider.keys", TARGET_TYPE, provider.id, "", "replaced", {})
+        audit.record(session, who, change, platform.clock.now())
+
+
 def enable_for_operator(
     platform: Platform,
     provider_name: str,
