@@ -14,9 +14,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from reelhouse.services import rounds
 from reelhouse.store.models import WalletCall
 from tests.conftest import fresh_database
 from tests.dispatch.fault_sim import Simulation, check_invariants, schedule_for
+
+
+@pytest.fixture(autouse=True)
+def _no_real_wait_for_a_held_spin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spin held by a call on the wire waits a moment of real time for it to end
+    (services/rounds.py). The simulation runs one thing at a time on a fake clock: nothing
+    can end that call while the spin waits, so the wait could only end in 3002, later."""
+    monkeypatch.setattr(rounds, "HELD_WAIT_SECONDS", 0.0)
+
 
 # Seeds played, at most, to find a bet the wallet held and applied after its cancel (about one
 # seed in five has one).
