@@ -76,7 +76,7 @@ STEPS = 14
 MAX_DRAIN_PASSES = 400
 OPERATOR = "sim"
 # How often a step of play also gives the upstream supplier a turn.
-SUPPLIER_SHARE = 0.5
+SUPPLIER_SHARE = 0.3
 OPENING_NAMES = frozenset(kind.value for kind in ROUND_OPENING_KINDS)
 SWITCHER = audit.Accountable("sim", "the casino moves to another wallet protocol")
 # An answer no codec can read without raising, as `"balance": 1e999999` once made all three
