@@ -686,18 +686,7 @@ def _win(
         job = _new_follow_up(
             platform, session, seat, round_, bet, CommandKind.WIN, call.amount_minor, now
         )
-        balance = (seat.player.last_balance_minor or 0) + call.amount_minor
-        answer = _ok(call, _user_of(seat.player), call.wire_currency or "", balance)
-        _record_transaction(
-            session,
-            provider,
-            call,
-            now,
-            player=seat.player,
-            round_id=round_.id,
-            call_id=job[1],
-            answer=answer,
-        )
+        answer = _win_recorded(session, provider, call, seat, round_.id, job[1], now)
         return answer, job[0]
 
 
@@ -753,18 +742,7 @@ def _open_promo(
             amount_minor=call.amount_minor,
         )
         session.flush()
-        balance = (seat.player.last_balance_minor or 0) + call.amount_minor
-        answer = _ok(call, _user_of(seat.player), call.wire_currency or "", balance)
-        _record_transaction(
-            session,
-            provider,
-            call,
-            now,
-            player=seat.player,
-            round_id=round_.id,
-            call_id=win.id,
-            answer=answer,
-        )
+        answer = _win_recorded(session, provider, call, seat, round_.id, win.id, now)
         return answer, platform.wallet.prepare(session, bet)
 
 
@@ -809,6 +787,27 @@ def _bet_paid(
         .order_by(Round.created_at_utc.desc(), Round.id.desc())
         .limit(1)
     )
+
+
+def _win_recorded(
+    session: Session,
+    provider: _ProviderRef,
+    call: UpstreamCall,
+    seat: _Seat,
+    round_id: int,
+    call_id: int,
+    now: dt.datetime,
+) -> UpstreamAnswer:
+    """A win's answer (the last known balance plus the win: answered before the casino
+    credits it), recorded with its transaction for repeats."""
+    assert call.amount_minor is not None
+    balance = (seat.player.last_balance_minor or 0) + call.amount_minor
+    answer = _ok(call, _user_of(seat.player), call.wire_currency or "", balance)
+    _record_transaction(
+        session, provider, call, now,
+        player=seat.player, round_id=round_id, call_id=call_id, answer=answer,
+    )  # fmt: skip
+    return answer
 
 
 def _new_follow_up(
