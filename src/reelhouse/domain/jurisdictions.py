@@ -4,7 +4,8 @@ One frozen profile per market, in one table (`PROFILES`, by code). The server en
 it can see (the stake, the time between round starts, autoplay and turbo spins the client
 declares: services/jurisdiction_rules.py); the game client is told the rest (state answer,
 `jurisdiction`) and honours it. Every figure and its public source: docs/jurisdictions.md.
-Where a rule's reading was uncertain, the stricter one was chosen (and the page says so)."""
+Where no public text was found, or its reading was uncertain, the stricter value was chosen
+(and the page marks it so)."""
 
 from __future__ import annotations
 
@@ -108,7 +109,11 @@ _ALL = (
     Profile(
         "on",
         "Ontario (AGCO)",
-        autoplay_max_rounds=100,
+        min_round_interval_ms=2500,
+        autoplay_allowed=False,
+        turbo_allowed=False,
+        slam_stop_allowed=False,
+        celebrate_win_at_or_below_stake=False,
         show_rtp=True,
         show_elapsed_time=True,
         show_net_position=True,
@@ -153,7 +158,7 @@ _ALL = (
         show_rtp=True,
         show_elapsed_time=True,
         show_net_position=True,
-        reality_check_minutes=60,
+        reality_check_minutes=30,
     ),
     Profile(
         "br",

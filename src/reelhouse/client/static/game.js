@@ -337,12 +337,17 @@
 
   // --- a round ---------------------------------------------------------------------------------
   // `celebrate` false (the jurisdiction's word on a win not above the stake): the win is
-  // shown, without sound or splash.
+  // shown, without sound or splash. <b id="win" data-celebrated> says whether the round's
+  // win was celebrated (tests and assistive tools read it).
   async function present(outcome, roundWin, celebrate = true) {
+    $("win").dataset.celebrated = "false";
     await animate(outcome.base.grid);
     highlight(outcome.base);
     let shown = outcome.base.win_minor;
-    if (shown) { showWin(shown); if (celebrate) beep(880, 120); }
+    if (shown) {
+      showWin(shown);
+      if (celebrate) { beep(880, 120); $("win").dataset.celebrated = "true"; }
+    }
     const free = outcome.free_spins;
     if (free.length) {
       banner(t("free_spins_won", { n: free.length }), "feature");
@@ -357,13 +362,17 @@
         await animate(free[i].grid);
         highlight(free[i]);
         shown += free[i].win_minor;
-        if (free[i].win_minor) { showWin(shown); beep(880, 100); }
+        if (free[i].win_minor) {
+          showWin(shown);
+          if (celebrate) { beep(880, 100); $("win").dataset.celebrated = "true"; }
+        }
         await wait(prefs.turbo ? 60 : 500);
       }
       banner(t("total_win", { amount: money(roundWin) }), "feature");
     }
     showWin(roundWin);
     if (celebrate && roundWin >= 20 * outcome.bet_minor && roundWin > 0) {
+      $("win").dataset.celebrated = "true";
       splash(`${t("big_win")} ${money(roundWin)}`);
       await wait(prefs.turbo ? 200 : 1500);
       splash("");
