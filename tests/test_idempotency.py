@@ -285,6 +285,7 @@ KEYED_ROUTES = {
     "/v4/game/game-url",
     "/v4/game/freeround/start",
     "/v4/game/freeround/cancel",
+    "/v4/user/terminate-session",
     "/v1/player/link",
     "/v1/game/launch",
     "/v1/bonus-call/register",

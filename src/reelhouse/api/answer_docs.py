@@ -61,6 +61,10 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN: "the jurisdiction forbids autoplay",
     ApiCode.JURISDICTION_TURBO_FORBIDDEN: "the jurisdiction forbids turbo (quick) spins",
     ApiCode.JURISDICTION_CURRENCY: "the jurisdiction caps stakes in other currencies only",
+    ApiCode.SESSION_TERMINATED: "the operator ended this game session",
+    ApiCode.PLAYER_SELF_EXCLUDED: "the wallet refused the bet: the player is self-excluded",
+    ApiCode.PLAYER_LIMIT_REACHED: "the wallet refused the bet: the player reached a limit",
+    ApiCode.PLAYER_BLOCKED: "the wallet refused the bet: the player is blocked",
 }
 
 B_MEANINGS: dict[BCode, str] = {

@@ -26,6 +26,7 @@ from reelhouse.api import (
     reference_page,
     reporting_v4,
     round_page,
+    sessions_v4,
     transactions_v4,
     upstream,
 )
@@ -124,6 +125,7 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(reporting_v4.router)
     app.include_router(freerounds_v4.router)
+    app.include_router(sessions_v4.router)
     app.include_router(events_v4.router)
     app.include_router(upstream.router)
     app.include_router(round_page.router)

@@ -63,7 +63,19 @@ def game_page(session_token: str, platform: PlatformDep) -> HTMLResponse:
     return HTMLResponse(render_game_page(session_token, state), headers=headers)
 
 
-@router.get("/api/game/state", responses=v4_answers(GameStateAnswer, ApiCode.SESSION_EXPIRED))
+# The casino's word on the player ends a session (domain/session_end.py): any call then.
+SESSION_ENDED = (
+    ApiCode.SESSION_TERMINATED,
+    ApiCode.PLAYER_SELF_EXCLUDED,
+    ApiCode.PLAYER_LIMIT_REACHED,
+    ApiCode.PLAYER_BLOCKED,
+)
+
+
+@router.get(
+    "/api/game/state",
+    responses=v4_answers(GameStateAnswer, ApiCode.SESSION_EXPIRED, *SESSION_ENDED),
+)
 def state(request: Request, platform: PlatformDep) -> dict[str, Any]:
     return ok(game_client.session_state(platform, bearer_token(request)))
 
@@ -89,6 +101,7 @@ def state(request: Request, platform: PlatformDep) -> dict[str, Any]:
         ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN,
         ApiCode.JURISDICTION_TURBO_FORBIDDEN,
         ApiCode.JURISDICTION_CURRENCY,
+        *SESSION_ENDED,
     ),
 )
 async def spin(

@@ -20,6 +20,8 @@ REQUEST_EXAMPLES: dict[str, Any] = {
     "/v4/agent/callback-test": {},
     "/v4/user/create": {"name": "player_1"},
     "/v4/user/info": {"user_code": 17},
+    "/v4/user/terminate-session": {"user_code": 17},
+    "/v4/user/open-rounds": {"user_code": 17},
     "/v4/game/providers": {"lang": "en"},
     "/v4/game/games": {"provider_id": 1, "lang": "en"},
     "/v4/game/all": {"lang": "en"},

@@ -7,6 +7,8 @@ Placeholders are `{name}`, filled in by the client; every table has exactly the 
 
 from __future__ import annotations
 
+from reelhouse.client.words_session_end import WORDS as SESSION_END_WORDS
+
 EN: dict[str, str] = {
     "balance": "Balance",
     "bet": "Bet",
@@ -334,6 +336,9 @@ FR: dict[str, str] = {
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "es": ES, "de": DE, "pt": PT, "fr": FR}
+# The words for a session the casino ended (3020-3023) live in a module of their own.
+for _lang, _words in SESSION_END_WORDS.items():
+    TABLES[_lang].update(_words)
 
 
 def words_for(lang: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from string import Template
 from typing import Any
 
 from reelhouse.client.i18n import page_lang, words_for
+from reelhouse.domain.session_end import SESSION_OVER_CODES
 
 PAGE = Template((resources.files("reelhouse.client") / "game.html").read_text(encoding="utf-8"))
 
@@ -64,6 +65,8 @@ def render_game_page(session_token: str, state: dict[str, Any]) -> str:
         "token": session_token,
         "state": state | {"return_url": safe_return_url(state.get("return_url") or "")},
         "words": words_for(lang),
+        # The codes after which the session is over: the client stops offering spins.
+        "session_over": list(SESSION_OVER_CODES),
     }
     # JSON inside a <script type="application/json">: `<` is escaped so no value can close
     # the element, and the browser never executes it.

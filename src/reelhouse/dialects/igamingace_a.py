@@ -91,6 +91,27 @@ class Status(StrEnum):
     UNKNOWN = "ERR_UNKNOWN"
 
 
+class PlayerStop(StrEnum):
+    """[ours] Status codes that say the player may not play now: the contract has none for
+    self-exclusion, a limit or a blocked player (its ERR_NOT_AUTHENTICATED is read as the
+    last: the casino does not let this player play)."""
+
+    SELF_EXCLUDED = "ERR_PLAYER_SELF_EXCLUDED"
+    LIMIT_REACHED = "ERR_PLAYER_LIMIT_REACHED"
+    BLOCKED = "ERR_PLAYER_BLOCKED"
+
+
+# The answers that mean the player may not play now: a bet refused with one ends the game
+# session, and the player is told why in their language (domain/session_end.py). Read on
+# reads and on the calls that open a round; on a win or cancel they stay unknown and are
+# retried (docs/wallet-callbacks.md, "The player may not play").
+PLAYER_STOPS: dict[StatusValue, RefusalReason] = {
+    Status.NOT_AUTHENTICATED: RefusalReason.PLAYER_BLOCKED,
+    PlayerStop.SELF_EXCLUDED: RefusalReason.SELF_EXCLUDED,
+    PlayerStop.LIMIT_REACHED: RefusalReason.LIMIT_REACHED,
+    PlayerStop.BLOCKED: RefusalReason.PLAYER_BLOCKED,
+}
+
 # The command each kind is sent as. There is no `authenticate` and no `status`.
 WIRE_COMMAND: dict[CommandKind, str] = {
     CommandKind.AUTHENTICATE: "balance",
@@ -155,7 +176,6 @@ _STATUS_OUTCOMES: dict[tuple[CommandKind, StatusValue], _Outcome] = {
         for kind in _READS
         for status, outcome in (
             (Status.INVALID_ACCOUNT, (OutcomeKind.REFUSED, RefusalReason.OTHER)),
-            (Status.NOT_AUTHENTICATED, (OutcomeKind.REFUSED, RefusalReason.PLAYER_BLOCKED)),
             (Status.INVALID_PLAYER_ID, (OutcomeKind.REFUSED, RefusalReason.UNKNOWN_PLAYER)),
             (Status.INTEGRITY_CHECK_FAILED, (OutcomeKind.REFUSED, RefusalReason.BAD_TOKEN)),
         )
@@ -164,10 +184,14 @@ _STATUS_OUTCOMES: dict[tuple[CommandKind, StatusValue], _Outcome] = {
         (kind, status): outcome
         for kind in _OPENINGS
         for status, outcome in (
-            (Status.NOT_AUTHENTICATED, (OutcomeKind.REFUSED, RefusalReason.PLAYER_BLOCKED)),
             (Status.NOT_ENOUGH_MONEY, (OutcomeKind.REFUSED, RefusalReason.INSUFFICIENT_FUNDS)),
             (Status.INTEGRITY_CHECK_FAILED, (OutcomeKind.REFUSED, RefusalReason.BAD_TOKEN)),
         )
+    },
+    **{
+        (kind, status): (OutcomeKind.REFUSED, reason)
+        for kind in (*_READS, *_OPENINGS)
+        for status, reason in PLAYER_STOPS.items()
     },
     (CommandKind.CANCEL, Status.TRANSACTION_DOES_NOT_EXIST): (OutcomeKind.NOT_FOUND, None),
     (CommandKind.CANCEL, Status.TRANSACTION_ROLLED_BACK): (OutcomeKind.ALREADY_APPLIED, None),

@@ -91,6 +91,25 @@ class Code(IntEnum):
     DUPLICATE_TRANSACTION = 11
 
 
+class PlayerStop(IntEnum):
+    """[ours] Codes that say the player may not play now: the contract has none (its 4 is the
+    operator's agent, 5 a player that does not exist). Clear of the published 0-11."""
+
+    SELF_EXCLUDED = 31
+    LIMIT_REACHED = 32
+    BLOCKED = 33
+
+
+# The answers that mean the player may not play now: a bet refused with one ends the game
+# session, and the player is told why in their language (domain/session_end.py). Read on
+# reads and on the calls that open a round; on a Deposit or Rollback they stay unknown and
+# are retried (docs/wallet-callbacks.md, "The player may not play").
+PLAYER_STOPS: dict[StatusValue, RefusalReason] = {
+    PlayerStop.SELF_EXCLUDED: RefusalReason.SELF_EXCLUDED,
+    PlayerStop.LIMIT_REACHED: RefusalReason.LIMIT_REACHED,
+    PlayerStop.BLOCKED: RefusalReason.PLAYER_BLOCKED,
+}
+
 MESSAGES: dict[Code, str] = {
     Code.SUCCESS: "success",
     Code.GENERAL_ERROR: "general error",
@@ -195,6 +214,11 @@ _CODE_OUTCOMES: dict[tuple[CommandKind, StatusValue], _Outcome] = {
     **{
         (kind, Code.INSUFFICIENT_FUNDS): (OutcomeKind.REFUSED, RefusalReason.INSUFFICIENT_FUNDS)
         for kind in _OPENINGS
+    },
+    **{
+        (kind, code): (OutcomeKind.REFUSED, reason)
+        for kind in (*_READS, *_OPENINGS)
+        for code, reason in PLAYER_STOPS.items()
     },
     (CommandKind.WIN, Code.DUPLICATE_TRANSACTION): (OutcomeKind.ALREADY_APPLIED, None),
     (CommandKind.CANCEL, Code.TRANSACTION_NOT_FOUND): (OutcomeKind.NOT_FOUND, None),

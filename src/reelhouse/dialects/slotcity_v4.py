@@ -94,6 +94,24 @@ class Result(IntEnum):
     BAD_TOKEN = 100
 
 
+class PlayerStop(IntEnum):
+    """[ours] Results that say the player may not play now, beside the contract's 22 ("the
+    player is not active"): the contract has no code for self-exclusion or a limit."""
+
+    SELF_EXCLUDED = 23
+    LIMIT_REACHED = 24
+
+
+# The answers that mean the player may not play now: a bet refused with one ends the game
+# session, and the player is told why in their language (domain/session_end.py). Read on the
+# calls where a refusal is final (reads and bets); on a win or cancel they stay unknown and
+# are retried, as every "no" there is (docs/wallet-callbacks.md, "The player may not play").
+PLAYER_STOPS: dict[StatusValue, RefusalReason] = {
+    Result.PLAYER_INACTIVE: RefusalReason.PLAYER_BLOCKED,
+    PlayerStop.SELF_EXCLUDED: RefusalReason.SELF_EXCLUDED,
+    PlayerStop.LIMIT_REACHED: RefusalReason.LIMIT_REACHED,
+}
+
 # The validations a request names in `check` (spec table): the operator runs them in order.
 CHECKS_BY_KIND: dict[CommandKind, tuple[Result, ...]] = {
     kind: tuple(Result(code) for code in codes)
@@ -138,9 +156,10 @@ RETRY_POLICY_BY_KIND: dict[CommandKind, RetryPolicy] = {
 
 # What a non-zero result means for each command. Anything not listed is UNKNOWN.
 #
-# - 21/22/100 are final refusals only where refusing is safe: reads and bets (nothing
-#   moved). For a win or cancel a "no" must never be final - the player would lose a win or
-#   a refund - so those stay UNKNOWN and keep being retried until a human looks.
+# - 21/22/100 (and Reelhouse's 23/24) are final refusals only where refusing is safe: reads
+#   and bets (nothing moved). For a win or cancel a "no" must never be final - the player
+#   would lose a win or a refund - so those stay UNKNOWN and keep being retried until a human
+#   looks.
 # - 41 on a win/cancel answers a retry of something already applied: success. 41 on a bet
 #   is NOT success: a bet is never retried, so the id was already in use (or the operator
 #   recorded a cancel-before-bet tombstone). The outcome is unknown, and the cancel that
@@ -157,8 +176,8 @@ _NON_ZERO_OUTCOMES: dict[tuple[CommandKind, StatusValue], OutcomeRule] = {
         )
         for code, reason in (
             (Result.UNKNOWN_PLAYER, RefusalReason.UNKNOWN_PLAYER),
-            (Result.PLAYER_INACTIVE, RefusalReason.PLAYER_BLOCKED),
             (Result.BAD_TOKEN, RefusalReason.BAD_TOKEN),
+            *PLAYER_STOPS.items(),
         )
     },
     (CommandKind.BET, Result.INSUFFICIENT_FUNDS): (

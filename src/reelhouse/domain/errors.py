@@ -56,6 +56,12 @@ class ApiCode(IntEnum):
     JURISDICTION_AUTOPLAY_FORBIDDEN = 3013
     JURISDICTION_TURBO_FORBIDDEN = 3014
     JURISDICTION_CURRENCY = 3015  # the profile caps stakes in other currencies only
+    # The operator's word on the player (domain/session_end.py, docs/wallet-callbacks.md): the
+    # game session is ended and every later spin on it is refused with the same code.
+    SESSION_TERMINATED = 3020  # the operator ended the session (Main API terminate-session)
+    PLAYER_SELF_EXCLUDED = 3021  # the wallet refused a bet: the player is self-excluded
+    PLAYER_LIMIT_REACHED = 3022  # the wallet refused a bet: the player reached a limit
+    PLAYER_BLOCKED = 3023  # the wallet refused a bet: the player is blocked
 
 
 class ReelhouseError(Exception):

@@ -100,6 +100,10 @@ class RefusalReason(StrEnum):
     INSUFFICIENT_FUNDS = "insufficient_funds"
     UNKNOWN_PLAYER = "unknown_player"
     PLAYER_BLOCKED = "player_blocked"
+    # The player may not play now (a responsible-gaming answer): the session ends with it
+    # (domain/session_end.py).
+    SELF_EXCLUDED = "self_excluded"
+    LIMIT_REACHED = "limit_reached"  # a deposit, loss or time limit set at the casino
     BAD_TOKEN = "bad_token"  # noqa: S105 - a reason name, not a secret
     OTHER = "other"
     # Ours, never the wallet's: the bet was not sent (the operator's breaker was open or its

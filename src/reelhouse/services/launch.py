@@ -26,7 +26,7 @@ from reelhouse.domain.money import currency
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.model import Game
-from reelhouse.services import audit, game_maintenance
+from reelhouse.services import audit, game_maintenance, session_end
 from reelhouse.services.backoffice_settings import TARGET_TYPE as OPERATOR_TARGET
 from reelhouse.services.operators import BP_PER_PERCENT, OperatorState, wallet_endpoint
 from reelhouse.services.platform import Platform
@@ -254,7 +254,9 @@ def active_session_where(
     elif with_hold:
         hold = player_hold(db_session, player.id)
     if game_session.closed_at_utc is not None:
-        raise ReelhouseError(ApiCode.SESSION_EXPIRED, "game session closed by the operator")
+        # Closed from the back office (3001), or ended by the operator or its wallet's word
+        # on the player (3020-3023, told to the player in the session's language).
+        raise session_end.ended_error(game_session)
     now = platform.clock.now()
     idle_since = from_naive_utc(game_session.last_activity_at_utc)
     if now - idle_since > dt.timedelta(seconds=SESSION_IDLE_EXPIRY_SECONDS):

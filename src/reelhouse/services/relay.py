@@ -367,9 +367,10 @@ def _bet_answer_of(
     balance_minor: int | None,
 ) -> UpstreamAnswer:
     """A relayed bet's answer from its casino call as recorded: acknowledged is OK with
-    the casino's balance; refused for funds is NOT_ENOUGH_MONEY, for a blocked player
-    USER_DISABLED; anything else (still on the wire, unknown, refused otherwise) is an
-    error, which the provider answers by rolling the bet back."""
+    the casino's balance; refused for funds is NOT_ENOUGH_MONEY, for a player who may not
+    play now (blocked, self-excluded, at a limit) USER_DISABLED; anything else (still on
+    the wire, unknown, refused otherwise) is an error, which the provider answers by
+    rolling the bet back."""
     if call_state == CallState.ACKED.value and balance_minor is not None:
         return _ok(call, user, call.wire_currency or "", balance_minor)
     if call_state == CallState.REFUSED.value:
@@ -378,6 +379,9 @@ def _bet_answer_of(
             RefusalReason.INSUFFICIENT_FUNDS.value: AnswerStatus.NOT_ENOUGH_MONEY,
             RefusalReason.PLAYER_BLOCKED.value: AnswerStatus.USER_DISABLED,
             RefusalReason.UNKNOWN_PLAYER.value: AnswerStatus.USER_DISABLED,
+            # The player may not play now (domain/session_end.py): no new bets, as blocked.
+            RefusalReason.SELF_EXCLUDED.value: AnswerStatus.USER_DISABLED,
+            RefusalReason.LIMIT_REACHED.value: AnswerStatus.USER_DISABLED,
         }.get(reason, AnswerStatus.UNKNOWN_ERROR)
         return UpstreamAnswer(
             status,

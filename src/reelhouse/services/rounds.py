@@ -40,7 +40,7 @@ from reelhouse.domain.wallet import (
 )
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
-from reelhouse.services import freerounds, game_maintenance, jurisdiction_rules
+from reelhouse.services import freerounds, game_maintenance, jurisdiction_rules, session_end
 from reelhouse.services.jurisdiction_rules import PLAIN, SpinStyle
 from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
@@ -195,6 +195,7 @@ class Opened:
     currency: str
     owed_before_minor: int
     rules: Profile
+    lang: str  # the session's language: a refusal the player reads is written in it
 
     @property
     def call_id(self) -> int | None:
@@ -256,7 +257,9 @@ def _open_round(
         if demo:
             _settle_demo(active.session, round_)
             session.add(round_)
-            return Opened(round_.id, None, round_, currency, hold.owed_win_minor, rules)
+            return Opened(
+                round_.id, None, round_, currency, hold.owed_win_minor, rules, active.session.lang
+            )
         session.add(round_)
         if grant is not None:
             # Nothing to debit: a free round's first call is its win (0 on a loss).
@@ -273,7 +276,9 @@ def _open_round(
             first = new_call(session, round_, opening.kind, now, claim)
         session.flush()
         prepared = platform.wallet.prepare(session, first)
-        return Opened(round_.id, prepared, round_, currency, hold.owed_win_minor, rules)
+        return Opened(
+            round_.id, prepared, round_, currency, hold.owed_win_minor, rules, active.session.lang
+        )
 
 
 # Database work waiting per pooled connection beyond which a new spin is refused (3006)
@@ -352,7 +357,7 @@ async def spin_async(
         result = await _database_work(platform, read_back, may_shed=False)
     else:
         result = _result_of(opened, RoundState(last.round_state), _balance_after(first, last))
-    _raise_for_refused_bet(result, first.outcome)
+    _raise_for_refused_bet(result, first.outcome, opened.lang)
     return result
 
 
@@ -453,9 +458,13 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
         )
 
 
-def _raise_for_refused_bet(result: SpinResult, bet: WalletOutcome) -> None:
+def _raise_for_refused_bet(result: SpinResult, bet: WalletOutcome, lang: str) -> None:
     """A refused or unconfirmed bet is an error to the player, after it was recorded."""
     if result.state is RoundState.REJECTED:
+        # The player may not play now: the session ended with the refusal (store/outbox.py).
+        stopped = session_end.refused_bet_error(bet.refusal, lang)
+        if stopped is not None:
+            raise stopped
         if bet.refusal is RefusalReason.INSUFFICIENT_FUNDS:
             raise ReelhouseError(ApiCode.BALANCE_NOT_ENOUGH, "insufficient funds")
         if bet.refusal is RefusalReason.NOT_SENT:

@@ -129,6 +129,9 @@ class GameSession(Base):
         String(16), default="default", server_default="default"
     )
     last_round_started_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Migration 0019: why the session ended before its time (domain/session_end.py), set with
+    # closed_at_utc; None for a session the back office closed, or one still open.
+    end_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class Round(Base):

@@ -28,6 +28,7 @@ from reelhouse.domain.limits import (
     LEASE_MARGIN_SECONDS,
     LEASE_TIMEOUT_FACTOR,
 )
+from reelhouse.domain.session_end import end_of_refusal
 from reelhouse.domain.settlement import (
     CallRole,
     FollowUp,
@@ -525,7 +526,25 @@ def record_outcome(
         _take_refund_off_session(session, round_, call)
     if row.round_state is not None:
         _move_round(session, round_, row.round_state, now)
+    if row.round_state is RoundState.REJECTED:
+        _end_session_if_player_stopped(session, round_, outcome, now)
     return _write_follow_up(session, row.follow_up, call, round_, outcome, now, follow_up_claim)
+
+
+def _end_session_if_player_stopped(
+    session: Session, round_: Round, outcome: WalletOutcome, now: dt.datetime
+) -> None:
+    """A bet refused because the player may not play now (self-excluded, a limit, blocked)
+    ends the game session it came in, in the same commit as the refusal, so no later spin on
+    it can open a round (domain/session_end.py). Any other refusal leaves it open."""
+    reason = end_of_refusal(outcome.refusal)
+    if reason is None:
+        return
+    game_session = session.get(GameSession, round_.session_id)
+    if game_session is None or game_session.closed_at_utc is not None:
+        return
+    game_session.closed_at_utc = to_naive_utc(now)
+    game_session.end_reason = reason.value
 
 
 def _write_follow_up(

@@ -309,8 +309,12 @@
     return answer.json();
   }
 
-  function expire() {
-    message(t("err_3001"));
+  // Codes that end the session (3001 expired; 3020-3023 the casino's word on the player):
+  // the page says why, in the player's language, and offers no more spins.
+  const sessionOver = new Set(boot.session_over || [3001]);
+
+  function expire(code = 3001) {
+    message(refusal(code));
     setBody("expired");
     refreshControls();
   }
@@ -319,7 +323,7 @@
   async function refresh() {
     try {
       const envelope = await api("/api/game/state");
-      if (envelope.code === 3001) return expire();
+      if (sessionOver.has(envelope.code)) return expire(envelope.code);
       if (envelope.code === 0) {
         const settling = state.round_in_progress;
         applyState(envelope.data);
@@ -408,7 +412,7 @@
         await refresh();
         return;
       }
-      if (envelope.code === 3001) return expire();
+      if (sessionOver.has(envelope.code)) return expire(envelope.code);
       if (envelope.code !== 0) {
         message(refusal(envelope.code));
         beep(220, 200);
