@@ -20,6 +20,9 @@ from sqlalchemy import create_engine, text
 from reelhouse.store.db import Database
 from reelhouse.store.models import Base
 from tests.harness import DIALECTS, Stack, running_stack
+from tests.shared_tls import install as share_tls_context
+
+share_tls_context()
 
 PG_ADMIN_DSN = os.environ.get("REELHOUSE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_START_HINT = (

@@ -28,6 +28,7 @@ from reelhouse.provider_kit.hub88_supplier.keys import (
 from reelhouse.providers import hub88_wire
 from reelhouse.services import provider_games, providers
 from reelhouse.services.platform import Platform
+from reelhouse.tls import client_tls_context
 
 SUPPLIER_NAME = "demo-supplier"
 SUPPLIER_TITLE = "Demo Supplier"
@@ -80,7 +81,7 @@ def aggregate_supplier(
     assert fetch is not None, "build_platform wires the real transport"
     provider_games.sync_catalogue(platform, SUPPLIER_NAME, fetch)
     providers.enable_for_operator(platform, SUPPLIER_NAME, operator_name, True)
-    http = httpx.Client()
+    http = httpx.Client(verify=client_tls_context())
     games.connect_wallet(
         SupplierWallet(f"{reelhouse_url}/upstream/{SUPPLIER_NAME}", supplier_key, http)
     )

@@ -44,6 +44,7 @@ from reelhouse.domain.callback_address import (
 from reelhouse.domain.limits import CALLBACK_RESOLVE_TIMEOUT_SECONDS, MAX_WALLET_ANSWER_BYTES
 from reelhouse.domain.name_resolver import SystemResolver
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
+from reelhouse.tls import client_tls_context
 
 Monotonic = Callable[[], float]
 
@@ -214,7 +215,7 @@ class _CheckedHttpTransport(httpx.HTTPTransport):
     no argument for a network backend, so the pool it builds is replaced by one like it."""
 
     def __init__(self, backend: httpcore.NetworkBackend, max_connections: int) -> None:
-        tls = httpx.create_ssl_context()  # built once: loading the CA bundle takes a while
+        tls = client_tls_context()  # loading the CA bundle takes a while: once per process
         super().__init__(verify=tls, limits=httpx.Limits(max_connections=max_connections))
         self._pool = httpcore.ConnectionPool(
             ssl_context=tls,

@@ -56,6 +56,7 @@ from reelhouse.domain.limits import (
 )
 from reelhouse.domain.name_resolver import SystemResolver
 from reelhouse.domain.wallet import HttpAnswer, HttpRequest
+from reelhouse.tls import client_tls_context
 
 
 class AsyncTransport(Protocol):
@@ -162,7 +163,7 @@ class _CheckedHttpTransport(httpx.AsyncHTTPTransport):
     no argument for a network backend, so the pool it builds is replaced by one like it."""
 
     def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
-        tls = httpx.create_ssl_context()  # built once: loading the CA bundle takes a while
+        tls = client_tls_context()  # loading the CA bundle takes a while: once per process
         super().__init__(verify=tls)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=tls,

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from reelhouse.tls import client_tls_context
+
 SESSION_PATH = re.compile(r"/play/s/([A-Za-z0-9_-]+)$")
 
 
@@ -31,9 +33,12 @@ class PlayTally:
 class DemoBots:
     def __init__(self, api_url: str, api_token: str, casino_url: str) -> None:
         self.api = httpx.Client(
-            base_url=api_url, headers={"Authorization": f"Bearer {api_token}"}, timeout=30
+            base_url=api_url,
+            headers={"Authorization": f"Bearer {api_token}"},
+            timeout=30,
+            verify=client_tls_context(),
         )
-        self.casino = httpx.Client(base_url=casino_url, timeout=30)
+        self.casino = httpx.Client(base_url=casino_url, timeout=30, verify=client_tls_context())
 
     def main_api(self, path: str, body: dict[str, Any]) -> Any:
         # Money arrives as exact JSON numbers: read them as Decimals, never as floats.
@@ -66,7 +71,7 @@ class DemoBots:
 
     def session_from_url(self, game_url: str) -> str:
         """Open a launch URL as a browser would; returns the session token."""
-        page = httpx.get(game_url, follow_redirects=True, timeout=30)
+        page = httpx.get(game_url, follow_redirects=True, timeout=30, verify=client_tls_context())
         match = SESSION_PATH.search(page.url.path)
         if page.status_code != 200 or match is None:
             raise BotError(f"launch URL did not open a session: {page.status_code}")

@@ -24,6 +24,7 @@ import httpx
 
 from reelhouse.domain.limits import LEDGER_EXPORT_MAX_BYTES, LEDGER_FETCH_TIMEOUT_SECONDS
 from reelhouse.domain.money import MoneyError, currency, to_minor
+from reelhouse.tls import client_tls_context
 
 
 class LedgerError(ValueError):
@@ -154,7 +155,9 @@ def from_file(path: Path) -> Callable[[dt.date], Sequence[LedgerRow]]:
 
 def http_client() -> httpx.Client:
     """For `from_url`; redirects are not followed: an export that moved is a setting to fix."""
-    return httpx.Client(timeout=LEDGER_FETCH_TIMEOUT_SECONDS, follow_redirects=False)
+    return httpx.Client(
+        timeout=LEDGER_FETCH_TIMEOUT_SECONDS, follow_redirects=False, verify=client_tls_context()
+    )
 
 
 def from_url(url: str, http: httpx.Client) -> Callable[[dt.date], Sequence[LedgerRow]]:

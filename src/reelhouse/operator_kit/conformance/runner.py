@@ -24,6 +24,7 @@ from reelhouse.operator_kit.conformance.scenarios_guard import GUARD_SCENARIOS
 from reelhouse.operator_kit.conformance.scenarios_money import MONEY_SCENARIOS
 from reelhouse.operator_kit.conformance.scenarios_spec import SPEC_SCENARIOS
 from reelhouse.operator_kit.conformance.wire import IdSource, Target, Wire
+from reelhouse.tls import client_tls_context
 
 SCENARIOS: tuple[Scenario, ...] = SPEC_SCENARIOS + MONEY_SCENARIOS + GUARD_SCENARIOS
 SCENARIO_IDS: tuple[str, ...] = tuple(s.id for s in SCENARIOS)
@@ -95,7 +96,7 @@ def run_suite(
         raise ValueError(f"no scenario {sorted(unknown)}; known: {', '.join(SCENARIO_IDS)}")
     clock = clock or SystemClock()
     own_http = http is None
-    client = http or httpx.Client(follow_redirects=False)
+    client = http or httpx.Client(follow_redirects=False, verify=client_tls_context())
     wire = Wire(target, client, clock, timer)
     ids = ids or IdSource()
     info = TargetInfo(
