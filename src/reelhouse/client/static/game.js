@@ -373,7 +373,8 @@
 
   // --- autoplay (autoplay.js): only where the jurisdiction allows it -------------------------
   let run = null;
-  const AUTOPLAY_PAUSE_MS = 250; // between two autoplay rounds: the result stays readable
+  // Between two autoplay rounds, so the result stays readable (shorter in turbo).
+  const AUTOPLAY_PAUSE_MS = { normal: 400, turbo: 80 };
 
   function showAutoplay() {
     const button = $("autoplay-btn");
@@ -408,7 +409,7 @@
       const after = ReelAutoplay.afterRound(run, result);
       showAutoplay();
       if (after) { stopAutoplay(after); break; }
-      await wait(AUTOPLAY_PAUSE_MS);
+      await wait(prefs.turbo ? AUTOPLAY_PAUSE_MS.turbo : AUTOPLAY_PAUSE_MS.normal);
     }
   }
 
