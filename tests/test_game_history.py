@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from reelhouse.services import launch, operators, players
 from reelhouse.services.round_details import page_url
 from tests.conftest import fresh_database
 from tests.inprocess_app import GAME, OPERATOR, App, inprocess_app
+
+STEP_MINOR = 5  # lucky-sevens' bet step: every bet is a multiple of it
 
 
 @pytest.fixture
@@ -54,7 +57,10 @@ def test_the_history_lists_the_players_own_rounds_as_they_were_played(app: App) 
     other = _session(app, "sam", "100.00")
     played = _spin(app, token, "0.10")["data"]
     assert _spin(app, other, "0.10")["code"] == 0  # another player's: never listed
-    assert _spin(app, token, "1.00")["code"] == ApiCode.BALANCE_NOT_ENOUGH
+    # A bet above what is left (whatever the first round won): the casino refuses it.
+    left_minor = int(Decimal(played["balance"]) * 100)
+    too_much = f"{Decimal(left_minor // STEP_MINOR * STEP_MINOR + STEP_MINOR) / 100:.2f}"
+    assert _spin(app, token, too_much)["code"] == ApiCode.BALANCE_NOT_ENOUGH
 
     answer = _history(app, token)
     assert answer["code"] == 0, answer
@@ -62,7 +68,7 @@ def test_the_history_lists_the_players_own_rounds_as_they_were_played(app: App) 
     assert answer["data"]["currency"] == "USD"
     # The refused round: listed, shown as not played, with no outcome and no win.
     assert refused["shown"] is False and refused["outcome"] is None
-    assert refused["win"] == "0.00" and refused["bet"] == "1.00"
+    assert refused["win"] == "0.00" and refused["bet"] == too_much
     # The played one: the very outcome its spin answered, and its round-details link.
     assert shown["round_id"] == played["round_id"]
     assert shown["outcome"] == played["outcome"]

@@ -157,6 +157,7 @@
     const stoppable = run !== null || (busy && slamAllowed && document.body.dataset.state === "spinning");
     $("spin-btn").disabled = expired || (busy && !stoppable) || (!offer && !betLevels.length);
     $("spin-btn").classList.toggle("stop", stoppable);
+    $("spin-btn").textContent = stoppable ? t("stop") : t("spin");
     if (offer) banner(t("free_rounds_offer", { n: offer.remaining, bet: money(toMinor(offer.bet)) }), "offer");
   }
 
@@ -382,7 +383,7 @@
     button.setAttribute("aria-pressed", String(Boolean(run)));
     button.textContent = run ? t("autoplay_stop", { n: run.left }) : t("autoplay");
     document.body.dataset.autoplay = run ? "on" : "off";
-    $("spin-btn").textContent = run ? t("stop") : t("spin");
+    refreshControls();
   }
 
   function stopAutoplay(reason) {
