@@ -143,7 +143,7 @@ def replayed_spins(page: Page) -> list[dict[str, object]]:
     )
 
 
-def test_art_sound_autoplay_quick_stop_and_history(stack: Stack, page: Page) -> None:
+def test_art_sound_autoplay_quick_stop_and_history_on_sqlite(stack: Stack, page: Page) -> None:
     loss_draws, _ = find_draws(GAME, BET, is_loss)
     win_draws, win = find_draws(GAME, BET, lines_win)
     feature_draws, feature = find_draws(GAME, BET, feature_with_wins)

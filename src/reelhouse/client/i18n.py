@@ -98,6 +98,7 @@ EN: dict[str, str] = {
     "no_win": "no win",
     "spin_win": "Spin win",
     "base_spin": "Base spin",
+    "n_free_spins": "{n} free spins",
 }
 
 ES: dict[str, str] = {
@@ -195,6 +196,7 @@ ES: dict[str, str] = {
     "no_win": "sin premio",
     "spin_win": "Premio del giro",
     "base_spin": "Giro base",
+    "n_free_spins": "{n} giros gratis",
 }
 
 DE: dict[str, str] = {
@@ -293,6 +295,7 @@ DE: dict[str, str] = {
     "no_win": "kein Gewinn",
     "spin_win": "Gewinn der Drehung",
     "base_spin": "Basisdrehung",
+    "n_free_spins": "{n} Freispiele",
 }
 
 PT: dict[str, str] = {
@@ -389,6 +392,7 @@ PT: dict[str, str] = {
     "no_win": "sem prêmio",
     "spin_win": "Prêmio do giro",
     "base_spin": "Giro base",
+    "n_free_spins": "{n} giros grátis",
 }
 
 FR: dict[str, str] = {
@@ -488,6 +492,7 @@ FR: dict[str, str] = {
     "no_win": "pas de gain",
     "spin_win": "Gain du tour",
     "base_spin": "Tour de base",
+    "n_free_spins": "{n} tours gratuits",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "es": ES, "de": DE, "pt": PT, "fr": FR}

@@ -1,9 +1,12 @@
-// The HTML5 game client. It speaks only the JSON game API (docs/api.md, "Game API"):
-// GET /api/game/state and POST /api/game/spin, with the session token as Bearer.
-// Money is integer minor units from the server's decimal text to the screen; the shown
-// balance is always one the server reported, never one computed here and left standing.
-// <body data-state> is "idle", "spinning" or "expired", and <body data-spins> counts the
-// spin attempts that have finished (played or refused): tests and assistive tools read them.
+// The HTML5 game client, put together: the session, the JSON game API (docs/api.md, "Game
+// API": GET /api/game/state, POST /api/game/spin, GET /api/game/history, with the session
+// token as Bearer), a round, the controls. The parts live in their own files (art.js,
+// symbols.js, sound.js, reels.js, present.js, autoplay.js, history.js, help.js:
+// docs/game-client.md). Money is integer minor units from the server's decimal text to the
+// screen; the shown balance is always one the server reported, never one computed here and
+// left standing. <body data-state> is "boot", "idle", "spinning", "replay" or "expired", and
+// <body data-spins> counts the spin attempts that have finished (played or refused): tests
+// and assistive tools read them.
 "use strict";
 
 (() => {

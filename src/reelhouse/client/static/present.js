@@ -39,7 +39,7 @@ const ReelPresent = (() => {
     if (scatter) {
       wins.push({ line: null, positions: scatter.positions, minor: scatter.win_minor,
         text: t("scatter_win", { k: scatter.count, name: name(scatter.symbol) })
-          + (scatter.free_spins ? ` + ${t("free_spins_won", { n: scatter.free_spins })}` : "") });
+          + (scatter.free_spins ? `, ${t("n_free_spins", { n: scatter.free_spins })}` : "") });
     }
     return wins.map((win) => ({ ...win, amount: money(win.minor) }));
   }
