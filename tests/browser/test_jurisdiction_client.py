@@ -26,7 +26,7 @@ from tests.browser.client_helpers import (
     find_draws,
     open_game,
     shown_minor,
-    spin,
+    spins_done,
 )
 from tests.harness import OPERATOR_NAME, Stack, running_stack
 
@@ -34,10 +34,10 @@ GAME = "lucky-sevens"
 BET = 10  # the operator's minimum bet, the client's first level: 0.10
 FUNDS_MINOR = 10_000
 RTP_SHOWN = "96 %"  # the operator's default return, the variant the draws are found at
-# Controls this client must never offer where forbidden. It has no autoplay and no slam stop
-# in any profile; the selectors name where such controls would be.
+# The autoplay control, which must not exist where autoplay is forbidden. The quick (slam)
+# stop is the spin button turning into "Stop" while the reels turn: where it is forbidden the
+# button stays disabled until they have landed.
 AUTOPLAY_CONTROLS = "#autoplay-btn, [data-control=autoplay]"
-SLAM_STOP_CONTROLS = "#stop-btn, [data-control=slam-stop]"
 MAX_BET_STEPS = 40  # more than the client's bet levels, so the walk up always ends
 CLOCK_TEXT = re.compile(r"^(\d+):(\d{2}):(\d{2})$")
 
@@ -101,9 +101,27 @@ def _launch(stack: Stack, page: Page, code: str, draws: tuple[int, ...]) -> Prof
 def _check_controls(page: Page, rules: Profile) -> None:
     if not rules.autoplay_allowed:
         assert page.locator(AUTOPLAY_CONTROLS).count() == 0
-    if not rules.slam_stop_allowed:
-        assert page.locator(SLAM_STOP_CONTROLS).count() == 0
     assert page.locator("#turbo-btn").is_visible() is rules.turbo_allowed
+
+
+def _spin_checking_slam_stop(page: Page, rules: Profile) -> None:
+    """One round; while its reels turn, the spin button offers a quick stop only where the
+    profile allows it (the page says `spinning` until the reels have landed)."""
+    before = spins_done(page)
+    page.click("#spin-btn")
+    page.wait_for_function(
+        "(before) => document.body.dataset.state === 'spinning'"
+        " || Number(document.body.dataset.spins || 0) > before",
+        arg=before,
+    )
+    if page.get_attribute("body", "data-state") == "spinning" and not rules.slam_stop_allowed:
+        assert page.is_disabled("#spin-btn")
+        assert "stop" not in (page.get_attribute("#spin-btn", "class") or "")
+    page.wait_for_function(
+        "(before) => Number(document.body.dataset.spins || 0) > before"
+        " && document.body.dataset.state !== 'spinning'",
+        arg=before,
+    )
 
 
 def _check_figures(page: Page, rules: Profile, won_minor: int, casino_before: int) -> None:
@@ -161,7 +179,12 @@ def test_every_profile_shows_what_its_rules_require(stack: Stack, page: Page) ->
         before = casino_minor(stack, f"pat_{code}")
         assert before == FUNDS_MINOR
 
-        spin(page)
+        _spin_checking_slam_stop(page, rules)
+        if not rules.celebrate_win_at_or_below_stake:
+            # Shown, but neither a win jingle nor a scene.
+            cues = (page.get_attribute("body", "data-cues") or "").split()
+            assert not [cue for cue in cues if cue.startswith("win")], (code, cues)
+            assert page.is_hidden("#scene")
 
         assert shown_minor(page, "#win") == outcome.win_minor, code
         assert casino_minor(stack, f"pat_{code}") == before + outcome.win_minor - BET

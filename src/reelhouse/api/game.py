@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
@@ -15,11 +15,12 @@ from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import StrictBody, body_of, openapi_body
 from reelhouse.api.deps import bearer_token, platform_of
 from reelhouse.api.envelope import ok
-from reelhouse.api.schemas_game import GameStateAnswer, SpinAnswer
+from reelhouse.api.schemas_game import GameStateAnswer, HistoryAnswer, SpinAnswer
 from reelhouse.client.page import CONTENT_SECURITY_POLICY, render_game_page
 from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.limits import CLIENT_HISTORY_ROUNDS_DEFAULT
 from reelhouse.domain.money import currency, format_fixed
-from reelhouse.services import game_client, launch, rounds
+from reelhouse.services import game_client, game_history, launch, rounds
 from reelhouse.services.jurisdiction_rules import SpinStyle
 from reelhouse.services.platform import Platform
 
@@ -78,6 +79,20 @@ SESSION_ENDED = (
 )
 def state(request: Request, platform: PlatformDep) -> dict[str, Any]:
     return ok(game_client.session_state(platform, bearer_token(request)))
+
+
+@router.get(
+    "/api/game/history",
+    responses=v4_answers(HistoryAnswer, ApiCode.SESSION_EXPIRED, ApiCode.PARAMETERS_INVALID),
+)
+def history(
+    request: Request,
+    platform: PlatformDep,
+    limit: Annotated[int, Query(description="1 to 50")] = CLIENT_HISTORY_ROUNDS_DEFAULT,
+) -> dict[str, Any]:
+    """The player's latest rounds of this game, newest first, each with its stored outcome
+    (the client's history panel replays them; docs/game-client.md)."""
+    return ok(game_history.player_history(platform, bearer_token(request), limit))
 
 
 @router.post(

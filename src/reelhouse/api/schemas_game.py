@@ -166,3 +166,50 @@ class SpinAnswer(Ok):
         }
     )
     data: SpinResult
+
+
+class HistoryRound(BaseModel):
+    round_id: int
+    played_at: str = Field(description="yyyy-MM-dd HH:mm:ss UTC")
+    state: str
+    shown: bool = Field(description="false: the casino did not take the bet; no outcome")
+    bet: MoneyText
+    win: MoneyText = Field(description="what the round paid; 0.00 for a round not played")
+    win_capped: bool
+    free_round_id: str | None = Field(description="the grant's id as text, for a free round")
+    outcome: dict[str, Any] | None = Field(description="the stored outcome, as the spin answered")
+    celebrate: bool = Field(description="false: replay the win without celebrating it")
+    details_url: str = Field(description="the round's public round-details page")
+
+
+class History(BaseModel):
+    currency: str
+    rounds: list[HistoryRound]
+
+
+class HistoryAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "currency": "USD",
+                "rounds": [
+                    {
+                        "round_id": 4100,
+                        "played_at": "2026-05-01 12:00:00",
+                        "state": "settled",
+                        "shown": True,
+                        "bet": "1.00",
+                        "win": "0.00",
+                        "win_capped": False,
+                        "free_round_id": None,
+                        "outcome": {"win_minor": 0},
+                        "celebrate": False,
+                        "details_url": "https://games.example.com/round/4100/TOKEN",
+                    }
+                ],
+            },
+        }
+    )
+    data: History

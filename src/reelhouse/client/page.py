@@ -18,16 +18,25 @@ from reelhouse.domain.session_end import SESSION_OVER_CODES
 
 PAGE = Template((resources.files("reelhouse.client") / "game.html").read_text(encoding="utf-8"))
 
+JAVASCRIPT = "text/javascript; charset=utf-8"
+# The client's scripts in the order the page loads them: each module defines one global
+# (ReelArt, ReelSound, ...) that game.js, last, puts together (docs/game-client.md).
+SCRIPTS = (
+    "art.js",
+    "symbols.js",
+    "sound.js",
+    "reels.js",
+    "present.js",
+    "autoplay.js",
+    "history.js",
+    "help.js",
+    "game.js",
+)
 # The files the app serves under ASSET_PATH, and their media types.
-ASSETS = {
-    "game.js": "text/javascript; charset=utf-8",
-    "art.js": "text/javascript; charset=utf-8",
-    "help.js": "text/javascript; charset=utf-8",
-    "game.css": "text/css; charset=utf-8",
-}
+ASSETS = {name: JAVASCRIPT for name in SCRIPTS} | {"game.css": "text/css; charset=utf-8"}
 ASSET_PATH = "/client"
 
-# The page may talk to its own origin only; `data:` images are the generated symbol art.
+# The page may talk to its own origin only; `data:` images are the symbol art (art.js).
 # Framing is left open on purpose: casinos embed games in an iframe.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -76,7 +85,7 @@ def render_game_page(session_token: str, state: dict[str, Any]) -> str:
         title=html.escape(state["game"]["name"]),
         boot=boot_json,
         css=html.escape(asset_url("game.css")),
-        art=html.escape(asset_url("art.js")),
-        help=html.escape(asset_url("help.js")),
-        script=html.escape(asset_url("game.js")),
+        scripts="\n".join(
+            f'<script src="{html.escape(asset_url(name))}"></script>' for name in SCRIPTS
+        ),
     )

@@ -137,6 +137,9 @@ DEMO_START_BALANCE_MAJOR = 1000
 
 # The game client's bet selector offers at most this many bets: more is a list nobody scrolls.
 CLIENT_BET_LEVELS_MAX = 24
+# The game client's history panel lists at most this many of the player's latest rounds.
+CLIENT_HISTORY_ROUNDS_MAX = 50
+CLIENT_HISTORY_ROUNDS_DEFAULT = 20
 
 # Back office logins: this many wrong passwords from one client address for one e-mail lock
 # that pair for the lockout period (other addresses are not affected: see the block "Accounts,

@@ -1,9 +1,12 @@
-// The HTML5 game client. It speaks only the JSON game API (docs/api.md, "Game API"):
-// GET /api/game/state and POST /api/game/spin, with the session token as Bearer.
-// Money is integer minor units from the server's decimal text to the screen; the shown
-// balance is always one the server reported, never one computed here and left standing.
-// <body data-state> is "idle", "spinning" or "expired", and <body data-spins> counts the
-// spin attempts that have finished (played or refused): tests and assistive tools read them.
+// The HTML5 game client, put together: the session, the JSON game API (docs/api.md, "Game
+// API": GET /api/game/state, POST /api/game/spin, GET /api/game/history, with the session
+// token as Bearer), a round, the controls. The parts live in their own files (art.js,
+// symbols.js, sound.js, reels.js, present.js, autoplay.js, history.js, help.js:
+// docs/game-client.md). Money is integer minor units from the server's decimal text to the
+// screen; the shown balance is always one the server reported, never one computed here and
+// left standing. <body data-state> is "boot", "idle", "spinning", "replay" or "expired", and
+// <body data-spins> counts the spin attempts that have finished (played or refused): tests
+// and assistive tools read them.
 "use strict";
 
 (() => {
@@ -53,9 +56,8 @@
 
   // --- the session's jurisdiction (docs/jurisdictions.md) ------------------------------------
   // The server enforces what it can (stake, time between rounds, declared turbo/autoplay);
-  // the client honours the rest: no turbo where forbidden, the required figures shown, a
-  // reality check, no celebration the server says no to. This client has no autoplay and
-  // no slam stop at all.
+  // the client honours the rest: no turbo, autoplay or quick stop control where forbidden,
+  // the required figures shown, a reality check, no celebration the server says no to.
   const rules = state.jurisdiction || {};
   const turboAllowed = rules.turbo_allowed !== false;
   if (!turboAllowed) prefs.turbo = false; // not saved: the device's choice stays for elsewhere
@@ -64,132 +66,37 @@
     try { localStorage.setItem("reelhouse.prefs", JSON.stringify(prefs)); } catch (_) { /* ignore */ }
   }
 
-  // --- sound: short WebAudio beeps, created on the first gesture ------------------------------
-  let audio = null;
-  function beep(frequency, ms, delay = 0) {
-    if (!prefs.sound) return;
-    try {
-      audio = audio || new AudioContext();
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      const start = audio.currentTime + delay / 1000;
-      osc.frequency.value = frequency;
-      gain.gain.setValueAtTime(0.08, start);
-      gain.gain.exponentialRampToValueAtTime(0.0001, start + ms / 1000);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(start);
-      osc.stop(start + ms / 1000);
-    } catch (_) { /* no audio device: play silently */ }
-  }
+  // --- the jurisdiction's word on quick play: autoplay, slam stop ----------------------------
+  const slamAllowed = rules.slam_stop_allowed !== false;
+  const autoplayAllowed = rules.autoplay_allowed !== false;
 
-  // --- the reels ------------------------------------------------------------------------------
-  const art = game.symbols.map((symbol, index) => ReelArt.dataUrl(symbol, index));
+  // --- sound (sound.js), the reels (reels.js), the win presentation (present.js) -------------
+  ReelSound.setEnabled(prefs.sound);
+  const art = game.symbols.map((symbol, index) => ReelArt.dataUrl(game.code, symbol, index));
   const reelsEl = $("reels");
   const overlay = $("overlay");
   document.documentElement.style.setProperty("--reels", game.reels);
   document.documentElement.style.setProperty("--rows", game.rows);
   overlay.setAttribute("viewBox", `0 0 ${game.reels} ${game.rows}`);
-
-  function cell(symbolIndex, reel, row) {
-    const node = document.createElement("div");
-    node.className = "cell";
-    if (row !== null) {
-      node.dataset.reel = reel;
-      node.dataset.row = row;
-    }
-    node.dataset.symbol = game.symbols[symbolIndex].code;
-    const img = document.createElement("img");
-    img.src = art[symbolIndex];
-    img.alt = game.symbols[symbolIndex].name;
-    node.append(img);
-    return node;
-  }
-
-  function randomSymbol() {
-    // Decoration only: what the reels pass through while spinning. Outcomes come from the server.
-    return Math.floor(Math.random() * game.symbols.length);
-  }
-
-  const reels = [];
-  for (let r = 0; r < game.reels; r += 1) {
-    const reel = document.createElement("div");
-    reel.className = "reel";
-    const strip = document.createElement("div");
-    strip.className = "strip";
-    reel.append(strip);
-    reelsEl.append(reel);
-    reels.push(strip);
-  }
-
-  function showGrid(grid) {
-    grid.forEach((column, r) => {
-      reels[r].style.transition = "none";
-      reels[r].style.transform = "translateY(0)";
-      reels[r].replaceChildren(...column.map((symbol, row) => cell(symbol, r, row)));
-    });
-  }
-
-  function idleGrid() {
-    return Array.from({ length: game.reels }, () => Array.from({ length: game.rows }, randomSymbol));
-  }
-
+  const reels = ReelSpin.create(reelsEl, game, art, ReelSound);
+  const present = ReelPresent.create({
+    game, reels, reelsEl, overlay, label: $("line-win"), scene: $("scene"), t, money, sound: ReelSound,
+  });
+  const describe = (spin) => ReelPresent.describe(game, spin, t, money);
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  // Each reel gets a strip of passing symbols ending in its final column, and slides to it.
-  async function animate(grid) {
-    clearWins();
-    const turbo = prefs.turbo;
-    const passing = turbo ? 4 : 14;
-    const base = turbo ? 120 : 600;
-    const stagger = turbo ? 30 : 160;
-    const stops = grid.map((column, r) => {
-      const strip = reels[r];
-      const current = [...strip.children].map((node) => game.symbols.findIndex((s) => s.code === node.dataset.symbol));
-      const filler = Array.from({ length: passing + r * (turbo ? 0 : 2) }, randomSymbol);
-      const symbols = [...column, ...filler, ...current];
-      strip.style.transition = "none";
-      strip.replaceChildren(...symbols.map((symbol, i) => cell(symbol, r, i < column.length ? i : null)));
-      const offset = (symbols.length - current.length) / symbols.length * 100;
-      strip.style.transform = `translateY(-${offset}%)`;
-      strip.getBoundingClientRect(); // apply the start position before the transition
-      const duration = base + r * stagger;
-      strip.style.transition = `transform ${duration}ms cubic-bezier(.2,.7,.3,1.05)`;
-      strip.style.transform = "translateY(0)";
-      beep(660, 40, duration);
-      return wait(duration);
-    });
-    await Promise.all(stops);
-    showGrid(grid);
-  }
-
-  const LINE_COLOURS = ["#ffd23f", "#ff5a5f", "#3ddc97", "#5aa0ff", "#ff9f1c", "#c77dff", "#f15bb5", "#00bbf9"];
-
-  function clearWins() {
-    overlay.replaceChildren();
-    reelsEl.classList.remove("has-win");
-    reelsEl.querySelectorAll(".hit").forEach((node) => node.classList.remove("hit"));
-  }
-
-  function highlight(spin) {
-    const positions = [];
-    spin.lines.forEach((win, i) => {
-      positions.push(...win.positions);
-      const line = game.lines[win.line];
-      const points = line.map((row, reel) => `${reel + 0.5},${row + 0.5}`).join(" ");
-      const poly = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-      poly.setAttribute("points", points);
-      poly.setAttribute("stroke", LINE_COLOURS[i % LINE_COLOURS.length]);
-      poly.setAttribute("vector-effect", "non-scaling-stroke");
-      poly.dataset.line = win.line;
-      overlay.append(poly);
-    });
-    spin.ways.forEach((win) => positions.push(...win.positions));
-    if (spin.scatter && spin.scatter.win_minor + spin.scatter.free_spins > 0) positions.push(...spin.scatter.positions);
-    for (const [reel, row] of positions) {
-      const node = reelsEl.querySelector(`.cell[data-reel="${reel}"][data-row="${row}"]`);
-      if (node) node.classList.add("hit");
-    }
-    if (positions.length) reelsEl.classList.add("has-win");
+  // The loading screen stays until every symbol's art is decoded (no blank tiles on the
+  // first spin); the session itself came with the page.
+  async function preload() {
+    let ready = 0;
+    await Promise.all(art.map(async (url) => {
+      const img = new Image();
+      img.src = url;
+      try { await img.decode(); } catch (_) { /* shown as soon as it can be */ }
+      ready += 1;
+      $("loading-bar").style.width = `${Math.round((ready / art.length) * 100)}%`;
+    }));
+    $("loading").hidden = true;
   }
 
   // --- the screen around the reels -----------------------------------------------------------
@@ -244,10 +151,16 @@
     const offer = freeRound();
     $("bet").textContent = betLevels.length || offer ? money(currentBet()) : "\u2013";
     $("bet").dataset.minor = String(currentBet());
-    const locked = busy || document.body.dataset.state === "expired";
+    const expired = document.body.dataset.state === "expired";
+    const locked = busy || run !== null || expired;
     $("bet-down").disabled = locked || !!offer || betIndex === 0;
     $("bet-up").disabled = locked || !!offer || betIndex >= betLevels.length - 1;
-    $("spin-btn").disabled = locked || (!offer && !betLevels.length);
+    // While the reels turn the button is the quick stop (where allowed); during autoplay it
+    // stops the run.
+    const stoppable = run !== null || (busy && slamAllowed && document.body.dataset.state === "spinning");
+    $("spin-btn").disabled = expired || (busy && !stoppable) || (!offer && !betLevels.length);
+    $("spin-btn").classList.toggle("stop", stoppable);
+    $("spin-btn").textContent = stoppable ? t("stop") : t("spin");
     if (offer) banner(t("free_rounds_offer", { n: offer.remaining, bet: money(toMinor(offer.bet)) }), "offer");
   }
 
@@ -340,55 +253,72 @@
   }
 
   // --- a round ---------------------------------------------------------------------------------
-  // `celebrate` false (the jurisdiction's word on a win not above the stake): the win is
-  // shown, without sound or splash. <b id="win" data-celebrated> says whether the round's
-  // win was celebrated (tests and assistive tools read it).
-  async function present(outcome, roundWin, celebrate = true) {
-    $("win").dataset.celebrated = "false";
-    await animate(outcome.base.grid);
-    highlight(outcome.base);
-    let shown = outcome.base.win_minor;
-    if (shown) {
-      showWin(shown);
-      if (celebrate) { beep(880, 120); $("win").dataset.celebrated = "true"; }
-    }
+  // The quick (slam) stop asked for during this round: its reels land at once and its
+  // presentation jumps to the final figures. Only where the jurisdiction allows it.
+  let slam = false;
+  const pace = (ms) => (slam ? Promise.resolve() : present.sleep(ms));
+
+  function quickStop() {
+    if (!slamAllowed || slam) return;
+    slam = true;
+    reels.stopNow();
+    present.skip();
+  }
+
+  async function land(grid, turbo) {
+    const landed = reels.spinTo(grid, { turbo });
+    if (slam) reels.stopNow();
+    await landed;
+  }
+
+  // A round from its outcome: the reels, each spin's wins, the feature, the total counted up
+  // in `winNode`. Live rounds and history replays both come through here.
+  async function presentRound(outcome, roundWin, betMinor, { celebrate, turbo, winNode }) {
+    present.clear();
+    await land(outcome.base.grid, turbo);
+    await present.spinWins(outcome.base, { celebrate, turbo: turbo || slam });
     const free = outcome.free_spins;
     if (free.length) {
+      ReelSound.play("feature");
       banner(t("free_spins_won", { n: free.length }), "feature");
       splash(t("free_spins_won", { n: free.length }));
-      beep(523, 120); beep(659, 120, 130); beep(784, 200, 260);
-      await wait(prefs.turbo ? 150 : 1200);
+      await pace(turbo ? 150 : 1400);
       splash("");
+      let running = outcome.base.win_minor;
       for (let i = 0; i < free.length; i += 1) {
         banner(t("free_spin_of", { n: i + 1, total: free.length }), "feature");
         $("banner").dataset.spin = String(i + 1);
         $("banner").dataset.total = String(free.length);
-        await animate(free[i].grid);
-        highlight(free[i]);
-        shown += free[i].win_minor;
-        if (free[i].win_minor) {
-          showWin(shown);
-          if (celebrate) { beep(880, 100); $("win").dataset.celebrated = "true"; }
-        }
-        await wait(prefs.turbo ? 60 : 500);
+        present.clear();
+        await land(free[i].grid, turbo);
+        await present.spinWins(free[i], { celebrate, turbo: turbo || slam });
+        running += free[i].win_minor;
+        winNode.textContent = money(running);
+        await pace(turbo ? 60 : 400);
       }
       banner(t("total_win", { amount: money(roundWin) }), "feature");
     }
-    showWin(roundWin);
-    if (celebrate && roundWin >= 20 * outcome.bet_minor && roundWin > 0) {
-      $("win").dataset.celebrated = "true";
-      splash(`${t("big_win")} ${money(roundWin)}`);
-      await wait(prefs.turbo ? 200 : 1500);
-      splash("");
-    }
+    const quick = turbo || slam;
+    // Whether this round's win was celebrated (tests and assistive tools read it).
+    winNode.dataset.celebrated = String(Boolean(celebrate) && roundWin > 0);
+    return present.total(winNode, 0, roundWin, betMinor, { celebrate, turbo: quick });
   }
 
-  async function spin() {
-    if (busy || document.body.dataset.state !== "idle" || $("spin-btn").disabled) return;
+  // One spin. Resolves to what autoplay needs: whether it was played, what it staked and won,
+  // and whether it started the feature.
+  async function spin(auto = false) {
+    if (busy) {
+      if (!auto && document.body.dataset.state === "spinning") quickStop();
+      return { played: false };
+    }
+    if (!["idle"].includes(document.body.dataset.state) || $("spin-btn").disabled) return { played: false };
     busy = true;
+    slam = false;
     setBody("spinning");
+    ReelSound.newRound();
     message("");
     splash("");
+    present.clear();
     refreshControls();
     const offer = freeRound();
     const bet = currentBet();
@@ -396,13 +326,16 @@
     const early = (rules.min_round_interval_ms || 0) - (Date.now() - lastStartMs);
     if (early > 0) await wait(early);
     lastStartMs = Date.now();
-    // The server must be told a quick spin is one (it refuses it where forbidden).
+    // The server must be told a quick spin or an autoplay spin is one (it refuses either
+    // where forbidden: 3014, 3013).
     const turbo = prefs.turbo && turboAllowed;
+    const autoplay = auto && autoplayAllowed;
     // A grant's id is 63 bits: it stays text here and goes into the JSON as written, since a
     // JavaScript number would round it.
     const body = offer && /^[0-9]{1,19}$/.test(offer.fr_id)
-      ? `{"bet":${JSON.stringify(offer.bet)},"free_round_id":${offer.fr_id},"turbo":${turbo}}`
-      : { bet: toText(bet), turbo };
+      ? `{"bet":${JSON.stringify(offer.bet)},"free_round_id":${offer.fr_id},"turbo":${turbo},"autoplay":${autoplay}}`
+      : { bet: toText(bet), turbo, autoplay };
+    ReelSound.play("spin");
     try {
       let envelope;
       try {
@@ -410,24 +343,28 @@
       } catch (_) {
         message(t("err_network"));
         await refresh();
-        return;
+        return { played: false };
       }
-      if (sessionOver.has(envelope.code)) return expire(envelope.code);
+      if (sessionOver.has(envelope.code)) { expire(envelope.code); return { played: false }; }
       if (envelope.code !== 0) {
         message(refusal(envelope.code));
-        beep(220, 200);
+        ReelSound.play("error");
         await refresh();
-        return;
+        return { played: false };
       }
       const round = envelope.data;
       const win = toMinor(round.win);
       if (!$("banner").classList.contains("offer")) banner("");
       // While the reels turn, show the balance after the bet; the server's final word follows.
       if (round.balance !== null) showBalance(toMinor(round.balance) - (round.win_credited ? win : 0));
-      await present(round.outcome, win, round.celebrate !== false);
+      showWin(0);
+      await presentRound(round.outcome, win, toMinor(round.bet), {
+        celebrate: round.celebrate !== false, turbo, winNode: $("win"),
+      });
       // Won minus staked, as the server counts it (a free round stakes nothing); the next
       // state's figure replaces it.
-      netMinor += win - (offer ? 0 : toMinor(round.bet));
+      const staked = offer ? 0 : toMinor(round.bet);
+      netMinor += win - staked;
       showFigures();
       if (round.balance !== null) {
         state.balance = round.balance;
@@ -435,6 +372,7 @@
       }
       if (offer || round.balance === null || !round.win_credited) await refresh();
       if (offer && !freeRound()) banner(t("free_rounds_done", { amount: money(win) }), "offer");
+      return { played: true, stakedMinor: staked, winMinor: win, feature: round.outcome.free_spins.length > 0 };
     } finally {
       busy = false;
       if (document.body.dataset.state !== "expired") setBody("idle");
@@ -443,11 +381,101 @@
     }
   }
 
+  // --- autoplay (autoplay.js): only where the jurisdiction allows it -------------------------
+  let run = null;
+  // Between two autoplay rounds, so the result stays readable (shorter in turbo).
+  const AUTOPLAY_PAUSE_MS = { normal: 400, turbo: 80 };
+
+  function showAutoplay() {
+    const button = $("autoplay-btn");
+    if (!button) return;
+    button.setAttribute("aria-pressed", String(Boolean(run)));
+    button.textContent = run ? t("autoplay_stop", { n: run.left }) : t("autoplay");
+    document.body.dataset.autoplay = run ? "on" : "off";
+    refreshControls();
+  }
+
+  function stopAutoplay(reason) {
+    if (!run) return;
+    document.body.dataset.autoplayPlayed = String(run.played);
+    run = null;
+    document.body.dataset.autoplayStop = reason;
+    if (reason !== "error") message(t(`autoplay_end_${reason}`), "info");
+    showAutoplay();
+    refreshControls();
+  }
+
+  async function runAutoplay(settings) {
+    if (run || busy) return;
+    run = ReelAutoplay.start(settings);
+    document.body.dataset.autoplayStop = "";
+    showAutoplay();
+    while (run) {
+      const why = ReelAutoplay.beforeSpin(run, freeRound() ? 0 : currentBet());
+      if (why) { stopAutoplay(why); break; }
+      const result = await spin(true);
+      if (!run) break; // the player stopped it
+      if (!result.played) { stopAutoplay("error"); break; }
+      const after = ReelAutoplay.afterRound(run, result);
+      showAutoplay();
+      if (after) { stopAutoplay(after); break; }
+      await wait(prefs.turbo ? AUTOPLAY_PAUSE_MS.turbo : AUTOPLAY_PAUSE_MS.normal);
+    }
+  }
+
+  function setUpAutoplay() {
+    if (!autoplayAllowed) return; // no control at all where the jurisdiction forbids it
+    const button = document.createElement("button");
+    button.id = "autoplay-btn";
+    button.type = "button";
+    button.className = "tool";
+    $("spin-btn").before(button);
+    const settings = ReelAutoplay.dialog({
+      t, money, plain: toText, parseMinor, betMinor: currentBet,
+      maxRounds: rules.autoplay_max_rounds, onStart: runAutoplay,
+    });
+    document.body.append(settings.element);
+    button.addEventListener("click", () => (run ? stopAutoplay("player") : settings.open()));
+    showAutoplay();
+  }
+
+  // A decimal amount typed by the player ("12.5", "12,50") in minor units; null if it is not
+  // one (too many decimals, not a number, absurdly large).
+  function parseMinor(text) {
+    const match = /^\s*(\d{1,12})(?:[.,](\d*))?\s*$/.exec(text);
+    if (!match || (match[2] || "").length > exponent) return null;
+    return toMinor(`${match[1]}.${(match[2] || "").padEnd(exponent, "0")}`.replace(/\.$/, ""));
+  }
+
+  // --- history (history.js): the player's rounds, replayed from their stored outcome ---------
+  async function replay(round, totalNode) {
+    if (busy || run) return;
+    busy = true;
+    slam = false;
+    setBody("replay");
+    ReelSound.newRound();
+    refreshControls();
+    banner(t("replay_of", { id: round.round_id }), "replay");
+    try {
+      await presentRound(round.outcome, toMinor(round.win), toMinor(round.bet), {
+        celebrate: round.celebrate, turbo: prefs.turbo, winNode: totalNode,
+      });
+    } finally {
+      busy = false;
+      setBody(document.body.dataset.state === "expired" ? "expired" : "idle");
+      document.body.dataset.replayed = String(round.round_id);
+      refreshControls();
+    }
+  }
+  const historyPanel = ReelHistory.create($("history"), {
+    api, t, money, toMinor, refusal, game, art, describe, onReplay: replay,
+  });
+
   function changeBet(delta) {
     if (busy || freeRound()) return;
     betIndex = Math.min(Math.max(betIndex + delta, 0), betLevels.length - 1);
     refreshControls();
-    beep(440, 30);
+    ReelSound.play("tick");
   }
 
   // --- help, toggles, keyboard, exit --------------------------------------------------------
@@ -463,6 +491,13 @@
     prefs[key] = !prefs[key];
     button.setAttribute("aria-pressed", String(prefs[key]));
     savePrefs();
+    if (key === "sound") ReelSound.setEnabled(prefs.sound);
+  }
+
+  // The spin button and the space bar: spin; quick stop while spinning; stop an autoplay run.
+  function press() {
+    if (run) stopAutoplay("player");
+    else spin();
   }
 
   function translate() {
@@ -474,7 +509,10 @@
   }
 
   function wire() {
-    $("spin-btn").addEventListener("click", spin);
+    $("spin-btn").addEventListener("click", press);
+    $("history-btn").addEventListener("click", () => historyPanel.open());
+    $("history-close").addEventListener("click", () => historyPanel.close());
+    $("scene").addEventListener("click", () => { if (slamAllowed) present.skip(); });
     $("bet-down").addEventListener("click", () => changeBet(-1));
     $("bet-up").addEventListener("click", () => changeBet(1));
     $("help-btn").addEventListener("click", openHelp);
@@ -496,15 +534,20 @@
         if (event.key === "Escape") closeHelp();
         return;
       }
-      if (event.code === "Space") { event.preventDefault(); spin(); }
+      if (event.key === "Escape" && !$("history").hidden) { historyPanel.close(); return; }
+      const dialog = $("autoplay");
+      if (dialog && !dialog.hidden) return;
+      if (event.target.closest && event.target.closest("#history")) return;
+      if (event.code === "Space") { event.preventDefault(); press(); }
       if (event.key === "ArrowUp" || event.key === "+") changeBet(1);
       if (event.key === "ArrowDown" || event.key === "-") changeBet(-1);
     });
   }
 
   // --- start: the last round of this session, as it ended (a reload resumes) ---------------
-  function start() {
+  async function start() {
     translate();
+    await preload();
     if (state.demo) { $("demo-badge").hidden = false; $("demo-badge").textContent = t("demo"); }
     const last = state.last_round;
     // A round the casino did not take (refused or refunded) comes without an outcome: no
@@ -517,14 +560,15 @@
     }
     if (played) {
       const spins = [last.outcome.base, ...last.outcome.free_spins];
-      showGrid(spins[spins.length - 1].grid);
-      highlight(spins[spins.length - 1]);
+      reels.showGrid(spins[spins.length - 1].grid);
+      present.still(spins[spins.length - 1]);
       showWin(toMinor(last.win));
     } else {
-      showGrid(idleGrid());
+      reels.showGrid(reels.idleGrid());
       if (last) showWin(0);
     }
     wire();
+    setUpAutoplay();
     startFigures();
     setBody("idle");
     applyState({});
