@@ -61,6 +61,10 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN: "the jurisdiction forbids autoplay",
     ApiCode.JURISDICTION_TURBO_FORBIDDEN: "the jurisdiction forbids turbo (quick) spins",
     ApiCode.JURISDICTION_CURRENCY: "the jurisdiction caps stakes in other currencies only",
+    ApiCode.REALITY_CHECK_PENDING: "a reality check waits for the player's answer",
+    ApiCode.SESSION_TIME_LIMIT: "the session's time limit is reached",
+    ApiCode.SESSION_LOSS_LIMIT: "the stake could take the session's loss past its limit",
+    ApiCode.REALITY_CHECK_NOT_PENDING: "no reality check waits for an answer",
 }
 
 B_MEANINGS: dict[BCode, str] = {
