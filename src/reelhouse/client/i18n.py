@@ -7,6 +7,8 @@ Placeholders are `{name}`, filled in by the client; every table has exactly the 
 
 from __future__ import annotations
 
+from reelhouse.client import i18n_rg
+
 EN: dict[str, str] = {
     "balance": "Balance",
     "bet": "Bet",
@@ -334,6 +336,9 @@ FR: dict[str, str] = {
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "es": ES, "de": DE, "pt": PT, "fr": FR}
+# The reality check's and session limits' words, kept in their own module, in every table.
+for _lang, _table in TABLES.items():
+    _table.update(i18n_rg.WORDS[_lang])
 
 
 def words_for(lang: str) -> dict[str, str]:

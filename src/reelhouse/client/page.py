@@ -22,6 +22,7 @@ ASSETS = {
     "game.js": "text/javascript; charset=utf-8",
     "art.js": "text/javascript; charset=utf-8",
     "help.js": "text/javascript; charset=utf-8",
+    "reality.js": "text/javascript; charset=utf-8",
     "game.css": "text/css; charset=utf-8",
 }
 ASSET_PATH = "/client"
@@ -75,5 +76,6 @@ def render_game_page(session_token: str, state: dict[str, Any]) -> str:
         css=html.escape(asset_url("game.css")),
         art=html.escape(asset_url("art.js")),
         help=html.escape(asset_url("help.js")),
+        reality=html.escape(asset_url("reality.js")),
         script=html.escape(asset_url("game.js")),
     )

@@ -2,7 +2,7 @@
 // GET /api/game/state and POST /api/game/spin, with the session token as Bearer.
 // Money is integer minor units from the server's decimal text to the screen; the shown
 // balance is always one the server reported, never one computed here and left standing.
-// <body data-state> is "idle", "spinning" or "expired", and <body data-spins> counts the
+// <body data-state> is "idle", "spinning", "paused" (a reality check) or "expired", and <body data-spins> counts the
 // spin attempts that have finished (played or refused): tests and assistive tools read them.
 "use strict";
 
@@ -244,7 +244,7 @@
     const offer = freeRound();
     $("bet").textContent = betLevels.length || offer ? money(currentBet()) : "\u2013";
     $("bet").dataset.minor = String(currentBet());
-    const locked = busy || document.body.dataset.state === "expired";
+    const locked = busy || ["expired", "paused"].includes(document.body.dataset.state);
     $("bet-down").disabled = locked || !!offer || betIndex === 0;
     $("bet-up").disabled = locked || !!offer || betIndex >= betLevels.length - 1;
     $("spin-btn").disabled = locked || (!offer && !betLevels.length);
@@ -276,13 +276,17 @@
     $("figures").hidden = !(rules.show_elapsed_time || rules.show_net_position || rules.show_rtp);
     showFigures();
     setInterval(showFigures, 1000);
-    const every = rules.reality_check_minutes;
-    if (every) {
-      setInterval(() => {
-        const minutes = Math.floor((Date.now() - openedAtMs) / 60000);
-        message(t("reality_check", { minutes, net: money(netMinor) }), "info");
-      }, every * 60000);
-    }
+  }
+
+  // The reality check and the session limits run on the server; reality.js shows them.
+  function startReality() {
+    ReelReality.start({
+      token: boot.token, t, money, toMinor, limits: state.session_limits,
+      isBusy: () => busy,
+      pause: () => { setBody("paused"); refreshControls(); },
+      resume: () => { setBody("idle"); refreshControls(); },
+      end: (text) => { message(text); setBody("expired"); refreshControls(); },
+    });
   }
 
   function applyState(next) {
@@ -400,6 +404,7 @@
         return;
       }
       if (envelope.code === 3001) return expire();
+      if (await ReelReality.refused(envelope.code)) return;
       if (envelope.code !== 0) {
         message(refusal(envelope.code));
         beep(220, 200);
@@ -515,6 +520,7 @@
     startFigures();
     setBody("idle");
     applyState({});
+    startReality();
     if (last && !state.round_in_progress) {
       message(played ? `${t("last_round")}: ${t("win")} ${money(toMinor(last.win))}` : t("last_round_not_played"), "info");
     }
