@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ from reelhouse.store.outbox import (
 from reelhouse.store.secrets import token_hash
 
 T = TypeVar("T")
+log = logging.getLogger("reelhouse.rounds")
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,11 @@ def _open_round(
     try:
         return _write_round(platform, session_token, bet_text, free_round_id, style)
     except rg_audit.Refusal as refused:
-        rg_audit.record_refusal(platform, refused)
+        try:
+            rg_audit.record_refusal(platform, refused)
+        except Exception:
+            # The player still gets the refusal's own answer; the failure is logged.
+            log.exception("could not write the audit row of a %d refusal", refused.code)
         raise
 
 
