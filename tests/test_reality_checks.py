@@ -213,6 +213,13 @@ def test_session_limits_refuse_the_spin_that_would_pass_them(app: App) -> None:
     assert rg_audit.write_export(found, out, "csv") == 4
     lines = out.getvalue().splitlines()
     assert lines[0] == ",".join(rg_audit.COLUMNS) and ",refusal,3018," in lines[1]
+    # ... and so does the Main API's read, a page at a time.
+    window = {"start_time": "2026-01-01 00:00:00", "end_time": "2027-01-01 00:00:00"}
+    page = app.post("/v4/rg/audit", json.dumps(window | {"limit": 3}).encode(), app.api_token)
+    first = page.json()["data"]["entries"]
+    after = {"after_id": first[-1]["id"], "limit": 3}
+    page = app.post("/v4/rg/audit", json.dumps(window | after).encode(), app.api_token)
+    assert first + page.json()["data"]["entries"] == rows
 
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
