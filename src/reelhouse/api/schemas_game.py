@@ -75,6 +75,9 @@ class SessionLimits(BaseModel):
 
 class RealityCheck(BaseModel):
     pending: bool
+    due_in_seconds: int | None = Field(
+        description="seconds until the next check (0: pending); null: none, or ended"
+    )
     interval_minutes: int | None
     elapsed_seconds: int = Field(description="time played in this session")
     net_position: MoneyText = Field(description="won minus staked in this session")
@@ -209,6 +212,7 @@ class RealityCheckAnswer(Ok):
             "message": None,
             "data": {
                 "pending": True,
+                "due_in_seconds": 0,
                 "interval_minutes": 60,
                 "elapsed_seconds": 3600,
                 "net_position": "-12.50",

@@ -8,6 +8,7 @@ same player are one after the other, never interleaved."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from enum import StrEnum
 from typing import Any
 
@@ -31,8 +32,7 @@ def limits_view(
     game_session: GameSession, rules: Profile, cur: Currency, now: dt.datetime
 ) -> dict[str, Any]:
     """What the state answer says of the session's reality check and limits (no statement)."""
-    due = session_rules.reality_check_due(game_session, rules)
-    due_in = None if due is None else max(int((due - now).total_seconds()), 0)
+    due_in = _due_in_seconds(game_session, rules, now)
     time_left = None
     if game_session.time_limit_minutes is not None:
         limit_s = game_session.time_limit_minutes * session_rules.SECONDS_PER_MINUTE
@@ -41,7 +41,7 @@ def limits_view(
     loss_limit = game_session.loss_limit_minor
     return {
         "reality_check_due_in_seconds": due_in,
-        "reality_check_pending": session_rules.reality_check_pending(game_session, rules, now),
+        "reality_check_pending": due_in == 0,
         "time_limit_minutes": game_session.time_limit_minutes,
         "time_left_seconds": time_left,
         "loss_limit": None if loss_limit is None else format_fixed(loss_limit, cur),
@@ -50,10 +50,17 @@ def limits_view(
     }
 
 
+def _due_in_seconds(game_session: GameSession, rules: Profile, now: dt.datetime) -> int | None:
+    """Seconds until the next check (0: pending); None where the profile sets none."""
+    due = session_rules.reality_check_due(game_session, rules)
+    # Rounded up: 0 exactly when the check is pending (`reality_check_pending`).
+    return None if due is None else max(math.ceil((due - now).total_seconds()), 0)
+
+
 def _check_view(
     platform: Platform,
     facts: rg_audit.SessionFacts,
-    pending: bool,
+    due_in_seconds: int | None,
     rules: Profile,
     cur: Currency,
     *,
@@ -63,7 +70,8 @@ def _check_view(
     if facts.last_round_id is not None:
         history = round_details.page_url(platform, facts.last_round_id)
     return {
-        "pending": pending,
+        "pending": due_in_seconds == 0,
+        "due_in_seconds": due_in_seconds,
         "interval_minutes": rules.reality_check_minutes,
         "elapsed_seconds": facts.elapsed_seconds,
         "net_position": format_fixed(facts.net_minor, cur),
@@ -92,7 +100,7 @@ def check(platform: Platform, session_token: str) -> dict[str, Any]:
         if pending and due is not None and (shown is None or shown < to_naive_utc(due)):
             game_session.reality_check_shown_at_utc = to_naive_utc(now)
             rg_audit.record(session, game_session, rg_audit.Kind.REALITY_CHECK_SHOWN, facts, now)
-        return _check_view(platform, facts, pending, rules, cur)
+        return _check_view(platform, facts, _due_in_seconds(game_session, rules, now), rules, cur)
 
 
 def answer(platform: Platform, session_token: str, choice: Answer) -> dict[str, Any]:
@@ -119,4 +127,5 @@ def answer(platform: Platform, session_token: str, choice: Answer) -> dict[str, 
             game_session.closed_at_utc = to_naive_utc(now)
             kind = rg_audit.Kind.REALITY_CHECK_STOP
         rg_audit.record(session, game_session, kind, facts, now)
-        return _check_view(platform, facts, False, rules, cur, ended=choice is Answer.STOP)
+        due_in = None if choice is Answer.STOP else _due_in_seconds(game_session, rules, now)
+        return _check_view(platform, facts, due_in, rules, cur, ended=choice is Answer.STOP)

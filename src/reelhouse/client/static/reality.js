@@ -99,8 +99,10 @@ const ReelReality = (() => {
     showing = (async () => {
       const envelope = await call();
       if (envelope.code === 3001) { ctx.end(ctx.t("session_ended")); return false; }
-      if (envelope.code !== 0 || !envelope.data.pending) return true;
+      if (envelope.code !== 0) return true;
       const check = envelope.data;
+      // Not due yet on the server's clock (this page's timer ran early): ask again then.
+      if (!check.pending) { schedule(check.due_in_seconds); return true; }
       ctx.pause();
       render(check);
       const answer = await choice();
@@ -108,7 +110,7 @@ const ReelReality = (() => {
       dialog().hidden = true;
       if (answer === "stop" || answered.code === 3001) { ctx.end(ctx.t("session_ended")); return false; }
       ctx.resume();
-      schedule(check.interval_minutes * 60);
+      schedule(answered.code === 0 ? answered.data.due_in_seconds : check.interval_minutes * 60);
       return true;
     })().catch(() => true).finally(() => { showing = null; });
     return showing;
