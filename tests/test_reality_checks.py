@@ -193,6 +193,10 @@ def test_session_limits_refuse_the_spin_that_would_pass_them(app: App) -> None:
     _refused(app, token, over, ApiCode.SESSION_LOSS_LIMIT, marks_limit=True)
     assert _session(app, token).limit_reached == "loss"
     _refused(app, token, over, ApiCode.SESSION_LOSS_LIMIT)  # the limit is marked once
+    # A stake that fits in what is left is played: the limit is reached, never passed.
+    fits = left_minor // STEP_MINOR * STEP_MINOR
+    assert _spin(app, token, fits)["code"] == 0
+    assert _session(app, token).spend_minor - _session(app, token).win_minor <= 300
 
     app.platform.clock.advance(minutes=30)  # type: ignore[attr-defined]
     _refused(app, token, STEP_MINOR * 2, ApiCode.SESSION_TIME_LIMIT)
