@@ -62,3 +62,7 @@ def test_the_reality_check_pauses_play_and_the_time_limit_ends_it(stack: Stack, 
     page.wait_for_selector("body[data-state=expired]")
     assert page.text_content("#message") == WORDS["en"]["err_3017"]
     assert page.locator("#spin-btn").is_disabled()
+    # Reopened, the page says so at once.
+    page.reload()
+    page.wait_for_selector("body[data-state=expired]")
+    assert page.text_content("#message") == WORDS["en"]["err_3017"]

@@ -2,8 +2,9 @@
 // GET /api/game/state and POST /api/game/spin, with the session token as Bearer.
 // Money is integer minor units from the server's decimal text to the screen; the shown
 // balance is always one the server reported, never one computed here and left standing.
-// <body data-state> is "idle", "spinning", "paused" (a reality check) or "expired", and <body data-spins> counts the
-// spin attempts that have finished (played or refused): tests and assistive tools read them.
+// <body data-state> is "idle", "spinning", "paused" (a reality check, reality.js) or
+// "expired", and <body data-spins> counts the spin attempts that have finished (played or
+// refused): tests and assistive tools read them.
 "use strict";
 
 (() => {
@@ -520,10 +521,10 @@
     startFigures();
     setBody("idle");
     applyState({});
-    startReality();
     if (last && !state.round_in_progress) {
       message(played ? `${t("last_round")}: ${t("win")} ${money(toMinor(last.win))}` : t("last_round_not_played"), "info");
     }
+    startReality(); // last: a session already over says so, over any other message
   }
 
   start();
