@@ -35,8 +35,9 @@ from reelhouse.store.secrets import new_key_text
 WALLET_BASE = "http://wallet.invalid"
 OPERATOR = "casino_one"
 OPERATOR_B = "casinob"
-# Tables a refusal writes to by design (services/ops_logs.py): not a change it makes.
-REFUSAL_JOURNALS = frozenset({"api_errors"})
+# Tables a refusal writes to by design (services/ops_logs.py, services/rg_audit.py): not a
+# change it makes.
+REFUSAL_JOURNALS = frozenset({"api_errors", "rg_audit"})
 
 
 class CasinoTransport:

@@ -25,6 +25,7 @@ from reelhouse.api import (
     openapi_docs,
     reference_page,
     reporting_v4,
+    rg_audit_v4,
     round_page,
     sessions_v4,
     transactions_v4,
@@ -127,6 +128,7 @@ def create_app(
     app.include_router(freerounds_v4.router)
     app.include_router(sessions_v4.router)
     app.include_router(events_v4.router)
+    app.include_router(rg_audit_v4.router)
     app.include_router(upstream.router)
     app.include_router(round_page.router)
     app.include_router(client_assets.router)

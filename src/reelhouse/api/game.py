@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,12 +15,17 @@ from reelhouse.api.answer_docs import v4_answers
 from reelhouse.api.body import StrictBody, body_of, openapi_body
 from reelhouse.api.deps import bearer_token, platform_of
 from reelhouse.api.envelope import ok
-from reelhouse.api.schemas_game import GameStateAnswer, HistoryAnswer, SpinAnswer
+from reelhouse.api.schemas_game import (
+    GameStateAnswer,
+    HistoryAnswer,
+    RealityCheckAnswer,
+    SpinAnswer,
+)
 from reelhouse.client.page import CONTENT_SECURITY_POLICY, render_game_page
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import CLIENT_HISTORY_ROUNDS_DEFAULT
 from reelhouse.domain.money import currency, format_fixed
-from reelhouse.services import game_client, game_history, launch, rounds
+from reelhouse.services import game_client, game_history, launch, reality_checks, rounds
 from reelhouse.services.jurisdiction_rules import SpinStyle
 from reelhouse.services.platform import Platform
 
@@ -35,6 +40,11 @@ class SpinBody(StrictBody):
     # How the client plays this round; a jurisdiction may forbid either (3013, 3014).
     autoplay: bool = False
     turbo: bool = False
+
+
+class RealityCheckBody(StrictBody):
+    # continue: play on (the next check one interval from now); stop: end the session.
+    answer: Literal["continue", "stop"]
 
 
 @router.get("/play/{launch_token}", response_class=HTMLResponse, include_in_schema=False)
@@ -117,6 +127,9 @@ def history(
         ApiCode.JURISDICTION_TURBO_FORBIDDEN,
         ApiCode.JURISDICTION_CURRENCY,
         *SESSION_ENDED,
+        ApiCode.REALITY_CHECK_PENDING,
+        ApiCode.SESSION_TIME_LIMIT,
+        ApiCode.SESSION_LOSS_LIMIT,
     ),
 )
 async def spin(
@@ -149,4 +162,34 @@ async def spin(
             # [jurisdictions] false: show the win without celebrating it (docs/jurisdictions.md).
             "celebrate": result.celebrate,
         }
+    )
+
+
+@router.get(
+    "/api/game/reality-check",
+    responses=v4_answers(RealityCheckAnswer, ApiCode.SESSION_EXPIRED),
+)
+def reality_check(request: Request, platform: PlatformDep) -> dict[str, Any]:
+    """[rg] The session's reality check: pending or not, time played, net position, rounds
+    played and the history link (docs/jurisdictions.md)."""
+    return ok(reality_checks.check(platform, bearer_token(request)))
+
+
+@router.post(
+    "/api/game/reality-check",
+    openapi_extra=openapi_body(RealityCheckBody),
+    responses=v4_answers(
+        RealityCheckAnswer,
+        ApiCode.SESSION_EXPIRED,
+        ApiCode.REALITY_CHECK_NOT_PENDING,
+    ),
+)
+def answer_reality_check(
+    request: Request,
+    platform: PlatformDep,
+    body: Annotated[RealityCheckBody, Depends(body_of(RealityCheckBody))],
+) -> dict[str, Any]:
+    """[rg] The player's answer to the pending check: `continue` or `stop` (3019 if none)."""
+    return ok(
+        reality_checks.answer(platform, bearer_token(request), reality_checks.Answer(body.answer))
     )

@@ -38,6 +38,7 @@ from reelhouse.api.schemas_facades import (
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
+from reelhouse.domain.limits import SESSION_LOSS_LIMIT_MAX_MINOR, SESSION_TIME_LIMIT_MAX_MINUTES
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
 from reelhouse.services import freerounds, game_metadata, launch, players
@@ -89,6 +90,9 @@ class LaunchBody(ContractBody):
     returnUrl: str = Field(default="", max_length=2048)
     isStreamer: bool = False
     demo: bool = False
+    # [ours] the session's limits, as the v4 game-url's (docs/jurisdictions.md).
+    timeLimitMinutes: int | None = Field(default=None, ge=1, le=SESSION_TIME_LIMIT_MAX_MINUTES)
+    lossLimitMinor: int | None = Field(default=None, ge=1, le=SESSION_LOSS_LIMIT_MAX_MINOR)
 
 
 class BonusMeta(ContractBody):
@@ -232,6 +236,8 @@ def game_launch(
         return_url=body.returnUrl,
         rtp_percent=Decimal(0),
         demo=body.demo,
+        time_limit_minutes=body.timeLimitMinutes,
+        loss_limit_minor=body.lossLimitMinor,
     )
     return ok(launch.create_launch_url(platform, agent, request))
 

@@ -27,6 +27,7 @@ from reelhouse.domain import jurisdictions
 from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.languages import MAX_LANG_CHARS
+from reelhouse.domain.limits import SESSION_LOSS_LIMIT_MAX_MINOR, SESSION_TIME_LIMIT_MAX_MINUTES
 from reelhouse.domain.money import currency, to_decimal
 from reelhouse.games import catalogue
 from reelhouse.services import (
@@ -93,6 +94,10 @@ class GameUrlBody(ContractBody):
     # alpha-2 country mapped to one; neither: the agent's profile.
     jurisdiction: str | None = Field(default=None, max_length=jurisdictions.MAX_CODE_CHARS)
     country: str | None = Field(default=None, max_length=jurisdictions.COUNTRY_CHARS)
+    # [ours] the session's limits (docs/jurisdictions.md): minutes of play, and the most the
+    # session may lose (won minus staked) in minor units of the agent's currency.
+    time_limit_minutes: int | None = Field(default=None, ge=1, le=SESSION_TIME_LIMIT_MAX_MINUTES)
+    loss_limit_minor: int | None = Field(default=None, ge=1, le=SESSION_LOSS_LIMIT_MAX_MINOR)
 
 
 def _rtp_number(rtp_bp: int) -> int | Decimal:
@@ -296,5 +301,7 @@ def game_url(
         demo=body.demo,
         jurisdiction=body.jurisdiction,
         country=body.country,
+        time_limit_minutes=body.time_limit_minutes,
+        loss_limit_minor=body.loss_limit_minor,
     )
     return ok_exact({"game_url": launch.create_launch_url(platform, agent, request)})

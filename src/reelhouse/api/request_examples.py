@@ -26,6 +26,12 @@ REQUEST_EXAMPLES: dict[str, Any] = {
     "/v4/game/games": {"provider_id": 1, "lang": "en"},
     "/v4/game/all": {"lang": "en"},
     "/v4/events": {"after": 0, "limit": 100},
+    "/v4/rg/audit": {
+        "start_time": "2026-11-30 00:00:00",
+        "end_time": "2026-12-01 00:00:00",
+        "after_id": 0,
+        "limit": 100,
+    },
     "/v4/game/game-url": {
         "user_code": 17,
         "provider_id": 1,

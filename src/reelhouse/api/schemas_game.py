@@ -59,6 +59,33 @@ class SessionFigures(BaseModel):
     rtp_percent: int
 
 
+class SessionLimits(BaseModel):
+    """The session's reality check and launch limits (docs/jurisdictions.md)."""
+
+    reality_check_due_in_seconds: int | None = Field(
+        description="seconds until the next reality check (0: pending); null: none"
+    )
+    reality_check_pending: bool
+    time_limit_minutes: int | None
+    time_left_seconds: int | None
+    loss_limit: MoneyText | None
+    loss_left: MoneyText | None = Field(description="what the session may still lose")
+    limit_reached: str | None = Field(description="`time` or `loss` once a spin was refused")
+
+
+class RealityCheck(BaseModel):
+    pending: bool
+    due_in_seconds: int | None = Field(
+        description="seconds until the next check (0: pending); null: none, or ended"
+    )
+    interval_minutes: int | None
+    elapsed_seconds: int = Field(description="time played in this session")
+    net_position: MoneyText = Field(description="won minus staked in this session")
+    rounds_played: int
+    history_url: str | None = Field(description="the page of the session's last played round")
+    ended: bool = Field(description="the answer was stop: the session is over")
+
+
 class GameState(BaseModel):
     session_id: int
     game: SessionGame
@@ -80,6 +107,7 @@ class GameState(BaseModel):
     last_round: dict[str, Any] | None
     jurisdiction: JurisdictionRules
     session_figures: SessionFigures
+    session_limits: SessionLimits
 
 
 class SpinResult(BaseModel):
@@ -138,6 +166,15 @@ class GameStateAnswer(Ok):
                     "elapsed_seconds": 95,
                     "net_position": "-2.00",
                     "rtp_percent": 96,
+                },
+                "session_limits": {
+                    "reality_check_due_in_seconds": None,
+                    "reality_check_pending": False,
+                    "time_limit_minutes": None,
+                    "time_left_seconds": None,
+                    "loss_limit": None,
+                    "loss_left": None,
+                    "limit_reached": None,
                 },
             },
         }
@@ -213,3 +250,23 @@ class HistoryAnswer(Ok):
         }
     )
     data: History
+
+
+class RealityCheckAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "pending": True,
+                "due_in_seconds": 0,
+                "interval_minutes": 60,
+                "elapsed_seconds": 3600,
+                "net_position": "-12.50",
+                "rounds_played": 412,
+                "history_url": "https://games.example.com/round/4100/abc",
+                "ended": False,
+            },
+        }
+    )
+    data: RealityCheck

@@ -555,3 +555,51 @@ class EventsAnswer(Ok):
         }
     )
     data: EventsPage
+
+
+class RgAuditRow(BaseModel):
+    """One responsible-gaming audit row (docs/jurisdictions.md, "Audit")."""
+
+    id: int
+    at: str = Field(description="ISO 8601, UTC")
+    operator_id: int
+    user_code: int
+    session_id: int
+    round_id: int | None
+    jurisdiction: str
+    kind: str = Field(description="`refusal`, `reality_check.shown`, ..., `limit.reached`")
+    code: int | None = Field(description="a refusal's code")
+    detail: dict[str, Any]
+
+
+class RgAuditPage(BaseModel):
+    entries: list[RgAuditRow]
+
+
+class RgAuditAnswer(Ok):
+    model_config = _examples(
+        {
+            "code": 0,
+            "message": None,
+            "data": {
+                "entries": [
+                    {
+                        "id": 7,
+                        "at": "2026-11-30T08:21:11Z",
+                        "operator_id": 3,
+                        "user_code": 17,
+                        "session_id": 301334263254017,
+                        "round_id": None,
+                        "jurisdiction": "uk",
+                        "kind": "refusal",
+                        "code": 3016,
+                        "detail": {
+                            "message": "a reality check waits for the player's answer",
+                            "stake_minor": 100,
+                        },
+                    }
+                ]
+            },
+        }
+    )
+    data: RgAuditPage

@@ -15,6 +15,7 @@ from typing import Any
 import typer
 
 from reelhouse.cli import (
+    audit,
     backoffice,
     conformance,
     demo,
@@ -95,3 +96,4 @@ operator.app.command("approve")(conformance.approve)
 app.add_typer(backoffice.app, name="backoffice")
 app.add_typer(provider.app, name="provider")
 app.add_typer(webhook.app, name="webhook")
+app.add_typer(audit.app, name="audit")

@@ -7,6 +7,7 @@ Placeholders are `{name}`, filled in by the client; every table has exactly the 
 
 from __future__ import annotations
 
+from reelhouse.client import i18n_rg
 from reelhouse.client.words_session_end import WORDS as SESSION_END_WORDS
 
 EN: dict[str, str] = {
@@ -501,6 +502,9 @@ TABLES: dict[str, dict[str, str]] = {"en": EN, "es": ES, "de": DE, "pt": PT, "fr
 # The words for a session the casino ended (3020-3023) live in a module of their own.
 for _lang, _words in SESSION_END_WORDS.items():
     TABLES[_lang].update(_words)
+# The reality check's and session limits' words, kept in their own module, in every table.
+for _lang, _table in TABLES.items():
+    _table.update(i18n_rg.WORDS[_lang])
 
 
 def words_for(lang: str) -> dict[str, str]:

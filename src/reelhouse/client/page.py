@@ -30,6 +30,7 @@ SCRIPTS = (
     "autoplay.js",
     "history.js",
     "help.js",
+    "reality.js",
     "game.js",
 )
 # The files the app serves under ASSET_PATH, and their media types.

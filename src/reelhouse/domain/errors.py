@@ -56,6 +56,12 @@ class ApiCode(IntEnum):
     JURISDICTION_AUTOPLAY_FORBIDDEN = 3013
     JURISDICTION_TURBO_FORBIDDEN = 3014
     JURISDICTION_CURRENCY = 3015  # the profile caps stakes in other currencies only
+    # Responsible gaming in a session (services/session_rules.py, docs/jurisdictions.md):
+    # each spin refusal comes before anything is written or sent.
+    REALITY_CHECK_PENDING = 3016  # a reality check waits for the player's answer
+    SESSION_TIME_LIMIT = 3017  # the launch's session time limit has passed
+    SESSION_LOSS_LIMIT = 3018  # the stake could take the session's net loss past its limit
+    REALITY_CHECK_NOT_PENDING = 3019  # an answer to a reality check that is not due
     # The operator's word on the player (domain/session_end.py, docs/wallet-callbacks.md): the
     # game session is ended and every later spin on it is refused with the same code.
     SESSION_TERMINATED = 3020  # the operator ended the session (Main API terminate-session)

@@ -22,8 +22,10 @@ class EventKind(StrEnum):
     CALL_PARKED = "call.parked"
     BIG_WIN = "round.big_win"
     FREE_ROUNDS_FINISHED = "free_rounds.finished"
-    # Kinds to come (a player's limit or reality check tripped) are added here and in
-    # EVENT_KINDS; nothing else keys on the list.
+    # A game session's responsible-gaming facts (services/rg_audit.py), written with their
+    # audit row; demo sessions' are audited only. A new kind is added here and in EVENT_KINDS.
+    REALITY_CHECK = "session.reality_check"
+    LIMIT_REACHED = "session.limit_reached"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,22 @@ EVENT_KINDS: dict[EventKind, KindInfo] = {
             "rounds_total",
             "won_minor",
         ),
+    ),
+    EventKind.REALITY_CHECK: KindInfo(
+        "a session's reality check was shown to the player, or answered (continue or stop)",
+        (
+            "session_id",
+            "user_code",
+            "game_code",
+            "action",
+            "elapsed_seconds",
+            "net_minor",
+            "rounds_played",
+        ),
+    ),
+    EventKind.LIMIT_REACHED: KindInfo(
+        "a session reached the time or loss limit sent at launch: its spins are refused",
+        ("session_id", "user_code", "game_code", "limit"),
     ),
 }
 

@@ -44,7 +44,8 @@ class Profile:
     show_rtp: bool = False
     show_elapsed_time: bool = False
     show_net_position: bool = False
-    reality_check_minutes: int | None = None  # None: no periodic reminder
+    # The reality check's interval, held by the server (services/session_rules.py); None: none.
+    reality_check_minutes: int | None = None
 
     def stake_cap_minor(self, currency_code: str) -> int | None:
         """The stake cap in `currency_code` (None: uncapped); a capped profile without a

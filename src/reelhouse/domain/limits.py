@@ -223,6 +223,18 @@ BACKOFFICE_LINK_TOKEN_MAX_CHARS = 64
 # (a log, a shared screen, browser history) is worth a day at most.
 GAME_SESSION_MAX_SECONDS = 24 * 60 * 60
 
+# Session limits an operator may send at launch (services/session_rules.py): a time limit
+# no longer than a session can last, and a loss limit that fits any currency's amounts with
+# room (10^12 minor units: ten billion of a two-decimal currency).
+SESSION_TIME_LIMIT_MAX_MINUTES = GAME_SESSION_MAX_SECONDS // 60
+SESSION_LOSS_LIMIT_MAX_MINOR = 10**12
+# The responsible-gaming audit export (services/rg_audit.py): at most this long a period
+# per export, read this many rows per statement (an export streams, it never holds them all).
+RG_AUDIT_EXPORT_MAX_DAYS = 366
+RG_AUDIT_EXPORT_BATCH_ROWS = 1000
+# The back office / Main API read of the audit: at most this many rows per page.
+RG_AUDIT_PAGE_MAX_ROWS = 500
+
 # Main API (and facades) request rate per operator and API process: a sustained rate and a
 # burst above it; the next call gets 1018 at once. Far above what a casino's launches and
 # sign-ins need, low enough that one operator cannot fill the worker threads with cheap

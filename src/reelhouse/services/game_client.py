@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy import select
 
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
-from reelhouse.domain.limits import CLIENT_BET_LEVELS_MAX, DEMO_START_BALANCE_MAJOR
+from reelhouse.domain.limits import CLIENT_BET_LEVELS_MAX
 from reelhouse.domain.money import Currency, currency, format_fixed
 from reelhouse.domain.states import NOT_PLAYED_ROUND_STATES, RoundState, shown_win_minor
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.engine import is_valid_bet
 from reelhouse.games.model import Game
-from reelhouse.services import freerounds, jurisdiction_rules
+from reelhouse.services import freerounds, jurisdiction_rules, reality_checks, session_rules
 from reelhouse.services.launch import active_session
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
@@ -86,16 +86,15 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         # [jurisdictions] what the client must honour, and the figures it may have to show.
         "jurisdiction": rules.client_rules(),
         "session_figures": _session_figures(game_session, cur, now),
+        # [rg] the reality check's timing and the launch's limits (services/reality_checks.py).
+        "session_limits": reality_checks.limits_view(game_session, rules, cur, now),
     }
 
 
 def _session_figures(game_session: GameSession, cur: Currency, now: dt.datetime) -> dict[str, Any]:
     """The session's elapsed time, its net position (won minus staked; a demo session's from
     its fun money) and its RTP: shown where the session's profile requires them."""
-    if game_session.demo_balance_minor is not None:
-        net_minor = game_session.demo_balance_minor - DEMO_START_BALANCE_MAJOR * cur.unit
-    else:
-        net_minor = game_session.win_minor - game_session.spend_minor
+    net_minor = session_rules.net_minor(game_session, cur.unit)
     elapsed = now - from_naive_utc(game_session.started_at_utc)
     return {
         "elapsed_seconds": max(int(elapsed.total_seconds()), 0),

@@ -26,7 +26,7 @@ from reelhouse.domain.money import currency
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.model import Game
-from reelhouse.services import audit, game_maintenance, session_end
+from reelhouse.services import audit, game_maintenance, session_end, session_rules
 from reelhouse.services.backoffice_settings import TARGET_TYPE as OPERATOR_TARGET
 from reelhouse.services.operators import BP_PER_PERCENT, OperatorState, wallet_endpoint
 from reelhouse.services.platform import Platform
@@ -51,6 +51,9 @@ class LaunchRequest:
     # one, else the operator's profile.
     jurisdiction: str | None = None
     country: str | None = None
+    # [rg] The session's time and loss limits (services/session_rules.py); None: none.
+    time_limit_minutes: int | None = None
+    loss_limit_minor: int | None = None
 
 
 def _game_or_refuse(provider_id: int, game_code: str) -> Game:
@@ -82,6 +85,7 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
     rules = jurisdictions.chosen(request.jurisdiction, request.country, operator.jurisdiction)
     # A capped profile without a figure in the operator's currency could not be enforced.
     rules.stake_cap_minor(operator.currency)
+    limits = session_rules.Limits.checked(request.time_limit_minutes, request.loss_limit_minor)
     with platform.db.transaction() as session:
         account = owned_player(session, operator.id, request.user_code).name
     balance = None if request.demo else _authenticate(platform, operator, account, game.game_code)
@@ -102,6 +106,8 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
                 return_url=request.return_url,
                 demo=request.demo,
                 jurisdiction=rules.code,
+                time_limit_minutes=limits.time_limit_minutes,
+                loss_limit_minor=limits.loss_limit_minor,
                 expires_at_utc=to_naive_utc(now + dt.timedelta(seconds=LAUNCH_TOKEN_TTL_SECONDS)),
             )
         )
@@ -155,6 +161,8 @@ def open_launch(platform: Platform, launch_token: str) -> str:
                 demo_balance_minor=_demo_balance(session, launch) if launch.demo else None,
                 provider_id=None,  # one of Reelhouse's own games
                 jurisdiction=launch.jurisdiction,
+                time_limit_minutes=launch.time_limit_minutes,
+                loss_limit_minor=launch.loss_limit_minor,
             )
         )
     return session_token

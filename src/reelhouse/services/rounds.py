@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.jurisdictions import Profile
+from reelhouse.domain.money import currency as money_currency
 from reelhouse.domain.states import RoundState
 from reelhouse.domain.wallet import (
     CommandKind,
@@ -40,7 +42,14 @@ from reelhouse.domain.wallet import (
 )
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
-from reelhouse.services import freerounds, game_maintenance, jurisdiction_rules, session_end
+from reelhouse.services import (
+    freerounds,
+    game_maintenance,
+    jurisdiction_rules,
+    rg_audit,
+    session_end,
+    session_rules,
+)
 from reelhouse.services.jurisdiction_rules import PLAIN, SpinStyle
 from reelhouse.services.launch import ActiveSession, active_session
 from reelhouse.services.operators import OperatorState
@@ -56,6 +65,7 @@ from reelhouse.store.outbox import (
 from reelhouse.store.secrets import token_hash
 
 T = TypeVar("T")
+log = logging.getLogger("reelhouse.rounds")
 
 
 @dataclass(frozen=True)
@@ -202,7 +212,43 @@ class Opened:
         return self.call.call_id if self.call is not None else None
 
 
+def _checked_rules(
+    active: ActiveSession, bet_minor: int, stake_minor: int, style: SpinStyle, now: dt.datetime
+) -> Profile:
+    """The session's profile, once the round passed its market's rules and the session's;
+    a refusal carries its session, for its audit row."""
+    try:
+        rules = jurisdiction_rules.check_round(
+            active.session, active.operator.currency, bet_minor, style, now
+        )
+        unit = money_currency(active.operator.currency).unit
+        session_rules.check_spin(active.session, rules, stake_minor, unit, now)
+    except ReelhouseError as refused:
+        raise rg_audit.Refusal(refused, active.session, stake_minor) from refused
+    return rules
+
+
 def _open_round(
+    platform: Platform,
+    session_token: str,
+    bet_text: str,
+    free_round_id: int | None = None,
+    style: SpinStyle = PLAIN,
+) -> Opened:
+    """`_write_round`, with a refusal by a market rule or a session limit audited once its
+    transaction is rolled back (services/rg_audit.py)."""
+    try:
+        return _write_round(platform, session_token, bet_text, free_round_id, style)
+    except rg_audit.Refusal as refused:
+        try:
+            rg_audit.record_refusal(platform, refused)
+        except Exception:
+            # The player still gets the refusal's own answer; the failure is logged.
+            log.exception("could not write the audit row of a %d refusal", refused.code)
+        raise
+
+
+def _write_round(
     platform: Platform,
     session_token: str,
     bet_text: str,
@@ -236,11 +282,11 @@ def _open_round(
             bet_minor = parse_bet(active, bet_text, game)
         else:
             bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
-        # The market's rules, from the session row this statement read: before anything of
-        # the round (or of a grant) is written, so a refusal changes nothing.
-        rules = jurisdiction_rules.check_round(
-            active.session, active.operator.currency, bet_minor, style, now
-        )
+        # The market's rules and the session's (reality check, limits), from the session row
+        # this statement read: before anything of the round (or of a grant) is written, so a
+        # refusal changes nothing. A free round stakes nothing of the player's.
+        stake_minor = bet_minor if free_round_id is None else 0
+        rules = _checked_rules(active, bet_minor, stake_minor, style, now)
         if free_round_id is not None:
             # Under the player's lock, so two spins cannot both take a grant's last round.
             grant = freerounds.take_one(session, active, game.game_code, free_round_id, now)

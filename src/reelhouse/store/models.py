@@ -94,6 +94,9 @@ class LaunchToken(Base):
     jurisdiction: Mapped[str] = mapped_column(
         String(16), default="default", server_default="default"
     )
+    # Migration 0018: the launch's session limits (None: none), handed to the session.
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    loss_limit_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class GameSession(Base):
@@ -132,6 +135,16 @@ class GameSession(Base):
     # Migration 0019: why the session ended before its time (domain/session_end.py), set with
     # closed_at_utc; None for a session the back office closed, or one still open.
     end_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Migration 0018 (services/session_rules.py): the launch's limits (None: none); when the
+    # player last answered a reality check "continue" (None: the interval runs from the
+    # start); when the check now due was first shown; which limit was first reached.
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    loss_limit_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    reality_check_answered_at_utc: Mapped[dt.datetime | None] = mapped_column(
+        DateTime, nullable=True
+    )
+    reality_check_shown_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    limit_reached: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class Round(Base):
@@ -256,6 +269,28 @@ Index(
     sqlite_where=IN_FLIGHT_CALLS,
     postgresql_where=IN_FLIGHT_CALLS,
 )
+
+
+class RgAuditEntry(Base):
+    """One responsible-gaming fact of a game session (services/rg_audit.py): a spin refused
+    by a jurisdiction rule or a session limit, a reality check shown or answered, a limit
+    reached. Append only; a refusal's row is the one write a refusal makes (docs/security.md)."""
+
+    __tablename__ = "rg_audit"
+    __table_args__ = (Index("ix_rg_audit_operator_at", "operator_id", "at_utc"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    operator_id: Mapped[int] = mapped_column(BigInteger)
+    player_id: Mapped[int] = mapped_column(BigInteger)
+    session_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    round_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    jurisdiction: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))  # services/rg_audit.py, Kind
+    code: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a refusal's code
+    detail: Mapped[str] = mapped_column(Text, default="")  # JSON
 
 
 class AuditEntry(Base):

@@ -4,9 +4,9 @@
 // symbols.js, sound.js, reels.js, present.js, autoplay.js, history.js, help.js:
 // docs/game-client.md). Money is integer minor units from the server's decimal text to the
 // screen; the shown balance is always one the server reported, never one computed here and
-// left standing. <body data-state> is "boot", "idle", "spinning", "replay" or "expired", and
-// <body data-spins> counts the spin attempts that have finished (played or refused): tests
-// and assistive tools read them.
+// left standing. <body data-state> is "boot", "idle", "spinning", "replay", "paused" (a
+// reality check: reality.js) or "expired", and <body data-spins> counts the spin attempts
+// that have finished (played or refused): tests and assistive tools read them.
 "use strict";
 
 (() => {
@@ -152,13 +152,14 @@
     $("bet").textContent = betLevels.length || offer ? money(currentBet()) : "\u2013";
     $("bet").dataset.minor = String(currentBet());
     const expired = document.body.dataset.state === "expired";
-    const locked = busy || run !== null || expired;
+    const paused = document.body.dataset.state === "paused";
+    const locked = busy || run !== null || expired || paused;
     $("bet-down").disabled = locked || !!offer || betIndex === 0;
     $("bet-up").disabled = locked || !!offer || betIndex >= betLevels.length - 1;
     // While the reels turn the button is the quick stop (where allowed); during autoplay it
     // stops the run.
     const stoppable = run !== null || (busy && slamAllowed && document.body.dataset.state === "spinning");
-    $("spin-btn").disabled = expired || (busy && !stoppable) || (!offer && !betLevels.length);
+    $("spin-btn").disabled = expired || paused || (busy && !stoppable) || (!offer && !betLevels.length);
     $("spin-btn").classList.toggle("stop", stoppable);
     $("spin-btn").textContent = stoppable ? t("stop") : t("spin");
     if (offer) banner(t("free_rounds_offer", { n: offer.remaining, bet: money(toMinor(offer.bet)) }), "offer");
@@ -189,13 +190,17 @@
     $("figures").hidden = !(rules.show_elapsed_time || rules.show_net_position || rules.show_rtp);
     showFigures();
     setInterval(showFigures, 1000);
-    const every = rules.reality_check_minutes;
-    if (every) {
-      setInterval(() => {
-        const minutes = Math.floor((Date.now() - openedAtMs) / 60000);
-        message(t("reality_check", { minutes, net: money(netMinor) }), "info");
-      }, every * 60000);
-    }
+  }
+
+  // The reality check and the session limits run on the server; reality.js shows them.
+  function startReality() {
+    ReelReality.start({
+      token: boot.token, t, money, toMinor, limits: state.session_limits,
+      isBusy: () => busy,
+      pause: () => { setBody("paused"); refreshControls(); },
+      resume: () => { setBody("idle"); refreshControls(); },
+      end: (text) => { message(text); setBody("expired"); refreshControls(); },
+    });
   }
 
   function applyState(next) {
@@ -346,6 +351,7 @@
         return { played: false };
       }
       if (sessionOver.has(envelope.code)) { expire(envelope.code); return { played: false }; }
+      if (await ReelReality.refused(envelope.code)) return { played: false };
       if (envelope.code !== 0) {
         message(refusal(envelope.code));
         ReelSound.play("error");
@@ -575,6 +581,7 @@
     if (last && !state.round_in_progress) {
       message(played ? `${t("last_round")}: ${t("win")} ${money(toMinor(last.win))}` : t("last_round_not_played"), "info");
     }
+    startReality(); // last: a session already over says so, over any other message
   }
 
   start();

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_session_end"
-down_revision = "0017_jurisdictions"
+down_revision = "0018_rg_audit"
 branch_labels = None
 depends_on = None
 

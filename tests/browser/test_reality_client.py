@@ -1,0 +1,68 @@
+"""The game client shows the server's reality check and session limits (docs/game-client.md):
+a spin refused because a check is pending pauses play and shows the time played and the net
+position as the server counts them; "continue" resumes play; past the launch's time limit
+the page says the session is over. One page session, on the stack's injected clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from reelhouse.client.i18n_rg import WORDS
+from reelhouse.services import operators
+from tests.browser.client_helpers import ScriptedRounds, find_draws, is_loss, open_game, spin
+from tests.harness import OPERATOR_NAME, Stack, running_stack
+
+BET = 10  # the operator's minimum bet, the client's first level: 0.10 GBP
+# Malta: a reality check every 60 minutes, no least time between rounds (a quick test).
+
+
+@pytest.fixture
+def stack(database_url: str, tmp_path: Path) -> Iterator[Stack]:
+    with running_stack(database_url, tmp_path) as running:
+        yield running
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_reality_check_pauses_play_and_the_time_limit_ends_it(stack: Stack, page: Page) -> None:
+    with stack.platform.db.transaction() as session:
+        operators.find_by_name(session, OPERATOR_NAME).currency = "GBP"
+    loss_draws, _ = find_draws("lucky-sevens", BET, is_loss)
+    stack.platform.game_rng = ScriptedRounds(loss_draws, loss_draws)
+    user_code = stack.bots().fund_player("rhea", "GBP", "100.00")
+    body = {"user_code": user_code, "provider_id": 1, "game_symbol": "lucky-sevens"}
+    launch = body | {"lang": "en", "jurisdiction": "mt", "time_limit_minutes": 90}
+    envelope = stack.call("/v4/game/game-url", launch)
+    assert envelope["code"] == 0, envelope
+    open_game(page, envelope["data"]["game_url"], turbo=False)
+    spin(page)
+
+    # An hour later the server refuses the spin (3016): the client shows the check.
+    stack.clock.advance(minutes=60)
+    page.click("#spin-btn")  # the spin waits for the answer: it ends once it is given
+    page.wait_for_selector("#reality:not([hidden])")
+    assert page.get_attribute("body", "data-state") == "paused"
+    assert page.get_attribute("#reality-text", "data-seconds") == "3600"
+    assert page.get_attribute("#reality-text", "data-net-minor") == str(-BET)
+    assert "1:00:00" in (page.text_content("#reality-text") or "")
+    assert page.locator("#reality-history").get_attribute("href")
+
+    page.click("#reality-continue")
+    page.wait_for_selector("body[data-state=idle]")
+    assert page.locator("#reality").is_hidden()
+    spin(page)
+    assert page.get_attribute("#net", "data-minor") == str(-2 * BET)
+
+    # Past the session's time limit: the spin is refused (3017) and the page says so.
+    stack.clock.advance(minutes=31)
+    spin(page)
+    page.wait_for_selector("body[data-state=expired]")
+    assert page.text_content("#message") == WORDS["en"]["err_3017"]
+    assert page.locator("#spin-btn").is_disabled()
+    # Reopened, the page says so at once.
+    page.reload()
+    page.wait_for_selector("body[data-state=expired]")
+    assert page.text_content("#message") == WORDS["en"]["err_3017"]
