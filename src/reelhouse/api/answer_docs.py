@@ -61,6 +61,9 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN: "the jurisdiction forbids autoplay",
     ApiCode.JURISDICTION_TURBO_FORBIDDEN: "the jurisdiction forbids turbo (quick) spins",
     ApiCode.JURISDICTION_CURRENCY: "the jurisdiction caps stakes in other currencies only",
+    ApiCode.BONUS_BUY_FORBIDDEN: "the jurisdiction forbids buying a feature (bonus buy)",
+    ApiCode.BET_MODE_UNKNOWN: "the game offers no bet mode by that name",
+    ApiCode.BET_MODE_NOT_FREE: "a free round cannot be played in another bet mode",
 }
 
 B_MEANINGS: dict[BCode, str] = {

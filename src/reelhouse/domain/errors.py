@@ -56,6 +56,10 @@ class ApiCode(IntEnum):
     JURISDICTION_AUTOPLAY_FORBIDDEN = 3013
     JURISDICTION_TURBO_FORBIDDEN = 3014
     JURISDICTION_CURRENCY = 3015  # the profile caps stakes in other currencies only
+    # Bet modes (games/bet_modes.py): each refusal comes before anything is written or sent.
+    BONUS_BUY_FORBIDDEN = 3030  # the session's jurisdiction forbids buying a feature
+    BET_MODE_UNKNOWN = 3031  # the game offers no bet mode by that name
+    BET_MODE_NOT_FREE = 3032  # a free round is played at its bet: never as a bonus buy
 
 
 class ReelhouseError(Exception):

@@ -44,6 +44,10 @@ const ReelArt = (() => {
     PLUM: () => `<ellipse cx="50" cy="54" rx="24" ry="28" fill="#7b2d9e" stroke="#3a0f4d"`
       + ` stroke-width="3"/><path d="M50 28c2-6 8-10 14-10" stroke="#2e7d32" stroke-width="3"`
       + ` fill="none"/>`,
+    // Hold and win: the cash symbol and the empty cell of the respin board.
+    COIN: () => `<circle cx="50" cy="50" r="32" fill="#ffc83d" stroke="#7a5200" stroke-width="4"/>`
+      + label("$", 38, "#7a5200", 64),
+    EMPTY: () => "",
   };
 
   function gem(index, text) {
