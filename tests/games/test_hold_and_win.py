@@ -16,6 +16,7 @@ import pytest
 
 from reelhouse.games import catalogue
 from reelhouse.games.bet_modes import BASE, BUY, BetMode
+from reelhouse.games.catalogue import DATA_ROOT
 from reelhouse.games.engine import play
 from reelhouse.games.exact import rtp_breakdown
 from reelhouse.games.hold_exact import (
@@ -29,7 +30,7 @@ from reelhouse.games.hold_exact import (
 )
 from reelhouse.games.hold_model import HoldDataError
 from reelhouse.games.hold_simulate import simulate_hold_chunk
-from reelhouse.games.model import Game, parse_game
+from reelhouse.games.model import Game, GameDataError, parse_game
 from reelhouse.games.outcome import SpinOutcome
 from reelhouse.games.replay import replay
 from reelhouse.games.rng import SeededRng
@@ -212,6 +213,13 @@ def test_data_that_breaks_the_rules_is_refused() -> None:
     variant = {"rtp_percent": 96, "base": {"strips": [["A"], ["C"]], "weights": [[1], [1]]}}
     with pytest.raises(HoldDataError, match="need hold_and_win"):
         parse_game(document, {96: variant})
+    vault_document = json.loads((DATA_ROOT / CODE / "game.json").read_text(encoding="utf-8"))
+    vault_document["symbols"].append({"code": "S", "name": "S", "kind": "scatter"})
+    awards = [0, 0, 5, 5, 5]
+    spins = {"awards": awards, "multiplier": 1, "retrigger": False, "max_spins": 5}
+    vault_document["free_spins"] = spins
+    with pytest.raises(GameDataError, match="hold and win and free spins"):
+        parse_game(vault_document, {})
     document["bonus_buy"] = {"price_x": 5, "start_cash": 1}
     document["symbols"] = document["symbols"][:1]
     with pytest.raises(HoldDataError, match="needs the hold_and_win"):

@@ -243,6 +243,8 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
     scatter = next((i for i, s in enumerate(symbols) if s.kind == "scatter"), None)
     free_spins = _free_spins(document, reels, scatter is not None)
     hold = parse_hold_and_win(document, [s.kind for s in symbols], reels * rows)
+    # The engine plays one feature per round: respins take the place of free spins.
+    _require(hold is None or free_spins is None, "hold and win and free spins in one game")
     bonus_buy = parse_bonus_buy(document, hold, reels * rows)
     rtps = tuple(sorted(int(r) for r in document["rtp_variants"]))
     _require(rtps == tuple(sorted(variant_documents)), "rtp_variants must match the files")
