@@ -147,8 +147,10 @@ def test_every_rule_of_the_profile_holds_against_a_client_that_ignores_it(
         else:
             _refused(app, token, first_bet, refusal, **{flag: True})
 
-    # No game sells a feature: a buy, whatever the profile, is not a field the spin takes.
+    # Lucky Sevens sells no feature: a buy is no bet mode of it, whatever the profile (a
+    # game that sells one: tests/test_bonus_buy.py); a field the spin does not know is 1002.
     _wait_out(app, rules)
+    _refused(app, token, first_bet, ApiCode.BET_MODE_UNKNOWN, bet_mode="buy")
     _refused(app, token, first_bet, ApiCode.VALIDATION_ERROR, bonus_buy=True)
 
 

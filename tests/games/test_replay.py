@@ -118,8 +118,10 @@ def test_whitespace_does_not_change_the_math(tmp_path: Path) -> None:
 
 
 def test_play_takes_nothing_but_math_bet_and_draws() -> None:
-    """No parameter through which a balance, a history or an operator could reach the math."""
-    assert list(inspect.signature(play).parameters) == ["game", "variant", "bet_minor", "rng"]
+    """No parameter through which a balance, a history or an operator could reach the math
+    (the bet mode is what the player bought: a bonus buy starts the feature)."""
+    parameters = ["game", "variant", "bet_minor", "rng", "mode"]
+    assert list(inspect.signature(play).parameters) == parameters
 
 
 @pytest.mark.parametrize("game", all_games(), ids=lambda g: g.game_code)

@@ -69,6 +69,9 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.PLAYER_SELF_EXCLUDED: "the wallet refused the bet: the player is self-excluded",
     ApiCode.PLAYER_LIMIT_REACHED: "the wallet refused the bet: the player reached a limit",
     ApiCode.PLAYER_BLOCKED: "the wallet refused the bet: the player is blocked",
+    ApiCode.BONUS_BUY_FORBIDDEN: "the jurisdiction forbids buying a feature (bonus buy)",
+    ApiCode.BET_MODE_UNKNOWN: "the game offers no bet mode by that name",
+    ApiCode.BET_MODE_NOT_FREE: "a free round cannot be played in another bet mode",
 }
 
 B_MEANINGS: dict[BCode, str] = {

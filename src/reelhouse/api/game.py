@@ -25,6 +25,7 @@ from reelhouse.client.page import CONTENT_SECURITY_POLICY, render_game_page
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import CLIENT_HISTORY_ROUNDS_DEFAULT
 from reelhouse.domain.money import currency, format_fixed
+from reelhouse.games.bet_modes import MAX_MODE_CHARS
 from reelhouse.services import game_client, game_history, launch, reality_checks, rounds
 from reelhouse.services.jurisdiction_rules import SpinStyle
 from reelhouse.services.platform import Platform
@@ -40,6 +41,9 @@ class SpinBody(StrictBody):
     # How the client plays this round; a jurisdiction may forbid either (3013, 3014).
     autoplay: bool = False
     turbo: bool = False
+    # "buy": a bonus buy, at its price (games/bet_modes.py); refused where the game offers
+    # no such mode (3031) or the jurisdiction forbids it (3030).
+    bet_mode: str = Field(default="base", max_length=MAX_MODE_CHARS)
 
 
 class RealityCheckBody(StrictBody):
@@ -130,6 +134,9 @@ def history(
         ApiCode.REALITY_CHECK_PENDING,
         ApiCode.SESSION_TIME_LIMIT,
         ApiCode.SESSION_LOSS_LIMIT,
+        ApiCode.BONUS_BUY_FORBIDDEN,
+        ApiCode.BET_MODE_UNKNOWN,
+        ApiCode.BET_MODE_NOT_FREE,
     ),
 )
 async def spin(
@@ -138,7 +145,7 @@ async def spin(
     body: Annotated[SpinBody, Depends(body_of(SpinBody))],
 ) -> dict[str, Any]:
     # Asynchronous: the spin waits for the wallet without holding a thread (services/rounds).
-    style = SpinStyle(autoplay=body.autoplay, turbo=body.turbo)
+    style = SpinStyle(autoplay=body.autoplay, turbo=body.turbo, bet_mode=body.bet_mode)
     result = await rounds.spin_async(
         platform, bearer_token(request), body.bet, body.free_round_id, style
     )

@@ -68,6 +68,10 @@ class ApiCode(IntEnum):
     PLAYER_SELF_EXCLUDED = 3021  # the wallet refused a bet: the player is self-excluded
     PLAYER_LIMIT_REACHED = 3022  # the wallet refused a bet: the player reached a limit
     PLAYER_BLOCKED = 3023  # the wallet refused a bet: the player is blocked
+    # Bet modes (games/bet_modes.py): each refusal comes before anything is written or sent.
+    BONUS_BUY_FORBIDDEN = 3030  # the session's jurisdiction forbids buying a feature
+    BET_MODE_UNKNOWN = 3031  # the game offers no bet mode by that name
+    BET_MODE_NOT_FREE = 3032  # a free round is played at its bet: never as a bonus buy
 
 
 class ReelhouseError(Exception):

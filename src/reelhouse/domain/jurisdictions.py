@@ -37,7 +37,7 @@ class Profile:
     autoplay_max_rounds: int | None = None
     turbo_allowed: bool = True  # quick spin: shortened reel animation
     slam_stop_allowed: bool = True  # stopping the reels early by a tap
-    bonus_buy_allowed: bool = True  # buying a feature (no Reelhouse game has one yet)
+    bonus_buy_allowed: bool = True  # buying a feature: a spin in bet mode "buy" (3030)
     # Whether a win that does not exceed the stake may be celebrated (a loss dressed as a
     # win): where not, the spin answer's `celebrate` is false for it.
     celebrate_win_at_or_below_stake: bool = True

@@ -17,11 +17,14 @@ Rules, in one place:
   strips, multiply every win by the feature multiplier and retrigger by the same award table,
   up to `max_spins` per feature.
 - The round (base spin plus its feature) pays at most `max_win_x` times the bet.
+- Hold-and-win respins and the bonus buy have their rules in `hold_and_win.py`.
 """
 
 from __future__ import annotations
 
 from reelhouse.domain.limits import MAX_AMOUNT_MINOR
+from reelhouse.games import hold_and_win
+from reelhouse.games.bet_modes import BASE, BetMode
 from reelhouse.games.model import Game, StripSet, Symbol
 from reelhouse.games.outcome import LineWin, Position, ScatterWin, SpinOutcome, SpinResult, WaysWin
 from reelhouse.games.rng import RecordingRng, Rng
@@ -39,11 +42,16 @@ def is_valid_bet(game: Game, bet_minor: int) -> bool:
     )
 
 
-def play(game: Game, variant: int, bet_minor: int, rng: Rng) -> SpinOutcome:
-    """Play one round: a base spin and, if it triggers, the whole free-spin feature."""
+def play(game: Game, variant: int, bet_minor: int, rng: Rng, mode: BetMode = BASE) -> SpinOutcome:
+    """Play one round: a base spin and, if it triggers, the whole feature. A bonus buy
+    (`mode` "buy") costs its price and starts the feature without a base spin."""
     assert is_valid_bet(game, bet_minor), f"bet {bet_minor} is not valid for {game.game_code}"
     math = game.variant(variant)
     recorder = RecordingRng(rng)
+    if game.hold_and_win is not None:
+        base_spin = spin(game, math.base, recorder, in_feature=False) if mode == BASE else None
+        return hold_and_win.finish_round(game, variant, bet_minor, recorder, mode, base_spin)
+    assert mode == BASE, f"{game.game_code} offers no bet mode {mode!r}"
     base = spin(game, math.base, recorder, in_feature=False)
     free_spins: list[SpinResult] = []
     awarded = base.free_spins_awarded

@@ -13,7 +13,7 @@ The free-spin feature enters by Wald's identity: E[feature win] = E[spins played
 one free spin], where spins played follows a Markov chain over (spins left, spins awarded) that
 retriggers and stops at the limit on spins (`feature_moments`, which `stats.py` also uses for
 the second moment). Everything here ignores the max-win cap; `capbound.py` bounds what the cap
-removes.
+removes. A hold-and-win feature has its own exact math in `hold_exact.py`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from reelhouse.games import hold_exact
+from reelhouse.games.hold_model import HoldWeights
 from reelhouse.games.model import Game, StripSet, Symbol
 
 FloatArray = npt.NDArray[np.float64]
@@ -223,14 +225,22 @@ class RtpBreakdown:
 
 def rtp_breakdown(game: Game, variant: int) -> RtpBreakdown:
     math = game.variant(variant)
-    return strips_rtp(game, math.base, math.free)
+    return strips_rtp(game, math.base, math.free, math.hold)
 
 
-def strips_rtp(game: Game, base_strips: StripSet, free_strips: StripSet | None) -> RtpBreakdown:
+def strips_rtp(
+    game: Game,
+    base_strips: StripSet,
+    free_strips: StripSet | None,
+    hold: HoldWeights | None = None,
+) -> RtpBreakdown:
     """The RTP of the game played on these strips (the tuner tries candidates through this)."""
     base = spin_means(game, base_strips, 1)
     feature_credits = 0.0
     trigger = 0.0
+    if game.hold_and_win is not None:
+        assert hold is not None
+        feature_credits, trigger = hold_exact.feature_per_spin(game, base_strips, hold)
     if game.free_spins is not None:
         assert free_strips is not None
         feature = game.free_spins

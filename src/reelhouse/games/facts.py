@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from reelhouse.games import catalogue
+from reelhouse.games.hold_exact import buy_rtp
 from reelhouse.games.model import Game
 from reelhouse.games.stats import Sheet
 
@@ -39,7 +40,10 @@ def _max_win_one_in(sheet: Sheet) -> str:
     """The odds of a round paying the max win. A cap that some round can reach: the sheet's
     upper bound on that probability (so the real odds are at most this likely). No such
     cap: the max win is the top base win, whose odds the sheet has exactly. Otherwise ""
-    (the sheet bounds the cap's odds at 0 at its precision: not shown as a number)."""
+    (the sheet bounds the cap's odds at 0 at its precision: not shown as a number). A sheet
+    that knows the max win's exact odds (hold_stats.py) gives them."""
+    if sheet.max_win_probability is not None:
+        return _one_in(sheet.max_win_probability)
     if sheet.cap_probability_bound > 0:
         return _one_in(sheet.cap_probability_bound)
     if sheet.top_base_win_x >= sheet.max_win_x:
@@ -48,8 +52,12 @@ def _max_win_one_in(sheet: Sheet) -> str:
 
 
 def facts_of(sheet: Sheet) -> dict[str, str]:
-    """One variant's entry of `facts.json`."""
-    return {
+    """One variant's entry of `facts.json` (with `buy_rtp` for a game with a bonus buy)."""
+    game, hold = sheet.game, sheet.game.variant(sheet.variant).hold
+    buy = {}
+    if game.bonus_buy is not None and hold is not None:
+        buy["buy_rtp"] = _percent(buy_rtp(game, hold))
+    return buy | {
         "math_hash": sheet.game.variant(sheet.variant).math_hash,
         "rtp": _percent(sheet.rtp),
         "hit_rate": _percent(sheet.hit_frequency),
@@ -100,6 +108,13 @@ def features(game: Game) -> list[str]:
             found.append(f"wild {symbol.name}{times}")
         elif symbol.kind == "scatter":
             found.append(f"scatter {symbol.name} pays anywhere")
+    hold = game.hold_and_win
+    if hold is not None:
+        cash = game.symbols[hold.cash].name
+        grand = f", full board {hold.grand_credits // game.credits}x" if hold.grand_credits else ""
+        found.append(f"hold and win: {hold.trigger}+ {cash} for {hold.respins} respins{grand}")
+    if game.bonus_buy is not None:
+        found.append(f"bonus buy: {game.bonus_buy.price_x}x bet")
     spins = game.free_spins
     if spins is not None:
         counts = "/".join(str(n) for n in spins.awards if n)

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal
 
+from reelhouse.games.hold_model import (
+    BonusBuy,
+    HoldAndWin,
+    HoldWeights,
+    parse_bonus_buy,
+    parse_hold_and_win,
+    parse_hold_weights,
+)
 from reelhouse.games.rng import MAX_DRAW_BOUND
 
 PROVIDER_ID = 1
@@ -23,7 +31,8 @@ PROVIDER_NAME = "Reelhouse Originals"
 # just as a change to a data file does, so replay never silently uses new rules on old rounds.
 ENGINE_VERSION = "reelhouse-engine-1"
 
-SymbolKind = Literal["regular", "wild", "scatter"]
+# "cash" and "blank" belong to the hold-and-win feature (hold_model.py); they never pay.
+SymbolKind = Literal["regular", "wild", "scatter", "cash", "blank"]
 Mode = Literal["lines", "ways"]
 
 # Bounds on what a data file may ask for: beyond them evaluation cost or the win cap's integer
@@ -94,6 +103,7 @@ class Variant:
     base: StripSet
     free: StripSet | None
     math_hash: str
+    hold: HoldWeights | None = None  # the respin draw, for a hold-and-win game
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +132,8 @@ class Game(GameInfo):
     # No round pays more than max_win_x times its bet.
     max_win_x: int
     variants: tuple[Variant, ...]
+    hold_and_win: HoldAndWin | None = None
+    bonus_buy: BonusBuy | None = None
 
     @property
     def credits(self) -> int:
@@ -146,7 +158,8 @@ class Game(GameInfo):
 
 
 class GameDataError(ValueError):
-    """A game data file breaks a rule the engine relies on."""
+    """A game data file breaks a rule the engine relies on (hold-and-win entries raise its
+    sibling HoldDataError, from hold_model.py)."""
 
 
 def _require(condition: bool, message: str) -> None:
@@ -176,7 +189,8 @@ def _symbols(document: Any, reels: int) -> tuple[Symbol, ...]:
     symbols = []
     for item in raw:
         kind = item["kind"]
-        _require(kind in ("regular", "wild", "scatter"), f"unknown symbol kind {kind!r}")
+        known = ("regular", "wild", "scatter", "cash", "blank")
+        _require(kind in known, f"unknown symbol kind {kind!r}")
         pays = tuple(int(p) for p in item.get("pays", [0] * reels))
         _require(len(pays) == reels, f"{item['code']}: one pay per count 1..{reels}")
         _require(all(0 <= p <= MAX_PAY_CREDITS for p in pays), f"{item['code']}: pay range")
@@ -228,6 +242,10 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
     lines = _lines(document, mode, reels, rows)
     scatter = next((i for i, s in enumerate(symbols) if s.kind == "scatter"), None)
     free_spins = _free_spins(document, reels, scatter is not None)
+    hold = parse_hold_and_win(document, [s.kind for s in symbols], reels * rows)
+    # The engine plays one feature per round: respins take the place of free spins.
+    _require(hold is None or free_spins is None, "hold and win and free spins in one game")
+    bonus_buy = parse_bonus_buy(document, hold, reels * rows)
     rtps = tuple(sorted(int(r) for r in document["rtp_variants"]))
     _require(rtps == tuple(sorted(variant_documents)), "rtp_variants must match the files")
     code_index = {s.code: i for i, s in enumerate(symbols)}
@@ -242,6 +260,7 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
             if free_spins is not None
             else None,
             math_hash=compute_math_hash(document, variant_documents[rtp]),
+            hold=parse_hold_weights(variant_documents[rtp], hold),
         )
         for rtp in rtps
     )
@@ -262,6 +281,8 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
         free_spins=free_spins,
         max_win_x=_positive_int(document["max_win_x"], MAX_WIN_X, "max_win_x"),
         variants=variants,
+        hold_and_win=hold,
+        bonus_buy=bonus_buy,
     )
 
 

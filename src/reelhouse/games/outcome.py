@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reelhouse.games.hold_outcome import HoldResult, hold_from_json, hold_json
+
 Position = tuple[int, int]  # (reel, row), row 0 at the top
 
 
@@ -60,17 +62,22 @@ class SpinResult:
 class SpinOutcome:
     game_code: str
     rtp_variant: int
+    # The stake: what the round costs. A bonus buy's is its price (games/bet_modes.py).
     bet_minor: int
-    credit_minor: int  # bet_minor / bet_step_minor
+    credit_minor: int  # the bet (not the price) / bet_step_minor
     base: SpinResult
     free_spins: tuple[SpinResult, ...]
     uncapped_win_credits: int
     win_minor: int  # what the round pays: the wins, capped at the game's maximum
     capped: bool
     draws: tuple[int, ...]
+    # A hold-and-win game's feature, when it was played; the bet mode, when not "base".
+    # Both enter the JSON only when present, so older outcomes keep their bytes.
+    hold: HoldResult | None = None
+    bet_mode: str = "base"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        document = {
             "game_code": self.game_code,
             "rtp_variant": self.rtp_variant,
             "bet_minor": self.bet_minor,
@@ -82,6 +89,11 @@ class SpinOutcome:
             "base": _spin_json(self.base, self.credit_minor),
             "free_spins": [_spin_json(spin, self.credit_minor) for spin in self.free_spins],
         }
+        if self.hold is not None:
+            document["hold"] = hold_json(self.hold, self.credit_minor)
+        if self.bet_mode != "base":
+            document["bet_mode"] = self.bet_mode
+        return document
 
     @classmethod
     def from_json(cls, document: dict[str, Any]) -> SpinOutcome:
@@ -101,6 +113,8 @@ class SpinOutcome:
             win_minor=int(document["win_minor"]),
             capped=bool(document["capped"]),
             draws=tuple(int(d) for d in document["draws"]),
+            hold=hold_from_json(document["hold"], credit_minor) if "hold" in document else None,
+            bet_mode=str(document.get("bet_mode", "base")),
         )
 
 

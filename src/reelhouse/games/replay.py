@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from reelhouse.games.bet_modes import BASE, bet_of_stake, mode_of
 from reelhouse.games.catalogue import CATALOGUE, Catalogue
 from reelhouse.games.engine import is_valid_bet, play
 from reelhouse.games.model import canonical_bytes
@@ -71,11 +72,18 @@ def replay(
     current_hash = game.variant(variant).math_hash
     if current_hash != math_hash:
         return ReplayResult(False, f"math changed: hash {math_hash} != {current_hash}")
-    if not is_valid_bet(game, bet_minor):
+    # The bet mode is read from the stored outcome: a changed mode replays as another round
+    # (its draws, its stake and its outcome all have to fit), so it cannot pass unseen.
+    stored_mode = str(stored_outcome_json.get("bet_mode", BASE))
+    mode = mode_of(game, stored_mode)
+    if mode is None:
+        return ReplayResult(False, f"bet mode not found: {game_code} {stored_mode[:16]!r}")
+    bet = bet_of_stake(game, mode, bet_minor)  # the stake is what the round cost
+    if bet is None or not is_valid_bet(game, bet):
         return ReplayResult(False, f"bet {bet_minor} is not a multiple of {game.bet_step_minor}")
     rng = ReplayRng(draws)
     try:
-        outcome = play(game, variant, bet_minor, rng)
+        outcome = play(game, variant, bet, rng, mode)
     except ReplayError as exc:
         return ReplayResult(False, f"draws do not fit: {exc}")
     if rng.remaining:

@@ -58,6 +58,11 @@ class Totals:
 
 def simulate_chunk(game: Game, variant: int, spins: int, rng: np.random.Generator) -> Totals:
     """Simulate `spins` rounds as arrays; the rules are those of `engine.play`."""
+    if game.hold_and_win is not None:
+        # Imported here: hold_simulate builds on this module's Totals.
+        from reelhouse.games.hold_simulate import simulate_hold_chunk
+
+        return simulate_hold_chunk(game, variant, spins, rng)
     vg = vector_game(game, variant)
     stops = vg.draw_stops(vg.base, rng, spins)
     base, scatters = vg.evaluate(vg.base, stops)

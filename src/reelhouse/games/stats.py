@@ -127,6 +127,10 @@ class Sheet:
     cap_probability_bound: float  # P(round win >= cap) <= this
     cap_rtp_bound: float  # the cap removes at most this from the RTP (fraction of the bet)
     base_bands: tuple[float, ...]
+    # The exact odds of a round paying `max_win_x`, where the sheet knows them (hold_stats.py).
+    max_win_probability: float | None = None
+    # Further measures of the game's own features, (name, value as text), shown as rows.
+    extra: tuple[tuple[str, str], ...] = ()
 
     @property
     def volatility_index(self) -> float:
@@ -139,6 +143,11 @@ class Sheet:
 
 
 def compute_sheet(game: Game, variant: int) -> Sheet:
+    if game.hold_and_win is not None:
+        # Imported here: hold_stats builds on this module's Sheet and enumeration.
+        from reelhouse.games.hold_stats import compute_hold_sheet
+
+        return compute_hold_sheet(game, variant)
     vg = vector_game(game, variant)
     credits, cap = game.credits, float(game.max_win_credits)
     unit = cap / GRID

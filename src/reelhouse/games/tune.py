@@ -11,6 +11,10 @@ game's `knob_range` (where the RTP must be monotone enough to cross the target o
 exact RTP next to the target, then a greedy search moves single knob weights by one unit until
 the error is below TOLERANCE. Weights are integers and large (thousands per stop), so a unit
 step moves the RTP by well under 0.01 percentage points.
+
+A hold-and-win game with a bonus buy first fits each variant's respin weights (`hold`: cash
+and blank out of HOLD_TOTAL) so that the buy returns the variant's nominal RTP, by bisection
+on the cash weight; the base strips are then fitted with the feature as it now pays.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from typing import Any
 
 from reelhouse.games.catalogue import DATA_ROOT
 from reelhouse.games.exact import strips_rtp
+from reelhouse.games.hold_exact import buy_rtp
+from reelhouse.games.hold_model import HoldWeights
 from reelhouse.games.model import Game, build_strips, parse_game
 
 # Aim well inside the 0.01 pp the variants promise: 0.0005 pp.
@@ -31,6 +37,9 @@ TOLERANCE = 0.000005
 BISECTION_STEPS = 60
 MAX_GREEDY_ROUNDS = 200
 KNOB_RANGE = (-3.0, 5.0)
+# The respin draw of a hold-and-win variant is below this total: one unit of the cash weight
+# moves a bonus buy's RTP by about 1e-7 percentage points.
+HOLD_TOTAL = 1_000_000_000
 
 Layout = dict[str, Any]  # {"strips": [[code, ...], ...], "symbol_weights": {code: weight}}
 
@@ -71,18 +80,19 @@ def _weights(layout: Layout, knob: set[str], t: float) -> list[list[int]]:
 class _Candidate:
     """Weights for the base and free strips, and the RTP they give."""
 
-    def __init__(self, game: Game, tuning: Any, t: float) -> None:
+    def __init__(self, game: Game, tuning: Any, t: float, hold: HoldWeights | None = None) -> None:
         self.game = game
         self.tuning = tuning
         knob = set(tuning["knob"])
         self.base = _weights(tuning["base"], knob, t)
         self.free = _weights(tuning["free"], knob, t) if "free" in tuning else None
+        self.hold = hold
 
     def rtp(self) -> float:
         document = self.document(0)
         base = build_strips(self.game, document["base"])
         free = build_strips(self.game, document["free"]) if "free" in document else None
-        return strips_rtp(self.game, base, free).rtp
+        return strips_rtp(self.game, base, free, self.hold).rtp
 
     def document(self, rtp_percent: int) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -91,22 +101,47 @@ class _Candidate:
         }
         if self.free is not None:
             document["free"] = {"strips": _codes(self.tuning["free"]), "weights": self.free}
+        if self.hold is not None:
+            document["hold"] = {"cash": self.hold.cash, "blank": self.hold.blank}
         return document
+
+
+def _fit_hold(game: Game, tuning: Any, target: float) -> HoldWeights | None:
+    """The respin weights of one variant: fitted to the target through the bonus buy's RTP
+    (which rises with the cash weight), or the designer's (`tuning.json` "hold") without one."""
+    if game.hold_and_win is None:
+        return None
+    if game.bonus_buy is None:
+        return HoldWeights(int(tuning["hold"]["cash"]), int(tuning["hold"]["blank"]))
+
+    def weights(cash: int) -> HoldWeights:
+        return HoldWeights(cash, HOLD_TOTAL - cash)
+
+    low, high = 1, HOLD_TOTAL - 1
+    assert buy_rtp(game, weights(low)) < target < buy_rtp(game, weights(high))
+    while high - low > 1:  # invariant: the buy returns less than the target at low, more at high
+        middle = (low + high) // 2
+        if buy_rtp(game, weights(middle)) < target:
+            low = middle
+        else:
+            high = middle
+    return min(weights(low), weights(high), key=lambda w: abs(buy_rtp(game, w) - target))
 
 
 def _bisect(game: Game, tuning: Any, target: float) -> _Candidate:
     """Bisection on t over the game's knob range; the RTP must cross the target inside it."""
     low, high = tuning.get("knob_range", KNOB_RANGE)
-    low_above = _Candidate(game, tuning, low).rtp() > target
-    high_above = _Candidate(game, tuning, high).rtp() > target
+    hold = _fit_hold(game, tuning, target)
+    low_above = _Candidate(game, tuning, low, hold).rtp() > target
+    high_above = _Candidate(game, tuning, high, hold).rtp() > target
     assert low_above != high_above, f"{game.game_code}: the knob range does not reach {target}"
     for _ in range(BISECTION_STEPS):
         middle = (low + high) / 2
-        if (_Candidate(game, tuning, middle).rtp() > target) == low_above:
+        if (_Candidate(game, tuning, middle, hold).rtp() > target) == low_above:
             low = middle
         else:
             high = middle
-    candidates = [_Candidate(game, tuning, low), _Candidate(game, tuning, high)]
+    candidates = [_Candidate(game, tuning, low, hold), _Candidate(game, tuning, high, hold)]
     return min(candidates, key=lambda c: abs(c.rtp() - target))
 
 
@@ -161,10 +196,12 @@ def tune_game(directory: Traversable) -> dict[int, dict[str, Any]]:
 def _placeholder_game(document: Any, tuning: Any) -> Game:
     """A Game whose variants all use the starting weights: enough to evaluate candidates."""
     layouts = {"base": tuning["base"], **({"free": tuning["free"]} if "free" in tuning else {})}
-    starting = {
+    starting: dict[str, Any] = {
         key: {"strips": _codes(layout), "weights": _weights(layout, set(), 0.0)}
         for key, layout in layouts.items()
     }
+    if "hold_and_win" in document:
+        starting["hold"] = {"cash": 1, "blank": 1}  # each candidate brings its own
     return parse_game(
         document, {rtp: {"rtp_percent": rtp, **starting} for rtp in document["rtp_variants"]}
     )
@@ -181,7 +218,10 @@ def format_variant(document: dict[str, Any]) -> str:
             body = ",\n      ".join(rows)
             comma = "," if field == "strips" else ""
             lines.append(f'    "{field}": [\n      {body}\n    ]{comma}')
-        lines.append("  }" + ("," if position < len(sets) - 1 else ""))
+        last = position == len(sets) - 1 and "hold" not in document
+        lines.append("  }" + ("" if last else ","))
+    if "hold" in document:
+        lines.append(f'  "hold": {json.dumps(document["hold"])}')
     lines.append("}")
     return "\n".join(lines) + "\n"
 

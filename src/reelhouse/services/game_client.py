@@ -177,6 +177,25 @@ def game_view(game: Game) -> dict[str, Any]:
             "retrigger": feature.retrigger,
             "max_spins": feature.max_spins,
         },
+        **_hold_view(game),
+    }
+
+
+def _hold_view(game: Game) -> dict[str, Any]:
+    """A hold-and-win game's feature and its bonus buy, as the client shows them: the values
+    a cash symbol may carry (credits; their odds stay on the server, like the strips), and
+    what a buy costs (`price_x` bets) where the game offers one. Absent for other games."""
+    hold, buy = game.hold_and_win, game.bonus_buy
+    if hold is None:
+        return {}
+    return {
+        "hold_and_win": {
+            "trigger": hold.trigger,
+            "respins": hold.respins,
+            "grand_credits": hold.grand_credits,
+            "values": list(hold.value_credits),
+        },
+        "bonus_buy": None if buy is None else {"price_x": buy.price_x},
     }
 
 

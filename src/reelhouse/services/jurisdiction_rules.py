@@ -15,6 +15,7 @@ from reelhouse.domain import jurisdictions
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.jurisdictions import Profile
+from reelhouse.games.bet_modes import BASE, BUY
 from reelhouse.store.models import GameSession
 
 MS_PER_SECOND = 1000
@@ -23,10 +24,16 @@ MS_PER_SECOND = 1000
 @dataclass(frozen=True)
 class SpinStyle:
     """How the client says it plays this round: an autoplay run's, or a turbo (quick) spin.
-    The server cannot see either, so the client must declare them (docs/api.md, spin)."""
+    The server cannot see either, so the client must declare them (docs/api.md, spin). And
+    the bet mode it asks for (games/bet_modes.py): "buy" buys the game's feature."""
 
     autoplay: bool = False
     turbo: bool = False
+    bet_mode: str = BASE
+
+    @property
+    def buys_feature(self) -> bool:
+        return self.bet_mode == BUY
 
 
 PLAIN = SpinStyle()
@@ -43,8 +50,14 @@ def check_round(
     style: SpinStyle,
     now: dt.datetime,
 ) -> Profile:
-    """Refuse a round the session's profile forbids; the profile, when allowed."""
+    """Refuse a round the session's profile forbids; the profile, when allowed. `bet_minor`
+    is the round's stake: a bonus buy's price."""
     rules = session_profile(game_session)
+    if style.buys_feature and not rules.bonus_buy_allowed:
+        raise ReelhouseError(
+            ApiCode.BONUS_BUY_FORBIDDEN,
+            f"buying a feature is not allowed in jurisdiction {rules.code!r}",
+        )
     if style.autoplay and not rules.autoplay_allowed:
         raise ReelhouseError(
             ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN,

@@ -40,7 +40,9 @@ from reelhouse.domain.wallet import (
     RefusalReason,
     WalletOutcome,
 )
-from reelhouse.games import catalogue, engine, rng
+from reelhouse.games import bet_modes, catalogue, engine, rng
+from reelhouse.games.bet_modes import BetMode
+from reelhouse.games.engine import is_valid_bet
 from reelhouse.games.model import Game
 from reelhouse.services import (
     freerounds,
@@ -90,11 +92,32 @@ class SpinResult:
         return self.state is RoundState.SETTLED
 
 
-def parse_bet(active: ActiveSession, bet_text: str, game: Game) -> int:
-    # One rule for paid spins and free-round grants (services/freerounds.py).
+def parse_bet(
+    active: ActiveSession, bet_text: str, game: Game, mode: BetMode = bet_modes.BASE
+) -> int:
+    """The bet in minor units. One rule for paid spins and free-round grants (services/
+    freerounds.py), applied to the stake: a bonus buy's price (games/bet_modes.py) must lie
+    within the agent's bet limits, as the amount the wallet is charged."""
     bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
-    freerounds.check_stake(active.operator, game, bet_minor)
+    freerounds.check_stake(active.operator, game, bet_modes.stake_minor(game, mode, bet_minor))
+    if not is_valid_bet(game, bet_minor):  # the price of a bet off the step may be on it
+        raise ReelhouseError(
+            ApiCode.PARAMETERS_INVALID, "bet must be a multiple of the game's bet step"
+        )
     return bet_minor
+
+
+def bet_mode(game: Game, name: str, free_round_id: int | None) -> BetMode:
+    """The bet mode a spin asks for: one the game offers (3031), never for a free round,
+    which is played at its granted bet (3032)."""
+    mode = bet_modes.mode_of(game, name)
+    if mode is None:
+        raise ReelhouseError(
+            ApiCode.BET_MODE_UNKNOWN, f"{game.game_code} offers no bet mode {name[:16]!r}"
+        )
+    if free_round_id is not None and mode != bet_modes.BASE:
+        raise ReelhouseError(ApiCode.BET_MODE_NOT_FREE, "a free round is played at its bet")
+    return mode
 
 
 def win_cap(*limits: int | None) -> int | None:
@@ -134,11 +157,14 @@ def _sealed_round(
     bet_minor: int,
     now: dt.datetime,
     grant: FreeRoundGrant | None = None,
+    mode: BetMode = bet_modes.BASE,
 ) -> Round:
     """Draw the outcome and seal it in a round row, before anything is sent. Real and demo
-    rounds are drawn here alike: same engine, same RNG, same math."""
+    rounds are drawn here alike: same engine, same RNG, same math. The round's bet is its
+    stake (a bonus buy's price), what the wallet is charged."""
     variant = active.session.rtp_variant
-    outcome = engine.play(game, variant, bet_minor, rng.RecordingRng(platform.game_rng()))
+    recorder = rng.RecordingRng(platform.game_rng())
+    outcome = engine.play(game, variant, bet_minor, recorder, mode)
     demo = active.session.demo_balance_minor is not None
     # The agent's max win per round (0 = none) and a free-round grant's own cap cut what the
     # round pays; the outcome (and its replay) keeps what the game awarded.
@@ -165,7 +191,7 @@ def _sealed_round(
         rtp_variant=variant,
         math_hash=catalogue.math_hash(game, variant),
         rng_version=rng.RNG_VERSION,
-        bet_minor=bet_minor,
+        bet_minor=outcome.bet_minor,
         win_minor=paid,
         awarded_win_minor=outcome.win_minor,
         win_capped=capped,
@@ -278,15 +304,18 @@ def _write_round(
         game = catalogue.get_game(active.session.game_code)
         assert game is not None, "a session's game left the catalogue"
         grant = None
+        mode = bet_mode(game, style.bet_mode, free_round_id)
         if free_round_id is None:
-            bet_minor = parse_bet(active, bet_text, game)
+            bet_minor = parse_bet(active, bet_text, game, mode)
         else:
             bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
         # The market's rules and the session's (reality check, limits), from the session row
         # this statement read: before anything of the round (or of a grant) is written, so a
-        # refusal changes nothing. A free round stakes nothing of the player's.
-        stake_minor = bet_minor if free_round_id is None else 0
-        rules = _checked_rules(active, bet_minor, stake_minor, style, now)
+        # refusal changes nothing. The market's cap is on the round's price (a bonus buy's
+        # price, not its bet); a free round stakes nothing of the player's.
+        priced_minor = bet_modes.stake_minor(game, mode, bet_minor)
+        stake_minor = priced_minor if free_round_id is None else 0
+        rules = _checked_rules(active, priced_minor, stake_minor, style, now)
         if free_round_id is not None:
             # Under the player's lock, so two spins cannot both take a grant's last round.
             grant = freerounds.take_one(session, active, game.game_code, free_round_id, now)
@@ -294,7 +323,7 @@ def _write_round(
         if hold.holding_round_id is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
         jurisdiction_rules.note_round_start(active.session, rules, now)
-        round_ = _sealed_round(platform, active, game, bet_minor, now, grant)
+        round_ = _sealed_round(platform, active, game, bet_minor, now, grant, mode)
         if grant is not None or demo:
             # A paid round's activity is written with its bet's outcome, in the same update
             # of the session (store/outbox.py): one statement fewer per round.
