@@ -184,6 +184,8 @@
       overlay.append(poly);
     });
     spin.ways.forEach((win) => positions.push(...win.positions));
+    // A cascade (cluster games): the clusters of its first grid, the one shown.
+    if (spin.cascades) spin.cascades[0].clusters.forEach((win) => positions.push(...win.positions));
     if (spin.scatter && spin.scatter.win_minor + spin.scatter.free_spins > 0) positions.push(...spin.scatter.positions);
     for (const [reel, row] of positions) {
       const node = reelsEl.querySelector(`.cell[data-reel="${reel}"][data-row="${row}"]`);
