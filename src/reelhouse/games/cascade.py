@@ -22,7 +22,7 @@ Why the math is exact and tractable: what falls in is read from the strips, not 
 whole cascade is a deterministic function of the reel stops. One draw per reel, as in every
 other game, and a round replays from those draws alone. The exact RTP is a full enumeration:
 the win of every stop combination (prod of the strip lengths; the catalogue's cluster game has
-13^5 = 371,293) is computed once per strip layout (`win_table`, vectorised, a few seconds) and
+12^5 = 248,832) is computed once per strip layout (`win_table`, vectorised, a few seconds) and
 does not depend on the weights, so every RTP variant and every tuning candidate is a weighted
 sum over the same table (`expected_credits`, a tensor contraction per reel).
 
