@@ -39,6 +39,7 @@ def cluster_game(
     *,
     weights: list[list[int]] | None = None,
     max_cascades: int = 20,
+    multipliers: list[int] | None = None,
 ) -> Game:
     document = {
         "game_code": "test-cluster",
@@ -50,7 +51,7 @@ def cluster_game(
         "credits": 1,
         "max_win_x": 100_000,
         "rtp_variants": [VARIANT],
-        "cascade": {"max_cascades": max_cascades},
+        "cascade": {"max_cascades": max_cascades, "multipliers": multipliers or [1]},
         "symbols": symbols,
     }
     variant = {
@@ -76,6 +77,7 @@ def test_a_cascade_by_hand() -> None:
         [regular("A", pays_a), regular("B", pays_b), WILD],
         [["B", "A", "A", "B", "B"], ["B", "B", "W", "B", "A"], ["A", "B", "A", "A", "B"]],
         rows=3,
+        multipliers=[1, 2],
     )
     result = evaluate(game, game.variant(VARIANT).base, (2, 2, 2), in_feature=False)
     a, b, w = 0, 1, 2
@@ -93,6 +95,10 @@ def test_a_cascade_by_hand() -> None:
     second = result.cascades[1]
     assert second.grid == ((b, b, a), (b, b, a), (a, b, b))
     assert [(c.symbol, c.size) for c in second.clusters] == [(b, 6)]
+    # The grid after a refill pays x2, and so does every later one.
+    assert (first.multiplier, first.win_credits) == (1, 9)
+    assert (second.multiplier, second.win_credits) == (2, 6)
+    assert all(step.multiplier == 2 for step in result.cascades[1:])
     assert result.win_credits == sum(step.win_credits for step in result.cascades)
     assert not result.cascades[-1].clusters
 
@@ -122,8 +128,14 @@ def small_cluster_games(draw: st.DrawFn) -> Game:
         for _ in range(reels)
     ]
     weights = [[draw(st.integers(1, 3)) for _ in strip] for strip in strips]
+    multipliers = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
     return cluster_game(
-        symbols, strips, rows, weights=weights, max_cascades=draw(st.integers(1, 6))
+        symbols,
+        strips,
+        rows,
+        weights=weights,
+        max_cascades=draw(st.integers(1, 6)),
+        multipliers=multipliers,
     )
 
 

@@ -52,6 +52,8 @@ EN: dict[str, str] = {
     "wild_rule": "{name} is wild and stands for every regular symbol.",
     "cluster_rule": "Clusters of {k} or more touching symbols (across or down) pay, then vanish: "
     "the symbols above fall, new ones drop in and the grid pays again (at most {n} refills).",
+    "cascade_multipliers": "The grids of a cascade pay {m} in turn (the last for every later "
+    "grid).",
     "expanding_rule": "{name} expands to fill its whole reel whenever it lands.",
     "wild_multiplier": "{name} multiplies the wins it takes part in by {m}.",
     "scatter_rule": "{name} pays anywhere on the reels.",
@@ -119,6 +121,8 @@ ES: dict[str, str] = {
     "cluster_rule": "Los grupos de {k} o más símbolos iguales que se tocan (en horizontal o "
     "vertical) pagan y desaparecen: los de arriba caen, entran nuevos y se paga otra vez (como "
     "mucho {n} veces).",
+    "cascade_multipliers": "Las rejillas sucesivas de una cascada pagan {m} (el último para las "
+    "siguientes).",
     "expanding_rule": "{name} se expande y llena todo su rodillo cada vez que aparece.",
     "wild_multiplier": "{name} multiplica por {m} los premios en los que participa.",
     "scatter_rule": "{name} paga en cualquier posición de los rodillos.",
@@ -190,6 +194,8 @@ DE: dict[str, str] = {
     "cluster_rule": "Gruppen von {k} oder mehr sich berührenden Symbolen (waagrecht oder "
     "senkrecht) zahlen und verschwinden: Die Symbole darüber fallen, neue rücken nach und es wird "
     "erneut gezahlt (höchstens {n} Mal).",
+    "cascade_multipliers": "Die Raster einer Kaskade zahlen der Reihe nach {m} (der letzte gilt "
+    "für alle weiteren).",
     "expanding_rule": "{name} dehnt sich bei jeder Landung über die ganze Walze aus.",
     "wild_multiplier": "{name} multipliziert die Gewinne, an denen es beteiligt ist, mit {m}.",
     "scatter_rule": "{name} zahlt überall auf den Walzen.",
@@ -259,6 +265,8 @@ PT: dict[str, str] = {
     "cluster_rule": "Grupos de {k} ou mais símbolos iguais que se tocam (na horizontal ou na "
     "vertical) pagam e desaparecem: os de cima caem, entram novos e paga-se de novo (no máximo "
     "{n} vezes).",
+    "cascade_multipliers": "As grelhas sucessivas de uma cascata pagam {m} (o último vale para "
+    "as seguintes).",
     "expanding_rule": "{name} expande-se e preenche todo o rolo sempre que aparece.",
     "wild_multiplier": "{name} multiplica por {m} os ganhos de que participa.",
     "scatter_rule": "{name} paga em qualquer posição dos rolos.",
@@ -330,6 +338,8 @@ FR: dict[str, str] = {
     "cluster_rule": "Les groupes de {k} symboles identiques ou plus qui se touchent "
     "(horizontalement ou verticalement) paient puis disparaissent : les symboles du dessus "
     "tombent, de nouveaux arrivent et la grille paie à nouveau ({n} fois au plus).",
+    "cascade_multipliers": "Les grilles successives d'une cascade paient {m} (le dernier pour "
+    "les suivantes).",
     "expanding_rule": "{name} s'étend sur tout son rouleau chaque fois qu'il apparaît.",
     "wild_multiplier": "{name} multiplie par {m} les gains auxquels il participe.",
     "scatter_rule": "{name} paie n'importe où sur les rouleaux.",

@@ -6,8 +6,9 @@ Rules, in one place:
   reel) that all show one regular symbol or a wild, with at least one cell of the symbol. A
   symbol's clusters are the connected parts of its cells and the wilds; a wild may belong to
   clusters of several symbols, and each pays.
-- A cluster of size k pays `pays[k - 1]` of its symbol (0 below the smallest paying size).
-  Wilds pay nothing by themselves.
+- A cluster of size k pays `pays[k - 1]` of its symbol (0 below the smallest paying size),
+  times the grid's cascade multiplier: `multipliers[i]` for the grid after i refills, the last
+  one for every later grid (1 when the game names none). Wilds pay nothing by themselves.
 - After a grid pays, every cell of a paying cluster is removed; on each reel the symbols left
   fall down (keeping their order) and the empty cells at the top are filled from the reel
   strip's continuation *above* the window: a reel that stopped at s (showing strip[s],
@@ -98,7 +99,9 @@ def evaluate(game: Game, strips: StripSet, stops: tuple[int, ...]) -> SpinResult
     for refills in range(game.cascade.max_cascades + 1):
         grid = tuple(tuple(column) for column in columns)
         wins = clusters(game.symbols, grid)
-        steps.append(CascadeStep(grid, wins, sum(w.win_credits for w in wins)))
+        multiplier = game.cascade.multiplier(refills)
+        pays = sum(w.win_credits for w in wins)
+        steps.append(CascadeStep(grid, wins, multiplier, pays * multiplier))
         if not wins or refills == game.cascade.max_cascades:
             break
         removed = {position for win in wins for position in win.positions}
@@ -198,7 +201,7 @@ def _win_table(game: Game, layout: tuple[tuple[int, ...], ...]) -> IntArray:
     row_index = np.arange(rows)
     for refills in range(game.cascade.max_cascades + 1):
         step_win, removed = _grid_wins(grids[live], game)
-        win[live] += step_win
+        win[live] += step_win * game.cascade.multiplier(refills)
         if refills == game.cascade.max_cascades:
             break
         paying = removed != 0

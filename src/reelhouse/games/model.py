@@ -115,6 +115,12 @@ class CascadeRules:
 
     # Refills after which the wins of the grid are still paid but nothing more falls.
     max_cascades: int
+    # multipliers[i]: what the wins of the grid after i refills are multiplied by; the last
+    # one holds for every later grid.
+    multipliers: tuple[int, ...] = (1,)
+
+    def multiplier(self, refills: int) -> int:
+        return self.multipliers[min(refills, len(self.multipliers) - 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +313,13 @@ def _cascade(document: Any, mode: Mode, symbols: tuple[Symbol, ...]) -> CascadeR
     _require("free_spins" not in document, "a cluster game has no free spins")
     _require(all(s.kind != "scatter" for s in symbols), "a cluster game has no scatters")
     _require(all(s.multiplier == 1 and not s.expanding for s in symbols), "plain wilds only")
-    return CascadeRules(_positive_int(raw["max_cascades"], MAX_CASCADES, "max_cascades"))
+    multipliers = tuple(
+        _positive_int(m, MAX_MULTIPLIER, "cascade multiplier") for m in raw.get("multipliers", [1])
+    )
+    _require(0 < len(multipliers) <= MAX_CASCADES + 1, "one multiplier per grid at most")
+    return CascadeRules(
+        _positive_int(raw["max_cascades"], MAX_CASCADES, "max_cascades"), multipliers
+    )
 
 
 def build_strips(game: Game, document: Any) -> StripSet:

@@ -55,7 +55,8 @@ class CascadeStep:
 
     grid: tuple[tuple[int, ...], ...]  # grid[reel][row], as SpinResult.grid
     clusters: tuple[ClusterWin, ...]
-    win_credits: int
+    multiplier: int  # this grid's cascade multiplier: its clusters' pays are multiplied by it
+    win_credits: int  # the clusters' pays, multiplied
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,15 +157,17 @@ def _step_json(step: CascadeStep, paid: int) -> dict[str, Any]:
                 "symbol": win.symbol,
                 "size": win.size,
                 "positions": _positions_json(win.positions),
-                "win_minor": win.win_credits * paid,
+                "win_minor": win.win_credits * paid * step.multiplier,
             }
             for win in step.clusters
         ],
+        "multiplier": step.multiplier,
         "win_minor": step.win_credits * paid,
     }
 
 
 def _step_from_json(raw: dict[str, Any], paid: int) -> CascadeStep:
+    multiplier = int(raw["multiplier"])
     return CascadeStep(
         grid=tuple(tuple(int(s) for s in column) for column in raw["grid"]),
         clusters=tuple(
@@ -172,10 +175,11 @@ def _step_from_json(raw: dict[str, Any], paid: int) -> CascadeStep:
                 int(w["symbol"]),
                 int(w["size"]),
                 _positions(w["positions"]),
-                _credits(w["win_minor"], paid),
+                _credits(w["win_minor"], paid * multiplier),
             )
             for w in raw["clusters"]
         ),
+        multiplier=multiplier,
         win_credits=_credits(raw["win_minor"], paid),
     )
 

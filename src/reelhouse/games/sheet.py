@@ -51,12 +51,25 @@ def _pays(game: Game) -> tuple[str, str]:
         return (
             f"clusters of {smallest}+ touching symbols (across or down) pay, then cascade: the"
             " winning symbols vanish, the rest fall and the strip above refills the grid, until"
-            f" no win (at most {game.cascade.max_cascades} refills; the last grid still pays)",
+            f" no win (at most {game.cascade.max_cascades} refills; the last grid still pays)"
+            + _cascade_multipliers(game.cascade.multipliers),
             "cluster, by its size",
         )
     if game.mode == "lines":
         return f"{len(game.lines)} lines, paying left to right", "line"
     return f"{game.rows**game.reels} ways, paying left to right", "way"
+
+
+def _cascade_multipliers(multipliers: tuple[int, ...]) -> str:
+    if multipliers == (1,):
+        return ""
+    if len(multipliers) == 1:
+        return f"; every grid's wins are multiplied by x{multipliers[0]}"
+    steps = ", ".join(f"x{m}" for m in multipliers[:-1])
+    return (
+        f"; the wins of successive grids are multiplied by {steps},"
+        f" then x{multipliers[-1]} for every later grid"
+    )
 
 
 def _mechanics(game: Game) -> list[str]:

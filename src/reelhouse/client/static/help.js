@@ -18,6 +18,8 @@ const ReelHelp = (() => {
     else if (game.mode === "cluster") {
       const smallest = Math.min(...game.symbols.map((s) => s.pays.findIndex((p) => p > 0) + 1 || Infinity));
       add(t("cluster_rule", { k: smallest, n: game.cascade.max_cascades }));
+      const times = game.cascade.multipliers;
+      if (times.some((m) => m > 1)) add(t("cascade_multipliers", { m: times.map((m) => `x${m}`).join(", ") }));
     } else add(t("ways_rule", { n: game.rows ** game.reels }));
     for (const symbol of game.symbols) {
       if (symbol.kind === "wild") {
