@@ -160,22 +160,22 @@ def catalogue_game() -> Game:
 
 
 def test_the_two_evaluators_agree_on_every_combination_of_shortened_strips() -> None:
-    """The catalogue game's own symbols, paytable and cascade bound on its strips cut to four
-    stops each: every one of the 4^5 combinations, engine against table."""
+    """The catalogue game's own symbols, paytable, cascade bound and multipliers on its strips
+    cut to five stops each (a window's height): all 5^5 combinations, engine against table."""
     game = catalogue_game()
     strips = game.variant(96).base
     codes = [s.code for s in game.symbols]
     short = build_strips(
         game,
         {
-            "strips": [[codes[s] for s in reel.symbols[:4]] for reel in strips.reels],
-            "weights": [[1] * 4 for _ in strips.reels],
+            "strips": [[codes[s] for s in reel.symbols[:5]] for reel in strips.reels],
+            "weights": [[1] * 5 for _ in strips.reels],
         },
     )
     table = cascade.win_table(game, short)
     wins = [
         cascade.evaluate(game, short, tuple(int(s) for s in stops)).win_credits
-        for stops in np.ndindex(*(4,) * game.reels)
+        for stops in np.ndindex(*(5,) * game.reels)
     ]
     assert table.tolist() == wins
     assert any(w > 0 for w in wins) and any(w == 0 for w in wins)

@@ -93,7 +93,10 @@ def features(game: Game) -> list[str]:
         f"{len(game.lines)} lines" if game.mode == "lines" else f"{game.rows**game.reels} ways"
     ]
     if game.mode == "cluster":
-        found = [f"cluster pays ({cascade.smallest_cluster(game.symbols)}+ touching)", "cascades"]
+        assert game.cascade is not None
+        times = "/".join(f"x{m}" for m in game.cascade.multipliers)
+        cascades = "cascades" if times == "x1" else f"cascades paying {times}"
+        found = [f"cluster pays ({cascade.smallest_cluster(game.symbols)}+ touching)", cascades]
     for symbol in game.symbols:
         if symbol.kind == "wild":
             times = f" x{symbol.multiplier}" if symbol.multiplier > 1 else ""
