@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from reelhouse.games import cascade, catalogue
 from reelhouse.games.engine import evaluate, play
 from reelhouse.games.exact import rtp_breakdown
-from reelhouse.games.model import Game, build_strips, parse_game
+from reelhouse.games.model import Game, GameDataError, build_strips, parse_game
 from reelhouse.games.outcome import SpinOutcome
 from reelhouse.games.replay import replay
 from reelhouse.games.rng import SeededRng
@@ -214,3 +214,46 @@ def test_a_cascade_round_replays_from_its_draws() -> None:
     assert result.verified, result.reason
     stored["base"]["cascades"][1]["win_minor"] += 10
     assert not replay(CODE, 96, catalogue.math_hash(game, 96), 200, outcome.draws, stored).verified
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"symbols": [regular("A", [0, 0, 1, 2]), regular("S", [0] * 4) | {"kind": "scatter"}]},
+            "scatters",
+        ),
+        ({"symbols": [regular("A", [0, 1])]}, "one pay per count 1..4"),
+        ({"symbols": [regular("A", [0, 0, 1, 2]), WILD | {"multiplier": 2}]}, "plain wilds"),
+        (
+            {"symbols": [regular("A", [0, 0, 1, 2]), regular("B", [1] * 4) | {"expanding": True}]},
+            "only wilds",
+        ),
+        ({"cascade": {"max_cascades": 0}}, "max_cascades"),
+        ({"cascade": {"max_cascades": 2, "multipliers": []}}, "one multiplier"),
+        ({"cascade": None}, "a cascade exactly in cluster games"),
+    ],
+)
+def test_cluster_data_the_math_does_not_cover_is_refused(
+    change: dict[str, Any], message: str
+) -> None:
+    document: dict[str, Any] = {
+        "game_code": "test-cluster",
+        "name": "Test Cluster",
+        "volatility": "low",
+        "reels": 2,
+        "rows": 2,
+        "mode": "cluster",
+        "credits": 1,
+        "max_win_x": 100,
+        "rtp_variants": [VARIANT],
+        "cascade": {"max_cascades": 2},
+        "symbols": [regular("A", [0, 0, 1, 2])],
+    } | change
+    document = {key: value for key, value in document.items() if value is not None}
+    variant = {
+        "rtp_percent": VARIANT,
+        "base": {"strips": [["A", "A"]] * 2, "weights": [[1, 1]] * 2},
+    }
+    with pytest.raises(GameDataError, match=message):
+        parse_game(document, {VARIANT: variant})
