@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from reelhouse.domain.limits import MAX_AMOUNT_MINOR
 from reelhouse.games import cascade
-from reelhouse.games.expanding_wilds import expanded_reels
+from reelhouse.games.expanding_wilds import landing
 from reelhouse.games.model import Game, StripSet, Symbol
 from reelhouse.games.outcome import LineWin, Position, ScatterWin, SpinOutcome, SpinResult, WaysWin
 from reelhouse.games.rng import RecordingRng, Rng
@@ -98,15 +98,7 @@ def evaluate(
     grid = tuple(
         reel.window(stop, game.rows) for reel, stop in zip(strips.reels, stops, strict=True)
     )
-    expanding = tuple(i for i, s in enumerate(game.symbols) if s.expanding)
-    landed: Grid = ()
-    expanded: tuple[int, ...] = ()
-    if expanding:
-        landed = tuple(
-            reel.landed(stop, game.rows) for reel, stop in zip(strips.reels, stops, strict=True)
-        )
-        expanded = expanded_reels(landed, expanding)
-        landed = landed if expanded else ()
+    expanded, landed = landing(strips.reels, stops, game.rows)
     line_wins = _line_wins(game, grid) if game.mode == "lines" else ()
     ways_wins = _ways_wins(game, grid) if game.mode == "ways" else ()
     scatter = _scatter_win(game, grid, in_feature=in_feature)

@@ -16,6 +16,14 @@ combination in `stats.py`. The two are independent and must agree, as for any ga
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # model.py imports this module: the reel type is for the checker only
+    from reelhouse.games.model import Reel
+
+Grid = tuple[tuple[int, ...], ...]
+
 
 def expand(window: tuple[int, ...], expanding: tuple[int, ...]) -> tuple[int, ...]:
     """The window as shown: filled with its topmost expanding wild, if it has one."""
@@ -25,8 +33,15 @@ def expand(window: tuple[int, ...], expanding: tuple[int, ...]) -> tuple[int, ..
     return window
 
 
-def expanded_reels(
-    landed: tuple[tuple[int, ...], ...], expanding: tuple[int, ...]
-) -> tuple[int, ...]:
-    """The reels an expanding wild landed on, so filled (for the outcome the client draws)."""
-    return tuple(reel for reel, window in enumerate(landed) if any(s in expanding for s in window))
+def landing(
+    reels: Sequence[Reel], stops: tuple[int, ...], rows: int
+) -> tuple[tuple[int, ...], Grid]:
+    """For the outcome the client draws: (the reels an expanding wild landed on, so filled;
+    the grid as it stopped), or ((), ()) when no wild expanded."""
+    landed = tuple(reel.landed(stop, rows) for reel, stop in zip(reels, stops, strict=True))
+    expanded = tuple(
+        index
+        for index, (reel, window) in enumerate(zip(reels, landed, strict=True))
+        if any(symbol in reel.expanding for symbol in window)
+    )
+    return (expanded, landed) if expanded else ((), ())
