@@ -1,6 +1,7 @@
 """The games with the newer mechanics through the game API on both databases: a cascade
 round of Crystal Cascade and a round of Starfall Lanes (expanding wilds) are played, stored,
-shown to the client with their mechanic's data, and replay from their stored draws."""
+shown to the client and on the round's page with their mechanic's data, and replay from their
+stored draws."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reelhouse.services import launch, operators, players
+from reelhouse.services import launch, operators, players, round_details
 from reelhouse.services.replay import replay_round
 from tests.inprocess_app import OPERATOR, PLAYER, App, inprocess_app
 
@@ -53,3 +54,8 @@ def test_a_round_of_each_mechanic_game_is_played_stored_and_replayed(
     assert seen["outcome"]["game_code"] == game_code
     result = replay_round(app.platform, int(seen["round_id"]))
     assert result.verified, result.reason
+    # The round's page shows every grid of a cascade, each with its clusters.
+    view = round_details.round_view(app.platform, int(seen["round_id"]))
+    assert view is not None
+    steps = seen["outcome"]["base"].get("cascades", [seen["outcome"]["base"]])
+    assert len(view.spins) == len(steps) + len(seen["outcome"]["free_spins"])
