@@ -53,6 +53,11 @@ EN: dict[str, str] = {
     "lines_rule": "{n} lines pay left to right on adjacent reels.",
     "ways_rule": "{n} ways: a symbol pays on adjacent reels from the left, in any row.",
     "wild_rule": "{name} is wild and stands for every regular symbol.",
+    "cluster_rule": "Clusters of {k} or more touching symbols (across or down) pay, then vanish: "
+    "the symbols above fall, new ones drop in and the grid pays again (at most {n} refills).",
+    "cascade_multipliers": "The grids of a cascade pay {m} in turn (the last for every later "
+    "grid).",
+    "expanding_rule": "{name} expands to fill its whole reel whenever it lands.",
     "wild_multiplier": "{name} multiplies the wins it takes part in by {m}.",
     "scatter_rule": "{name} pays anywhere on the reels.",
     "feature_rule": "{k} or more {name} award free spins: {awards}.",
@@ -148,6 +153,12 @@ ES: dict[str, str] = {
     "ways_rule": "{n} formas: un símbolo paga en rodillos contiguos desde la izquierda, en "
     "cualquier fila.",
     "wild_rule": "{name} es comodín y sustituye a todos los símbolos normales.",
+    "cluster_rule": "Los grupos de {k} o más símbolos iguales que se tocan (en horizontal o "
+    "vertical) pagan y desaparecen: los de arriba caen, entran nuevos y se paga otra vez (como "
+    "mucho {n} veces).",
+    "cascade_multipliers": "Las rejillas sucesivas de una cascada pagan {m} (el último para las "
+    "siguientes).",
+    "expanding_rule": "{name} se expande y llena todo su rodillo cada vez que aparece.",
     "wild_multiplier": "{name} multiplica por {m} los premios en los que participa.",
     "scatter_rule": "{name} paga en cualquier posición de los rodillos.",
     "feature_rule": "{k} o más {name} otorgan giros gratis: {awards}.",
@@ -248,6 +259,12 @@ DE: dict[str, str] = {
     "lines_rule": "{n} Linien zahlen von links nach rechts auf benachbarten Walzen.",
     "ways_rule": "{n} Wege: Ein Symbol zahlt auf benachbarten Walzen von links, in jeder Reihe.",
     "wild_rule": "{name} ist Wild und ersetzt alle normalen Symbole.",
+    "cluster_rule": "Gruppen von {k} oder mehr sich berührenden Symbolen (waagrecht oder "
+    "senkrecht) zahlen und verschwinden: Die Symbole darüber fallen, neue rücken nach und es wird "
+    "erneut gezahlt (höchstens {n} Mal).",
+    "cascade_multipliers": "Die Raster einer Kaskade zahlen der Reihe nach {m} (der letzte gilt "
+    "für alle weiteren).",
+    "expanding_rule": "{name} dehnt sich bei jeder Landung über die ganze Walze aus.",
     "wild_multiplier": "{name} multipliziert die Gewinne, an denen es beteiligt ist, mit {m}.",
     "scatter_rule": "{name} zahlt überall auf den Walzen.",
     "feature_rule": "{k} oder mehr {name} bringen Freispiele: {awards}.",
@@ -345,6 +362,12 @@ PT: dict[str, str] = {
     "ways_rule": "{n} formas: um símbolo paga em rolos adjacentes a partir da esquerda, em "
     "qualquer linha.",
     "wild_rule": "{name} é curinga e substitui todos os símbolos normais.",
+    "cluster_rule": "Grupos de {k} ou mais símbolos iguais que se tocam (na horizontal ou na "
+    "vertical) pagam e desaparecem: os de cima caem, entram novos e paga-se de novo (no máximo "
+    "{n} vezes).",
+    "cascade_multipliers": "As grelhas sucessivas de uma cascata pagam {m} (o último vale para "
+    "as seguintes).",
+    "expanding_rule": "{name} expande-se e preenche todo o rolo sempre que aparece.",
     "wild_multiplier": "{name} multiplica por {m} os ganhos de que participa.",
     "scatter_rule": "{name} paga em qualquer posição dos rolos.",
     "feature_rule": "{k} ou mais {name} concedem rodadas grátis: {awards}.",
@@ -444,6 +467,12 @@ FR: dict[str, str] = {
     "ways_rule": "{n} façons : un symbole paie sur des rouleaux adjacents depuis la gauche, sur "
     "n'importe quelle rangée.",
     "wild_rule": "{name} est joker et remplace tous les symboles normaux.",
+    "cluster_rule": "Les groupes de {k} symboles identiques ou plus qui se touchent "
+    "(horizontalement ou verticalement) paient puis disparaissent : les symboles du dessus "
+    "tombent, de nouveaux arrivent et la grille paie à nouveau ({n} fois au plus).",
+    "cascade_multipliers": "Les grilles successives d'une cascade paient {m} (le dernier pour "
+    "les suivantes).",
+    "expanding_rule": "{name} s'étend sur tout son rouleau chaque fois qu'il apparaît.",
     "wild_multiplier": "{name} multiplie par {m} les gains auxquels il participe.",
     "scatter_rule": "{name} paie n'importe où sur les rouleaux.",
     "feature_rule": "{k} {name} ou plus offrent des tours gratuits : {awards}.",

@@ -50,7 +50,7 @@ def list_command() -> None:
     for info in list_games():
         variants = "/".join(str(v) for v in info.rtp_variants)
         typer.echo(
-            f"{info.game_code:18} {info.name:18} {info.reels}x{info.rows} {info.mode:5}"
+            f"{info.game_code:18} {info.name:18} {info.reels}x{info.rows} {info.mode:7}"
             f" {info.volatility:7} RTP {variants}"
         )
 

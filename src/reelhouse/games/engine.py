@@ -18,13 +18,17 @@ Rules, in one place:
   up to `max_spins` per feature.
 - The round (base spin plus its feature) pays at most `max_win_x` times the bet.
 - Hold-and-win respins and the bonus buy have their rules in `hold_and_win.py`.
+- Expanding wilds fill their reel before anything is counted (`expanding_wilds.py`); cluster
+  games pay clusters and cascade instead of lines or ways (`cascade.py`). Each mechanic states
+  its rules in its own module.
 """
 
 from __future__ import annotations
 
 from reelhouse.domain.limits import MAX_AMOUNT_MINOR
-from reelhouse.games import hold_and_win
+from reelhouse.games import cascade, hold_and_win
 from reelhouse.games.bet_modes import BASE, BetMode
+from reelhouse.games.expanding_wilds import landing
 from reelhouse.games.model import Game, StripSet, Symbol
 from reelhouse.games.outcome import LineWin, Position, ScatterWin, SpinOutcome, SpinResult, WaysWin
 from reelhouse.games.rng import RecordingRng, Rng
@@ -92,6 +96,8 @@ def evaluate(
     game: Game, strips: StripSet, stops: tuple[int, ...], *, in_feature: bool
 ) -> SpinResult:
     """The wins on the grid these stops show (a free spin multiplies them by its multiplier)."""
+    if game.mode == "cluster":
+        return cascade.evaluate(game, strips, stops)
     multiplier = 1
     if in_feature:
         assert game.free_spins is not None
@@ -99,13 +105,24 @@ def evaluate(
     grid = tuple(
         reel.window(stop, game.rows) for reel, stop in zip(strips.reels, stops, strict=True)
     )
+    expanded, landed = landing(strips.reels, stops, game.rows)
     line_wins = _line_wins(game, grid) if game.mode == "lines" else ()
     ways_wins = _ways_wins(game, grid) if game.mode == "ways" else ()
     scatter = _scatter_win(game, grid, in_feature=in_feature)
     total = sum(w.win_credits for w in line_wins) + sum(w.win_credits for w in ways_wins)
     if scatter is not None:
         total += scatter.win_credits
-    return SpinResult(stops, grid, multiplier, line_wins, ways_wins, scatter, total * multiplier)
+    return SpinResult(
+        stops,
+        grid,
+        multiplier,
+        line_wins,
+        ways_wins,
+        scatter,
+        total * multiplier,
+        expanded=expanded,
+        landed=landed,
+    )
 
 
 def line_pay(symbols: tuple[Symbol, ...], cells: tuple[int, ...]) -> tuple[int, int, int, int]:

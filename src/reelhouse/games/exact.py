@@ -12,8 +12,10 @@ per-symbol) terms factorises over reels:
 The free-spin feature enters by Wald's identity: E[feature win] = E[spins played] x E[win of
 one free spin], where spins played follows a Markov chain over (spins left, spins awarded) that
 retriggers and stops at the limit on spins (`feature_moments`, which `stats.py` also uses for
-the second moment). Everything here ignores the max-win cap; `capbound.py` bounds what the cap
-removes. A hold-and-win feature has its own exact math in `hold_exact.py`.
+the second moment). A cluster game's spin (a whole cascade) depends on all reels at once:
+its mean is the full enumeration of `cascade.py`. Everything here ignores the max-win cap;
+`capbound.py` bounds what the cap removes.
+A hold-and-win feature has its own exact math in `hold_exact.py`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from reelhouse.games import hold_exact
+from reelhouse.games import cascade, hold_exact
 from reelhouse.games.hold_model import HoldWeights
 from reelhouse.games.model import Game, StripSet, Symbol
 
@@ -38,10 +40,10 @@ def row_probabilities(strips: StripSet, symbol_count: int, rows: int) -> FloatAr
     for i, reel in enumerate(strips.reels):
         n = len(reel.symbols)
         weights = np.asarray(reel.weights, dtype=np.float64) / reel.total_weight
-        symbols = np.asarray(reel.symbols)
+        # windows[row, j]: what stop j shows at this row (expanding wilds expanded).
+        windows = np.array([reel.window(stop, rows) for stop in range(n)]).T
         for row in range(rows):
-            # Stop j shows symbol[(j + row) % n] at this row.
-            np.add.at(p[i, row], symbols[(np.arange(n) + row) % n], weights)
+            np.add.at(p[i, row], windows[row], weights)
     return p
 
 
@@ -165,6 +167,8 @@ class SpinMeans:
 def spin_means(game: Game, strips: StripSet, multiplier: int) -> SpinMeans:
     if game.mode == "lines":
         pays = expected_line_credits(game, strips)
+    elif game.mode == "cluster":
+        pays = cascade.expected_credits(game, strips)
     else:
         pays = expected_ways_credits(game, strips)
     dist = scatter_count_distribution(game, strips)

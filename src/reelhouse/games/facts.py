@@ -15,7 +15,7 @@ import json
 from functools import cache
 from typing import Any
 
-from reelhouse.games import catalogue
+from reelhouse.games import cascade, catalogue
 from reelhouse.games.hold_exact import buy_rtp
 from reelhouse.games.model import Game
 from reelhouse.games.stats import Sheet
@@ -100,12 +100,18 @@ def features(game: Game) -> list[str]:
     found = [
         f"{len(game.lines)} lines" if game.mode == "lines" else f"{game.rows**game.reels} ways"
     ]
+    if game.mode == "cluster":
+        assert game.cascade is not None
+        times = "/".join(f"x{m}" for m in game.cascade.multipliers)
+        cascades = "cascades" if times == "x1" else f"cascades paying {times}"
+        found = [f"cluster pays ({cascade.smallest_cluster(game.symbols)}+ touching)", cascades]
     for symbol in game.symbols:
         if symbol.kind == "wild":
             times = f" x{symbol.multiplier}" if symbol.multiplier > 1 else ""
             # Its name may say so already ("Silver Flame x2").
             times = "" if symbol.name.endswith(times) else times
-            found.append(f"wild {symbol.name}{times}")
+            expanding = "expanding " if symbol.expanding else ""
+            found.append(f"{expanding}wild {symbol.name}{times}")
         elif symbol.kind == "scatter":
             found.append(f"scatter {symbol.name} pays anywhere")
     hold = game.hold_and_win

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal
 
+from reelhouse.games.expanding_wilds import expand
 from reelhouse.games.hold_model import (
     BonusBuy,
     HoldAndWin,
@@ -33,7 +34,8 @@ ENGINE_VERSION = "reelhouse-engine-1"
 
 # "cash" and "blank" belong to the hold-and-win feature (hold_model.py); they never pay.
 SymbolKind = Literal["regular", "wild", "scatter", "cash", "blank"]
-Mode = Literal["lines", "ways"]
+# "cluster": cluster pays with cascades (games/cascade.py).
+Mode = Literal["lines", "ways", "cluster"]
 
 # Bounds on what a data file may ask for: beyond them evaluation cost or the win cap's integer
 # arithmetic would stop being obviously safe.
@@ -47,6 +49,7 @@ MAX_PAY_CREDITS = 100_000
 MAX_MULTIPLIER = 10
 MAX_WIN_X = 100_000
 MAX_CREDITS = 10_000
+MAX_CASCADES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,8 @@ class Symbol:
     pays: tuple[int, ...]
     # A wild multiplies the win of every line or way it takes part in.
     multiplier: int
+    # An expanding wild fills its reel's window when it lands (games/expanding_wilds.py).
+    expanding: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,8 @@ class Reel:
     symbols: tuple[int, ...]
     weights: tuple[int, ...]
     cumulative: tuple[int, ...]
+    # The game's expanding wilds (symbol ids): a window showing one shows it in every row.
+    expanding: tuple[int, ...] = ()
 
     @property
     def total_weight(self) -> int:
@@ -86,10 +93,16 @@ class Reel:
         assert 0 <= draw < self.total_weight
         return bisect_right(self.cumulative, draw)
 
-    def window(self, stop: int, rows: int) -> tuple[int, ...]:
-        """The symbols visible from `stop` downwards; strips wrap around."""
+    def landed(self, stop: int, rows: int) -> tuple[int, ...]:
+        """The symbols the reel stops on, from `stop` downwards; strips wrap around."""
         n = len(self.symbols)
         return tuple(self.symbols[(stop + row) % n] for row in range(rows))
+
+    def window(self, stop: int, rows: int) -> tuple[int, ...]:
+        """The symbols the reel shows and the wins are counted on: as landed, with any
+        expanding wild filling the window. A function of this reel's stop alone, so reels
+        stay independent and every exact method applies unchanged."""
+        return expand(self.landed(stop, rows), self.expanding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +117,20 @@ class Variant:
     free: StripSet | None
     math_hash: str
     hold: HoldWeights | None = None  # the respin draw, for a hold-and-win game
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeRules:
+    """Cluster games (games/cascade.py): how long a cascade may run."""
+
+    # Refills after which the wins of the grid are still paid but nothing more falls.
+    max_cascades: int
+    # multipliers[i]: what the wins of the grid after i refills are multiplied by; the last
+    # one holds for every later grid.
+    multipliers: tuple[int, ...] = (1,)
+
+    def multiplier(self, refills: int) -> int:
+        return self.multipliers[min(refills, len(self.multipliers) - 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +161,7 @@ class Game(GameInfo):
     variants: tuple[Variant, ...]
     hold_and_win: HoldAndWin | None = None
     bonus_buy: BonusBuy | None = None
+    cascade: CascadeRules | None = None
 
     @property
     def credits(self) -> int:
@@ -183,7 +211,7 @@ def _positive_int(value: Any, limit: int, what: str) -> int:
     return int(value)
 
 
-def _symbols(document: Any, reels: int) -> tuple[Symbol, ...]:
+def _symbols(document: Any, reels: int, pay_counts: int) -> tuple[Symbol, ...]:
     raw = document["symbols"]
     _require(0 < len(raw) <= MAX_SYMBOLS, "symbol count out of range")
     symbols = []
@@ -191,12 +219,15 @@ def _symbols(document: Any, reels: int) -> tuple[Symbol, ...]:
         kind = item["kind"]
         known = ("regular", "wild", "scatter", "cash", "blank")
         _require(kind in known, f"unknown symbol kind {kind!r}")
-        pays = tuple(int(p) for p in item.get("pays", [0] * reels))
-        _require(len(pays) == reels, f"{item['code']}: one pay per count 1..{reels}")
+        pays = tuple(int(p) for p in item.get("pays", [0] * pay_counts))
+        _require(len(pays) == pay_counts, f"{item['code']}: one pay per count 1..{pay_counts}")
         _require(all(0 <= p <= MAX_PAY_CREDITS for p in pays), f"{item['code']}: pay range")
         multiplier = _positive_int(item.get("multiplier", 1), MAX_MULTIPLIER, "multiplier")
         _require(kind == "wild" or multiplier == 1, "only wilds carry multipliers")
-        symbols.append(Symbol(item["code"], item["name"], kind, pays, multiplier))
+        expanding = item.get("expanding", False)
+        _require(expanding in (False, True), "expanding is true or false")
+        _require(kind == "wild" or not expanding, "only wilds expand")
+        symbols.append(Symbol(item["code"], item["name"], kind, pays, multiplier, expanding))
     codes = [s.code for s in symbols]
     _require(len(set(codes)) == len(codes), "symbol codes must be unique")
     _require(sum(s.kind == "scatter" for s in symbols) <= 1, "at most one scatter symbol")
@@ -218,8 +249,8 @@ def _free_spins(document: Any, reels: int, has_scatter: bool) -> FreeSpins | Non
 
 
 def _lines(document: Any, mode: Mode, reels: int, rows: int) -> tuple[tuple[int, ...], ...]:
-    if mode == "ways":
-        _require("lines" not in document, "a ways game has no lines")
+    if mode != "lines":
+        _require("lines" not in document, f"a {mode} game has no lines")
         return ()
     lines = tuple(tuple(int(r) for r in line) for line in document["lines"])
     _require(0 < len(lines) <= MAX_LINES, "line count out of range")
@@ -235,10 +266,12 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
     _require(reels >= 2, "a slot needs at least two reels")
     rows = _positive_int(document["rows"], MAX_ROWS, "rows")
     mode = document["mode"]
-    _require(mode in ("lines", "ways"), f"unknown mode {mode!r}")
-    symbols = _symbols(document, reels)
-    if mode == "ways":
-        _require(all(s.kind != "wild" or not any(s.pays) for s in symbols), "ways wilds pay 0")
+    _require(mode in ("lines", "ways", "cluster"), f"unknown mode {mode!r}")
+    # A cluster symbol pays by cluster size, 1..every cell; others by count, 1..reels.
+    symbols = _symbols(document, reels, reels * rows if mode == "cluster" else reels)
+    if mode != "lines":
+        _require(all(s.kind != "wild" or not any(s.pays) for s in symbols), f"{mode} wilds pay 0")
+    cascade = _cascade(document, mode, symbols)
     lines = _lines(document, mode, reels, rows)
     scatter = next((i for i, s in enumerate(symbols) if s.kind == "scatter"), None)
     free_spins = _free_spins(document, reels, scatter is not None)
@@ -252,11 +285,16 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
     for rtp, variant_document in variant_documents.items():
         _require(int(variant_document["rtp_percent"]) == rtp, f"rtp{rtp}.json says another RTP")
         _require(("free" in variant_document) == (free_spins is not None), "free strips mismatch")
+    expanding = tuple(i for i, s in enumerate(symbols) if s.expanding)
     variants = tuple(
         Variant(
             rtp_percent=rtp,
-            base=_strip_set(variant_documents[rtp]["base"], code_index, rows, reels, scatter),
-            free=_strip_set(variant_documents[rtp]["free"], code_index, rows, reels, scatter)
+            base=_strip_set(
+                variant_documents[rtp]["base"], code_index, rows, reels, scatter, expanding
+            ),
+            free=_strip_set(
+                variant_documents[rtp]["free"], code_index, rows, reels, scatter, expanding
+            )
             if free_spins is not None
             else None,
             math_hash=compute_math_hash(document, variant_documents[rtp]),
@@ -283,17 +321,42 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
         variants=variants,
         hold_and_win=hold,
         bonus_buy=bonus_buy,
+        cascade=cascade,
+    )
+
+
+def _cascade(document: Any, mode: Mode, symbols: tuple[Symbol, ...]) -> CascadeRules | None:
+    raw = document.get("cascade")
+    _require((raw is not None) == (mode == "cluster"), "a cascade exactly in cluster games")
+    if raw is None:
+        return None
+    # The cascade's exact math (games/cascade.py) covers regular symbols and plain wilds only.
+    _require("free_spins" not in document, "a cluster game has no free spins")
+    _require(all(s.kind != "scatter" for s in symbols), "a cluster game has no scatters")
+    _require(all(s.multiplier == 1 and not s.expanding for s in symbols), "plain wilds only")
+    multipliers = tuple(
+        _positive_int(m, MAX_MULTIPLIER, "cascade multiplier") for m in raw.get("multipliers", [1])
+    )
+    _require(0 < len(multipliers) <= MAX_CASCADES + 1, "one multiplier per grid at most")
+    return CascadeRules(
+        _positive_int(raw["max_cascades"], MAX_CASCADES, "max_cascades"), multipliers
     )
 
 
 def build_strips(game: Game, document: Any) -> StripSet:
     """A validated strip set for `game` from {"strips": [[code, ...]], "weights": [[int]]}."""
     code_index = {s.code: i for i, s in enumerate(game.symbols)}
-    return _strip_set(document, code_index, game.rows, game.reels, game.scatter)
+    expanding = tuple(i for i, s in enumerate(game.symbols) if s.expanding)
+    return _strip_set(document, code_index, game.rows, game.reels, game.scatter, expanding)
 
 
 def _strip_set(
-    document: Any, code_index: dict[str, int], rows: int, reels: int, scatter: int | None
+    document: Any,
+    code_index: dict[str, int],
+    rows: int,
+    reels: int,
+    scatter: int | None,
+    expanding: tuple[int, ...] = (),
 ) -> StripSet:
     strips, weights = document["strips"], document["weights"]
     _require(len(strips) == reels and len(weights) == reels, "one strip per reel")
@@ -306,7 +369,7 @@ def _strip_set(
         symbols = tuple(code_index[code] for code in strip)
         cumulative = tuple(accumulate(int(w) for w in reel_weights))
         _require(cumulative[-1] <= MAX_DRAW_BOUND, "reel weight total too large")
-        reel = Reel(symbols, tuple(int(w) for w in reel_weights), cumulative)
+        reel = Reel(symbols, tuple(int(w) for w in reel_weights), cumulative, expanding)
         # At most one scatter per window keeps "k scatters" at most one per reel, which the
         # exact math (a convolution over reels) and the pay tables (k <= reels) rely on.
         for stop in range(len(symbols) if scatter is not None else 0):

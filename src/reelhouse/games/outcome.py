@@ -44,6 +44,24 @@ class ScatterWin:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterWin:
+    symbol: int
+    size: int  # cells in the cluster, wilds included
+    positions: tuple[Position, ...]
+    win_credits: int  # the symbol's pay for this size, before the spin's multiplier
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeStep:
+    """One grid of a cascade (games/cascade.py): what it showed and the clusters it paid."""
+
+    grid: tuple[tuple[int, ...], ...]  # grid[reel][row], as SpinResult.grid
+    clusters: tuple[ClusterWin, ...]
+    multiplier: int  # this grid's cascade multiplier: its clusters' pays are multiplied by it
+    win_credits: int  # the clusters' pays, multiplied
+
+
+@dataclass(frozen=True, slots=True)
 class SpinResult:
     stops: tuple[int, ...]
     grid: tuple[tuple[int, ...], ...]  # grid[reel][row] = symbol id (index into game symbols)
@@ -52,6 +70,13 @@ class SpinResult:
     ways_wins: tuple[WaysWin, ...]
     scatter: ScatterWin | None
     win_credits: int  # everything above, multiplied
+    # Cluster games: every grid of the cascade in order, the first one being `grid` (the
+    # wins are the clusters of its steps). Empty for other games.
+    cascades: tuple[CascadeStep, ...] = ()
+    # Reels whose expanding wild filled them (games/expanding_wilds.py); `grid` shows them
+    # expanded, `landed` as they stopped. Empty when no wild expanded.
+    expanded: tuple[int, ...] = ()
+    landed: tuple[tuple[int, ...], ...] = ()
 
     @property
     def free_spins_awarded(self) -> int:
@@ -128,6 +153,52 @@ def _positions(raw: list[list[int]]) -> tuple[Position, ...]:
 
 def _spin_json(spin: SpinResult, credit_minor: int) -> dict[str, Any]:
     paid = spin.multiplier * credit_minor  # minor units per credit of a win in this spin
+    document = _plain_spin_json(spin, credit_minor, paid)
+    # Present only when the mechanic is: the stored outcomes of other games keep their bytes.
+    if spin.cascades:
+        document["cascades"] = [_step_json(step, paid) for step in spin.cascades]
+    if spin.expanded:
+        document["expanded"] = list(spin.expanded)
+        document["landed"] = [list(column) for column in spin.landed]
+    return document
+
+
+def _step_json(step: CascadeStep, paid: int) -> dict[str, Any]:
+    return {
+        "grid": [list(column) for column in step.grid],
+        "clusters": [
+            {
+                "symbol": win.symbol,
+                "size": win.size,
+                "positions": _positions_json(win.positions),
+                "win_minor": win.win_credits * paid * step.multiplier,
+            }
+            for win in step.clusters
+        ],
+        "multiplier": step.multiplier,
+        "win_minor": step.win_credits * paid,
+    }
+
+
+def _step_from_json(raw: dict[str, Any], paid: int) -> CascadeStep:
+    multiplier = int(raw["multiplier"])
+    return CascadeStep(
+        grid=tuple(tuple(int(s) for s in column) for column in raw["grid"]),
+        clusters=tuple(
+            ClusterWin(
+                int(w["symbol"]),
+                int(w["size"]),
+                _positions(w["positions"]),
+                _credits(w["win_minor"], paid * multiplier),
+            )
+            for w in raw["clusters"]
+        ),
+        multiplier=multiplier,
+        win_credits=_credits(raw["win_minor"], paid),
+    )
+
+
+def _plain_spin_json(spin: SpinResult, credit_minor: int, paid: int) -> dict[str, Any]:
     scatter = spin.scatter
     return {
         "stops": list(spin.stops),
@@ -213,4 +284,9 @@ def _spin_from_json(raw: dict[str, Any], scale: int) -> SpinResult:
             int(scatter_raw["free_spins"]),
         ),
         win_credits=_credits(raw["win_minor"], scale),
+        cascades=tuple(
+            _step_from_json(step, scale * multiplier) for step in raw.get("cascades", [])
+        ),
+        expanded=tuple(int(reel) for reel in raw.get("expanded", [])),
+        landed=tuple(tuple(int(s) for s in column) for column in raw.get("landed", [])),
     )

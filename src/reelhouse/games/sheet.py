@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from itertools import pairwise
 
+from reelhouse.games import cascade
 from reelhouse.games.model import Game
 from reelhouse.games.rng import RNG_VERSION
 from reelhouse.games.stats import WIN_BANDS_X, Sheet
@@ -42,21 +43,50 @@ def _heading(text: str, markdown: bool, level: int = 2) -> list[str]:
     return [text, "=" * len(text) if level == 1 else "-" * len(text), ""]
 
 
+def _pays(game: Game) -> tuple[str, str]:
+    """(how the grid pays, what a symbol's pay is per)."""
+    if game.mode == "cluster":
+        assert game.cascade is not None
+        smallest = cascade.smallest_cluster(game.symbols)
+        return (
+            f"clusters of {smallest}+ touching symbols (across or down) pay, then cascade: the"
+            " winning symbols vanish, the rest fall and the strip above refills the grid, until"
+            f" no win (at most {game.cascade.max_cascades} refills; the last grid still pays)"
+            + _cascade_multipliers(game.cascade.multipliers),
+            "cluster, by its size",
+        )
+    if game.mode == "lines":
+        return f"{len(game.lines)} lines, paying left to right", "line"
+    return f"{game.rows**game.reels} ways, paying left to right", "way"
+
+
+def _cascade_multipliers(multipliers: tuple[int, ...]) -> str:
+    if multipliers == (1,):
+        return ""
+    if len(multipliers) == 1:
+        return f"; every grid's wins are multiplied by x{multipliers[0]}"
+    steps = ", ".join(f"x{m}" for m in multipliers[:-1])
+    return (
+        f"; the wins of successive grids are multiplied by {steps},"
+        f" then x{multipliers[-1]} for every later grid"
+    )
+
+
 def _mechanics(game: Game) -> list[str]:
-    ways = game.rows**game.reels
-    pays = f"{len(game.lines)} lines" if game.mode == "lines" else f"{ways} ways"
+    pays, per = _pays(game)
     lines = [
-        f"- grid: {game.reels} reels x {game.rows} rows; {pays}, paying left to right",
+        f"- grid: {game.reels} reels x {game.rows} rows; {pays}",
         f"- a bet is {game.bet_step_minor} credits (so bets are multiples of"
-        f" {game.bet_step_minor} minor units); symbols pay credits per "
-        + ("line" if game.mode == "lines" else "way")
-        + ", scatters pay credits per spin",
+        f" {game.bet_step_minor} minor units); symbols pay credits per {per}"
+        + ("" if game.mode == "cluster" else ", scatters pay credits per spin"),
         f"- maximum win: {game.max_win_x:,} x bet per round (base spin and its feature)",
         f"- volatility: {game.volatility}",
     ]
     wilds = [s for s in game.symbols if s.kind == "wild"]
     for wild in wilds:
         extra = f", multiplies the win by {wild.multiplier}" if wild.multiplier > 1 else ""
+        if wild.expanding:
+            extra += "; landing anywhere on a reel, it expands to fill the reel before wins count"
         lines.append(f"- {wild.name} is wild: stands for every regular symbol{extra}")
     lines += _hold_mechanics(game)
     feature = game.free_spins
@@ -93,11 +123,17 @@ def _hold_mechanics(game: Game) -> list[str]:
 
 
 def _paytable(game: Game, markdown: bool) -> list[str]:
-    headers = ["symbol", "code", "kind", *(f"{k} of a kind" for k in range(1, game.reels + 1))]
+    counts = list(range(1, game.reels + 1))
+    headers = ["symbol", "code", "kind", *(f"{k} of a kind" for k in counts)]
+    if game.mode == "cluster":  # pays by cluster size: a column wherever some pay changes
+        counts = cascade.pay_tiers(game.symbols)
+        headers = ["symbol", "code", "kind", *(f"cluster {k}+" for k in counts)]
     rows = []
     for symbol in game.symbols:
         kind = symbol.kind + (f" x{symbol.multiplier}" if symbol.multiplier > 1 else "")
-        rows.append([symbol.name, symbol.code, kind, *(str(p) if p else "-" for p in symbol.pays)])
+        kind += " (expanding)" if symbol.expanding else ""
+        pays = [symbol.pays[k - 1] for k in counts]
+        rows.append([symbol.name, symbol.code, kind, *(str(p) if p else "-" for p in pays)])
     return _table(headers, rows, markdown)
 
 
@@ -165,6 +201,8 @@ def render(sheets: Sequence[Sheet], markdown: bool = False) -> str:
     lines += _heading("Method", markdown) + _method()
     if game.hold_and_win is not None:
         lines += [_HOLD_METHOD]
+    if game.mode == "cluster":
+        lines += _cluster_method()
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -175,6 +213,16 @@ _HOLD_METHOD = (
     " must agree to 1e-12. Values are independent of the board, so the feature's moments and"
     ' its win distribution follow exactly; the "free spins" rows above are the respins\'.'
 )
+
+
+def _cluster_method() -> list[str]:
+    return [
+        "- Cascades: what falls in is the strip's continuation above the window, so a whole"
+        " cascade is a function of the reel stops. The exact RTP enumerates every stop"
+        " combination (the win of each is computed once, by bit-board dilation over all"
+        " combinations at once); the engine's evaluator (a breadth-first flood fill, one grid at"
+        " a time) is the second method, held equal to it combination by combination.",
+    ]
 
 
 def _method() -> list[str]:

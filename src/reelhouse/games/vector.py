@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from reelhouse.games.cascade import win_table
 from reelhouse.games.exact import line_table, match_counts
 from reelhouse.games.model import Game, StripSet
 
@@ -37,6 +38,10 @@ class StripTables:
     matches: tuple[IntArray, ...]  # ways: per reel, flattened [symbol, stop] -> matching cells
     candidates: IntArray  # ways: [c, stop of reel 0] -> a symbol that can pay, or "none"
     scatters: tuple[IntArray, ...]  # per reel [stop] -> scatters in the window (0 or 1)
+    # cluster games: the win of every stop combination (cascade.win_table), and the strip
+    # lengths that index it
+    cluster_wins: IntArray | None = None
+    lengths: tuple[int, ...] = ()
 
 
 def _lookup(weights: tuple[int, ...]) -> IntArray | None:
@@ -63,8 +68,8 @@ def _strip_tables(game: Game, strips: StripSet) -> StripTables:
     count = len(game.symbols)
     for reel_index, reel in enumerate(strips.reels):
         n = len(reel.symbols)
-        symbols = np.asarray(reel.symbols, dtype=np.int64)
-        rows = np.stack([symbols[(np.arange(n) + row) % n] for row in range(game.rows)])
+        # rows[row, stop]: what the stop shows at this row (expanding wilds expanded)
+        rows = np.array([reel.window(stop, game.rows) for stop in range(n)], dtype=np.int64).T
         # C order: reel 0 is the most significant digit of the table index
         coded.append((rows * count ** (game.reels - 1 - reel_index)).astype(np.int32))
         if game.mode == "ways":
@@ -90,6 +95,8 @@ def _strip_tables(game: Game, strips: StripSet) -> StripTables:
         matches=tuple(matches),
         candidates=_candidates(game, strips) if game.mode == "ways" else np.zeros((0, 0), np.intp),
         scatters=scatters,
+        cluster_wins=win_table(game, strips) if game.mode == "cluster" else None,
+        lengths=tuple(len(reel.symbols) for reel in strips.reels),
     )
 
 
@@ -114,8 +121,9 @@ class VectorGame:
         self.multiplier = feature.multiplier if feature is not None else 1
         self.max_spins = feature.max_spins if feature is not None else 0
         self.retrigger = feature.retrigger if feature is not None else False
-        ways_pays = [s.pays if s.kind == "regular" else (0,) * game.reels for s in game.symbols]
-        ways_pays.append((0,) * game.reels)  # the empty symbol
+        width = len(game.symbols[0].pays)  # counts 1..reels (cluster games: 1..cells)
+        ways_pays = [s.pays if s.kind == "regular" else (0,) * width for s in game.symbols]
+        ways_pays.append((0,) * width)  # the empty symbol
         self.ways_pays = np.array(ways_pays, dtype=np.int64).T  # [count - 1, symbol]
 
     def draw_stops(self, tables: StripTables, rng: np.random.Generator, n: int) -> IntArray:
@@ -138,6 +146,8 @@ class VectorGame:
             scatter_count += tables.scatters[reel].take(stops[reel])
         if self.game.mode == "lines":
             pays = self._line_pays(tables, stops)
+        elif tables.cluster_wins is not None:
+            pays = tables.cluster_wins.take(np.ravel_multi_index(tuple(stops), tables.lengths))
         else:
             pays = self._ways_pays(tables, stops)
         return pays + self.scatter_pays.take(scatter_count), scatter_count

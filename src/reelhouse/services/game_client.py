@@ -165,10 +165,18 @@ def game_view(game: Game) -> dict[str, Any]:
                 "kind": symbol.kind,
                 "pays": list(symbol.pays),
                 "multiplier": symbol.multiplier,
+                "expanding": symbol.expanding,
             }
             for symbol in game.symbols
         ],
         "lines": [list(line) for line in game.lines],
+        # Cluster games (games/cascade.py): how many refills a cascade may have.
+        "cascade": None
+        if game.cascade is None
+        else {
+            "max_cascades": game.cascade.max_cascades,
+            "multipliers": list(game.cascade.multipliers),
+        },
         "free_spins": None
         if feature is None
         else {

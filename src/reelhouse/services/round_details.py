@@ -305,7 +305,14 @@ def _round_items(session: Session, round_: Round) -> list[dict[str, Any]]:
 
 
 def _spins(outcome: dict[str, Any], game: Game | None, cur: Currency) -> tuple[SpinView, ...]:
-    spins = [_spin(outcome["base"], "Base spin", game, cur)]
+    base = outcome["base"]
+    spins = [_spin(base, "Base spin", game, cur)]
+    if "cascades" in base:  # a cluster game: every grid of the cascade, as the player saw it
+        steps = base["cascades"]
+        spins = [
+            _cascade_step(step, f"Base spin, grid {number} of {len(steps)}", game, cur)
+            for number, step in enumerate(steps, start=1)
+        ]
     feature = outcome["free_spins"]
     for number, spin in enumerate(feature, start=1):
         spins.append(_spin(spin, f"Free spin {number} of {len(feature)}", game, cur))
@@ -317,6 +324,35 @@ def _symbol(game: Game | None, index: int) -> tuple[str, str]:
         return str(index), f"symbol {index}"
     symbol = game.symbols[index]
     return symbol.code, symbol.name
+
+
+def _cascade_step(step: dict[str, Any], title: str, game: Game | None, cur: Currency) -> SpinView:
+    wins = []
+    winning: set[tuple[int, int]] = set()
+    for cluster in step["clusters"]:
+        text = f"Cluster of {cluster['size']} x {_symbol(game, cluster['symbol'])[1]}"
+        wins.append(WinLine(text, format_fixed(cluster["win_minor"], cur)))
+        winning.update((reel, row) for reel, row in cluster["positions"])
+    return SpinView(
+        title,
+        step["multiplier"],
+        _cells(step["grid"], winning, game),
+        tuple(wins),
+        format_fixed(step["win_minor"], cur),
+    )
+
+
+def _cells(
+    grid: list[list[int]], winning: set[tuple[int, int]], game: Game | None
+) -> tuple[tuple[Cell, ...], ...]:
+    """Rows of cells from grid[reel][row], each marked if it took part in a win."""
+    return tuple(
+        tuple(
+            Cell(*_symbol(game, grid[reel][row]), winning=(reel, row) in winning)
+            for reel in range(len(grid))
+        )
+        for row in range(len(grid[0]) if grid else 0)
+    )
 
 
 def _spin(spin: dict[str, Any], title: str, game: Game | None, cur: Currency) -> SpinView:
@@ -342,13 +378,10 @@ def _spin(spin: dict[str, Any], title: str, game: Game | None, cur: Currency) ->
             WinLine(f"{scatter['count']} x {name}{extra}", format_fixed(scatter["win_minor"], cur))
         )
         winning.update((reel, row) for reel, row in scatter["positions"])
-    rows = tuple(
-        tuple(
-            Cell(*_symbol(game, grid[reel][row]), winning=(reel, row) in winning)
-            for reel in range(len(grid))
-        )
-        for row in range(len(grid[0]) if grid else 0)
-    )
     return SpinView(
-        title, spin["multiplier"], rows, tuple(wins), format_fixed(spin["win_minor"], cur)
+        title,
+        spin["multiplier"],
+        _cells(grid, winning, game),
+        tuple(wins),
+        format_fixed(spin["win_minor"], cur),
     )

@@ -15,11 +15,17 @@ const ReelHelp = (() => {
     const list = el("ul");
     const add = (text) => list.append(el("li", {}, text));
     if (game.mode === "lines") add(t("lines_rule", { n: game.lines.length }));
-    else add(t("ways_rule", { n: game.rows ** game.reels }));
+    else if (game.mode === "cluster") {
+      const smallest = Math.min(...game.symbols.map((s) => s.pays.findIndex((p) => p > 0) + 1 || Infinity));
+      add(t("cluster_rule", { k: smallest, n: game.cascade.max_cascades }));
+      const times = game.cascade.multipliers;
+      if (times.some((m) => m > 1)) add(t("cascade_multipliers", { m: times.map((m) => `x${m}`).join(", ") }));
+    } else add(t("ways_rule", { n: game.rows ** game.reels }));
     for (const symbol of game.symbols) {
       if (symbol.kind === "wild") {
         add(t("wild_rule", { name: symbol.name }));
         if (symbol.multiplier > 1) add(t("wild_multiplier", { name: symbol.name, m: symbol.multiplier }));
+        if (symbol.expanding) add(t("expanding_rule", { name: symbol.name }));
       }
       if (symbol.kind === "scatter") add(t("scatter_rule", { name: symbol.name }));
     }

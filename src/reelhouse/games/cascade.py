@@ -1,0 +1,251 @@
+"""Cascades (tumbling reels) with cluster pays: the rules, a reference evaluator and the exact
+enumeration.
+
+Rules, in one place:
+- A cluster is a set of orthogonally adjacent cells (same reel, next row; or same row, next
+  reel) that all show one regular symbol or a wild, with at least one cell of the symbol. A
+  symbol's clusters are the connected parts of its cells and the wilds; a wild may belong to
+  clusters of several symbols, and each pays.
+- A cluster of size k pays `pays[k - 1]` of its symbol (0 below the smallest paying size),
+  times the grid's cascade multiplier: `multipliers[i]` for the grid after i refills, the last
+  one for every later grid (1 when the game names none). Wilds pay nothing by themselves.
+- After a grid pays, every cell of a paying cluster is removed; on each reel the symbols left
+  fall down (keeping their order) and the empty cells at the top are filled from the reel
+  strip's continuation *above* the window: a reel that stopped at s (showing strip[s],
+  strip[s + 1], ... top to bottom) and lost k cells now shows strip[s - k .. s - 1] on top of
+  what stayed, and the next refill continues from s - k (strips wrap around). The new grid is
+  evaluated again; the cascade ends on a grid without a win.
+- Bound: after `max_cascades` refills the grid is still paid but nothing more falls. A round is
+  thus at most max_cascades + 1 evaluations, whatever the strips (without the bound a strip of
+  one symbol would cascade forever).
+
+Why the math is exact and tractable: what falls in is read from the strips, not drawn, so a
+whole cascade is a deterministic function of the reel stops. One draw per reel, as in every
+other game, and a round replays from those draws alone. The exact RTP is a full enumeration:
+the win of every stop combination (prod of the strip lengths; the catalogue's cluster game has
+12^5 = 248,832) is computed once per strip layout (`win_table`, vectorised, a few seconds) and
+does not depend on the weights, so every RTP variant and every tuning candidate is a weighted
+sum over the same table (`expected_credits`, a tensor contraction per reel).
+
+Two independent evaluators: `evaluate` (the engine's, one grid at a time, breadth-first flood
+fill over cells) and `win_table` (all stop combinations at once, grids as bit boards, clusters
+by repeated bit-shift dilation). The tests hold them equal stop combination by stop combination
+on every combination of a small game and of shortened catalogue strips, and on sampled
+combinations of every catalogue variant.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from reelhouse.games.model import Game, StripSet, Symbol
+from reelhouse.games.outcome import CascadeStep, ClusterWin, Position, SpinResult
+
+IntArray = npt.NDArray[np.int64]
+Grid = tuple[tuple[int, ...], ...]
+
+# The enumeration holds a few int64 arrays of this many combinations: beyond it the table
+# would not fit comfortably in memory (nor be "seconds").
+MAX_COMBINATIONS = 1 << 21
+# A bit board holds one bit per cell in an int64.
+MAX_CELLS = 62
+
+
+def clusters(symbols: tuple[Symbol, ...], grid: Grid) -> tuple[ClusterWin, ...]:
+    """The paying clusters of one grid, by breadth-first search from each unvisited cell of
+    each regular symbol."""
+    reels, rows = len(grid), len(grid[0])
+    wins = []
+    for index, symbol in enumerate(symbols):
+        if symbol.kind != "regular":
+            continue
+        visited: set[Position] = set()
+        for reel in range(reels):
+            for row in range(rows):
+                if grid[reel][row] != index or (reel, row) in visited:
+                    continue
+                component = {(reel, row)}
+                queue = deque([(reel, row)])
+                while queue:
+                    r, c = queue.popleft()
+                    for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+                        if not (0 <= nr < reels and 0 <= nc < rows) or (nr, nc) in component:
+                            continue
+                        cell = grid[nr][nc]
+                        if cell == index or symbols[cell].kind == "wild":
+                            component.add((nr, nc))
+                            queue.append((nr, nc))
+                visited |= component
+                pay = symbol.pays[len(component) - 1]
+                if pay:
+                    wins.append(ClusterWin(index, len(component), tuple(sorted(component)), pay))
+    return tuple(wins)
+
+
+def evaluate(game: Game, strips: StripSet, stops: tuple[int, ...]) -> SpinResult:
+    """One spin of a cluster game: the whole cascade these stops lead to (module docstring)."""
+    assert game.cascade is not None
+    rows = game.rows
+    columns = [
+        list(reel.window(stop, rows)) for reel, stop in zip(strips.reels, stops, strict=True)
+    ]
+    tops = list(stops)  # per reel: the strip index now shown in the top row
+    steps: list[CascadeStep] = []
+    for refills in range(game.cascade.max_cascades + 1):
+        grid = tuple(tuple(column) for column in columns)
+        wins = clusters(game.symbols, grid)
+        multiplier = game.cascade.multiplier(refills)
+        pays = sum(w.win_credits for w in wins)
+        steps.append(CascadeStep(grid, wins, multiplier, pays * multiplier))
+        if not wins or refills == game.cascade.max_cascades:
+            break
+        removed = {position for win in wins for position in win.positions}
+        for reel, strip in enumerate(strips.reels):
+            kept = [s for row, s in enumerate(columns[reel]) if (reel, row) not in removed]
+            fallen = rows - len(kept)
+            tops[reel] -= fallen
+            n = len(strip.symbols)
+            columns[reel] = [strip.symbols[(tops[reel] + i) % n] for i in range(fallen)] + kept
+    total = sum(step.win_credits for step in steps)
+    return SpinResult(stops, steps[0].grid, 1, (), (), None, total, cascades=tuple(steps))
+
+
+def _grow(cells: IntArray, rows: int, reels: int) -> IntArray:
+    """Each bit board dilated by one cell in the four directions (cell = reel * rows + row)."""
+    row_bits = sum(1 << (reel * rows) for reel in range(reels))  # row 0 of every reel
+    first_row, last_row = row_bits, row_bits << (rows - 1)
+    full = (1 << (rows * reels)) - 1
+    down = (cells & ~last_row) << 1
+    up = (cells & ~first_row) >> 1
+    return cells | down | up | ((cells << rows) & full) | (cells >> rows)
+
+
+def _board_wins(
+    boards: IntArray, wild: IntArray, pays: IntArray, rows: int, reels: int
+) -> tuple[IntArray, IntArray]:
+    """(win, cells removed) per grid for one symbol, given its cells and the wilds as bit
+    boards: take the lowest cell of the symbol not yet in a cluster, dilate it inside
+    symbol | wild until it stops growing, pay it by its size, and repeat."""
+    allowed = boards | wild
+    remaining = boards.copy()
+    win = np.zeros(len(boards), dtype=np.int64)
+    removed = np.zeros(len(boards), dtype=np.int64)
+    live = np.flatnonzero(remaining)
+    while live.size:
+        component = remaining[live] & -remaining[live]  # the lowest bit
+        within = allowed[live]
+        growing = np.arange(live.size)
+        # A component grows by at least a cell per pass, so this ends within `cells` passes.
+        while growing.size:
+            grown = _grow(component[growing], rows, reels) & within[growing]
+            changed = grown != component[growing]
+            component[growing] = grown
+            growing = growing[changed]
+        pay = pays[np.bitwise_count(component)]
+        win[live] += pay
+        removed[live] |= np.where(pay > 0, component, 0)
+        remaining[live] &= ~component
+        live = live[remaining[live] != 0]
+    return win, removed
+
+
+def _grid_wins(grids: npt.NDArray[np.int8], game: Game) -> tuple[IntArray, IntArray]:
+    """(win, cells removed) of every grid; grids[i, reel, row]."""
+    count, reels, rows = grids.shape
+    flat = grids.reshape(count, reels * rows)
+    bits = np.left_shift(np.int64(1), np.arange(reels * rows, dtype=np.int64))
+    wild_ids = [i for i, s in enumerate(game.symbols) if s.kind == "wild"]
+    wild = (np.isin(flat, wild_ids) * bits).sum(axis=1)
+    win = np.zeros(count, dtype=np.int64)
+    removed = np.zeros(count, dtype=np.int64)
+    for index, symbol in enumerate(game.symbols):
+        if symbol.kind != "regular" or not any(symbol.pays):
+            continue
+        boards = ((flat == index) * bits).sum(axis=1)
+        pays = np.array((0, *symbol.pays), dtype=np.int64)
+        symbol_win, symbol_removed = _board_wins(boards, wild, pays, rows, reels)
+        win += symbol_win
+        removed |= symbol_removed
+    return win, removed
+
+
+def win_table(game: Game, strips: StripSet) -> IntArray:
+    """The win of every stop combination, flattened in C order (reel 0 most significant)."""
+    return _win_table(game, tuple(reel.symbols for reel in strips.reels))
+
+
+@cache
+def _win_table(game: Game, layout: tuple[tuple[int, ...], ...]) -> IntArray:
+    # Keyed by the symbols on the strips, not their weights: every variant and every tuning
+    # candidate of a layout shares one table.
+    assert game.cascade is not None
+    rows, reels = game.rows, game.reels
+    assert rows * reels <= MAX_CELLS
+    lengths = [len(strip) for strip in layout]
+    total = math.prod(lengths)
+    assert total <= MAX_COMBINATIONS, f"{total} stop combinations are too many to enumerate"
+    strip_arrays = [np.asarray(strip, dtype=np.int64) for strip in layout]
+    stops = np.stack(np.unravel_index(np.arange(total), lengths)).astype(np.int64)
+    grids = np.empty((total, reels, rows), dtype=np.int8)
+    for reel, strip in enumerate(strip_arrays):
+        for row in range(rows):
+            grids[:, reel, row] = strip[(stops[reel] + row) % lengths[reel]]
+    tops = stops.copy()
+    win = np.zeros(total, dtype=np.int64)
+    live = np.arange(total)  # combinations whose cascade is still running
+    row_index = np.arange(rows)
+    for refills in range(game.cascade.max_cascades + 1):
+        step_win, removed = _grid_wins(grids[live], game)
+        win[live] += step_win * game.cascade.multiplier(refills)
+        if refills == game.cascade.max_cascades:
+            break
+        paying = removed != 0
+        live, removed = live[paying], removed[paying]
+        if not live.size:
+            break
+        for reel, strip in enumerate(strip_arrays):
+            gone = (removed[:, None] >> (reel * rows + row_index)) & 1  # [combination, row]
+            fallen = gone.sum(axis=1)
+            # A stable sort puts the removed cells first and the kept ones after them in
+            # their order: the kept symbols fall to the bottom.
+            order = np.argsort(1 - gone, axis=1, kind="stable")
+            column = np.take_along_axis(grids[live, reel, :], order, axis=1)
+            tops[reel, live] -= fallen
+            top = tops[reel, live]
+            fresh = strip[(top[:, None] + row_index) % lengths[reel]]
+            column = np.where(row_index < fallen[:, None], fresh, column)
+            grids[live, reel, :] = column
+    win.setflags(write=False)
+    return win
+
+
+def expected_credits(game: Game, strips: StripSet) -> float:
+    """E[win of one spin] in credits: the win table weighted by every reel's stop
+    probabilities (contracted one reel at a time, last reel first)."""
+    lengths = [len(reel.symbols) for reel in strips.reels]
+    value = win_table(game, strips).reshape(lengths).astype(np.float64)
+    for reel in reversed(strips.reels):
+        weights = np.asarray(reel.weights, dtype=np.float64) / reel.total_weight
+        value = value @ weights
+    return float(value)
+
+
+def pay_tiers(symbols: tuple[Symbol, ...]) -> list[int]:
+    """The cluster sizes at which some symbol's pay changes: the paytable's columns."""
+    sizes = {
+        k + 1
+        for symbol in symbols
+        for k in range(len(symbol.pays))
+        if symbol.pays[k] != (symbol.pays[k - 1] if k else 0)
+    }
+    return sorted(sizes)
+
+
+def smallest_cluster(symbols: tuple[Symbol, ...]) -> int:
+    """The smallest cluster size that pays anything."""
+    return min(k + 1 for symbol in symbols for k, pay in enumerate(symbol.pays) if pay)
