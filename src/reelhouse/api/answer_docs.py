@@ -61,6 +61,8 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN: "the jurisdiction forbids autoplay",
     ApiCode.JURISDICTION_TURBO_FORBIDDEN: "the jurisdiction forbids turbo (quick) spins",
     ApiCode.JURISDICTION_CURRENCY: "the jurisdiction caps stakes in other currencies only",
+    ApiCode.CURRENCY_NOT_OFFERED: "not one of the agent's currencies",
+    ApiCode.PLAYER_CURRENCY_FIXED: "the player plays in another of the agent's currencies",
 }
 
 B_MEANINGS: dict[BCode, str] = {

@@ -38,6 +38,7 @@ from reelhouse.api.schemas_facades import (
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
+from reelhouse.domain.limits import MAX_CURRENCY_CODE_CHARS
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
 from reelhouse.services import freerounds, game_metadata, launch, players
@@ -89,6 +90,8 @@ class LaunchBody(ContractBody):
     returnUrl: str = Field(default="", max_length=2048)
     isStreamer: bool = False
     demo: bool = False
+    # [ours] one of the agent's currencies; absent: the player's (docs/api.md).
+    currency: str | None = Field(default=None, max_length=MAX_CURRENCY_CODE_CHARS)
 
 
 class BonusMeta(ContractBody):
@@ -213,6 +216,8 @@ def game_list(
         ApiCode.PARAMETERS_INVALID,
         ApiCode.CALLBACK_ERROR,
         ApiCode.AGENT_NOT_APPROVED,
+        ApiCode.CURRENCY_NOT_OFFERED,
+        ApiCode.PLAYER_CURRENCY_FIXED,
         spelled=PUBLISHED_NAMES,
     ),
 )
@@ -232,6 +237,7 @@ def game_launch(
         return_url=body.returnUrl,
         rtp_percent=Decimal(0),
         demo=body.demo,
+        currency=body.currency,
     )
     return ok(launch.create_launch_url(platform, agent, request))
 
@@ -270,15 +276,17 @@ def bonus_call_register(
     user_code = _user_code(platform, agent, body.playerId)
     if freerounds.active_grants(platform, agent.id, user_code):
         raise ReelhouseError(ApiCode.BONUSCALL_DOUBLE, "the player has an active bonus already")
+    code = freerounds.grant_limits(platform, agent, user_code).currency.code
     request = freerounds.GrantRequest(
         user_code=user_code,
         provider_id=body.providerId,
         game_code=game_code_of(body.providerId, body.gameId),
-        bet_minor=freerounds.bet_minor_of(agent.currency, body.metaData.baseBetAmount),
+        bet_minor=freerounds.bet_minor_of(code, body.metaData.baseBetAmount),
         rounds=spins,
         expires_at=parse_api_time(body.expireAt, "expireAt"),
         external_id=str(issue_id),
-        win_cap_minor=freerounds.bet_minor_of(agent.currency, body.callAmount),
+        win_cap_minor=freerounds.bet_minor_of(code, body.callAmount),
+        currency=code,
     )
     granted = freerounds.grant(platform, agent.id, request)
     _keep_one_active(platform, agent, user_code, granted)

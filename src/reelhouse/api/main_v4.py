@@ -27,12 +27,14 @@ from reelhouse.domain import jurisdictions
 from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.languages import MAX_LANG_CHARS
+from reelhouse.domain.limits import MAX_CURRENCY_CODE_CHARS
 from reelhouse.domain.money import currency, to_decimal
 from reelhouse.games import catalogue
 from reelhouse.services import (
     game_maintenance,
     game_metadata,
     launch,
+    operator_currencies,
     operators,
     players,
     provider_games,
@@ -93,6 +95,9 @@ class GameUrlBody(ContractBody):
     # alpha-2 country mapped to one; neither: the agent's profile.
     jurisdiction: str | None = Field(default=None, max_length=jurisdictions.MAX_CODE_CHARS)
     country: str | None = Field(default=None, max_length=jurisdictions.COUNTRY_CHARS)
+    # [ours] one of the agent's currencies (docs/api.md); absent: the player's, once fixed by
+    # its first launch, else the agent's first.
+    currency: str | None = Field(default=None, max_length=MAX_CURRENCY_CODE_CHARS)
 
 
 def _rtp_number(rtp_bp: int) -> int | Decimal:
@@ -198,7 +203,9 @@ def user_info(
     with platform.db.transaction() as session:
         player = players.owned_player(session, agent.id, body.user_code)
         known = player.last_balance_minor is not None
-        balance = to_decimal(player.last_balance_minor or 0, currency(agent.currency))
+        # In the player's currency: the wallet answered in it.
+        code = operator_currencies.player_currency(player, agent)
+        balance = to_decimal(player.last_balance_minor or 0, currency(code))
         return ok_exact({"name": player.name, "balance": balance, "balance_known": known})
 
 
@@ -265,6 +272,8 @@ def game_all(
         ApiCode.AGENT_NOT_APPROVED,
         ApiCode.JURISDICTION_UNKNOWN,
         ApiCode.JURISDICTION_CURRENCY,
+        ApiCode.CURRENCY_NOT_OFFERED,
+        ApiCode.PLAYER_CURRENCY_FIXED,
     ),
 )
 @once
@@ -296,5 +305,6 @@ def game_url(
         demo=body.demo,
         jurisdiction=body.jurisdiction,
         country=body.country,
+        currency=body.currency,
     )
     return ok_exact({"game_url": launch.create_launch_url(platform, agent, request)})

@@ -56,6 +56,9 @@ class ApiCode(IntEnum):
     JURISDICTION_AUTOPLAY_FORBIDDEN = 3013
     JURISDICTION_TURBO_FORBIDDEN = 3014
     JURISDICTION_CURRENCY = 3015  # the profile caps stakes in other currencies only
+    # Currencies (services/operator_currencies.py, docs/operator-guide.md "Currencies").
+    CURRENCY_NOT_OFFERED = 3025  # not one of the agent's currencies
+    PLAYER_CURRENCY_FIXED = 3026  # the player plays in another of the agent's currencies
 
 
 class ReelhouseError(Exception):

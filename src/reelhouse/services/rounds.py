@@ -40,13 +40,14 @@ from reelhouse.domain.wallet import (
 )
 from reelhouse.games import catalogue, engine, rng
 from reelhouse.games.model import Game
-from reelhouse.services import freerounds, game_maintenance, jurisdiction_rules
+from reelhouse.services import freerounds, game_maintenance, jurisdiction_rules, operator_currencies
 from reelhouse.services.jurisdiction_rules import PLAIN, SpinStyle
 from reelhouse.services.launch import ActiveSession, active_session
+from reelhouse.services.operator_currencies import BetLimits
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import check_own_game_session
-from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round
+from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round, session_currency
 from reelhouse.store.outbox import (
     claim_for,
     claim_unsent_follow_up,
@@ -80,10 +81,11 @@ class SpinResult:
         return self.state is RoundState.SETTLED
 
 
-def parse_bet(active: ActiveSession, bet_text: str, game: Game) -> int:
-    # One rule for paid spins and free-round grants (services/freerounds.py).
-    bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
-    freerounds.check_stake(active.operator, game, bet_minor)
+def parse_bet(limits: BetLimits, bet_text: str, game: Game) -> int:
+    # One rule for paid spins and free-round grants (services/freerounds.py), in the limits
+    # of the session's currency.
+    bet_minor = freerounds.bet_minor_of(limits.currency.code, bet_text)
+    freerounds.check_stake(limits, game, bet_minor)
     return bet_minor
 
 
@@ -123,6 +125,7 @@ def _sealed_round(
     game: Game,
     bet_minor: int,
     now: dt.datetime,
+    limits: BetLimits,
     grant: FreeRoundGrant | None = None,
 ) -> Round:
     """Draw the outcome and seal it in a round row, before anything is sent. Real and demo
@@ -133,7 +136,7 @@ def _sealed_round(
     # The agent's max win per round (0 = none) and a free-round grant's own cap cut what the
     # round pays; the outcome (and its replay) keeps what the game awarded.
     cap = win_cap(
-        active.operator.max_win_minor or None,
+        limits.max_win_minor or None,
         freerounds.cap_left(grant) if grant is not None else None,
     )
     paid, capped = cap_win(outcome.win_minor, cap)
@@ -231,14 +234,15 @@ def _open_round(
         game = catalogue.get_game(active.session.game_code)
         assert game is not None, "a session's game left the catalogue"
         grant = None
+        limits = operator_currencies.limits_in(session, active.operator, active.currency)
         if free_round_id is None:
-            bet_minor = parse_bet(active, bet_text, game)
+            bet_minor = parse_bet(limits, bet_text, game)
         else:
-            bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
+            bet_minor = freerounds.bet_minor_of(active.currency, bet_text)
         # The market's rules, from the session row this statement read: before anything of
         # the round (or of a grant) is written, so a refusal changes nothing.
         rules = jurisdiction_rules.check_round(
-            active.session, active.operator.currency, bet_minor, style, now
+            active.session, active.currency, bet_minor, style, now
         )
         if free_round_id is not None:
             # Under the player's lock, so two spins cannot both take a grant's last round.
@@ -247,12 +251,12 @@ def _open_round(
         if hold.holding_round_id is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
         jurisdiction_rules.note_round_start(active.session, rules, now)
-        round_ = _sealed_round(platform, active, game, bet_minor, now, grant)
+        round_ = _sealed_round(platform, active, game, bet_minor, now, limits, grant)
         if grant is not None or demo:
             # A paid round's activity is written with its bet's outcome, in the same update
             # of the session (store/outbox.py): one statement fewer per round.
             active.session.last_activity_at_utc = to_naive_utc(now)
-        currency = active.operator.currency
+        currency = active.currency
         if demo:
             _settle_demo(active.session, round_)
             session.add(round_)
@@ -440,7 +444,7 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
         rules = jurisdiction_rules.session_profile(game_session)
         return SpinResult(
             round_id=round_.id,
-            currency=operator.currency,
+            currency=session_currency(game_session, operator),
             state=RoundState(round_.state),
             bet_minor=round_.bet_minor,
             win_minor=round_.win_minor,
