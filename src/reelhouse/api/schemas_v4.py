@@ -162,6 +162,7 @@ class Transaction(BaseModel):
     regdate: ApiTime
     trans_guid: IdText = Field(description="[added] the id the callback carried")
     balance_known: bool = Field(description="[added] false when the wallet reported none")
+    currency_code: str = Field(description="[added] the currency of the amounts (`EUR`, `BTC`)")
 
 
 class TransactionPage(BaseModel):
@@ -260,6 +261,7 @@ _TRANSACTION = {
     "regdate": "2026-05-01 08:00:01",
     "trans_guid": "4101",
     "balance_known": True,
+    "currency_code": "USD",
 }
 _TALLY = {
     "bet": "10.00",
