@@ -47,9 +47,17 @@ from reelhouse.domain.wallet import CommandKind, HttpAnswer, HttpRequest, Wallet
 from reelhouse.games import catalogue, engine
 from reelhouse.games.rng import SeededRng
 from reelhouse.operator_kit.demo_casino.casino import CALLBACK_PATHS, Casino
-from reelhouse.services import freerounds, launch, operator_currencies, operators
+from reelhouse.services import (
+    audit,
+    backoffice_settings,
+    freerounds,
+    launch,
+    operator_currencies,
+    operators,
+)
 from reelhouse.services.settings import Settings
 from reelhouse.store.models import (
+    AuditEntry,
     GameSession,
     Operator,
     OperatorCurrency,
@@ -60,12 +68,14 @@ from reelhouse.store.models import (
 from reelhouse.store.secrets import new_key_text
 from tests.harness import DIALECTS, GAME, reelhouse_id
 from tests.inprocess_app import WALLET_BASE, App, CasinoTransport
+from tests.test_bad_input import signed_in
 
 NAME = "multicur"  # the operator; also B's agentID
 PLAYER = "player01"  # every dialect's player id form (B: 4-48 alphanumerics)
 FIRST = "EUR"
 FUNDED_MAJOR = 1000  # the player's starting balance, in major units of its currency
 RTP = 96
+WHO = audit.Accountable.checked("ops@casino.example", "test")
 NOW = dt.datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 EXPIRES = NOW + dt.timedelta(days=1)  # a free-round grant's expiry
 
@@ -417,3 +427,49 @@ def test_a_wallet_balance_with_more_decimals_is_shown_to_the_minor_unit(dialect:
         body = answers[dialect].format(a=PLAYER, b=sent).encode()
         outcome = get_dialect(dialect).decode_answer(command, HttpAnswer(200, body))
         assert outcome.balance_minor == shown_minor, (code, sent, outcome)
+
+
+@SQLITE
+def test_the_back_office_lists_adds_and_limits_currencies_audited(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Settings page shows each currency with its limits; its forms add one and change
+    one's limits, each audited; switching to a dialect that cannot carry one is refused."""
+    with rig(database_url, tmp_path, "igamingace-a") as r:
+        cookies = signed_in(r.app, monkeypatch)
+        page_path = f"/backoffice/o/{r.operator_id}/settings"
+        page = r.app.get(page_path, cookies=cookies)
+        assert page.status_code == 200 and 'id="currencies"' in page.text
+        found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert found is not None
+        csrf = found.group(1)
+
+        def submit(action: str, form: str) -> str:
+            posted = r.app.post_form(
+                f"{page_path}/{action}", f"csrf={csrf}&{form}".encode(), cookies
+            )
+            return posted.text
+
+        added = submit("add-currency", "currency=BTC&min_bet=0.00001&max_bet=0.01&max_win=0")
+        assert "BTC added" in added
+        limited = submit("limits", "currency=BTC&min_bet=0.00002&max_bet=0.02&max_win=1")
+        assert "Bet limits and max win in BTC saved" in limited
+        # More decimals than BTC has, and a currency the operator lacks: refused, unchanged.
+        before = r.app.row_counts()
+        for action, form, message in (
+            ("limits", "currency=BTC&min_bet=0.000000001&max_bet=1", "more than 8 decimals"),
+            ("limits", "currency=JPY&min_bet=1&max_bet=2", "not one of the agent&#39;s currencies"),
+            ("add-currency", "currency=XAU&min_bet=1&max_bet=2", "has no minor unit"),
+            ("add-currency", "currency=BTC&min_bet=1&max_bet=2", "offers BTC already"),
+        ):
+            assert message in submit(action, f"{form}&max_win=0"), (action, form)
+        with pytest.raises(ReelhouseError) as refused:
+            backoffice_settings.set_dialect(r.app.platform, r.operator_id, "igamingace-b", WHO)
+        assert refused.value.code is ApiCode.CURRENCY_NOT_SUPPORTED
+        assert r.app.row_counts() == before
+
+        page = r.app.get(page_path, cookies=cookies).text
+        assert 'value="0.00002000"' in page and 'value="0.02000000"' in page
+        with r.app.platform.db.transaction() as session:
+            actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        assert actions == ["settings.currency", "settings.limits"]

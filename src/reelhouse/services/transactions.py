@@ -268,11 +268,12 @@ def _items(session: Session, operator_id: int, keys: Sequence[_Key]) -> list[dic
     rounds = {r.id: r for r in session.scalars(select(Round).where(Round.id.in_(round_ids)))}
     # Each round's amounts are in its session's currency (an operator may offer several).
     session_ids = {r.session_id for r in rounds.values()}
-    currencies = dict(
-        session.execute(
+    currencies = {
+        row.id: row.currency
+        for row in session.execute(
             select(GameSession.id, GameSession.currency).where(GameSession.id.in_(session_ids))
-        ).tuples()
-    )
+        )
+    }
     labels = GameLabels(session)
     items = []
     for call_id, visible_at in keys:
