@@ -343,6 +343,14 @@ def test_a_session_in_each_currency_class_plays_end_to_end(
         assert wire_form(dialect, rounds[1].win_minor, spec.code) in {t for _, t in amounts}
         assert wire_form(dialect, bet_minor, spec.code) == spec.wire_bet[dialect]
 
+        # The Main API's transaction feed names each item's currency, amounts in it.
+        window = {"start_time": "2026-05-01 08:30:00", "end_time": "2026-05-01 09:30:00"}
+        feed = post(r, "/v4/game/transaction", window | {"limit": 100})["data"]["list"]
+        assert {item["currency_code"] for item in feed} == {spec.code}
+        assert {int(item["trans_id"]): to_minor(item["trans_amount"], cur) for item in feed} == {
+            c.id: c.amount_minor for c in calls
+        }
+
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

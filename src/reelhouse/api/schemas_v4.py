@@ -144,6 +144,7 @@ class OnlineGame(BaseModel):
     win: MoneyText
     start_time: ApiTime
     last_update: ApiTime
+    currency_code: str = Field(description="[added] the currency of the session's amounts")
 
 
 class Transaction(BaseModel):
@@ -419,6 +420,7 @@ class OnlineGamesAnswer(Ok):
                     "win": "9.40",
                     "start_time": "2026-05-01 08:00:00",
                     "last_update": "2026-05-01 08:12:31",
+                    "currency_code": "USD",
                 }
             ],
         }
