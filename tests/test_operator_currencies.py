@@ -392,6 +392,12 @@ def test_refusals_at_every_entry_change_nothing(database_url: str, tmp_path: Pat
             assert json.loads(spun.text)["code"] == ApiCode.PARAMETERS_INVALID, (bet, spun.text)
         assert r.app.row_counts() == before
 
+        # The agent's currencies, each with its limits in its own decimals.
+        info = post(r, "/v4/agent/info", {})["data"]
+        assert info["currency_code"] == FIRST
+        assert [c["currency_code"] for c in info["currencies"]] == [FIRST, "BTC"]
+        assert info["currencies"][1]["min_bet"] == "0.00001000"
+
         # Limits per currency: set, read back, refused in a currency the operator lacks.
         with platform.db.transaction() as session:
             operator = session.get(Operator, r.operator_id)

@@ -136,10 +136,24 @@ def _own_games(platform: Platform, agent: Operator) -> list[dict[str, Any]]:
 @router.post(
     "/agent/info", openapi_extra=openapi_body(Empty), responses=v4_answers(AgentInfoAnswer)
 )
-def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -> ExactJSONResponse:
-    """`currency` is the contract's integer code (ISO 4217 number); `currency_code` [ours]
-    the text code beside it."""
+def agent_info(
+    agent: Agent, platform: PlatformDep, _body: Annotated[Empty, Depends(body_of(Empty))]
+) -> ExactJSONResponse:
+    """`currency` is the contract's integer code (ISO 4217 number) of the first currency;
+    `currency_code` [ours] the text code beside it, `currencies` [ours] every currency the
+    agent offers with its bet limits."""
     rtp = _rtp_number(agent.rtp_bp)
+    with platform.db.transaction(read_only=True) as session:
+        offered = operator_currencies.currencies_of(session, agent)
+    currencies = [
+        {
+            "currency_code": shown["currency"],
+            "min_bet": shown["min_bet"],
+            "max_bet": shown["max_bet"],
+            "max_win": shown["max_win"],
+        }
+        for shown in (limits.described() for limits in offered)
+    ]
     return ok_exact(
         {
             "name": agent.name,
@@ -149,6 +163,7 @@ def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -
             "rtp": rtp,
             "win_ratio": rtp,
             "state": agent.state,
+            "currencies": currencies,
         }
     )
 

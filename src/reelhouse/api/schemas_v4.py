@@ -47,6 +47,13 @@ class Ok(BaseModel):
 # --- data --------------------------------------------------------------------------------
 
 
+class AgentCurrency(BaseModel):
+    currency_code: str
+    min_bet: MoneyText
+    max_bet: MoneyText
+    max_win: MoneyText = Field(description="per round; 0 = no cap")
+
+
 class AgentInfo(BaseModel):
     name: str
     currency: int = Field(description="ISO 4217 number (840 USD); 0 for a cryptocurrency")
@@ -55,6 +62,10 @@ class AgentInfo(BaseModel):
     rtp: Money
     win_ratio: Money
     state: str = Field(description="[added] the agent's state")
+    currencies: list[AgentCurrency] = Field(
+        description="[added] every currency the agent offers, its first one first, with its"
+        " bet limits in its own decimals"
+    )
 
 
 class AgentRtp(BaseModel):
@@ -243,6 +254,15 @@ _USD_AGENT = {
     "rtp": 96,
     "win_ratio": 96,
     "state": "approved",
+    "currencies": [
+        {"currency_code": "USD", "min_bet": "0.10", "max_bet": "1000.00", "max_win": "0.00"},
+        {
+            "currency_code": "BTC",
+            "min_bet": "0.00001000",
+            "max_bet": "0.01000000",
+            "max_win": "0.00000000",
+        },
+    ],
 }
 _TRANSACTION = {
     "trans_id": 4101,
