@@ -83,6 +83,10 @@ def limits_in(session: Session, operator: Operator, code: str) -> BetLimits:
     row = session.get(OperatorCurrency, (operator.id, code))
     if row is None:
         raise not_offered(operator, code)
+    return _further_limits(row)
+
+
+def _further_limits(row: OperatorCurrency) -> BetLimits:
     return BetLimits(
         playable_currency(row.currency), row.min_bet_minor, row.max_bet_minor, row.max_win_minor
     )
@@ -95,11 +99,11 @@ def currencies_of(session: Session, operator: Operator) -> list[BetLimits]:
         .where(OperatorCurrency.operator_id == operator.id)
         .order_by(OperatorCurrency.added_at_utc, OperatorCurrency.currency)
     )
-    further = [limits_in(session, operator, row.currency) for row in rows]
-    return [first_limits(operator), *further]
+    return [first_limits(operator), *(_further_limits(row) for row in rows)]
 
 
 def launch_currency(launch: LaunchToken, operator: Operator) -> str:
+    """The currency a launch chose; launches from before migration 0020, the first."""
     return launch.currency or operator.currency
 
 
