@@ -54,7 +54,9 @@ from reelhouse.services import (
     launch,
     operator_currencies,
     operators,
+    reconcile,
 )
+from reelhouse.services.ledger_export import parse_ledger
 from reelhouse.services.settings import Settings
 from reelhouse.store.models import (
     AuditEntry,
@@ -342,6 +344,12 @@ def test_a_session_in_each_currency_class_plays_end_to_end(
         assert stakes.count(spec.wire_bet[dialect]) >= 2, amounts
         assert wire_form(dialect, rounds[1].win_minor, spec.code) in {t for _, t in amounts}
         assert wire_form(dialect, bet_minor, spec.code) == spec.wire_bet[dialect]
+
+        # Reconciling the day with the wallet's ledger finds nothing, call by call.
+        report = reconcile.reconcile(
+            r.app.platform, NAME, NOW.date(), lambda day: parse_ledger(r.app.casino.ledger(day))
+        )
+        assert report.ok and report.items == [] and report.matched == len(calls), report.items
 
         # The Main API's transaction feed names each item's currency, amounts in it.
         window = {"start_time": "2026-05-01 08:30:00", "end_time": "2026-05-01 09:30:00"}
