@@ -113,7 +113,7 @@ def test_online_games_lists_sessions_active_in_the_last_30_minutes(stack: Stack)
     (item,) = online(stack)["data"]
     assert set(item) == {
         "gplay_id", "user_code", "user_name", "provider_id", "game_code", "game_name",
-        "last_round_bet", "spend", "win", "start_time", "last_update",
+        "last_round_bet", "spend", "win", "start_time", "last_update", "currency_code",
     }  # fmt: skip
     rows = [r for r in ledger(stack) if r["account"] == "alice"]
     assert Decimal(item["spend"]) == sum(Decimal(r["amount"]) for r in rows if r["kind"] == "bet")

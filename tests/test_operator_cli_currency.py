@@ -74,3 +74,29 @@ def test_a_refusal_is_one_line_and_a_non_zero_exit(
     assert err.startswith(line) and err.count("\n") == 1 and "Traceback" not in err
     status, _, err = run(capsys, "operator", "show", "refused")
     assert status == 2 and "error" in err  # nothing was created
+
+
+@SQLITE
+@pytest.mark.usefixtures("cli_env")
+def test_further_currencies_with_their_own_limits(capsys: pytest.CaptureFixture[str]) -> None:
+    """`add-currency` offers one more currency with limits in its own decimals, `set-bet-limits`
+    changes one, `show` lists them; a limit with too many decimals, a currency the dialect
+    cannot carry or one the operator lacks is one line and a non-zero exit, changing nothing."""
+    assert create(capsys, "multi", "--currency", "EUR")[0] == 0
+    added = ("--min-bet", "0.00001", "--max-bet", "0.01")
+    status, out, _ = run(capsys, "operator", "add-currency", "multi", "BTC", *added)
+    assert status == 0 and "BTC added" in out
+    limits = ("--min-bet", "0.00002", "--max-bet", "0.02", "--max-win", "1")
+    assert run(capsys, "operator", "set-bet-limits", "multi", "BTC", *limits)[0] == 0
+    for args, line in (
+        (["add-currency", "multi", "JPY", "--min-bet", "0.5", "--max-bet", "9"], "error 1012"),
+        (["add-currency", "multi", "XAU", "--min-bet", "1", "--max-bet", "9"], "error 2014"),
+        (["add-currency", "multi", "BTC", "--min-bet", "1", "--max-bet", "9"], "error 1012"),
+        (["set-bet-limits", "multi", "JPY", "--min-bet", "1", "--max-bet", "9"], "error 3025"),
+    ):
+        status, _, err = run(capsys, "operator", *args)
+        assert status == 2 and err.startswith(line) and err.count("\n") == 1, (args, err)
+    _, out, _ = run(capsys, "operator", "show", "multi")
+    assert "currency      EUR" in out and "min_bet       0.20" in out
+    assert "currency      BTC: min_bet 0.00002000, max_bet 0.02000000, max_win 1.00000000" in out
+    assert "JPY" not in out

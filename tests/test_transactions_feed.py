@@ -108,7 +108,7 @@ def test_window_feed_rows_agree_with_the_casino_ledger(rig: tuple[Stack, FaultTr
         assert set(item) == {
             "trans_id", "user_code", "round_id", "trans_type", "provider_id", "provider_name",
             "game_code", "game_name", "category", "prebalance", "trans_amount", "balance",
-            "regdate", "trans_guid", "balance_known",
+            "regdate", "trans_guid", "balance_known", "currency_code",
         }  # fmt: skip
         assert item["balance_known"] is True
         assert item["trans_guid"] == str(item["trans_id"])

@@ -72,6 +72,8 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.BONUS_BUY_FORBIDDEN: "the jurisdiction forbids buying a feature (bonus buy)",
     ApiCode.BET_MODE_UNKNOWN: "the game offers no bet mode by that name",
     ApiCode.BET_MODE_NOT_FREE: "a free round cannot be played in another bet mode",
+    ApiCode.CURRENCY_NOT_OFFERED: "not one of the agent's currencies",
+    ApiCode.PLAYER_CURRENCY_FIXED: "the player plays in another of the agent's currencies",
 }
 
 B_MEANINGS: dict[BCode, str] = {

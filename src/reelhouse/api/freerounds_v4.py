@@ -62,13 +62,15 @@ def freeround_start(
     platform: PlatformDep,
     body: Annotated[FreeRoundStartBody, Depends(body_of(FreeRoundStartBody))],
 ) -> ExactJSONResponse:
+    code = freerounds.grant_limits(platform, agent, body.user_code).currency.code
     request = freerounds.GrantRequest(
         user_code=body.user_code,
         provider_id=body.provider_id,
         game_code=body.game_code,
-        bet_minor=freerounds.bet_minor_of(agent.currency, body.bet),
+        bet_minor=freerounds.bet_minor_of(code, body.bet),
         rounds=body.rounds,
         expires_at=freerounds.expiry_from_epoch_ms(body.expirationDate),
+        currency=code,
     )
     grant = freerounds.grant(platform, agent.id, request)
     # `fr_id_text` [ours]: the same id as text.

@@ -38,7 +38,11 @@ from reelhouse.api.schemas_facades import (
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
-from reelhouse.domain.limits import SESSION_LOSS_LIMIT_MAX_MINOR, SESSION_TIME_LIMIT_MAX_MINUTES
+from reelhouse.domain.limits import (
+    MAX_CURRENCY_CODE_CHARS,
+    SESSION_LOSS_LIMIT_MAX_MINOR,
+    SESSION_TIME_LIMIT_MAX_MINUTES,
+)
 from reelhouse.games import catalogue
 from reelhouse.games.model import GameInfo
 from reelhouse.services import freerounds, game_metadata, launch, players
@@ -93,6 +97,8 @@ class LaunchBody(ContractBody):
     # [ours] the session's limits, as the v4 game-url's (docs/jurisdictions.md).
     timeLimitMinutes: int | None = Field(default=None, ge=1, le=SESSION_TIME_LIMIT_MAX_MINUTES)
     lossLimitMinor: int | None = Field(default=None, ge=1, le=SESSION_LOSS_LIMIT_MAX_MINOR)
+    # [ours] one of the agent's currencies; absent: the player's (docs/api.md).
+    currency: str | None = Field(default=None, max_length=MAX_CURRENCY_CODE_CHARS)
 
 
 class BonusMeta(ContractBody):
@@ -217,6 +223,8 @@ def game_list(
         ApiCode.PARAMETERS_INVALID,
         ApiCode.CALLBACK_ERROR,
         ApiCode.AGENT_NOT_APPROVED,
+        ApiCode.CURRENCY_NOT_OFFERED,
+        ApiCode.PLAYER_CURRENCY_FIXED,
         spelled=PUBLISHED_NAMES,
     ),
 )
@@ -238,6 +246,7 @@ def game_launch(
         demo=body.demo,
         time_limit_minutes=body.timeLimitMinutes,
         loss_limit_minor=body.lossLimitMinor,
+        currency=body.currency,
     )
     return ok(launch.create_launch_url(platform, agent, request))
 
@@ -276,15 +285,17 @@ def bonus_call_register(
     user_code = _user_code(platform, agent, body.playerId)
     if freerounds.active_grants(platform, agent.id, user_code):
         raise ReelhouseError(ApiCode.BONUSCALL_DOUBLE, "the player has an active bonus already")
+    code = freerounds.grant_limits(platform, agent, user_code).currency.code
     request = freerounds.GrantRequest(
         user_code=user_code,
         provider_id=body.providerId,
         game_code=game_code_of(body.providerId, body.gameId),
-        bet_minor=freerounds.bet_minor_of(agent.currency, body.metaData.baseBetAmount),
+        bet_minor=freerounds.bet_minor_of(code, body.metaData.baseBetAmount),
         rounds=spins,
         expires_at=parse_api_time(body.expireAt, "expireAt"),
         external_id=str(issue_id),
-        win_cap_minor=freerounds.bet_minor_of(agent.currency, body.callAmount),
+        win_cap_minor=freerounds.bet_minor_of(code, body.callAmount),
+        currency=code,
     )
     granted = freerounds.grant(platform, agent.id, request)
     _keep_one_active(platform, agent, user_code, granted)

@@ -42,8 +42,10 @@ from reelhouse.domain.clock import UTC
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.game_ids import NUMERIC_GAME_ID_MAX, numeric_game_id
 from reelhouse.domain.languages import MAX_LANG_CHARS
+from reelhouse.domain.limits import MAX_CURRENCY_CODE_CHARS
 from reelhouse.games import catalogue
 from reelhouse.services import freerounds, game_metadata, launch, operators, players
+from reelhouse.services.operator_currencies import BetLimits
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 
@@ -65,6 +67,8 @@ B_CODE: dict[ApiCode, Code] = {
     ApiCode.BONUSCALL_DOUBLE: Code.DUPLICATE_TRANSACTION,
     ApiCode.FREEROUND_NO_EXIST: Code.TRANSACTION_NOT_FOUND,
     ApiCode.IDEMPOTENCY_KEY_REUSED: Code.DUPLICATE_TRANSACTION,
+    ApiCode.CURRENCY_NOT_OFFERED: Code.WRONG_INPUT,
+    ApiCode.PLAYER_CURRENCY_FIXED: Code.WRONG_INPUT,
 }
 
 
@@ -122,6 +126,8 @@ class UserAuthBody(ContractBody):
     gameid: GameId
     lobbyUrl: str = Field(default="", max_length=2048)
     sign: Sign
+    # [ours] one of the agent's currencies, not signed; absent: the player's (docs/api.md).
+    currency: str | None = Field(default=None, max_length=MAX_CURRENCY_CODE_CHARS)
 
 
 class GameListBody(ContractBody):
@@ -216,6 +222,7 @@ def user_auth(
         lang=body.lang,
         return_url=body.lobbyUrl,
         rtp_percent=Decimal(0),
+        currency=body.currency,
     )
     return _ok(url=launch.create_launch_url(platform, agent, request))
 
@@ -257,14 +264,14 @@ def expiry_of(text: str) -> dt.datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def bet_of_level(agent: Operator, game_code: str, level: int) -> int:
-    """`betlevel` 1 is the smallest bet the agent and the game allow (the agent's minimum,
-    rounded up to the game's bet step); each level above adds one bet step. A level above
-    the agent's maximum bet is refused (2) by the free-round rules."""
+def bet_of_level(limits: BetLimits, game_code: str, level: int) -> int:
+    """`betlevel` 1 is the smallest bet the agent and the game allow (the agent's minimum in
+    the player's currency, rounded up to the game's bet step); each level above adds one bet
+    step. A level above the agent's maximum bet is refused (2) by the free-round rules."""
     game = catalogue.get_game(game_code)
     assert game is not None
     step = game.bet_step_minor
-    smallest = -(-agent.min_bet_minor // step) * step
+    smallest = -(-limits.min_bet_minor // step) * step
     return smallest + (level - 1) * step
 
 
@@ -291,14 +298,17 @@ def create_free_game(
     }
     _check_signed(platform, agent, "createfreegame", fields, body.sign)
     game_code = _game_code(body.gameID)
+    user_code = _user_code(platform, agent, body.userID)
+    limits = freerounds.grant_limits(platform, agent, user_code)
     request = freerounds.GrantRequest(
-        user_code=_user_code(platform, agent, body.userID),
+        user_code=user_code,
         provider_id=catalogue.PROVIDER_ID,
         game_code=game_code,
-        bet_minor=bet_of_level(agent, game_code, body.betlevel),
+        bet_minor=bet_of_level(limits, game_code, body.betlevel),
         rounds=body.freespincount,
         expires_at=expiry_of(body.expiretime),
         external_id=body.freespinID,
+        currency=limits.currency.code,
     )
     freerounds.grant(platform, agent.id, request)
     return _ok()

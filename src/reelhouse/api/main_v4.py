@@ -27,13 +27,18 @@ from reelhouse.domain import jurisdictions
 from reelhouse.domain.contract_forms import category_spelling, currency_number
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.languages import MAX_LANG_CHARS
-from reelhouse.domain.limits import SESSION_LOSS_LIMIT_MAX_MINOR, SESSION_TIME_LIMIT_MAX_MINUTES
+from reelhouse.domain.limits import (
+    MAX_CURRENCY_CODE_CHARS,
+    SESSION_LOSS_LIMIT_MAX_MINOR,
+    SESSION_TIME_LIMIT_MAX_MINUTES,
+)
 from reelhouse.domain.money import currency, to_decimal
 from reelhouse.games import catalogue
 from reelhouse.services import (
     game_maintenance,
     game_metadata,
     launch,
+    operator_currencies,
     operators,
     players,
     provider_games,
@@ -98,6 +103,9 @@ class GameUrlBody(ContractBody):
     # session may lose (won minus staked) in minor units of the agent's currency.
     time_limit_minutes: int | None = Field(default=None, ge=1, le=SESSION_TIME_LIMIT_MAX_MINUTES)
     loss_limit_minor: int | None = Field(default=None, ge=1, le=SESSION_LOSS_LIMIT_MAX_MINOR)
+    # [ours] one of the agent's currencies (docs/api.md); absent: the player's, once fixed by
+    # its first launch, else the agent's first.
+    currency: str | None = Field(default=None, max_length=MAX_CURRENCY_CODE_CHARS)
 
 
 def _rtp_number(rtp_bp: int) -> int | Decimal:
@@ -136,10 +144,24 @@ def _own_games(platform: Platform, agent: Operator) -> list[dict[str, Any]]:
 @router.post(
     "/agent/info", openapi_extra=openapi_body(Empty), responses=v4_answers(AgentInfoAnswer)
 )
-def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -> ExactJSONResponse:
-    """`currency` is the contract's integer code (ISO 4217 number); `currency_code` [ours]
-    the text code beside it."""
+def agent_info(
+    agent: Agent, platform: PlatformDep, _body: Annotated[Empty, Depends(body_of(Empty))]
+) -> ExactJSONResponse:
+    """`currency` is the contract's integer code (ISO 4217 number) of the first currency;
+    `currency_code` [ours] the text code beside it, `currencies` [ours] every currency the
+    agent offers with its bet limits."""
     rtp = _rtp_number(agent.rtp_bp)
+    with platform.db.transaction(read_only=True) as session:
+        offered = operator_currencies.currencies_of(session, agent)
+    currencies = [
+        {
+            "currency_code": shown["currency"],
+            "min_bet": shown["min_bet"],
+            "max_bet": shown["max_bet"],
+            "max_win": shown["max_win"],
+        }
+        for shown in (limits.described() for limits in offered)
+    ]
     return ok_exact(
         {
             "name": agent.name,
@@ -149,6 +171,7 @@ def agent_info(agent: Agent, _body: Annotated[Empty, Depends(body_of(Empty))]) -
             "rtp": rtp,
             "win_ratio": rtp,
             "state": agent.state,
+            "currencies": currencies,
         }
     )
 
@@ -203,7 +226,9 @@ def user_info(
     with platform.db.transaction() as session:
         player = players.owned_player(session, agent.id, body.user_code)
         known = player.last_balance_minor is not None
-        balance = to_decimal(player.last_balance_minor or 0, currency(agent.currency))
+        # In the player's currency: the wallet answered in it.
+        code = operator_currencies.player_currency(player, agent)
+        balance = to_decimal(player.last_balance_minor or 0, currency(code))
         return ok_exact({"name": player.name, "balance": balance, "balance_known": known})
 
 
@@ -270,6 +295,8 @@ def game_all(
         ApiCode.AGENT_NOT_APPROVED,
         ApiCode.JURISDICTION_UNKNOWN,
         ApiCode.JURISDICTION_CURRENCY,
+        ApiCode.CURRENCY_NOT_OFFERED,
+        ApiCode.PLAYER_CURRENCY_FIXED,
     ),
 )
 @once
@@ -303,5 +330,6 @@ def game_url(
         country=body.country,
         time_limit_minutes=body.time_limit_minutes,
         loss_limit_minor=body.loss_limit_minor,
+        currency=body.currency,
     )
     return ok_exact({"game_url": launch.create_launch_url(platform, agent, request)})

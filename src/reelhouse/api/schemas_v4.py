@@ -47,6 +47,13 @@ class Ok(BaseModel):
 # --- data --------------------------------------------------------------------------------
 
 
+class AgentCurrency(BaseModel):
+    currency_code: str
+    min_bet: MoneyText
+    max_bet: MoneyText
+    max_win: MoneyText = Field(description="per round; 0 = no cap")
+
+
 class AgentInfo(BaseModel):
     name: str
     currency: int = Field(description="ISO 4217 number (840 USD); 0 for a cryptocurrency")
@@ -55,6 +62,10 @@ class AgentInfo(BaseModel):
     rtp: Money
     win_ratio: Money
     state: str = Field(description="[added] the agent's state")
+    currencies: list[AgentCurrency] = Field(
+        description="[added] every currency the agent offers, its first one first, with its"
+        " bet limits in its own decimals"
+    )
 
 
 class AgentRtp(BaseModel):
@@ -144,6 +155,7 @@ class OnlineGame(BaseModel):
     win: MoneyText
     start_time: ApiTime
     last_update: ApiTime
+    currency_code: str = Field(description="[added] the currency of the session's amounts")
 
 
 class Transaction(BaseModel):
@@ -162,6 +174,7 @@ class Transaction(BaseModel):
     regdate: ApiTime
     trans_guid: IdText = Field(description="[added] the id the callback carried")
     balance_known: bool = Field(description="[added] false when the wallet reported none")
+    currency_code: str = Field(description="[added] the currency of the amounts (`EUR`, `BTC`)")
 
 
 class TransactionPage(BaseModel):
@@ -241,6 +254,15 @@ _USD_AGENT = {
     "rtp": 96,
     "win_ratio": 96,
     "state": "approved",
+    "currencies": [
+        {"currency_code": "USD", "min_bet": "0.10", "max_bet": "1000.00", "max_win": "0.00"},
+        {
+            "currency_code": "BTC",
+            "min_bet": "0.00001000",
+            "max_bet": "0.01000000",
+            "max_win": "0.00000000",
+        },
+    ],
 }
 _TRANSACTION = {
     "trans_id": 4101,
@@ -260,6 +282,7 @@ _TRANSACTION = {
     "regdate": "2026-05-01 08:00:01",
     "trans_guid": "4101",
     "balance_known": True,
+    "currency_code": "USD",
 }
 _TALLY = {
     "bet": "10.00",
@@ -417,6 +440,7 @@ class OnlineGamesAnswer(Ok):
                     "win": "9.40",
                     "start_time": "2026-05-01 08:00:00",
                     "last_update": "2026-05-01 08:12:31",
+                    "currency_code": "USD",
                 }
             ],
         }

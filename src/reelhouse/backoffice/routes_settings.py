@@ -84,10 +84,21 @@ def _rtp(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
     return {"notice": f"RTP set to {honoured} %."}
 
 
+def _limit_fields(f: dict[str, str]) -> tuple[str, str, str]:
+    return (f.get("min_bet", ""), f.get("max_bet", ""), f.get("max_win", ""))
+
+
 def _limits(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
-    fields = (f.get("min_bet", ""), f.get("max_bet", ""), f.get("max_win", ""))
-    backoffice_settings.set_limits(p, op, fields, who)
-    return {"notice": "Bet limits and max win saved."}
+    # `currency`: which of the operator's currencies (absent: its first).
+    code = f.get("currency") or None
+    backoffice_settings.set_limits(p, op, _limit_fields(f), who, code)
+    return {"notice": f"Bet limits and max win{f' in {code}' if code else ''} saved."}
+
+
+def _add_currency(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
+    code = f.get("currency", "")
+    backoffice_settings.add_currency(p, op, code, _limit_fields(f), who)
+    return {"notice": f"{code.strip()} added, with its bet limits."}
 
 
 def _single_call(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
@@ -126,6 +137,7 @@ ACTIONS: dict[str, Action] = {
     "allowed-ips": _allowed_ips,
     "rtp": _rtp,
     "limits": _limits,
+    "add-currency": _add_currency,
     "dialect": _dialect,
     "single-call": _single_call,
     "api-token": _api_token,

@@ -86,12 +86,13 @@ def create(
 def show(name: str) -> None:
     """Show an operator's settings (never its tokens)."""
     from reelhouse.domain.money import currency, format_fixed
-    from reelhouse.services import operators
+    from reelhouse.services import operator_currencies, operators
 
     platform = open_platform()
     try:
         with platform.db.transaction() as session:
             op = operators.find_by_name(session, name)
+            further = operator_currencies.currencies_of(session, op)[1:]
     except ReelhouseError as exc:
         raise refused(exc) from exc
     finally:
@@ -112,6 +113,81 @@ def show(name: str) -> None:
         ("jurisdiction", op.jurisdiction),
     ):
         typer.echo(f"{label:13} {value}")
+    # The further currencies, each with its limits (docs/operator-guide.md, "Currencies").
+    for limits in further:
+        shown = limits.described()
+        typer.echo(
+            f"{'currency':13} {shown['currency']}: min_bet {shown['min_bet']},"
+            f" max_bet {shown['max_bet']}, max_win {shown['max_win']}"
+        )
+
+
+def _limits_minor(code: str, min_bet: str, max_bet: str, max_win: str) -> tuple[int, int, int]:
+    """The three limits typed in `code`, in its minor units: more decimals than it has is
+    refused (1012), never rounded; an unknown currency is 2014."""
+    from reelhouse.domain.money import MoneyError, to_minor
+    from reelhouse.services import operators
+
+    try:
+        cur = operators.playable_currency(code)
+        low, high, cap = (to_minor(text, cur) for text in (min_bet, max_bet, max_win))
+    except MoneyError as exc:
+        raise refused(ReelhouseError(ApiCode.PARAMETERS_INVALID, f"bet limits: {exc}")) from exc
+    except ReelhouseError as exc:
+        raise refused(exc) from exc
+    return low, high, cap
+
+
+@app.command("add-currency")
+def add_currency(
+    name: str,
+    code: str = typer.Argument(..., help="ISO 4217 code (EUR, JPY, KWD...) or a listed crypto"),
+    min_bet: str = typer.Option(..., help="minimum bet, in that currency (decimal)"),
+    max_bet: str = typer.Option(..., help="maximum bet, in that currency (decimal)"),
+    max_win: str = typer.Option("0", help="maximum win per round, 0 = no limit"),
+) -> None:
+    """Offer one more currency, with its own bet limits; launches may then name it."""
+    from reelhouse.services import operator_currencies
+
+    limits = _limits_minor(code, min_bet, max_bet, max_win)
+    platform = open_platform()
+    try:
+        operator_currencies.add_currency(
+            platform,
+            name,
+            code,
+            min_bet_minor=limits[0],
+            max_bet_minor=limits[1],
+            max_win_minor=limits[2],
+        )
+    except ReelhouseError as exc:
+        raise refused(exc) from exc
+    finally:
+        platform.close()
+    typer.echo(f"operator {name}: {code} added (min_bet {min_bet}, max_bet {max_bet})")
+
+
+@app.command("set-bet-limits")
+def set_bet_limits(
+    name: str,
+    code: str = typer.Argument(..., help="one of the operator's currencies"),
+    min_bet: str = typer.Option(..., help="minimum bet, in that currency (decimal)"),
+    max_bet: str = typer.Option(..., help="maximum bet, in that currency (decimal)"),
+    max_win: str = typer.Option("0", help="maximum win per round, 0 = no limit"),
+) -> None:
+    """Change the bet limits of one of the operator's currencies (3025 if it has not that
+    one)."""
+    from reelhouse.services import operator_currencies
+
+    limits = _limits_minor(code, min_bet, max_bet, max_win)
+    platform = open_platform()
+    try:
+        operator_currencies.update_bet_limits(platform, name, code, limits)
+    except ReelhouseError as exc:
+        raise refused(exc) from exc
+    finally:
+        platform.close()
+    typer.echo(f"operator {name}: {code} limits set (min_bet {min_bet}, max_bet {max_bet})")
 
 
 @app.command("set-jurisdiction")

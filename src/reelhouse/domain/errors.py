@@ -68,6 +68,9 @@ class ApiCode(IntEnum):
     PLAYER_SELF_EXCLUDED = 3021  # the wallet refused a bet: the player is self-excluded
     PLAYER_LIMIT_REACHED = 3022  # the wallet refused a bet: the player reached a limit
     PLAYER_BLOCKED = 3023  # the wallet refused a bet: the player is blocked
+    # Currencies (services/operator_currencies.py, docs/operator-guide.md "Currencies").
+    CURRENCY_NOT_OFFERED = 3025  # not one of the agent's currencies
+    PLAYER_CURRENCY_FIXED = 3026  # the player plays in another of the agent's currencies
     # Bet modes (games/bet_modes.py): each refusal comes before anything is written or sent.
     BONUS_BUY_FORBIDDEN = 3030  # the session's jurisdiction forbids buying a feature
     BET_MODE_UNKNOWN = 3031  # the game offers no bet mode by that name

@@ -8,6 +8,7 @@ never read, so a user who edits an id in a URL finds nothing (the pages answer 4
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from reelhouse.domain.states import (
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import GameLabels
-from reelhouse.store.models import Operator, Player, Round, WalletCall
+from reelhouse.store.models import GameSession, Operator, Player, Round, WalletCall
 
 # Transaction types the filter offers; "errors" are calls that failed or wait for a person.
 CALL_TYPES: dict[str, ColumnElement[bool]] = {
@@ -129,10 +130,13 @@ def _iso(moment: dt.datetime | None) -> str:
     return "" if moment is None else from_naive_utc(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _currency(session: Session, operator_id: int) -> Currency:
+def _currency(session: Session, operator_id: int) -> Callable[[str | None], Currency]:
+    """The currency of a row's amounts from its session's (or player's) currency; None is
+    the operator's first (rows from before several currencies)."""
     operator = session.get(Operator, operator_id)
     assert operator is not None
-    return currency(operator.currency)
+    first = operator.currency
+    return lambda code: currency(code or first)
 
 
 def _game_name(labels: GameLabels, provider_id: int | None, code: str) -> str:
@@ -146,8 +150,9 @@ def transactions(platform: Platform, operator_id: int, filters: Filters) -> Page
     """Every wallet call of the operator in the period, newest first."""
     start, end = period(filters, platform.clock.now().date())
     query = (
-        select(WalletCall, Round.game_code, Round.provider_id, Player.name)
+        select(WalletCall, Round.game_code, Round.provider_id, Player.name, GameSession.currency)
         .join(Round, Round.id == WalletCall.round_id)
+        .join(GameSession, GameSession.id == Round.session_id)
         .join(Player, Player.id == WalletCall.player_id)
         .where(
             WalletCall.operator_id == operator_id,
@@ -167,7 +172,7 @@ def transactions(platform: Platform, operator_id: int, filters: Filters) -> Page
             raise _invalid(f"type must be one of {', '.join(CALL_TYPES)}")
         query = query.where(CALL_TYPES[filters.kind])
     with platform.db.transaction(read_only=True) as session:
-        cur = _currency(session, operator_id)
+        cur_of = _currency(session, operator_id)
         rows, page, total = _paged(session, query, filters.page)
         labels = GameLabels(session)
         items = [
@@ -179,17 +184,17 @@ def transactions(platform: Platform, operator_id: int, filters: Filters) -> Page
                 "game": _game_name(labels, provider_id, game_code),
                 "kind": call.kind,
                 "trans_type": call.trans_type,
-                "amount": format_fixed(call.amount_minor, cur),
+                "amount": format_fixed(call.amount_minor, cur_of(code)),
                 "state": call.state,
                 "outcome": call.last_outcome,
                 "attempts": call.attempts,
-                "balance": format_fixed(call.balance_after_minor, cur)
+                "balance": format_fixed(call.balance_after_minor, cur_of(code))
                 if call.balance_after_minor is not None
                 else "",
                 "created_at": _iso(call.created_at_utc),
                 "acked_at": _iso(call.acked_at_utc),
             }
-            for call, game_code, provider_id, name in rows
+            for call, game_code, provider_id, name, code in rows
         ]
     return Page(items, page, max(1, -(-total // BACKOFFICE_PAGE_ROWS)), total)
 
@@ -198,8 +203,9 @@ def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
     """Every round of the operator in the period (demo rounds excepted), newest first."""
     start, end = period(filters, platform.clock.now().date())
     query = (
-        select(Round, Player.name)
+        select(Round, Player.name, GameSession.currency)
         .join(Player, Player.id == Round.player_id)
+        .join(GameSession, GameSession.id == Round.session_id)
         .where(
             Round.operator_id == operator_id,
             Round.created_at_utc >= to_naive_utc(start),
@@ -219,7 +225,7 @@ def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
             raise _invalid(f"type must be one of {', '.join(ROUND_TYPES)}")
         query = query.where(ROUND_TYPES[filters.kind])
     with platform.db.transaction(read_only=True) as session:
-        cur = _currency(session, operator_id)
+        cur_of = _currency(session, operator_id)
         rows, page, total = _paged(session, query, filters.page)
         labels = GameLabels(session)
         items = [
@@ -229,10 +235,10 @@ def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
                 "user_code": round_.player_id,
                 "game": _game_name(labels, round_.provider_id, round_.game_code),
                 "rtp_variant": round_.rtp_variant,
-                "bet": format_fixed(round_.bet_minor, cur),
+                "bet": format_fixed(round_.bet_minor, cur_of(code)),
                 # A refused or refunded round paid nothing, whatever its outcome would have.
                 "win": format_fixed(
-                    shown_win_minor(RoundState(round_.state), round_.win_minor), cur
+                    shown_win_minor(RoundState(round_.state), round_.win_minor), cur_of(code)
                 ),
                 "state": round_.state,
                 "played": RoundState(round_.state) not in NOT_PLAYED_ROUND_STATES,
@@ -241,7 +247,7 @@ def rounds(platform: Platform, operator_id: int, filters: Filters) -> Page:
                 and RoundState(round_.state) not in NOT_PLAYED_ROUND_STATES,
                 "created_at": _iso(round_.created_at_utc),
             }
-            for round_, name in rows
+            for round_, name, code in rows
         ]
     return Page(items, page, max(1, -(-total // BACKOFFICE_PAGE_ROWS)), total)
 
@@ -279,13 +285,13 @@ def players(platform: Platform, operator_id: int, search: str, page: int) -> Pag
             match = or_(match, Player.id == user_code)
         query = query.where(match)
     with platform.db.transaction(read_only=True) as session:
-        cur = _currency(session, operator_id)
+        cur_of = _currency(session, operator_id)
         rows, page, total = _paged(session, query, page)
         items = [
             {
                 "user_code": player.id,
                 "name": player.name,
-                "balance": format_fixed(player.last_balance_minor, cur)
+                "balance": format_fixed(player.last_balance_minor, cur_of(player.currency))
                 if player.last_balance_minor is not None
                 else "",
                 "rounds": int(count or 0),
@@ -303,7 +309,7 @@ def player(platform: Platform, operator_id: int, user_code: int) -> dict[str, An
         found = session.get(Player, user_code)
         if found is None or found.operator_id != operator_id:
             return None
-        cur = _currency(session, operator_id)
+        cur = _currency(session, operator_id)(found.currency)
         totals = session.execute(
             select(
                 func.count(),

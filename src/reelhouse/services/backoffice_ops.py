@@ -39,6 +39,7 @@ from reelhouse.services.backoffice_history import Filters, Page, period
 from reelhouse.services.backoffice_settings import TARGET_TYPE as OPERATOR_TARGET
 from reelhouse.services.game_client import game_view
 from reelhouse.services.game_maintenance import Status
+from reelhouse.services.operator_currencies import player_currency
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import AuditEntry, GameSession, Operator, Player, WalletCall
 
@@ -78,27 +79,28 @@ def player_stats(
     # The same figures as the Main API's, refunds of relayed bets included.
     per_player = statistics.per_player_totals(operator_id, lo, hi)
     query = (
-        select(Player.id, Player.name, per_player.c.bet, per_player.c.win)
+        select(Player, per_player.c.bet, per_player.c.win)
         .join(per_player, per_player.c.player_id == Player.id)
         .order_by(per_player.c.bet.desc(), Player.id)
     )
     with platform.db.transaction() as session:
         operator = session.get(Operator, operator_id)
         assert operator is not None
-        cur = currency(operator.currency)
         count = session.scalar(select(func.count()).select_from(per_player)) or 0
         pages = max(1, -(-count // rows_per_page))
         page = min(max(filters.page, 1), pages)
         rows = session.execute(query.offset((page - 1) * rows_per_page).limit(rows_per_page)).all()
+        # Each player's figures are in its own currency (every real-money round of it is).
+        shown = [(row, currency(player_currency(row.Player, operator))) for row in rows]
     items = [
         {
-            "user_code": row.id,
-            "user_name": row.name,
+            "user_code": row.Player.id,
+            "user_name": row.Player.name,
             "bet": format_fixed(int(row.bet), cur),
             "win": format_fixed(int(row.win), cur),
             "ggr": format_fixed(int(row.bet) - int(row.win), cur),
         }
-        for row in rows
+        for row, cur in shown
     ]
     return Page(items, page, pages, count)
 

@@ -22,7 +22,7 @@ from reelhouse.domain.numbers import plain_decimal_of
 from reelhouse.domain.shown_detail import shown_detail
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
-from reelhouse.services import audit, operators, webhooks
+from reelhouse.services import audit, operator_currencies, operators, webhooks
 from reelhouse.services.operators import BP_PER_PERCENT
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator, Player
@@ -67,6 +67,11 @@ def settings_view(platform: Platform, operator_id: int) -> dict[str, Any]:
             "min_bet": format_fixed(operator.min_bet_minor, cur),
             "max_bet": format_fixed(operator.max_bet_minor, cur),
             "max_win": format_fixed(operator.max_win_minor, cur),
+            # Every currency it offers, the first one first, with its limits.
+            "currencies": [
+                limits.described()
+                for limits in operator_currencies.currencies_of(session, operator)
+            ],
             "allowed_ips": operator.allowed_ips,
             "signs_with_secret_key": operator.dialect in operators.SIGNS_WITH_SECRET_KEY,
             "single_call_rounds": operator.single_call_rounds,
@@ -193,31 +198,63 @@ def set_rtp(platform: Platform, operator_id: int, text: str, who: audit.Accounta
     return _percent(rtp_bp)
 
 
+def _limits_minor(limits: tuple[str, str, str], code: str) -> tuple[int, int, int]:
+    """(min bet, max bet, max win) as decimal text in `code`, in its minor units: more
+    decimals than it has is 1012, never rounded; 2014 for a currency Reelhouse does not play."""
+    cur = operators.playable_currency(code.strip())
+    try:
+        low, high, cap = (to_minor(text.strip(), cur) for text in limits)
+    except MoneyError as exc:
+        raise _invalid(str(exc)) from exc
+    operators.check_bet_limits(low, high, cap)
+    return low, high, cap
+
+
 def set_limits(
     platform: Platform,
     operator_id: int,
     limits: tuple[str, str, str],
     who: audit.Accountable,
+    currency_code: str | None = None,
 ) -> None:
-    """min bet, max bet, max win (0 = no cap) as decimal text in the operator's currency."""
-    current = _current(platform, operator_id)
-    cur = currency(current.currency)
-    try:
-        low, high, cap = (to_minor(text.strip(), cur) for text in limits)
-    except MoneyError as exc:
-        raise _invalid(str(exc)) from exc
-    if not 0 < low <= high or cap < 0:
-        raise _invalid("limits must satisfy 0 < min bet <= max bet and max win >= 0")
-    before = [
-        format_fixed(v, cur)
-        for v in (current.min_bet_minor, current.max_bet_minor, current.max_win_minor)
-    ]
+    """min bet, max bet, max win (0 = no cap) as decimal text in one of the operator's
+    currencies (None: its first); 3025 for a currency it does not offer."""
+    code = currency_code or _current(platform, operator_id).currency
+    low, high, cap = _limits_minor(limits, code)
+    cur = currency(code)
+
+    def op(session: Session, operator: Operator) -> dict[str, Any]:
+        before = operator_currencies.limits_in(session, operator, code)
+        operator_currencies.set_bet_limits(session, operator, code, low, high, cap)
+        shown = before.described()
+        return {
+            "currency": code,
+            "before": [shown["min_bet"], shown["max_bet"], shown["max_win"]],
+        }
+
     after = [format_fixed(v, cur) for v in (low, high, cap)]
+    _apply(platform, operator_id, who, Change("limits", None, after), op)
 
-    def op(_session: Session, operator: Operator) -> None:
-        operator.min_bet_minor, operator.max_bet_minor, operator.max_win_minor = low, high, cap
 
-    _apply(platform, operator_id, who, Change("limits", before, after), op)
+def add_currency(
+    platform: Platform,
+    operator_id: int,
+    code: str,
+    limits: tuple[str, str, str],
+    who: audit.Accountable,
+) -> None:
+    """Offer one more currency with its limits as decimal text in it (services/
+    operator_currencies.py: 2014 for one Reelhouse or the dialect cannot carry, 1012 for
+    one offered already or limits out of order)."""
+    code = code.strip()
+    low, high, cap = _limits_minor(limits, code)
+    cur = currency(code)
+
+    def op(session: Session, operator: Operator) -> None:
+        operator_currencies.add_in(session, operator, code, (low, high, cap), platform)
+
+    after = [code, *(format_fixed(v, cur) for v in (low, high, cap))]
+    _apply(platform, operator_id, who, Change("currency", None, after), op)
 
 
 def offers_single_call(dialect: str) -> bool:
@@ -255,18 +292,16 @@ def set_dialect(
     if dialect not in operators.SUPPORTED_DIALECTS:
         raise _invalid(f"dialect must be one of {', '.join(operators.SUPPORTED_DIALECTS)}")
     current = _current(platform, operator_id)
-    most = operators.MAX_CURRENCY_EXPONENT.get(dialect)
-    if most is not None and currency(current.currency).exponent > most:
-        raise ReelhouseError(
-            ApiCode.CURRENCY_NOT_SUPPORTED, f"{dialect} carries at most {most} decimals"
-        )
     issued: dict[str, str] = {}
     if dialect in operators.SIGNS_WITH_API_TOKEN:
         issued["api_token"] = secrets.token_urlsafe(32)
     if dialect in operators.SIGNS_WITH_SECRET_KEY:
         issued["secret_key"] = operators.new_secret_key()
 
-    def op(_session: Session, operator: Operator) -> dict[str, Any]:
+    def op(session: Session, operator: Operator) -> dict[str, Any]:
+        # Every currency the operator offers must fit the new dialect's amounts (2014).
+        for offered in operator_currencies.currencies_of(session, operator):
+            operators.check_dialect_carries(dialect, offered.currency)
         operator.dialect = dialect
         # api_token_sealed and secret_key_sealed of the old dialect stay: its pending calls
         # are still signed with them (dispatch.sender.WalletSender.endpoint_of).

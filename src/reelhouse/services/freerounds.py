@@ -44,6 +44,12 @@ from reelhouse.games.engine import is_valid_bet
 from reelhouse.games.model import Game
 from reelhouse.services.launch import ActiveSession
 from reelhouse.services.launch import _game_or_refuse as game_or_refuse
+from reelhouse.services.operator_currencies import (
+    BetLimits,
+    fix_player_currency,
+    limits_in,
+    player_currency,
+)
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
 from reelhouse.store import events
@@ -75,6 +81,8 @@ class GrantRequest:
     expires_at: dt.datetime  # aware UTC
     external_id: str | None = None
     win_cap_minor: int = 0  # the most the whole grant may pay; 0 = no cap of its own
+    # The currency its amounts were read in (`grant_limits`); None: the player's.
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,13 +110,25 @@ def _invalid(message: str) -> ReelhouseError:
 # --- the shared bet rule and request parsing helpers --------------------------------------
 
 
-def check_stake(operator: Operator, game: Game, bet_minor: int) -> None:
-    """A stake the agent's limits and the game's bet step allow (1012 otherwise). Paid spins
-    and grants share this rule; a granted bet is honoured later even if the limits change."""
-    if not operator.min_bet_minor <= bet_minor <= operator.max_bet_minor:
+def check_stake(limits: BetLimits, game: Game, bet_minor: int) -> None:
+    """A stake the agent's limits in its currency and the game's bet step allow (1012
+    otherwise). Paid spins and grants share this rule; a granted bet is honoured later even
+    if the limits change."""
+    if not limits.min_bet_minor <= bet_minor <= limits.max_bet_minor:
         raise _invalid("bet outside the allowed range")
     if not is_valid_bet(game, bet_minor):
         raise _invalid("bet must be a multiple of the game's bet step")
+
+
+def grant_limits(platform: Platform, operator: Operator, user_code: int) -> BetLimits:
+    """The currency (and its limits) a grant for this player is in: the player's, fixed by
+    its first launch or grant, else the operator's first. 2002/1010 for a player that is
+    not the operator's. The API reads the grant's amounts in it, exactly (1012 for more
+    decimals than it has), and names it in the GrantRequest, so a launch fixing the player
+    in another currency meanwhile is refused (3026), never misread."""
+    with platform.db.transaction(read_only=True) as session:
+        player = owned_player(session, operator.id, user_code)
+        return limits_in(session, operator, player_currency(player, operator))
 
 
 def bet_minor_of(currency_code: str, amount: Decimal | int | str) -> int:
@@ -161,7 +181,11 @@ def grant(platform: Platform, operator_id: int, request: GrantRequest) -> GrantV
             operator = session.get(Operator, operator_id)
             assert operator is not None
             player = owned_player(session, operator_id, request.user_code)
-            check_stake(operator, game, request.bet_minor)
+            # The grant is in the player's currency (the one its amounts were read in):
+            # fixed here if no launch fixed it yet, so its rounds are played in it.
+            code = request.currency or player_currency(player, operator)
+            check_stake(limits_in(session, operator, code), game, request.bet_minor)
+            fix_player_currency(session, player, code)
             if request.external_id is not None and _by_ref(
                 session, operator_id, None, request.external_id
             ):

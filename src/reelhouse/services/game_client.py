@@ -19,10 +19,11 @@ from reelhouse.games.engine import is_valid_bet
 from reelhouse.games.model import Game
 from reelhouse.services import freerounds, jurisdiction_rules, reality_checks, session_rules
 from reelhouse.services.launch import active_session
+from reelhouse.services.operator_currencies import limits_in
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import check_own_game_session
-from reelhouse.store.models import GameSession, Operator, Player, Round
+from reelhouse.store.models import GameSession, Operator, Player, Round, session_currency
 from reelhouse.store.outbox import owed_win_minor, round_holding_next
 
 
@@ -33,6 +34,7 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         active = active_session(platform, session, session_token)
         check_own_game_session(active.session)
         operator, player, game_session = active.operator, active.player, active.session
+        limits = limits_in(session, operator, active.currency)
         last_round = session.scalar(
             select(Round).where(Round.session_id == game_session.id).order_by(Round.id.desc())
         )
@@ -47,15 +49,15 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
     balance, reachable = (
         (game_session.demo_balance_minor, True)
         if demo
-        else _wallet_balance(platform, operator, player, game_session.game_code)
+        else _wallet_balance(platform, operator, player, game_session)
     )
-    cur = currency(operator.currency)
+    cur = currency(session_currency(game_session, operator))
     game = catalogue.get_game(game_session.game_code)
     assert game is not None
     rules = jurisdiction_rules.session_profile(game_session)
     # The profile's stake cap lowers the most the client offers (the spin refuses above it).
-    cap = rules.stake_cap_minor(operator.currency)
-    max_bet_minor = operator.max_bet_minor if cap is None else min(operator.max_bet_minor, cap)
+    cap = rules.stake_cap_minor(cur.code)
+    max_bet_minor = limits.max_bet_minor if cap is None else min(limits.max_bet_minor, cap)
     return {
         "session_id": game_session.id,
         "game": {
@@ -69,13 +71,13 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         "balance": format_fixed(balance, cur) if balance is not None else None,
         "wallet_reachable": reachable,
         "demo": demo,
-        "min_bet": format_fixed(operator.min_bet_minor, cur),
+        "min_bet": format_fixed(limits.min_bet_minor, cur),
         "max_bet": format_fixed(max_bet_minor, cur),
         "bet_step": format_fixed(game.bet_step_minor, cur),
         "currency_exponent": cur.exponent,
         "bet_levels": [
             format_fixed(level, cur)
-            for level in bet_levels(game, operator.min_bet_minor, max_bet_minor)
+            for level in bet_levels(game, limits.min_bet_minor, max_bet_minor)
         ],
         "free_rounds": _offer_json(offer, cur),
         "round_in_progress": unsettled,
@@ -104,12 +106,16 @@ def _session_figures(game_session: GameSession, cur: Currency, now: dt.datetime)
 
 
 def _wallet_balance(
-    platform: Platform, operator: Operator, player: Player, game_code: str
+    platform: Platform, operator: Operator, player: Player, game_session: GameSession
 ) -> tuple[int | None, bool]:
-    """The wallet's current balance (spec: `balance` during play), remembered; the last one
-    it reported when it does not answer. The game is named where the dialect sends it."""
+    """The wallet's current balance (spec: `balance` during play) in the session's currency,
+    remembered; the last one it reported when it does not answer. The game is named where
+    the dialect sends it."""
     command = WalletCommand(
-        CommandKind.BALANCE, account=player.name, currency=operator.currency, game_code=game_code
+        CommandKind.BALANCE,
+        account=player.name,
+        currency=session_currency(game_session, operator),
+        game_code=game_session.game_code,
     )
     outcome = platform.wallet.read(wallet_endpoint(platform, operator), command)
     if outcome.kind is not OutcomeKind.APPLIED or outcome.balance_minor is None:

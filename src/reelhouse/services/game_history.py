@@ -38,7 +38,7 @@ def player_history(platform: Platform, session_token: str, limit: int) -> dict[s
     with platform.db.transaction(read_only=True) as session:
         active = active_session(platform, session, session_token)
         check_own_game_session(active.session)
-        cur = currency(active.operator.currency)
+        cur = currency(active.currency)
         rules = session_profile(active.session)
         found = session.scalars(
             select(Round)

@@ -19,6 +19,7 @@ from reelhouse.domain.limits import STUCK_LIST_MAX_ROWS
 from reelhouse.domain.money import currency, format_fixed
 from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import CommandKind, OutcomeKind
+from reelhouse.services.operator_currencies import player_currency
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator, Player, WalletCall
 
@@ -58,7 +59,6 @@ def not_found_cancels(
     with platform.db.transaction(read_only=True) as session:
         operator = session.get(Operator, operator_id)
         assert operator is not None
-        cur = currency(operator.currency)
         bets_found_absent = (
             select(WalletCall.cancel_of_id)
             .where(
@@ -80,15 +80,20 @@ def not_found_cancels(
         for cancel in cancels:
             assert cancel.cancel_of_id is not None
             by_bet.setdefault(cancel.cancel_of_id, []).append(cancel)
-        named = session.execute(
-            select(Player.id, Player.name).where(Player.id.in_({c.player_id for c in cancels}))
+        players = session.scalars(
+            select(Player).where(Player.id.in_({c.player_id for c in cancels}))
         )
-        names = {player_id: name for player_id, name in named}
+        # A bet's amount is in its player's currency (every real-money round of a player is).
+        names, currencies = {}, {}
+        for player in players:
+            names[player.id] = player.name
+            currencies[player.id] = currency(player_currency(player, operator))
     rows = []
     for bet_id, (first, *later) in by_bet.items():
         if first.last_outcome != OutcomeKind.NOT_FOUND.value:
             continue  # the first cancel found the bet; only a second one said "not found"
         recheck = later[0] if later else None
+        cur = currencies[first.player_id]
         rows.append(
             {
                 "round_id": first.round_id,

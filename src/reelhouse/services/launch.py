@@ -26,12 +26,19 @@ from reelhouse.domain.money import currency
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.model import Game
-from reelhouse.services import audit, game_maintenance, session_end, session_rules
+from reelhouse.services import (
+    audit,
+    game_maintenance,
+    operator_currencies,
+    session_end,
+    session_rules,
+)
 from reelhouse.services.backoffice_settings import TARGET_TYPE as OPERATOR_TARGET
+from reelhouse.services.operator_currencies import launch_currency
 from reelhouse.services.operators import BP_PER_PERCENT, OperatorState, wallet_endpoint
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
-from reelhouse.store.models import GameSession, LaunchToken, Operator, Player
+from reelhouse.store.models import GameSession, LaunchToken, Operator, Player, session_currency
 from reelhouse.store.outbox import PlayerHold, hold_columns, player_hold
 from reelhouse.store.secrets import token_hash
 
@@ -54,6 +61,9 @@ class LaunchRequest:
     # [rg] The session's time and loss limits (services/session_rules.py); None: none.
     time_limit_minutes: int | None = None
     loss_limit_minor: int | None = None
+    # One of the operator's currencies (services/operator_currencies.py); None: the
+    # player's, once fixed, else the operator's first.
+    currency: str | None = None
 
 
 def _game_or_refuse(provider_id: int, game_code: str) -> Game:
@@ -83,16 +93,27 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
         raise ReelhouseError(ApiCode.AGENT_NOT_APPROVED, "agent not approved for real play")
     variant = _variant_for(operator, game, request.rtp_percent)
     rules = jurisdictions.chosen(request.jurisdiction, request.country, operator.jurisdiction)
-    # A capped profile without a figure in the operator's currency could not be enforced.
-    rules.stake_cap_minor(operator.currency)
     limits = session_rules.Limits.checked(request.time_limit_minutes, request.loss_limit_minor)
     with platform.db.transaction() as session:
-        account = owned_player(session, operator.id, request.user_code).name
-    balance = None if request.demo else _authenticate(platform, operator, account, game.game_code)
+        player = owned_player(session, operator.id, request.user_code)
+        account = player.name
+        code = request.currency or operator_currencies.player_currency(player, operator)
+        operator_currencies.limits_in(session, operator, code)  # 3025 if not offered
+        if not request.demo:
+            operator_currencies.check_player_currency(player, code)
+    # A capped profile without a figure in the session's currency could not be enforced.
+    rules.stake_cap_minor(code)
+    balance = (
+        None if request.demo else _authenticate(platform, operator, account, code, game.game_code)
+    )
     token = secrets.token_urlsafe(32)
     now = platform.clock.now()
     with platform.db.transaction() as session:
         player = owned_player(session, operator.id, request.user_code)
+        if not request.demo:
+            # Fixed with the launch that first plays real money in it (3026 if a launch in
+            # another currency fixed it meanwhile).
+            operator_currencies.fix_player_currency(session, player, code)
         if balance is not None:
             player.last_balance_minor = balance
         session.add(
@@ -108,6 +129,7 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
                 jurisdiction=rules.code,
                 time_limit_minutes=limits.time_limit_minutes,
                 loss_limit_minor=limits.loss_limit_minor,
+                currency=code,
                 expires_at_utc=to_naive_utc(now + dt.timedelta(seconds=LAUNCH_TOKEN_TTL_SECONDS)),
             )
         )
@@ -115,12 +137,12 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
 
 
 def _authenticate(
-    platform: Platform, operator: Operator, account: str, game_code: str
+    platform: Platform, operator: Operator, account: str, currency_code: str, game_code: str
 ) -> int | None:
     """The wallet's `authenticate` at launch; a failure refuses the launch (1015). The game
     is named where the dialect sends it (iGamingAce B's GetBalance `gameID`)."""
     command = WalletCommand(
-        CommandKind.AUTHENTICATE, account=account, currency=operator.currency, game_code=game_code
+        CommandKind.AUTHENTICATE, account=account, currency=currency_code, game_code=game_code
     )
     outcome = platform.wallet.read(wallet_endpoint(platform, operator), command)
     if outcome.kind is not OutcomeKind.APPLIED:
@@ -163,6 +185,7 @@ def open_launch(platform: Platform, launch_token: str) -> str:
                 jurisdiction=launch.jurisdiction,
                 time_limit_minutes=launch.time_limit_minutes,
                 loss_limit_minor=launch.loss_limit_minor,
+                currency=launch.currency,
             )
         )
     return session_token
@@ -171,7 +194,7 @@ def open_launch(platform: Platform, launch_token: str) -> str:
 def _demo_balance(session: Session, launch: LaunchToken) -> int:
     operator = session.get(Operator, launch.operator_id)
     assert operator is not None
-    return DEMO_START_BALANCE_MAJOR * currency(operator.currency).unit
+    return DEMO_START_BALANCE_MAJOR * currency(launch_currency(launch, operator)).unit
 
 
 @dataclass(frozen=True)
@@ -184,6 +207,11 @@ class ActiveSession:
     hold: PlayerHold | None = None
     # Whether the session's game is in maintenance for its operator (services/game_maintenance).
     in_maintenance: bool = False
+
+    @property
+    def currency(self) -> str:
+        """The currency of the session's amounts (services/operator_currencies.py)."""
+        return session_currency(self.session, self.operator)
 
 
 def active_session(

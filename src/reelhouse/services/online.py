@@ -19,7 +19,7 @@ from reelhouse.domain.limits import FEED_MAX_LIMIT, FEED_MIN_LIMIT, SESSION_ONLI
 from reelhouse.domain.money import currency, format_fixed
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import GameLabels
-from reelhouse.store.models import GameSession, Operator, Player
+from reelhouse.store.models import GameSession, Operator, Player, session_currency
 
 INT64_MAX = 2**63 - 1
 
@@ -45,7 +45,6 @@ def online_games(
     with platform.db.transaction(read_only=True) as session:
         operator = session.get(Operator, operator_id)
         assert operator is not None
-        cur = currency(operator.currency)
         rows = session.execute(
             select(GameSession, Player.name)
             .join(Player, Player.id == GameSession.player_id)
@@ -66,6 +65,8 @@ def online_games(
         for game_session, user_name in rows:
             # An upstream game's session names its provider and the provider's game name.
             label = labels.label(game_session.provider_id, game_session.game_code)
+            # Each session's amounts are in its own currency (an operator may offer several).
+            cur = currency(session_currency(game_session, operator))
             items.append(
                 {
                     "gplay_id": game_session.id,
@@ -81,6 +82,7 @@ def online_games(
                     "last_update": format_api_time(
                         from_naive_utc(game_session.last_activity_at_utc)
                     ),
+                    "currency_code": cur.code,
                 }
             )
         return items

@@ -135,18 +135,29 @@ def playable_currency(code: str) -> Currency:
         raise ReelhouseError(ApiCode.CURRENCY_NOT_SUPPORTED, str(exc)) from exc
 
 
+def check_dialect_carries(dialect: str, cur: Currency) -> None:
+    """2014 for a currency with more decimals than the dialect's amounts carry (iGamingAce
+    B: 2): it could not be sent without rounding. Every currency of an operator passes it."""
+    most_decimals = MAX_CURRENCY_EXPONENT.get(dialect)
+    if most_decimals is not None and cur.exponent > most_decimals:
+        raise ReelhouseError(
+            ApiCode.CURRENCY_NOT_SUPPORTED,
+            f"{dialect} carries at most {most_decimals} decimals; {cur.code} has more",
+        )
+
+
+def check_bet_limits(min_bet_minor: int, max_bet_minor: int, max_win_minor: int) -> None:
+    """1012 unless 0 < min <= max and max win >= 0: the rule every currency's limits obey."""
+    if not 0 < min_bet_minor <= max_bet_minor or max_win_minor < 0:
+        raise _refuse("bet limits must satisfy 0 < min <= max and max win >= 0")
+
+
 def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
     cur = playable_currency(spec.currency)
     if spec.dialect not in SUPPORTED_DIALECTS:
         raise _refuse(f"dialect must be one of {', '.join(SUPPORTED_DIALECTS)}")
-    most_decimals = MAX_CURRENCY_EXPONENT.get(spec.dialect)
-    if most_decimals is not None and cur.exponent > most_decimals:
-        raise ReelhouseError(
-            ApiCode.CURRENCY_NOT_SUPPORTED,
-            f"{spec.dialect} carries at most {most_decimals} decimals; {spec.currency} has more",
-        )
-    if not 0 < spec.min_bet_minor <= spec.max_bet_minor or spec.max_win_minor < 0:
-        raise _refuse("bet limits must satisfy 0 < min <= max and max win >= 0")
+    check_dialect_carries(spec.dialect, cur)
+    check_bet_limits(spec.min_bet_minor, spec.max_bet_minor, spec.max_win_minor)
     jurisdictions.profile(spec.jurisdiction)  # an unknown profile is refused (3010)
     check_callback_url(platform, spec.callback_url)
     api_token = secrets.token_urlsafe(32)

@@ -92,7 +92,7 @@ def check(platform: Platform, session_token: str) -> dict[str, Any]:
         check_own_game_session(active.session)
         game_session = active.session
         rules = jurisdiction_rules.session_profile(game_session)
-        cur = currency(active.operator.currency)
+        cur = currency(active.currency)
         facts = rg_audit.session_facts(session, game_session, cur.unit, now)
         pending = session_rules.reality_check_pending(game_session, rules, now)
         due = session_rules.reality_check_due(game_session, rules)
@@ -116,7 +116,7 @@ def answer(platform: Platform, session_token: str, choice: Answer) -> dict[str, 
             raise ReelhouseError(
                 ApiCode.REALITY_CHECK_NOT_PENDING, "no reality check is waiting for an answer"
             )
-        cur = currency(active.operator.currency)
+        cur = currency(active.currency)
         facts = rg_audit.session_facts(session, game_session, cur.unit, now)
         if choice is Answer.CONTINUE:
             game_session.reality_check_answered_at_utc = to_naive_utc(now)

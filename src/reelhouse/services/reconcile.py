@@ -202,6 +202,9 @@ class Ours:
     cancel: WalletCall | None  # for a bet: its round's cancel, if any
     guid: str  # the call's id as the operator's ledger names it
     win_minor: int | None = None  # for a bet_win: the win it carried
+    # The player's currency, that of every real-money call of its (None: not fixed, the
+    # operator's first; services/operator_currencies.py).
+    currency: str | None = None
 
 
 def expectation(call: WalletCall, cancel: WalletCall | None) -> Expect:
@@ -245,9 +248,13 @@ def _with_context(
     unknown outcome, their cancels; the wins carried by a bet_win are left out and counted."""
     player_ids = sorted({c.player_id for c in calls})
     names: dict[int, str] = {}
+    currencies: dict[int, str | None] = {}
     for chunk in _chunks(player_ids):
-        named = session.execute(select(Player.id, Player.name).where(Player.id.in_(chunk)))
-        names.update((player_id, name) for player_id, name in named)
+        named = session.execute(
+            select(Player.id, Player.name, Player.currency).where(Player.id.in_(chunk))
+        )
+        for player_id, name, code in named:
+            names[player_id], currencies[player_id] = name, code
     unknown_rounds = {c.round_id for c in calls if c.state == CallState.UNKNOWN.value}
     acked_bet_rounds = sorted(
         {
@@ -292,7 +299,14 @@ def _with_context(
             continue
         win = one_call_rounds[c.round_id] if c.kind == CommandKind.BET_WIN.value else None
         ours.append(
-            Ours(c, names[c.player_id], cancels.get(c.round_id), wire.guid(c), win_minor=win)
+            Ours(
+                c,
+                names[c.player_id],
+                cancels.get(c.round_id),
+                wire.guid(c),
+                win_minor=win,
+                currency=currencies[c.player_id],
+            )
         )
     return ours, carried
 
@@ -346,14 +360,18 @@ class _Judge:
     """Compares one of our calls with the ledger row of the same trans_guid (or none)."""
 
     def __init__(self, cur: Currency, report: Report) -> None:
-        self._cur = cur
+        self._cur = cur  # the operator's first currency
         self._report = report
 
+    def _cur_of(self, ours: Ours) -> Currency:
+        """The currency of one of our calls: its player's (an operator may offer several)."""
+        return currency(ours.currency) if ours.currency else self._cur
+
     def _ours_text(self, ours: Ours) -> str:
-        call = ours.call
-        text = f"{call.kind} {call.state} {format_fixed(call.amount_minor, self._cur)}"
+        call, cur = ours.call, self._cur_of(ours)
+        text = f"{call.kind} {call.state} {format_fixed(call.amount_minor, cur)}"
         if ours.win_minor is not None:
-            text += f" win {format_fixed(ours.win_minor, self._cur)}"
+            text += f" win {format_fixed(ours.win_minor, cur)}"
         return text
 
     def _theirs_text(self, row: LedgerRow | None) -> str:
@@ -397,7 +415,7 @@ class _Judge:
             self._add(Finding.KIND_DIFFERS, ours, row, detail)
             return
         if (
-            row.currency != self._cur.code
+            row.currency != self._cur_of(ours).code
             or row.amount_minor != ours.call.amount_minor
             or row.win_amount_minor != ours.win_minor
         ):

@@ -38,7 +38,14 @@ from reelhouse.services import transactions
 from reelhouse.services.platform import Platform
 from reelhouse.services.replay import replay_round
 from reelhouse.services.round_provider import GameLabel, GameLabels
-from reelhouse.store.models import Operator, Provider, Round, WalletCall
+from reelhouse.store.models import (
+    GameSession,
+    Operator,
+    Provider,
+    Round,
+    WalletCall,
+    session_currency,
+)
 
 INT64_MAX = 2**63 - 1
 # Derives the link key from the secret key, so the key that seals callback tokens is never
@@ -196,11 +203,14 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
             return None
         operator = session.get(Operator, round_.operator_id)
         assert operator is not None
+        game_session = session.get(GameSession, round_.session_id)
+        assert game_session is not None
+        # The round's amounts are in its session's currency (an operator may offer several).
+        cur = currency(session_currency(game_session, operator))
         items = _round_items(session, round_)
         label = GameLabels(session).label(round_.provider_id, round_.game_code)
     if label.upstream:
-        return _relayed_view(platform, round_, operator, label, items)
-    cur = currency(operator.currency)
+        return _relayed_view(platform, round_, cur, label, items)
     outcome = json.loads(round_.outcome_json)
     game = catalogue.get_game(round_.game_code)
     check = replay_round(platform, round_id)
@@ -240,13 +250,12 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
 def _relayed_view(
     platform: Platform,
     round_: Round,
-    operator: Operator,
+    cur: Currency,
     label: GameLabel,
     items: list[dict[str, Any]],
 ) -> RoundView:
     """A relayed round: what the casino's wallet took, the provider's round id; no spins, no
     replay (the provider keeps the outcome), no cap of ours."""
-    cur = currency(operator.currency)
     state = RoundState(round_.state)
     # What the provider told of the round with its bet (services/relay.py writes it).
     told = json.loads(round_.outcome_json)

@@ -48,16 +48,18 @@ from reelhouse.services import (
     freerounds,
     game_maintenance,
     jurisdiction_rules,
+    operator_currencies,
     rg_audit,
     session_end,
     session_rules,
 )
 from reelhouse.services.jurisdiction_rules import PLAIN, SpinStyle
 from reelhouse.services.launch import ActiveSession, active_session
+from reelhouse.services.operator_currencies import BetLimits
 from reelhouse.services.operators import OperatorState
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import check_own_game_session
-from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round
+from reelhouse.store.models import FreeRoundGrant, GameSession, Operator, Round, session_currency
 from reelhouse.store.outbox import (
     claim_for,
     claim_unsent_follow_up,
@@ -92,14 +94,12 @@ class SpinResult:
         return self.state is RoundState.SETTLED
 
 
-def parse_bet(
-    active: ActiveSession, bet_text: str, game: Game, mode: BetMode = bet_modes.BASE
-) -> int:
-    """The bet in minor units. One rule for paid spins and free-round grants (services/
-    freerounds.py), applied to the stake: a bonus buy's price (games/bet_modes.py) must lie
-    within the agent's bet limits, as the amount the wallet is charged."""
-    bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
-    freerounds.check_stake(active.operator, game, bet_modes.stake_minor(game, mode, bet_minor))
+def parse_bet(limits: BetLimits, bet_text: str, game: Game, mode: BetMode = bet_modes.BASE) -> int:
+    """The bet in minor units of the session's currency. One rule for paid spins and free-round
+    grants (services/freerounds.py), applied to the stake in that currency's limits: a bonus
+    buy's price (games/bet_modes.py) must lie within them, as the amount the wallet is charged."""
+    bet_minor = freerounds.bet_minor_of(limits.currency.code, bet_text)
+    freerounds.check_stake(limits, game, bet_modes.stake_minor(game, mode, bet_minor))
     if not is_valid_bet(game, bet_minor):  # the price of a bet off the step may be on it
         raise ReelhouseError(
             ApiCode.PARAMETERS_INVALID, "bet must be a multiple of the game's bet step"
@@ -156,6 +156,7 @@ def _sealed_round(
     game: Game,
     bet_minor: int,
     now: dt.datetime,
+    limits: BetLimits,
     grant: FreeRoundGrant | None = None,
     mode: BetMode = bet_modes.BASE,
 ) -> Round:
@@ -169,7 +170,7 @@ def _sealed_round(
     # The agent's max win per round (0 = none) and a free-round grant's own cap cut what the
     # round pays; the outcome (and its replay) keeps what the game awarded.
     cap = win_cap(
-        active.operator.max_win_minor or None,
+        limits.max_win_minor or None,
         freerounds.cap_left(grant) if grant is not None else None,
     )
     paid, capped = cap_win(outcome.win_minor, cap)
@@ -245,9 +246,9 @@ def _checked_rules(
     a refusal carries its session, for its audit row."""
     try:
         rules = jurisdiction_rules.check_round(
-            active.session, active.operator.currency, bet_minor, style, now
+            active.session, active.currency, bet_minor, style, now
         )
-        unit = money_currency(active.operator.currency).unit
+        unit = money_currency(active.currency).unit
         session_rules.check_spin(active.session, rules, stake_minor, unit, now)
     except ReelhouseError as refused:
         raise rg_audit.Refusal(refused, active.session, stake_minor) from refused
@@ -305,10 +306,11 @@ def _write_round(
         assert game is not None, "a session's game left the catalogue"
         grant = None
         mode = bet_mode(game, style.bet_mode, free_round_id)
+        limits = operator_currencies.limits_in(session, active.operator, active.currency)
         if free_round_id is None:
-            bet_minor = parse_bet(active, bet_text, game, mode)
+            bet_minor = parse_bet(limits, bet_text, game, mode)
         else:
-            bet_minor = freerounds.bet_minor_of(active.operator.currency, bet_text)
+            bet_minor = freerounds.bet_minor_of(active.currency, bet_text)
         # The market's rules and the session's (reality check, limits), from the session row
         # this statement read: before anything of the round (or of a grant) is written, so a
         # refusal changes nothing. The market's cap is on the round's price (a bonus buy's
@@ -323,12 +325,12 @@ def _write_round(
         if hold.holding_round_id is not None:
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "previous round is being settled")
         jurisdiction_rules.note_round_start(active.session, rules, now)
-        round_ = _sealed_round(platform, active, game, bet_minor, now, grant, mode)
+        round_ = _sealed_round(platform, active, game, bet_minor, now, limits, grant, mode)
         if grant is not None or demo:
             # A paid round's activity is written with its bet's outcome, in the same update
             # of the session (store/outbox.py): one statement fewer per round.
             active.session.last_activity_at_utc = to_naive_utc(now)
-        currency = active.operator.currency
+        currency = active.currency
         if demo:
             _settle_demo(active.session, round_)
             session.add(round_)
@@ -520,7 +522,7 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
         rules = jurisdiction_rules.session_profile(game_session)
         return SpinResult(
             round_id=round_.id,
-            currency=operator.currency,
+            currency=session_currency(game_session, operator),
             state=RoundState(round_.state),
             bet_minor=round_.bet_minor,
             win_minor=round_.win_minor,

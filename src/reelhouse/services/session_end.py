@@ -26,6 +26,7 @@ from reelhouse.domain.session_end import CODE_BY_END, SessionEnd, end_of_refusal
 from reelhouse.domain.states import OPEN_ROUND_STATES, RoundState
 from reelhouse.domain.wallet import RefusalReason
 from reelhouse.games import catalogue
+from reelhouse.services.operator_currencies import player_currency
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
 from reelhouse.store.models import GameSession, Operator, Round
@@ -111,7 +112,7 @@ def open_rounds(platform: Platform, operator_id: int, user_code: int) -> OpenRou
         player = owned_player(session, operator_id, user_code)
         operator = session.get(Operator, operator_id)
         assert operator is not None
-        cur = currency(operator.currency)
+        cur = currency(player_currency(player, operator))  # a player plays in one currency
         rounds = session.scalars(
             # The (player_id, state) index reads only the player's open rounds.
             select(Round)

@@ -23,6 +23,7 @@ from reelhouse.domain.shown_detail import shown_detail
 from reelhouse.domain.states import CallState, RoundState, check_call_move, check_round_move
 from reelhouse.domain.wallet import CommandKind
 from reelhouse.services import audit, operators
+from reelhouse.services.operator_currencies import player_currency
 from reelhouse.services.platform import Platform
 from reelhouse.store import events
 from reelhouse.store.models import Operator, Player, Round, WalletCall
@@ -53,7 +54,8 @@ def _iso(moment: dt.datetime | None) -> str | None:
 def _view(
     call: WalletCall, operator: Operator, player: Player, round_: Round, now: dt.datetime
 ) -> dict[str, Any]:
-    cur = currency(operator.currency)
+    # A call's amount is in its player's currency (every real-money round of a player is).
+    cur = currency(player_currency(player, operator))
     age = now - from_naive_utc(call.created_at_utc)
     return {
         "trans_id": call.id,

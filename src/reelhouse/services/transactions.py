@@ -61,7 +61,7 @@ from reelhouse.domain.wallet import ROUND_OPENING_KINDS, CommandKind, OutcomeKin
 from reelhouse.games import catalogue
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import GameLabels
-from reelhouse.store.models import Operator, Round, WalletCall
+from reelhouse.store.models import GameSession, Operator, Round, WalletCall
 
 API_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", re.ASCII)
 INT64_MAX = 2**63 - 1
@@ -253,6 +253,7 @@ def _item(
         "regdate": format_api_time(from_naive_utc(visible_at)),
         "trans_guid": str(call.id),
         "balance_known": known,
+        "currency_code": cur.code,
     }
 
 
@@ -261,17 +262,26 @@ def _items(session: Session, operator_id: int, keys: Sequence[_Key]) -> list[dic
         return []
     operator = session.get(Operator, operator_id)
     assert operator is not None
-    cur = currency(operator.currency)
     ids = [call_id for call_id, _ in keys]
     calls = {c.id: c for c in session.scalars(select(WalletCall).where(WalletCall.id.in_(ids)))}
     round_ids = {c.round_id for c in calls.values()}
     rounds = {r.id: r for r in session.scalars(select(Round).where(Round.id.in_(round_ids)))}
+    # Each round's amounts are in its session's currency (an operator may offer several).
+    session_ids = {r.session_id for r in rounds.values()}
+    currencies = {
+        row.id: row.currency
+        for row in session.execute(
+            select(GameSession.id, GameSession.currency).where(GameSession.id.in_(session_ids))
+        )
+    }
     labels = GameLabels(session)
     items = []
     for call_id, visible_at in keys:
         call = calls[call_id]
         assert call.operator_id == operator_id, "a feed row of another operator"
-        items.append(_item(call, rounds[call.round_id], visible_at, cur, labels))
+        round_ = rounds[call.round_id]
+        cur = currency(currencies.get(round_.session_id) or operator.currency)
+        items.append(_item(call, round_, visible_at, cur, labels))
     return items
 
 

@@ -22,6 +22,7 @@ from reelhouse.domain.languages import launch_lang
 from reelhouse.domain.limits import PROVIDER_ID_MAX
 from reelhouse.providers.base import LaunchAnswer, LaunchRequest, UpstreamFault
 from reelhouse.providers.base import Platform as GamePlatform
+from reelhouse.services.operator_currencies import check_player_currency, fix_player_currency
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
 from reelhouse.services.ports import UpstreamFetch, fetch_for
@@ -30,6 +31,7 @@ from reelhouse.store.models import (
     GameSession,
     Operator,
     OperatorProvider,
+    Player,
     Provider,
     ProviderGame,
 )
@@ -69,6 +71,9 @@ def launch_upstream_game(platform: Platform, operator: Operator, request: Upstre
         if game is None or not game.enabled or game.withdrawn_at_utc is not None:
             raise ReelhouseError(ApiCode.GAME_NOT_FOUND, f"no game {request.game_code!r}")
         player = owned_player(session, operator.id, request.user_code)
+        # Upstream providers' games play in the operator's first currency (the relay checks
+        # every call against it): a player whose play is in another is refused (3026).
+        check_player_currency(player, operator.currency)
         keys = keys_of(platform, provider)
         base_url, provider_name = provider.base_url, provider.name
     protocol = keys.protocol
@@ -80,7 +85,16 @@ def launch_upstream_game(platform: Platform, operator: Operator, request: Upstre
     token = secrets.token_urlsafe(32)
     lang = launch_lang(request.lang)
     game_id = f"{provider_name}/{request.game_code}"
-    new = _NewSession(operator.id, player.id, provider.id, game_id, token, lang, request.return_url)
+    new = _NewSession(
+        operator.id,
+        player.id,
+        provider.id,
+        game_id,
+        token,
+        lang,
+        request.return_url,
+        operator.currency,
+    )
     launch = LaunchRequest(
         operator_id=operator.id,
         game_code=request.game_code,
@@ -143,12 +157,16 @@ class _NewSession:
     token: str
     lang: str
     return_url: str
+    currency: str  # the operator's first: fixed as the player's with the session
 
 
 def _open_session(platform: Platform, new: _NewSession) -> int:
     now = to_naive_utc(platform.clock.now())
     session_id = new_id()
     with platform.db.transaction() as session:
+        player = session.get(Player, new.player_id)
+        assert player is not None
+        fix_player_currency(session, player, new.currency)
         session.add(
             GameSession(
                 id=session_id,

@@ -28,7 +28,8 @@ class Base(DeclarativeBase):
 
 
 class Operator(Base):
-    """An operator account ("agent" in the SlotCity API): one currency, one wallet endpoint."""
+    """An operator account ("agent" in the SlotCity API): one wallet endpoint; its first
+    currency and that currency's bet limits here, any further ones in OperatorCurrency."""
 
     __tablename__ = "operators"
 
@@ -73,6 +74,24 @@ class Player(Base):
     name: Mapped[str] = mapped_column(String(64))
     last_balance_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Migration 0020: the currency of its real-money play, fixed by its first launch or
+    # free-round grant (the wallet's account holds one currency, and not every dialect names
+    # it on the wire). NULL: not fixed yet.
+    currency: Mapped[str | None] = mapped_column(String(8), nullable=True)
+
+
+class OperatorCurrency(Base):
+    """Migration 0020: a currency an operator offers beyond its first (operators.currency),
+    with its own bet limits in its minor units (services/operator_currencies.py)."""
+
+    __tablename__ = "operator_currencies"
+
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(8), primary_key=True)
+    min_bet_minor: Mapped[int] = mapped_column(BigInteger)
+    max_bet_minor: Mapped[int] = mapped_column(BigInteger)
+    max_win_minor: Mapped[int] = mapped_column(BigInteger, default=0)  # 0 = no limit
+    added_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class LaunchToken(Base):
@@ -97,6 +116,9 @@ class LaunchToken(Base):
     # Migration 0018: the launch's session limits (None: none), handed to the session.
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     loss_limit_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Migration 0020: the currency the launch chose, handed to the session it opens (NULL on
+    # rows from before: the operator's first currency).
+    currency: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class GameSession(Base):
@@ -145,6 +167,15 @@ class GameSession(Base):
     )
     reality_check_shown_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     limit_reached: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Migration 0020: the currency every amount of the session is in (NULL on sessions from
+    # before, and on upstream providers' sessions: the operator's first currency).
+    currency: Mapped[str | None] = mapped_column(String(8), nullable=True)
+
+
+def session_currency(game_session: GameSession, operator: Operator) -> str:
+    """The currency of a session's amounts: the one its launch chose; sessions from before
+    migration 0020, and upstream providers' sessions, play in the operator's first."""
+    return game_session.currency or operator.currency
 
 
 class Round(Base):

@@ -61,6 +61,7 @@ from reelhouse.store.models import (
     Player,
     Round,
     WalletCall,
+    session_currency,
 )
 
 
@@ -328,7 +329,7 @@ def command_for(
     return WalletCommand(
         kind=kind,
         account=player.name,
-        currency=operator.currency,
+        currency=session_currency(game_session, operator) if game_session else operator.currency,
         session_id=game_session.id if game_session else None,
         trans_id=call.id,
         round_id=round_.id,
