@@ -33,17 +33,17 @@ def app(database_url: str, tmp_path: Path) -> Iterator[App]:
         yield running
 
 
-def _fund(app: App, money: str) -> None:
+def _fund(app: App, money: str, player: str = PLAYER) -> None:
     """The operator plays in `money`, and the player has plenty of it at the casino."""
     with app.platform.db.transaction() as session:
         operators.find_by_name(session, OPERATOR).currency = money
-    app.casino.create_player(PLAYER, money, "100000.00")
+    app.casino.create_player(player, money, "100000.00")
 
 
-def _launch(app: App, jurisdiction: str) -> str:
+def _launch(app: App, jurisdiction: str, player: str = PLAYER) -> str:
     with app.platform.db.transaction() as session:
         operator = operators.find_by_name(session, OPERATOR)
-    user_code = players.create_or_get(app.platform, operator.id, PLAYER).user_code
+    user_code = players.create_or_get(app.platform, operator.id, player).user_code
     body = {"user_code": user_code, "provider_id": 1, "game_symbol": GAME}
     body["jurisdiction"] = jurisdiction
     answer = app.post("/v4/game/game-url", json.dumps(body).encode(), app.api_token).json()
@@ -57,11 +57,13 @@ def _spin(app: App, token: str, bet: str, **flags: Any) -> dict[str, Any]:
     return answer
 
 
-def _refused(app: App, token: str, bet: str, code: ApiCode, **flags: Any) -> None:
-    before = (app.row_counts(), app.casino.player(PLAYER)["balance"])
+def _refused(
+    app: App, token: str, bet: str, code: ApiCode, player: str = PLAYER, **flags: Any
+) -> None:
+    before = (app.row_counts(), app.casino.player(player)["balance"])
     answer = _spin(app, token, bet, **flags)
     assert answer["code"] == code, answer
-    assert (app.row_counts(), app.casino.player(PLAYER)["balance"]) == before
+    assert (app.row_counts(), app.casino.player(player)["balance"]) == before
 
 
 def test_a_buy_is_charged_its_price_and_replays(app: App) -> None:
@@ -100,17 +102,25 @@ def test_a_buy_is_charged_its_price_and_replays(app: App) -> None:
     _refused(app, token, "1.00", ApiCode.VALIDATION_ERROR, bet_mode="x" * 17)
 
 
-# One of the profiles that forbid it (its stake cap is in EUR: the agent plays in EUR);
-# tests/test_jurisdictions.py tries every profile's other rules the same way.
-@pytest.mark.parametrize("code", ["de"])
-def test_a_jurisdiction_that_forbids_it_refuses_a_buy(app: App, code: str) -> None:
-    rules = PROFILES[code]
-    assert not rules.bonus_buy_allowed
-    money = sorted(rules.max_stake_minor)[0] if rules.max_stake_minor else "USD"
-    _fund(app, money)
-    token = _launch(app, code)
-    _refused(app, token, "1.00", ApiCode.BONUS_BUY_FORBIDDEN, bet_mode="buy")
-    assert _spin(app, token, "1.00")["code"] == 0  # a spin at the bet is played
+def test_every_profile_refuses_a_buy_exactly_where_it_forbids_one(app: App) -> None:
+    """Each profile in turn, in one app: a buy sent straight to the game API is refused with
+    3030 where the profile forbids buying a feature, changing nothing, and a spin at the bet
+    is still played; where it allows one, the buy is played (or refused by the stake cap,
+    never by 3030). tests/test_jurisdictions.py tries every profile's other rules the same way."""
+    for code in sorted(PROFILES):
+        rules = PROFILES[code]
+        # A player plays in one currency: one per profile, in the currency its cap is written in.
+        money = sorted(rules.max_stake_minor)[0] if rules.max_stake_minor else "USD"
+        player = f"{PLAYER}_{code}"
+        _fund(app, money, player)
+        token = _launch(app, code, player)
+        if not rules.bonus_buy_allowed:
+            _refused(app, token, "1.00", ApiCode.BONUS_BUY_FORBIDDEN, player, bet_mode="buy")
+            assert _spin(app, token, "1.00")["code"] == 0, code  # a spin at the bet is played
+        else:
+            answer = _spin(app, token, "0.10", bet_mode="buy")
+            assert answer["code"] in (0, ApiCode.JURISDICTION_STAKE_ABOVE_MAX), (code, answer)
+    assert {c for c, p in PROFILES.items() if not p.bonus_buy_allowed} >= {"uk", "de", "se", "nl"}
 
 
 def test_a_free_round_is_never_a_buy_and_a_game_without_one_has_no_buy() -> None:
