@@ -33,6 +33,7 @@ from tests.browser.client_helpers import (
     spin,
     spins_done,
 )
+from tests.browser.conftest import DOCS_IMG
 from tests.browser.test_game_client_play import replayed_spins, round_page_spins
 from tests.conftest import fresh_database
 from tests.harness import OPERATOR_NAME, Stack, running_stack
@@ -82,10 +83,12 @@ def check_cascade(stack: Stack, page: Page, outcome: SpinOutcome) -> None:
     wins = [s["win_minor"] for s in shown]
     assert sum(wins) == outcome.win_minor and wins[0] > 0 and wins[1] > 0
     assert grid_on_page(page) == grid_codes(game, [list(c) for c in steps[-1].grid])
-    assert page.get_attribute("#feature-meter .multiplier", "data-multiplier") == str(
+    assert page.get_attribute("#feature-meter .cascade-multiplier", "data-multiplier") == str(
         steps[-1].multiplier
     )
     assert shown_minor(page, "#win") == outcome.win_minor
+    DOCS_IMG.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS_IMG / "game-client-cascade.png"))
 
     # The history's replay shows every grid with its clusters, as the round-details page does.
     page.click("#history-btn")
@@ -162,6 +165,7 @@ def check_buy(stack: Stack, page: Page, outcome: SpinOutcome) -> None:
     )
     assert sorted(coins) == sorted([r, w, v * credit] for r, w, v in hold.coins)
     assert shown_minor(page, "#feature-meter .hold-total") == outcome.win_minor
+    page.screenshot(path=str(DOCS_IMG / "game-client-hold-and-win.png"))
     assert shown_minor(page, "#win") == outcome.win_minor
 
     # Charged the price, paid the feature: the casino's balance and the one shown agree.

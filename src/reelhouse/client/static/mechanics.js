@@ -78,8 +78,8 @@ const ReelMechanics = (() => {
           reelsEl.querySelectorAll(".cell").forEach((node) => node.classList.add("drop"));
         }
         showMeter([
-          ["step", t("cascade_of", { n: i + 1, total: steps.length }), { step: i + 1, total: steps.length }],
-          ["multiplier", `x${step.multiplier}`, { multiplier: step.multiplier }],
+          ["cascade-step", t("cascade_of", { n: i + 1, total: steps.length }), { step: i + 1, total: steps.length }],
+          ["cascade-multiplier", `x${step.multiplier}`, { multiplier: step.multiplier }],
         ]);
         trace.push({ kind: "cascade", step: i + 1, grid: codes(step.grid), multiplier: step.multiplier,
           win_minor: step.win_minor, clusters: step.clusters.map((c) => c.win_minor) });
@@ -108,7 +108,7 @@ const ReelMechanics = (() => {
 
     function holdMeter(left, totalMinor) {
       showMeter([
-        ["respins", t("respins_left", { n: left }), { left }],
+        ["respins-left", t("respins_left", { n: left }), { left }],
         ["hold-total", t("hold_total", { amount: money(totalMinor) }), { minor: totalMinor }],
       ]);
     }
