@@ -1,8 +1,9 @@
 """The game client's mechanics (docs/game-client.md, "Mechanics"), one page session each, on one
 stack: a Crystal Cascade round shown grid by grid (and replayed from the history as the
 round-details page shows it), a Starfall Lanes wild expanding over its reel after the landed
-grid, and a Golden Vault bonus buy (the button, its price, the respin board filling with the
-respins counter and the total; no button under a profile that forbids buying).
+grid, and a Golden Vault bonus buy (the paytable's word on it, the button, its price, the
+respin board filling with the respins counter and the total; no button under a profile that
+forbids buying).
 
 Outcomes are forced through `Platform.game_rng`, as in test_game_client_play.py. SQLite only:
 the page does the same on either database."""
@@ -133,6 +134,11 @@ def check_buy(stack: Stack, page: Page, outcome: SpinOutcome) -> None:
         ),
     )
     open_game(page, launch_url(stack, "vera", game="golden-vault"))
+    # The paytable tells the feature at this bet: 10 000 credits of 0.01 for a full board.
+    page.click("#help-btn")
+    rules = page.inner_text("#help-body")
+    assert "100.00 USD" in rules and f"{PRICE_X} x the bet" in rules
+    page.keyboard.press("Escape")
     page.click("#buy-btn")
     assert shown_minor(page, "#buy-price") == PRICE_X * BET
     page.click("#buy-cancel")

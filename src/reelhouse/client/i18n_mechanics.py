@@ -7,6 +7,11 @@ from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "hold_rule": "{k} or more {name} anywhere start hold and win: {n} respins; coins stay, "
+        "and every respin that lands one resets the respins to {n}.",
+        "hold_values": "Each coin carries a value ({values}); the feature pays every value on the"
+        " board, and a full board also pays {grand}.",
+        "buy_rule": "Bonus buy: start hold and win at once for {x} x the bet.",
         "cluster_win": "Cluster of {k} x {name}",
         "cascade_of": "Cascade {n} of {total}",
         "grid_of": "Base spin, grid {n} of {total}",
@@ -24,6 +29,11 @@ WORDS: dict[str, dict[str, str]] = {
         "err_3032": "A free round cannot buy a feature.",
     },
     "es": {
+        "hold_rule": "{k} o más {name} en cualquier lugar inician hold and win: {n} retiradas; "
+        "las monedas se quedan y cada retirada que consigue una vuelve a {n}.",
+        "hold_values": "Cada moneda lleva un valor ({values}); la función paga todos los valores "
+        "del tablero y un tablero lleno paga además {grand}.",
+        "buy_rule": "Compra de bono: inicia hold and win al momento por {x} x la apuesta.",
         "cluster_win": "Grupo de {k} x {name}",
         "cascade_of": "Cascada {n} de {total}",
         "grid_of": "Tirada base, cuadrícula {n} de {total}",
@@ -41,6 +51,12 @@ WORDS: dict[str, dict[str, str]] = {
         "err_3032": "Una tirada gratis no puede comprar una función.",
     },
     "de": {
+        "hold_rule": "{k} oder mehr {name} irgendwo starten Hold and win: {n} Respins; Münzen "
+        "bleiben liegen, und jeder Respin mit einer neuen Münze setzt die Respins "
+        "auf {n} zurück.",
+        "hold_values": "Jede Münze trägt einen Wert ({values}); das Feature zahlt alle Werte auf "
+        "dem Feld, ein volles Feld zusätzlich {grand}.",
+        "buy_rule": "Bonuskauf: Hold and win sofort starten, für {x} x den Einsatz.",
         "cluster_win": "Cluster aus {k} x {name}",
         "cascade_of": "Kaskade {n} von {total}",
         "grid_of": "Basisdrehung, Raster {n} von {total}",
@@ -58,6 +74,11 @@ WORDS: dict[str, dict[str, str]] = {
         "err_3032": "Eine Freirunde kann kein Feature kaufen.",
     },
     "pt": {
+        "hold_rule": "{k} ou mais {name} em qualquer lugar iniciam o hold and win: {n} rodadas "
+        "extras; as moedas ficam, e cada rodada extra que traz uma volta a {n}.",
+        "hold_values": "Cada moeda traz um valor ({values}); o recurso paga todos os valores do "
+        "tabuleiro, e um tabuleiro cheio paga também {grand}.",
+        "buy_rule": "Compra de bônus: inicie o hold and win na hora por {x} x a aposta.",
         "cluster_win": "Grupo de {k} x {name}",
         "cascade_of": "Cascata {n} de {total}",
         "grid_of": "Rodada base, grade {n} de {total}",
@@ -75,6 +96,12 @@ WORDS: dict[str, dict[str, str]] = {
         "err_3032": "Uma rodada grátis não pode comprar um recurso.",
     },
     "fr": {
+        "hold_rule": "{k} {name} ou plus n'importe où lancent le hold and win : {n} relances ; "
+        "les pièces restent, et chaque relance qui en pose une remet les relances à "
+        "{n}.",
+        "hold_values": "Chaque pièce porte une valeur ({values}) ; la fonction paie toutes les "
+        "valeurs de la grille, et une grille pleine paie en plus {grand}.",
+        "buy_rule": "Achat de bonus : lancer le hold and win tout de suite pour {x} x la mise.",
         "cluster_win": "Groupe de {k} x {name}",
         "cascade_of": "Cascade {n} sur {total}",
         "grid_of": "Tour de base, grille {n} sur {total}",
