@@ -67,6 +67,10 @@ def reset_after_miss(outcome: SpinOutcome) -> bool:
     return any(not a.landed and b.landed for a, b in pairwise(respins))
 
 
+# A coin's cell on the reels as [reel, row, value in minor units].
+COINS = "nodes => nodes.map(n => [+n.dataset.reel, +n.dataset.row, +n.dataset.minor])"
+
+
 def trace(page: Page, kind: str) -> list[dict[str, Any]]:
     return list(page.evaluate("(kind) => ReelMechanics.trace.filter(e => e.kind === kind)", kind))
 
@@ -164,12 +168,8 @@ def check_buy(stack: Stack, page: Page, outcome: SpinOutcome) -> None:
         running.append(running[-1] + sum(v for _, _, v in respin.landed) * credit)
     assert [r["total_minor"] for r in respins] == running
     assert trace(page, "hold_total")[-1]["total_minor"] == outcome.win_minor
-    coins = page.eval_on_selector_all(
-        "#reels .cell[data-symbol=COIN]",
-        "nodes => nodes.map(n =>"
-        " [Number(n.dataset.reel), Number(n.dataset.row), Number(n.dataset.minor)])",
-    )
-    assert sorted(coins) == sorted([r, w, v * credit] for r, w, v in hold.coins)
+    board = sorted([r, w, v * credit] for r, w, v in hold.coins)
+    assert sorted(page.eval_on_selector_all("#reels .cell[data-symbol=COIN]", COINS)) == board
     assert shown_minor(page, "#feature-meter .hold-total") == outcome.win_minor
     page.screenshot(path=str(DOCS_IMG / "game-client-hold-and-win.png"))
     assert shown_minor(page, "#win") == outcome.win_minor
@@ -177,6 +177,11 @@ def check_buy(stack: Stack, page: Page, outcome: SpinOutcome) -> None:
     # Charged the price, paid the feature: the casino's balance and the one shown agree.
     assert casino_minor(stack, "vera") == 10_000 - PRICE_X * BET + outcome.win_minor
     assert shown_minor(page, "#balance") == casino_minor(stack, "vera")
+
+    # A reload shows the final board with its values.
+    page.reload()
+    page.wait_for_selector("body[data-state=idle]")
+    assert sorted(page.eval_on_selector_all("#reels .cell[data-symbol=COIN]", COINS)) == board
 
     # A profile that forbids buying a feature (its stake cap is written in GBP): no button.
     with stack.platform.db.transaction() as session:
