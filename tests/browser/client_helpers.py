@@ -9,6 +9,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from reelhouse.games import catalogue, engine
+from reelhouse.games.bet_modes import BASE, BetMode
 from reelhouse.games.outcome import SpinOutcome
 from reelhouse.games.rng import RecordingRng, ReplayRng, Rng, SeededRng
 from tests.harness import Stack
@@ -17,14 +18,19 @@ MAX_SEEDS = 200_000
 
 
 def find_draws(
-    game_code: str, bet_minor: int, wanted: Callable[[SpinOutcome], bool], variant: int = 96
+    game_code: str,
+    bet_minor: int,
+    wanted: Callable[[SpinOutcome], bool],
+    variant: int = 96,
+    mode: BetMode = BASE,
 ) -> tuple[tuple[int, ...], SpinOutcome]:
-    """The draws of the first seeded round of this game that `wanted` accepts."""
+    """The draws of the first seeded round of this game (in this bet mode) that `wanted`
+    accepts."""
     game = catalogue.get_game(game_code)
     assert game is not None
     for seed in range(MAX_SEEDS):
         recorder = RecordingRng(SeededRng(seed))
-        outcome = engine.play(game, variant, bet_minor, recorder)
+        outcome = engine.play(game, variant, bet_minor, recorder, mode)
         if wanted(outcome):
             return recorder.draws, outcome
     raise AssertionError(f"no seed below {MAX_SEEDS} gives the outcome asked for")

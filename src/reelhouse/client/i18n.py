@@ -7,7 +7,7 @@ Placeholders are `{name}`, filled in by the client; every table has exactly the 
 
 from __future__ import annotations
 
-from reelhouse.client import i18n_rg
+from reelhouse.client import i18n_mechanics, i18n_rg
 from reelhouse.client.words_session_end import WORDS as SESSION_END_WORDS
 
 EN: dict[str, str] = {
@@ -534,6 +534,8 @@ for _lang, _words in SESSION_END_WORDS.items():
 # The reality check's and session limits' words, kept in their own module, in every table.
 for _lang, _table in TABLES.items():
     _table.update(i18n_rg.WORDS[_lang])
+    # Cascades, hold and win and the bonus buy (mechanics.js, buy.js): their own module too.
+    _table.update(i18n_mechanics.WORDS[_lang])
 
 
 def words_for(lang: str) -> dict[str, str]:

@@ -27,6 +27,8 @@ SCRIPTS = (
     "sound.js",
     "reels.js",
     "present.js",
+    "mechanics.js",
+    "buy.js",
     "autoplay.js",
     "history.js",
     "help.js",

@@ -1,8 +1,8 @@
 // The HTML5 game client, put together: the session, the JSON game API (docs/api.md, "Game
 // API": GET /api/game/state, POST /api/game/spin, GET /api/game/history, with the session
 // token as Bearer), a round, the controls. The parts live in their own files (art.js,
-// symbols.js, sound.js, reels.js, present.js, autoplay.js, history.js, help.js:
-// docs/game-client.md). Money is integer minor units from the server's decimal text to the
+// symbols.js, sound.js, reels.js, present.js, mechanics.js, buy.js, autoplay.js, history.js,
+// help.js: docs/game-client.md). Money is integer minor units from the server's decimal text to the
 // screen; the shown balance is always one the server reported, never one computed here and
 // left standing. <body data-state> is "boot", "idle", "spinning", "replay", "paused" (a
 // reality check: reality.js) or "expired", and <body data-spins> counts the spin attempts
@@ -83,6 +83,11 @@
     game, reels, reelsEl, overlay, label: $("line-win"), scene: $("scene"), t, money, sound: ReelSound,
   });
   const describe = (spin) => ReelPresent.describe(game, spin, t, money);
+  // Cascades, expanding wilds, hold and win (mechanics.js): `pace` is defined with the round.
+  const mechanics = ReelMechanics.create({
+    game, reels, reelsEl, present, meter: $("feature-meter"), t, money, sound: ReelSound,
+    pace: (ms) => pace(ms), banner: (text, kind) => banner(text, kind),
+  });
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   // The loading screen stays until every symbol's art is decoded (no blank tiles on the
@@ -162,6 +167,7 @@
     $("spin-btn").disabled = expired || paused || (busy && !stoppable) || (!offer && !betLevels.length);
     $("spin-btn").classList.toggle("stop", stoppable);
     $("spin-btn").textContent = stoppable ? t("stop") : t("spin");
+    if (buy) buy.refresh(locked || !!offer || !betLevels.length);
     if (offer) banner(t("free_rounds_offer", { n: offer.remaining, bet: money(toMinor(offer.bet)) }), "offer");
   }
 
@@ -276,12 +282,27 @@
     await landed;
   }
 
+  // One spin: the reels land, its mechanic plays (a cascade grid by grid; expanding wilds
+  // after the landed grid), its wins are shown.
+  async function presentSpin(spinOutcome, { celebrate, turbo }) {
+    if (spinOutcome.cascades && spinOutcome.cascades.length) {
+      await land(spinOutcome.cascades[0].grid, turbo);
+      await mechanics.cascade(spinOutcome, { celebrate, turbo: turbo || slam });
+      return;
+    }
+    const expanding = spinOutcome.expanded && spinOutcome.expanded.length;
+    await land(expanding ? spinOutcome.landed : spinOutcome.grid, turbo);
+    if (expanding) await mechanics.expand(spinOutcome, { turbo: turbo || slam });
+    await present.spinWins(spinOutcome, { celebrate, turbo: turbo || slam });
+  }
+
   // A round from its outcome: the reels, each spin's wins, the feature, the total counted up
   // in `winNode`. Live rounds and history replays both come through here.
   async function presentRound(outcome, roundWin, betMinor, { celebrate, turbo, winNode }) {
     present.clear();
-    await land(outcome.base.grid, turbo);
-    await present.spinWins(outcome.base, { celebrate, turbo: turbo || slam });
+    mechanics.hideMeter();
+    await presentSpin(outcome.base, { celebrate, turbo });
+    if (outcome.hold) await mechanics.hold(outcome, { turbo: turbo || slam });
     const free = outcome.free_spins;
     if (free.length) {
       ReelSound.play("feature");
@@ -295,8 +316,7 @@
         $("banner").dataset.spin = String(i + 1);
         $("banner").dataset.total = String(free.length);
         present.clear();
-        await land(free[i].grid, turbo);
-        await present.spinWins(free[i], { celebrate, turbo: turbo || slam });
+        await presentSpin(free[i], { celebrate, turbo });
         running += free[i].win_minor;
         winNode.textContent = money(running);
         await pace(turbo ? 60 : 400);
@@ -311,7 +331,8 @@
 
   // One spin. Resolves to what autoplay needs: whether it was played, what it staked and won,
   // and whether it started the feature.
-  async function spin(auto = false) {
+  // `mode` "buy": a bonus buy (buy.js), its price taken by the server.
+  async function spin(auto = false, mode = "base") {
     if (busy) {
       if (!auto && document.body.dataset.state === "spinning") quickStop();
       return { played: false };
@@ -339,7 +360,7 @@
     // JavaScript number would round it.
     const body = offer && /^[0-9]{1,19}$/.test(offer.fr_id)
       ? `{"bet":${JSON.stringify(offer.bet)},"free_round_id":${offer.fr_id},"turbo":${turbo},"autoplay":${autoplay}}`
-      : { bet: toText(bet), turbo, autoplay };
+      : { bet: toText(bet), turbo, autoplay, ...(mode === "buy" ? { bet_mode: "buy" } : {}) };
     ReelSound.play("spin");
     try {
       let envelope;
@@ -378,13 +399,26 @@
       }
       if (offer || round.balance === null || !round.win_credited) await refresh();
       if (offer && !freeRound()) banner(t("free_rounds_done", { amount: money(win) }), "offer");
-      return { played: true, stakedMinor: staked, winMinor: win, feature: round.outcome.free_spins.length > 0 };
+      return { played: true, stakedMinor: staked, winMinor: win, feature: round.outcome.free_spins.length > 0 || Boolean(round.outcome.hold) };
     } finally {
       busy = false;
       if (document.body.dataset.state !== "expired") setBody("idle");
       refreshControls();
       document.body.dataset.spins = String(Number(document.body.dataset.spins || 0) + 1);
     }
+  }
+
+  // --- the bonus buy (buy.js): only where the game sells its feature and the profile allows
+  let buy = null;
+  function setUpBuy() {
+    buy = ReelBuy.create({
+      game, rules, t, money, betMinor: () => betLevels[betIndex],
+      onBuy: () => { if (!run) spin(false, "buy"); },
+    });
+    if (!buy) return;
+    $("spin-btn").before(buy.button);
+    document.body.append(buy.dialog);
+    refreshControls();
   }
 
   // --- autoplay (autoplay.js): only where the jurisdiction allows it -------------------------
@@ -474,7 +508,8 @@
     }
   }
   const historyPanel = ReelHistory.create($("history"), {
-    api, t, money, toMinor, refusal, game, art, describe, onReplay: replay,
+    api, t, money, toMinor, refusal, game, art, describe, grids: ReelMechanics.grids,
+    board: (hold) => ReelMechanics.board(game, hold, hold.respins.length), onReplay: replay,
   });
 
   function changeBet(delta) {
@@ -566,8 +601,10 @@
     }
     if (played) {
       const spins = [last.outcome.base, ...last.outcome.free_spins];
-      reels.showGrid(spins[spins.length - 1].grid);
-      present.still(spins[spins.length - 1]);
+      if (!mechanics.still(last.outcome)) {
+        reels.showGrid(spins[spins.length - 1].grid);
+        present.still(spins[spins.length - 1]);
+      }
       showWin(toMinor(last.win));
     } else {
       reels.showGrid(reels.idleGrid());
@@ -575,6 +612,7 @@
     }
     wire();
     setUpAutoplay();
+    setUpBuy();
     startFigures();
     setBody("idle");
     applyState({});

@@ -1,6 +1,6 @@
 // The paytable and rules screen, generated from the game's own data (state.game): symbols
 // and their pays at the current bet, lines or ways, wilds, scatters, the free-spin feature,
-// the maximum win and the RTP of the variant being played.
+// hold and win and its bonus buy, the maximum win and the RTP of the variant being played.
 "use strict";
 
 const ReelHelp = (() => {
@@ -11,7 +11,18 @@ const ReelHelp = (() => {
     return node;
   }
 
-  function rules(game, t) {
+  // Hold and win (`game.hold_and_win`, credits) and its bonus buy, at the current bet.
+  function holdRules(game, ctx, add) {
+    const hold = game.hold_and_win;
+    const cash = game.symbols.find((s) => s.kind === "cash");
+    const amount = (credits) => ctx.money(credits * ctx.creditMinor);
+    add(ctx.t("hold_rule", { k: hold.trigger, name: cash ? cash.name : "", n: hold.respins }));
+    add(ctx.t("hold_values", { values: hold.values.map(amount).join(", "), grand: amount(hold.grand_credits) }));
+    if (game.bonus_buy) add(ctx.t("buy_rule", { x: game.bonus_buy.price_x }));
+  }
+
+  function rules(game, ctx) {
+    const t = ctx.t;
     const list = el("ul");
     const add = (text) => list.append(el("li", {}, text));
     if (game.mode === "lines") add(t("lines_rule", { n: game.lines.length }));
@@ -39,6 +50,7 @@ const ReelHelp = (() => {
       if (feature.multiplier > 1) add(t("feature_multiplier", { m: feature.multiplier }));
       if (feature.retrigger) add(t("feature_retrigger", { n: feature.max_spins }));
     }
+    if (game.hold_and_win) holdRules(game, ctx, add);
     add(t("max_win", { x: game.max_win_x }));
     add(t("rtp", { rtp: game.rtp_variant }));
     add(t("volatility", { v: game.volatility }));
@@ -86,7 +98,7 @@ const ReelHelp = (() => {
     container.append(el("h2", {}, `${game.name} \u00b7 ${ctx.t("help")}`));
     if (game.description) container.append(el("p", {}, game.description));
     container.append(el("h3", {}, ctx.t("pays")), pays(game, ctx));
-    container.append(el("h3", {}, ctx.t("rules")), rules(game, ctx.t));
+    container.append(el("h3", {}, ctx.t("rules")), rules(game, ctx));
     if (game.mode === "lines") container.append(el("h3", {}, ctx.t("lines_title")), lineMaps(game, ctx.t));
   }
 

@@ -12,37 +12,64 @@ const ReelHistory = (() => {
     return node;
   }
 
-  // ctx: {api, t, money, toMinor, refusal(code), game, art, describe(spin),
-  // onReplay(round, totalNode)}: the reels replay the round, its total counted in totalNode.
+  // ctx: {api, t, money, toMinor, refusal(code), game, art, describe(spin), grids(spin) (a
+  // cascade's every grid, else the spin), board(hold) (the final respin board and its coin
+  // values), onReplay(round, totalNode)}: the reels replay the round, its total in totalNode.
   function create(panel, ctx) {
     const list = panel.querySelector("#history-list");
     const detail = panel.querySelector("#history-detail");
     let rounds = [];
+
+    // A grid as a table of symbols, rows[row][reel]; `winning` cells marked, `values` (minor
+    // units by "reel:row") written under their symbol.
+    function gridTable(grid, winning, values = new Map()) {
+      const table = el("table", { class: "grid" });
+      for (let row = 0; row < ctx.game.rows; row += 1) {
+        const tr = el("tr");
+        grid.forEach((column, reel) => {
+          const symbol = ctx.game.symbols[column[row]];
+          const td = el("td", { "data-symbol": symbol.code, "data-reel": reel, "data-row": row });
+          if (winning.has(`${reel}:${row}`)) td.className = "win";
+          td.append(el("img", { src: ctx.art[column[row]], alt: symbol.name }));
+          const value = values.get(`${reel}:${row}`);
+          if (value !== undefined) {
+            td.dataset.minor = String(value);
+            td.append(el("span", { class: "coin-value" }, ctx.money(value)));
+          }
+          tr.append(td);
+        });
+        table.append(tr);
+      }
+      return table;
+    }
 
     function spinBlock(spin, title) {
       const block = el("section", { class: "replay-spin" });
       block.append(el("h4", {}, title + (spin.multiplier > 1 ? ` (x${spin.multiplier})` : "")));
       const wins = ctx.describe(spin);
       const winning = new Set(wins.flatMap((win) => win.positions.map(([reel, row]) => `${reel}:${row}`)));
-      const table = el("table", { class: "grid" });
-      for (let row = 0; row < ctx.game.rows; row += 1) {
-        const tr = el("tr");
-        spin.grid.forEach((column, reel) => {
-          const symbol = ctx.game.symbols[column[row]];
-          const td = el("td", { "data-symbol": symbol.code, "data-reel": reel, "data-row": row });
-          if (winning.has(`${reel}:${row}`)) td.className = "win";
-          td.append(el("img", { src: ctx.art[column[row]], alt: symbol.name }));
-          tr.append(td);
-        });
-        table.append(tr);
-      }
-      block.append(table);
+      block.append(gridTable(spin.grid, winning));
       const ul = el("ul", { class: "wins" });
       for (const win of wins) ul.append(el("li", { "data-minor": String(win.minor) }, `${win.text}: ${win.amount}`));
       if (!wins.length) ul.append(el("li", { class: "none" }, ctx.t("no_win")));
       block.append(ul);
       block.append(el("p", { class: "spin-win", "data-minor": String(spin.win_minor) },
         `${ctx.t("spin_win")}: ${ctx.money(spin.win_minor)}`));
+      return block;
+    }
+
+    // The hold-and-win feature: its final board, each coin with its value, and what it paid.
+    function holdBlock(hold) {
+      const block = el("section", { class: "replay-hold" });
+      block.append(el("h4", {}, ctx.t("hold_board")));
+      const { grid, values } = ctx.board(hold);
+      block.append(gridTable(grid, new Set(), values));
+      if (hold.full) {
+        block.append(el("p", { class: "grand", "data-minor": String(hold.grand_minor) },
+          ctx.t("grand_prize", { amount: ctx.money(hold.grand_minor) })));
+      }
+      block.append(el("p", { class: "spin-win", "data-minor": String(hold.win_minor) },
+        ctx.t("hold_total", { amount: ctx.money(hold.win_minor) })));
       return block;
     }
 
@@ -63,7 +90,13 @@ const ReelHistory = (() => {
         detail.append(el("p", { class: "note" }, ctx.t("history_not_played")));
       } else {
         const outcome = round.outcome;
-        detail.append(spinBlock(outcome.base, ctx.t("base_spin")));
+        // A cascade shows each of its grids, titled as on the round-details page.
+        const grids = ctx.grids(outcome.base);
+        grids.forEach((grid, i) => {
+          const title = grids.length > 1 ? ctx.t("grid_of", { n: i + 1, total: grids.length }) : ctx.t("base_spin");
+          detail.append(spinBlock(grid, title));
+        });
+        if (outcome.hold) detail.append(holdBlock(outcome.hold));
         outcome.free_spins.forEach((spin, i) => {
           detail.append(spinBlock(spin, ctx.t("free_spin_of", { n: i + 1, total: outcome.free_spins.length })));
         });

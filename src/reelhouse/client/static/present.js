@@ -1,7 +1,7 @@
 // Win presentation: every win of a spin drawn and named with its amount, one at a time, a
 // count-up of the total, and a big-win scene scaled by the win over the bet. It reads the
-// outcome only (lines, ways, scatter: the same fields the round-details page reads), so a new
-// mechanic adds its kind of win to `describe` and gets the rest for free.
+// outcome only (lines, ways, scatter, a cascade's clusters: the same fields the round-details
+// page reads), so a new mechanic adds its kind of win to `describe` and gets the rest for free.
 // `celebrate` false (the jurisdiction's word, a win not above the stake): the same amounts
 // and lines, but no count-up, no jingle, no scene: it is not called a win.
 "use strict";
@@ -22,16 +22,22 @@ const ReelPresent = (() => {
     return TIERS.find((entry) => x >= entry.atLeastX);
   }
 
-  // The wins of one spin in the round-details page's order: lines, ways, the scatter.
+  // The wins of one spin in the round-details page's order: lines, ways, the scatter; for
+  // one grid of a cascade (mechanics.js), its clusters (their amounts carry its multiplier).
   function describe(game, spin, t, money) {
     const name = (index) => (game.symbols[index] ? game.symbols[index].name : String(index));
     const wins = [];
-    for (const win of spin.lines) {
+    for (const win of spin.clusters || []) {
+      wins.push({ line: null, positions: win.positions, minor: win.win_minor,
+        text: t("cluster_win", { k: win.size, name: name(win.symbol) })
+          + (spin.multiplier > 1 ? ` x${spin.multiplier}` : "") });
+    }
+    for (const win of spin.lines || []) {
       wins.push({ line: win.line, positions: win.positions, minor: win.win_minor,
         text: t("line_win", { n: win.line + 1, k: win.count, name: name(win.symbol) })
           + (win.multiplier > 1 ? ` x${win.multiplier}` : "") });
     }
-    for (const win of spin.ways) {
+    for (const win of spin.ways || []) {
       wins.push({ line: null, positions: win.positions, minor: win.win_minor,
         text: t("ways_win", { k: win.count, name: name(win.symbol), ways: win.ways }) });
     }

@@ -55,7 +55,9 @@ const ReelSpin = (() => {
       return node;
     }
 
-    const randomSymbol = () => Math.floor(Math.random() * game.symbols.length);
+    // Passing symbols: any but the empty cell of a respin board, which is never on the reels.
+    const passing = game.symbols.flatMap((symbol, index) => (symbol.kind === "blank" ? [] : [index]));
+    const randomSymbol = () => passing[Math.floor(Math.random() * passing.length)];
 
     function showGrid(grid) {
       grid.forEach((column, r) => {

@@ -282,4 +282,150 @@
       },
     },
   });
+  // --- Golden Vault: a bank vault of bolted steel and gold -------------------------------------
+  const PLATE = "M32 14H68L86 32V68L68 86H32L14 68V32z";
+  const plate = (glyph, ink) => rank(glyph, PLATE, "url(#silver)", ink,
+    '<g fill="#3a4656"><circle cx="24" cy="30" r="3"/><circle cx="76" cy="30" r="3"/>'
+    + '<circle cx="24" cy="70" r="3"/><circle cx="76" cy="70" r="3"/></g>');
+  ReelArt.theme("golden-vault", {
+    tile: ["#3a4656", "#10151c"],
+    edge: "#ffc83d",
+    symbols: {
+      TEN: { svg: plate("10", "#5aa0ff") },
+      JACK: { svg: plate("J", "#3ddc97") },
+      QUEEN: { svg: plate("Q", "#f15bb5") },
+      KING: { svg: plate("K", "#ff9f1c") },
+      ACE: { svg: plate("A", "#ff5a5f") },
+      KEY: {
+        svg: '<circle cx="32" cy="36" r="18" fill="url(#gold)" stroke="#7a4a00" stroke-width="3"/>'
+          + '<circle cx="32" cy="36" r="7" fill="#10151c"/><path d="M44 48L80 84" stroke="url(#gold)"'
+          + ' stroke-width="9"/><path d="M44 48L80 84" stroke="#7a4a00" stroke-width="1.5"/>'
+          + '<path d="M66 70l8-8M74 78l8-8" stroke="url(#gold)" stroke-width="7"/>'
+          + '<path d="M22 28c4-6 10-6 14-4" stroke="#fff9" stroke-width="3" fill="none"/>',
+      },
+      CROWN: {
+        tile: ["#7a2a3a", "#2a0a12"],
+        svg: '<path d="M16 72L12 30 32 50 50 22 68 50 88 30 84 72z" fill="url(#gold)"'
+          + ' stroke="#7a4a00" stroke-width="3"/><rect x="16" y="72" width="68" height="12" rx="3"'
+          + ' fill="url(#gold)" stroke="#7a4a00" stroke-width="3"/><circle cx="50" cy="58" r="6"'
+          + ' fill="#d0021b" stroke="#600" stroke-width="2"/><circle cx="30" cy="62" r="4"'
+          + ' fill="#1f7aff"/><circle cx="70" cy="62" r="4" fill="#1f7aff"/><g fill="#fff3b0">'
+          + '<circle cx="12" cy="30" r="4"/><circle cx="50" cy="22" r="4"/><circle cx="88" cy="30"'
+          + ' r="4"/></g>',
+      },
+      WILD: {
+        tile: ["#5a6675", "#141a22"],
+        svg: '<circle cx="50" cy="50" r="38" fill="url(#silver)" stroke="#2a3440" stroke-width="4"/>'
+          + '<circle cx="50" cy="50" r="28" fill="none" stroke="#2a3440" stroke-width="3"/>'
+          + '<circle cx="50" cy="50" r="10" fill="url(#gold)" stroke="#7a4a00" stroke-width="2.5"/>'
+          + '<path d="M50 22V40M50 60V78M22 50H40M60 50H78" stroke="url(#gold)" stroke-width="6"/>'
+          + '<text x="50" y="94" text-anchor="middle" font-family="Impact,Arial Black,sans-serif"'
+          + ' font-size="16" fill="#ffc83d" stroke="#000" stroke-width="2" paint-order="stroke">'
+          + 'WILD</text>',
+      },
+      COIN: {
+        tile: ["#6a4a0a", "#1a1002"],
+        svg: '<circle cx="50" cy="50" r="36" fill="url(#gold)" stroke="#7a4a00" stroke-width="4"/>'
+          + '<circle cx="50" cy="50" r="27" fill="none" stroke="#a86a00" stroke-width="3"'
+          + ' stroke-dasharray="4 4"/><path d="M50 30v40M58 38c-2-4-14-6-16 0s16 8 16 14-12 8-16 2"'
+          + ' stroke="#7a4a00" stroke-width="5" fill="none"/><ellipse cx="38" cy="32" rx="10"'
+          + ' ry="5" fill="#fff8"/>',
+      },
+      EMPTY: {
+        tile: ["#242c36", "#0a0e12"],
+        svg: '<rect x="18" y="18" width="64" height="64" rx="8" fill="#151b22" stroke="#3a4656"'
+          + ' stroke-width="3"/><path d="M18 18L82 82M82 18L18 82" stroke="#2a3440"'
+          + ' stroke-width="2"/><circle cx="50" cy="50" r="6" fill="#3a4656"/>',
+      },
+    },
+  });
+
+  // --- Crystal Cascade: cut gems in a crystal cave ---------------------------------------------
+  // A cut stone: its outline, its facet lines, its colour and a darker edge.
+  const stone = (outline, facets, fill, dark) => `<path d="${outline}" fill="${fill}"`
+    + ` stroke="${dark}" stroke-width="3"/><path d="${facets}" fill="none" stroke="#fffa"`
+    + ' stroke-width="2"/><path d="M34 30l8-6" stroke="#fff" stroke-width="4"/>';
+  ReelArt.theme("crystal-cascade", {
+    tile: ["#2a3a6b", "#0a0f24"],
+    edge: "#9ad0ff",
+    symbols: {
+      AMBER: { svg: stone("M50 14L82 50 50 86 18 50z", "M18 50H82M50 14V86M34 32L66 68M66 32L34 68",
+        "#ff9f1c", "#7a3a00") },
+      JADE: { svg: stone("M30 16H70L86 50 70 84H30L14 50z", "M30 16L50 50 70 16M30 84L50 50 70 84M14 50H86",
+        "#3ddc97", "#0a4a2a") },
+      TOPAZ: { svg: stone("M50 12A38 38 0 1 1 49.9 12z", "M50 12V88M12 50H88M24 24L76 76M76 24L24 76",
+        "#ffd23f", "#7a5a00") },
+      AMETHYST: { svg: stone("M50 10L70 26 74 74 50 90 26 74 30 26z", "M50 10V90M30 26L70 74M70 26L30 74",
+        "#a15aff", "#3a0a6b") },
+      SAPPHIRE: { svg: stone("M22 34L36 16H64L78 34 50 88z", "M22 34H78M36 16L44 34 50 88 56 34 64 16",
+        "#1f6bff", "#0a1f5a") },
+      RUBY: { svg: stone("M50 86C20 66 12 46 20 30 28 16 44 18 50 30 56 18 72 16 80 30 88 46 80 66 50 86z",
+        "M50 30V86M20 30L50 56 80 30", "#e3121b", "#5a0000") },
+      PRISM: {
+        tile: ["#e0f0ff", "#5a6ab0"],
+        svg: '<path d="M50 12L88 80H12z" fill="#e8f6ff" fill-opacity=".85" stroke="#2a3a6b"'
+          + ' stroke-width="3"/><path d="M50 12L50 80M12 80L50 52 88 80" stroke="#9ad0ff"'
+          + ' stroke-width="2" fill="none"/><g stroke-width="4"><path d="M56 58L94 44" stroke="#ff5a5f"/>'
+          + '<path d="M56 60L94 52" stroke="#ffd23f"/><path d="M56 62L94 60" stroke="#3ddc97"/>'
+          + '<path d="M56 64L94 68" stroke="#5aa0ff"/><path d="M56 66L94 76" stroke="#c77dff"/></g>'
+          + '<path d="M6 64L44 58" stroke="#fff" stroke-width="4"/>',
+      },
+    },
+  });
+
+  // --- Starfall Lanes: deep space ---------------------------------------------------------------
+  const BADGE = "M50 10L61 36 90 38 68 57 75 86 50 70 25 86 32 57 10 38 39 36z";
+  const badge = (glyph, fill) => rank(glyph, "M50 14A36 36 0 1 1 49.9 14z", fill, "#fff",
+    '<ellipse cx="50" cy="50" rx="46" ry="12" fill="none" stroke="#9ad0ff" stroke-width="2"'
+    + ' transform="rotate(-20 50 50)"/>');
+  ReelArt.theme("starfall-lanes", {
+    tile: ["#1f1f4a", "#05051a"],
+    edge: "#9ad0ff",
+    symbols: {
+      TEN: { svg: badge("10", "#3a4a8a") },
+      JACK: { svg: badge("J", "#2a6b5a") },
+      QUEEN: { svg: badge("Q", "#7a2a6b") },
+      KING: { svg: badge("K", "#2a4a9a") },
+      ACE: { svg: badge("A", "#8a2a2a") },
+      MOON: {
+        svg: '<path d="M62 14A38 38 0 1 0 86 66 30 30 0 1 1 62 14z" fill="#f0e8c0"'
+          + ' stroke="#8a7a40" stroke-width="3"/><circle cx="34" cy="58" r="5" fill="#d0c490"/>'
+          + '<circle cx="44" cy="76" r="3" fill="#d0c490"/><circle cx="28" cy="40" r="3"'
+          + ' fill="#d0c490"/><path d="M80 24l2 6 6 2-6 2-2 6-2-6-6-2 6-2z" fill="#fff"/>',
+      },
+      PLANET: {
+        tile: ["#4a2a6b", "#10051f"],
+        svg: '<circle cx="50" cy="50" r="24" fill="#ff9f5a" stroke="#7a3a10" stroke-width="3"/>'
+          + '<path d="M30 42c14 4 26 4 40 0M28 54c14 4 30 4 44 0" stroke="#c8602a" stroke-width="3"'
+          + ' fill="none"/><ellipse cx="50" cy="52" rx="44" ry="11" fill="none" stroke="#ffd23f"'
+          + ' stroke-width="4" transform="rotate(-15 50 52)"/><ellipse cx="42" cy="38" rx="7" ry="4"'
+          + ' fill="#fff6"/>',
+      },
+      ROCKET: {
+        tile: ["#2a4a7a", "#05101f"],
+        svg: '<path d="M50 8C66 20 70 44 64 68H36C30 44 34 20 50 8z" fill="url(#silver)"'
+          + ' stroke="#2a3440" stroke-width="3"/><circle cx="50" cy="36" r="8" fill="#5aa0ff"'
+          + ' stroke="#2a3440" stroke-width="3"/><path d="M36 56L22 72 36 70zM64 56L78 72 64 70z"'
+          + ' fill="#e3121b" stroke="#5a0000" stroke-width="2.5"/><path d="M42 70C42 82 50 94 50 94'
+          + 'S58 82 58 70z" fill="#ff9f1c" stroke="#ffd23f" stroke-width="2"/>',
+      },
+      COMET: {
+        tile: ["#5aa0ff", "#0a1f5a"],
+        svg: '<path d="M14 14L62 52M24 10L66 46M10 26L56 58" stroke="#9ad0ff" stroke-width="5"'
+          + ' stroke-opacity=".8"/><circle cx="66" cy="60" r="18" fill="#fff" stroke="#5aa0ff"'
+          + ' stroke-width="4"/><circle cx="62" cy="56" r="7" fill="#e0f0ff"/><text x="50" y="94"'
+          + ' text-anchor="middle" font-family="Impact,Arial Black,sans-serif" font-size="16"'
+          + ' fill="#fff" stroke="#0a1f5a" stroke-width="2" paint-order="stroke">WILD</text>',
+      },
+      NEBULA: {
+        tile: ["#c77dff", "#1f0a3a"],
+        svg: '<ellipse cx="50" cy="50" rx="38" ry="22" fill="#f15bb5" fill-opacity=".55"'
+          + ' transform="rotate(-30 50 50)"/><ellipse cx="50" cy="50" rx="30" ry="16"'
+          + ' fill="#5aa0ff" fill-opacity=".55" transform="rotate(40 50 50)"/>'
+          + `<path d="${BADGE}" fill="#fff" stroke="#ffd23f" stroke-width="2" transform="translate(25 25)`
+          + ' scale(.5)"/><g fill="#fff"><circle cx="18" cy="22" r="2"/><circle cx="82" cy="78" r="2"/>'
+          + '<circle cx="80" cy="20" r="1.5"/><circle cx="20" cy="80" r="1.5"/></g>',
+      },
+    },
+  });
 })();
