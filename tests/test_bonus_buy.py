@@ -18,7 +18,7 @@ from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.jurisdictions import PROFILES
 from reelhouse.games import catalogue
 from reelhouse.games.replay import replay
-from reelhouse.services import launch, operators, players, rounds
+from reelhouse.services import launch, operators, players, round_details, rounds
 from reelhouse.store.models import Round
 from tests.inprocess_app import OPERATOR, App, inprocess_app
 
@@ -93,6 +93,18 @@ def test_a_buy_is_charged_its_price_and_replays(app: App) -> None:
     assert game is not None and math_hash == catalogue.math_hash(game, variant)
     found = replay(GAME, variant, math_hash, stake, json.loads(draws), outcome_json)
     assert found.verified, found.reason
+    # The round-details page shows the final respin board: every coin with its value, and
+    # the feature's total (the client's history shows the same board).
+    view = round_details.round_view(app.platform, int(data["round_id"]))
+    assert view is not None
+    board = view.spins[-1]
+    hold = outcome["hold"]
+    coins = hold["coins"] + [c for respin in hold["respins"] for c in respin["landed"]]
+    shown = [w for w in board.wins if "reel" in w.text]
+    assert len(shown) == len(coins)
+    assert sum(Decimal(w.amount) for w in shown) * 100 == sum(c[2] for c in coins)
+    assert Decimal(board.win) * 100 == hold["win_minor"]
+    assert sum(cell.winning for row in board.rows for cell in row) == len(coins)
 
     # The agent's bet limits (at most 1000.00 here) apply to the price: 20.00 x 60 is above.
     _refused(app, token, "20.00", ApiCode.PARAMETERS_INVALID, bet_mode="buy")

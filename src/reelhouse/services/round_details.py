@@ -325,7 +325,34 @@ def _spins(outcome: dict[str, Any], game: Game | None, cur: Currency) -> tuple[S
     feature = outcome["free_spins"]
     for number, spin in enumerate(feature, start=1):
         spins.append(_spin(spin, f"Free spin {number} of {len(feature)}", game, cur))
+    hold = outcome.get("hold")
+    if hold is not None and game is not None and game.hold_and_win is not None:
+        spins.append(_hold_board(hold, base["grid"], game, cur))
     return tuple(spins)
+
+
+def _hold_board(
+    hold: dict[str, Any], base_grid: list[list[int]], game: Game, cur: Currency
+) -> SpinView:
+    """The hold-and-win feature as the player last saw it: the final respin board (every cash
+    symbol it started with or landed, each with its value; the other cells empty), then the
+    grand prize of a full board and the feature's total (games/hold_outcome.py)."""
+    rules = game.hold_and_win
+    assert rules is not None
+    coins = list(hold["coins"]) + [c for respin in hold["respins"] for c in respin["landed"]]
+    grid = [[rules.blank] * len(column) for column in base_grid]
+    wins: list[WinLine] = []
+    for reel, row, value_minor in sorted(coins, key=lambda c: (c[0], c[1])):
+        grid[reel][row] = rules.cash
+        text = f"{_symbol(game, rules.cash)[1]}, reel {reel + 1} row {row + 1}"
+        wins.append(WinLine(text, format_fixed(value_minor, cur)))
+    if hold["full"]:
+        wins.append(WinLine("Full board: grand prize", format_fixed(hold["grand_minor"], cur)))
+    winning = {(reel, row) for reel, row, _value in coins}
+    title = f"Hold and win: final board after {len(hold['respins'])} respins"
+    return SpinView(
+        title, 1, _cells(grid, winning, game), tuple(wins), format_fixed(hold["win_minor"], cur)
+    )
 
 
 def _symbol(game: Game | None, index: int) -> tuple[str, str]:
