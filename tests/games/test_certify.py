@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from reelhouse.games.certify import MANIFEST, MAX_ROUNDS, build_bundle
 
 GAME = "lucky-sevens"  # the smallest sheet of the catalogue: its bundle builds in a second
 ROUNDS = 20_000
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "games" / "authoring.md"
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +63,13 @@ def test_the_bundle_lists_every_file_with_its_hash(bundle: Path) -> None:
     assert math["math_hash"] == {str(v): catalogue.math_hash(game, v) for v in game.rtp_variants}
     simulation = json.loads((bundle / "simulation.json").read_text())
     assert [v["rounds"] for v in simulation["variants"]] == [ROUNDS] * len(game.rtp_variants)
+
+
+def test_the_guide_names_every_file_of_the_bundle(bundle: Path) -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    for path in bundle.iterdir():
+        name = f"{path.name}/" if path.is_dir() else path.name
+        assert f"`{name}`" in guide, f"docs/games/authoring.md does not describe {name}"
 
 
 def test_the_sample_round_replays_and_an_edited_one_does_not(bundle: Path, tmp_path: Path) -> None:
@@ -115,3 +125,28 @@ def test_certify_refuses_a_directory_with_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["rtp", "certify", GAME, "--out", str(tmp_path)])
     assert result.exit_code == 2 and "not an empty directory" in result.output
     assert [p.name for p in tmp_path.iterdir()] == ["old.txt"]
+
+
+def _guide_commands() -> list[list[str]]:
+    """The words of every `reelhouse ...` command the guide shows, up to the first option or
+    argument in capitals (GAME, DIR): the command path that must exist."""
+    commands = []
+    for line in re.findall(r"(?m)(?:^|`)(reelhouse [^`\n]+)", GUIDE.read_text(encoding="utf-8")):
+        words = []
+        for word in shlex.split(line)[1:]:
+            if word.startswith("-") or not word.islower() or not word.isalpha():
+                break
+            words.append(word)
+        commands.append(words)
+    return commands
+
+
+def test_every_command_of_the_guide_exists() -> None:
+    commands = _guide_commands()
+    paths = {" ".join(words) for words in commands}
+    # The guide walks through the whole life of a game.
+    assert {"rtp list", "rtp sheet", "rtp docs", "rtp simulate", "rtp certify"} <= paths
+    runner = CliRunner()
+    for path in sorted(paths):
+        result = runner.invoke(app, [*path.split(), "--help"])
+        assert result.exit_code == 0, f"`reelhouse {path}` is not a command: {result.output}"
