@@ -111,6 +111,7 @@ def _lines(data: bytes) -> list[str]:
         ([GAME, "--rounds", "0"], "--rounds"),
         ([GAME, "--rounds", str(MAX_ROUNDS + 1)], "--rounds"),
         ([GAME, "--issued", "yesterday"], "not a date"),
+        ([GAME, "--issued", "2026-11-30T00:00"], "not a date"),
     ],
 )
 def test_certify_bounds_its_inputs(args: list[str], says: str, tmp_path: Path) -> None:

@@ -211,6 +211,7 @@ To see that a record cannot pass once edited, change one draw or one win in a co
 
 def _readme(game: Game, rounds: int, seed: int, issued: str | None) -> str:
     issued_line = f"Issued {issued}.\n\n" if issued else ""
+    issued_option = f" --issued {issued}" if issued else ""
     return f"""# Certification bundle: {game.name} ({game.game_code})
 
 {issued_line}Reelhouse {package_version()}, engine `{ENGINE_VERSION}`, RNG `{RNG_VERSION}`.
@@ -230,7 +231,7 @@ RTP variants: {", ".join(str(v) for v in game.rtp_variants)}.
 
 Check the files: `sha256sum -c {MANIFEST}` in this directory.
 Rebuild the bundle: `reelhouse rtp certify {game.game_code} --out DIR --rounds {rounds}
---seed {seed}` gives the same bytes from the same data.
+--seed {seed}{issued_option}` gives the same bytes from the same data.
 """
 
 

@@ -186,7 +186,9 @@ def certify_command(
         raise typer.Exit(2)
     if issued is not None:
         try:
-            issued = date.fromisoformat(issued[:10]).isoformat()
+            if len(issued) != len("YYYY-MM-DD"):
+                raise ValueError(issued)
+            issued = date.fromisoformat(issued).isoformat()
         except ValueError:
             typer.echo(f"--issued {issued[:20]!r} is not a date YYYY-MM-DD", err=True)
             raise typer.Exit(2) from None
