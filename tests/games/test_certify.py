@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from reelhouse.cli import app
 from reelhouse.games import catalogue
 from reelhouse.games.catalogue import DATA_ROOT
-from reelhouse.games.certify import MANIFEST, MAX_ROUNDS, build_bundle
+from reelhouse.games.certify import MANIFEST, MAX_ROUNDS, _buy_check, build_bundle
+from reelhouse.games.hold_exact import buy_rtp
 
 GAME = "lucky-sevens"  # the smallest sheet of the catalogue: its bundle builds in a second
 ROUNDS = 20_000
@@ -98,6 +99,17 @@ def test_the_same_inputs_give_the_same_bytes_and_a_changed_file_shows(tmp_path: 
     assert (
         json.loads(second["math.json"])["math_hash"] == json.loads(first["math.json"])["math_hash"]
     )
+
+
+def test_a_bonus_buy_is_simulated_against_its_own_exact_rtp() -> None:
+    game = catalogue.get_game("golden-vault")
+    assert game is not None
+    weights = game.variant(96).hold
+    assert weights is not None
+    check = _buy_check(game, 96, 2_000, seed=1)
+    assert check.exact_rtp == buy_rtp(game, weights)
+    assert check.passed and check.to_json()["bet_mode"] == "buy"
+    assert _buy_check(game, 96, 2_000, seed=1) == check
 
 
 def _lines(data: bytes) -> list[str]:

@@ -8,7 +8,8 @@ the machine that built it. The files:
 - `math.json`: the engine and RNG versions, the SHA-256 of every data file and the math hash
   of every variant (model.compute_math_hash: what every stored round names);
 - `sheet.md` and `sheet.json`: the exact math sheet (as in docs/games/) and its figures;
-- `simulation.json`: a seeded simulation of every variant against its exact RTP (3 sigma);
+- `simulation.json`: a seeded simulation of every variant (and of its bonus buy, if the game
+  sells one) against its exact RTP (3 sigma);
 - `rng.md`: the random number generator and how a draw becomes a reel stop;
 - `sample-round.json` and `replay.md`: one seeded round with its draws, and how to replay it;
 - `README.md`: what each file is; `manifest.sha256`: every other file with its SHA-256, in
@@ -29,7 +30,7 @@ from typing import Any
 from reelhouse.games.catalogue import load_game_dir
 from reelhouse.games.engine import play
 from reelhouse.games.model import ENGINE_VERSION, Game
-from reelhouse.games.rng import MAX_DRAW_BOUND, RNG_VERSION, SeededRng
+from reelhouse.games.rng import MAX_DRAW_BOUND, MAX_REJECTIONS, RNG_VERSION, SeededRng
 from reelhouse.games.stats import WIN_BANDS_X, Sheet
 
 # Rounds per variant: the default runs in seconds; the maximum keeps a bundle's build to
@@ -72,7 +73,11 @@ class VariantCheck:
     seed: int
     exact_rtp: float
     observed_rtp: float
-    std: float  # of one round, in bets (exact, from the sheet)
+    std: float  # of one round, in stakes (bets, or buy prices)
+    bet_mode: str = "base"
+    # "exact" (the sheet's) for the base game; "sample" for a bonus buy, whose exact standard
+    # deviation no sheet gives.
+    std_source: str = "exact"
 
     @property
     def band(self) -> tuple[float, float]:
@@ -89,15 +94,45 @@ class VariantCheck:
         low, high = self.band
         return {
             "variant": self.variant,
+            "bet_mode": self.bet_mode,
             "rounds": self.rounds,
             "seed": self.seed,
             "exact_rtp_percent": round(self.exact_rtp * 100, 6),
             "observed_rtp_percent": round(self.observed_rtp * 100, 6),
             "std_dev_x": round(self.std, 6),
+            "std_dev_source": self.std_source,
             "band_percent": [round(low * 100, 6), round(high * 100, 6)],
             "sigmas": SIGMA_LIMIT,
             "result": "pass" if self.passed else "fail",
         }
+
+
+def _buy_check(game: Game, variant: int, rounds: int, seed: int) -> VariantCheck:
+    """A bonus buy's seeded simulation against the buy's exact RTP (hold_exact.buy_rtp),
+    in chunks with their own streams spawned from the seed, as simulate.simulate does."""
+    import numpy as np
+
+    from reelhouse.games.bet_modes import BUY
+    from reelhouse.games.hold_exact import buy_rtp
+    from reelhouse.games.hold_simulate import simulate_hold_chunk
+    from reelhouse.games.simulate import CHUNK_SPINS, Totals
+
+    weights = game.variant(variant).hold
+    assert game.bonus_buy is not None and weights is not None
+    sizes = [CHUNK_SPINS] * (rounds // CHUNK_SPINS) + [rounds % CHUNK_SPINS] * bool(
+        rounds % CHUNK_SPINS
+    )
+    totals = Totals()
+    for size, stream in zip(sizes, np.random.SeedSequence(seed).spawn(len(sizes)), strict=True):
+        chunk = simulate_hold_chunk(game, variant, size, np.random.default_rng(stream), BUY)
+        totals = totals + chunk
+    price = game.bonus_buy.price_x * game.credits
+    mean = totals.paid / rounds
+    std = math.sqrt(max(totals.paid_squared / rounds - mean * mean, 0.0)) / price
+    observed = mean / price
+    return VariantCheck(
+        variant, rounds, seed, buy_rtp(game, weights), observed, std, BUY, std_source="sample"
+    )
 
 
 def data_files(directory: Traversable) -> dict[str, bytes]:
@@ -146,7 +181,7 @@ def _sample_round(game: Game, seed: int) -> dict[str, Any]:
 
 
 def _rng_text(game: Game) -> str:
-    feature = ""
+    feature, simulated = "", ""
     if game.hold_and_win is not None:
         feature = (
             "\nHold and win (games/hold_and_win.py) draws further integers after the base"
@@ -154,6 +189,11 @@ def _rng_text(game: Game) -> str:
             " table's total weight), one per empty cell and respin (below the variant's"
             " `hold` cash + blank weights: below the cash weight lands cash), and for a"
             " bonus buy one per starting cash symbol for its cell among the empty ones.\n"
+        )
+        simulated = (
+            " The simulation draws a respin's landings as a binomial count of the empty cells"
+            " (each lands cash with the same probability as in the engine) and the values from"
+            " the value table's weights: the same distribution, drawn in fewer steps."
         )
     return f"""# Random number generation: {game.game_code}
 
@@ -164,9 +204,9 @@ RNG version `{RNG_VERSION}` (stored on every round beside the math hash).
 Real rounds draw from the operating system's CSPRNG through Python's `secrets` module
 (`games/rng.py`, `SecretsRng`). A draw asks for a uniform integer in [0, n) with
 0 < n <= {MAX_DRAW_BOUND}. It takes k = bit_length(n - 1) random bits and rejects values
->= n, drawing again (at most 128 times; 128 failures in a row, probability below 2^-128,
-stop the round as a broken generator). No modulo is taken, so every value in [0, n) is
-exactly equally likely.
+>= n, drawing again (at most {MAX_REJECTIONS} times; that many failures in a row,
+probability below 2^-{MAX_REJECTIONS}, stop the round as a broken generator). No modulo
+is taken, so every value in [0, n) is exactly equally likely.
 
 ## From draws to reel stops
 
@@ -182,7 +222,7 @@ are recorded in order with the round.
 
 `simulation.json` is not drawn from the CSPRNG: it is a Monte Carlo run from a fixed seed
 (numpy's PCG64 streams spawned from that seed, `games/simulate.py`), mapping each draw to a
-stop by the same cumulative weights, so anyone can rerun it and get the same totals. The
+stop by the same cumulative weights, so anyone can rerun it and get the same totals.{simulated} The
 sample round is played by the engine itself from `SeededRng` (Python's Mersenne Twister),
 for the same reason; it replays exactly as a real round does.
 """
@@ -223,7 +263,8 @@ RTP variants: {", ".join(str(v) for v in game.rtp_variants)}.
 | `math.json` | versions, the SHA-256 of every data file, the math hash of every variant |
 | `sheet.md` | the exact math sheet, as published in docs/games/ |
 | `sheet.json` | the sheet's figures per variant (fractions of the bet; `_x` in bets) |
-| `simulation.json` | {rounds:,} rounds per variant from seed {seed}, against the exact RTP |
+| `simulation.json` | {rounds:,} rounds per variant and bet mode from seed {seed}, against \
+the exact RTP |
 | `rng.md` | the random number generator and how a draw becomes a reel stop |
 | `sample-round.json` | one round played from a seed, with its draws |
 | `replay.md` | how to replay a round |
@@ -255,6 +296,8 @@ def build_bundle(
     for sheet in sheets:
         result = simulate(game, sheet.variant, rounds, seed=seed, workers=1)
         checks.append(VariantCheck(sheet.variant, rounds, seed, sheet.rtp, result.rtp, sheet.std))
+        if game.bonus_buy is not None:
+            checks.append(_buy_check(game, sheet.variant, rounds, seed))
     math_document = {
         "game_code": game.game_code,
         "reelhouse_version": package_version(),

@@ -200,7 +200,8 @@ def certify_command(
     for entry in simulation["variants"]:
         low, high = entry["band_percent"]
         typer.echo(
-            f"rtp{entry['variant']}: observed {entry['observed_rtp_percent']:.4f} %, exact"
+            f"rtp{entry['variant']} {entry['bet_mode']}: observed"
+            f" {entry['observed_rtp_percent']:.4f} %, exact"
             f" {entry['exact_rtp_percent']:.4f} %, band {low:.4f}..{high:.4f}:"
             f" {entry['result'].upper()}"
         )
