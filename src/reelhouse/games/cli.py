@@ -5,6 +5,7 @@ The lead's CLI mounts `rtp_app`; this module only formats and prints, the math i
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ import typer
 
 from reelhouse.domain.limits import SIMULATION_MAX_SPINS
 from reelhouse.games.catalogue import get_game, list_games
+from reelhouse.games.certify import DEFAULT_ROUNDS, DEFAULT_SEED, MAX_ROUNDS
 from reelhouse.games.model import Game
 
 # The math (numpy) and the progress bar are imported by the commands that use them, so that
@@ -151,4 +153,91 @@ def simulate_command(
         typer.echo(f"PASS: within {SIGMA_LIMIT:g} sigma of the exact RTP")
         return
     typer.echo(f"FAIL: {abs(z):.2f} sigma from the exact RTP")
+    raise typer.Exit(1)
+
+
+# A round record to replay is a small JSON document; anything larger is not one.
+MAX_ROUND_FILE_BYTES = 1 << 20
+
+
+@rtp_app.command("certify")
+def certify_command(
+    game: Annotated[str, typer.Argument(help="game code")],
+    out: Annotated[Path, typer.Option(help="directory for the bundle (new or empty)")],
+    rounds: Annotated[
+        int,
+        typer.Option(min=1, max=MAX_ROUNDS, help="simulated rounds per variant"),
+    ] = DEFAULT_ROUNDS,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="simulation seed")] = DEFAULT_SEED,
+    issued: Annotated[
+        str | None, typer.Option(help="issue date YYYY-MM-DD to print in the bundle")
+    ] = None,
+) -> None:
+    """Write the certification bundle of a game for a test lab: data files and their hashes,
+    math hashes, sheet, seeded simulation per variant, RNG and replay notes, manifest."""
+    from datetime import date
+
+    from reelhouse.games.catalogue import DATA_ROOT
+    from reelhouse.games.certify import MANIFEST, build_bundle, write_bundle
+
+    chosen = _game(game)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        typer.echo(f"{out} exists and is not an empty directory", err=True)
+        raise typer.Exit(2)
+    if issued is not None:
+        try:
+            if len(issued) != len("YYYY-MM-DD"):
+                raise ValueError(issued)
+            issued = date.fromisoformat(issued).isoformat()
+        except ValueError:
+            typer.echo(f"--issued {issued[:20]!r} is not a date YYYY-MM-DD", err=True)
+            raise typer.Exit(2) from None
+    files = build_bundle(DATA_ROOT / chosen.game_code, rounds=rounds, seed=seed, issued=issued)
+    write_bundle(files, out)
+    typer.echo(f"wrote {len(files)} files to {out}; check them with: sha256sum -c {MANIFEST}")
+    simulation = json.loads(files["simulation.json"])
+    failed = [v for v in simulation["variants"] if v["result"] != "pass"]
+    for entry in simulation["variants"]:
+        low, high = entry["band_percent"]
+        typer.echo(
+            f"rtp{entry['variant']} {entry['bet_mode']}: observed"
+            f" {entry['observed_rtp_percent']:.4f} %, exact"
+            f" {entry['exact_rtp_percent']:.4f} %, band {low:.4f}..{high:.4f}:"
+            f" {entry['result'].upper()}"
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+@rtp_app.command("replay")
+def replay_command(
+    record: Annotated[Path, typer.Argument(help="round record JSON (a bundle's sample-round)")],
+) -> None:
+    """Replay a round record from its draws and confirm its outcome (VERIFIED or not)."""
+    from reelhouse.games.replay import replay
+    from reelhouse.games.rng import RNG_VERSION
+
+    try:
+        if record.stat().st_size > MAX_ROUND_FILE_BYTES:
+            raise ValueError("larger than a round record")
+        document = json.loads(record.read_text(encoding="utf-8"))
+        fields = (
+            str(document["game_code"]),
+            int(document["variant"]),
+            str(document["math_hash"]),
+            int(document["bet_minor"]),
+            [int(draw) for draw in document["draws"]],
+            dict(document["outcome"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        typer.echo(f"{record}: not a round record ({exc})", err=True)
+        raise typer.Exit(2) from None
+    if document.get("rng_version") != RNG_VERSION:
+        typer.echo(f"NOT VERIFIED: rng version differs from the current {RNG_VERSION!r}")
+        raise typer.Exit(1)
+    result = replay(*fields)
+    if result.verified:
+        typer.echo(f"VERIFIED: {fields[0]} rtp{fields[1]}, {len(fields[4])} draws replayed")
+        return
+    typer.echo(f"NOT VERIFIED: {result.reason}")
     raise typer.Exit(1)
