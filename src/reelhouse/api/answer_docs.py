@@ -61,6 +61,10 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN: "the jurisdiction forbids autoplay",
     ApiCode.JURISDICTION_TURBO_FORBIDDEN: "the jurisdiction forbids turbo (quick) spins",
     ApiCode.JURISDICTION_CURRENCY: "the jurisdiction caps stakes in other currencies only",
+    ApiCode.EFFECTIVE_RTP_BELOW_FLOOR: "the max win per round would leave a game an effective"
+    " RTP below the deployment's floor",
+    ApiCode.EFFECTIVE_RTP_UNKNOWN: "a game's effective RTP under the max win per round cannot"
+    " be checked (its figures do not match its math)",
 }
 
 B_MEANINGS: dict[BCode, str] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import typer
 
@@ -112,6 +113,21 @@ def show(name: str) -> None:
         ("jurisdiction", op.jurisdiction),
     ):
         typer.echo(f"{label:13} {value}")
+    _show_cap_effects(Decimal(op.rtp_bp) / operators.BP_PER_PERCENT, op, cur)
+
+
+def _show_cap_effects(rtp_percent: Decimal, op: Any, cur: Any) -> None:
+    """What the max win per round leaves each game at the largest bet (services/win_cap)."""
+    from reelhouse.domain.money import format_fixed
+    from reelhouse.services import win_cap
+
+    if op.max_win_minor <= 0:
+        return
+    typer.echo("effective RTP under the max win, at the largest bet:")
+    for e in win_cap.cap_effects(rtp_percent, op.max_bet_minor, op.max_win_minor):
+        shown = f"{e.effective_rtp} %" if e.effective_rtp is not None else "unknown"
+        bet = format_fixed(e.at_bet_minor, cur)
+        typer.echo(f"  {e.game_code:20} RTP {e.variant}: {shown} (bet {bet})")
 
 
 @app.command("set-jurisdiction")

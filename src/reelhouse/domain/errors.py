@@ -56,6 +56,11 @@ class ApiCode(IntEnum):
     JURISDICTION_AUTOPLAY_FORBIDDEN = 3013
     JURISDICTION_TURBO_FORBIDDEN = 3014
     JURISDICTION_CURRENCY = 3015  # the profile caps stakes in other currencies only
+    # An operator's max win per round lowers the RTP its players get (services/win_cap.py):
+    # settings that would push some game's effective RTP below the deployment's floor
+    # (REELHOUSE_MIN_EFFECTIVE_RTP) are refused, and so are settings it cannot check.
+    EFFECTIVE_RTP_BELOW_FLOOR = 3033
+    EFFECTIVE_RTP_UNKNOWN = 3034  # a game's figures do not match its math: nothing to check
 
 
 class ReelhouseError(Exception):

@@ -22,7 +22,7 @@ from reelhouse.domain.numbers import plain_decimal_of
 from reelhouse.domain.shown_detail import shown_detail
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
-from reelhouse.services import audit, operators, webhooks
+from reelhouse.services import audit, operators, webhooks, win_cap
 from reelhouse.services.operators import BP_PER_PERCENT
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator, Player
@@ -67,6 +67,18 @@ def settings_view(platform: Platform, operator_id: int) -> dict[str, Any]:
             "min_bet": format_fixed(operator.min_bet_minor, cur),
             "max_bet": format_fixed(operator.max_bet_minor, cur),
             "max_win": format_fixed(operator.max_win_minor, cur),
+            # What the max win per round leaves each game at its largest bet (3033 below this).
+            "cap_effects": [
+                {
+                    "name": e.name,
+                    "variant": e.variant,
+                    "rtp": e.rtp,
+                    "effective_rtp": e.effective_rtp,
+                    "at_bet": format_fixed(e.at_bet_minor, cur),
+                }
+                for e in win_cap.cap_effects(rtp, operator.max_bet_minor, operator.max_win_minor)
+            ],
+            "rtp_floor": platform.settings.min_effective_rtp,
             "allowed_ips": operator.allowed_ips,
             "signs_with_secret_key": operator.dialect in operators.SIGNS_WITH_SECRET_KEY,
             "single_call_rounds": operator.single_call_rounds,
@@ -184,7 +196,9 @@ def set_rtp(platform: Platform, operator_id: int, text: str, who: audit.Accounta
     if requested is None:
         raise _invalid("RTP must be a percentage such as 96")
     rtp_bp = operators.honoured_rtp_bp(requested)
-    before = _percent(_current(platform, operator_id).rtp_bp)
+    current = _current(platform, operator_id)
+    before = _percent(current.rtp_bp)
+    operators.check_cap(platform, rtp_bp, current.max_bet_minor, current.max_win_minor)
 
     def op(_session: Session, operator: Operator) -> None:
         operator.rtp_bp = rtp_bp
@@ -208,6 +222,7 @@ def set_limits(
         raise _invalid(str(exc)) from exc
     if not 0 < low <= high or cap < 0:
         raise _invalid("limits must satisfy 0 < min bet <= max bet and max win >= 0")
+    operators.check_cap(platform, current.rtp_bp, high, cap)
     before = [
         format_fixed(v, cur)
         for v in (current.min_bet_minor, current.max_bet_minor, current.max_win_minor)
