@@ -17,14 +17,15 @@ double precision rounding (no sampling, no grid coarser than one credit):
 
 - the feature's total T for each start: convolutions along the chain, done in the frequency
   domain over the whole support (max_spins x the largest spin win), so nothing aliases;
-- the round's win W = B + T and its distribution clipped at any level (`round_distribution`);
+- the round's win W = B + T (`round_win`) and what a round pays (`round_distribution`);
 - E[min(W, c)] for every cap c (`capped_mean`): the effective RTP an operator's cap leaves;
 - the true maximum of W and its probability, by the same chain in the (max, +) semiring
   (`top_win`): exact, with no rounding error to speak of however small the probability;
 - the probability of reaching the cap when it is astronomically small: the distribution is
   computed under an exponential tilt (each weight p(w) scaled by e^(theta w), theta chosen so
   the tilted mean is the cap) and untilted afterwards; the tilt commutes with convolution, and
-  it moves the rounding error of the FFT away from the tail (`reach_probability`).
+  it moves the rounding error of the FFT away from the tail (`tail`, which also gives what
+  the cap takes, E[(W - cap)+], without subtracting two nearly equal means).
 """
 
 from __future__ import annotations
@@ -281,10 +282,10 @@ def _clip(distribution: FloatArray, level: int) -> FloatArray:
     return clipped
 
 
-def round_distribution(law: RoundLaw, level: int | None = None) -> FloatArray:
-    """P(W = w) for w < level credits and P(W >= level) at index `level` (default: the game's
-    cap, so this is the distribution of what a round pays)."""
-    return _clip(_tilted_round(law, 0.0), law.cap_credits if level is None else level)
+def round_distribution(law: RoundLaw, whole: FloatArray | None = None) -> FloatArray:
+    """P(W = w) for w below the game's cap and P(W >= cap) at index cap: the distribution of
+    what a round pays. `whole`: `round_win(law)` if already computed."""
+    return _clip(round_win(law) if whole is None else whole, law.cap_credits)
 
 
 def capped_mean(distribution: FloatArray, cap_credits: float) -> float:
@@ -331,19 +332,37 @@ def _log_mgf(law: RoundLaw) -> Callable[[float], float]:
     return value
 
 
-def reach_probability(law: RoundLaw, level: int, distribution: FloatArray | None = None) -> float:
-    """P(W >= level), accurate relative to itself however small it is (see the docstring).
-    `distribution`: `round_distribution(law, level)` if already computed."""
-    if distribution is None:
-        distribution = round_distribution(law, level)
-    plain = float(distribution[level])
-    if plain >= RELIABLE_TAIL:
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """What lies at or above a level: P(W >= level) and E[(W - level)+] in credits."""
+
+    probability: float
+    excess_credits: float
+
+
+def _tail_of(weights: FloatArray, level: int, theta: float) -> Tail:
+    """The tail of P(W = w) e^(theta w), untilted entry by entry."""
+    w = np.arange(level, len(weights), dtype=np.float64)
+    mass = weights[level:] * np.exp(-theta * w) if theta else weights[level:]
+    return Tail(float(mass.sum()), float(mass @ (w - level)))
+
+
+def round_win(law: RoundLaw) -> FloatArray:
+    """P(W = w) over the whole support of W, before any cap."""
+    return _tilted_round(law, 0.0)
+
+
+def tail(law: RoundLaw, level: int, whole: FloatArray | None = None) -> Tail:
+    """P(W >= level) and E[(W - level)+], each accurate relative to itself however small (see
+    the docstring). `whole`: `round_win(law)` if already computed."""
+    plain = _tail_of(round_win(law) if whole is None else whole, level, 0.0)
+    if plain.probability >= RELIABLE_TAIL:
         return plain
     top = top_win(law)
     if top.credits < level:
-        return 0.0
+        return Tail(0.0, 0.0)
     if top.credits == level:
-        return top.probability
+        return Tail(top.probability, 0.0)
     log_mgf = _log_mgf(law)
     low, high = 0.0, MAX_EXPONENT / max(top.credits, 1)
 
@@ -355,9 +374,7 @@ def reach_probability(law: RoundLaw, level: int, distribution: FloatArray | None
         middle = (low + high) / 2
         low, high = (middle, high) if tilted_mean(middle) < level else (low, middle)
     theta = (low + high) / 2
-    tilted = _tilted_round(law, theta)
-    w = np.arange(level, len(tilted), dtype=np.float64)
-    return float((tilted[level:] * np.exp(-theta * w)).sum())
+    return _tail_of(_tilted_round(law, theta), level, theta)
 
 
 # --- figures for the sheet and the catalogue -----------------------------------------------
@@ -372,13 +389,12 @@ class MaxWin:
     capped: bool  # whether the cap binds (some round would win more)
 
 
-def max_win(law: RoundLaw, distribution: FloatArray | None = None) -> MaxWin:
-    """`distribution`: `round_distribution(law)` if already computed."""
+def max_win(law: RoundLaw, cap_tail: Tail) -> MaxWin:
+    """`cap_tail`: `tail(law, law.cap_credits)`."""
     top = top_win(law)
     if top.credits < law.cap_credits:
         return MaxWin(top.credits, top.probability, capped=False)
-    cap = law.cap_credits
-    return MaxWin(cap, reach_probability(law, cap, distribution), capped=True)
+    return MaxWin(law.cap_credits, cap_tail.probability, capped=True)
 
 
 def bucket(distribution: FloatArray, edges_credits: FloatArray) -> FloatArray:

@@ -12,8 +12,8 @@ per-symbol) terms factorises over reels:
 The free-spin feature enters by Wald's identity: E[feature win] = E[spins played] x E[win of
 one free spin], where spins played follows a Markov chain over (spins left, spins awarded) that
 retriggers and stops at the limit on spins (`feature_moments`, which `stats.py` also uses for
-the second moment). Everything here ignores the max-win cap; `capbound.py` bounds what the cap
-removes.
+the second moment). Everything here ignores the max-win cap; `capbound.py` computes what the
+cap takes.
 """
 
 from __future__ import annotations

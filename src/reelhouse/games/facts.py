@@ -75,7 +75,15 @@ def facts_of(sheet: Sheet) -> dict[str, Any]:
 def facts_document(sheets: list[Sheet]) -> str:
     """The text of a game's `facts.json` (stable: sorted keys, one variant per key)."""
     variants = {str(sheet.variant): facts_of(sheet) for sheet in sheets}
-    return json.dumps({"variants": variants}, indent=2, sort_keys=True) + "\n"
+    tables = {}
+    for key, entry in variants.items():
+        # One line per table: a figure per key stays readable, a thousand rows do not need to.
+        tables[key] = json.dumps(entry["cap_rtp"], separators=(",", ":"))
+        entry["cap_rtp"] = f"@table {key}@"
+    text = json.dumps({"variants": variants}, indent=2, sort_keys=True) + "\n"
+    for key, table in tables.items():
+        text = text.replace(f'"@table {key}@"', table)
+    return text
 
 
 @cache

@@ -6,9 +6,10 @@ import math
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
+from reelhouse.games.contributions import symbol_shares
 from reelhouse.games.model import Game
 from reelhouse.games.rng import RNG_VERSION
-from reelhouse.games.stats import WIN_BANDS_X, Sheet
+from reelhouse.games.stats import AGREEMENT, WIN_BANDS_X, Sheet
 
 SPREAD_SPINS = (10**3, 10**4, 10**5, 10**6, 10**7, 10**8)
 # Caps an operator might set, in bets, for the table of effective RTPs.
@@ -176,6 +177,24 @@ def _spin_counts(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
     return _table(headers, rows, markdown)
 
 
+def _shares(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
+    """Each symbol's share of the RTP (base game and free spins), in percentage points."""
+    game = sheets[0].game
+    columns = []
+    for s in sheets:
+        shares = symbol_shares(game, s.variant, s.feature_frequency * s.feature_mean_spins)
+        # The shares are a third derivation of the RTP: they must add up to it.
+        assert abs(float(shares.sum()) - s.rtp) < AGREEMENT, f"shares add to {shares.sum()}"
+        columns.append(shares)
+    headers = ["symbol", *(f"RTP {s.variant}" for s in sheets)]
+    rows = [
+        [symbol.name, *(f"{column[i] * 100:.4f}" for column in columns)]
+        for i, symbol in enumerate(game.symbols)
+    ]
+    rows.append(["total", *(f"{s.rtp * 100:.4f}" for s in sheets)])
+    return _table(headers, rows, markdown)
+
+
 def render(sheets: Sequence[Sheet], markdown: bool = False) -> str:
     """The sheet of one game: identity, rules, paytable, then every variant side by side."""
     assert sheets and len({s.game.game_code for s in sheets}) == 1
@@ -185,6 +204,8 @@ def render(sheets: Sequence[Sheet], markdown: bool = False) -> str:
     lines += _heading("Rules", markdown) + _mechanics(game)
     lines += _heading("Paytable (credits)", markdown) + _paytable(game, markdown)
     lines += _heading("Variants", markdown) + _variants(sheets, markdown)
+    lines += _heading("RTP by symbol (percentage points, before the cap)", markdown)
+    lines += _shares(sheets, markdown)
     lines += _heading("Observed RTP spread at 95 % confidence", markdown)
     lines += _spreads(sheets, markdown)
     lines += _heading("Base game win distribution (one spin, before the feature)", markdown)

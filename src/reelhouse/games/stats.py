@@ -6,7 +6,9 @@ count, which is what links a spin to the feature. The feature is a Markov chain 
 (spins left, spins awarded); the first two moments of its total follow by dynamic programming
 from the per-spin summaries. From those: RTP and standard deviation of a round (base spin plus
 its feature) exactly, before the cap; hit frequency; the feature's frequency, length and share;
-the base game's win distribution; and (`capbound.py`) a rigorous bound on what the cap removes.
+the base game's win distribution; and (`capbound.py`, from the same enumeration) the round's
+whole win distribution: the real max win and its odds, what the cap takes, the effective RTP
+under any cap, the feature's win and spin count distributions.
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ class Sheet:
     max_win_probability: float  # P(a round pays exactly that), exact
     max_win_capped: bool  # the game's cap binds: some rounds would win more
     cap_probability: float  # P(round win >= the game's cap), exact
-    paid_rtp: float  # E[min(win, the game's cap)] / bet: what the player gets, exact
+    cap_rtp_removed: float  # E[(win - the game's cap)+] / bet: what the cap takes, exact
     base_bands: tuple[float, ...]
     law: RoundLaw = field(repr=False)
     distribution: FloatArray = field(repr=False)  # P(round win = w credits), clipped at the cap
@@ -143,9 +145,9 @@ class Sheet:
     spin_counts: tuple[float, ...]  # P(free spins played = n | triggered), n = 0..max_spins
 
     @property
-    def cap_rtp_removed(self) -> float:
-        """What the game's own cap takes from the RTP (fraction of the bet)."""
-        return self.rtp - self.paid_rtp
+    def paid_rtp(self) -> float:
+        """E[min(win, the game's cap)] / bet: the RTP a player gets (fraction of the bet)."""
+        return self.rtp - self.cap_rtp_removed
 
     def effective_rtp(self, cap_x: float) -> float:
         """The RTP when a round pays at most `cap_x` bets as well (an operator's cap)."""
@@ -222,9 +224,10 @@ def compute_sheet(game: Game, variant: int) -> Sheet:
     fast = rtp_breakdown(game, variant).rtp
     assert abs(fast - mean / credits) < AGREEMENT, f"exact RTPs disagree: {fast} vs {mean}"
     law = round_law(game, base, free)
-    distribution = capbound.round_distribution(law)
-    top = capbound.max_win(law, distribution)
-    cap_probability = top.probability if top.capped else 0.0
+    whole = capbound.round_win(law)
+    distribution = capbound.round_distribution(law, whole)
+    cap_tail = capbound.tail(law, game.max_win_credits, whole)
+    top = capbound.max_win(law, cap_tail)
     feature_bands, counts = _feature_figures(law, p, trigger, _edges(game))
     return Sheet(
         game=game,
@@ -242,8 +245,8 @@ def compute_sheet(game: Game, variant: int) -> Sheet:
         max_win_x=top.credits / credits,
         max_win_probability=top.probability,
         max_win_capped=top.capped,
-        cap_probability=cap_probability,
-        paid_rtp=capbound.capped_mean(distribution, game.max_win_credits) / credits,
+        cap_probability=cap_tail.probability,
+        cap_rtp_removed=cap_tail.excess_credits / credits,
         base_bands=tuple(float(b) for b in base.bands),
         law=law,
         distribution=distribution,

@@ -81,8 +81,8 @@ def check_floor(
 ) -> None:
     """Refuse settings under which some game's effective RTP falls below the floor (3033), or
     cannot be known because its figures do not match its math (3034). No cap: nothing to
-    check (the game's own cap is part of its certified math)."""
-    if cap_minor <= 0:
+    check (the game's own cap is part of its certified math), nor under a floor of 0."""
+    if cap_minor <= 0 or floor_percent <= 0:
         return
     for effect in cap_effects(rtp_percent, max_bet_minor, cap_minor):
         if effect.effective_rtp is None:
