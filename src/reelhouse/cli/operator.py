@@ -81,6 +81,8 @@ def create(
     typer.echo(f"callback token: {issued.callback_token}")
     if issued.secret_key is not None:
         typer.echo(f"secret key (shown once; signs {dialect} requests): {issued.secret_key}")
+    honoured = Decimal(operators.honoured_rtp_bp(spec.rtp_percent)) / operators.BP_PER_PERCENT
+    _show_cap_effects(honoured, spec, cur)
 
 
 @app.command("show")

@@ -11,6 +11,10 @@ effective RTP under an operator's cap) by supplying the same five things:
   applied) and the spins it adds; spins added past `max_spins` are not played.
 - `credits` (credits per bet) and `cap_credits` (the game's own cap on a round's win).
 
+Every feature here ends by `max_spins`, so every figure is exact (no truncated tail). A
+mechanic whose feature could run without bound must supply a chain cut at some length, and
+bound what lies past it, before these figures can be called exact.
+
 Spins are independent given their strips, so a feature is a Markov chain over (spins played,
 spins awarded); its total is a sum of spin wins along the path. Everything here is exact up to
 double precision rounding (no sampling, no grid coarser than one credit):

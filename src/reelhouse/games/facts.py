@@ -47,7 +47,7 @@ def _one_in(probability: float) -> str:
     odds = 1 / probability
     if odds < 1e15:
         return f"{odds:.{MULTIPLE_DECIMALS}f}"
-    return str(int(float(f"{odds:.{ONE_IN_DIGITS - 1}e}")))
+    return f"{Decimal(f'{odds:.{ONE_IN_DIGITS - 1}e}'):f}"
 
 
 def facts_of(sheet: Sheet) -> dict[str, Any]:
