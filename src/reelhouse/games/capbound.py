@@ -368,10 +368,12 @@ def tail(law: RoundLaw, level: int, whole: FloatArray | None = None) -> Tail:
     if top.credits == level:
         return Tail(top.probability, 0.0)
     log_mgf = _log_mgf(law)
-    low, high = 0.0, MAX_EXPONENT / max(top.credits, 1)
+    ceiling = MAX_EXPONENT / max(top.credits, 1)
+    low, high = 0.0, ceiling
 
     def tilted_mean(theta: float) -> float:
-        h = 1e-6 / max(level, 1)
+        # d/dtheta log E[e^(theta W)]; a step far above log_mgf's rounding (1e-16 of ~600).
+        h = ceiling * 1e-5
         return (log_mgf(theta + h) - log_mgf(theta)) / h
 
     for _ in range(TILT_STEPS):  # bisection: the tilted mean grows with theta
