@@ -115,16 +115,28 @@ def variant_facts(game: Game, variant: int) -> dict[str, str] | None:
 def effective_rtp(game: Game, variant: int, cap_x: Fraction | None) -> Decimal | None:
     """The RTP (percent) a player gets when a round pays at most `cap_x` bets (None: no cap
     but the game's own), from the stored table; None when no figures match the math."""
-    entry = _entry(game, variant)
-    if entry is None or "cap_rtp" not in entry:
+    table = _cap_table(game.game_code, variant, catalogue.math_hash(game, variant))
+    if table is None:
         return None
-    table = [(Fraction(cap), Fraction(percent)) for cap, percent in entry["cap_rtp"]]
     cap = table[-1][0] if cap_x is None else min(cap_x * game.credits, table[-1][0])
     above = bisect_left(table, cap, key=lambda row: row[0])
     if table[above][0] == cap:
         return _decimal(table[above][1])
     (low, low_rtp), (high, high_rtp) = table[above - 1], table[above]
     return _decimal(low_rtp + (high_rtp - low_rtp) * (cap - low) / (high - low))
+
+
+@cache
+def _cap_table(
+    game_code: str, variant: int, math_hash: str
+) -> tuple[tuple[Fraction, Fraction], ...] | None:
+    """The stored table as exact numbers, read once per math version (the hash is the key):
+    the game client's state asks for it at every bet level."""
+    game = catalogue.get_game(game_code)
+    entry = None if game is None else _entry(game, variant)
+    if entry is None or "cap_rtp" not in entry or entry.get("math_hash") != math_hash:
+        return None
+    return tuple((Fraction(cap), Fraction(percent)) for cap, percent in entry["cap_rtp"])
 
 
 def _decimal(percent: Fraction) -> Decimal:
