@@ -1,6 +1,7 @@
 // The paytable and rules screen, generated from the game's own data (state.game): symbols
 // and their pays at the current bet, lines or ways, wilds, scatters, the free-spin feature,
-// the maximum win and the RTP of the variant being played.
+// the maximum win a round can really pay with its odds, the casino's cap on a round's win,
+// and the RTP at the current bet (the effective one under that cap: the server computes it).
 "use strict";
 
 const ReelHelp = (() => {
@@ -11,7 +12,28 @@ const ReelHelp = (() => {
     return node;
   }
 
-  function rules(game, t) {
+  // "1 in N" for any N: grouped digits up to a billion, then N as a power of ten.
+  function odds(oneIn) {
+    const n = Number(oneIn);
+    if (n < 1e9) return Math.round(n).toLocaleString("en");
+    const [mantissa, exponent] = n.toExponential(2).split("e");
+    return `${mantissa} \u00d7 10^${Number(exponent)}`;
+  }
+
+  function payouts(game, ctx, add) {
+    const t = ctx.t;
+    const most = game.max_win || {};
+    if (most.x && most.one_in) add(t("max_win_odds", { x: most.x, odds: odds(most.one_in) }));
+    else add(t("max_win", { x: most.x || game.max_win_x }));
+    if (game.win_cap_minor) add(t("win_cap", { cap: ctx.money(game.win_cap_minor) }));
+    const effective = (game.rtp_by_credit || {})[String(ctx.creditMinor)];
+    if (game.win_cap_minor && effective) {
+      add(t("rtp_capped", { rtp: effective, nominal: game.rtp_variant }));
+    } else add(t("rtp", { rtp: game.rtp_variant }));
+  }
+
+  function rules(game, ctx) {
+    const t = ctx.t;
     const list = el("ul");
     const add = (text) => list.append(el("li", {}, text));
     if (game.mode === "lines") add(t("lines_rule", { n: game.lines.length }));
@@ -39,8 +61,7 @@ const ReelHelp = (() => {
       if (feature.multiplier > 1) add(t("feature_multiplier", { m: feature.multiplier }));
       if (feature.retrigger) add(t("feature_retrigger", { n: feature.max_spins }));
     }
-    add(t("max_win", { x: game.max_win_x }));
-    add(t("rtp", { rtp: game.rtp_variant }));
+    payouts(game, ctx, add);
     add(t("volatility", { v: game.volatility }));
     add(t("malfunction"));
     return list;
@@ -86,7 +107,7 @@ const ReelHelp = (() => {
     container.append(el("h2", {}, `${game.name} \u00b7 ${ctx.t("help")}`));
     if (game.description) container.append(el("p", {}, game.description));
     container.append(el("h3", {}, ctx.t("pays")), pays(game, ctx));
-    container.append(el("h3", {}, ctx.t("rules")), rules(game, ctx.t));
+    container.append(el("h3", {}, ctx.t("rules")), rules(game, ctx));
     if (game.mode === "lines") container.append(el("h3", {}, ctx.t("lines_title")), lineMaps(game, ctx.t));
   }
 
