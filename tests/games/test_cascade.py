@@ -22,7 +22,7 @@ from reelhouse.games.replay import replay
 from reelhouse.games.rng import SeededRng
 from reelhouse.games.simulate import simulate
 from reelhouse.games.stats import compute_sheet
-from tests.games.builders import VARIANT, all_rounds
+from tests.games.builders import VARIANT, all_rounds, assert_round_figures
 
 CODE = "crystal-cascade"
 SIGMAS = 3.0
@@ -154,6 +154,7 @@ def test_the_enumeration_equals_brute_force_over_the_engine(game: Game) -> None:
     variance_error = 1e-12 * max(1.0, float(mean * mean))
     assert sheet.std**2 == pytest.approx(float(second - mean * mean), rel=1e-9, abs=variance_error)
     assert sheet.hit_frequency == pytest.approx(float(hit), abs=1e-12)
+    assert_round_figures(sheet, rounds)
 
 
 def catalogue_game() -> Game:

@@ -191,6 +191,18 @@ def test_the_engine_agrees_with_the_exact_math_round_by_round() -> None:
     assert sheet.max_win_x == top
     top_odds = sum(p for p, o in rounds if o.uncapped_win_credits == top)
     assert sheet.max_win_probability == pytest.approx(float(top_odds), abs=AGREE)
+    # The whole round's distribution (line win convolved with the feature), the RTP any cap
+    # leaves, and the respins played once triggered.
+    for credits, probability in enumerate(sheet.distribution):
+        found = sum(p for p, o in rounds if o.uncapped_win_credits == credits)
+        assert float(found) == pytest.approx(probability, abs=AGREE)
+    for cap in (1, 3, 7, top):
+        capped = sum(p * min(o.uncapped_win_credits, cap) for p, o in rounds)
+        assert sheet.effective_rtp(cap) == pytest.approx(float(capped), abs=AGREE)
+    trigger = sum(p for p, _ in started)
+    for played, probability in enumerate(sheet.spin_counts):
+        found = sum(p for p, o in started if o.hold is not None and len(o.hold.respins) == played)
+        assert float(found / trigger) == pytest.approx(probability, abs=AGREE)
 
 
 def test_data_that_breaks_the_rules_is_refused() -> None:
