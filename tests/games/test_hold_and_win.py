@@ -26,6 +26,7 @@ from reelhouse.games.hold_exact import (
     chain_of,
     feature_distribution,
     feature_moments,
+    respin_counts,
     respin_probability,
 )
 from reelhouse.games.hold_model import HoldDataError
@@ -67,6 +68,11 @@ def test_the_two_chains_agree_for_every_variant(variant: int) -> None:
     assert np.abs(by_respins.final - by_jumps.final).max() <= AGREE
     assert np.abs(by_respins.respins - by_jumps.respins).max() <= AGREE
     assert np.abs(by_respins.final.sum(axis=1) - 1).max() <= AGREE
+    # The respins played, as a distribution: whole, and with the chains' mean.
+    counts = respin_counts(cells, hold.respins, p)
+    assert np.abs(counts.sum(axis=1) - 1).max() <= AGREE
+    mean = counts @ np.arange(counts.shape[1])
+    assert np.abs(mean - by_jumps.respins).max() <= AGREE * by_jumps.respins.max()
     one, two = feature_moments(hold, by_respins), feature_moments(hold, by_jumps)
     assert np.abs(one.mean - two.mean).max() <= AGREE * one.mean.max()
     assert np.abs(one.full - two.full).max() <= AGREE

@@ -197,6 +197,8 @@ class RoundFigures:
 def round_figures(
     game: Game, weights: HoldWeights, base: BaseSummary, chain: FeatureChain
 ) -> RoundFigures:
+    """A spin below the trigger pays its line win alone; a triggering spin with k cash pays
+    its line win plus the feature started with k (independent given k): a convolution."""
     hold = game.hold_and_win
     assert hold is not None
     p = base.probability
@@ -205,7 +207,7 @@ def round_figures(
     edges = np.asarray(WIN_BANDS_X[1:], dtype=np.float64) * game.credits
     cells = game.reels * game.rows
     counts = respin_counts(cells, hold.respins, respin_probability(weights))
-    whole = base.histogram[[k for k in range(len(p)) if k < hold.trigger]].sum(axis=0)
+    whole = base.histogram[: hold.trigger].sum(axis=0)
     feature_bands = np.zeros(len(edges) + 2)
     spins = np.zeros(counts.shape[1])
     for k in triggering:
