@@ -133,6 +133,9 @@ def running_stack(
         secret_key=new_key_text(),
         public_base_url=f"http://127.0.0.1:{port}",
         allow_private_callbacks=True,
+        # Tests set caps of a few bets to see them cut wins: no floor under the effective RTP
+        # here; the floor's own tests (tests/test_win_cap.py) raise it.
+        min_effective_rtp=Decimal(0),
     )
     # Tests about timeouts pass timeout_scale=1; the others tolerate a loaded machine.
     own_transport = HttpxTransport(timeout_scale, allow_private=True) if transport is None else None

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from reelhouse.domain.clock import UTC, FakeClock, unix_ms
-from reelhouse.games import catalogue
+from reelhouse.games import catalogue, facts
 from reelhouse.games.exact import rtp_breakdown
 from reelhouse.services import rounds
 from reelhouse.services.statistics import percent
@@ -334,17 +334,25 @@ def _expected(stack: Stack, items: list[dict[str, Any]], key: Any) -> dict[Any, 
             tally["rounds"] += 1
             tally["free"] += round_.free_round_id is not None
             tally["stake"] += round_.bet_minor
-            tally["variants"][(round_.game_code, round_.rtp_variant)] += round_.bet_minor
+            played = (round_.game_code, round_.rtp_variant, round_.bet_minor, round_.win_cap_minor)
+            tally["variants"][played] += round_.bet_minor
     return out
 
 
-def _theory(variants: dict[tuple[str, int], int]) -> str | None:
+def _theory(variants: dict[tuple[str, int, int, int | None], int]) -> str | None:
+    """Stake-weighted exact RTP; a round under a max win per round at the effective RTP that
+    cap leaves at its bet (facts.json's table, docs/rounds.md)."""
     total = sum(variants.values())
     weighted = Fraction(0)
-    for (code, variant), stake in variants.items():
+    for (code, variant, bet, cap), stake in variants.items():
         game = catalogue.get_game(code)
         assert game is not None
-        weighted += Fraction(rtp_breakdown(game, variant).rtp) * stake
+        rtp = Fraction(rtp_breakdown(game, variant).rtp)
+        if cap:
+            effective = facts.effective_rtp(game, variant, Fraction(cap, bet))
+            assert effective is not None
+            rtp = Fraction(effective) / 100
+        weighted += rtp * stake
     return percent(weighted / total) if total else None
 
 

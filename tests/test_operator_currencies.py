@@ -474,7 +474,8 @@ def test_the_back_office_lists_adds_and_limits_currencies_audited(
 
         added = submit("add-currency", "currency=BTC&min_bet=0.00001&max_bet=0.01&max_win=0")
         assert "BTC added" in added
-        limited = submit("limits", "currency=BTC&min_bet=0.00002&max_bet=0.02&max_win=1")
+        # A max win of 5000 bets at the max bet: no game's effective RTP near the floor (3033).
+        limited = submit("limits", "currency=BTC&min_bet=0.00002&max_bet=0.02&max_win=100")
         assert "Bet limits and max win in BTC saved" in limited
         # More decimals than BTC has, and a currency the operator lacks: refused, unchanged.
         before = r.app.row_counts()
@@ -492,6 +493,7 @@ def test_the_back_office_lists_adds_and_limits_currencies_audited(
 
         page = r.app.get(page_path, cookies=cookies).text
         assert 'value="0.00002000"' in page and 'value="0.02000000"' in page
+        assert "<td>BTC</td>" in page  # its effective RTPs under its own max win
         with r.app.platform.db.transaction() as session:
             actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
         assert actions == ["settings.currency", "settings.limits"]

@@ -16,7 +16,9 @@ from sqlalchemy import select
 
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.states import CallState, RoundState
-from reelhouse.store.models import Round, WalletCall
+from reelhouse.games import catalogue
+from reelhouse.services import win_cap
+from reelhouse.store.models import Operator, Round, WalletCall
 from tests.browser.client_helpers import (
     ScriptedRounds,
     casino_minor,
@@ -206,11 +208,22 @@ def test_the_launch_language_is_the_page_language(
 
 
 def test_the_paytable_comes_from_the_game_data(stack: Stack, page: Page) -> None:
+    # The casino pays at most 2.00 a round: ten bets at the first bet level (0.20).
+    with stack.platform.db.transaction() as db:
+        db.get_one(Operator, stack.operator_id).max_win_minor = 200
+    emerald = catalogue.get_game("emerald-temple")
+    assert emerald is not None
+    effective = win_cap.effective_rtp_at(emerald, 96, 200, 20)
     open_game(page, launch_url(stack, "hugo", game="emerald-temple"))
     page.click("#help-btn")
     help_text = page.inner_text("#help-body")
     assert "Golden Idol" in help_text and "Emerald" in help_text
     assert "96 %" in help_text  # the RTP variant the session plays
+    assert "at most 2.00 USD per round" in help_text
+    assert f"with the casino's maximum win: {effective} %" in help_text
+    # The max win a round can really pay, with its odds (5000 bets: astronomically rare).
+    assert "Maximum win: 5000.0 times the bet per round, about once in" in help_text
+    assert "\u00d7 10^" in help_text
     assert "20 lines" in help_text
     assert page.locator("#help .pay").count() == 11
     assert page.locator("#help .line-map").count() == 20

@@ -5,10 +5,13 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import pytest
+
 from reelhouse.games.engine import play
 from reelhouse.games.model import Game, StripSet, parse_game
 from reelhouse.games.outcome import SpinOutcome
 from reelhouse.games.rng import DrawsExhausted, ReplayRng
+from reelhouse.games.stats import Sheet
 
 VARIANT = 96
 
@@ -93,3 +96,22 @@ def all_rounds(game: Game, bet_minor: int) -> list[tuple[Fraction, SpinOutcome]]
         rounds.append((probability, outcome))
     assert sum(p for p, _ in rounds) == 1
     return rounds
+
+
+def assert_round_figures(sheet: Sheet, rounds: list[tuple[Fraction, SpinOutcome]]) -> None:
+    """The sheet's whole-round figures against every round: what a round pays (after the
+    game's cap), the max win and its odds, and the effective RTP under a few caps."""
+    game = sheet.game
+    paid: dict[int, Fraction] = {}
+    for p, o in rounds:
+        win = min(o.uncapped_win_credits, game.max_win_credits)
+        paid[win] = paid.get(win, Fraction(0)) + p
+    for credits, probability in paid.items():
+        assert sheet.distribution[credits] == pytest.approx(float(probability), abs=1e-12)
+    assert float(sheet.distribution.sum()) == pytest.approx(1.0, abs=1e-12)
+    top = max(paid)
+    assert sheet.max_win_x * game.credits == pytest.approx(top)
+    assert sheet.max_win_probability == pytest.approx(float(paid[top]), rel=1e-9)
+    for cap in (1, top // 2, top):
+        capped = sum(p * min(o.uncapped_win_credits, cap) for p, o in rounds) / game.credits
+        assert sheet.effective_rtp(cap / game.credits) == pytest.approx(float(capped), rel=1e-9)

@@ -21,7 +21,7 @@ from reelhouse.games.replay import replay
 from reelhouse.games.rng import SeededRng
 from reelhouse.games.stats import compute_sheet
 from reelhouse.games.vector import vector_game
-from tests.games.builders import VARIANT, all_rounds, make_game, symbol
+from tests.games.builders import VARIANT, all_rounds, assert_round_figures, make_game, symbol
 
 CODE = "starfall-lanes"
 
@@ -84,6 +84,7 @@ def test_both_exact_methods_equal_brute_force_over_the_engine(game: Game) -> Non
     sheet = compute_sheet(game, VARIANT)
     assert sheet.rtp == pytest.approx(float(mean), rel=1e-12)
     assert sheet.hit_frequency == pytest.approx(float(hit), abs=1e-12)
+    assert_round_figures(sheet, rounds)
 
 
 def enumerated_credits(game: Game, strip_set: str) -> dict[int, float]:

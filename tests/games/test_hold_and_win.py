@@ -26,6 +26,7 @@ from reelhouse.games.hold_exact import (
     chain_of,
     feature_distribution,
     feature_moments,
+    respin_counts,
     respin_probability,
 )
 from reelhouse.games.hold_model import HoldDataError
@@ -67,6 +68,11 @@ def test_the_two_chains_agree_for_every_variant(variant: int) -> None:
     assert np.abs(by_respins.final - by_jumps.final).max() <= AGREE
     assert np.abs(by_respins.respins - by_jumps.respins).max() <= AGREE
     assert np.abs(by_respins.final.sum(axis=1) - 1).max() <= AGREE
+    # The respins played, as a distribution: whole, and with the chains' mean.
+    counts = respin_counts(cells, hold.respins, p)
+    assert np.abs(counts.sum(axis=1) - 1).max() <= AGREE
+    mean = counts @ np.arange(counts.shape[1])
+    assert np.abs(mean - by_jumps.respins).max() <= AGREE * by_jumps.respins.max()
     one, two = feature_moments(hold, by_respins), feature_moments(hold, by_jumps)
     assert np.abs(one.mean - two.mean).max() <= AGREE * one.mean.max()
     assert np.abs(one.full - two.full).max() <= AGREE
@@ -191,6 +197,18 @@ def test_the_engine_agrees_with_the_exact_math_round_by_round() -> None:
     assert sheet.max_win_x == top
     top_odds = sum(p for p, o in rounds if o.uncapped_win_credits == top)
     assert sheet.max_win_probability == pytest.approx(float(top_odds), abs=AGREE)
+    # The whole round's distribution (line win convolved with the feature), the RTP any cap
+    # leaves, and the respins played once triggered.
+    for credits, probability in enumerate(sheet.distribution):
+        found = sum(p for p, o in rounds if o.uncapped_win_credits == credits)
+        assert float(found) == pytest.approx(probability, abs=AGREE)
+    for cap in (1, 3, 7, top):
+        capped = sum(p * min(o.uncapped_win_credits, cap) for p, o in rounds)
+        assert sheet.effective_rtp(cap) == pytest.approx(float(capped), abs=AGREE)
+    trigger = sum(p for p, _ in started)
+    for played, probability in enumerate(sheet.spin_counts):
+        found = sum(p for p, o in started if o.hold is not None and len(o.hold.respins) == played)
+        assert float(found / trigger) == pytest.approx(probability, abs=AGREE)
 
 
 def test_data_that_breaks_the_rules_is_refused() -> None:

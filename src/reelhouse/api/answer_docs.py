@@ -74,6 +74,10 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.BET_MODE_NOT_FREE: "a free round cannot be played in another bet mode",
     ApiCode.CURRENCY_NOT_OFFERED: "not one of the agent's currencies",
     ApiCode.PLAYER_CURRENCY_FIXED: "the player plays in another of the agent's currencies",
+    ApiCode.EFFECTIVE_RTP_BELOW_FLOOR: "the max win per round would leave a game an effective"
+    " RTP below the deployment's floor",
+    ApiCode.EFFECTIVE_RTP_UNKNOWN: "a game's effective RTP under the max win per round cannot"
+    " be checked (its figures do not match its math)",
 }
 
 B_MEANINGS: dict[BCode, str] = {

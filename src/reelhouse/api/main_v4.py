@@ -179,7 +179,12 @@ def agent_info(
 @router.post(
     "/agent/rtp",
     openapi_extra=openapi_body(RtpBody),
-    responses=v4_answers(AgentRtpAnswer, ApiCode.PARAMETERS_INVALID),
+    responses=v4_answers(
+        AgentRtpAnswer,
+        ApiCode.PARAMETERS_INVALID,
+        ApiCode.EFFECTIVE_RTP_BELOW_FLOOR,
+        ApiCode.EFFECTIVE_RTP_UNKNOWN,
+    ),
 )
 def agent_rtp(
     agent: Agent, platform: PlatformDep, body: Annotated[RtpBody, Depends(body_of(RtpBody))]

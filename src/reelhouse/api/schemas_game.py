@@ -56,7 +56,10 @@ class JurisdictionRules(BaseModel):
 class SessionFigures(BaseModel):
     elapsed_seconds: int
     net_position: MoneyText = Field(description="won minus staked in this session")
-    rtp_percent: int
+    rtp_percent: str = Field(
+        description="percent text: the variant's RTP, or under the max win per round the"
+        " effective RTP at the largest bet offered (services/win_cap.py)"
+    )
 
 
 class SessionLimits(BaseModel):
@@ -165,7 +168,7 @@ class GameStateAnswer(Ok):
                 "session_figures": {
                     "elapsed_seconds": 95,
                     "net_position": "-2.00",
-                    "rtp_percent": 96,
+                    "rtp_percent": "96",
                 },
                 "session_limits": {
                     "reality_check_due_in_seconds": None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import typer
 
@@ -80,6 +81,8 @@ def create(
     typer.echo(f"callback token: {issued.callback_token}")
     if issued.secret_key is not None:
         typer.echo(f"secret key (shown once; signs {dialect} requests): {issued.secret_key}")
+    honoured = Decimal(operators.honoured_rtp_bp(spec.rtp_percent)) / operators.BP_PER_PERCENT
+    _show_cap_effects(honoured, cur, spec.max_bet_minor, spec.max_win_minor)
 
 
 @app.command("show")
@@ -120,6 +123,25 @@ def show(name: str) -> None:
             f"{'currency':13} {shown['currency']}: min_bet {shown['min_bet']},"
             f" max_bet {shown['max_bet']}, max_win {shown['max_win']}"
         )
+    rtp_percent = Decimal(op.rtp_bp) / operators.BP_PER_PERCENT
+    _show_cap_effects(rtp_percent, cur, op.max_bet_minor, op.max_win_minor)
+    for limits in further:
+        _show_cap_effects(rtp_percent, limits.currency, limits.max_bet_minor, limits.max_win_minor)
+
+
+def _show_cap_effects(rtp_percent: Decimal, cur: Any, max_bet_minor: int, cap_minor: int) -> None:
+    """What one currency's max win per round leaves each game at that currency's largest bet
+    (services/win_cap.py); nothing for a currency without a cap."""
+    from reelhouse.domain.money import format_fixed
+    from reelhouse.services import win_cap
+
+    if cap_minor <= 0:
+        return
+    typer.echo(f"effective RTP under the max win in {cur.code}, at the largest bet:")
+    for e in win_cap.cap_effects(rtp_percent, max_bet_minor, cap_minor):
+        shown = f"{e.effective_rtp} %" if e.effective_rtp is not None else "unknown"
+        bet = format_fixed(e.at_bet_minor, cur)
+        typer.echo(f"  {e.game_code:20} RTP {e.variant}: {shown} (bet {bet})")
 
 
 def _limits_minor(code: str, min_bet: str, max_bet: str, max_win: str) -> tuple[int, int, int]:

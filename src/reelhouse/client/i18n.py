@@ -65,6 +65,10 @@ EN: dict[str, str] = {
     "feature_retrigger": "More free spins can be won during free spins (at most {n}).",
     "max_win": "Maximum win: {x} times the bet per round.",
     "rtp": "Return to player (RTP) of this game: {rtp} %.",
+    "max_win_odds": "Maximum win: {x} times the bet per round, about once in {odds} rounds.",
+    "win_cap": "This casino pays at most {cap} per round.",
+    "rtp_capped": "Return to player (RTP) at your bet, with the casino's maximum win: {rtp} %"
+    " (without it: {nominal} %).",
     "volatility": "Volatility: {v}.",
     "lines_title": "Lines",
     "line_n": "Line {n}",
@@ -167,6 +171,11 @@ ES: dict[str, str] = {
     "(como máximo {n}).",
     "max_win": "Premio máximo: {x} veces la apuesta por ronda.",
     "rtp": "Retorno al jugador (RTP) de este juego: {rtp} %.",
+    "max_win_odds": "Premio máximo: {x} veces la apuesta por ronda, una vez cada {odds} rondas"
+    " aproximadamente.",
+    "win_cap": "Este casino paga como máximo {cap} por ronda.",
+    "rtp_capped": "Retorno al jugador (RTP) con su apuesta y el premio máximo del casino:"
+    " {rtp} % (sin él: {nominal} %).",
     "volatility": "Volatilidad: {v}.",
     "lines_title": "Líneas",
     "line_n": "Línea {n}",
@@ -273,6 +282,11 @@ DE: dict[str, str] = {
     "(höchstens {n}).",
     "max_win": "Höchstgewinn: das {x}-fache des Einsatzes pro Runde.",
     "rtp": "Auszahlungsquote (RTP) dieses Spiels: {rtp} %.",
+    "max_win_odds": "Höchstgewinn: das {x}-fache des Einsatzes pro Runde, etwa einmal in {odds}"
+    " Runden.",
+    "win_cap": "Dieses Casino zahlt höchstens {cap} pro Runde.",
+    "rtp_capped": "Auszahlungsquote (RTP) bei Ihrem Einsatz mit dem Höchstgewinn des Casinos:"
+    " {rtp} % (ohne ihn: {nominal} %).",
     "volatility": "Volatilität: {v}.",
     "lines_title": "Linien",
     "line_n": "Linie {n}",
@@ -376,6 +390,11 @@ PT: dict[str, str] = {
     "(no máximo {n}).",
     "max_win": "Ganho máximo: {x} vezes a aposta por rodada.",
     "rtp": "Retorno ao jogador (RTP) deste jogo: {rtp} %.",
+    "max_win_odds": "Ganho máximo: {x} vezes a aposta por rodada, cerca de uma vez em {odds}"
+    " rodadas.",
+    "win_cap": "Este cassino paga no máximo {cap} por rodada.",
+    "rtp_capped": "Retorno ao jogador (RTP) com a sua aposta e o ganho máximo do cassino:"
+    " {rtp} % (sem ele: {nominal} %).",
     "volatility": "Volatilidade: {v}.",
     "lines_title": "Linhas",
     "line_n": "Linha {n}",
@@ -481,6 +500,11 @@ FR: dict[str, str] = {
     "gratuits (au plus {n}).",
     "max_win": "Gain maximal : {x} fois la mise par partie.",
     "rtp": "Taux de retour au joueur (RTP) de ce jeu : {rtp} %.",
+    "max_win_odds": "Gain maximal : {x} fois la mise par partie, environ une fois sur {odds}"
+    " parties.",
+    "win_cap": "Ce casino paie au plus {cap} par partie.",
+    "rtp_capped": "Taux de retour au joueur (RTP) à votre mise, avec le gain maximal du casino :"
+    " {rtp} % (sans lui : {nominal} %).",
     "volatility": "Volatilité : {v}.",
     "lines_title": "Lignes",
     "line_n": "Ligne {n}",

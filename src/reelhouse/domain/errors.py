@@ -75,6 +75,11 @@ class ApiCode(IntEnum):
     BONUS_BUY_FORBIDDEN = 3030  # the session's jurisdiction forbids buying a feature
     BET_MODE_UNKNOWN = 3031  # the game offers no bet mode by that name
     BET_MODE_NOT_FREE = 3032  # a free round is played at its bet: never as a bonus buy
+    # An operator's max win per round lowers the RTP its players get (services/win_cap.py):
+    # settings that would push some game's effective RTP below the deployment's floor
+    # (REELHOUSE_MIN_EFFECTIVE_RTP) are refused, and so are settings it cannot check.
+    EFFECTIVE_RTP_BELOW_FLOOR = 3033
+    EFFECTIVE_RTP_UNKNOWN = 3034  # a game's figures do not match its math: nothing to check
 
 
 class ReelhouseError(Exception):

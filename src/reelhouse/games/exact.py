@@ -13,9 +13,9 @@ The free-spin feature enters by Wald's identity: E[feature win] = E[spins played
 one free spin], where spins played follows a Markov chain over (spins left, spins awarded) that
 retriggers and stops at the limit on spins (`feature_moments`, which `stats.py` also uses for
 the second moment). A cluster game's spin (a whole cascade) depends on all reels at once:
-its mean is the full enumeration of `cascade.py`. Everything here ignores the max-win cap;
-`capbound.py` bounds what the cap removes.
-A hold-and-win feature has its own exact math in `hold_exact.py`.
+its mean is the full enumeration of `cascade.py`. A hold-and-win feature has its own exact
+math in `hold_exact.py`. Everything here ignores the max-win cap; `capbound.py` computes what
+the cap takes.
 """
 
 from __future__ import annotations

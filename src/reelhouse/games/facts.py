@@ -12,10 +12,14 @@ meanwhile.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
+from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from typing import Any
 
 from reelhouse.games import cascade, catalogue
+from reelhouse.games.capbound import cap_table
 from reelhouse.games.hold_exact import buy_rtp
 from reelhouse.games.model import Game
 from reelhouse.games.stats import Sheet
@@ -25,6 +29,11 @@ FACTS_FILE = "facts.json"
 # reaches an answer) and the same digits as the sheets in docs/games/.
 PERCENT_DECIMALS = 2
 MULTIPLE_DECIMALS = 1
+ONE_IN_DIGITS = 4
+# The effective RTP table: interpolation between its caps is within this many bets of the exact
+# value (0.00001 percentage points), and its percentages carry this many decimals.
+CAP_TABLE_TOLERANCE_X = 1e-7
+CAP_TABLE_DIGITS = 6
 
 
 def _percent(fraction: float) -> str:
@@ -32,48 +41,55 @@ def _percent(fraction: float) -> str:
 
 
 def _one_in(probability: float) -> str:
-    """ "1 in N" as N (one decimal), or "" for an event that never happens."""
-    return f"{1 / probability:.{MULTIPLE_DECIMALS}f}" if probability > 0 else ""
+    """ "1 in N" as N (one decimal; to ONE_IN_DIGITS significant digits past 10^15, where
+    more digits would only repeat rounding), or "" for an event that never happens."""
+    if probability <= 0:
+        return ""
+    odds = 1 / probability
+    if odds < 1e15:
+        return f"{odds:.{MULTIPLE_DECIMALS}f}"
+    return f"{Decimal(f'{odds:.{ONE_IN_DIGITS - 1}e}'):f}"
 
 
-def _max_win_one_in(sheet: Sheet) -> str:
-    """The odds of a round paying the max win. A cap that some round can reach: the sheet's
-    upper bound on that probability (so the real odds are at most this likely). No such
-    cap: the max win is the top base win, whose odds the sheet has exactly. Otherwise ""
-    (the sheet bounds the cap's odds at 0 at its precision: not shown as a number). A sheet
-    that knows the max win's exact odds (hold_stats.py) gives them."""
-    if sheet.max_win_probability is not None:
-        return _one_in(sheet.max_win_probability)
-    if sheet.cap_probability_bound > 0:
-        return _one_in(sheet.cap_probability_bound)
-    if sheet.top_base_win_x >= sheet.max_win_x:
-        return _one_in(sheet.top_base_win_probability)
-    return ""
-
-
-def facts_of(sheet: Sheet) -> dict[str, str]:
-    """One variant's entry of `facts.json` (with `buy_rtp` for a game with a bonus buy)."""
+def facts_of(sheet: Sheet) -> dict[str, Any]:
+    """One variant's entry of `facts.json` (with `buy_rtp` for a game with a bonus buy). The
+    max win is what a round can really pay (its largest possible win, or the cap when some
+    round would win more), with its exact odds. `cap_rtp` is the effective RTP under any cap:
+    (cap in credits, percent) at whole-credit caps, linear in between to within
+    CAP_TABLE_TOLERANCE_X of the bet (games/capbound.py)."""
     game, hold = sheet.game, sheet.game.variant(sheet.variant).hold
     buy = {}
     if game.bonus_buy is not None and hold is not None:
         buy["buy_rtp"] = _percent(buy_rtp(game, hold))
+    credits = game.credits
+    table = cap_table(sheet.distribution, CAP_TABLE_TOLERANCE_X * credits)
     return buy | {
         "math_hash": sheet.game.variant(sheet.variant).math_hash,
         "rtp": _percent(sheet.rtp),
+        "paid_rtp": _percent(sheet.paid_rtp),
         "hit_rate": _percent(sheet.hit_frequency),
         "volatility_index": f"{sheet.volatility_index:.2f}",
         "max_win_x": f"{sheet.max_win_x:.{MULTIPLE_DECIMALS}f}",
-        "max_win_one_in": _max_win_one_in(sheet),
+        "max_win_one_in": _one_in(sheet.max_win_probability),
         "top_base_win_x": f"{sheet.top_base_win_x:.{MULTIPLE_DECIMALS}f}",
         "top_base_win_one_in": _one_in(sheet.top_base_win_probability),
         "feature_one_in": _one_in(sheet.feature_frequency),
+        "cap_rtp": [[cap, f"{mean / credits * 100:.{CAP_TABLE_DIGITS}f}"] for cap, mean in table],
     }
 
 
 def facts_document(sheets: list[Sheet]) -> str:
     """The text of a game's `facts.json` (stable: sorted keys, one variant per key)."""
     variants = {str(sheet.variant): facts_of(sheet) for sheet in sheets}
-    return json.dumps({"variants": variants}, indent=2, sort_keys=True) + "\n"
+    tables = {}
+    for key, entry in variants.items():
+        # One line per table: a figure per key stays readable, a thousand rows do not need to.
+        tables[key] = json.dumps(entry["cap_rtp"], separators=(",", ":"))
+        entry["cap_rtp"] = f"@table {key}@"
+    text = json.dumps({"variants": variants}, indent=2, sort_keys=True) + "\n"
+    for key, table in tables.items():
+        text = text.replace(f'"@table {key}@"', table)
+    return text
 
 
 @cache
@@ -85,14 +101,54 @@ def _stored(game_code: str) -> dict[str, Any]:
     return document
 
 
-def variant_facts(game: Game, variant: int) -> dict[str, str] | None:
-    """The figures of one variant, or None when none were written for its current math."""
+def _entry(game: Game, variant: int) -> dict[str, Any] | None:
     entry = _stored(game.game_code).get("variants", {}).get(str(variant))
     if not isinstance(entry, dict) or variant not in game.rtp_variants:
         return None
     if entry.get("math_hash") != catalogue.math_hash(game, variant):
         return None
-    return {str(key): str(value) for key, value in entry.items()}
+    return entry
+
+
+def variant_facts(game: Game, variant: int) -> dict[str, str] | None:
+    """The figures of one variant, or None when none were written for its current math."""
+    entry = _entry(game, variant)
+    if entry is None:
+        return None
+    return {str(key): str(value) for key, value in entry.items() if key != "cap_rtp"}
+
+
+def effective_rtp(game: Game, variant: int, cap_x: Fraction | None) -> Decimal | None:
+    """The RTP (percent) a player gets when a round pays at most `cap_x` bets (None: no cap
+    but the game's own), from the stored table; None when no figures match the math."""
+    table = _cap_table(game.game_code, variant, catalogue.math_hash(game, variant))
+    if table is None:
+        return None
+    cap = table[-1][0] if cap_x is None else min(cap_x * game.credits, table[-1][0])
+    above = bisect_left(table, cap, key=lambda row: row[0])
+    if table[above][0] == cap:
+        return _decimal(table[above][1])
+    (low, low_rtp), (high, high_rtp) = table[above - 1], table[above]
+    return _decimal(low_rtp + (high_rtp - low_rtp) * (cap - low) / (high - low))
+
+
+@cache
+def _cap_table(
+    game_code: str, variant: int, math_hash: str
+) -> tuple[tuple[Fraction, Fraction], ...] | None:
+    """The stored table as exact numbers, read once per math version (the hash is the key):
+    the game client's state asks for it at every bet level."""
+    game = catalogue.get_game(game_code)
+    entry = None if game is None else _entry(game, variant)
+    if entry is None or "cap_rtp" not in entry or entry.get("math_hash") != math_hash:
+        return None
+    return tuple((Fraction(cap), Fraction(percent)) for cap, percent in entry["cap_rtp"])
+
+
+def _decimal(percent: Fraction) -> Decimal:
+    return (Decimal(percent.numerator) / Decimal(percent.denominator)).quantize(
+        Decimal(1).scaleb(-PERCENT_DECIMALS)
+    )
 
 
 def features(game: Game) -> list[str]:

@@ -85,6 +85,23 @@ def chain_by_jumps(cells: int, respins: int, p: float) -> FeatureChain:
     return FeatureChain(final, played)
 
 
+def respin_counts(cells: int, respins: int, p: float) -> FloatArray:
+    """counts[k, m] = P(the feature plays exactly m respins | it started with k cash), by the
+    same backward recursion as method 1 with the respins played as a distribution: from
+    (n, r) one respin is played, then j = 0 moves to (n, r - 1) and j > 0 to (n + j, R). Every
+    landing locks a cell, so at most `cells` phases of at most R respins: m <= (cells + 1) R."""
+    size, longest = cells + 1, (cells + 1) * respins + 1
+    counts = np.zeros((size, respins + 1, longest))  # [n, r, m]
+    counts[cells, :, 0] = 1.0  # a full board plays no more respins
+    for n in range(cells - 1, -1, -1):
+        b = binomial(cells - n, p)
+        counts[n, 0, 0] = 1.0
+        for r in range(1, respins + 1):
+            after = b[0] * counts[n, r - 1] + b[1:] @ counts[n + 1 :, respins]
+            counts[n, r, 1:] = after[:-1]  # one respin more than what follows
+    return counts[:, respins, :].copy()
+
+
 def respin_probability(weights: HoldWeights) -> float:
     return weights.cash / weights.total
 

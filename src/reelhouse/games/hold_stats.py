@@ -8,8 +8,15 @@ E[W] = E[L] + sum_k P(k) E[T | k] and E[W^2] = E[L^2] + sum_k (2 E[L 1{k}] E[T |
 triggering grid plus a full board of top values and the grand prize; its probability is exact
 too. The bonus buy's RTP is E[T | start] / price.
 
-Such a game's cap must lie above every possible win (checked here): its sheet then needs no
-cap bound, the RTP it shows is what players are paid.
+The round's whole win distribution is exact as well: the base spins are tabled by (k, line
+win), and for a triggering k the line win's distribution is convolved with the feature's
+(`hold_exact.feature_distribution` from the final count's distribution given k); a spin that
+does not trigger pays its line win alone. From it: the round and feature win bands, and the
+effective RTP under any cap (`capbound.capped_mean`). The number of respins played has its
+exact distribution too (`hold_exact.respin_counts`).
+
+Such a game's cap must lie above every possible win (checked here): the cap then takes
+nothing, and the RTP the sheet shows is what players are paid.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from reelhouse.games import capbound
 from reelhouse.games.bet_modes import BUY, price_x
 from reelhouse.games.exact import rtp_breakdown
 from reelhouse.games.hold_exact import (
@@ -28,6 +36,8 @@ from reelhouse.games.hold_exact import (
     chain_of,
     feature_distribution,
     feature_moments,
+    respin_counts,
+    respin_probability,
     value_probabilities,
 )
 from reelhouse.games.hold_model import HoldWeights
@@ -36,12 +46,17 @@ from reelhouse.games.stats import (
     AGREEMENT,
     WIN_BANDS_X,
     Sheet,
+    _add_into,
     _combinations,
 )
 from reelhouse.games.vector import vector_game
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+# The round's distribution comes from FFT convolutions: its mean agrees with the moments to
+# rounding (~1e-16 of the mass per entry, over tens of thousands of entries), in bets.
+DISTRIBUTION_AGREEMENT = 1e-8
 
 
 def _cash_tables(game: Game, variant: int) -> list[IntArray]:
@@ -69,6 +84,7 @@ class BaseSummary:
     top_win: int  # the largest line win of any spin
     top_win_probability: float
     bands: FloatArray  # P(line win / bet in each WIN_BANDS_X band); band 0 is "no win"
+    histogram: FloatArray  # [k, w]: P(line win = w credits and k cash), exact
 
 
 def _note_top_lines(
@@ -107,6 +123,7 @@ def summarise_base(game: Game, variant: int) -> BaseSummary:
         top_win=0,
         top_win_probability=0.0,
         bands=np.zeros(len(edges)),
+        histogram=np.zeros((classes, 1)),
     )
     for first in range(len(vg.base.weights[0])):
         stops, p = _combinations(vg.base, first)
@@ -118,6 +135,10 @@ def summarise_base(game: Game, variant: int) -> BaseSummary:
         summary.win_squared += np.bincount(k, weights=p * win * win, minlength=classes)
         summary.hit += np.bincount(k, weights=p * (win > 0), minlength=classes)
         _note_top_lines(summary, k, line, p, hold.trigger)
+        width = int(line.max()) + 1
+        flat = np.bincount(k * width + line, weights=p, minlength=classes * width)
+        table = np.asarray(flat, dtype=np.float64).reshape(classes, width)
+        summary.histogram = _add_into(summary.histogram, table)
         block_max = int(line.max())
         if block_max > summary.top_win:
             summary.top_win, summary.top_win_probability = block_max, 0.0
@@ -164,6 +185,46 @@ def _buy_rows(game: Game, weights: HoldWeights, chain: FeatureChain) -> list[tup
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class RoundFigures:
+    """The round's distribution and what follows from it (see the module's docstring)."""
+
+    whole: FloatArray  # P(round win = w credits), uncapped
+    feature_bands: tuple[float, ...]  # P(feature win / bet in each band | triggered)
+    spin_counts: tuple[float, ...]  # P(respins played = m | triggered)
+
+
+def round_figures(
+    game: Game, weights: HoldWeights, base: BaseSummary, chain: FeatureChain
+) -> RoundFigures:
+    """A spin below the trigger pays its line win alone; a triggering spin with k cash pays
+    its line win plus the feature started with k (independent given k): a convolution."""
+    hold = game.hold_and_win
+    assert hold is not None
+    p = base.probability
+    triggering = np.flatnonzero(np.arange(len(p)) >= hold.trigger)
+    trigger = float(p[triggering].sum())
+    edges = np.asarray(WIN_BANDS_X[1:], dtype=np.float64) * game.credits
+    cells = game.reels * game.rows
+    counts = respin_counts(cells, hold.respins, respin_probability(weights))
+    whole = base.histogram[: hold.trigger].sum(axis=0)
+    feature_bands = np.zeros(len(edges) + 2)
+    spins = np.zeros(counts.shape[1])
+    for k in triggering:
+        if p[k] == 0:
+            continue
+        feature = feature_distribution(hold, chain.final[k])
+        part = capbound.convolve(base.histogram[k], feature)
+        if len(part) > len(whole):
+            whole = np.concatenate((whole, np.zeros(len(part) - len(whole))))
+        whole[: len(part)] += part
+        feature_bands += float(p[k]) / trigger * capbound.bucket(feature, edges)
+        spins += float(p[k]) / trigger * counts[k]
+    return RoundFigures(
+        whole, tuple(float(b) for b in feature_bands), tuple(float(c) for c in spins)
+    )
+
+
 def compute_hold_sheet(game: Game, variant: int) -> Sheet:
     hold, weights = game.hold_and_win, game.variant(variant).hold
     assert hold is not None and weights is not None
@@ -183,9 +244,13 @@ def compute_hold_sheet(game: Game, variant: int) -> Sheet:
     assert abs(fast - mean / credits) < AGREEMENT, f"exact RTPs disagree: {fast} vs {mean}"
     top, top_probability = _top_round(game, base, moments.full)
     assert top < game.max_win_credits, f"{game.game_code}: a round can reach the cap"
+    figures = round_figures(game, weights, base, chain)
+    # The distribution is a third derivation of the mean: FFT rounding stays far below this.
+    whole_mean = float(np.arange(len(figures.whole)) @ figures.whole)
+    assert abs(whole_mean - mean) / credits < DISTRIBUTION_AGREEMENT, f"{whole_mean} vs {mean}"
+    distribution = capbound.clip(figures.whole, game.max_win_credits)
     full_given_trigger = float(p[triggering] @ moments.full[triggering]) / trigger
     extra = [
-        ("max win odds", _one_in(top_probability)),
         ("full board (triggered)", _one_in(full_given_trigger)),
         *_buy_rows(game, weights, chain),
     ]
@@ -202,12 +267,19 @@ def compute_hold_sheet(game: Game, variant: int) -> Sheet:
         feature_mean_spins=float(p[triggering] @ moments.respins[triggering]) / trigger,
         top_base_win_x=base.top_win / credits,
         top_base_win_probability=base.top_win_probability,
-        max_win_bound_x=top / credits,
         max_win_x=top / credits,
-        cap_probability_bound=0.0,  # the cap is above every win (asserted above)
-        cap_rtp_bound=0.0,
-        base_bands=tuple(float(b) for b in base.bands),
         max_win_probability=top_probability,
+        max_win_capped=False,  # the cap is above every win (asserted above): it takes nothing
+        cap_probability=0.0,
+        cap_rtp_removed=0.0,
+        base_bands=tuple(float(b) for b in base.bands),
+        law=None,
+        distribution=distribution,
+        round_bands=tuple(
+            float(b) for b in capbound.bucket(distribution, np.asarray(WIN_BANDS_X[1:]) * credits)
+        ),
+        feature_bands=figures.feature_bands,
+        spin_counts=figures.spin_counts,
         extra=tuple(extra),
     )
 

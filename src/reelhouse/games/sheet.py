@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from reelhouse.games import cascade
+from reelhouse.games.contributions import symbol_shares
 from reelhouse.games.model import Game
 from reelhouse.games.rng import RNG_VERSION
-from reelhouse.games.stats import WIN_BANDS_X, Sheet
+from reelhouse.games.stats import AGREEMENT, WIN_BANDS_X, Sheet
 
 SPREAD_SPINS = (10**3, 10**4, 10**5, 10**6, 10**7, 10**8)
+# Caps an operator might set, in bets, for the table of effective RTPs.
+OPERATOR_CAPS_X = (5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) -> list[str]:
@@ -30,7 +33,13 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool
 
 
 def _one_in(probability: float) -> str:
-    return f"1 in {1 / probability:,.1f}" if probability > 0 else "never"
+    if probability <= 0:
+        return "never"
+    odds = 1 / probability
+    if odds < 1e9:
+        return f"1 in {odds:,.1f}"
+    mantissa, exponent = f"{odds:.3e}".split("e")
+    return f"1 in {mantissa} x 10^{int(exponent)}"
 
 
 def _probability(value: float) -> str:
@@ -79,7 +88,7 @@ def _mechanics(game: Game) -> list[str]:
         f"- a bet is {game.bet_step_minor} credits (so bets are multiples of"
         f" {game.bet_step_minor} minor units); symbols pay credits per {per}"
         + ("" if game.mode == "cluster" else ", scatters pay credits per spin"),
-        f"- maximum win: {game.max_win_x:,} x bet per round (base spin and its feature)",
+        f"- the game caps a round (base spin and its feature) at {game.max_win_x:,} x bet",
         f"- volatility: {game.volatility}",
     ]
     wilds = [s for s in game.symbols if s.kind == "wild"]
@@ -152,9 +161,12 @@ def _variants(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
         ("feature mean spins", [f"{s.feature_mean_spins:.2f}" for s in sheets]),
         ("top base win (x bet)", [f"{s.top_base_win_x:,.1f}" for s in sheets]),
         ("  its probability", [_one_in(s.top_base_win_probability) for s in sheets]),
-        ("max win (x bet)", [f"{s.max_win_x:,.1f}" for s in sheets]),
-        ("P(win reaches the cap) <=", [_probability(s.cap_probability_bound) for s in sheets]),
-        ("RTP the cap removes <= (pp)", [_probability(s.cap_rtp_bound * 100) for s in sheets]),
+        ("max win a round can pay (x bet)", [f"{s.max_win_x:,.1f}" for s in sheets]),
+        ("  its odds", [_one_in(s.max_win_probability) for s in sheets]),
+        ("  it is the cap", ["yes" if s.max_win_capped else "no" for s in sheets]),
+        ("P(win reaches the cap)", [_probability(s.cap_probability) for s in sheets]),
+        ("RTP the cap removes (pp)", [_probability(s.cap_rtp_removed * 100) for s in sheets]),
+        ("RTP paid, after the cap %", [f"{s.paid_rtp * 100:.6f}" for s in sheets]),
         *((name, [dict(s.extra).get(name, "-") for s in sheets]) for name, _ in sheets[0].extra),
         ("math hash", [s.game.variant(s.variant).math_hash[:16] for s in sheets]),
     ]
@@ -175,13 +187,80 @@ def _spreads(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
 
 
 def _bands(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
+    return _distribution(sheets, markdown, lambda s: s.base_bands)
+
+
+def _band_labels() -> list[str]:
     labels = ["no win"] + [f"({low:g}, {high:g}]" for low, high in pairwise(WIN_BANDS_X)]
-    labels.append(f"> {WIN_BANDS_X[-1]:g}")
+    return [*labels, f"> {WIN_BANDS_X[-1]:g}"]
+
+
+def _distribution(
+    sheets: Sequence[Sheet], markdown: bool, pick: Callable[[Sheet], Sequence[float]]
+) -> list[str]:
     headers = ["win (x bet)", *(f"RTP {s.variant}" for s in sheets)]
     rows = [
-        [label, *(f"{s.base_bands[i] * 100:.4f} %" for s in sheets)]
-        for i, label in enumerate(labels)
+        [label, *(_percent_cell(pick(s)[i]) for s in sheets)]
+        for i, label in enumerate(_band_labels())
     ]
+    return _table(headers, rows, markdown)
+
+
+def _percent_cell(probability: float) -> str:
+    """A share in percent; a share too small for four decimals keeps its magnitude."""
+    if 0 < probability < 5e-7:
+        return f"{probability * 100:.2e} %"
+    return f"{probability * 100:.4f} %"
+
+
+def _caps(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
+    headers = ["operator's cap (x bet)", *(f"RTP {s.variant}" for s in sheets)]
+    rows = [
+        [f"{cap:,}", *(f"{s.effective_rtp(cap) * 100:.4f} %" for s in sheets)]
+        for cap in OPERATOR_CAPS_X
+        if cap < sheets[0].game.max_win_x
+    ]
+    return _table(headers, rows, markdown)
+
+
+def _spin_counts(sheets: Sequence[Sheet], markdown: bool, what: str) -> list[str]:
+    seen = sorted({n for s in sheets for n, p in enumerate(s.spin_counts) if p > 0})
+    headers = [f"{what} played", *(f"RTP {s.variant}" for s in sheets)]
+    rows = [
+        [
+            str(n),
+            *(_percent_cell(s.spin_counts[n] if n < len(s.spin_counts) else 0.0) for s in sheets),
+        ]
+        for n in seen
+    ]
+    return _table(headers, rows, markdown)
+
+
+def _shares(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
+    """Each symbol's share of the RTP (base game and its feature), in percentage points."""
+    game = sheets[0].game
+    if game.mode == "cluster":
+        return [
+            "Not computed for cluster pays: a cascade's later grids exist only because of the"
+            " earlier grids' wins, whatever their symbols, so a round's win does not split into"
+            " what each symbol returns the way a line or a way does. The RTP is exact all the"
+            " same (every stop combination's whole cascade).",
+            "",
+        ]
+    columns = []
+    for s in sheets:
+        shares = symbol_shares(
+            game, s.variant, s.feature_frequency * s.feature_mean_spins, s.feature_rtp
+        )
+        # The shares are a third derivation of the RTP: they must add up to it.
+        assert abs(float(shares.sum()) - s.rtp) < AGREEMENT, f"shares add to {shares.sum()}"
+        columns.append(shares)
+    headers = ["symbol", *(f"RTP {s.variant}" for s in sheets)]
+    rows = [
+        [symbol.name, *(f"{column[i] * 100:.4f}" for column in columns)]
+        for i, symbol in enumerate(game.symbols)
+    ]
+    rows.append(["total", *(f"{s.rtp * 100:.4f}" for s in sheets)])
     return _table(headers, rows, markdown)
 
 
@@ -194,10 +273,22 @@ def render(sheets: Sequence[Sheet], markdown: bool = False) -> str:
     lines += _heading("Rules", markdown) + _mechanics(game)
     lines += _heading("Paytable (credits)", markdown) + _paytable(game, markdown)
     lines += _heading("Variants", markdown) + _variants(sheets, markdown)
+    lines += _heading("RTP by symbol (percentage points, before the cap)", markdown)
+    lines += _shares(sheets, markdown)
     lines += _heading("Observed RTP spread at 95 % confidence", markdown)
     lines += _spreads(sheets, markdown)
     lines += _heading("Base game win distribution (one spin, before the feature)", markdown)
     lines += _bands(sheets, markdown)
+    lines += _heading("Round win distribution (base spin and its feature, after the cap)", markdown)
+    lines += _distribution(sheets, markdown, lambda s: s.round_bands)
+    if game.free_spins is not None or game.hold_and_win is not None:
+        what = "free spins" if game.hold_and_win is None else "respins"
+        lines += _heading("Feature win distribution (once triggered, before the cap)", markdown)
+        lines += _distribution(sheets, markdown, lambda s: s.feature_bands)
+        lines += _heading(f"{what.capitalize()} played (once triggered)", markdown)
+        lines += _spin_counts(sheets, markdown, what)
+    lines += _heading("Effective RTP under an operator's max win per round", markdown)
+    lines += _caps(sheets, markdown)
     lines += _heading("Method", markdown) + _method()
     if game.hold_and_win is not None:
         lines += [_HOLD_METHOD]
@@ -212,6 +303,11 @@ _HOLD_METHOD = (
     " board; a second method (the chain of landings alone, empty respins summed in closed form)"
     " must agree to 1e-12. Values are independent of the board, so the feature's moments and"
     ' its win distribution follow exactly; the "free spins" rows above are the respins\'.'
+    " The round's win distribution (games/hold_stats.py) tables the base spins by their cash"
+    " count and line win, and convolves a triggering spin's line win with the feature's win"
+    " distribution given that count; the max win (best triggering line win, a full board of"
+    " top values and the grand prize) and its odds are exact products, and the cash symbol's"
+    " RTP share is the feature's."
 )
 
 
@@ -235,9 +331,12 @@ def _method() -> list[str]:
         " up to its spin limit) is a Markov chain solved by dynamic programming for the first two"
         " moments of its total. A second, independent method (per-line expectations and Wald's"
         " identity) must agree to 1e-9.",
-        "- Figures are before the max-win cap; the cap's effect is bounded above by rounding"
-        " every spin's win up to a grid of cap/4096 and computing the distribution of the round's"
-        " total clipped at the cap.",
+        "- The round's win distribution is exact to the credit (games/capbound.py): each free"
+        " spin's win distribution by scatter count, convolved along the feature's chain of"
+        " (spins played, spins awarded); the max win and its odds come from the same chain in"
+        " the (max, +) semiring, and a probability too small for double precision sums (the odds"
+        " of reaching the cap) from the distribution under an exponential tilt. Figures marked"
+        " before the cap ignore it; the effective RTP under a cap c is E[min(win, c)] / bet.",
         "- The spread is 1.96 standard deviations of a round divided by the square root of the"
         " number of rounds.",
         f"- Draws: OS CSPRNG, rejection sampling, one draw per reel ({RNG_VERSION}).",

@@ -6,7 +6,9 @@ count, which is what links a spin to the feature. The feature is a Markov chain 
 (spins left, spins awarded); the first two moments of its total follow by dynamic programming
 from the per-spin summaries. From those: RTP and standard deviation of a round (base spin plus
 its feature) exactly, before the cap; hit frequency; the feature's frequency, length and share;
-the base game's win distribution; and (`capbound.py`) a rigorous bound on what the cap removes.
+the base game's win distribution; and (`capbound.py`, from the same enumeration) the round's
+whole win distribution: the real max win and its odds, what the cap takes, the effective RTP
+under any cap, the feature's win and spin count distributions.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from reelhouse.games.capbound import GRID, RoundedSpins, cap_effect, feature_distributions
+from reelhouse.games import capbound
+from reelhouse.games.capbound import RoundLaw
 from reelhouse.games.exact import feature_moments, rtp_breakdown
 from reelhouse.games.model import Game
 from reelhouse.games.vector import StripTables, VectorGame, vector_game
@@ -46,7 +49,7 @@ class SpinSummary:
     top_win: int
     top_win_probability: float
     bands: FloatArray  # P(win / bet in each WIN_BANDS_X band); band 0 is "no win"
-    rounded: RoundedSpins  # wins rounded up to the cap grid (capbound.py)
+    histogram: tuple[FloatArray, ...]  # [k][w]: P(win = w credits and k), exact (capbound.py)
 
 
 def _combinations(tables: StripTables, first: int) -> tuple[IntArray, FloatArray]:
@@ -61,13 +64,21 @@ def _combinations(tables: StripTables, first: int) -> tuple[IntArray, FloatArray
     return stops, probability
 
 
-def summarise(vg: VectorGame, tables: StripTables, multiplier: int, unit: float) -> SpinSummary:
+def _add_into(total: FloatArray, part: FloatArray) -> FloatArray:
+    """total + part, padding the shorter on the right (histograms grow with the wins seen)."""
+    if part.shape[1] > total.shape[1]:
+        total = np.pad(total, ((0, 0), (0, part.shape[1] - total.shape[1])))
+    total[:, : part.shape[1]] += part
+    return total
+
+
+def summarise(vg: VectorGame, tables: StripTables, multiplier: int) -> SpinSummary:
     """Evaluate every stop combination of one strip set (one block per first-reel stop)."""
     game = vg.game
     classes = game.reels + 1
     assert math.prod(len(w) for w in tables.weights[1:]) <= MAX_BLOCK_COMBINATIONS
-    probability, win1, win2, hit, cell_mean = (np.zeros(classes) for _ in range(5))
-    histogram = np.zeros((classes, GRID + 1))
+    probability, win1, win2, hit = (np.zeros(classes) for _ in range(4))
+    histogram = np.zeros((classes, 1))
     max_win = np.zeros(classes, dtype=np.int64)
     top_win, top_probability = 0, 0.0
     edges = np.array((*WIN_BANDS_X, np.inf)) * game.credits
@@ -82,10 +93,9 @@ def summarise(vg: VectorGame, tables: StripTables, multiplier: int, unit: float)
         win2 += np.bincount(scatters, weights=p * win * win, minlength=classes)
         hit += np.bincount(scatters, weights=p * (win > 0), minlength=classes)
         np.maximum.at(max_win, scatters, credits)
-        cells = np.ceil(win / unit)
-        cell_mean += np.bincount(scatters, weights=p * cells, minlength=classes)
-        clipped = np.minimum(cells, GRID).astype(np.int64)
-        np.add.at(histogram, (scatters, clipped), p)
+        width = int(credits.max()) + 1
+        flat = np.bincount(scatters * width + credits, weights=p, minlength=classes * width)
+        histogram = _add_into(histogram, np.asarray(flat, dtype=np.float64).reshape(classes, width))
         block_top = int(credits.max())
         if block_top > top_win:
             top_win, top_probability = block_top, 0.0
@@ -104,7 +114,7 @@ def summarise(vg: VectorGame, tables: StripTables, multiplier: int, unit: float)
         top_win=top_win,
         top_win_probability=top_probability,
         bands=bands,
-        rounded=RoundedSpins(histogram, cell_mean),
+        histogram=tuple(histogram),
     )
 
 
@@ -122,15 +132,31 @@ class Sheet:
     feature_mean_spins: float  # E[free spins played | triggered]
     top_base_win_x: float
     top_base_win_probability: float
-    max_win_bound_x: float  # an upper bound on any round's win before the cap, in bets
-    max_win_x: float  # what a round can pay: min(cap, bound)
-    cap_probability_bound: float  # P(round win >= cap) <= this
-    cap_rtp_bound: float  # the cap removes at most this from the RTP (fraction of the bet)
+    max_win_x: float  # what a round can really pay: min(its largest win, the cap), in bets
+    max_win_probability: float  # P(a round pays exactly that), exact
+    max_win_capped: bool  # the game's cap binds: some rounds would win more
+    cap_probability: float  # P(round win >= the game's cap), exact
+    cap_rtp_removed: float  # E[(win - the game's cap)+] / bet: what the cap takes, exact
     base_bands: tuple[float, ...]
-    # The exact odds of a round paying `max_win_x`, where the sheet knows them (hold_stats.py).
-    max_win_probability: float | None = None
+    # The enumeration's chain of spins (None for hold-and-win: hold_stats.py builds its round
+    # distribution from the respin chain of hold_exact.py instead).
+    law: RoundLaw | None = field(repr=False)
+    distribution: FloatArray = field(repr=False)  # P(round win = w credits), clipped at the cap
+    round_bands: tuple[float, ...]  # P(round win / bet in each WIN_BANDS_X band)
+    feature_bands: tuple[float, ...]  # P(feature win / bet in each band | triggered)
+    spin_counts: tuple[float, ...]  # P(free spins played = n | triggered), n = 0..max_spins
     # Further measures of the game's own features, (name, value as text), shown as rows.
     extra: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def paid_rtp(self) -> float:
+        """E[min(win, the game's cap)] / bet: the RTP a player gets (fraction of the bet)."""
+        return self.rtp - self.cap_rtp_removed
+
+    def effective_rtp(self, cap_x: float) -> float:
+        """The RTP when a round pays at most `cap_x` bets as well (an operator's cap)."""
+        cap_credits = cap_x * self.game.credits
+        return capbound.capped_mean(self.distribution, cap_credits) / self.game.credits
 
     @property
     def volatility_index(self) -> float:
@@ -142,6 +168,32 @@ class Sheet:
         return Z_95 * self.std / math.sqrt(spins)
 
 
+def round_law(game: Game, base: SpinSummary, free: SpinSummary | None) -> RoundLaw:
+    """The interface `capbound.py` works from, built from this game's enumeration."""
+    feature = game.free_spins
+    classes = game.reels + 1
+    if feature is None or free is None:
+        return RoundLaw(
+            base.histogram, (0,) * classes, (), (), 0, game.credits, game.max_win_credits
+        )
+    awards = (0, *feature.awards)
+    starts = tuple(min(awards[k], feature.max_spins) for k in range(classes))
+    adds = tuple(awards[k] if feature.retrigger else 0 for k in range(classes))
+    return RoundLaw(
+        base.histogram,
+        starts,
+        free.histogram,
+        adds,
+        feature.max_spins,
+        game.credits,
+        game.max_win_credits,
+    )
+
+
+def _edges(game: Game) -> FloatArray:
+    return np.asarray(WIN_BANDS_X[1:], dtype=np.float64) * game.credits
+
+
 def compute_sheet(game: Game, variant: int) -> Sheet:
     if game.hold_and_win is not None:
         # Imported here: hold_stats builds on this module's Sheet and enumeration.
@@ -149,23 +201,20 @@ def compute_sheet(game: Game, variant: int) -> Sheet:
 
         return compute_hold_sheet(game, variant)
     vg = vector_game(game, variant)
-    credits, cap = game.credits, float(game.max_win_credits)
-    unit = cap / GRID
+    credits = game.credits
     classes = game.reels + 1
-    base = summarise(vg, vg.base, 1, unit)
+    base = summarise(vg, vg.base, 1)
     starts = [0] * classes
-    mean_t, second_t, spins_t, max_t = (np.zeros(classes) for _ in range(4))
+    mean_t, second_t, spins_t = (np.zeros(classes) for _ in range(3))
     feature = game.free_spins
     free: SpinSummary | None = None
-    adds: list[int] = []
     if feature is not None:
         assert vg.free is not None
-        free = summarise(vg, vg.free, feature.multiplier, unit)
+        free = summarise(vg, vg.free, feature.multiplier)
         adds = [feature.awards[k - 1] if (k and feature.retrigger) else 0 for k in range(classes)]
         moments = feature_moments(
             adds, feature.max_spins, free.probability, free.win, free.win_squared
         )
-        longest = feature.max_spins if feature.retrigger else 0
         for k in range(1, classes):
             n = starts[k] = min(feature.awards[k - 1], feature.max_spins)
             mean_t[k], second_t[k], spins_t[k] = (
@@ -173,7 +222,6 @@ def compute_sheet(game: Game, variant: int) -> Sheet:
                 moments.second[n],
                 moments.spins[n],
             )
-            max_t[k] = max(n, longest) * free.top_win if n else 0.0
     p = base.probability
     triggered = spins_t > 0
     trigger = float(p[triggered].sum())
@@ -184,10 +232,12 @@ def compute_sheet(game: Game, variant: int) -> Sheet:
     # per-line expectations with Wald's identity) must agree: if not, one of them is wrong.
     fast = rtp_breakdown(game, variant).rtp
     assert abs(fast - mean / credits) < AGREEMENT, f"exact RTPs disagree: {fast} vs {mean}"
-    bound = float(np.max(base.max_win + max_t))
-    cap_probability, cap_excess = 0.0, 0.0  # a cap above every possible win changes nothing
-    if bound >= cap:
-        cap_probability, cap_excess = _cap(base, free, adds, starts, game)
+    law = round_law(game, base, free)
+    whole = capbound.round_win(law)
+    distribution = capbound.round_distribution(law, whole)
+    cap_tail = capbound.tail(law, game.max_win_credits, whole)
+    top = capbound.max_win(law, cap_tail)
+    feature_bands, counts = _feature_figures(law, p, trigger, _edges(game))
     return Sheet(
         game=game,
         variant=variant,
@@ -201,24 +251,38 @@ def compute_sheet(game: Game, variant: int) -> Sheet:
         feature_mean_spins=float((p * spins_t).sum()) / trigger if trigger else 0.0,
         top_base_win_x=base.top_win / credits,
         top_base_win_probability=base.top_win_probability,
-        max_win_bound_x=bound / credits,
-        max_win_x=min(bound, cap) / credits,
-        cap_probability_bound=cap_probability,
-        cap_rtp_bound=cap_excess / credits,
+        max_win_x=top.credits / credits,
+        max_win_probability=top.probability,
+        max_win_capped=top.capped,
+        cap_probability=cap_tail.probability,
+        cap_rtp_removed=cap_tail.excess_credits / credits,
         base_bands=tuple(float(b) for b in base.bands),
+        law=law,
+        distribution=distribution,
+        round_bands=tuple(float(b) for b in capbound.bucket(distribution, _edges(game))),
+        feature_bands=feature_bands,
+        spin_counts=counts,
     )
 
 
-def _cap(
-    base: SpinSummary, free: SpinSummary | None, adds: list[int], starts: list[int], game: Game
-) -> tuple[float, float]:
-    features: dict[int, FloatArray] = {}
-    means: dict[int, float] = {}
-    if free is not None and game.free_spins is not None:
-        max_spins = game.free_spins.max_spins
-        wanted = {n for n in starts if n}
-        features = feature_distributions(free.rounded, adds, max_spins, wanted)
-        zeros = np.zeros(len(adds))
-        rounded = feature_moments(adds, max_spins, free.probability, free.rounded.mean, zeros)
-        means = {n: float(rounded.mean[n]) for n in wanted}
-    return cap_effect(base.rounded, starts, features, means, game.max_win_credits / GRID)
+def _feature_figures(
+    law: RoundLaw, p: FloatArray, trigger: float, edges: FloatArray
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The feature's win distribution (in bands, uncapped) and its spin count distribution,
+    given that it triggered: each start weighted by how often a base spin starts it."""
+    if not law.has_feature or trigger == 0:
+        return (), ()
+    weights: dict[int, float] = {}
+    for k, start in enumerate(law.starts):
+        if start:
+            weights[start] = weights.get(start, 0.0) + float(p[k]) / trigger
+    step, totals = capbound.feature_distributions(law)
+    counts = capbound.spin_counts(law)
+    bands = np.zeros(len(edges) + 2)
+    spins = np.zeros(law.max_spins + 1)
+    for start, weight in weights.items():
+        expanded = np.zeros(len(totals[start]) * step)
+        expanded[::step] = totals[start]
+        bands += weight * capbound.bucket(expanded, edges)
+        spins += weight * counts[start]
+    return tuple(float(b) for b in bands), tuple(float(c) for c in spins)

@@ -22,7 +22,7 @@ from reelhouse.domain.numbers import plain_decimal_of
 from reelhouse.domain.shown_detail import shown_detail
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
-from reelhouse.services import audit, operator_currencies, operators, webhooks
+from reelhouse.services import audit, operator_currencies, operators, webhooks, win_cap
 from reelhouse.services.operators import BP_PER_PERCENT
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator, Player
@@ -46,6 +46,7 @@ def settings_view(platform: Platform, operator_id: int) -> dict[str, Any]:
         assert operator is not None
         cur = currency(operator.currency)
         rtp = Decimal(operator.rtp_bp) / BP_PER_PERCENT
+        offered = operator_currencies.currencies_of(session, operator)
         return {
             "id": operator.id,
             "name": operator.name,
@@ -68,10 +69,23 @@ def settings_view(platform: Platform, operator_id: int) -> dict[str, Any]:
             "max_bet": format_fixed(operator.max_bet_minor, cur),
             "max_win": format_fixed(operator.max_win_minor, cur),
             # Every currency it offers, the first one first, with its limits.
-            "currencies": [
-                limits.described()
-                for limits in operator_currencies.currencies_of(session, operator)
+            "currencies": [limits.described() for limits in offered],
+            # What each currency's max win per round leaves each game at that currency's
+            # largest bet (3033 below the floor); currencies without a cap take nothing.
+            "cap_effects": [
+                {
+                    "currency": limits.currency.code,
+                    "name": e.name,
+                    "variant": e.variant,
+                    "rtp": e.rtp,
+                    "effective_rtp": e.effective_rtp,
+                    "at_bet": format_fixed(e.at_bet_minor, limits.currency),
+                }
+                for limits in offered
+                if limits.max_win_minor > 0
+                for e in win_cap.cap_effects(rtp, limits.max_bet_minor, limits.max_win_minor)
             ],
+            "rtp_floor": platform.settings.min_effective_rtp,
             "allowed_ips": operator.allowed_ips,
             "signs_with_secret_key": operator.dialect in operators.SIGNS_WITH_SECRET_KEY,
             "single_call_rounds": operator.single_call_rounds,
@@ -191,7 +205,9 @@ def set_rtp(platform: Platform, operator_id: int, text: str, who: audit.Accounta
     rtp_bp = operators.honoured_rtp_bp(requested)
     before = _percent(_current(platform, operator_id).rtp_bp)
 
-    def op(_session: Session, operator: Operator) -> None:
+    def op(session: Session, operator: Operator) -> None:
+        # A lower RTP under the same caps leaves lower effective RTPs: every currency checked.
+        operator_currencies.check_caps(platform, session, operator, rtp_bp)
         operator.rtp_bp = rtp_bp
 
     _apply(platform, operator_id, who, Change("rtp", before, _percent(rtp_bp)), op)
@@ -218,13 +234,15 @@ def set_limits(
     currency_code: str | None = None,
 ) -> None:
     """min bet, max bet, max win (0 = no cap) as decimal text in one of the operator's
-    currencies (None: its first); 3025 for a currency it does not offer."""
+    currencies (None: its first); 3025 for a currency it does not offer, 3033/3034 for a max
+    win that would leave some game below the effective RTP floor at this currency's max bet."""
     code = currency_code or _current(platform, operator_id).currency
     low, high, cap = _limits_minor(limits, code)
     cur = currency(code)
 
     def op(session: Session, operator: Operator) -> dict[str, Any]:
         before = operator_currencies.limits_in(session, operator, code)
+        operators.check_cap(platform, operator.rtp_bp, high, cap)
         operator_currencies.set_bet_limits(session, operator, code, low, high, cap)
         shown = before.described()
         return {

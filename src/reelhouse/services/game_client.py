@@ -17,7 +17,13 @@ from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.engine import is_valid_bet
 from reelhouse.games.model import Game
-from reelhouse.services import freerounds, jurisdiction_rules, reality_checks, session_rules
+from reelhouse.services import (
+    freerounds,
+    jurisdiction_rules,
+    reality_checks,
+    session_rules,
+    win_cap,
+)
 from reelhouse.services.launch import active_session
 from reelhouse.services.operator_currencies import limits_in
 from reelhouse.services.operators import wallet_endpoint
@@ -58,14 +64,18 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
     # The profile's stake cap lowers the most the client offers (the spin refuses above it).
     cap = rules.stake_cap_minor(cur.code)
     max_bet_minor = limits.max_bet_minor if cap is None else min(limits.max_bet_minor, cap)
+    levels = bet_levels(game, limits.min_bet_minor, max_bet_minor)
+    # The session's currency carries its own max win per round (operator_currencies.py).
+    variant, win_cap_minor = game_session.rtp_variant, limits.max_win_minor
     return {
         "session_id": game_session.id,
         "game": {
             "code": game.game_code,
             "name": game.name,
-            "rtp_variant": game_session.rtp_variant,
+            "rtp_variant": variant,
         }
-        | game_view(game),
+        | game_view(game)
+        | win_cap.client_figures(game, variant, win_cap_minor, levels),
         "player": player.name,
         "currency": cur.code,
         "balance": format_fixed(balance, cur) if balance is not None else None,
@@ -75,10 +85,7 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         "max_bet": format_fixed(max_bet_minor, cur),
         "bet_step": format_fixed(game.bet_step_minor, cur),
         "currency_exponent": cur.exponent,
-        "bet_levels": [
-            format_fixed(level, cur)
-            for level in bet_levels(game, limits.min_bet_minor, max_bet_minor)
-        ],
+        "bet_levels": [format_fixed(level, cur) for level in levels],
         "free_rounds": _offer_json(offer, cur),
         "round_in_progress": unsettled,
         "win_owed": format_fixed(win_owed, cur),
@@ -87,7 +94,8 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         "last_round": _round_view(last_round, cur.code) if last_round else None,
         # [jurisdictions] what the client must honour, and the figures it may have to show.
         "jurisdiction": rules.client_rules(),
-        "session_figures": _session_figures(game_session, cur, now),
+        "session_figures": _session_figures(game_session, cur, now)
+        | {"rtp_percent": win_cap.lowest_rtp(game, variant, win_cap_minor, levels)},
         # [rg] the reality check's timing and the launch's limits (services/reality_checks.py).
         "session_limits": reality_checks.limits_view(game_session, rules, cur, now),
     }
@@ -95,7 +103,8 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
 
 def _session_figures(game_session: GameSession, cur: Currency, now: dt.datetime) -> dict[str, Any]:
     """The session's elapsed time, its net position (won minus staked; a demo session's from
-    its fun money) and its RTP: shown where the session's profile requires them."""
+    its fun money) and its RTP: shown where the session's profile requires them (the RTP
+    is replaced by the effective one under the operator's cap: services/win_cap.py)."""
     net_minor = session_rules.net_minor(game_session, cur.unit)
     elapsed = now - from_naive_utc(game_session.started_at_utc)
     return {

@@ -25,6 +25,7 @@ from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.money import Currency, format_fixed
 from reelhouse.services.operators import (
     check_bet_limits,
+    check_cap,
     check_dialect_carries,
     find_by_name,
     playable_currency,
@@ -137,6 +138,7 @@ def add_in(
     cur = playable_currency(code)
     check_bet_limits(*limits)
     check_dialect_carries(operator.dialect, cur)
+    check_cap(platform, operator.rtp_bp, limits[1], limits[2])
     further = session.get(OperatorCurrency, (operator.id, code))
     if code == operator.currency or further is not None:
         raise ReelhouseError(
@@ -159,9 +161,21 @@ def add_in(
 def update_bet_limits(
     platform: Platform, name: str, code: str, limits: tuple[int, int, int]
 ) -> BetLimits:
-    """`set_bet_limits` by the operator's name, in its own transaction (the CLI)."""
+    """`set_bet_limits` by the operator's name, in its own transaction (the CLI), after the
+    floor on the effective RTP at this currency's max bet (3033, 3034)."""
     with platform.db.transaction() as session:
-        return set_bet_limits(session, find_by_name(session, name), code, *limits)
+        operator = find_by_name(session, name)
+        check_cap(platform, operator.rtp_bp, limits[1], limits[2])
+        return set_bet_limits(session, operator, code, *limits)
+
+
+def check_caps(platform: Platform, session: Session, operator: Operator, rtp_bp: int) -> None:
+    """The floor on the effective RTP (services/win_cap.py, 3033, 3034) at `rtp_bp`, checked
+    per currency: each currency's max win in bets at its own max bet. Amounts in different
+    currencies do not compare, so there is no "largest max bet" across them; each pair (max
+    bet, max win) is what its players can meet."""
+    for limits in currencies_of(session, operator):
+        check_cap(platform, rtp_bp, limits.max_bet_minor, limits.max_win_minor)
 
 
 def set_bet_limits(

@@ -23,6 +23,7 @@ from reelhouse.domain.money import Currency, MoneyError
 from reelhouse.domain.money import currency as lookup_currency
 from reelhouse.domain.wallet import WalletEndpoint
 from reelhouse.games import catalogue
+from reelhouse.services import win_cap
 from reelhouse.services.platform import Platform
 from reelhouse.store.models import Operator
 from reelhouse.store.secrets import token_hash
@@ -160,6 +161,8 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
     check_bet_limits(spec.min_bet_minor, spec.max_bet_minor, spec.max_win_minor)
     jurisdictions.profile(spec.jurisdiction)  # an unknown profile is refused (3010)
     check_callback_url(platform, spec.callback_url)
+    rtp_bp = honoured_rtp_bp(spec.rtp_percent)
+    check_cap(platform, rtp_bp, spec.max_bet_minor, spec.max_win_minor)
     api_token = secrets.token_urlsafe(32)
     callback_token = str(uuid.uuid4())
     secret_key = new_secret_key() if spec.dialect in SIGNS_WITH_SECRET_KEY else None
@@ -179,7 +182,7 @@ def create_operator(platform: Platform, spec: NewOperator) -> IssuedOperator:
             dialect=spec.dialect,
             single_call_rounds=spec.single_call_rounds,
             jurisdiction=spec.jurisdiction,
-            rtp_bp=honoured_rtp_bp(spec.rtp_percent),
+            rtp_bp=rtp_bp,
             min_bet_minor=spec.min_bet_minor,
             max_bet_minor=spec.max_bet_minor,
             max_win_minor=spec.max_win_minor,
@@ -268,11 +271,24 @@ def reissue_callback_token(platform: Platform, name: str) -> str:
     return callback_token
 
 
+def check_cap(platform: Platform, rtp_bp: int, max_bet_minor: int, max_win_minor: int) -> None:
+    """Refuse (3033, 3034) settings whose max win per round would leave some game an
+    effective RTP below the deployment's floor (services/win_cap.py)."""
+    rtp_percent = Decimal(rtp_bp) / BP_PER_PERCENT
+    floor = platform.settings.min_effective_rtp
+    win_cap.check_floor(floor, rtp_percent, max_bet_minor, max_win_minor)
+
+
 def set_rtp(platform: Platform, operator_id: int, requested: Decimal) -> int:
+    # Imported here: operator_currencies builds on this module.
+    from reelhouse.services.operator_currencies import check_caps
+
     rtp_bp = honoured_rtp_bp(requested)
     with platform.db.transaction() as session:
         operator = session.get(Operator, operator_id)
         assert operator is not None
+        # A lower RTP under the same caps leaves lower effective RTPs: every currency checked.
+        check_caps(platform, session, operator, rtp_bp)
         operator.rtp_bp = rtp_bp
     return rtp_bp
 

@@ -12,6 +12,7 @@ import ipaddress
 import os
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from reelhouse.domain.limits import (
@@ -32,6 +33,11 @@ DATABASE_URL_ENV = "REELHOUSE_DATABASE_URL"
 DB_POOL_SIZE_ENV = "REELHOUSE_DB_POOL_SIZE"
 DB_MAX_OVERFLOW_ENV = "REELHOUSE_DB_MAX_OVERFLOW"
 SERVE_DISPATCHER_ENV = "REELHOUSE_SERVE_DISPATCHER"
+MIN_EFFECTIVE_RTP_ENV = "REELHOUSE_MIN_EFFECTIVE_RTP"
+# The least RTP (percent) an operator's max win per round may leave any game at its largest
+# bet (services/win_cap.py). 85 % is below every variant the catalogue offers (88 and up) and
+# at or above the minimum many jurisdictions set; a deployment under a stricter one raises it.
+MIN_EFFECTIVE_RTP_DEFAULT = Decimal(85)
 
 
 class ConfigError(ValueError):
@@ -67,6 +73,8 @@ class Settings:
     # Whether `reelhouse serve` runs the dispatcher (the outbox drain) inside each of its
     # processes; off for deployments that run `reelhouse worker` separately.
     dispatcher_in_serve: bool = True
+    # The floor under the effective RTP an operator's max win per round leaves (3033).
+    min_effective_rtp: Decimal = MIN_EFFECTIVE_RTP_DEFAULT
 
 
 def data_dir_from(env: dict[str, str]) -> Path:
@@ -190,7 +198,20 @@ def load_settings(
         db_pool_size=_count(values, DB_POOL_SIZE_ENV, DB_POOL_SIZE_DEFAULT, minimum=1),
         db_max_overflow=_count(values, DB_MAX_OVERFLOW_ENV, DB_MAX_OVERFLOW_DEFAULT, minimum=0),
         dispatcher_in_serve=values.get(SERVE_DISPATCHER_ENV, "1") == "1",
+        min_effective_rtp=_percent(values, MIN_EFFECTIVE_RTP_ENV, MIN_EFFECTIVE_RTP_DEFAULT),
     )
+
+
+def _percent(values: dict[str, str], name: str, default: Decimal) -> Decimal:
+    """A percentage setting from 0 to 100 (plain decimal text); ConfigError names the variable."""
+    text = values.get(name, str(default))
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        number = Decimal(-1)
+    if not number.is_finite() or not 0 <= number <= 100:
+        raise ConfigError(f"{name} must be a percentage from 0 to 100, not {text!r}")
+    return number
 
 
 def _count(values: dict[str, str], name: str, default: int, *, minimum: int) -> int:

@@ -17,9 +17,11 @@ The figures are those of the transaction feeds, so they can be recomputed from t
   their granted bet. `players`: distinct players with a bet or win row.
 - `rtp_observed` = win / stake of the rounds settled in the window, an exact ratio rendered in
   percent with 2 decimals; `rtp_theoretical` is the exact RTP of the variants those rounds
-  were played on (reelhouse.games.exact, before the game's max-win cap, which removes at most
-  the sheet's bound), weighted by stake. Both are null when nothing was staked; the
-  theoretical one also when an upstream provider's game was played (its math is not ours).
+  were played on (reelhouse.games.exact), weighted by stake; a round played under a max win
+  per round counts at the effective RTP that cap leaves at its bet (E[min(win, cap)] / bet,
+  services/win_cap.py), so the two figures compare like with like. Both are null when
+  nothing was staked; the theoretical one also when an upstream provider's game was played
+  (its math is not ours), or a capped round's figures do not match its math.
 - A relayed bet the casino acknowledged and its provider then rolled back (a type 1 row and
   a type 16 row) counts as neither: its refund is taken off `bet` when the cancel is
   acknowledged (`_refunds`). Reelhouse's own rounds have no such cancel.
@@ -63,6 +65,7 @@ from reelhouse.domain.states import CallState
 from reelhouse.domain.wallet import CommandKind, OutcomeKind
 from reelhouse.games import catalogue
 from reelhouse.games.exact import rtp_breakdown
+from reelhouse.services import win_cap
 from reelhouse.services.online import check_page
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import GameLabels, is_upstream
@@ -174,8 +177,8 @@ class Tally:
     free_rounds: int = 0
     stake: int = 0
     players: int = 0
-    # By (provider_id, game_code, rtp_variant).
-    stake_by_variant: dict[tuple[int, str, int], int] = field(
+    # By (provider_id, game_code, rtp_variant, bet_minor, win_cap_minor or 0).
+    stake_by_variant: dict[tuple[int, str, int, int, int], int] = field(
         default_factory=lambda: defaultdict(int)
     )
 
@@ -254,6 +257,7 @@ def _tallies(
             func.sum(WalletCall.amount_minor).label("amount"),
             func.max(Round.bet_minor).label("stake"),
             func.max(is_free).label("free"),
+            func.max(func.coalesce(Round.win_cap_minor, 0)).label("cap"),
         )
         .select_from(WalletCall)
         .join(Round, Round.id == WalletCall.round_id)
@@ -271,14 +275,18 @@ def _tallies(
             c.game_code,
             c.variant,
             c.trans_type,
+            c.stake.label("bet"),
+            c.cap,
             func.count(),
             func.sum(c.amount),
             func.sum(c.stake),
             func.sum(c.free),
-        ).group_by(c.day, c.provider_id, c.game_code, c.variant, c.trans_type)
+        ).group_by(c.day, c.provider_id, c.game_code, c.variant, c.trans_type, c.stake, c.cap)
     ).all()
     tallies: dict[Any, Tally] = defaultdict(Tally)
-    for on, provider_id, game_code, variant, trans_type, count, amount, stake, free in money:
+    for row in money:
+        on, provider_id, game_code, variant, trans_type, bet, cap = row[:7]
+        count, amount, stake, free = row[7:]
         game_key = (int(provider_id), game_code, variant)
         tally = tallies[str(on) if by_day else game_key]
         if trans_type == TYPE_BET:
@@ -288,7 +296,7 @@ def _tallies(
             tally.rounds += int(count)
             tally.free_rounds += int(free)
             tally.stake += int(stake)
-            tally.stake_by_variant[game_key] += int(stake)
+            tally.stake_by_variant[(*game_key, int(bet), int(cap))] += int(stake)
     refunds = _refunds(operator_id, lo, hi).subquery()
     refunded = session.execute(
         select(refunds.c.day, _PROVIDER, Round.game_code, Round.rtp_variant, refunds.c.amount).join(
@@ -342,12 +350,25 @@ def _theoretical(tally: Tally) -> Fraction | None:
     if not tally.stake:
         return None
     total = Fraction(0)
-    for (provider_id, game_code, variant), stake in tally.stake_by_variant.items():
+    for (provider_id, game_code, variant, bet, cap), stake in tally.stake_by_variant.items():
         rtp = theoretical_rtp(game_code, variant, provider_id)
         if rtp is None:
             return None
+        if cap:
+            rtp = _effective_rtp(game_code, variant, cap, bet)
+            if rtp is None:
+                return None
         total += rtp * stake
     return total / tally.stake
+
+
+def _effective_rtp(game_code: str, variant: int, cap_minor: int, bet_minor: int) -> Fraction | None:
+    """The RTP a round at this bet under this max win per round returns (facts.json's table,
+    to 2 decimals of a percent); None when no figures match the variant's math."""
+    game = catalogue.get_game(game_code)
+    assert game is not None  # theoretical_rtp found it
+    percent_rtp = win_cap.effective_rtp_at(game, variant, cap_minor, bet_minor)
+    return None if percent_rtp is None else Fraction(percent_rtp) / 100
 
 
 def _tally_json(tally: Tally, cur: Currency) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 // The paytable and rules screen, generated from the game's own data (state.game): symbols
 // and their pays at the current bet, lines or ways, wilds, scatters, the free-spin feature,
-// hold and win and its bonus buy, the maximum win and the RTP of the variant being played.
+// hold and win and its bonus buy, the maximum win a round can really pay with its odds, the casino's cap on a round's win,
+// and the RTP at the current bet (the effective one under that cap: the server computes it).
 "use strict";
 
 const ReelHelp = (() => {
@@ -19,6 +20,26 @@ const ReelHelp = (() => {
     add(ctx.t("hold_rule", { k: hold.trigger, name: cash ? cash.name : "", n: hold.respins }));
     add(ctx.t("hold_values", { values: hold.values.map(amount).join(", "), grand: amount(hold.grand_credits) }));
     if (game.bonus_buy) add(ctx.t("buy_rule", { x: game.bonus_buy.price_x }));
+  }
+
+  // "1 in N" for any N: grouped digits up to a billion, then N as a power of ten.
+  function odds(oneIn) {
+    const n = Number(oneIn);
+    if (n < 1e9) return Math.round(n).toLocaleString("en");
+    const [mantissa, exponent] = n.toExponential(2).split("e");
+    return `${mantissa} \u00d7 10^${Number(exponent)}`;
+  }
+
+  function payouts(game, ctx, add) {
+    const t = ctx.t;
+    const most = game.max_win || {};
+    if (most.x && most.one_in) add(t("max_win_odds", { x: most.x, odds: odds(most.one_in) }));
+    else add(t("max_win", { x: most.x || game.max_win_x }));
+    if (game.win_cap_minor) add(t("win_cap", { cap: ctx.money(game.win_cap_minor) }));
+    const effective = (game.rtp_by_credit || {})[String(ctx.creditMinor)];
+    if (game.win_cap_minor && effective) {
+      add(t("rtp_capped", { rtp: effective, nominal: game.rtp_variant }));
+    } else add(t("rtp", { rtp: game.rtp_variant }));
   }
 
   function rules(game, ctx) {
@@ -51,8 +72,7 @@ const ReelHelp = (() => {
       if (feature.retrigger) add(t("feature_retrigger", { n: feature.max_spins }));
     }
     if (game.hold_and_win) holdRules(game, ctx, add);
-    add(t("max_win", { x: game.max_win_x }));
-    add(t("rtp", { rtp: game.rtp_variant }));
+    payouts(game, ctx, add);
     add(t("volatility", { v: game.volatility }));
     add(t("malfunction"));
     return list;
