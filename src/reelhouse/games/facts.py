@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from reelhouse.games import cascade, catalogue
-from reelhouse.games.hold_exact import buy_rtp
+from reelhouse.games.exact import buy_rtp
 from reelhouse.games.model import Game
 from reelhouse.games.stats import Sheet
 
@@ -53,10 +53,10 @@ def _max_win_one_in(sheet: Sheet) -> str:
 
 def facts_of(sheet: Sheet) -> dict[str, str]:
     """One variant's entry of `facts.json` (with `buy_rtp` for a game with a bonus buy)."""
-    game, hold = sheet.game, sheet.game.variant(sheet.variant).hold
+    game = sheet.game
     buy = {}
-    if game.bonus_buy is not None and hold is not None:
-        buy["buy_rtp"] = _percent(buy_rtp(game, hold))
+    if game.bonus_buy is not None:
+        buy["buy_rtp"] = _percent(buy_rtp(game, sheet.variant))
     return buy | {
         "math_hash": sheet.game.variant(sheet.variant).math_hash,
         "rtp": _percent(sheet.rtp),

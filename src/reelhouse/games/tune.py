@@ -14,7 +14,9 @@ step moves the RTP by well under 0.01 percentage points.
 
 A hold-and-win game with a bonus buy first fits each variant's respin weights (`hold`: cash
 and blank out of HOLD_TOTAL) so that the buy returns the variant's nominal RTP, by bisection
-on the cash weight; the base strips are then fitted with the feature as it now pays.
+on the cash weight; the base strips are then fitted with the feature as it now pays. A
+free-spin game with a bonus buy likewise first fits its free strips' knob (`free_knob_range`,
+by default `knob_range`) so that the buy returns the nominal RTP, then the base strips alone.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from reelhouse.games.catalogue import DATA_ROOT
-from reelhouse.games.exact import strips_rtp
+from reelhouse.games.exact import free_spin_buy_rtp, strips_rtp
 from reelhouse.games.hold_exact import buy_rtp
 from reelhouse.games.hold_model import HoldWeights
 from reelhouse.games.model import Game, build_strips, parse_game
@@ -80,12 +83,21 @@ def _weights(layout: Layout, knob: set[str], t: float) -> list[list[int]]:
 class _Candidate:
     """Weights for the base and free strips, and the RTP they give."""
 
-    def __init__(self, game: Game, tuning: Any, t: float, hold: HoldWeights | None = None) -> None:
+    def __init__(
+        self,
+        game: Game,
+        tuning: Any,
+        t: float,
+        hold: HoldWeights | None = None,
+        t_free: float | None = None,
+    ) -> None:
         self.game = game
         self.tuning = tuning
         knob = set(tuning["knob"])
         self.base = _weights(tuning["base"], knob, t)
-        self.free = _weights(tuning["free"], knob, t) if "free" in tuning else None
+        # The free strips follow the base knob, unless a bonus buy fixed their own (`_fit_free`).
+        free_t = t if t_free is None else t_free
+        self.free = _weights(tuning["free"], knob, free_t) if "free" in tuning else None
         self.hold = hold
 
     def rtp(self) -> float:
@@ -128,21 +140,46 @@ def _fit_hold(game: Game, tuning: Any, target: float) -> HoldWeights | None:
     return min(weights(low), weights(high), key=lambda w: abs(buy_rtp(game, w) - target))
 
 
+def _fit_free(game: Game, tuning: Any, target: float) -> float | None:
+    """The free strips' knob of one variant of a free-spin game with a bonus buy: fitted so
+    that the buy returns the target (None without such a buy: the free strips follow t)."""
+    if game.bonus_buy is None or game.free_spins is None:
+        return None
+
+    def buy(t: float) -> float:
+        free = _Candidate(game, tuning, t).document(0)["free"]
+        return free_spin_buy_rtp(game, build_strips(game, free))
+
+    low, high = tuning.get("free_knob_range", tuning.get("knob_range", KNOB_RANGE))
+    return _bisection(buy, low, high, target, f"{game.game_code} buy")
+
+
+def _bisection(
+    rtp: Callable[[float], float], low: float, high: float, target: float, what: str
+) -> float:
+    """The t in [low, high] whose RTP is nearest the target, by bisection."""
+    low_above = rtp(low) > target
+    assert low_above != (rtp(high) > target), f"{what}: the knob range does not reach {target}"
+    for _ in range(BISECTION_STEPS):
+        middle = (low + high) / 2
+        if (rtp(middle) > target) == low_above:
+            low = middle
+        else:
+            high = middle
+    return min((low, high), key=lambda t: abs(rtp(t) - target))
+
+
 def _bisect(game: Game, tuning: Any, target: float) -> _Candidate:
     """Bisection on t over the game's knob range; the RTP must cross the target inside it."""
     low, high = tuning.get("knob_range", KNOB_RANGE)
     hold = _fit_hold(game, tuning, target)
-    low_above = _Candidate(game, tuning, low, hold).rtp() > target
-    high_above = _Candidate(game, tuning, high, hold).rtp() > target
-    assert low_above != high_above, f"{game.game_code}: the knob range does not reach {target}"
-    for _ in range(BISECTION_STEPS):
-        middle = (low + high) / 2
-        if (_Candidate(game, tuning, middle, hold).rtp() > target) == low_above:
-            low = middle
-        else:
-            high = middle
-    candidates = [_Candidate(game, tuning, low, hold), _Candidate(game, tuning, high, hold)]
-    return min(candidates, key=lambda c: abs(c.rtp() - target))
+    t_free = _fit_free(game, tuning, target)
+
+    def rtp(t: float) -> float:
+        return _Candidate(game, tuning, t, hold, t_free).rtp()
+
+    t = _bisection(rtp, low, high, target, game.game_code)
+    return _Candidate(game, tuning, t, hold, t_free)
 
 
 def _greedy(candidate: _Candidate, target: float) -> float:
