@@ -18,7 +18,7 @@ from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.jurisdictions import PROFILES
 from reelhouse.games import catalogue
 from reelhouse.games.replay import replay
-from reelhouse.services import launch, operators, players, rounds
+from reelhouse.services import launch, operators, players, round_details, rounds
 from reelhouse.store.models import Round
 from tests.inprocess_app import OPERATOR, App, inprocess_app
 
@@ -124,6 +124,10 @@ def test_a_free_spin_buy_is_charged_its_price_replays_and_is_refused_where_forbi
     assert stake == 1000
     found = replay("pearl-diver", variant, math_hash, stake, json.loads(draws), outcome_json)
     assert found.verified, found.reason
+    # Its round details show the free spins alone: there was no base spin to show.
+    view = round_details.round_view(app.platform, int(data["round_id"]))
+    assert view is not None and view.spins[0].title.startswith("Free spin 1 of ")
+    assert len(view.spins) == len(outcome["free_spins"])
     assert not PROFILES["uk"].bonus_buy_allowed
     player = f"{PLAYER}_uk"
     _fund(app, "GBP", player)
