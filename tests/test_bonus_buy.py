@@ -40,11 +40,11 @@ def _fund(app: App, money: str, player: str = PLAYER) -> None:
     app.casino.create_player(player, money, "100000.00")
 
 
-def _launch(app: App, jurisdiction: str, player: str = PLAYER) -> str:
+def _launch(app: App, jurisdiction: str, player: str = PLAYER, game: str = GAME) -> str:
     with app.platform.db.transaction() as session:
         operator = operators.find_by_name(session, OPERATOR)
     user_code = players.create_or_get(app.platform, operator.id, player).user_code
-    body = {"user_code": user_code, "provider_id": 1, "game_symbol": GAME}
+    body = {"user_code": user_code, "provider_id": 1, "game_symbol": game}
     body["jurisdiction"] = jurisdiction
     answer = app.post("/v4/game/game-url", json.dumps(body).encode(), app.api_token).json()
     assert answer["code"] == 0, answer
@@ -112,6 +112,39 @@ def test_a_buy_is_charged_its_price_and_replays(app: App) -> None:
     _refused(app, token, "0.01", ApiCode.PARAMETERS_INVALID, bet_mode="buy")
     _refused(app, token, "1.00", ApiCode.BET_MODE_UNKNOWN, bet_mode="super")
     _refused(app, token, "1.00", ApiCode.VALIDATION_ERROR, bet_mode="x" * 17)
+
+
+def test_a_free_spin_buy_is_charged_its_price_replays_and_is_refused_where_forbidden(
+    app: App,
+) -> None:
+    """Pearl Diver sells its free spins for 50 bets: the round has no base spin, at least the
+    trigger's 10 free spins, and replays; a profile that forbids buying refuses it (3030)."""
+    _fund(app, "USD")
+    token = _launch(app, "mt", game="pearl-diver")
+    before = Decimal(app.casino.player(PLAYER)["balance"])
+    answer = _spin(app, token, "0.20", bet_mode="buy")
+    assert answer["code"] == 0, answer
+    data, outcome = answer["data"], answer["data"]["outcome"]
+    assert data["bet"] == "10.00" and outcome["bet_mode"] == "buy"
+    assert outcome["base"]["stops"] == [] and len(outcome["free_spins"]) >= 10
+    assert Decimal(app.casino.player(PLAYER)["balance"]) == before - 10 + Decimal(data["win"])
+    with app.platform.db.transaction() as session:
+        round_ = session.scalars(select(Round).where(Round.id == int(data["round_id"]))).one()
+        stored = (round_.rtp_variant, round_.math_hash, round_.bet_minor, round_.draws_json)
+        outcome_json = json.loads(round_.outcome_json)
+    variant, math_hash, stake, draws = stored
+    assert stake == 1000
+    found = replay("pearl-diver", variant, math_hash, stake, json.loads(draws), outcome_json)
+    assert found.verified, found.reason
+    # Its round details show the free spins alone: there was no base spin to show.
+    view = round_details.round_view(app.platform, int(data["round_id"]))
+    assert view is not None and view.spins[0].title.startswith("Free spin 1 of ")
+    assert len(view.spins) == len(outcome["free_spins"])
+    assert not PROFILES["uk"].bonus_buy_allowed
+    player = f"{PLAYER}_uk"
+    _fund(app, "GBP", player)
+    forbidden = _launch(app, "uk", player, game="pearl-diver")
+    _refused(app, forbidden, "0.20", ApiCode.BONUS_BUY_FORBIDDEN, player, bet_mode="buy")
 
 
 def test_every_profile_refuses_a_buy_exactly_where_it_forbids_one(app: App) -> None:

@@ -240,7 +240,7 @@ def test_data_that_breaks_the_rules_is_refused() -> None:
         parse_game(vault_document, {})
     document["bonus_buy"] = {"price_x": 5, "start_cash": 1}
     document["symbols"] = document["symbols"][:1]
-    with pytest.raises(HoldDataError, match="needs the hold_and_win"):
+    with pytest.raises(HoldDataError, match="a bonus buy needs a feature"):
         parse_game(
             document, {96: {**variant, "base": {"strips": [["A"], ["A"]], "weights": [[1], [1]]}}}
         )

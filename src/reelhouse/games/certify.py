@@ -152,9 +152,13 @@ def _sheet_figures(sheets: list[Sheet]) -> bytes:
     for sheet in sheets:
         figures: dict[str, Any] = {"math_hash": sheet.game.variant(sheet.variant).math_hash}
         for item in fields(sheet):
-            if item.name != "game":
+            # The game is the data files; the fields kept out of the sheet's repr (the round's
+            # law and its whole win distribution, arrays) are what the figures are computed
+            # from: the lab recomputes them from the data.
+            if item.name != "game" and item.repr:
                 figures[item.name] = getattr(sheet, item.name)
         figures["volatility_index"] = sheet.volatility_index
+        figures["paid_rtp"] = sheet.paid_rtp
         variants[str(sheet.variant)] = figures
     # base_bands[0] is "no win"; band i > 0 holds wins from edge i - 1 (exclusive) up to edge i.
     document = {"game_code": sheets[0].game.game_code, "win_bands_x": list(WIN_BANDS_X)}

@@ -17,6 +17,9 @@ Rules, in one place:
   strips, multiply every win by the feature multiplier and retrigger by the same award table,
   up to `max_spins` per feature.
 - The round (base spin plus its feature) pays at most `max_win_x` times the bet.
+- A free-spin game's bonus buy (bet mode "buy") costs its price and plays no base spin: the
+  free spins start at once with the award of the fewest scatters that trigger them, then run
+  as if a base spin had triggered them (same strips, multiplier, retriggers, max_spins, cap).
 - Hold-and-win respins and the bonus buy have their rules in `hold_and_win.py`.
 - Expanding wilds fill their reel before anything is counted (`expanding_wilds.py`); cluster
   games pay clusters and cascade instead of lines or ways (`cascade.py`). Each mechanic states
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 from reelhouse.domain.limits import MAX_AMOUNT_MINOR
 from reelhouse.games import cascade, hold_and_win
-from reelhouse.games.bet_modes import BASE, BetMode
+from reelhouse.games.bet_modes import BASE, BUY, BetMode, stake_minor
 from reelhouse.games.expanding_wilds import landing
 from reelhouse.games.model import Game, StripSet, Symbol
 from reelhouse.games.outcome import LineWin, Position, ScatterWin, SpinOutcome, SpinResult, WaysWin
@@ -55,35 +58,50 @@ def play(game: Game, variant: int, bet_minor: int, rng: Rng, mode: BetMode = BAS
     if game.hold_and_win is not None:
         base_spin = spin(game, math.base, recorder, in_feature=False) if mode == BASE else None
         return hold_and_win.finish_round(game, variant, bet_minor, recorder, mode, base_spin)
-    assert mode == BASE, f"{game.game_code} offers no bet mode {mode!r}"
-    base = spin(game, math.base, recorder, in_feature=False)
-    free_spins: list[SpinResult] = []
-    awarded = base.free_spins_awarded
-    if awarded:
-        assert game.free_spins is not None and math.free is not None
-        feature = game.free_spins
-        awarded = min(awarded, feature.max_spins)
-        # Bounded: `awarded` never exceeds max_spins and one spin is played per pass.
-        while len(free_spins) < awarded:
-            result = spin(game, math.free, recorder, in_feature=True)
-            free_spins.append(result)
-            if feature.retrigger:
-                awarded = min(awarded + result.free_spins_awarded, feature.max_spins)
+    if mode == BUY:
+        # A bought round plays no base spin: the outcome's `base` is an empty one (no stops,
+        # no grid, no wins) and the feature starts with the trigger's award.
+        assert game.bonus_buy is not None and game.bonus_buy.start_spins > 0
+        base = SpinResult((), (), 1, (), (), None, 0)
+        awarded = game.bonus_buy.start_spins
+    else:
+        assert mode == BASE, f"{game.game_code} offers no bet mode {mode!r}"
+        base = spin(game, math.base, recorder, in_feature=False)
+        awarded = base.free_spins_awarded
+    free_spins = play_free_spins(game, math.free, recorder, awarded) if awarded else ()
     uncapped = base.win_credits + sum(result.win_credits for result in free_spins)
     win_credits = min(uncapped, game.max_win_credits)
     credit_minor = bet_minor // game.bet_step_minor
     return SpinOutcome(
         game_code=game.game_code,
         rtp_variant=variant,
-        bet_minor=bet_minor,
+        bet_minor=stake_minor(game, mode, bet_minor),
         credit_minor=credit_minor,
         base=base,
-        free_spins=tuple(free_spins),
+        free_spins=free_spins,
         uncapped_win_credits=uncapped,
         win_minor=win_credits * credit_minor,
         capped=uncapped > win_credits,
         draws=recorder.draws,
+        bet_mode=mode,
     )
+
+
+def play_free_spins(
+    game: Game, strips: StripSet | None, rng: Rng, awarded: int
+) -> tuple[SpinResult, ...]:
+    """The free-spin feature started with `awarded` spins, retriggers included."""
+    assert game.free_spins is not None and strips is not None
+    feature = game.free_spins
+    awarded = min(awarded, feature.max_spins)
+    free_spins: list[SpinResult] = []
+    # Bounded: `awarded` never exceeds max_spins and one spin is played per pass.
+    while len(free_spins) < awarded:
+        result = spin(game, strips, rng, in_feature=True)
+        free_spins.append(result)
+        if feature.retrigger:
+            awarded = min(awarded + result.free_spins_awarded, feature.max_spins)
+    return tuple(free_spins)
 
 
 def spin(game: Game, strips: StripSet, rng: Rng, *, in_feature: bool) -> SpinResult:

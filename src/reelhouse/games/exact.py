@@ -15,7 +15,8 @@ retriggers and stops at the limit on spins (`feature_moments`, which `stats.py` 
 the second moment). A cluster game's spin (a whole cascade) depends on all reels at once:
 its mean is the full enumeration of `cascade.py`. A hold-and-win feature has its own exact
 math in `hold_exact.py`. Everything here ignores the max-win cap; `capbound.py` computes what
-the cap takes.
+the cap takes. A bonus buy of free spins
+returns E[feature win from the trigger's award] / price, from the same chain (`buy_rtp`).
 """
 
 from __future__ import annotations
@@ -248,15 +249,43 @@ def strips_rtp(
     if game.free_spins is not None:
         assert free_strips is not None
         feature = game.free_spins
-        free = spin_means(game, free_strips, feature.multiplier)
-        classes = range(game.reels + 1)
-        adds = [feature.awards[k - 1] if (k and feature.retrigger) else 0 for k in classes]
-        q = np.asarray(free.scatter_counts)
-        nothing = np.zeros(len(q))
-        played = feature_moments(adds, feature.max_spins, q, nothing, nothing).spins
-        for k in classes[1:]:
+        played, free = spins_played(game, free_strips)
+        for k in range(1, game.reels + 1):
             start = min(feature.awards[k - 1], feature.max_spins)
             if start:
                 trigger += base.scatter_counts[k]
                 feature_credits += base.scatter_counts[k] * played[start] * free.total_credits
     return RtpBreakdown(base.total_credits, feature_credits, trigger, game.credits)
+
+
+def spins_played(game: Game, free_strips: StripSet) -> tuple[FloatArray, SpinMeans]:
+    """E[free spins played] of a feature started with n spins (n = 0..max_spins), and the
+    means of one free spin. By Wald, a feature started with n spins wins on average
+    played[n] x (one free spin's mean)."""
+    feature = game.free_spins
+    assert feature is not None
+    free = spin_means(game, free_strips, feature.multiplier)
+    classes = range(game.reels + 1)
+    adds = [feature.awards[k - 1] if (k and feature.retrigger) else 0 for k in classes]
+    q = np.asarray(free.scatter_counts)
+    nothing = np.zeros(len(q))
+    return feature_moments(adds, feature.max_spins, q, nothing, nothing).spins, free
+
+
+def free_spin_buy_rtp(game: Game, free_strips: StripSet) -> float:
+    """A free-spin game's bonus buy: E[win of a feature started with the trigger's award] /
+    its price (fraction; the cap ignored, as everywhere here)."""
+    buy = game.bonus_buy
+    assert buy is not None and buy.start_spins > 0
+    played, free = spins_played(game, free_strips)
+    return float(played[buy.start_spins]) * free.total_credits / (buy.price_x * game.credits)
+
+
+def buy_rtp(game: Game, variant: int) -> float:
+    """The bonus buy's RTP of a variant (fraction), whichever feature the game buys."""
+    math = game.variant(variant)
+    if game.hold_and_win is not None:
+        assert math.hold is not None
+        return hold_exact.buy_rtp(game, math.hold)
+    assert math.free is not None
+    return free_spin_buy_rtp(game, math.free)

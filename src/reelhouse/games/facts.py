@@ -20,7 +20,7 @@ from typing import Any
 
 from reelhouse.games import cascade, catalogue
 from reelhouse.games.capbound import cap_table
-from reelhouse.games.hold_exact import buy_rtp
+from reelhouse.games.exact import buy_rtp
 from reelhouse.games.model import Game
 from reelhouse.games.stats import Sheet
 
@@ -57,10 +57,10 @@ def facts_of(sheet: Sheet) -> dict[str, Any]:
     round would win more), with its exact odds. `cap_rtp` is the effective RTP under any cap:
     (cap in credits, percent) at whole-credit caps, linear in between to within
     CAP_TABLE_TOLERANCE_X of the bet (games/capbound.py)."""
-    game, hold = sheet.game, sheet.game.variant(sheet.variant).hold
+    game = sheet.game
     buy = {}
-    if game.bonus_buy is not None and hold is not None:
-        buy["buy_rtp"] = _percent(buy_rtp(game, hold))
+    if game.bonus_buy is not None:
+        buy["buy_rtp"] = _percent(buy_rtp(game, sheet.variant))
     credits = game.credits
     table = cap_table(sheet.distribution, CAP_TABLE_TOLERANCE_X * credits)
     return buy | {

@@ -11,6 +11,9 @@ cell draws below W + B and lands a cash symbol when the draw is below W. The gam
 must include exactly one `cash` symbol (on the reels, it counts towards the trigger) and one
 `blank` symbol (the empty cell of the respin board; it never pays). The rules themselves:
 games/hold_and_win.py. Parsing here needs nothing from model.py, which calls it.
+
+A free-spin game may carry `"bonus_buy": {"price_x": 50}` alone: the buy then starts the free
+spins with the award of the fewest scatters that trigger them (games/engine.py).
 """
 
 from __future__ import annotations
@@ -77,6 +80,8 @@ class BonusBuy:
 
     price_x: int
     start_cash: int  # cash symbols placed on random cells of an empty board to start
+    # A free-spin game's buy: the free spins it starts with (0 in a hold-and-win game).
+    start_spins: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +121,23 @@ def parse_hold_and_win(document: Any, kinds: list[str], cells: int) -> HoldAndWi
     )
 
 
-def parse_bonus_buy(document: Any, hold: HoldAndWin | None, cells: int) -> BonusBuy | None:
+def parse_bonus_buy(
+    document: Any, hold: HoldAndWin | None, cells: int, trigger_spins: int | None = None
+) -> BonusBuy | None:
+    """The bonus buy of a hold-and-win game, or of a free-spin game (`trigger_spins`: the
+    free spins its fewest triggering scatters award; None for a game without free spins)."""
     raw = document.get("bonus_buy")
     if raw is None:
         return None
-    # Only a feature that can start from an empty board can be bought.
-    _require(hold is not None, "a bonus buy needs the hold_and_win feature")
-    assert hold is not None
+    # Only a feature that can start without a base spin can be bought.
+    _require(hold is not None or trigger_spins is not None, "a bonus buy needs a feature")
+    price_x = _int(raw["price_x"], 1, MAX_PRICE_X, "price_x")
+    if hold is None:
+        assert trigger_spins is not None
+        _require(set(raw) == {"price_x"}, "a free-spin buy has only price_x")
+        return BonusBuy(price_x=price_x, start_cash=0, start_spins=trigger_spins)
     start = _int(raw["start_cash"], hold.trigger, cells, "start_cash")
-    return BonusBuy(price_x=_int(raw["price_x"], 1, MAX_PRICE_X, "price_x"), start_cash=start)
+    return BonusBuy(price_x=price_x, start_cash=start)
 
 
 def parse_hold_weights(variant_document: Any, hold: HoldAndWin | None) -> HoldWeights | None:

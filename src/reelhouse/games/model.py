@@ -278,7 +278,12 @@ def parse_game(document: Any, variant_documents: dict[int, Any]) -> Game:
     hold = parse_hold_and_win(document, [s.kind for s in symbols], reels * rows)
     # The engine plays one feature per round: respins take the place of free spins.
     _require(hold is None or free_spins is None, "hold and win and free spins in one game")
-    bonus_buy = parse_bonus_buy(document, hold, reels * rows)
+    trigger_spins = None
+    if free_spins is not None:
+        # The fewest scatters that trigger the feature: their award, as the feature starts.
+        fewest = next(award for award in free_spins.awards if award)
+        trigger_spins = min(fewest, free_spins.max_spins)
+    bonus_buy = parse_bonus_buy(document, hold, reels * rows, trigger_spins)
     rtps = tuple(sorted(int(r) for r in document["rtp_variants"]))
     _require(rtps == tuple(sorted(variant_documents)), "rtp_variants must match the files")
     code_index = {s.code: i for i, s in enumerate(symbols)}

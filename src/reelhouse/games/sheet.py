@@ -107,6 +107,12 @@ def _mechanics(game: Game) -> list[str]:
             + (", scatters in free spins retrigger" if feature.retrigger else "")
             + f"; at most {feature.max_spins} free spins per feature"
         )
+        if game.bonus_buy is not None:
+            lines.append(
+                f"- bonus buy: {game.bonus_buy.price_x} x bet starts the free spins with"
+                f" {game.bonus_buy.start_spins} spins, no base spin (where the jurisdiction"
+                " allows it)"
+            )
     return [*lines, ""]
 
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 
 import numpy as np
+import numpy.typing as npt
 
 from reelhouse.domain.limits import SIMULATION_MAX_SPINS
+from reelhouse.games.bet_modes import BASE, BetMode
 from reelhouse.games.model import Game
-from reelhouse.games.vector import vector_game
+from reelhouse.games.vector import VectorGame, vector_game
 
 # Spins per chunk: big enough that array overheads vanish, small enough to stay in ~100 MB.
 CHUNK_SPINS = 250_000
@@ -56,20 +58,51 @@ class Totals:
         )
 
 
-def simulate_chunk(game: Game, variant: int, spins: int, rng: np.random.Generator) -> Totals:
-    """Simulate `spins` rounds as arrays; the rules are those of `engine.play`."""
+def simulate_chunk(
+    game: Game, variant: int, spins: int, rng: np.random.Generator, mode: BetMode = BASE
+) -> Totals:
+    """Simulate `spins` rounds (of the bet mode) as arrays; the rules are those of
+    `engine.play`. Wins are credits of the bet: a bonus buy's return is paid / (spins x price
+    x credits)."""
     if game.hold_and_win is not None:
         # Imported here: hold_simulate builds on this module's Totals.
         from reelhouse.games.hold_simulate import simulate_hold_chunk
 
-        return simulate_hold_chunk(game, variant, spins, rng)
+        return simulate_hold_chunk(game, variant, spins, rng, mode)
     vg = vector_game(game, variant)
-    stops = vg.draw_stops(vg.base, rng, spins)
-    base, scatters = vg.evaluate(vg.base, stops)
-    starts = np.minimum(vg.awards[scatters], vg.max_spins)
+    if mode == BASE:
+        stops = vg.draw_stops(vg.base, rng, spins)
+        base, scatters = vg.evaluate(vg.base, stops)
+        starts = np.minimum(vg.awards[scatters], vg.max_spins)
+    else:  # a bought round: no base spin, every round starts the feature with the trigger's award
+        assert game.bonus_buy is not None
+        base = np.zeros(spins, dtype=np.int64)
+        starts = np.full(spins, game.bonus_buy.start_spins, dtype=np.int64)
     triggered = np.flatnonzero(starts)
-    feature = np.zeros(len(triggered), dtype=np.int64)
-    left = starts[triggered].copy()
+    feature, played = _features(vg, starts[triggered].copy(), rng)
+    total = base.copy()
+    total[triggered] += feature
+    paid = np.minimum(total, game.max_win_credits)
+    hit = total > 0
+    hit[triggered] = True
+    return Totals(
+        spins=spins,
+        paid=int(paid.sum()),
+        paid_squared=float(np.square(paid, dtype=np.float64).sum()),
+        hits=int(hit.sum()),
+        triggers=len(triggered),
+        feature_paid=int(feature.sum()),
+        free_spins=played,
+        capped=int((total > paid).sum()),
+        max_paid=int(paid.max(initial=0)),
+    )
+
+
+def _features(
+    vg: VectorGame, left: npt.NDArray[np.int64], rng: np.random.Generator
+) -> tuple[npt.NDArray[np.int64], int]:
+    """Play free-spin features started with `left` spins each: (their wins, spins played)."""
+    feature = np.zeros(len(left), dtype=np.int64)
     awarded = left.copy()
     played = 0
     # Each pass plays one spin of every running feature; none runs longer than max_spins.
@@ -88,22 +121,7 @@ def simulate_chunk(game: Game, variant: int, spins: int, rng: np.random.Generato
             left[active] += granted
             awarded[active] += granted
     assert not (left > 0).any(), "a feature outlived max_spins"
-    total = base.copy()
-    total[triggered] += feature
-    paid = np.minimum(total, game.max_win_credits)
-    hit = total > 0
-    hit[triggered] = True
-    return Totals(
-        spins=spins,
-        paid=int(paid.sum()),
-        paid_squared=float(np.square(paid, dtype=np.float64).sum()),
-        hits=int(hit.sum()),
-        triggers=len(triggered),
-        feature_paid=int(feature.sum()),
-        free_spins=played,
-        capped=int((total > paid).sum()),
-        max_paid=int(paid.max(initial=0)),
-    )
+    return feature, played
 
 
 def _run_chunk(game: Game, variant: int, spins: int, seed: np.random.SeedSequence) -> Totals:

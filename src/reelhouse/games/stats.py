@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from reelhouse.games import capbound
 from reelhouse.games.capbound import RoundLaw
-from reelhouse.games.exact import feature_moments, rtp_breakdown
+from reelhouse.games.exact import FeatureMoments, buy_rtp, feature_moments, rtp_breakdown
 from reelhouse.games.model import Game
 from reelhouse.games.vector import StripTables, VectorGame, vector_game
 
@@ -208,6 +208,7 @@ def compute_sheet(game: Game, variant: int) -> Sheet:
     mean_t, second_t, spins_t = (np.zeros(classes) for _ in range(3))
     feature = game.free_spins
     free: SpinSummary | None = None
+    moments: FeatureMoments | None = None
     if feature is not None:
         assert vg.free is not None
         free = summarise(vg, vg.free, feature.multiplier)
@@ -262,6 +263,27 @@ def compute_sheet(game: Game, variant: int) -> Sheet:
         round_bands=tuple(float(b) for b in capbound.bucket(distribution, _edges(game))),
         feature_bands=feature_bands,
         spin_counts=counts,
+        extra=_buy_rows(game, variant, moments),
+    )
+
+
+def _buy_rows(
+    game: Game, variant: int, moments: FeatureMoments | None
+) -> tuple[tuple[str, str], ...]:
+    """A free-spin bonus buy's figures. Its RTP from this enumeration's moments and from
+    `exact.buy_rtp` (per-line expectations with Wald's identity) must agree."""
+    buy = game.bonus_buy
+    if buy is None or moments is None:
+        return ()
+    start, price = buy.start_spins, buy.price_x * game.credits
+    mean, second = float(moments.mean[start]), float(moments.second[start])
+    assert abs(mean / price - buy_rtp(game, variant)) < AGREEMENT, "bonus buy RTPs disagree"
+    return (
+        ("bonus buy price (x bet)", f"{buy.price_x}"),
+        ("bonus buy RTP %", f"{mean / price * 100:.6f}"),
+        ("bought: mean win (x bet)", f"{mean / game.credits:.2f}"),
+        ("bought: std of the win (x price)", f"{math.sqrt(max(second - mean**2, 0)) / price:.2f}"),
+        ("bought: mean free spins", f"{float(moments.spins[start]):.2f}"),
     )
 
 

@@ -14,7 +14,10 @@ step moves the RTP by well under 0.01 percentage points.
 
 A hold-and-win game with a bonus buy first fits each variant's respin weights (`hold`: cash
 and blank out of HOLD_TOTAL) so that the buy returns the variant's nominal RTP, by bisection
-on the cash weight; the base strips are then fitted with the feature as it now pays.
+on the cash weight; the base strips are then fitted with the feature as it now pays. A
+free-spin game with a bonus buy likewise first fits its free strips (their knob over
+`free_knob_range`, by default `knob_range`, then single steps) so that the buy returns the
+nominal RTP, then the base strips alone.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from reelhouse.games.catalogue import DATA_ROOT
-from reelhouse.games.exact import strips_rtp
+from reelhouse.games.exact import free_spin_buy_rtp, strips_rtp
 from reelhouse.games.hold_exact import buy_rtp
 from reelhouse.games.hold_model import HoldWeights
 from reelhouse.games.model import Game, build_strips, parse_game
@@ -80,12 +84,22 @@ def _weights(layout: Layout, knob: set[str], t: float) -> list[list[int]]:
 class _Candidate:
     """Weights for the base and free strips, and the RTP they give."""
 
-    def __init__(self, game: Game, tuning: Any, t: float, hold: HoldWeights | None = None) -> None:
+    def __init__(
+        self,
+        game: Game,
+        tuning: Any,
+        t: float,
+        hold: HoldWeights | None = None,
+        free: list[list[int]] | None = None,
+    ) -> None:
         self.game = game
         self.tuning = tuning
         knob = set(tuning["knob"])
         self.base = _weights(tuning["base"], knob, t)
-        self.free = _weights(tuning["free"], knob, t) if "free" in tuning else None
+        # The free strips follow the base knob, unless a bonus buy fixed them (`_fit_free`).
+        if free is None and "free" in tuning:
+            free = _weights(tuning["free"], knob, t)
+        self.free = free
         self.hold = hold
 
     def rtp(self) -> float:
@@ -93,6 +107,10 @@ class _Candidate:
         base = build_strips(self.game, document["base"])
         free = build_strips(self.game, document["free"]) if "free" in document else None
         return strips_rtp(self.game, base, free, self.hold).rtp
+
+    def buy_rtp(self) -> float:
+        """The return of a free-spin game's bonus buy on these free strips."""
+        return free_spin_buy_rtp(self.game, build_strips(self.game, self.document(0)["free"]))
 
     def document(self, rtp_percent: int) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -128,51 +146,85 @@ def _fit_hold(game: Game, tuning: Any, target: float) -> HoldWeights | None:
     return min(weights(low), weights(high), key=lambda w: abs(buy_rtp(game, w) - target))
 
 
+def _fit_free(game: Game, tuning: Any, target: float) -> list[list[int]] | None:
+    """The free strips' weights of one variant of a free-spin game with a bonus buy: fitted
+    so that the buy returns the target, by bisection on their knob, then single steps (None
+    without such a buy: the free strips follow the base knob)."""
+    if game.bonus_buy is None or game.free_spins is None:
+        return None
+
+    def buy(t: float) -> float:
+        return _Candidate(game, tuning, t).buy_rtp()
+
+    low, high = tuning.get("free_knob_range", tuning.get("knob_range", KNOB_RANGE))
+    candidate = _Candidate(
+        game, tuning, _bisection(buy, low, high, target, f"{game.game_code} buy")
+    )
+    _greedy(candidate, target, "free")
+    assert candidate.free is not None
+    return candidate.free
+
+
+def _bisection(
+    rtp: Callable[[float], float], low: float, high: float, target: float, what: str
+) -> float:
+    """The t in [low, high] whose RTP is nearest the target, by bisection."""
+    low_above = rtp(low) > target
+    assert low_above != (rtp(high) > target), f"{what}: the knob range does not reach {target}"
+    for _ in range(BISECTION_STEPS):
+        middle = (low + high) / 2
+        if (rtp(middle) > target) == low_above:
+            low = middle
+        else:
+            high = middle
+    return min((low, high), key=lambda t: abs(rtp(t) - target))
+
+
 def _bisect(game: Game, tuning: Any, target: float) -> _Candidate:
     """Bisection on t over the game's knob range; the RTP must cross the target inside it."""
     low, high = tuning.get("knob_range", KNOB_RANGE)
     hold = _fit_hold(game, tuning, target)
-    low_above = _Candidate(game, tuning, low, hold).rtp() > target
-    high_above = _Candidate(game, tuning, high, hold).rtp() > target
-    assert low_above != high_above, f"{game.game_code}: the knob range does not reach {target}"
-    for _ in range(BISECTION_STEPS):
-        middle = (low + high) / 2
-        if (_Candidate(game, tuning, middle, hold).rtp() > target) == low_above:
-            low = middle
-        else:
-            high = middle
-    candidates = [_Candidate(game, tuning, low, hold), _Candidate(game, tuning, high, hold)]
-    return min(candidates, key=lambda c: abs(c.rtp() - target))
+    free = _fit_free(game, tuning, target)
+
+    def rtp(t: float) -> float:
+        return _Candidate(game, tuning, t, hold, free).rtp()
+
+    t = _bisection(rtp, low, high, target, game.game_code)
+    return _Candidate(game, tuning, t, hold, free)
 
 
-def _greedy(candidate: _Candidate, target: float) -> float:
-    """Move single knob weights of the base strips by one unit while that gets closer."""
-    layout = candidate.tuning["base"]
+def _greedy(candidate: _Candidate, target: float, key: str = "base") -> float:
+    """Move single knob weights of the base strips by one unit while the RTP gets closer (of
+    the free strips, `key` "free", while the bonus buy's RTP does)."""
+    layout = candidate.tuning[key]
     knob = set(candidate.tuning["knob"])
+    weights = candidate.base if key == "base" else candidate.free
+    assert weights is not None
+    measure = candidate.rtp if key == "base" else candidate.buy_rtp
     moves = [
         (reel, stop)
         for reel, strip in enumerate(layout["strips"])
         for stop, entry in enumerate(strip)
         if _stop(entry, layout["symbol_weights"], knob)[2] == "knob"
     ]
-    error = abs(candidate.rtp() - target)
+    error = abs(measure() - target)
     for _ in range(MAX_GREEDY_ROUNDS):
         if error < TOLERANCE:
             break
         best: tuple[float, int, int, int] | None = None
         for reel, stop in moves:
             for step in (-1, 1):
-                if candidate.base[reel][stop] + step < 1:
+                if weights[reel][stop] + step < 1:
                     continue
-                candidate.base[reel][stop] += step
-                trial = abs(candidate.rtp() - target)
-                candidate.base[reel][stop] -= step
+                weights[reel][stop] += step
+                trial = abs(measure() - target)
+                weights[reel][stop] -= step
                 if trial < error and (best is None or trial < best[0]):
                     best = (trial, reel, stop, step)
         if best is None:
             break
         error, reel, stop, step = best
-        candidate.base[reel][stop] += step
+        weights[reel][stop] += step
     return error
 
 
@@ -186,8 +238,12 @@ def tune_game(directory: Traversable) -> dict[int, dict[str, Any]]:
         target = rtp / 100
         candidate = _bisect(game, tuning, target)
         error = _greedy(candidate, target)
+        buy = ""
+        if game.bonus_buy is not None and game.free_spins is not None:
+            buy = f", bonus buy {candidate.buy_rtp() * 100:.6f} %"
         print(
-            f"{game.game_code} rtp{rtp}: {candidate.rtp() * 100:.6f} % (error {error * 100:.6f} pp)"
+            f"{game.game_code} rtp{rtp}: {candidate.rtp() * 100:.6f} %"
+            f" (error {error * 100:.6f} pp){buy}"
         )
         results[rtp] = candidate.document(rtp)
     return results

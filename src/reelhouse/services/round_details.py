@@ -315,7 +315,8 @@ def _round_items(session: Session, round_: Round) -> list[dict[str, Any]]:
 
 def _spins(outcome: dict[str, Any], game: Game | None, cur: Currency) -> tuple[SpinView, ...]:
     base = outcome["base"]
-    spins = [_spin(base, "Base spin", game, cur)]
+    # A bought free-spin round has no base spin: its `base` has no grid, and is not shown.
+    spins = [_spin(base, "Base spin", game, cur)] if base["grid"] else []
     if "cascades" in base:  # a cluster game: every grid of the cascade, as the player saw it
         steps = base["cascades"]
         spins = [
