@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reelhouse.games import cascade, catalogue
+from reelhouse.games import cascade, cascade_exact, catalogue
 from reelhouse.games.engine import evaluate, play
 from reelhouse.games.exact import rtp_breakdown
 from reelhouse.games.model import Game, GameDataError, build_strips, parse_game
@@ -111,7 +111,7 @@ def test_the_cascade_bound_stops_an_endless_cascade() -> None:
     result = evaluate(game, game.variant(VARIANT).base, (0, 0), in_feature=False)
     assert len(result.cascades) == 4  # the first grid and three refills, each paying
     assert result.win_credits == 8
-    assert cascade.win_table(game, game.variant(VARIANT).base).tolist() == [8] * 9
+    assert cascade_exact.win_table(game, game.variant(VARIANT).base).tolist() == [8] * 9
 
 
 @st.composite
@@ -176,7 +176,7 @@ def test_the_two_evaluators_agree_on_every_combination_of_shortened_strips() -> 
             "weights": [[1] * 5 for _ in strips.reels],
         },
     )
-    table = cascade.win_table(game, short)
+    table = cascade_exact.win_table(game, short)
     wins = [
         cascade.evaluate(game, short, tuple(int(s) for s in stops)).win_credits
         for stops in np.ndindex(*(5,) * game.reels)
@@ -189,7 +189,7 @@ def test_the_two_evaluators_agree_on_every_combination_of_shortened_strips() -> 
 def test_every_variant_exact_against_the_engine_and_a_simulation(variant: int) -> None:
     game = catalogue_game()
     strips = game.variant(variant).base
-    table = cascade.win_table(game, strips)
+    table = cascade_exact.win_table(game, strips)
     lengths = [len(reel.symbols) for reel in strips.reels]
     # The engine's own evaluator, on stops drawn as the engine draws them, spin for spin.
     source = SeededRng(variant)

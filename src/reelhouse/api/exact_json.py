@@ -17,6 +17,10 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+# Below 10^18 every integer fits 64 bits and every figure Reelhouse writes fits the number
+# bound (domain/limits.py MAX_JSON_NUMBER_CHARS).
+EXPONENT_FROM = Decimal(10) ** 18
+
 
 def dumps(value: Any) -> str:
     """Compact JSON; Decimals as exact numbers in their own digits."""
@@ -25,6 +29,11 @@ def dumps(value: Any) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"not a finite number: {value}")
+        # A figure past what bounded JSON readers take as digits (Reelhouse's own among them:
+        # 40 characters, integers within 64 bits) is written with an exponent, still exact:
+        # odds such as 1 in 7.556E+36, never money.
+        if abs(value) >= EXPONENT_FROM:
+            return format(value.normalize(), "E")
         return format(value, "f")
     if isinstance(value, Mapping):
         members = (

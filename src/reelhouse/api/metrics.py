@@ -50,6 +50,9 @@ PlatformDep = Annotated[Platform, Depends(platform_of)]
 @router.get("/metrics")
 def scrape(platform: PlatformDep) -> Response:
     sender = platform.wallet if isinstance(platform.wallet, WalletSender) else None
+    # The outbox gauges read call states: the wins this process has had acknowledged but not
+    # yet written (dispatch/ack_batch.py) are written first, as for any read that needs them.
+    platform.wallet.write_pending_acks()
     guards = sender.guards if sender is not None else None
     body = metrics.render(platform.db, platform.clock, guards)
     # The compensated-play watch: its own metric names, so the two expositions just join.

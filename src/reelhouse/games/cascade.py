@@ -1,5 +1,5 @@
-"""Cascades (tumbling reels) with cluster pays: the rules, a reference evaluator and the exact
-enumeration.
+"""Cascades (tumbling reels) with cluster pays: the rules and the engine's evaluator (the exact
+enumeration is `cascade_exact.py`, kept apart so that playing a round needs no numpy).
 
 Rules, in one place:
 - A cluster is a set of orthogonally adjacent cells (same reel, next row; or same row, next
@@ -23,30 +23,25 @@ Why the math is exact and tractable: what falls in is read from the strips, not 
 whole cascade is a deterministic function of the reel stops. One draw per reel, as in every
 other game, and a round replays from those draws alone. The exact RTP is a full enumeration:
 the win of every stop combination (prod of the strip lengths; the catalogue's cluster game has
-12^5 = 248,832) is computed once per strip layout (`win_table`, vectorised, a few seconds) and
-does not depend on the weights, so every RTP variant and every tuning candidate is a weighted
-sum over the same table (`expected_credits`, a tensor contraction per reel).
+12^5 = 248,832) is computed once per strip layout (`cascade_exact.win_table`, vectorised, a
+few seconds) and does not depend on the weights, so every RTP variant and every tuning
+candidate is a weighted sum over the same table (`cascade_exact.expected_credits`, a tensor
+contraction per reel).
 
 Two independent evaluators: `evaluate` (the engine's, one grid at a time, breadth-first flood
-fill over cells) and `win_table` (all stop combinations at once, grids as bit boards, clusters
-by repeated bit-shift dilation). The tests hold them equal stop combination by stop combination
-on every combination of a small game and of shortened catalogue strips, and on sampled
-combinations of every catalogue variant.
+fill over cells) and `cascade_exact.win_table` (all stop combinations at once, grids as bit
+boards, clusters by repeated bit-shift dilation). The tests hold them equal stop combination
+by stop combination on every combination of a small game and of shortened catalogue strips,
+and on sampled combinations of every catalogue variant.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
-from functools import cache
-
-import numpy as np
-import numpy.typing as npt
 
 from reelhouse.games.model import Game, StripSet, Symbol
 from reelhouse.games.outcome import CascadeStep, ClusterWin, Position, SpinResult
 
-IntArray = npt.NDArray[np.int64]
 Grid = tuple[tuple[int, ...], ...]
 
 # The enumeration holds a few int64 arrays of this many combinations: beyond it the table
@@ -113,126 +108,6 @@ def evaluate(game: Game, strips: StripSet, stops: tuple[int, ...]) -> SpinResult
             columns[reel] = [strip.symbols[(tops[reel] + i) % n] for i in range(fallen)] + kept
     total = sum(step.win_credits for step in steps)
     return SpinResult(stops, steps[0].grid, 1, (), (), None, total, cascades=tuple(steps))
-
-
-def _grow(cells: IntArray, rows: int, reels: int) -> IntArray:
-    """Each bit board dilated by one cell in the four directions (cell = reel * rows + row)."""
-    row_bits = sum(1 << (reel * rows) for reel in range(reels))  # row 0 of every reel
-    first_row, last_row = row_bits, row_bits << (rows - 1)
-    full = (1 << (rows * reels)) - 1
-    down = (cells & ~last_row) << 1
-    up = (cells & ~first_row) >> 1
-    return cells | down | up | ((cells << rows) & full) | (cells >> rows)
-
-
-def _board_wins(
-    boards: IntArray, wild: IntArray, pays: IntArray, rows: int, reels: int
-) -> tuple[IntArray, IntArray]:
-    """(win, cells removed) per grid for one symbol, given its cells and the wilds as bit
-    boards: take the lowest cell of the symbol not yet in a cluster, dilate it inside
-    symbol | wild until it stops growing, pay it by its size, and repeat."""
-    allowed = boards | wild
-    remaining = boards.copy()
-    win = np.zeros(len(boards), dtype=np.int64)
-    removed = np.zeros(len(boards), dtype=np.int64)
-    live = np.flatnonzero(remaining)
-    while live.size:
-        component = remaining[live] & -remaining[live]  # the lowest bit
-        within = allowed[live]
-        growing = np.arange(live.size)
-        # A component grows by at least a cell per pass, so this ends within `cells` passes.
-        while growing.size:
-            grown = _grow(component[growing], rows, reels) & within[growing]
-            changed = grown != component[growing]
-            component[growing] = grown
-            growing = growing[changed]
-        pay = pays[np.bitwise_count(component)]
-        win[live] += pay
-        removed[live] |= np.where(pay > 0, component, 0)
-        remaining[live] &= ~component
-        live = live[remaining[live] != 0]
-    return win, removed
-
-
-def _grid_wins(grids: npt.NDArray[np.int8], game: Game) -> tuple[IntArray, IntArray]:
-    """(win, cells removed) of every grid; grids[i, reel, row]."""
-    count, reels, rows = grids.shape
-    flat = grids.reshape(count, reels * rows)
-    bits = np.left_shift(np.int64(1), np.arange(reels * rows, dtype=np.int64))
-    wild_ids = [i for i, s in enumerate(game.symbols) if s.kind == "wild"]
-    wild = (np.isin(flat, wild_ids) * bits).sum(axis=1)
-    win = np.zeros(count, dtype=np.int64)
-    removed = np.zeros(count, dtype=np.int64)
-    for index, symbol in enumerate(game.symbols):
-        if symbol.kind != "regular" or not any(symbol.pays):
-            continue
-        boards = ((flat == index) * bits).sum(axis=1)
-        pays = np.array((0, *symbol.pays), dtype=np.int64)
-        symbol_win, symbol_removed = _board_wins(boards, wild, pays, rows, reels)
-        win += symbol_win
-        removed |= symbol_removed
-    return win, removed
-
-
-def win_table(game: Game, strips: StripSet) -> IntArray:
-    """The win of every stop combination, flattened in C order (reel 0 most significant)."""
-    return _win_table(game, tuple(reel.symbols for reel in strips.reels))
-
-
-@cache
-def _win_table(game: Game, layout: tuple[tuple[int, ...], ...]) -> IntArray:
-    # Keyed by the symbols on the strips, not their weights: every variant and every tuning
-    # candidate of a layout shares one table.
-    assert game.cascade is not None
-    rows, reels = game.rows, game.reels
-    assert rows * reels <= MAX_CELLS
-    lengths = [len(strip) for strip in layout]
-    total = math.prod(lengths)
-    assert total <= MAX_COMBINATIONS, f"{total} stop combinations are too many to enumerate"
-    strip_arrays = [np.asarray(strip, dtype=np.int64) for strip in layout]
-    stops = np.stack(np.unravel_index(np.arange(total), lengths)).astype(np.int64)
-    grids = np.empty((total, reels, rows), dtype=np.int8)
-    for reel, strip in enumerate(strip_arrays):
-        for row in range(rows):
-            grids[:, reel, row] = strip[(stops[reel] + row) % lengths[reel]]
-    tops = stops.copy()
-    win = np.zeros(total, dtype=np.int64)
-    live = np.arange(total)  # combinations whose cascade is still running
-    row_index = np.arange(rows)
-    for refills in range(game.cascade.max_cascades + 1):
-        step_win, removed = _grid_wins(grids[live], game)
-        win[live] += step_win * game.cascade.multiplier(refills)
-        if refills == game.cascade.max_cascades:
-            break
-        paying = removed != 0
-        live, removed = live[paying], removed[paying]
-        if not live.size:
-            break
-        for reel, strip in enumerate(strip_arrays):
-            gone = (removed[:, None] >> (reel * rows + row_index)) & 1  # [combination, row]
-            fallen = gone.sum(axis=1)
-            # A stable sort puts the removed cells first and the kept ones after them in
-            # their order: the kept symbols fall to the bottom.
-            order = np.argsort(1 - gone, axis=1, kind="stable")
-            column = np.take_along_axis(grids[live, reel, :], order, axis=1)
-            tops[reel, live] -= fallen
-            top = tops[reel, live]
-            fresh = strip[(top[:, None] + row_index) % lengths[reel]]
-            column = np.where(row_index < fallen[:, None], fresh, column)
-            grids[live, reel, :] = column
-    win.setflags(write=False)
-    return win
-
-
-def expected_credits(game: Game, strips: StripSet) -> float:
-    """E[win of one spin] in credits: the win table weighted by every reel's stop
-    probabilities (contracted one reel at a time, last reel first)."""
-    lengths = [len(reel.symbols) for reel in strips.reels]
-    value = win_table(game, strips).reshape(lengths).astype(np.float64)
-    for reel in reversed(strips.reels):
-        weights = np.asarray(reel.weights, dtype=np.float64) / reel.total_weight
-        value = value @ weights
-    return float(value)
 
 
 def pay_tiers(symbols: tuple[Symbol, ...]) -> list[int]:

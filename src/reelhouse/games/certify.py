@@ -28,16 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from reelhouse.games.catalogue import load_game_dir
+from reelhouse.games.certify_limits import DEFAULT_ROUNDS, DEFAULT_SEED, MAX_ROUNDS
 from reelhouse.games.engine import play
 from reelhouse.games.model import ENGINE_VERSION, Game
 from reelhouse.games.rng import MAX_DRAW_BOUND, MAX_REJECTIONS, RNG_VERSION, SeededRng
 from reelhouse.games.stats import WIN_BANDS_X, Sheet
 
-# Rounds per variant: the default runs in seconds; the maximum keeps a bundle's build to
-# minutes on one core (a lab that wants more runs `reelhouse rtp simulate` on its own).
-DEFAULT_ROUNDS = 200_000
-MAX_ROUNDS = 100_000_000
-DEFAULT_SEED = 1
 # |observed - exact| within this many standard errors of the mean passes.
 SIGMA_LIMIT = 3.0
 # The sample round is the first round from the seed that pays (a round that shows a win

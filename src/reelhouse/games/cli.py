@@ -14,7 +14,7 @@ import typer
 
 from reelhouse.domain.limits import SIMULATION_MAX_SPINS
 from reelhouse.games.catalogue import get_game, list_games
-from reelhouse.games.certify import DEFAULT_ROUNDS, DEFAULT_SEED, MAX_ROUNDS
+from reelhouse.games.certify_limits import DEFAULT_ROUNDS, DEFAULT_SEED, MAX_ROUNDS
 from reelhouse.games.model import Game
 
 # The math (numpy) and the progress bar are imported by the commands that use them, so that

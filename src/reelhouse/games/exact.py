@@ -13,7 +13,7 @@ The free-spin feature enters by Wald's identity: E[feature win] = E[spins played
 one free spin], where spins played follows a Markov chain over (spins left, spins awarded) that
 retriggers and stops at the limit on spins (`feature_moments`, which `stats.py` also uses for
 the second moment). A cluster game's spin (a whole cascade) depends on all reels at once:
-its mean is the full enumeration of `cascade.py`. A hold-and-win feature has its own exact
+its mean is the full enumeration of `cascade_exact.py`. A hold-and-win feature has its own exact
 math in `hold_exact.py`. Everything here ignores the max-win cap; `capbound.py` computes what
 the cap takes. A bonus buy of free spins
 returns E[feature win from the trigger's award] / price, from the same chain (`buy_rtp`).
@@ -27,7 +27,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from reelhouse.games import cascade, hold_exact
+from reelhouse.games import cascade_exact, hold_exact
 from reelhouse.games.hold_model import HoldWeights
 from reelhouse.games.model import Game, StripSet, Symbol
 
@@ -169,7 +169,7 @@ def spin_means(game: Game, strips: StripSet, multiplier: int) -> SpinMeans:
     if game.mode == "lines":
         pays = expected_line_credits(game, strips)
     elif game.mode == "cluster":
-        pays = cascade.expected_credits(game, strips)
+        pays = cascade_exact.expected_credits(game, strips)
     else:
         pays = expected_ways_credits(game, strips)
     dist = scatter_count_distribution(game, strips)

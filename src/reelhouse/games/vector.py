@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from reelhouse.games.cascade import win_table
+from reelhouse.games.cascade_exact import win_table
 from reelhouse.games.exact import line_table, match_counts
 from reelhouse.games.model import Game, StripSet
 

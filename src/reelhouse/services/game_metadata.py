@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from reelhouse.domain.limits import MAX_JSON_EXPONENT
 from reelhouse.games import catalogue, facts, images
 from reelhouse.games.model import Game
 from reelhouse.services.operators import BP_PER_PERCENT
@@ -32,6 +33,15 @@ def _number(text: str | None) -> Decimal | None:
     return Decimal(text) if text else None
 
 
+def _odds(text: str | None) -> Decimal | None:
+    """Odds as a number, or None past 1 in 10^MAX_JSON_EXPONENT: a JSON number with a larger
+    exponent is refused by every bounded JSON reader (Reelhouse's own among them: an upstream
+    Reelhouse reads this catalogue), and such an award is too rare to matter beside it. The
+    game's sheet and help keep the figure."""
+    odds = _number(text)
+    return odds if odds is None or odds.adjusted() <= MAX_JSON_EXPONENT else None
+
+
 def metadata(game: Game, rtp_bp: int) -> dict[str, Any]:
     """The game's figures at the variant the operator's RTP selects."""
     variant = catalogue.select_variant(game, Decimal(rtp_bp) / BP_PER_PERCENT)
@@ -44,7 +54,7 @@ def metadata(game: Game, rtp_bp: int) -> dict[str, Any]:
         "volatility_index": _number(figures.get("volatility_index")),
         "hit_rate": _number(figures.get("hit_rate")),
         "max_win_x": _number(figures.get("max_win_x")),
-        "max_win_one_in": _number(figures.get("max_win_one_in")),
+        "max_win_one_in": _odds(figures.get("max_win_one_in")),
         "free_spins_one_in": _number(figures.get("feature_one_in")),
         "features": facts.features(game),
     }
