@@ -301,7 +301,9 @@
   async function presentRound(outcome, roundWin, betMinor, { celebrate, turbo, winNode }) {
     present.clear();
     mechanics.hideMeter();
-    await presentSpin(outcome.base, { celebrate, turbo });
+    // A bought free-spin feature has no base spin (its base has no grid): the reels keep
+    // what they show until the first free spin.
+    if (outcome.base.grid.length) await presentSpin(outcome.base, { celebrate, turbo });
     if (outcome.hold) await mechanics.hold(outcome, { turbo: turbo || slam });
     const free = outcome.free_spins;
     if (free.length) {

@@ -91,7 +91,8 @@ const ReelHistory = (() => {
       } else {
         const outcome = round.outcome;
         // A cascade shows each of its grids, titled as on the round-details page.
-        const grids = ctx.grids(outcome.base);
+        // A bought free-spin feature has no base spin: nothing to show for it.
+        const grids = outcome.base.grid.length ? ctx.grids(outcome.base) : [];
         grids.forEach((grid, i) => {
           const title = grids.length > 1 ? ctx.t("grid_of", { n: i + 1, total: grids.length }) : ctx.t("base_spin");
           detail.append(spinBlock(grid, title));

@@ -428,4 +428,70 @@
       },
     },
   });
+
+  // --- Pearl Diver: under the sea ---------------------------------------------------------------
+  // Card ranks on scallop shells; sea creatures, the diver, the treasure chest (wild) and the
+  // giant pearl (scatter).
+  const shell = (glyph, fill) => rank(glyph,
+    "M50 16C28 16 14 34 14 54c0 10 6 18 14 22h44c8-4 14-12 14-22 0-20-14-38-36-38z", fill, "#fff",
+    '<path d="M50 18V76M34 22L40 76M66 22L60 76M22 36L30 76M78 36L70 76" stroke="#fff5"'
+    + ' stroke-width="2" fill="none"/><path d="M38 76h24l-4 10H42z" fill="' + fill + '"'
+    + ' stroke="#0009" stroke-width="2"/>');
+  ReelArt.theme("pearl-diver", {
+    tile: ["#1a7a9a", "#03203a"],
+    edge: "#7fe3ff",
+    symbols: {
+      TEN: { svg: shell("10", "#2a8a9a") },
+      JACK: { svg: shell("J", "#3a6ab0") },
+      QUEEN: { svg: shell("Q", "#9a4a8a") },
+      KING: { svg: shell("K", "#2a9a6a") },
+      ACE: { svg: shell("A", "#c0603a") },
+      STARFISH: {
+        svg: '<path d="M50 10l10 28 30 2-24 18 9 30-25-17-25 17 9-30-24-18 30-2z" fill="#ff8a4a"'
+          + ' stroke="#8a3a10" stroke-width="3" stroke-linejoin="round"/><g fill="#ffd0a0">'
+          + '<circle cx="50" cy="30" r="3"/><circle cx="34" cy="50" r="3"/><circle cx="66" cy="50"'
+          + ' r="3"/><circle cx="42" cy="70" r="3"/><circle cx="58" cy="70" r="3"/></g>',
+      },
+      SEAHORSE: {
+        svg: '<path d="M58 12c-14 0-22 10-20 22l-10 4 10 4c0 10 10 16 14 26 3 8-2 16-10 16-6 0-8-6-4-9'
+          + '" fill="none" stroke="#ffd23f" stroke-width="9" stroke-linecap="round"/><path d="M58 12'
+          + 'c-14 0-22 10-20 22l-10 4 10 4c0 10 10 16 14 26" fill="none" stroke="#c08a00"'
+          + ' stroke-width="3"/><circle cx="52" cy="24" r="3" fill="#3a2a00"/><path d="M62 30l10-4'
+          + 'M64 40l10 0M62 50l8 4" stroke="#ffe98a" stroke-width="3" stroke-linecap="round"/>',
+      },
+      TURTLE: {
+        svg: '<ellipse cx="50" cy="54" rx="28" ry="22" fill="#3a9a4a" stroke="#1a4a20"'
+          + ' stroke-width="3"/><path d="M50 34v40M30 46l40 16M70 46L30 62" stroke="#1a4a20"'
+          + ' stroke-width="2.5"/><circle cx="84" cy="48" r="9" fill="#8ad06a" stroke="#1a4a20"'
+          + ' stroke-width="3"/><circle cx="87" cy="45" r="2" fill="#102a10"/><path d="M28 36'
+          + 'l-10-10M28 72l-10 10M66 34l6-10M66 74l6 10" stroke="#8ad06a" stroke-width="8"'
+          + ' stroke-linecap="round"/>',
+      },
+      DIVER: {
+        tile: ["#ffd23f", "#8a4a00"],
+        svg: '<circle cx="50" cy="42" r="26" fill="url(#silver)" stroke="#3a3a3a" stroke-width="4"/>'
+          + '<circle cx="50" cy="42" r="15" fill="#7fe3ff" stroke="#3a3a3a" stroke-width="4"/>'
+          + '<path d="M40 36h20" stroke="#fff" stroke-width="3"/><path d="M24 74h52l-6 18H30z"'
+          + ' fill="#c0603a" stroke="#5a2a10" stroke-width="3"/><circle cx="30" cy="30" r="4"'
+          + ' fill="#3a3a3a"/><circle cx="70" cy="30" r="4" fill="#3a3a3a"/>',
+      },
+      WILD: {
+        tile: ["#ffc83d", "#5a2a00"],
+        svg: '<path d="M16 44h68v40H16z" fill="#8a4a1a" stroke="#3a1a00" stroke-width="3"/>'
+          + '<path d="M16 44c0-18 14-28 34-28s34 10 34 28z" fill="#a8602a" stroke="#3a1a00"'
+          + ' stroke-width="3"/><path d="M16 44h68M50 16v68" stroke="url(#gold)" stroke-width="5"/>'
+          + '<circle cx="50" cy="56" r="6" fill="url(#gold)" stroke="#3a1a00" stroke-width="2"/>'
+          + '<text x="50" y="80" text-anchor="middle" font-family="Impact,Arial Black,sans-serif"'
+          + ' font-size="16" fill="#fff" stroke="#3a1a00" stroke-width="2" paint-order="stroke">'
+          + 'WILD</text>',
+      },
+      PEARL: {
+        tile: ["#e8f8ff", "#2a4a8a"],
+        svg: '<path d="M10 66c10-24 70-24 80 0-10 14-70 14-80 0z" fill="#e0a0c0" stroke="#6a2a4a"'
+          + ' stroke-width="3"/><circle cx="50" cy="48" r="22" fill="#fffaf0" stroke="#b0a0c0"'
+          + ' stroke-width="3"/><circle cx="42" cy="40" r="7" fill="#fff"/><circle cx="58" cy="56"'
+          + ' r="4" fill="#e8e0f0"/>',
+      },
+    },
+  });
 })();
