@@ -17,7 +17,7 @@ demo: $(STAMP)
 	REELHOUSE_DATA_DIR=$(CURDIR)/var $(BIN)/reelhouse demo
 
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -n 2 --dist worksteal -q --durations=15
+	$(BIN)/python -m pytest -n 3 --dist worksteal -q --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)

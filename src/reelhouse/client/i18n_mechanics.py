@@ -43,7 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
         "grand_prize": "¡Tablero lleno! Gran premio {amount}",
         "hold_board": "Hold and win",
         "buy": "Comprar bono",
-        "buy_confirm": "¿Comprar la función de bonificación por {price} ({x} x tu apuesta de {bet})?",
+        "buy_confirm": "¿Comprar el bono por {price} ({x} x tu apuesta de {bet})?",
         "buy_yes": "Comprar",
         "buy_no": "Cancelar",
         "err_3030": "En esta sesión no se permite comprar una función.",
@@ -111,8 +111,7 @@ WORDS: dict[str, dict[str, str]] = {
         "grand_prize": "Grille pleine ! Gros lot {amount}",
         "hold_board": "Hold and win",
         "buy": "Acheter le bonus",
-        "buy_confirm": "Acheter la fonction bonus pour {price} "
-        "({x} x votre mise de {bet}) ?",
+        "buy_confirm": "Acheter la fonction bonus pour {price} ({x} x votre mise de {bet}) ?",
         "buy_yes": "Acheter",
         "buy_no": "Annuler",
         "err_3030": "L'achat d'une fonction n'est pas autorisé pour cette session.",
