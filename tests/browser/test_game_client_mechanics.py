@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from reelhouse.games import catalogue
 from reelhouse.games.bet_modes import BUY
 from reelhouse.games.outcome import SpinOutcome
 from reelhouse.services import operators
@@ -203,3 +204,37 @@ def test_cascade_expanding_wild_and_bonus_buy_on_sqlite(stack: Stack, page: Page
     check_cascade(stack, page, cascade)
     check_expanding_wild(stack, page, wild)
     check_buy(stack, page, bought)
+
+
+def _winning(outcome: SpinOutcome) -> bool:
+    """A round that pays on its base spin: every game's replay then has wins to compare."""
+    return outcome.base.win_credits > 0
+
+
+def test_a_replayed_round_matches_the_round_details_page_in_every_game_on_sqlite(
+    stack: Stack, page: Page
+) -> None:
+    """For every game of the catalogue: a winning round, replayed from the history panel,
+    shows the grids, winning cells, win amounts and spin wins of its round-details page (a
+    hold-and-win round's final board is compared by its total)."""
+    for game in sorted(info.game_code for info in catalogue.list_games()):
+        open_game(page, launch_url(stack, f"replay_{game}".replace("-", "_"), game=game))
+        bet = int(page.get_attribute("#bet", "data-minor") or 0)
+        draws, outcome = find_draws(game, bet, _winning)
+        stack.platform.game_rng = ScriptedRounds(draws)
+        spin(page)
+        assert shown_minor(page, "#win") == outcome.win_minor, game
+        page.click("#history-btn")
+        page.wait_for_selector("#history[data-loaded=true]")
+        first = page.locator("#history-list li[data-round]").first
+        round_id = first.get_attribute("data-round")
+        first.click()
+        page.wait_for_function("(id) => document.body.dataset.replayed === id", arg=round_id)
+        replayed = replayed_spins(page)
+        url = page.get_attribute("#history-detail .details-link", "href")
+        assert url is not None
+        on_page = round_page_spins(page, url)
+        if outcome.hold is not None:
+            board = on_page.pop()  # the final respin board, shown by the panel as a block
+            assert board["total"] == outcome.hold.win_credits * outcome.credit_minor, game
+        assert replayed == on_page, game
