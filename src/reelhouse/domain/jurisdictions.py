@@ -133,6 +133,8 @@ _ALL = (
         show_rtp=True,
         show_elapsed_time=True,
         show_net_position=True,
+        # The session summary after 60 minutes; the five-minute break that follows it is
+        # the operator's to hold (docs/jurisdictions.md, "Germany's other rules").
         reality_check_minutes=60,
     ),
     Profile(
