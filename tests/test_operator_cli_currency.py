@@ -86,17 +86,20 @@ def test_further_currencies_with_their_own_limits(capsys: pytest.CaptureFixture[
     added = ("--min-bet", "0.00001", "--max-bet", "0.01")
     status, out, _ = run(capsys, "operator", "add-currency", "multi", "BTC", *added)
     assert status == 0 and "BTC added" in out
-    limits = ("--min-bet", "0.00002", "--max-bet", "0.02", "--max-win", "1")
+    # A max win per round of 5,000 bets at the top bet: far from the deployment's RTP floor.
+    limits = ("--min-bet", "0.00002", "--max-bet", "0.02", "--max-win", "100")
     assert run(capsys, "operator", "set-bet-limits", "multi", "BTC", *limits)[0] == 0
     for args, line in (
         (["add-currency", "multi", "JPY", "--min-bet", "0.5", "--max-bet", "9"], "error 1012"),
         (["add-currency", "multi", "XAU", "--min-bet", "1", "--max-bet", "9"], "error 2014"),
         (["add-currency", "multi", "BTC", "--min-bet", "1", "--max-bet", "9"], "error 1012"),
         (["set-bet-limits", "multi", "JPY", "--min-bet", "1", "--max-bet", "9"], "error 3025"),
+        # 50 bets at the top bet would leave some game below the effective-RTP floor.
+        (["set-bet-limits", "multi", "BTC", *limits[:4], "--max-win", "1"], "error 3033"),
     ):
         status, _, err = run(capsys, "operator", *args)
         assert status == 2 and err.startswith(line) and err.count("\n") == 1, (args, err)
     _, out, _ = run(capsys, "operator", "show", "multi")
     assert "currency      EUR" in out and "min_bet       0.20" in out
-    assert "currency      BTC: min_bet 0.00002000, max_bet 0.02000000, max_win 1.00000000" in out
+    assert "currency      BTC: min_bet 0.00002000, max_bet 0.02000000, max_win 100.00000000" in out
     assert "JPY" not in out
