@@ -155,6 +155,15 @@ def test_the_enumeration_equals_brute_force_over_the_engine(game: Game) -> None:
     assert sheet.std**2 == pytest.approx(float(second - mean * mean), rel=1e-9, abs=variance_error)
     assert sheet.hit_frequency == pytest.approx(float(hit), abs=1e-12)
     assert_round_figures(sheet, rounds)
+    # Each symbol's share: what its clusters won over every grid of every round (the engine's
+    # own cluster wins, times their grid's multiplier), against the enumeration's.
+    by_symbol = [Fraction(0)] * len(game.symbols)
+    for p, outcome in rounds:
+        for step in outcome.base.cascades:
+            for cluster in step.clusters:
+                by_symbol[cluster.symbol] += p * cluster.win_credits * step.multiplier
+    shares = cascade_exact.expected_symbol_credits(game, game.variant(VARIANT).base)
+    assert shares.tolist() == pytest.approx([float(v) for v in by_symbol], abs=1e-12)
 
 
 def catalogue_game() -> Game:

@@ -58,32 +58,41 @@ def _board_wins(
 
 
 def _grid_wins(grids: npt.NDArray[np.int8], game: Game) -> tuple[IntArray, IntArray]:
-    """(win, cells removed) of every grid; grids[i, reel, row]."""
+    """(win of each symbol's clusters [symbol, grid], cells removed) of every grid;
+    grids[i, reel, row]."""
     count, reels, rows = grids.shape
     flat = grids.reshape(count, reels * rows)
     bits = np.left_shift(np.int64(1), np.arange(reels * rows, dtype=np.int64))
     wild_ids = [i for i, s in enumerate(game.symbols) if s.kind == "wild"]
     wild = (np.isin(flat, wild_ids) * bits).sum(axis=1)
-    win = np.zeros(count, dtype=np.int64)
+    win = np.zeros((len(game.symbols), count), dtype=np.int64)
     removed = np.zeros(count, dtype=np.int64)
     for index, symbol in enumerate(game.symbols):
         if symbol.kind != "regular" or not any(symbol.pays):
             continue
         boards = ((flat == index) * bits).sum(axis=1)
         pays = np.array((0, *symbol.pays), dtype=np.int64)
-        symbol_win, symbol_removed = _board_wins(boards, wild, pays, rows, reels)
-        win += symbol_win
+        win[index], symbol_removed = _board_wins(boards, wild, pays, rows, reels)
         removed |= symbol_removed
     return win, removed
 
 
 def win_table(game: Game, strips: StripSet) -> IntArray:
     """The win of every stop combination, flattened in C order (reel 0 most significant)."""
-    return _win_table(game, tuple(reel.symbols for reel in strips.reels))
+    by_symbol = _symbol_win_tables(game, tuple(reel.symbols for reel in strips.reels))
+    total: IntArray = by_symbol.sum(axis=0)
+    return total
+
+
+def symbol_win_tables(game: Game, strips: StripSet) -> IntArray:
+    """[symbol, stop combination]: what each symbol's clusters win over the whole cascade of
+    every stop combination (each cluster's pay, times its grid's multiplier, belongs to the
+    symbol it is made of). They add up to `win_table`."""
+    return _symbol_win_tables(game, tuple(reel.symbols for reel in strips.reels))
 
 
 @cache
-def _win_table(game: Game, layout: tuple[tuple[int, ...], ...]) -> IntArray:
+def _symbol_win_tables(game: Game, layout: tuple[tuple[int, ...], ...]) -> IntArray:
     # Keyed by the symbols on the strips, not their weights: every variant and every tuning
     # candidate of a layout shares one table.
     assert game.cascade is not None
@@ -99,12 +108,12 @@ def _win_table(game: Game, layout: tuple[tuple[int, ...], ...]) -> IntArray:
         for row in range(rows):
             grids[:, reel, row] = strip[(stops[reel] + row) % lengths[reel]]
     tops = stops.copy()
-    win = np.zeros(total, dtype=np.int64)
+    win = np.zeros((len(game.symbols), total), dtype=np.int64)
     live = np.arange(total)  # combinations whose cascade is still running
     row_index = np.arange(rows)
     for refills in range(game.cascade.max_cascades + 1):
         step_win, removed = _grid_wins(grids[live], game)
-        win[live] += step_win * game.cascade.multiplier(refills)
+        win[:, live] += step_win * game.cascade.multiplier(refills)
         if refills == game.cascade.max_cascades:
             break
         paying = removed != 0
@@ -130,8 +139,19 @@ def _win_table(game: Game, layout: tuple[tuple[int, ...], ...]) -> IntArray:
 def expected_credits(game: Game, strips: StripSet) -> float:
     """E[win of one spin] in credits: the win table weighted by every reel's stop
     probabilities (contracted one reel at a time, last reel first)."""
+    return _expected(win_table(game, strips), strips)
+
+
+def expected_symbol_credits(game: Game, strips: StripSet) -> npt.NDArray[np.float64]:
+    """E[what each symbol's clusters win in one spin] in credits (they add up to
+    `expected_credits`)."""
+    tables = symbol_win_tables(game, strips)
+    return np.array([_expected(table, strips) for table in tables])
+
+
+def _expected(table: IntArray, strips: StripSet) -> float:
     lengths = [len(reel.symbols) for reel in strips.reels]
-    value = win_table(game, strips).reshape(lengths).astype(np.float64)
+    value = table.reshape(lengths).astype(np.float64)
     for reel in reversed(strips.reels):
         weights = np.asarray(reel.weights, dtype=np.float64) / reel.total_weight
         value = value @ weights

@@ -6,7 +6,9 @@ alone (`exact.line_table` with the other symbols' pays cleared) and the largest 
 wins and scatter pays are sums over symbols already. A free spin's shares count once per free
 spin played (Wald's identity, as in `exact.py`), times the feature's multiplier. A
 hold-and-win feature is started and paid by its cash symbol alone: its whole RTP is that
-symbol's share. Cluster pays with cascades do not split by symbol (games/sheet.py says why).
+symbol's share. A cluster game's clusters each pay one symbol: every cluster of the whole
+cascade (times its grid's multiplier) is that symbol's, from the enumeration of every stop
+combination (games/cascade_exact.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
+from reelhouse.games.cascade_exact import expected_symbol_credits
 from reelhouse.games.exact import expected_ways_credits, line_table, row_probabilities, spin_means
 from reelhouse.games.model import Game, StripSet, Symbol
 
@@ -47,6 +50,8 @@ def _line_shares(game: Game, strips: StripSet) -> FloatArray:
 
 def _spin_shares(game: Game, strips: StripSet) -> FloatArray:
     """E[credits of one spin won by each symbol], before any spin multiplier."""
+    if game.mode == "cluster":
+        return expected_symbol_credits(game, strips)
     if game.mode == "lines":
         shares = _line_shares(game, strips)
     else:
@@ -69,7 +74,6 @@ def symbol_shares(
     """RTP (fraction of the bet) returned by each symbol's wins, base game and feature;
     `free_spins_per_round`: E[free spins played per round], `feature_rtp`: the feature's RTP
     (the sheet's; a hold-and-win feature's goes to its cash symbol)."""
-    assert game.mode != "cluster", "cascades do not split by symbol"
     math = game.variant(variant)
     shares = _spin_shares(game, math.base)
     if game.hold_and_win is not None:

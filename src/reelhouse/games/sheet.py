@@ -245,14 +245,6 @@ def _spin_counts(sheets: Sequence[Sheet], markdown: bool, what: str) -> list[str
 def _shares(sheets: Sequence[Sheet], markdown: bool) -> list[str]:
     """Each symbol's share of the RTP (base game and its feature), in percentage points."""
     game = sheets[0].game
-    if game.mode == "cluster":
-        return [
-            "Not computed for cluster pays: a cascade's later grids exist only because of the"
-            " earlier grids' wins, whatever their symbols, so a round's win does not split into"
-            " what each symbol returns the way a line or a way does. The RTP is exact all the"
-            " same (every stop combination's whole cascade).",
-            "",
-        ]
     columns = []
     for s in sheets:
         shares = symbol_shares(
