@@ -15,7 +15,7 @@ import numpy.typing as npt
 from reelhouse.games.bet_modes import BASE, BetMode
 from reelhouse.games.hold_exact import respin_probability, value_probabilities
 from reelhouse.games.model import Game
-from reelhouse.games.simulate import Totals
+from reelhouse.games.simulate import Totals, totals_of
 from reelhouse.games.vector import vector_game
 
 IntArray = npt.NDArray[np.int64]
@@ -77,19 +77,4 @@ def simulate_hold_chunk(
     owner = np.repeat(np.arange(len(started)), locked)
     feature = np.bincount(owner, weights=values, minlength=len(started)).astype(np.int64)
     feature += hold.grand_credits * (locked == cells)
-    total = base.copy()
-    total[started] += feature
-    paid = np.minimum(total, game.max_win_credits)
-    hit = total > 0
-    hit[started] = True
-    return Totals(
-        spins=spins,
-        paid=int(paid.sum()),
-        paid_squared=float(np.square(paid, dtype=np.float64).sum()),
-        hits=int(hit.sum()),
-        triggers=len(started),
-        feature_paid=int(feature.sum()),
-        free_spins=played,  # respins played
-        capped=int((total > paid).sum()),
-        max_paid=int(paid.max(initial=0)),
-    )
+    return totals_of(game, base, started, feature, played)  # played: respins

@@ -24,6 +24,8 @@ from reelhouse.games.bet_modes import BASE, BetMode
 from reelhouse.games.model import Game
 from reelhouse.games.vector import VectorGame, vector_game
 
+IntArray = npt.NDArray[np.int64]
+
 # Spins per chunk: big enough that array overheads vanish, small enough to stay in ~100 MB.
 CHUNK_SPINS = 250_000
 MAX_SPINS = SIMULATION_MAX_SPINS
@@ -80,13 +82,23 @@ def simulate_chunk(
         starts = np.full(spins, game.bonus_buy.start_spins, dtype=np.int64)
     triggered = np.flatnonzero(starts)
     feature, played = _features(vg, starts[triggered].copy(), rng)
+    return totals_of(game, base, triggered, feature, played)
+
+
+def totals_of(
+    game: Game, base: IntArray, triggered: IntArray, feature: IntArray, played: int
+) -> Totals:
+    """The Totals of a chunk of rounds: `base[i]` the base spin's win of round i, `feature[j]`
+    the feature's win of round `triggered[j]` (a round that starts it counts as a hit, even
+    for nothing), `played` the feature's spins (or respins) in all. Each round is paid at most
+    the game's cap."""
     total = base.copy()
     total[triggered] += feature
     paid = np.minimum(total, game.max_win_credits)
     hit = total > 0
     hit[triggered] = True
     return Totals(
-        spins=spins,
+        spins=len(base),
         paid=int(paid.sum()),
         paid_squared=float(np.square(paid, dtype=np.float64).sum()),
         hits=int(hit.sum()),
