@@ -19,7 +19,7 @@ from reelhouse.domain.jurisdictions import PROFILES
 from reelhouse.games import catalogue
 from reelhouse.games.replay import replay
 from reelhouse.services import launch, operators, players, round_details, rounds
-from reelhouse.store.models import Round
+from reelhouse.store.models import RgAuditEntry, Round
 from tests.inprocess_app import OPERATOR, App, inprocess_app
 
 PLAYER = "bo"
@@ -147,6 +147,11 @@ def test_a_free_spin_buy_is_charged_its_price_replays_and_is_refused_where_forbi
     _refused(app, forbidden, "0.20", ApiCode.BONUS_BUY_FORBIDDEN, player, bet_mode="buy")
 
 
+def _audited(app: App, code: ApiCode) -> int:
+    with app.platform.db.transaction(read_only=True) as session:
+        return len(session.scalars(select(RgAuditEntry).where(RgAuditEntry.code == code)).all())
+
+
 def test_every_profile_refuses_a_buy_exactly_where_it_forbids_one(app: App) -> None:
     """Each profile in turn, in one app: a buy sent straight to the game API is refused with
     3030 where the profile forbids buying a feature, changing nothing, and a spin at the bet
@@ -160,7 +165,10 @@ def test_every_profile_refuses_a_buy_exactly_where_it_forbids_one(app: App) -> N
         _fund(app, money, player)
         token = _launch(app, code, player)
         if not rules.bonus_buy_allowed:
+            audited = _audited(app, ApiCode.BONUS_BUY_FORBIDDEN)
             _refused(app, token, "1.00", ApiCode.BONUS_BUY_FORBIDDEN, player, bet_mode="buy")
+            # The refusal's one write: its responsible-gaming audit row.
+            assert _audited(app, ApiCode.BONUS_BUY_FORBIDDEN) == audited + 1, code
             assert _spin(app, token, "1.00")["code"] == 0, code  # a spin at the bet is played
         else:
             answer = _spin(app, token, "0.10", bet_mode="buy")

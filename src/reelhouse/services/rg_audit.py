@@ -46,20 +46,6 @@ class Kind(StrEnum):
     LIMIT_REACHED = "limit.reached"
 
 
-# The spin refusals audited: every jurisdiction rule enforced on a round, and the session's.
-AUDITED_CODES = frozenset(
-    {
-        ApiCode.JURISDICTION_STAKE_ABOVE_MAX,
-        ApiCode.JURISDICTION_TOO_SOON,
-        ApiCode.JURISDICTION_AUTOPLAY_FORBIDDEN,
-        ApiCode.JURISDICTION_TURBO_FORBIDDEN,
-        ApiCode.JURISDICTION_CURRENCY,
-        ApiCode.REALITY_CHECK_PENDING,
-        ApiCode.SESSION_TIME_LIMIT,
-        ApiCode.SESSION_LOSS_LIMIT,
-    }
-)
-
 FORMATS = ("csv", "jsonl")
 COLUMNS = (
     "id",
