@@ -32,6 +32,7 @@ from reelhouse.domain.limits import MAX_AMOUNT_MINOR
 from reelhouse.games import cascade, hold_and_win
 from reelhouse.games.bet_modes import BASE, BUY, BetMode, stake_minor
 from reelhouse.games.expanding_wilds import landing
+from reelhouse.games.hold_outcome import HoldResult
 from reelhouse.games.model import Game, StripSet, Symbol
 from reelhouse.games.outcome import LineWin, Position, ScatterWin, SpinOutcome, SpinResult, WaysWin
 from reelhouse.games.rng import RecordingRng, Rng
@@ -55,10 +56,12 @@ def play(game: Game, variant: int, bet_minor: int, rng: Rng, mode: BetMode = BAS
     assert is_valid_bet(game, bet_minor), f"bet {bet_minor} is not valid for {game.game_code}"
     math = game.variant(variant)
     recorder = RecordingRng(rng)
+    hold: HoldResult | None = None
     if game.hold_and_win is not None:
         base_spin = spin(game, math.base, recorder, in_feature=False) if mode == BASE else None
-        return hold_and_win.finish_round(game, variant, bet_minor, recorder, mode, base_spin)
-    if mode == BUY:
+        base, hold = hold_and_win.finish_round(game, variant, recorder, mode, base_spin)
+        awarded = 0  # a hold-and-win game has no free spins
+    elif mode == BUY:
         # A bought round plays no base spin: the outcome's `base` is an empty one (no stops,
         # no grid, no wins) and the feature starts with the trigger's award.
         assert game.bonus_buy is not None and game.bonus_buy.start_spins > 0
@@ -69,7 +72,9 @@ def play(game: Game, variant: int, bet_minor: int, rng: Rng, mode: BetMode = BAS
         base = spin(game, math.base, recorder, in_feature=False)
         awarded = base.free_spins_awarded
     free_spins = play_free_spins(game, math.free, recorder, awarded) if awarded else ()
-    uncapped = base.win_credits + sum(result.win_credits for result in free_spins)
+    feature_credits = sum(result.win_credits for result in free_spins)
+    feature_credits += hold.win_credits if hold is not None else 0
+    uncapped = base.win_credits + feature_credits
     win_credits = min(uncapped, game.max_win_credits)
     credit_minor = bet_minor // game.bet_step_minor
     return SpinOutcome(
@@ -83,6 +88,7 @@ def play(game: Game, variant: int, bet_minor: int, rng: Rng, mode: BetMode = BAS
         win_minor=win_credits * credit_minor,
         capped=uncapped > win_credits,
         draws=recorder.draws,
+        hold=hold,
         bet_mode=mode,
     )
 

@@ -1,4 +1,4 @@
-"""Hold-and-win respins: the rules, played from draws (engine.py calls `finish_round`).
+"""Hold-and-win respins: the rules, played from draws (engine.play calls `finish_round`).
 
 Rules, in one place:
 - A base spin showing at least `trigger` cash symbols anywhere starts the feature. Each cash
@@ -19,11 +19,11 @@ The exact math of these rules is in hold_exact.py.
 
 from __future__ import annotations
 
-from reelhouse.games.bet_modes import BASE, BUY, BetMode, stake_minor
+from reelhouse.games.bet_modes import BASE, BUY, BetMode
 from reelhouse.games.hold_model import HoldAndWin, HoldWeights
 from reelhouse.games.hold_outcome import Coin, HoldResult, Respin
 from reelhouse.games.model import Game
-from reelhouse.games.outcome import SpinOutcome, SpinResult
+from reelhouse.games.outcome import SpinResult
 from reelhouse.games.rng import RecordingRng, Rng
 
 Cell = tuple[int, int]  # (reel, row)
@@ -97,13 +97,13 @@ def board(game: Game, coins: tuple[Coin, ...]) -> tuple[tuple[int, ...], ...]:
 def finish_round(
     game: Game,
     variant: int,
-    bet_minor: int,
     recorder: RecordingRng,
     mode: BetMode,
     base: SpinResult | None,
-) -> SpinOutcome:
+) -> tuple[SpinResult, HoldResult | None]:
     """The round of a hold-and-win game after its base spin (None for a bonus buy, whose
-    `base` in the outcome is then the starting board: no stops, no wins)."""
+    `base` in the outcome is then the starting board: no stops, no wins): the base spin to
+    record and the feature, when one was played (engine.play makes the outcome)."""
     weights = game.variant(variant).hold
     assert weights is not None
     if mode == BUY:
@@ -115,20 +115,4 @@ def finish_round(
         assert mode == BASE and base is not None
         start = triggered_start(game, base, recorder)
     feature = respins(game, weights, start, recorder) if start is not None else None
-    uncapped = base.win_credits + (feature.win_credits if feature is not None else 0)
-    win_credits = min(uncapped, game.max_win_credits)
-    credit_minor = bet_minor // game.bet_step_minor
-    return SpinOutcome(
-        game_code=game.game_code,
-        rtp_variant=variant,
-        bet_minor=stake_minor(game, mode, bet_minor),
-        credit_minor=credit_minor,
-        base=base,
-        free_spins=(),
-        uncapped_win_credits=uncapped,
-        win_minor=win_credits * credit_minor,
-        capped=uncapped > win_credits,
-        draws=recorder.draws,
-        hold=feature,
-        bet_mode=mode,
-    )
+    return base, feature
