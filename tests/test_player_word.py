@@ -30,7 +30,7 @@ from reelhouse.domain.wallet import CommandKind, HttpAnswer, HttpRequest, Outcom
 from reelhouse.services import game_client, launch, operators, players, rounds
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
-from reelhouse.store.models import GameSession, Round, WalletCall
+from reelhouse.store.models import GameSession, LaunchToken, Round, WalletCall
 from reelhouse.store.secrets import new_key_text, token_hash
 from tests.conftest import fresh_database
 from tests.dialects.slotcity_samples import command
@@ -63,6 +63,12 @@ REASONS = {
     ApiCode.PLAYER_BLOCKED: SessionEnd.PLAYER_BLOCKED,
 }
 LANGS = ("es", "de", "fr", "pt")
+# The read each dialect sends at launch, on the wire.
+READ_AT_LAUNCH = {
+    "slotcity-v4": "authenticate",
+    "igamingace-a": "balance",
+    "igamingace-b": "GetBalance",
+}
 
 
 @dataclass
@@ -73,16 +79,19 @@ class ScriptedWallet:
     dialect: str
     stop: StatusValue
     sent: list[str] = field(default_factory=list)
+    stop_reads: bool = False  # answer the launch's balance read with `stop` too
 
     def send(self, request: HttpRequest) -> HttpAnswer:
         if self.dialect == "igamingace-b":
             wire = urlsplit(request.url).path.rsplit("/", 1)[1]
             opening = wire in ("Withdraw", "BetWin")
+            reading = wire == "GetBalance"
         else:
             wire = json.loads(request.body)["command"]
             opening = wire in ("bet", "betwin")
+            reading = wire in ("authenticate", "balance")
         self.sent.append(wire)
-        status = self.stop if opening else None
+        status = self.stop if opening or (self.stop_reads and reading) else None
         return HttpAnswer(200, self._answer(status))
 
     def _answer(self, status: StatusValue | None) -> bytes:
@@ -154,6 +163,47 @@ CASES = [
         (dialect, code) for dialect in STOPS for code in STOPS[dialect]
     )
 ]
+
+
+@pytest.mark.parametrize(("dialect", "code", "lang"), CASES)
+def test_a_launch_the_wallet_refuses_for_the_player_is_refused_with_its_code(
+    request: pytest.FixtureRequest, tmp_path: Path, dialect: str, code: ApiCode, lang: str
+) -> None:
+    """The wallet's read at launch answering "self-excluded", "limit reached" or "blocked" in
+    its dialect's codes refuses the launch with that code and the player's message in the
+    launch's language (not a failed callback, 1015); no game link is issued."""
+    wallet = ScriptedWallet(dialect, STOPS[dialect][code], stop_reads=True)
+    clock = FakeClock(dt.datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
+    url = fresh_database(request, "sqlite", tmp_path)
+    settings = Settings(url, new_key_text(), "http://rh.invalid", True)
+    platform = build_platform(settings, clock=clock, transport=wallet)
+    try:
+        operators.create_operator(
+            platform,
+            operators.NewOperator(
+                name="casinoone",
+                currency="USD",
+                callback_url="http://wallet.invalid/cb",
+                dialect=dialect,
+                min_bet_minor=10,
+                approved=True,
+            ),
+        )
+        with platform.db.transaction() as session:
+            operator = operators.find_by_name(session, "casinoone")
+        user_code = players.create_or_get(
+            platform, operator.id, PLAYER, players.IGAMINGACE_B_NAMES
+        ).user_code
+        started = launch.LaunchRequest(user_code, 1, GAME, lang, "", Decimal(0))
+        with pytest.raises(ReelhouseError) as refused:
+            launch.create_launch_url(platform, operator, started)
+        assert refused.value.code is code
+        assert refused.value.message == words_for(lang)[f"err_{int(code)}"]
+        assert wallet.sent == [READ_AT_LAUNCH[dialect]]
+        with platform.db.transaction() as session:
+            assert session.scalars(select(LaunchToken)).all() == []
+    finally:
+        platform.close()
 
 
 @pytest.mark.parametrize(("dialect", "code", "lang"), CASES)

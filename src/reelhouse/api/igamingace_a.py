@@ -225,6 +225,9 @@ def game_list(
         ApiCode.AGENT_NOT_APPROVED,
         ApiCode.CURRENCY_NOT_OFFERED,
         ApiCode.PLAYER_CURRENCY_FIXED,
+        ApiCode.PLAYER_SELF_EXCLUDED,
+        ApiCode.PLAYER_LIMIT_REACHED,
+        ApiCode.PLAYER_BLOCKED,
         spelled=PUBLISHED_NAMES,
     ),
 )

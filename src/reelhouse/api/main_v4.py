@@ -302,6 +302,9 @@ def game_all(
         ApiCode.JURISDICTION_CURRENCY,
         ApiCode.CURRENCY_NOT_OFFERED,
         ApiCode.PLAYER_CURRENCY_FIXED,
+        ApiCode.PLAYER_SELF_EXCLUDED,
+        ApiCode.PLAYER_LIMIT_REACHED,
+        ApiCode.PLAYER_BLOCKED,
     ),
 )
 @once

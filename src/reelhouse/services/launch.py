@@ -38,6 +38,7 @@ from reelhouse.services.operator_currencies import launch_currency
 from reelhouse.services.operators import BP_PER_PERCENT, OperatorState, wallet_endpoint
 from reelhouse.services.platform import Platform
 from reelhouse.services.players import owned_player
+from reelhouse.services.session_end import refused_bet_error
 from reelhouse.store.models import GameSession, LaunchToken, Operator, Player, session_currency
 from reelhouse.store.outbox import PlayerHold, hold_columns, player_hold
 from reelhouse.store.secrets import token_hash
@@ -104,7 +105,11 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
     # A capped profile without a figure in the session's currency could not be enforced.
     rules.stake_cap_minor(code)
     balance = (
-        None if request.demo else _authenticate(platform, operator, account, code, game.game_code)
+        None
+        if request.demo
+        else _authenticate(
+            platform, operator, account, code, game.game_code, launch_lang(request.lang)
+        )
     )
     token = secrets.token_urlsafe(32)
     now = platform.clock.now()
@@ -137,15 +142,27 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
 
 
 def _authenticate(
-    platform: Platform, operator: Operator, account: str, currency_code: str, game_code: str
+    platform: Platform,
+    operator: Operator,
+    account: str,
+    currency_code: str,
+    game_code: str,
+    lang: str,
 ) -> int | None:
-    """The wallet's `authenticate` at launch; a failure refuses the launch (1015). The game
-    is named where the dialect sends it (iGamingAce B's GetBalance `gameID`)."""
+    """The wallet's `authenticate` at launch; a failure refuses the launch (1015), and an
+    answer that the player may not play refuses it with that code (3021-3023, its message in
+    the launch's `lang`). The game is named where the dialect sends it (iGamingAce B's
+    GetBalance `gameID`)."""
     command = WalletCommand(
         CommandKind.AUTHENTICATE, account=account, currency=currency_code, game_code=game_code
     )
     outcome = platform.wallet.read(wallet_endpoint(platform, operator), command)
     if outcome.kind is not OutcomeKind.APPLIED:
+        # The wallet's word that this player may not play now (self-excluded, a limit
+        # reached, blocked) is its own code, as on a bet, not a failed callback.
+        stopped = refused_bet_error(outcome.refusal, lang)
+        if stopped is not None:
+            raise stopped
         raise ReelhouseError(ApiCode.CALLBACK_ERROR, f"authenticate failed: {outcome.detail}")
     return outcome.balance_minor
 
