@@ -1,7 +1,8 @@
-"""Reality checks and session limits are enforced by the server (docs/jurisdictions.md,
-"Reality checks and session limits"): each is tried through the game API itself, as a client
-that ignores what it was shown would, on the injected clock. Every refusal has its code and
-changes nothing but its audit row; the audit and its export hold every fact."""
+"""Reality checks, the compulsory break after one, and session limits are enforced by the
+server (docs/jurisdictions.md, "Reality checks and session limits"): each is tried through
+the game API itself, as a client that ignores what it was shown would, on the injected clock.
+Every refusal has its code and changes nothing but its audit row; the audit and its export
+hold every fact."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ import pytest
 from sqlalchemy import func, select
 
 from reelhouse.cli import app as cli_app
-from reelhouse.domain.errors import ApiCode
+from reelhouse.domain.clock import to_naive_utc
+from reelhouse.domain.errors import ApiCode, ReelhouseError
+from reelhouse.domain.jurisdictions import PROFILES
 from reelhouse.domain.limits import SESSION_LOSS_LIMIT_MAX_MINOR, SESSION_TIME_LIMIT_MAX_MINUTES
-from reelhouse.services import launch, operators, players, rg_audit
-from reelhouse.store.models import GameSession, OperatorEvent, Round, WalletCall
+from reelhouse.services import freerounds, launch, operators, players, rg_audit, session_rules
+from reelhouse.store.models import FreeRoundGrant, GameSession, OperatorEvent, Round, WalletCall
 from reelhouse.store.secrets import token_hash
 from tests.inprocess_app import GAME, OPERATOR, App, inprocess_app
 
@@ -57,8 +60,11 @@ def _launch(app: App, **choice: Any) -> tuple[str, dict[str, Any]]:
     return launch.open_launch(app.platform, answer["data"]["game_url"].rsplit("/", 1)[1]), answer
 
 
-def _spin(app: App, token: str, bet_minor: int) -> dict[str, Any]:
-    body = json.dumps({"bet": f"{Decimal(bet_minor) / 100:.2f}"}).encode()
+def _spin(app: App, token: str, bet_minor: int, free_round_id: int | None = None) -> dict[str, Any]:
+    body = json.dumps(
+        {"bet": f"{Decimal(bet_minor) / 100:.2f}"}
+        | ({} if free_round_id is None else {"free_round_id": free_round_id})
+    ).encode()
     answer: dict[str, Any] = app.post("/api/game/spin", body, token).json()
     return answer
 
@@ -94,14 +100,20 @@ def _rounds_and_calls(app: App) -> tuple[int, int]:
 
 
 def _refused(
-    app: App, token: str, bet_minor: int, code: ApiCode, *, marks_limit: bool = False
+    app: App,
+    token: str,
+    bet_minor: int,
+    code: ApiCode,
+    *,
+    marks_limit: bool = False,
+    free_round_id: int | None = None,
 ) -> None:
     """Refused with `code`, before anything was written or sent (the audit row aside; the
     first refusal at a limit also marks it reached, with its event)."""
     before = app.row_counts()
     played = _rounds_and_calls(app)
     money = app.casino.player(PLAYER)["balance"]
-    answer = _spin(app, token, bet_minor)
+    answer = _spin(app, token, bet_minor, free_round_id)
     assert answer["code"] == code, answer
     assert app.row_counts() == before or marks_limit
     assert _rounds_and_calls(app) == played
@@ -170,6 +182,136 @@ def test_a_reality_check_stops_play_until_answered_and_stop_ends_the_session(app
     }
     assert rows[1]["round_id"] is not None and rows[0]["round_id"] is None
     assert _event_kinds(app) == ["session.reality_check"] * 3
+
+
+def _grant(app: App, bet_minor: int) -> int:
+    """A grant of free rounds of the test's game to the player, at `bet_minor`."""
+    operator_id = _operator_id(app)
+    user_code = players.create_or_get(app.platform, operator_id, PLAYER).user_code
+    request = freerounds.GrantRequest(
+        user_code=user_code,
+        provider_id=1,
+        game_code=GAME,
+        bet_minor=bet_minor,
+        rounds=3,
+        expires_at=app.platform.clock.now() + dt.timedelta(days=1),
+    )
+    return freerounds.grant(app.platform, operator_id, request).fr_id
+
+
+def _rounds_used(app: App, fr_id: int) -> int:
+    with app.platform.db.transaction() as session:
+        used = session.scalar(select(FreeRoundGrant.rounds_used).where(FreeRoundGrant.id == fr_id))
+    return int(used or 0)
+
+
+def test_germany_holds_a_compulsory_break_after_the_reality_check(app: App) -> None:
+    _open_account(app, "EUR")
+    token, _ = _launch(app, jurisdiction="de")  # a check every 60 minutes, then 5 minutes off
+    fr_id = _grant(app, 100)
+    assert _spin(app, token, 100)["code"] == 0
+    state = _get(app, token, "/api/game/state")["data"]
+    assert state["jurisdiction"]["break_after_reality_check_minutes"] == 5
+    assert state["session_limits"]["break_ends_in_seconds"] is None  # no check answered yet
+
+    app.platform.clock.advance(minutes=60)  # type: ignore[attr-defined]
+    _refused(app, token, 100, ApiCode.REALITY_CHECK_PENDING)
+    shown = _get(app, token, "/api/game/reality-check")["data"]
+    assert (shown["break_minutes"], shown["break_ends_in_seconds"]) == (5, None)
+    answered = _answer(app, token, "continue")["data"]
+    assert answered["pending"] is False and answered["break_ends_in_seconds"] == 5 * 60
+    # The next check is a whole interval of play after the break, not after the answer.
+    assert answered["due_in_seconds"] == (5 + 60) * 60
+
+    # Through the game API, as a client that ignores the break would: every spin is refused,
+    # free rounds too, before anything is written or sent (its audit row aside).
+    _refused(app, token, 100, ApiCode.COMPULSORY_BREAK)
+    _refused(app, token, 100, ApiCode.COMPULSORY_BREAK, free_round_id=fr_id)
+    assert _rounds_used(app, fr_id) == 0
+    app.platform.clock.advance(seconds=299.5)  # type: ignore[attr-defined]
+    limits = _get(app, token, "/api/game/state")["data"]["session_limits"]
+    assert limits["break_ends_in_seconds"] == 1  # rounded up: 0 would say it is over
+    assert limits["reality_check_due_in_seconds"] == 60 * 60 + 1
+    _refused(app, token, 100, ApiCode.COMPULSORY_BREAK)
+    # At the break's end exactly, play resumes (the free round first, then a staked spin
+    # once Germany's five seconds between round starts have passed).
+    app.platform.clock.advance(seconds=0.5)  # type: ignore[attr-defined]
+    assert (
+        _get(app, token, "/api/game/state")["data"]["session_limits"]["break_ends_in_seconds"]
+        is None
+    )
+    assert _spin(app, token, 100, fr_id)["code"] == 0
+    assert _rounds_used(app, fr_id) == 1
+    app.platform.clock.advance(seconds=5)  # type: ignore[attr-defined]
+    assert _spin(app, token, 100)["code"] == 0
+    # The next check comes 60 minutes after the break's end: not 60 after the answer.
+    app.platform.clock.advance(minutes=59, seconds=50)  # type: ignore[attr-defined]
+    assert _spin(app, token, 100)["code"] == 0
+    app.platform.clock.advance(seconds=5)  # type: ignore[attr-defined]
+    _refused(app, token, 100, ApiCode.REALITY_CHECK_PENDING)
+
+    rows = _audit(app)
+    assert [(row["kind"], row["code"]) for row in rows] == [
+        ("refusal", 3016),
+        ("reality_check.shown", None),
+        ("reality_check.continue", None),
+        ("refusal", 3024),  # one row for each refused spin
+        ("refusal", 3024),
+        ("refusal", 3024),
+        ("refusal", 3016),
+    ]
+    assert [row["detail"]["stake_minor"] for row in rows[3:6]] == [100, 0, 100]
+    assert rows[3]["detail"]["message"] == "a compulsory break after the reality check is running"
+
+
+def test_a_profile_without_a_break_plays_on_at_once_after_continue(app: App) -> None:
+    _open_account(app, "GBP")
+    token, _ = _launch(app, jurisdiction="uk")
+    assert PROFILES["uk"].break_after_reality_check_minutes is None
+    app.platform.clock.advance(minutes=60)  # type: ignore[attr-defined]
+    answered = _answer(app, token, "continue")["data"]
+    assert (answered["break_minutes"], answered["break_ends_in_seconds"]) == (None, None)
+    assert answered["due_in_seconds"] == 60 * 60
+    assert _spin(app, token, 100)["code"] == 0
+    state = _get(app, token, "/api/game/state")["data"]
+    assert state["session_limits"]["break_ends_in_seconds"] is None
+    assert state["jurisdiction"]["break_after_reality_check_minutes"] is None
+    assert [row["kind"] for row in _audit(app)] == ["reality_check.continue"]
+
+
+def test_the_session_checks_run_in_their_documented_order() -> None:
+    """Time limit (3017), pending reality check (3016), compulsory break (3024), loss limit
+    (3018): each refuses only once those before it let the spin through."""
+    start = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
+    rules = PROFILES["de"]
+    game_session = GameSession(
+        started_at_utc=to_naive_utc(start),
+        reality_check_answered_at_utc=to_naive_utc(start + dt.timedelta(minutes=60)),
+        time_limit_minutes=61,
+        loss_limit_minor=50,
+        win_minor=0,
+        spend_minor=0,
+        demo_balance_minor=None,
+    )
+
+    def refusal(at: dt.datetime, stake_minor: int = 100) -> int | None:
+        try:
+            session_rules.check_spin(game_session, rules, stake_minor, 100, at)
+        except ReelhouseError as refused:
+            return int(refused.code)
+        return None
+
+    in_break = start + dt.timedelta(minutes=60, seconds=30)
+    assert refusal(in_break + dt.timedelta(minutes=1)) == ApiCode.SESSION_TIME_LIMIT
+    assert refusal(in_break) == ApiCode.COMPULSORY_BREAK  # not the loss limit's 3018
+    assert refusal(in_break, stake_minor=0) == ApiCode.COMPULSORY_BREAK  # a free round
+    after_break = start + dt.timedelta(minutes=65)
+    game_session.time_limit_minutes = None
+    assert refusal(after_break) == ApiCode.SESSION_LOSS_LIMIT
+    assert refusal(after_break, stake_minor=50) is None
+    # The next check: an interval after the break's end, not after the answer.
+    assert refusal(after_break + dt.timedelta(minutes=59), stake_minor=50) is None
+    assert refusal(after_break + dt.timedelta(minutes=60)) == ApiCode.REALITY_CHECK_PENDING
 
 
 def test_session_limits_refuse_the_spin_that_would_pass_them(app: App) -> None:

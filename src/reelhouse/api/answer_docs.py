@@ -65,6 +65,7 @@ MEANINGS: dict[ApiCode, str] = {
     ApiCode.SESSION_TIME_LIMIT: "the session's time limit is reached",
     ApiCode.SESSION_LOSS_LIMIT: "the stake could take the session's loss past its limit",
     ApiCode.REALITY_CHECK_NOT_PENDING: "no reality check waits for an answer",
+    ApiCode.COMPULSORY_BREAK: "a compulsory break after the reality check is running",
     ApiCode.SESSION_TERMINATED: "the operator ended this game session",
     ApiCode.PLAYER_SELF_EXCLUDED: "the wallet refused the bet: the player is self-excluded",
     ApiCode.PLAYER_LIMIT_REACHED: "the wallet refused the bet: the player reached a limit",

@@ -132,6 +132,7 @@ def history(
         ApiCode.JURISDICTION_CURRENCY,
         *SESSION_ENDED,
         ApiCode.REALITY_CHECK_PENDING,
+        ApiCode.COMPULSORY_BREAK,
         ApiCode.SESSION_TIME_LIMIT,
         ApiCode.SESSION_LOSS_LIMIT,
         ApiCode.BONUS_BUY_FORBIDDEN,

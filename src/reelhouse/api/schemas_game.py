@@ -51,6 +51,9 @@ class JurisdictionRules(BaseModel):
     show_elapsed_time: bool
     show_net_position: bool
     reality_check_minutes: int | None
+    break_after_reality_check_minutes: int | None = Field(
+        description="the compulsory break after a reality check's `continue`; null: none"
+    )
 
 
 class SessionFigures(BaseModel):
@@ -74,6 +77,10 @@ class SessionLimits(BaseModel):
     loss_limit: MoneyText | None
     loss_left: MoneyText | None = Field(description="what the session may still lose")
     limit_reached: str | None = Field(description="`time` or `loss` once a spin was refused")
+    break_ends_in_seconds: int | None = Field(
+        description="seconds until the compulsory break after the reality check ends (spins"
+        " are refused with 3024 until then); null: no break is running"
+    )
 
 
 class RealityCheck(BaseModel):
@@ -87,6 +94,12 @@ class RealityCheck(BaseModel):
     rounds_played: int
     history_url: str | None = Field(description="the page of the session's last played round")
     ended: bool = Field(description="the answer was stop: the session is over")
+    break_minutes: int | None = Field(
+        description="the compulsory break after `continue` (the profile's); null: none"
+    )
+    break_ends_in_seconds: int | None = Field(
+        description="seconds until the running break ends; null: none is running"
+    )
 
 
 class GameState(BaseModel):
@@ -164,6 +177,7 @@ class GameStateAnswer(Ok):
                     "show_elapsed_time": False,
                     "show_net_position": False,
                     "reality_check_minutes": None,
+                    "break_after_reality_check_minutes": None,
                 },
                 "session_figures": {
                     "elapsed_seconds": 95,
@@ -178,6 +192,7 @@ class GameStateAnswer(Ok):
                     "loss_limit": None,
                     "loss_left": None,
                     "limit_reached": None,
+                    "break_ends_in_seconds": None,
                 },
             },
         }
@@ -269,6 +284,8 @@ class RealityCheckAnswer(Ok):
                 "rounds_played": 412,
                 "history_url": "https://games.example.com/round/4100/abc",
                 "ended": False,
+                "break_minutes": 5,
+                "break_ends_in_seconds": None,
             },
         }
     )

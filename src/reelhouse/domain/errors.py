@@ -62,6 +62,9 @@ class ApiCode(IntEnum):
     SESSION_TIME_LIMIT = 3017  # the launch's session time limit has passed
     SESSION_LOSS_LIMIT = 3018  # the stake could take the session's net loss past its limit
     REALITY_CHECK_NOT_PENDING = 3019  # an answer to a reality check that is not due
+    # A compulsory break after the reality check is running: the profile's break after the
+    # player's "continue" (Germany's five minutes) has not ended yet.
+    COMPULSORY_BREAK = 3024
     # The operator's word on the player (domain/session_end.py, docs/wallet-callbacks.md): the
     # game session is ended and every later spin on it is refused with the same code.
     SESSION_TERMINATED = 3020  # the operator ended the session (Main API terminate-session)

@@ -46,6 +46,10 @@ class Profile:
     show_net_position: bool = False
     # The reality check's interval, held by the server (services/session_rules.py); None: none.
     reality_check_minutes: int | None = None
+    # A break the player must take after answering a reality check "continue": every spin
+    # is refused (3024) for this long from the answer, and the next check's interval counts
+    # from the break's end (services/session_rules.py); None: no break.
+    break_after_reality_check_minutes: int | None = None
 
     def stake_cap_minor(self, currency_code: str) -> int | None:
         """The stake cap in `currency_code` (None: uncapped); a capped profile without a
@@ -76,6 +80,7 @@ class Profile:
             "show_elapsed_time": self.show_elapsed_time,
             "show_net_position": self.show_net_position,
             "reality_check_minutes": self.reality_check_minutes,
+            "break_after_reality_check_minutes": self.break_after_reality_check_minutes,
         }
 
 
@@ -133,9 +138,10 @@ _ALL = (
         show_rtp=True,
         show_elapsed_time=True,
         show_net_position=True,
-        # The session summary after 60 minutes; the five-minute break that follows it is
-        # the operator's to hold (docs/jurisdictions.md, "Germany's other rules").
+        # The session summary after 60 minutes, then a five-minute break, held by the
+        # server (docs/jurisdictions.md, "Germany's other rules").
         reality_check_minutes=60,
+        break_after_reality_check_minutes=5,
     ),
     Profile(
         "se",

@@ -24,7 +24,9 @@ from reelhouse.store.models import GameSession
 
 
 class Answer(StrEnum):
-    CONTINUE = "continue"  # play on: the next check is one interval from now
+    # Play on: after the profile's compulsory break, if it sets one (spins refused, 3024);
+    # the next check is one interval after that.
+    CONTINUE = "continue"
     STOP = "stop"  # end the session now: its token is refused from then on (3001)
 
 
@@ -47,7 +49,20 @@ def limits_view(
         "loss_limit": None if loss_limit is None else format_fixed(loss_limit, cur),
         "loss_left": None if loss_left is None else format_fixed(loss_left, cur),
         "limit_reached": game_session.limit_reached,
+        "break_ends_in_seconds": _break_ends_in_seconds(game_session, rules, now),
     }
+
+
+def _break_ends_in_seconds(
+    game_session: GameSession, rules: Profile, now: dt.datetime
+) -> int | None:
+    """Seconds until the compulsory break ends; None where none is running (at its end
+    exactly spins are allowed again: `session_rules.break_running`)."""
+    ends = session_rules.break_ends(game_session, rules)
+    if ends is None or now >= ends:
+        return None
+    # Rounded up: never 0 while spins are still refused for it.
+    return math.ceil((ends - now).total_seconds())
 
 
 def _due_in_seconds(game_session: GameSession, rules: Profile, now: dt.datetime) -> int | None:
@@ -61,6 +76,7 @@ def _check_view(
     platform: Platform,
     facts: rg_audit.SessionFacts,
     due_in_seconds: int | None,
+    break_ends_in_seconds: int | None,
     rules: Profile,
     cur: Currency,
     *,
@@ -80,6 +96,10 @@ def _check_view(
         # played round (services/round_details.py).
         "history_url": history,
         "ended": ended,  # the answer was stop: the session is over
+        # The compulsory break after a "continue" (the profile's; None: none) and the
+        # seconds until the running one ends (None: none is running).
+        "break_minutes": rules.break_after_reality_check_minutes,
+        "break_ends_in_seconds": break_ends_in_seconds,
     }
 
 
@@ -100,12 +120,15 @@ def check(platform: Platform, session_token: str) -> dict[str, Any]:
         if pending and due is not None and (shown is None or shown < to_naive_utc(due)):
             game_session.reality_check_shown_at_utc = to_naive_utc(now)
             rg_audit.record(session, game_session, rg_audit.Kind.REALITY_CHECK_SHOWN, facts, now)
-        return _check_view(platform, facts, _due_in_seconds(game_session, rules, now), rules, cur)
+        due_in = _due_in_seconds(game_session, rules, now)
+        break_in = _break_ends_in_seconds(game_session, rules, now)
+        return _check_view(platform, facts, due_in, break_in, rules, cur)
 
 
 def answer(platform: Platform, session_token: str, choice: Answer) -> dict[str, Any]:
     """The player's answer to the pending check (3019 when none is pending, changing
-    nothing): continue starts the next interval now; stop ends the session."""
+    nothing): continue starts the profile's compulsory break, if any, and the next interval
+    after it; stop ends the session."""
     now = platform.clock.now()
     with platform.db.transaction() as session:
         active = active_session(platform, session, session_token, lock_player=True)
@@ -127,5 +150,8 @@ def answer(platform: Platform, session_token: str, choice: Answer) -> dict[str, 
             game_session.closed_at_utc = to_naive_utc(now)
             kind = rg_audit.Kind.REALITY_CHECK_STOP
         rg_audit.record(session, game_session, kind, facts, now)
-        due_in = None if choice is Answer.STOP else _due_in_seconds(game_session, rules, now)
-        return _check_view(platform, facts, due_in, rules, cur, ended=choice is Answer.STOP)
+        if choice is Answer.STOP:
+            return _check_view(platform, facts, None, None, rules, cur, ended=True)
+        due_in = _due_in_seconds(game_session, rules, now)
+        break_in = _break_ends_in_seconds(game_session, rules, now)
+        return _check_view(platform, facts, due_in, break_in, rules, cur)

@@ -1,12 +1,13 @@
 """The responsible-gaming audit: what a regulator asks an operator to show about a session.
 
-One row (`rg_audit`) for each spin refused by a jurisdiction rule or a session limit
-(3011-3018), each reality check shown and answered, and each limit a session reached, with
-its session (and round, where there is one). A fact that changes the session (a check
-shown or answered, a limit first reached) is written in the same transaction as that
-change, with its operator event (domain/events.py). A refusal changes nothing, so its row
-is written just after the refused spin's transaction was rolled back: the one write a
-refusal makes, as the API error log's (docs/security.md, "Bad input").
+One row (`rg_audit`) for each spin refused by a jurisdiction rule, a session limit or the
+compulsory break after a reality check (3011-3018, 3024, 3030), each reality check shown
+and answered, and each limit a session reached, with its session (and round, where there
+is one). A fact that changes the session (a check shown or answered, a limit first
+reached) is written in the same transaction as that change, with its operator event
+(domain/events.py). A refusal changes nothing, so its row is written just after the
+refused spin's transaction was rolled back: the one write a refusal makes, as the API
+error log's (docs/security.md, "Bad input").
 
 Exported per operator and period as CSV or JSON lines (`reelhouse audit export`)."""
 

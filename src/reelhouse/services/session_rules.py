@@ -1,6 +1,7 @@
 """Responsible gaming in one game session, on the server's clock (domain/clock.py): the
-periodic reality check its jurisdiction profile sets, and the session time and loss limits
-the operator sent at launch (docs/jurisdictions.md, "Reality checks and session limits").
+periodic reality check its jurisdiction profile sets (and the compulsory break after the
+player's "continue", where it sets one), and the session time and loss limits the operator
+sent at launch (docs/jurisdictions.md, "Reality checks and session limits").
 
 The spin calls `check_spin` under the player's lock, before anything of the round is
 written, from the session row it already holds: a refusal costs the spin no statement and
@@ -72,13 +73,32 @@ def elapsed_seconds(game_session: GameSession, now: dt.datetime) -> int:
     return max(int((now - from_naive_utc(game_session.started_at_utc)).total_seconds()), 0)
 
 
+def break_ends(game_session: GameSession, rules: Profile) -> dt.datetime | None:
+    """When the compulsory break after the last "continue" ends; None where the profile
+    sets no break, or before the player first answered a check."""
+    answered = game_session.reality_check_answered_at_utc
+    if rules.break_after_reality_check_minutes is None or answered is None:
+        return None
+    return from_naive_utc(answered) + dt.timedelta(minutes=rules.break_after_reality_check_minutes)
+
+
+def break_running(game_session: GameSession, rules: Profile, now: dt.datetime) -> bool:
+    """Whether the compulsory break is on: spins are allowed again at its end exactly."""
+    ends = break_ends(game_session, rules)
+    return ends is not None and now < ends
+
+
 def reality_check_due(game_session: GameSession, rules: Profile) -> dt.datetime | None:
     """When the session's next reality check is due: the profile's interval after the last
-    "continue", or after the start; None where the profile sets none."""
+    "continue" (after the break that follows it, where the profile sets one: the player
+    gets a whole interval of play), or after the start; None where the profile sets none."""
     if rules.reality_check_minutes is None:
         return None
-    since = game_session.reality_check_answered_at_utc or game_session.started_at_utc
-    return from_naive_utc(since) + dt.timedelta(minutes=rules.reality_check_minutes)
+    since = break_ends(game_session, rules)
+    if since is None:
+        answered = game_session.reality_check_answered_at_utc
+        since = from_naive_utc(answered or game_session.started_at_utc)
+    return since + dt.timedelta(minutes=rules.reality_check_minutes)
 
 
 def reality_check_pending(game_session: GameSession, rules: Profile, now: dt.datetime) -> bool:
@@ -103,8 +123,9 @@ def loss_left_minor(game_session: GameSession, unit: int) -> int | None:
 def check_spin(
     game_session: GameSession, rules: Profile, stake_minor: int, unit: int, now: dt.datetime
 ) -> None:
-    """Refuse a spin the session's time limit, a pending reality check or its loss limit
-    forbids. `stake_minor` is what the player risks (0 for a free round).
+    """Refuse a spin the session's time limit, a pending reality check, the compulsory break
+    after one or its loss limit forbids, in that order. `stake_minor` is what the player
+    risks (0 for a free round, which the loss limit never refuses).
 
     The loss limit is never exceeded: a stake is refused when losing it would take the net
     loss past the limit, whatever the round might win (the outcome is drawn after this)."""
@@ -115,6 +136,10 @@ def check_spin(
     if reality_check_pending(game_session, rules, now):
         raise ReelhouseError(
             ApiCode.REALITY_CHECK_PENDING, "a reality check waits for the player's answer"
+        )
+    if break_running(game_session, rules, now):
+        raise ReelhouseError(
+            ApiCode.COMPULSORY_BREAK, "a compulsory break after the reality check is running"
         )
     left = loss_left_minor(game_session, unit)
     if left is not None and stake_minor > left:

@@ -5,8 +5,9 @@
 // help.js: docs/game-client.md). Money is integer minor units from the server's decimal text to the
 // screen; the shown balance is always one the server reported, never one computed here and
 // left standing. <body data-state> is "boot", "idle", "spinning", "replay", "paused" (a
-// reality check: reality.js) or "expired", and <body data-spins> counts the spin attempts
-// that have finished (played or refused): tests and assistive tools read them.
+// reality check or the break after one: reality.js) or "expired", and <body data-spins>
+// counts the spin attempts that have finished (played or refused): tests and assistive
+// tools read them.
 "use strict";
 
 (() => {
@@ -202,9 +203,11 @@
   function startReality() {
     ReelReality.start({
       token: boot.token, t, money, toMinor, limits: state.session_limits,
+      breakMinutes: rules.break_after_reality_check_minutes,
       isBusy: () => busy,
       pause: () => { setBody("paused"); refreshControls(); },
       resume: () => { setBody("idle"); refreshControls(); },
+      say: (text) => message(text),
       end: (text) => { message(text); setBody("expired"); refreshControls(); },
     });
   }
@@ -404,7 +407,9 @@
       return { played: true, stakedMinor: staked, winMinor: win, feature: round.outcome.free_spins.length > 0 || Boolean(round.outcome.hold) };
     } finally {
       busy = false;
-      if (document.body.dataset.state !== "expired") setBody("idle");
+      // A session over stays over; a pause (the compulsory break after a reality check,
+      // reality.js) lasts until reality.js resumes play.
+      if (!["expired", "paused"].includes(document.body.dataset.state)) setBody("idle");
       refreshControls();
       document.body.dataset.spins = String(Number(document.body.dataset.spins || 0) + 1);
     }
