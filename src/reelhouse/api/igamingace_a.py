@@ -99,6 +99,9 @@ class LaunchBody(ContractBody):
     lossLimitMinor: int | None = Field(default=None, ge=1, le=SESSION_LOSS_LIMIT_MAX_MINOR)
     # [ours] one of the agent's currencies; absent: the player's (docs/api.md).
     currency: str | None = Field(default=None, max_length=MAX_CURRENCY_CODE_CHARS)
+    # [ours] the player's own reality-check interval, as the v4 game-url's
+    # `reality_check_minutes` (1-1440, 1012 outside; docs/jurisdictions.md).
+    realityCheckMinutes: int | None = None
 
 
 class BonusMeta(ContractBody):
@@ -250,6 +253,7 @@ def game_launch(
         time_limit_minutes=body.timeLimitMinutes,
         loss_limit_minor=body.lossLimitMinor,
         currency=body.currency,
+        reality_check_minutes=body.realityCheckMinutes,
     )
     return ok(launch.create_launch_url(platform, agent, request))
 

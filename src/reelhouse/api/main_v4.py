@@ -106,6 +106,10 @@ class GameUrlBody(ContractBody):
     # [ours] one of the agent's currencies (docs/api.md); absent: the player's, once fixed by
     # its first launch, else the agent's first.
     currency: str | None = Field(default=None, max_length=MAX_CURRENCY_CODE_CHARS)
+    # [ours] the player's own reality-check interval, 1-1440 minutes (docs/jurisdictions.md,
+    # "Stricter rules of an operator"): bounded by the launch itself (1012), as the
+    # operator's stricter rules are.
+    reality_check_minutes: int | None = None
 
 
 def _rtp_number(rtp_bp: int) -> int | Decimal:
@@ -339,5 +343,6 @@ def game_url(
         time_limit_minutes=body.time_limit_minutes,
         loss_limit_minor=body.loss_limit_minor,
         currency=body.currency,
+        reality_check_minutes=body.reality_check_minutes,
     )
     return ok_exact({"game_url": launch.create_launch_url(platform, agent, request)})

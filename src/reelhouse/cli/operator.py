@@ -116,6 +116,7 @@ def show(name: str) -> None:
         ("jurisdiction", op.jurisdiction),
     ):
         typer.echo(f"{label:13} {value}")
+    _show_stricter_rules(op)
     # The further currencies, each with its limits (docs/operator-guide.md, "Currencies").
     for limits in further:
         shown = limits.described()
@@ -127,6 +128,28 @@ def show(name: str) -> None:
     _show_cap_effects(rtp_percent, cur, op.max_bet_minor, op.max_win_minor)
     for limits in further:
         _show_cap_effects(rtp_percent, limits.currency, limits.max_bet_minor, limits.max_win_minor)
+
+
+def _show_stricter_rules(op: Any) -> None:
+    """The operator's stricter rules, and its profile's rules under them: what its launches
+    that name no other profile play by (docs/jurisdictions.md, "Stricter rules of an
+    operator")."""
+    from reelhouse.domain import jurisdictions, stricter_rules
+    from reelhouse.services import operators
+
+    try:
+        overlay = operators.stricter_rules_of(op)
+    except ReelhouseError as exc:
+        raise refused(exc) from exc
+    typer.echo(f"{'stricter':13} {stricter_rules.described(overlay)}")
+    profile = jurisdictions.profile(op.jurisdiction)
+    effective = profile.tightened(overlay)
+    typer.echo(f"effective rules of {effective.code} for its launches:")
+    for name in stricter_rules.RULES:
+        value = getattr(effective, name)
+        # Marked where the overlay changed the profile's own value.
+        mark = " (tightened)" if value != getattr(profile, name) else ""
+        typer.echo(f"  {name:32} {stricter_rules.word(value)}{mark}")
 
 
 def _show_cap_effects(rtp_percent: Decimal, cur: Any, max_bet_minor: int, cap_minor: int) -> None:
@@ -229,6 +252,41 @@ def set_jurisdiction(
     finally:
         platform.close()
     typer.echo(f"operator {name}: jurisdiction {chosen}")
+
+
+@app.command("set-stricter")
+def set_stricter(
+    name: str,
+    assignments: list[str] = typer.Argument(
+        None,
+        metavar="RULE=VALUE...",
+        help="e.g. turbo_allowed=no min_round_interval_ms=3000 (yes/no/true/false, integers)",
+    ),
+    clear: bool = typer.Option(False, "--clear", help="remove every stricter rule"),
+) -> None:
+    """Set the operator's stricter rules, replacing any before (docs/jurisdictions.md,
+    "Stricter rules of an operator"): each rule is the stricter of the profile's and this,
+    so it never loosens a profile. Later launches only; a live session keeps its own."""
+    from reelhouse.domain import stricter_rules
+    from reelhouse.services import operators
+
+    typed = assignments or []
+    if clear == bool(typed):
+        message = "give RULE=VALUE pairs, or --clear alone"
+        raise refused(ReelhouseError(ApiCode.PARAMETERS_INVALID, message))
+    # Typed words are checked before the database is opened.
+    try:
+        overlay = stricter_rules.from_assignments(typed)
+    except ReelhouseError as exc:
+        raise refused(exc) from exc
+    platform = open_platform()
+    try:
+        stored = operators.set_stricter_rules(platform, name, overlay)
+    except ReelhouseError as exc:
+        raise refused(exc) from exc
+    finally:
+        platform.close()
+    typer.echo(f"operator {name}: stricter rules {stricter_rules.described(stored)}")
 
 
 @app.command("reissue-token")

@@ -10,10 +10,11 @@ Where no public text was found, or its reading was uncertain, the stricter value
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+from reelhouse.domain import stricter_rules
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 
 DEFAULT = "default"
@@ -64,6 +65,20 @@ class Profile:
                 f"{', '.join(sorted(self.max_stake_minor))} only, not {currency_code}",
             )
         return cap
+
+    def tightened(self, stricter: Mapping[str, bool | int]) -> Profile:
+        """This profile under an operator's stricter rules (domain/stricter_rules.py): rule
+        by rule the stricter of its value and the overlay's, so never looser than itself,
+        whichever profile it is. The overlay is checked first (1012); empty: this one."""
+        overlay = stricter_rules.checked(stricter)
+        if not overlay:
+            return self
+        # Any: each value is its field's own type (the table's rule names are its fields).
+        tightened: dict[str, Any] = {
+            name: stricter_rules.RULES[name].stricter_of(getattr(self, name), value)
+            for name, value in overlay.items()
+        }
+        return replace(self, **tightened)
 
     def client_rules(self) -> dict[str, Any]:
         """What the game client must honour (the state answer's `jurisdiction`)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reelhouse.domain import jurisdictions
+from reelhouse.domain import jurisdictions, stricter_rules
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.jurisdictions import Profile
@@ -40,7 +40,13 @@ PLAIN = SpinStyle()
 
 
 def session_profile(game_session: GameSession) -> Profile:
-    return jurisdictions.profile(game_session.jurisdiction)
+    """The session's rules: its profile under the stricter rules its launch fixed (domain/
+    stricter_rules.py). Every reader of a session's rules asks here. The overlay is on the
+    session row already read: a small JSON parsed, no statement."""
+    rules = jurisdictions.profile(game_session.jurisdiction)
+    if game_session.stricter_rules is None:
+        return rules
+    return rules.tightened(stricter_rules.from_json(game_session.stricter_rules))
 
 
 def check_round(

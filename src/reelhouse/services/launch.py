@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from reelhouse.domain import jurisdictions
+from reelhouse.domain import jurisdictions, stricter_rules
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
@@ -65,6 +65,10 @@ class LaunchRequest:
     # One of the operator's currencies (services/operator_currencies.py); None: the
     # player's, once fixed, else the operator's first.
     currency: str | None = None
+    # [ours] The player's own reality-check interval (1-1440 minutes; None: none): it joins
+    # the operator's stricter rules (domain/stricter_rules.py), so it can only make the
+    # checks more frequent than the profile's.
+    reality_check_minutes: int | None = None
 
 
 def _game_or_refuse(provider_id: int, game_code: str) -> Game:
@@ -95,6 +99,7 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
     variant = _variant_for(operator, game, request.rtp_percent)
     rules = jurisdictions.chosen(request.jurisdiction, request.country, operator.jurisdiction)
     limits = session_rules.Limits.checked(request.time_limit_minutes, request.loss_limit_minor)
+    stricter = _launch_stricter_rules(operator, request)
     with platform.db.transaction() as session:
         player = owned_player(session, operator.id, request.user_code)
         account = player.name
@@ -135,10 +140,20 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
                 time_limit_minutes=limits.time_limit_minutes,
                 loss_limit_minor=limits.loss_limit_minor,
                 currency=code,
+                stricter_rules=stricter_rules.to_json(stricter),
                 expires_at_utc=to_naive_utc(now + dt.timedelta(seconds=LAUNCH_TOKEN_TTL_SECONDS)),
             )
         )
     return f"{platform.settings.public_base_url}/play/{token}"
+
+
+def _launch_stricter_rules(operator: Operator, request: LaunchRequest) -> stricter_rules.Overlay:
+    """The operator's stricter rules with the launch's own reality-check interval, rule by
+    rule the stricter; the launch's value is bounded before anything is done (1012)."""
+    own = stricter_rules.EMPTY
+    if request.reality_check_minutes is not None:
+        own = stricter_rules.checked({"reality_check_minutes": request.reality_check_minutes})
+    return stricter_rules.merged(stricter_rules.from_json(operator.stricter_rules), own)
 
 
 def _authenticate(
@@ -203,6 +218,9 @@ def open_launch(platform: Platform, launch_token: str) -> str:
                 time_limit_minutes=launch.time_limit_minutes,
                 loss_limit_minor=launch.loss_limit_minor,
                 currency=launch.currency,
+                # Fixed for the session's life, as its profile: the operator's later changes
+                # apply to later launches only.
+                stricter_rules=launch.stricter_rules,
             )
         )
     return session_token

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from reelhouse.dialects.base import Credential
 from reelhouse.dialects.registry import DIALECT_NAMES, all_dialects
-from reelhouse.domain import jurisdictions
+from reelhouse.domain import jurisdictions, stricter_rules
 from reelhouse.domain.callback_address import AddressRefused, check_target, parse_callback_url
 from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
@@ -315,6 +316,22 @@ def set_callback_url(platform: Platform, name: str, url: str) -> None:
     check_callback_url(platform, url)
     with platform.db.transaction() as session:
         find_by_name(session, name).callback_url = url
+
+
+def set_stricter_rules(
+    platform: Platform, name: str, stricter: Mapping[str, object]
+) -> stricter_rules.Overlay:
+    """Set the operator's stricter rules (docs/jurisdictions.md, "Stricter rules of an
+    operator"), replacing any before; empty clears them. Every rule is checked first (1012),
+    changing nothing. Later launches carry them; a live session keeps those of its launch."""
+    overlay = stricter_rules.checked(stricter)
+    with platform.db.transaction() as session:
+        find_by_name(session, name).stricter_rules = stricter_rules.to_json(overlay)
+    return overlay
+
+
+def stricter_rules_of(operator: Operator) -> stricter_rules.Overlay:
+    return stricter_rules.from_json(operator.stricter_rules)
 
 
 def set_jurisdiction(platform: Platform, name: str, code: str) -> str:

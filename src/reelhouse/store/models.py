@@ -63,6 +63,8 @@ class Operator(Base):
     jurisdiction: Mapped[str] = mapped_column(
         String(16), default="default", server_default="default"
     )
+    # Migration 0021: its stricter rules, JSON (domain/stricter_rules.py); NULL: none.
+    stricter_rules: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Player(Base):
@@ -119,6 +121,9 @@ class LaunchToken(Base):
     # Migration 0020: the currency the launch chose, handed to the session it opens (NULL on
     # rows from before: the operator's first currency).
     currency: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # Migration 0021: the operator's stricter rules with the launch's own reality check, as
+    # JSON (domain/stricter_rules.py), handed to the session it opens; NULL: none.
+    stricter_rules: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class GameSession(Base):
@@ -170,6 +175,9 @@ class GameSession(Base):
     # Migration 0020: the currency every amount of the session is in (NULL on sessions from
     # before, and on upstream providers' sessions: the operator's first currency).
     currency: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # Migration 0021: the stricter rules its launch fixed for its whole life, JSON (domain/
+    # stricter_rules.py; services/jurisdiction_rules.session_profile); NULL: none.
+    stricter_rules: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 def session_currency(game_session: GameSession, operator: Operator) -> str:
