@@ -292,3 +292,77 @@ def test_the_command_line_sets_and_shows_an_operators_profile(
     assert "jurisdiction  de" in run("operator", "show", "gb")[1]
     status, _, err = run("operator", "create", "--name", "xx", "--jurisdiction", "xx", *callback)
     assert status != 0 and "3010" in err
+
+
+# --- the page's table is the profiles' table --------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "jurisdictions.md"
+
+# Each row of docs/jurisdictions.md's table, and how a profile's value reads in it (the
+# cell without its source mark).
+_YES_NO = {True: "yes", False: "no"}
+_ROWS: dict[str, Any] = {
+    "max stake per round": lambda p: (
+        "none"
+        if p.max_stake_minor is None
+        else " ".join(f"{c} {Decimal(v) / 100:.2f}" for c, v in sorted(p.max_stake_minor.items()))
+    ),
+    "least time between round starts": lambda p: (
+        "0" if not p.min_round_interval_ms else f"{p.min_round_interval_ms:,} ms"
+    ),
+    "autoplay allowed": lambda p: _YES_NO[p.autoplay_allowed],
+    "turbo / quick spin allowed": lambda p: _YES_NO[p.turbo_allowed],
+    "slam stop allowed": lambda p: _YES_NO[p.slam_stop_allowed],
+    "bonus buy allowed": lambda p: _YES_NO[p.bonus_buy_allowed],
+    "a win not above the stake may be celebrated": lambda p: _YES_NO[
+        p.celebrate_win_at_or_below_stake
+    ],
+    "show RTP": lambda p: _YES_NO[p.show_rtp],
+    "show elapsed session time": lambda p: _YES_NO[p.show_elapsed_time],
+    "show net position": lambda p: _YES_NO[p.show_net_position],
+    # None: no interval of the market's own, either none at all or the player's choice.
+    "reality check every": lambda p: (
+        ("none", "the player's choice")
+        if p.reality_check_minutes is None
+        else (f"{p.reality_check_minutes} min",)
+    ),
+    "compulsory break after the reality check": lambda p: (
+        "none"
+        if p.break_after_reality_check_minutes is None
+        else f"{p.break_after_reality_check_minutes} min"
+    ),
+}
+
+
+def _docs_table() -> tuple[list[str], dict[str, list[str]]]:
+    text = DOCS.read_text(encoding="utf-8")
+    table = text.split("## The table", 1)[1].split("\n\n", 2)[1]
+    header, _, *rows = table.strip().splitlines()
+    cells = lambda line: [c.strip() for c in line.strip("|").split("|")]  # noqa: E731
+    return cells(header)[1:], {cells(row)[0]: cells(row)[1:] for row in rows}
+
+
+def test_the_pages_table_is_the_profiles_and_every_rule_names_its_source() -> None:
+    """docs/jurisdictions.md's table says what each profile holds, and every value that is
+    not the unregulated default (and every "player's choice") carries a public source listed
+    under "Sources": no value is a reading of Reelhouse's own."""
+    codes, rows = _docs_table()
+    assert codes == list(PROFILES) and set(rows) == set(_ROWS)
+    sources = DOCS.read_text(encoding="utf-8").split("## Sources", 1)[1]
+    listed = set()
+    for entry in sources.split("\n- **")[1:]:
+        listed |= set(entry.split("**", 1)[0].replace(" ", "").split(","))
+
+    def readings(rules: Profile, row: str) -> tuple[str, ...]:
+        shown = _ROWS[row](rules)
+        return shown if isinstance(shown, tuple) else (shown,)
+
+    for row in _ROWS:
+        for code, cell in zip(codes, rows[row], strict=True):
+            value, _, mark = cell.replace("**", "").partition(" (")
+            assert value in readings(PROFILES[code], row), (row, code, cell)
+            cited = [s for s in mark.rstrip(")").replace(" ", "").split(",") if s]
+            assert all(s in listed for s in cited), (row, code, cell)
+            unregulated = readings(PROFILES[jurisdictions.DEFAULT], row)[0]
+            if value != unregulated:
+                assert cited, (row, code, cell)  # a rule: its public source

@@ -136,7 +136,8 @@ def _event_kinds(app: App) -> list[str]:
 
 def test_a_reality_check_stops_play_until_answered_and_stop_ends_the_session(app: App) -> None:
     _open_account(app, "GBP")
-    token, _ = _launch(app, jurisdiction="uk")  # a check every 60 minutes
+    # The UK has the player set the interval: the operator sends the player's 60 minutes.
+    token, _ = _launch(app, jurisdiction="uk", reality_check_minutes=60)
     assert _spin(app, token, 100)["code"] == 0
     state = _get(app, token, "/api/game/state")["data"]["session_limits"]
     assert state["reality_check_due_in_seconds"] == 3600 and not state["reality_check_pending"]
@@ -266,7 +267,7 @@ def test_germany_holds_a_compulsory_break_after_the_reality_check(app: App) -> N
 
 def test_a_profile_without_a_break_plays_on_at_once_after_continue(app: App) -> None:
     _open_account(app, "GBP")
-    token, _ = _launch(app, jurisdiction="uk")
+    token, _ = _launch(app, jurisdiction="uk", reality_check_minutes=60)
     assert PROFILES["uk"].break_after_reality_check_minutes is None
     app.platform.clock.advance(minutes=60)  # type: ignore[attr-defined]
     answered = _answer(app, token, "continue")["data"]

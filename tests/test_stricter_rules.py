@@ -48,6 +48,7 @@ NUMBER_RULES = {
     "min_round_interval_ms": ((0, 60_000), "larger"),
     "reality_check_minutes": ((1, 1440), "smaller"),
     "autoplay_max_rounds": ((1, 10_000), "smaller"),
+    "break_after_reality_check_minutes": ((1, 60), "larger"),
 }
 
 
@@ -107,19 +108,23 @@ def test_the_loosest_overlay_changes_no_profile_and_the_strictest_reaches_every_
         "min_round_interval_ms": 0,
         "reality_check_minutes": 1440,
         "autoplay_max_rounds": 10_000,
+        "break_after_reality_check_minutes": 1,
     }
     loose = base.tightened(loosest)
     assert loose.reality_check_minutes == (base.reality_check_minutes or 1440)
     assert loose.autoplay_max_rounds == (base.autoplay_max_rounds or 10_000)
+    assert loose.break_after_reality_check_minutes == (base.break_after_reality_check_minutes or 1)
     assert dataclasses.replace(
         loose,
         reality_check_minutes=base.reality_check_minutes,
         autoplay_max_rounds=base.autoplay_max_rounds,
+        break_after_reality_check_minutes=base.break_after_reality_check_minutes,
     ) == (base)
     strictest = STRICTEST_FLAG | {
         "min_round_interval_ms": 60_000,
         "reality_check_minutes": 1,
         "autoplay_max_rounds": 1,
+        "break_after_reality_check_minutes": 60,
     }
     assert {name: getattr(base.tightened(strictest), name) for name in RULES} == strictest
     assert base.tightened({}) is base
@@ -295,12 +300,16 @@ def test_an_operators_least_time_between_rounds_refuses_a_spin_too_soon(app: App
 
 
 def test_an_overlay_cannot_loosen_a_profile_a_launch_picks(app: App) -> None:
-    # `se` sets three seconds and forbids turbo; the operator's looser figures change nothing.
-    _set(app, turbo_allowed=True, min_round_interval_ms=1000, reality_check_minutes=600)
-    token = _launch(app, jurisdiction="se")
-    assert _state(app, token)["jurisdiction"] == PROFILES["se"].client_rules()
+    # `on` sets 2.5 seconds and forbids turbo, and `nl` a check every 30 minutes: the
+    # operator's looser figures change nothing.
+    _set(app, turbo_allowed=True, reality_check_minutes=600)
+    dutch = _launch(app, jurisdiction="nl")
+    assert _state(app, dutch)["jurisdiction"] == PROFILES["nl"].client_rules()
+    _set(app, turbo_allowed=True, min_round_interval_ms=1000)
+    token = _launch(app, jurisdiction="on")
+    assert _state(app, token)["jurisdiction"] == PROFILES["on"].client_rules()
     _played(app, token)
-    _advance(app, milliseconds=2999)
+    _advance(app, milliseconds=2499)
     _refused(app, token, ApiCode.JURISDICTION_TOO_SOON)
     _advance(app, milliseconds=1)
     _refused(app, token, ApiCode.JURISDICTION_TURBO_FORBIDDEN, turbo=True)
@@ -327,9 +336,12 @@ def test_a_launchs_interval_joins_the_operators_and_never_loosens_the_profile(ap
     assert _state(app, looser)["jurisdiction"]["reality_check_minutes"] == 20
     assert _state(app, stricter)["jurisdiction"]["reality_check_minutes"] == 10
     operators.set_stricter_rules(app.platform, OPERATOR, {})
-    # A player asking for 90 minutes under Malta's 60 is checked at 60.
+    # Malta fixes no interval: the player's own 90 minutes apply. The Netherlands fix 30: a
+    # player asking for 90 there is checked at 30.
     malta = _launch(app, jurisdiction="mt", reality_check_minutes=90)
-    assert _state(app, malta)["session_limits"]["reality_check_due_in_seconds"] == 60 * 60
+    assert _state(app, malta)["session_limits"]["reality_check_due_in_seconds"] == 90 * 60
+    dutch = _launch(app, jurisdiction="nl", reality_check_minutes=90)
+    assert _state(app, dutch)["session_limits"]["reality_check_due_in_seconds"] == 30 * 60
 
 
 @pytest.mark.parametrize(
@@ -449,7 +461,7 @@ def test_the_command_line_sets_shows_and_clears_an_operators_stricter_rules(
     assert run("operator", "create", "--name", "mx", "--jurisdiction", "mt", *callback)[0] == 0
     shown = run("operator", "show", "mx")[1]
     assert "stricter      none" in shown
-    assert "  reality_check_minutes            60\n" in shown
+    assert "  reality_check_minutes            none\n" in shown
     assert run(
         "operator", "set-stricter", "mx", "turbo_allowed=no", "reality_check_minutes=30"
     ) == (

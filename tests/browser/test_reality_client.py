@@ -36,7 +36,13 @@ def test_the_reality_check_pauses_play_and_the_time_limit_ends_it(stack: Stack, 
     stack.platform.game_rng = ScriptedRounds(loss_draws, loss_draws)
     user_code = stack.bots().fund_player("rhea", "GBP", "100.00")
     body = {"user_code": user_code, "provider_id": 1, "game_symbol": "lucky-sevens"}
-    launch = body | {"lang": "en", "jurisdiction": "mt", "time_limit_minutes": 90}
+    # Malta has the player set the interval: the operator sends the player's 60 minutes.
+    launch = body | {
+        "lang": "en",
+        "jurisdiction": "mt",
+        "time_limit_minutes": 90,
+        "reality_check_minutes": 60,
+    }
     envelope = stack.call("/v4/game/game-url", launch)
     assert envelope["code"] == 0, envelope
     open_game(page, envelope["data"]["game_url"], turbo=False)

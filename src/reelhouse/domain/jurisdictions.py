@@ -4,8 +4,7 @@ One frozen profile per market, in one table (`PROFILES`, by code). The server en
 it can see (the stake, the time between round starts, autoplay and turbo spins the client
 declares: services/jurisdiction_rules.py); the game client is told the rest (state answer,
 `jurisdiction`) and honours it. Every figure and its public source: docs/jurisdictions.md.
-Where no public text was found, or its reading was uncertain, the stricter value was chosen
-(and the page marks it so)."""
+A profile holds only the rules a public source states; an operator tightens its own."""
 
 from __future__ import annotations
 
@@ -103,6 +102,9 @@ def _caps(**minor_by_currency: int) -> Mapping[str, int]:
     return MappingProxyType(dict(minor_by_currency))
 
 
+# Each value that differs from the default is one a public source states; its source is
+# named on docs/jurisdictions.md. Where no source was found, the profile holds no rule: an
+# operator whose licence conditions ask more tightens its own rules (stricter rules, ibid.).
 _ALL = (
     Profile(DEFAULT, "Unregulated (no market rules)"),
     Profile(
@@ -115,17 +117,15 @@ _ALL = (
         slam_stop_allowed=False,
         bonus_buy_allowed=False,
         celebrate_win_at_or_below_stake=False,
-        show_rtp=True,
         show_elapsed_time=True,
         show_net_position=True,
-        reality_check_minutes=60,
+        # Reality checks at the interval the customer sets: sent per launch.
     ),
     Profile(
         "mt",
         "Malta (MGA)",
         show_rtp=True,
-        show_elapsed_time=True,
-        reality_check_minutes=60,
+        # Reality checks at the interval the player sets: sent per launch.
     ),
     Profile(
         "on",
@@ -138,7 +138,7 @@ _ALL = (
         show_rtp=True,
         show_elapsed_time=True,
         show_net_position=True,
-        reality_check_minutes=60,
+        # Reminders configurable by the player: sent per launch.
     ),
     Profile(
         "de",
@@ -147,11 +147,9 @@ _ALL = (
         min_round_interval_ms=5000,
         autoplay_allowed=False,
         turbo_allowed=False,
-        slam_stop_allowed=False,
+        slam_stop_allowed=False,  # an accelerator of the animation (docs)
         bonus_buy_allowed=False,
-        celebrate_win_at_or_below_stake=False,
         show_rtp=True,
-        show_elapsed_time=True,
         show_net_position=True,
         # The session summary after 60 minutes, then a five-minute break, held by the
         # server (docs/jurisdictions.md, "Germany's other rules").
@@ -161,37 +159,22 @@ _ALL = (
     Profile(
         "se",
         "Sweden (Spelinspektionen)",
-        min_round_interval_ms=3000,
         autoplay_allowed=False,
-        turbo_allowed=False,
-        bonus_buy_allowed=False,
-        show_rtp=True,
-        show_elapsed_time=True,
-        show_net_position=True,
-        reality_check_minutes=60,
     ),
     Profile(
         "nl",
         "Netherlands (KSA)",
-        min_round_interval_ms=3000,
         autoplay_allowed=False,
-        turbo_allowed=False,
-        slam_stop_allowed=False,
         bonus_buy_allowed=False,
-        celebrate_win_at_or_below_stake=False,
-        show_rtp=True,
-        show_elapsed_time=True,
         show_net_position=True,
         reality_check_minutes=30,
     ),
     Profile(
         "br",
         "Brazil (SPA/MF)",
-        autoplay_allowed=False,
         show_rtp=True,
-        show_elapsed_time=True,
         show_net_position=True,
-        reality_check_minutes=30,
+        # Alerts at the bettor's option: sent per launch.
     ),
 )
 

@@ -32,6 +32,8 @@ EMPTY: Overlay = MappingProxyType({})
 MIN_ROUND_INTERVAL_MAX_MS = 60_000
 REALITY_CHECK_MAX_MINUTES = SESSION_TIME_LIMIT_MAX_MINUTES
 AUTOPLAY_MAX_ROUNDS_MAX = 10_000
+# An hour's break after a reality check is twelve times the one market rule that sets one.
+BREAK_MAX_MINUTES = 60
 
 # Bounds on what is read before it is parsed: one `RULE=VALUE` typed on the command line,
 # the digits of a number in it, and the stored JSON (every rule at its longest fits).
@@ -48,7 +50,7 @@ class Stricter(StrEnum):
 
     FALSE = "false"  # a permission: not allowed is stricter
     TRUE = "true"  # a duty to show the player something: shown is stricter
-    LARGER = "larger"  # a least time: longer is stricter
+    LARGER = "larger"  # a least time: longer is stricter; None (none) loosest
     SMALLER = "smaller"  # a most (rounds, minutes): fewer is stricter; None (none) loosest
 
 
@@ -106,6 +108,8 @@ RULES: Mapping[str, Rule] = MappingProxyType(
         "show_elapsed_time": Rule(Stricter.TRUE),
         "show_net_position": Rule(Stricter.TRUE),
         "reality_check_minutes": Rule(Stricter.SMALLER, 1, REALITY_CHECK_MAX_MINUTES),
+        # A break with no reality check to follow never starts: set both, where needed.
+        "break_after_reality_check_minutes": Rule(Stricter.LARGER, 1, BREAK_MAX_MINUTES),
     }
 )
 
