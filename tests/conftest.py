@@ -10,7 +10,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -168,3 +168,33 @@ def sqlite_stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sta
     """The same on SQLite only, for checks of the HTTP edge that no database changes."""
     with running_stack(fresh_database(request, "sqlite", tmp_path), tmp_path) as running:
         yield running
+
+
+# `reelhouse ARGS...` run in-process: its exit status, standard output and standard error.
+CliRun = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def reelhouse_cli(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> CliRun:
+    """The command line on this test's database, with a fresh secret key and private
+    callback addresses allowed (the tests' wallets are local)."""
+    from reelhouse.cli import app as cli_app
+    from reelhouse.store.secrets import new_key_text
+
+    monkeypatch.setenv("REELHOUSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("REELHOUSE_DATABASE_URL", database_url)
+    monkeypatch.setenv("REELHOUSE_SECRET_KEY", new_key_text())
+    monkeypatch.setenv("REELHOUSE_ALLOW_PRIVATE_CALLBACKS", "1")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as ended:
+            cli_app(list(args), prog_name="reelhouse")
+        out, err = capsys.readouterr()
+        return (ended.value.code if isinstance(ended.value.code, int) else 1), out, err
+
+    return run

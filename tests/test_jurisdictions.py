@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reelhouse.cli import app as cli_app
 from reelhouse.domain import jurisdictions
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.jurisdictions import PROFILES, Profile
 from reelhouse.services import freerounds, jurisdiction_rules, launch, operators, players
 from reelhouse.store.models import FreeRoundGrant, GameSession, Operator
-from reelhouse.store.secrets import new_key_text, token_hash
+from reelhouse.store.secrets import token_hash
+from tests.conftest import CliRun
 from tests.inprocess_app import GAME, OPERATOR, App, inprocess_app
 
 PLAYER = "pat"
@@ -263,21 +263,9 @@ SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 @SQLITE
 def test_the_command_line_sets_and_shows_an_operators_profile(
-    database_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    reelhouse_cli: CliRun,
 ) -> None:
-    monkeypatch.setenv("REELHOUSE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("REELHOUSE_DATABASE_URL", database_url)
-    monkeypatch.setenv("REELHOUSE_SECRET_KEY", new_key_text())
-    monkeypatch.setenv("REELHOUSE_ALLOW_PRIVATE_CALLBACKS", "1")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as ended:
-            cli_app(list(args), prog_name="reelhouse")
-        out, err = capsys.readouterr()
-        return (ended.value.code if isinstance(ended.value.code, int) else 1), out, err
+    run = reelhouse_cli
 
     callback = ("--callback-url", "http://127.0.0.1:9/callback")
     assert run("operator", "create", "--name", "gb", "--jurisdiction", "uk", *callback)[0] == 0

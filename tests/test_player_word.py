@@ -30,7 +30,7 @@ from reelhouse.domain.wallet import CommandKind, HttpAnswer, HttpRequest, Outcom
 from reelhouse.services import game_client, launch, operators, players, rounds
 from reelhouse.services.platform import Platform
 from reelhouse.services.settings import Settings
-from reelhouse.store.models import GameSession, LaunchToken, Round, WalletCall
+from reelhouse.store.models import GameSession, LaunchToken, Operator, Round, WalletCall
 from reelhouse.store.secrets import new_key_text, token_hash
 from tests.conftest import fresh_database
 from tests.dialects.slotcity_samples import command
@@ -112,35 +112,44 @@ class Rig:
     token: str
 
 
+def _casino(
+    request: pytest.FixtureRequest, tmp_path: Path, wallet: ScriptedWallet, single_call: bool
+) -> tuple[Platform, Operator, int]:
+    """A platform on a fresh SQLite database whose one operator's wallet is `wallet`, and
+    the user code of its player."""
+    url = fresh_database(request, "sqlite", tmp_path)
+    clock = FakeClock(dt.datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
+    settings = Settings(url, new_key_text(), "http://rh.invalid", True)
+    platform = build_platform(settings, clock=clock, transport=wallet)
+    issued = operators.create_operator(
+        platform,
+        operators.NewOperator(
+            name="casinoone",
+            currency="USD",
+            callback_url="http://wallet.invalid/cb",
+            dialect=wallet.dialect,
+            min_bet_minor=10,
+            approved=True,
+            single_call_rounds=single_call,
+        ),
+    )
+    with platform.db.transaction() as session:
+        operator = operators.find_by_name(session, "casinoone")
+    assert operator.id == issued.operator_id
+    user_code = players.create_or_get(
+        platform, operator.id, PLAYER, players.IGAMINGACE_B_NAMES
+    ).user_code
+    return platform, operator, user_code
+
+
 @pytest.fixture
 def rig_for(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Rig]]:
     made: list[Platform] = []
 
     def make(dialect: str, stop: StatusValue, lang: str, single_call: bool = False) -> Rig:
-        url = fresh_database(request, "sqlite", tmp_path)
         wallet = ScriptedWallet(dialect, stop)
-        clock = FakeClock(dt.datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
-        settings = Settings(url, new_key_text(), "http://rh.invalid", True)
-        platform = build_platform(settings, clock=clock, transport=wallet)
+        platform, operator, user_code = _casino(request, tmp_path, wallet, single_call)
         made.append(platform)
-        issued = operators.create_operator(
-            platform,
-            operators.NewOperator(
-                name="casinoone",
-                currency="USD",
-                callback_url="http://wallet.invalid/cb",
-                dialect=dialect,
-                min_bet_minor=10,
-                approved=True,
-                single_call_rounds=single_call,
-            ),
-        )
-        with platform.db.transaction() as session:
-            operator = operators.find_by_name(session, "casinoone")
-        assert operator.id == issued.operator_id
-        user_code = players.create_or_get(
-            platform, operator.id, PLAYER, players.IGAMINGACE_B_NAMES
-        ).user_code
         started = launch.LaunchRequest(user_code, 1, GAME, lang, "", Decimal(0))
         game_url = launch.create_launch_url(platform, operator, started)
         return Rig(platform, wallet, launch.open_launch(platform, game_url.rsplit("/", 1)[1]))
@@ -173,27 +182,8 @@ def test_a_launch_the_wallet_refuses_for_the_player_is_refused_with_its_code(
     its dialect's codes refuses the launch with that code and the player's message in the
     launch's language (not a failed callback, 1015); no game link is issued."""
     wallet = ScriptedWallet(dialect, STOPS[dialect][code], stop_reads=True)
-    clock = FakeClock(dt.datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
-    url = fresh_database(request, "sqlite", tmp_path)
-    settings = Settings(url, new_key_text(), "http://rh.invalid", True)
-    platform = build_platform(settings, clock=clock, transport=wallet)
+    platform, operator, user_code = _casino(request, tmp_path, wallet, False)
     try:
-        operators.create_operator(
-            platform,
-            operators.NewOperator(
-                name="casinoone",
-                currency="USD",
-                callback_url="http://wallet.invalid/cb",
-                dialect=dialect,
-                min_bet_minor=10,
-                approved=True,
-            ),
-        )
-        with platform.db.transaction() as session:
-            operator = operators.find_by_name(session, "casinoone")
-        user_code = players.create_or_get(
-            platform, operator.id, PLAYER, players.IGAMINGACE_B_NAMES
-        ).user_code
         started = launch.LaunchRequest(user_code, 1, GAME, lang, "", Decimal(0))
         with pytest.raises(ReelhouseError) as refused:
             launch.create_launch_url(platform, operator, started)
