@@ -194,6 +194,8 @@ def test_user_statistics_windows_and_paging(stack: Stack) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [int(r["user_code"]) for r in rows] == sorted(users)[:10]
     assert rows[0]["slot_bet"] == first["list"][0]["slot_bet"]
+    assert list(rows[0]) == ["user_code", "user_name", "slot_bet", "slot_win", "currency_code"]
+    assert {r["currency_code"] for r in rows} == {"USD"}
 
 
 def test_day_and_game_statistics_refusals_and_csv(stack: Stack) -> None:
@@ -218,7 +220,12 @@ def test_day_and_game_statistics_refusals_and_csv(stack: Stack) -> None:
         assert answer.json()["code"] == 1012
     day = {"start_date": "2026-04-30", "end_date": "2026-05-02"}
     rows = stack.call("/v4/statistics/day", day)["data"]["list"]
-    assert [r["date"] for r in rows] == ["2026-04-30", "2026-05-01", "2026-05-02"]
+    # One currency: the rows it always had, each naming it.
+    assert [(r["date"], r["currency_code"]) for r in rows] == [
+        ("2026-04-30", "USD"),
+        ("2026-05-01", "USD"),
+        ("2026-05-02", "USD"),
+    ]
     assert [r["rounds"] for r in rows] == [0, 1, 0]
     assert rows[0]["rtp_observed"] is None and rows[0]["bet"] == "0.00"
     answer = csv_of(stack, "/v4/statistics/day", day)
@@ -230,6 +237,7 @@ def test_day_and_game_statistics_refusals_and_csv(stack: Stack) -> None:
     game_rows = stack.call("/v4/statistics/game", day)["data"]["list"]
     game_csv = list(csv.DictReader(io.StringIO(csv_of(stack, "/v4/statistics/game", day).text)))
     assert [r["game_code"] for r in game_csv] == [r["game_code"] for r in game_rows] == [GAME]
+    assert [r["currency_code"] for r in game_csv] == ["USD"]
 
 
 # --- a thousand rounds, two operators, recomputed from the feed --------------------------

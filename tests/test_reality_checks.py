@@ -183,6 +183,14 @@ def test_a_reality_check_stops_play_until_answered_and_stop_ends_the_session(app
     }
     assert rows[1]["round_id"] is not None and rows[0]["round_id"] is None
     assert _event_kinds(app) == ["session.reality_check"] * 3
+    # Each names the currency its net_minor is in: the session's.
+    with app.platform.db.transaction() as session:
+        checks = session.scalars(
+            select(OperatorEvent).where(OperatorEvent.kind == "session.reality_check")
+        ).all()
+        sent = [json.loads(row.payload_json) for row in checks]
+    assert [data["currency"] for data in sent] == ["GBP"] * 3
+    assert sent[1]["net_minor"] == net_minor
 
 
 def _grant(app: App, bet_minor: int) -> int:

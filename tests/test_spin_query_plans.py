@@ -16,6 +16,7 @@ measured separately (docs/performance.md, "The spin path reads no history")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -29,8 +30,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, event, inspect, select, update
 
 from reelhouse.dispatch.worker import Worker
+from reelhouse.domain.clock import format_api_time
 from reelhouse.domain.states import TERMINAL_ROUND_STATES, CallState
-from reelhouse.services import rounds
+from reelhouse.services import rounds, statistics
 from reelhouse.store import outbox
 from reelhouse.store.db import Database
 from reelhouse.store.models import Base, CallAttempt, GameSession, Round, WalletCall
@@ -212,6 +214,41 @@ def test_no_statement_of_a_spin_or_a_claim_walks_history(deployment: Deployment)
     former_sql = str(former.compile(engine, compile_kwargs={"literal_binds": True}))
     assert _history_reads(engine, [Statement(former_sql, ())]), "a walk went unseen"
 
+    walks = _history_reads(engine, statements)
+    assert not walks, "statements that walk history:\n" + "\n\n".join(
+        f"{sql}\n  -> {'; '.join(steps)}" for sql, steps in walks.items()
+    )
+
+
+def test_the_statistics_look_up_their_window_only(deployment: Deployment) -> None:
+    """The statistics, per currency (services/statistics.py), read the window's transactions
+    through ix_wallet_calls_operator_acked and each one's round and player by primary key:
+    joining the player for its currency walks no history either."""
+    (token,) = deployment.open_sessions(1, balance="1000.00")
+    with deployment.db.transaction() as session:
+        operator_id = session.scalars(select(GameSession.operator_id)).one()
+    write_past(deployment)
+    sender = deployment.sender()
+    platform = deployment.platform(sender)
+    for _ in range(3):
+        rounds.spin(platform, token, "1.00")
+    sender.write_pending_acks()
+    now = deployment.clock.now()
+    half_hour = dt.timedelta(minutes=30)
+    start, end = format_api_time(now - half_hour), format_api_time(now + half_hour)
+    day = now.date().isoformat()
+    answers: list[dict[str, Any]] = []
+
+    def report() -> None:
+        answers.append(statistics.user_page(platform, operator_id, start, end, 0, 100))
+        answers.append(statistics.day_rows(platform, operator_id, day, day))
+        answers.append(statistics.game_rows(platform, operator_id, day, day))
+
+    engine = deployment.db.engine
+    statements = _captured(engine, report)
+    assert [len(answer["list"]) for answer in answers] == [1, 1, 1]
+    assert answers[1]["list"][0]["rounds"] == 3, "the window held the three rounds"
+    assert any("players" in s.sql for s in statements), "the capture saw the players joined"
     walks = _history_reads(engine, statements)
     assert not walks, "statements that walk history:\n" + "\n\n".join(
         f"{sql}\n  -> {'; '.join(steps)}" for sql, steps in walks.items()

@@ -252,7 +252,9 @@ def test_the_other_pages_work(stack: Stack, page: Page) -> None:
     with page.expect_download() as download:
         page.click("#csv")
     csv_text = Path(download.value.path()).read_text()
-    assert csv_text.startswith("provider_id,game_code,game_name,rtp_variant,bet,win,ggr")
+    assert csv_text.startswith(
+        "provider_id,game_code,game_name,rtp_variant,currency_code,bet,win,ggr"
+    )
     page.goto(f"{base}/games/emerald-temple")
     assert "Golden Idol" in page.inner_text("main")
     page.goto(f"{base}/settings")

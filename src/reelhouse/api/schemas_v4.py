@@ -189,6 +189,7 @@ class UserStatsRow(BaseModel):
     user_name: str
     slot_bet: MoneyText
     slot_win: MoneyText
+    currency_code: str = Field(description="[added] the player's currency, that of its amounts")
 
 
 class UserStatsPage(BaseModel):
@@ -210,8 +211,13 @@ class Tally(BaseModel):
     rtp_theoretical: PercentText
 
 
+_ROW_CURRENCY = "the currency of the row's amounts: one row per currency, never a sum of two"
+_FIRST_CURRENCY = "the agent's first currency; each row names its own in `currency_code`"
+
+
 class DayRow(Tally):
     date: ApiDate
+    currency_code: str = Field(description=_ROW_CURRENCY)
 
 
 class GameRow(Tally):
@@ -219,17 +225,18 @@ class GameRow(Tally):
     game_code: str
     game_name: str
     rtp_variant: int = Field(description="the RTP variant in percent; 0 for upstream games")
+    currency_code: str = Field(description=_ROW_CURRENCY)
 
 
 class DayStats(BaseModel):
-    currency: str
+    currency: str = Field(description=_FIRST_CURRENCY)
     start_date: ApiDate
     end_date: ApiDate
     list: list[DayRow]
 
 
 class GameStats(BaseModel):
-    currency: str
+    currency: str = Field(description=_FIRST_CURRENCY)
     start_date: ApiDate
     end_date: ApiDate
     list: list[GameRow]
@@ -479,6 +486,7 @@ class UserStatsAnswer(Ok):
                         "user_name": "player_1",
                         "slot_bet": "10.00",
                         "slot_win": "9.50",
+                        "currency_code": "USD",
                     }
                 ],
             },
@@ -496,7 +504,7 @@ class DayStatsAnswer(Ok):
                 "currency": "USD",
                 "start_date": "2026-05-01",
                 "end_date": "2026-05-01",
-                "list": [{"date": "2026-05-01", **_TALLY}],
+                "list": [{"date": "2026-05-01", "currency_code": "USD", **_TALLY}],
             },
         }
     )
@@ -518,6 +526,7 @@ class GameStatsAnswer(Ok):
                         "game_code": "lucky-sevens",
                         "game_name": "Lucky Sevens",
                         "rtp_variant": 96,
+                        "currency_code": "USD",
                         **_TALLY,
                     }
                 ],

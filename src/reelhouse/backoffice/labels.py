@@ -20,6 +20,7 @@ LABELS = {
     "start_time": "Started (UTC)",
     "last_update": "Last activity (UTC)",
     "date": "Day (UTC)",
+    "currency_code": "Currency",
     "rtp_variant": "RTP variant",
     "bet": "Bets",
     "win": "Wins",

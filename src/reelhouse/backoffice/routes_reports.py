@@ -69,7 +69,8 @@ def _games() -> list[tuple[str, str]]:
 @router.get("/")
 def dashboard(operator_id: int, identity: Me, request: Request) -> Response:
     s = scope(request, identity, operator_id)
-    board = backoffice_ops.dashboard(platform_of(request), operator_id)
+    code = request.query_params.get("currency", "")[:8] or None
+    board = backoffice_ops.dashboard(platform_of(request), operator_id, code)
     chart = Markup(daily_chart(board.days, board.currency))  # noqa: S704 - built from escaped parts
     watch = fairness.operator_watch(platform_of(request), operator_id)
     return page(request, "dashboard.html", scope=s, board=board, chart=chart, watch=watch)
@@ -207,7 +208,7 @@ def stats(operator_id: int, identity: Me, request: Request) -> Response:
                 per_page,
             )
             columns, rows, paged = (
-                ("user_code", "user_name", "bet", "win", "ggr"),
+                ("user_code", "user_name", "currency_code", "bet", "win", "ggr"),
                 found.rows,
                 found,
             )

@@ -36,17 +36,37 @@ class KindInfo:
     fields: tuple[str, ...]
 
 
-_ROUND_FIELDS = ("round_id", "user_code", "game_code", "bet_minor", "win_minor", "free_round_id")
+# Every event with an amount names its currency (`currency`: the ISO code, or the crypto code
+# the operator uses): an operator offering several reads each amount in its own.
+_ROUND_FIELDS = (
+    "round_id",
+    "user_code",
+    "game_code",
+    "currency",
+    "bet_minor",
+    "win_minor",
+    "free_round_id",
+)
 
 EVENT_KINDS: dict[EventKind, KindInfo] = {
     EventKind.ROUND_SETTLED: KindInfo("a round's win (0 on a loss) is acknowledged", _ROUND_FIELDS),
     EventKind.ROUND_CANCELLED: KindInfo("a round's bet was refunded", _ROUND_FIELDS),
     EventKind.CALL_PARKED: KindInfo(
         "a win or cancel ran out of retries and waits for a person (Stuck calls)",
-        ("trans_id", "round_id", "user_code", "kind", "amount_minor", "attempts", "last_outcome"),
+        (
+            "trans_id",
+            "round_id",
+            "user_code",
+            "kind",
+            "currency",
+            "amount_minor",
+            "attempts",
+            "last_outcome",
+        ),
     ),
     EventKind.BIG_WIN: KindInfo(
-        "a settled round won at least the operator's big-win threshold",
+        "a settled round won at least the operator's big-win threshold (in minor units of the"
+        " round's currency, as they are)",
         (*_ROUND_FIELDS, "threshold_minor"),
     ),
     EventKind.FREE_ROUNDS_FINISHED: KindInfo(
@@ -57,6 +77,7 @@ EVENT_KINDS: dict[EventKind, KindInfo] = {
             "user_code",
             "game_code",
             "reason",
+            "currency",
             "rounds_used",
             "rounds_total",
             "won_minor",
@@ -69,6 +90,7 @@ EVENT_KINDS: dict[EventKind, KindInfo] = {
             "user_code",
             "game_code",
             "action",
+            "currency",
             "elapsed_seconds",
             "net_minor",
             "rounds_played",

@@ -49,21 +49,28 @@ DOCS_GAMES = Path(__file__).resolve().parents[3] / "docs" / "games"
 
 @dataclass(frozen=True)
 class Dashboard:
-    currency: str
+    currency: str  # the currency shown: amounts of two never add up
+    currencies: list[str]  # the operator's, its first one first: the ones it may pick
     today: dict[str, Any]
-    online_now: int
-    days: list[dict[str, Any]]  # statistics.day_rows rows, oldest first
+    online_now: int  # sessions of every currency: a count, not money
+    days: list[dict[str, Any]]  # statistics.day_rows rows of `currency`, oldest first
 
 
-def dashboard(platform: Platform, operator_id: int) -> Dashboard:
-    """Today's figures (UTC) and the last BACKOFFICE_CHART_DAYS days, from the statistics
-    service (the same figures as `/v4/statistics/day`)."""
+def dashboard(platform: Platform, operator_id: int, code: str | None = None) -> Dashboard:
+    """Today's figures (UTC) and the last BACKOFFICE_CHART_DAYS days in one currency, `code`
+    (the operator's first if it is not one of its currencies), from the statistics service
+    (the same figures as `/v4/statistics/day`). One currency at a time, as an operator reads
+    a ledger: its cards and chart stay sums of one money, and the first currency, the one
+    most play is in, is what the page opens on."""
     today = platform.clock.now().date()
     first = today - dt.timedelta(days=BACKOFFICE_CHART_DAYS - 1)
     report = statistics.day_rows(platform, operator_id, first.isoformat(), today.isoformat())
-    rows = report["list"]
+    # Every day has a row per currency, in the operator's order (statistics.day_rows).
+    codes = list(dict.fromkeys(row["currency_code"] for row in report["list"]))
+    shown: str = code if code is not None and code in codes else report["currency"]
+    rows = [row for row in report["list"] if row["currency_code"] == shown]
     live = online.online_games(platform, operator_id, 0, FEED_MAX_LIMIT)
-    return Dashboard(report["currency"], rows[-1], len(live), rows)
+    return Dashboard(shown, codes, rows[-1], len(live), rows)
 
 
 def player_stats(
@@ -96,6 +103,7 @@ def player_stats(
         {
             "user_code": row.Player.id,
             "user_name": row.Player.name,
+            "currency_code": cur.code,
             "bet": format_fixed(int(row.bet), cur),
             "win": format_fixed(int(row.win), cur),
             "ggr": format_fixed(int(row.bet) - int(row.win), cur),

@@ -246,7 +246,7 @@ def cancel(
             raise ReelhouseError(ApiCode.BONUSCALL_ALREADY_ENDED, "these free rounds expired")
         row.state = GrantState.CANCELLED.value
         row.updated_at_utc = to_naive_utc(now)
-        events.grant_finished(session, row, FINISHED_CANCELLED, now)
+        events.grant_finished(session, row, FINISHED_CANCELLED, _currency_of(session, row), now)
         return _view(row, now)
 
 
@@ -384,7 +384,7 @@ def take_one(
     row.updated_at_utc = to_naive_utc(now)
     if row.rounds_used >= row.rounds_total:
         # Its last round is being played: in the spin's transaction, the operator hears so.
-        events.grant_finished(session, row, FINISHED_USED_UP, now)
+        events.grant_finished(session, row, FINISHED_USED_UP, active.currency, now)
     return row
 
 
@@ -402,6 +402,11 @@ def cap_left(row: FreeRoundGrant) -> int | None:
 
 def record_win(row: FreeRoundGrant, paid_minor: int) -> None:
     row.won_minor += paid_minor
+
+
+def _currency_of(session: Session, row: FreeRoundGrant) -> str:
+    """A grant's currency: its player's, which the grant fixed (services/operator_currencies)."""
+    return events.player_currency_of(session, row.player_id, row.operator_id)
 
 
 def finish_expired(session: Session, now: dt.datetime, limit: int) -> int:
@@ -422,5 +427,5 @@ def finish_expired(session: Session, now: dt.datetime, limit: int) -> int:
     for row in rows:
         row.state = GrantState.EXPIRED.value
         row.updated_at_utc = to_naive_utc(now)
-        events.grant_finished(session, row, FINISHED_EXPIRED, now)
+        events.grant_finished(session, row, FINISHED_EXPIRED, _currency_of(session, row), now)
     return len(rows)

@@ -119,7 +119,9 @@ def check(platform: Platform, session_token: str) -> dict[str, Any]:
         shown = game_session.reality_check_shown_at_utc
         if pending and due is not None and (shown is None or shown < to_naive_utc(due)):
             game_session.reality_check_shown_at_utc = to_naive_utc(now)
-            rg_audit.record(session, game_session, rg_audit.Kind.REALITY_CHECK_SHOWN, facts, now)
+            rg_audit.record(
+                session, game_session, rg_audit.Kind.REALITY_CHECK_SHOWN, facts, cur.code, now
+            )
         due_in = _due_in_seconds(game_session, rules, now)
         break_in = _break_ends_in_seconds(game_session, rules, now)
         return _check_view(platform, facts, due_in, break_in, rules, cur)
@@ -149,7 +151,7 @@ def answer(platform: Platform, session_token: str, choice: Answer) -> dict[str, 
             # usual; the token is refused from now on.
             game_session.closed_at_utc = to_naive_utc(now)
             kind = rg_audit.Kind.REALITY_CHECK_STOP
-        rg_audit.record(session, game_session, kind, facts, now)
+        rg_audit.record(session, game_session, kind, facts, cur.code, now)
         if choice is Answer.STOP:
             return _check_view(platform, facts, None, None, rules, cur, ended=True)
         due_in = _due_in_seconds(game_session, rules, now)

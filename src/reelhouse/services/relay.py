@@ -86,6 +86,7 @@ from reelhouse.store.models import (
     Round,
     UpstreamTransaction,
     WalletCall,
+    session_currency,
 )
 from reelhouse.store.outbox import (
     claim_for,
@@ -503,7 +504,7 @@ def _open_bet(
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "an earlier call is on the wire")
         if not platform.wallet.available(active.operator.id):
             raise _Refused(AnswerStatus.UNKNOWN_ERROR)  # the casino's breaker is open
-        round_ = _relayed_round(active.session, provider, call, now)
+        round_ = _relayed_round(active.session, active.operator, provider, call, now)
         session.add(round_)
         claim = claim_for(active.operator.dialect, (CommandKind.BET,), now)
         bet = new_call(session, round_, CommandKind.BET, now, claim)
@@ -528,7 +529,11 @@ def _game_id(provider: _ProviderRef, game_code: str | None) -> str:
 
 
 def _relayed_round(
-    game_session: GameSession, provider: _ProviderRef, call: UpstreamCall, now: dt.datetime
+    game_session: GameSession,
+    operator: Operator,
+    provider: _ProviderRef,
+    call: UpstreamCall,
+    now: dt.datetime,
 ) -> Round:
     assert call.amount_minor is not None
     # What the provider said of the round, for its details (it keeps the outcome itself).
@@ -565,6 +570,8 @@ def _relayed_round(
         balance_after_minor=None,
         provider_id=provider.id,
         upstream_round_ref=call.round_id,
+        # The currency its wallet calls carry (store/outbox.command_for): the operator's first.
+        currency=session_currency(game_session, operator),
         created_at_utc=to_naive_utc(now),
         updated_at_utc=to_naive_utc(now),
     )
@@ -732,7 +739,7 @@ def _open_promo(
             raise ReelhouseError(ApiCode.ROUND_IN_PROGRESS, "an earlier call is on the wire")
         if not platform.wallet.available(seat.operator.id):
             raise _Refused(AnswerStatus.UNKNOWN_ERROR)  # the casino's breaker is open
-        round_ = _relayed_round(seat.session, provider, call, now)
+        round_ = _relayed_round(seat.session, seat.operator, provider, call, now)
         session.add(round_)
         claim = claim_for(seat.operator.dialect, (CommandKind.BET,), now)
         bet = new_call(session, round_, CommandKind.BET, now, claim)

@@ -159,10 +159,12 @@ def record(
     game_session: GameSession,
     kind: Kind,
     facts: SessionFacts,
+    currency_code: str,
     now: dt.datetime,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """A reality check shown or answered, in the caller's transaction, with its event."""
+    """A reality check shown or answered, in the caller's transaction, with its event.
+    `currency_code` is the session's (its `net_minor` is in it), which the caller holds."""
     detail = facts.detail() | (extra or {})
     _row(session, Subject.of(game_session), kind, now, detail, round_id=facts.last_round_id)
     if game_session.demo_balance_minor is not None:
@@ -172,6 +174,7 @@ def record(
         "user_code": game_session.player_id,
         "game_code": game_session.game_code,
         "action": kind.value.removeprefix("reality_check."),
+        "currency": currency_code,
     } | facts.detail()
     events.stage(session, game_session.operator_id, EventKind.REALITY_CHECK, data, now)
 

@@ -206,6 +206,9 @@ def _sealed_round(
         balance_after_minor=None,
         provider_id=None,  # one of Reelhouse's own games
         upstream_round_ref=None,
+        # The currency of its amounts, in this INSERT: its events name it at settlement
+        # without reading the session or the player again (store/events.py).
+        currency=limits.currency.code,
         created_at_utc=to_naive_utc(now),
         updated_at_utc=to_naive_utc(now),
     )

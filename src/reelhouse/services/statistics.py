@@ -27,6 +27,14 @@ The figures are those of the transaction feeds, so they can be recomputed from t
   acknowledged (`_refunds`). Reelhouse's own rounds have no such cancel.
 - Per game, rows are keyed by provider, game and variant (docs/providers.md, "Relayed rounds
   in every view").
+- Every figure is in one currency: amounts of two currencies never add up. A transaction's
+  currency is its player's (`players.currency`, fixed by its first real-money launch and
+  never changed after; NULL: the operator's first), which every round of that player is
+  played in (a relayed round plays in the operator's first currency, and only such players
+  may play one). Players are joined by primary key, so the queries stay on the same
+  indexes. Per player, a row names its player's currency; per day and per game, the rows
+  are keyed by currency too (`currency_code`): an operator with one currency gets the rows
+  it always had, each naming that currency.
 
 Money is integer minor units throughout and decimal text with the currency's digits on output.
 """
@@ -67,6 +75,7 @@ from reelhouse.games import catalogue
 from reelhouse.games.exact import rtp_breakdown
 from reelhouse.services import win_cap
 from reelhouse.services.online import check_page
+from reelhouse.services.operator_currencies import currencies_of, player_currency
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import GameLabels, is_upstream
 from reelhouse.services.transactions import check_window
@@ -75,13 +84,17 @@ from reelhouse.store.models import Operator, Player, Round, WalletCall
 API_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 TYPE_BET, TYPE_WIN = 1, 2
 
-USER_COLUMNS = ("user_code", "user_name", "slot_bet", "slot_win")
+# The spec's four columns keep their places; ours comes after them.
+USER_COLUMNS = ("user_code", "user_name", "slot_bet", "slot_win", "currency_code")
 TALLY_COLUMNS = (
     "bet", "win", "ggr", "rounds", "free_rounds", "stake", "players",
     "rtp_observed", "rtp_theoretical",
 )  # fmt: skip
-DAY_COLUMNS = ("date", *TALLY_COLUMNS)
-GAME_COLUMNS = ("provider_id", "game_code", "game_name", "rtp_variant", *TALLY_COLUMNS)
+# The currency is part of a row's key: it follows the rest of the key.
+DAY_COLUMNS = ("date", "currency_code", *TALLY_COLUMNS)
+GAME_COLUMNS = (
+    "provider_id", "game_code", "game_name", "rtp_variant", "currency_code", *TALLY_COLUMNS,
+)  # fmt: skip
 
 
 def _invalid(message: str) -> ReelhouseError:
@@ -97,6 +110,12 @@ def _money_rows(operator_id: int, lo: dt.datetime, hi: dt.datetime) -> list[Colu
         WalletCall.state == CallState.ACKED.value,
         WalletCall.trans_type.in_((TYPE_BET, TYPE_WIN)),
     ]
+
+
+def _currency_of_player(operator: Operator) -> ColumnElement[str]:
+    """The currency of a joined player's transactions: its own, else the operator's first
+    (services/operator_currencies.player_currency, in SQL)."""
+    return func.coalesce(Player.currency, literal(operator.currency))
 
 
 def _amount_of(trans_type: int) -> Any:
@@ -145,23 +164,26 @@ def user_page(
     lo, hi = to_naive_utc(start), to_naive_utc(end)
     per_player = per_player_totals(operator_id, lo, hi)
     with platform.db.transaction(read_only=True) as session:
-        cur = _currency(session, operator_id)
+        operator = _operator(session, operator_id)
         total = session.scalar(select(func.count()).select_from(per_player)) or 0
         rows = session.execute(
-            select(per_player, Player.name)
+            select(per_player, Player)
             .join(Player, Player.id == per_player.c.player_id)
             .order_by(per_player.c.player_id)
             .offset(offset)
             .limit(limit)
         ).all()
+        # Each player's figures are in its own currency (every round of it is).
+        shown = [(row, currency(player_currency(row.Player, operator))) for row in rows]
     items = [
         {
             "user_code": row.player_id,
-            "user_name": row.name,
+            "user_name": row.Player.name,
             "slot_bet": format_fixed(int(row.bet), cur),
             "slot_win": format_fixed(int(row.win), cur),
+            "currency_code": cur.code,
         }
-        for row in rows
+        for row, cur in shown
     ]
     return {"total": total, "offset": offset, "count": len(items), "list": items}
 
@@ -237,22 +259,34 @@ def _refunds(operator_id: int, lo: dt.datetime, hi: dt.datetime) -> Select[Any]:
 _PROVIDER = func.coalesce(Round.provider_id, catalogue.PROVIDER_ID)
 
 
+# A day's tally: (day, currency); a game's: (provider_id, game_code, rtp_variant, currency).
+DayKey = tuple[str, str]
+GameKey = tuple[int, str, int, str]
+
+
 def _tallies(
-    session: Session, operator_id: int, first: dt.date, last: dt.date, by_day: bool
+    session: Session, operator: Operator, first: dt.date, last: dt.date, by_day: bool
 ) -> dict[Any, Tally]:
-    """One Tally per day (by_day) or per (provider_id, game_code, rtp_variant)."""
+    """One Tally per day and currency (by_day), or per provider, game, variant and currency."""
     lo, hi = _bounds(first, last)
     day = func.date(WalletCall.acked_at_utc)
+    money_currency = _currency_of_player(operator)
     keys = (day,) if by_day else (_PROVIDER, Round.game_code, Round.rtp_variant)
     is_free = case((Round.free_round_id.is_not(None), 1), else_=0)
+
+    def key_of(on: Any, provider_id: Any, game_code: str, variant: int, code: str) -> Any:
+        return (str(on), code) if by_day else (int(provider_id), game_code, variant, code)
+
     # Grouped by round first: a relayed round may have several wins (the provider's), and is
     # still one round with one stake; each of Reelhouse's own rounds has exactly one win row.
+    # A round's rows are all of its player, so of one currency.
     per_round = (
         select(
             day.label("day"),
             _PROVIDER.label("provider_id"),
             Round.game_code.label("game_code"),
             Round.rtp_variant.label("variant"),
+            money_currency.label("currency"),
             WalletCall.trans_type.label("trans_type"),
             func.sum(WalletCall.amount_minor).label("amount"),
             func.max(Round.bet_minor).label("stake"),
@@ -261,9 +295,16 @@ def _tallies(
         )
         .select_from(WalletCall)
         .join(Round, Round.id == WalletCall.round_id)
-        .where(*_money_rows(operator_id, lo, hi))
+        .join(Player, Player.id == WalletCall.player_id)
+        .where(*_money_rows(operator.id, lo, hi))
         .group_by(
-            day, _PROVIDER, Round.game_code, Round.rtp_variant, WalletCall.trans_type, Round.id
+            day,
+            _PROVIDER,
+            Round.game_code,
+            Round.rtp_variant,
+            money_currency,
+            WalletCall.trans_type,
+            Round.id,
         )
         .subquery()
     )
@@ -274,6 +315,7 @@ def _tallies(
             c.provider_id,
             c.game_code,
             c.variant,
+            c.currency,
             c.trans_type,
             c.stake.label("bet"),
             c.cap,
@@ -281,14 +323,15 @@ def _tallies(
             func.sum(c.amount),
             func.sum(c.stake),
             func.sum(c.free),
-        ).group_by(c.day, c.provider_id, c.game_code, c.variant, c.trans_type, c.stake, c.cap)
+        ).group_by(
+            c.day, c.provider_id, c.game_code, c.variant, c.currency, c.trans_type, c.stake, c.cap
+        )
     ).all()
     tallies: dict[Any, Tally] = defaultdict(Tally)
     for row in money:
-        on, provider_id, game_code, variant, trans_type, bet, cap = row[:7]
-        count, amount, stake, free = row[7:]
-        game_key = (int(provider_id), game_code, variant)
-        tally = tallies[str(on) if by_day else game_key]
+        on, provider_id, game_code, variant, code, trans_type, bet, cap = row[:8]
+        count, amount, stake, free = row[8:]
+        tally = tallies[key_of(on, provider_id, game_code, variant, code)]
         if trans_type == TYPE_BET:
             tally.bet += int(amount)
         else:
@@ -296,21 +339,34 @@ def _tallies(
             tally.rounds += int(count)
             tally.free_rounds += int(free)
             tally.stake += int(stake)
-            tally.stake_by_variant[(*game_key, int(bet), int(cap))] += int(stake)
-    refunds = _refunds(operator_id, lo, hi).subquery()
+            variant_key = (int(provider_id), game_code, variant, int(bet), int(cap))
+            tally.stake_by_variant[variant_key] += int(stake)
+    refunds = _refunds(operator.id, lo, hi).subquery()
     refunded = session.execute(
-        select(refunds.c.day, _PROVIDER, Round.game_code, Round.rtp_variant, refunds.c.amount).join(
-            Round, Round.id == refunds.c.round_id
+        select(
+            refunds.c.day,
+            _PROVIDER,
+            Round.game_code,
+            Round.rtp_variant,
+            money_currency,
+            refunds.c.amount,
         )
+        .join(Round, Round.id == refunds.c.round_id)
+        .join(Player, Player.id == refunds.c.player_id)
     ).all()
-    for on, provider_id, game_code, variant, amount in refunded:
-        tallies[str(on) if by_day else (int(provider_id), game_code, variant)].bet -= int(amount)
-    players = select(*keys, func.count(func.distinct(WalletCall.player_id))).select_from(WalletCall)
+    for on, provider_id, game_code, variant, code, amount in refunded:
+        tallies[key_of(on, provider_id, game_code, variant, code)].bet -= int(amount)
+    players = select(*keys, money_currency, func.count(func.distinct(WalletCall.player_id)))
+    players = players.select_from(WalletCall)
     if not by_day:
         players = players.join(Round, Round.id == WalletCall.round_id)
-    players = players.where(*_money_rows(operator_id, lo, hi))
-    for *key, count in session.execute(players.group_by(*keys)).all():
-        tallies[str(key[0]) if by_day else (int(key[0]), key[1], key[2])].players = int(count)
+    players = players.join(Player, Player.id == WalletCall.player_id)
+    players = players.where(*_money_rows(operator.id, lo, hi))
+    for *key, code, count in session.execute(players.group_by(*keys, money_currency)).all():
+        if by_day:
+            tallies[(str(key[0]), code)].players = int(count)
+        else:
+            tallies[(int(key[0]), key[1], key[2], code)].players = int(count)
     return tallies
 
 
@@ -385,51 +441,78 @@ def _tally_json(tally: Tally, cur: Currency) -> dict[str, Any]:
     }
 
 
+def _codes(session: Session, operator: Operator, seen: Iterable[str]) -> list[str]:
+    """The currencies to report, in the operator's order (its first one first, then in the
+    order added), then any other one its players' rows hold, by code."""
+    offered = [limits.currency.code for limits in currencies_of(session, operator)]
+    return offered + sorted(set(seen) - set(offered))
+
+
 def day_rows(
     platform: Platform, operator_id: int, start_text: str, end_text: str
 ) -> dict[str, Any]:
-    """One row per UTC day from start_date to end_date, days without play included."""
+    """One row per UTC day from start_date to end_date and per currency the operator offers,
+    days without play included. `currency` is the operator's first (each row names its own)."""
     first, last = check_days(start_text, end_text)
     with platform.db.transaction(read_only=True) as session:
-        cur = _currency(session, operator_id)
-        tallies = _tallies(session, operator_id, first, last, by_day=True)
+        operator = _operator(session, operator_id)
+        tallies: dict[DayKey, Tally] = _tallies(session, operator, first, last, by_day=True)
+        codes = _codes(session, operator, (code for _, code in tallies))
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     rows = [
-        {"date": day.isoformat()} | _tally_json(tallies.get(day.isoformat(), Tally()), cur)
+        {"date": day.isoformat(), "currency_code": code}
+        | _tally_json(tallies.get((day.isoformat(), code), Tally()), currency(code))
         for day in days
+        for code in codes
     ]
-    return {"currency": cur.code, "start_date": start_text, "end_date": end_text, "list": rows}
+    return {
+        "currency": operator.currency,
+        "start_date": start_text,
+        "end_date": end_text,
+        "list": rows,
+    }
 
 
 def game_rows(
     platform: Platform, operator_id: int, start_text: str, end_text: str
 ) -> dict[str, Any]:
-    """One row per game and RTP variant played from start_date to end_date."""
+    """One row per game, RTP variant and currency played from start_date to end_date."""
     first, last = check_days(start_text, end_text)
     with platform.db.transaction(read_only=True) as session:
-        cur = _currency(session, operator_id)
-        tallies = _tallies(session, operator_id, first, last, by_day=False)
+        operator = _operator(session, operator_id)
+        tallies: dict[GameKey, Tally] = _tallies(session, operator, first, last, by_day=False)
+        rank = {
+            code: n for n, code in enumerate(_codes(session, operator, (k[3] for k in tallies)))
+        }
         labels = GameLabels(session)
-        # Reelhouse's own games (provider 1) first, in the order they always had.
         names = {key: labels.label(key[0], key[1]).game_name for key in tallies}
     rows = []
-    for provider_id, game_code, variant in sorted(tallies):
+    # Reelhouse's own games (provider 1) first, in the order they always had; a game's
+    # currencies in the operator's order.
+    for key in sorted(tallies, key=lambda key: (*key[:3], rank[key[3]])):
+        provider_id, game_code, variant, code = key
         rows.append(
             {
                 "provider_id": provider_id,
                 "game_code": game_code,
-                "game_name": names[(provider_id, game_code, variant)],
+                "game_name": names[key],
                 "rtp_variant": variant,
+                "currency_code": code,
             }
-            | _tally_json(tallies[(provider_id, game_code, variant)], cur)
+            | _tally_json(tallies[key], currency(code))
         )
-    return {"currency": cur.code, "start_date": start_text, "end_date": end_text, "list": rows}
+    return {
+        "currency": operator.currency,
+        "start_date": start_text,
+        "end_date": end_text,
+        "list": rows,
+    }
 
 
-def _currency(session: Session, operator_id: int) -> Currency:
+def _operator(session: Session, operator_id: int) -> Operator:
     operator = session.get(Operator, operator_id)
     assert operator is not None
-    return currency(operator.currency)
+    return operator
 
 
 # --- CSV ----------------------------------------------------------------------------------

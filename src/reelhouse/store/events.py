@@ -10,6 +10,16 @@ counter is locked last in every transaction (staged events are written at the co
 operator at a time in id order), so two writers never wait on each other's counters.
 
 Cost per settled round: those two statements (docs/performance.md, "Events").
+
+Every event with an amount names its currency (`currency`, the ISO code or the crypto code
+the operator uses), so an operator offering several can read it. A round's is on the round
+row (rounds.currency, written in its own INSERT): its settlement, where `round.settled` is
+staged, already holds that row, so naming the currency costs no statement. The other ways
+were dearer: the session and operator rows are held on the spin's own settlement, but not
+by the worker settling a retried call, which would read them again; a join at the event's
+INSERT would make that statement a read as well. Rounds from before migration 0022 have no
+currency of their own and are read from their player (`round_currency`), a look-up by
+primary key only they pay.
 """
 
 from __future__ import annotations
@@ -36,7 +46,9 @@ from reelhouse.domain.states import RoundState
 from reelhouse.store.models import (
     EventStream,
     FreeRoundGrant,
+    Operator,
     OperatorEvent,
+    Player,
     Round,
     WalletCall,
 )
@@ -64,6 +76,24 @@ def stage(
     session.info.setdefault(_STAGED, []).append(Staged(operator_id, kind, data, now))
 
 
+def player_currency_of(session: Session, player_id: int, operator_id: int) -> str:
+    """The currency a player plays in: its own, fixed by its first real-money launch or
+    free-round grant and never changed after; the operator's first for a player with none
+    (services/operator_currencies.player_currency). Two look-ups by primary key, none for
+    rows this transaction holds already."""
+    player = session.get(Player, player_id)
+    operator = session.get(Operator, operator_id)
+    assert player is not None and operator is not None
+    return player.currency or operator.currency
+
+
+def round_currency(session: Session, round_: Round) -> str:
+    """The currency of a round's amounts: its own (migration 0022), else its player's."""
+    if round_.currency is not None:
+        return round_.currency
+    return player_currency_of(session, round_.player_id, round_.operator_id)
+
+
 def round_finished(session: Session, round_: Round, now: dt.datetime) -> None:
     """A round that became settled or cancelled (demo rounds move no money: no event)."""
     kind = _ROUND_EVENT.get(round_.state)
@@ -73,6 +103,7 @@ def round_finished(session: Session, round_: Round, now: dt.datetime) -> None:
         "round_id": round_.id,
         "user_code": round_.player_id,
         "game_code": round_.game_code,
+        "currency": round_currency(session, round_),
         "bet_minor": round_.bet_minor,
         "win_minor": round_.win_minor,
         "free_round_id": round_.free_round_id,
@@ -80,12 +111,14 @@ def round_finished(session: Session, round_: Round, now: dt.datetime) -> None:
     stage(session, round_.operator_id, kind, data, now)
 
 
-def call_parked(session: Session, call: WalletCall, now: dt.datetime) -> None:
+def call_parked(session: Session, call: WalletCall, round_: Round, now: dt.datetime) -> None:
+    """A call that ran out of retries; `round_` is its round, which its record holds."""
     data = {
         "trans_id": call.id,
         "round_id": call.round_id,
         "user_code": call.player_id,
         "kind": call.kind,
+        "currency": round_currency(session, round_),
         "amount_minor": call.amount_minor,
         "attempts": call.attempts,
         "last_outcome": call.last_outcome,
@@ -93,7 +126,11 @@ def call_parked(session: Session, call: WalletCall, now: dt.datetime) -> None:
     stage(session, call.operator_id, EventKind.CALL_PARKED, data, now)
 
 
-def grant_finished(session: Session, grant: FreeRoundGrant, reason: str, now: dt.datetime) -> None:
+def grant_finished(
+    session: Session, grant: FreeRoundGrant, reason: str, currency: str, now: dt.datetime
+) -> None:
+    """A grant that is over. `currency` is its player's (the grant fixed it): a spin taking
+    the last round knows it; a cancel or an expiry reads it (`player_currency_of`)."""
     assert reason in (FINISHED_USED_UP, FINISHED_EXPIRED, FINISHED_CANCELLED), reason
     data = {
         "fr_id": grant.id,
@@ -101,6 +138,7 @@ def grant_finished(session: Session, grant: FreeRoundGrant, reason: str, now: dt
         "user_code": grant.player_id,
         "game_code": grant.game_code,
         "reason": reason,
+        "currency": currency,
         "rounds_used": grant.rounds_used,
         "rounds_total": grant.rounds_total,
         "won_minor": grant.won_minor,

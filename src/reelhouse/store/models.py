@@ -225,6 +225,10 @@ class Round(Base):
     # key, as for free_round_id: only the relay writes them.
     provider_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     upstream_round_ref: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # Migration 0022: the currency of the round's amounts, written in the round's own INSERT
+    # so its events name it without a statement more at settlement (store/events.py). NULL on
+    # rounds from before: their player's currency (events.round_currency).
+    currency: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class WalletCall(Base):

@@ -513,7 +513,7 @@ def record_outcome(
     if final_state is not row.call_state:
         call.state = check_call_move(row.call_state, final_state).value
         if final_state is CallState.MANUAL:
-            events.call_parked(session, call, now)
+            events.call_parked(session, call, round_, now)
     elif row.retry:
         assert retry_at is not None
         call.next_attempt_at_utc = to_naive_utc(retry_at)
