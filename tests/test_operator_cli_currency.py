@@ -103,3 +103,29 @@ def test_further_currencies_with_their_own_limits(capsys: pytest.CaptureFixture[
     assert "currency      EUR" in out and "min_bet       0.20" in out
     assert "currency      BTC: min_bet 0.00002000, max_bet 0.02000000, max_win 100.00000000" in out
     assert "JPY" not in out
+
+
+@SQLITE
+@pytest.mark.usefixtures("cli_env")
+def test_a_currencys_display_unit_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`add-currency --display-unit` and `set-display-unit` (the first currency too, `none`
+    clears it); a unit of another currency is 1012, one the operator lacks 3025, each one
+    line and a non-zero exit; `show` names each currency's unit."""
+    assert create(capsys, "units", "--currency", "BTC")[0] == 0
+    added = ("--min-bet", "0.00001", "--max-bet", "0.01", "--display-unit", "uBTC")
+    status, _, err = run(capsys, "operator", "add-currency", "units", "LTC", *added)
+    assert status == 2 and err.startswith("error 1012"), err  # uBTC is not LTC's
+    ltc = ("--min-bet", "0.00001", "--max-bet", "0.01", "--display-unit", "mLTC")
+    assert run(capsys, "operator", "add-currency", "units", "LTC", *ltc)[0] == 0
+    assert run(capsys, "operator", "set-display-unit", "units", "BTC", "μBTC")[0] == 0
+    _, out, _ = run(capsys, "operator", "show", "units")
+    assert "display_unit  uBTC" in out and "display_unit mLTC" in out
+    for args, line in (
+        (["set-display-unit", "units", "BTC", "mETH"], "error 1012"),
+        (["set-display-unit", "units", "ETH", "mETH"], "error 3025"),
+    ):
+        status, _, err = run(capsys, "operator", *args)
+        assert status == 2 and err.startswith(line) and err.count("\n") == 1, (args, err)
+    assert run(capsys, "operator", "set-display-unit", "units", "BTC", "none")[0] == 0
+    _, out, _ = run(capsys, "operator", "show", "units")
+    assert "display_unit  (none)" in out and "display_unit mLTC" in out

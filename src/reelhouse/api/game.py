@@ -24,7 +24,7 @@ from reelhouse.api.schemas_game import (
 from reelhouse.client.page import CONTENT_SECURITY_POLICY, render_game_page
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import CLIENT_HISTORY_ROUNDS_DEFAULT
-from reelhouse.domain.money import currency, format_fixed
+from reelhouse.domain.money import format_fixed
 from reelhouse.games.bet_modes import MAX_MODE_CHARS
 from reelhouse.services import game_client, game_history, launch, reality_checks, rounds
 from reelhouse.services.jurisdiction_rules import SpinStyle
@@ -35,7 +35,11 @@ PlatformDep = Annotated[Platform, Depends(platform_of)]
 
 
 class SpinBody(StrictBody):
-    bet: str = Field(max_length=32, description="decimal text in the session's currency")
+    bet: str = Field(
+        max_length=32,
+        description="decimal text in the session's display unit (`display_unit` in the state),"
+        " else its currency",
+    )
     # Play one free round of this grant (`free_rounds.fr_id` in the state), at its bet.
     free_round_id: int | None = None
     # How the client plays this round; a jurisdiction may forbid either (3013, 3014).
@@ -152,7 +156,8 @@ async def spin(
     )
     note_round(request, result.round_id)
     http_metrics.observe_spin(result)
-    money = currency(result.currency)
+    # In what the player sees and bet in: the session's display unit, else its currency.
+    money = result.view
     balance = result.balance_minor
     return ok(
         {

@@ -102,6 +102,9 @@ class LaunchBody(ContractBody):
     # [ours] the player's own reality-check interval, as the v4 game-url's
     # `reality_check_minutes` (1-1440, 1012 outside; docs/jurisdictions.md).
     realityCheckMinutes: int | None = None
+    # [ours] the display unit the player sees and bets in, as the v4 game-url's
+    # `display_unit` (docs/api.md; 1012 for one not of the session's currency).
+    displayUnit: str | None = None
 
 
 class BonusMeta(ContractBody):
@@ -254,6 +257,7 @@ def game_launch(
         loss_limit_minor=body.lossLimitMinor,
         currency=body.currency,
         reality_check_minutes=body.realityCheckMinutes,
+        display_unit=body.displayUnit,
     )
     return ok(launch.create_launch_url(platform, agent, request))
 

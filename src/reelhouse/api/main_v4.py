@@ -110,6 +110,11 @@ class GameUrlBody(ContractBody):
     # "Stricter rules of an operator"): bounded by the launch itself (1012), as the
     # operator's stricter rules are.
     reality_check_minutes: int | None = None
+    # [ours] the display unit the player sees and bets in (docs/api.md): one of the session
+    # currency's units, by code or symbol ("mBTC", "μBTC"), or the currency's own code for the
+    # currency itself; absent: the agent's default for that currency. 1012 for another, a
+    # long name too: its length is checked before anything else (the body is bounded).
+    display_unit: str | None = None
 
 
 def _rtp_number(rtp_bp: int) -> int | Decimal:
@@ -344,5 +349,6 @@ def game_url(
         loss_limit_minor=body.loss_limit_minor,
         currency=body.currency,
         reality_check_minutes=body.reality_check_minutes,
+        display_unit=body.display_unit,
     )
     return ok_exact({"game_url": launch.create_launch_url(platform, agent, request)})

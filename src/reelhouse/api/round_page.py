@@ -58,7 +58,10 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 
 
 def _money(view: RoundView, amount: str | None) -> str:
-    return f"{_e(amount)} {_e(view.currency)}" if amount is not None else "not reported"
+    """An amount of the summary, labelled with the unit the player saw (mBTC), else the
+    currency."""
+    label = view.unit or view.currency
+    return f"{_e(amount)} {_e(label)}" if amount is not None else "not reported"
 
 
 def _summary(view: RoundView) -> str:
@@ -119,6 +122,8 @@ def _balance(row: dict[str, Any], field: str) -> str:
 def _transactions(view: RoundView) -> str:
     if not view.transactions:
         return "<p>None acknowledged by the casino's wallet yet.</p>"
+    # The wallet's own figures, in the currency, even where the player saw a display unit.
+    note = f"<p>Amounts in {_e(view.currency)}, as the casino's wallet holds them.</p>"
     head = "<tr><th>trans_id</th><th>type</th><th>amount</th><th>before</th><th>after</th>"
     head += "<th>time (UTC)</th></tr>"
     body = "".join(
@@ -127,7 +132,7 @@ def _transactions(view: RoundView) -> str:
         f"<td>{_e(_balance(t, 'balance'))}</td><td>{_e(t['regdate'])}</td></tr>"
         for t in view.transactions
     )
-    return f"<table>{head}{body}</table>"
+    return f"{note}<table>{head}{body}</table>"
 
 
 def render(view: RoundView) -> str:

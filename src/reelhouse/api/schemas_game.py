@@ -102,18 +102,30 @@ class RealityCheck(BaseModel):
     )
 
 
+class DisplayUnitView(BaseModel):
+    code: str = Field(description="the unit's ASCII code: `mBTC`, `uBTC`, `sat`")
+    symbol: str = Field(description="what amounts are labelled with: `mBTC`, `μBTC`, `sat`")
+    decimals: int = Field(description="the decimals every amount has in it (mBTC: 5)")
+
+
 class GameState(BaseModel):
     session_id: int
     game: SessionGame
     player: str
-    currency: str
+    currency: str = Field(description="the session's currency (the wallet's): `BTC`")
+    display_unit: DisplayUnitView | None = Field(
+        description="the unit every amount here is written in and a bet is read in;"
+        " null: `currency` itself"
+    )
     balance: MoneyText | None
     wallet_reachable: bool
     demo: bool
     min_bet: MoneyText
     max_bet: MoneyText
     bet_step: MoneyText
-    currency_exponent: int
+    currency_exponent: int = Field(
+        description="the decimals of every amount here: the display unit's, else the currency's"
+    )
     bet_levels: list[MoneyText]
     free_rounds: FreeRoundOffer | None
     round_in_progress: bool
@@ -150,6 +162,7 @@ class GameStateAnswer(Ok):
                 "game": {"code": "lucky-sevens", "name": "Lucky Sevens", "rtp_variant": 96},
                 "player": "player_1",
                 "currency": "USD",
+                "display_unit": None,
                 "balance": "100.00",
                 "wallet_reachable": True,
                 "demo": False,
@@ -239,6 +252,9 @@ class HistoryRound(BaseModel):
 
 class History(BaseModel):
     currency: str
+    display_unit: DisplayUnitView | None = Field(
+        description="the unit the amounts are in, as the state's; null: `currency` itself"
+    )
     rounds: list[HistoryRound]
 
 
@@ -249,6 +265,7 @@ class HistoryAnswer(Ok):
             "message": None,
             "data": {
                 "currency": "USD",
+                "display_unit": None,
                 "rounds": [
                     {
                         "round_id": 4100,

@@ -97,8 +97,16 @@ def _limits(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]
 
 def _add_currency(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
     code = f.get("currency", "")
-    backoffice_settings.add_currency(p, op, code, _limit_fields(f), who)
+    unit = f.get("display_unit", "")
+    backoffice_settings.add_currency(p, op, code, _limit_fields(f), who, unit)
     return {"notice": f"{code.strip()} added, with its bet limits."}
+
+
+def _display_unit(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
+    code = f.get("currency", "")
+    unit = f.get("display_unit", "").strip()
+    backoffice_settings.set_display_unit(p, op, code, unit, who)
+    return {"notice": f"{code}: players see {unit or code} from their next launch."}
 
 
 def _single_call(p: Platform, op: int, f: dict[str, str], who: Any) -> dict[str, Any]:
@@ -138,6 +146,7 @@ ACTIONS: dict[str, Action] = {
     "rtp": _rtp,
     "limits": _limits,
     "add-currency": _add_currency,
+    "display-unit": _display_unit,
     "dialect": _dialect,
     "single-call": _single_call,
     "api-token": _api_token,

@@ -114,6 +114,7 @@ def show(name: str) -> None:
         ("allowed_ips", op.allowed_ips or "(any)"),
         ("single_call", "yes (betwin)" if op.single_call_rounds else "no (bet, then win)"),
         ("jurisdiction", op.jurisdiction),
+        ("display_unit", op.display_unit or "(none)"),
     ):
         typer.echo(f"{label:13} {value}")
     _show_stricter_rules(op)
@@ -122,7 +123,8 @@ def show(name: str) -> None:
         shown = limits.described()
         typer.echo(
             f"{'currency':13} {shown['currency']}: min_bet {shown['min_bet']},"
-            f" max_bet {shown['max_bet']}, max_win {shown['max_win']}"
+            f" max_bet {shown['max_bet']}, max_win {shown['max_win']},"
+            f" display_unit {limits.unit_code or '(none)'}"
         )
     rtp_percent = Decimal(op.rtp_bp) / operators.BP_PER_PERCENT
     _show_cap_effects(rtp_percent, cur, op.max_bet_minor, op.max_win_minor)
@@ -190,6 +192,9 @@ def add_currency(
     min_bet: str = typer.Option(..., help="minimum bet, in that currency (decimal)"),
     max_bet: str = typer.Option(..., help="maximum bet, in that currency (decimal)"),
     max_win: str = typer.Option("0", help="maximum win per round, 0 = no limit"),
+    display_unit: str | None = typer.Option(
+        None, help="the unit its players see and bet in by default (mBTC, uBTC, sat...)"
+    ),
 ) -> None:
     """Offer one more currency, with its own bet limits; launches may then name it."""
     from reelhouse.services import operator_currencies
@@ -204,6 +209,7 @@ def add_currency(
             min_bet_minor=limits[0],
             max_bet_minor=limits[1],
             max_win_minor=limits[2],
+            unit_name=display_unit,
         )
     except ReelhouseError as exc:
         raise refused(exc) from exc
@@ -233,6 +239,29 @@ def set_bet_limits(
     finally:
         platform.close()
     typer.echo(f"operator {name}: {code} limits set (min_bet {min_bet}, max_bet {max_bet})")
+
+
+@app.command("set-display-unit")
+def set_display_unit(
+    name: str,
+    code: str = typer.Argument(..., help="one of the operator's currencies"),
+    unit: str = typer.Argument(..., help="one of its display units (mBTC...), or none"),
+) -> None:
+    """Set the display unit a currency's players see and bet in by default (docs/
+    operator-guide.md, "Display units"); `none`: the currency itself. Later launches show it;
+    open sessions keep theirs. 3025 for a currency the operator does not offer, 1012 for a
+    unit not of that currency."""
+    from reelhouse.services import operator_currencies
+
+    platform = open_platform()
+    try:
+        chosen = None if unit == "none" else unit
+        operator_currencies.update_display_unit(platform, name, code, chosen)
+    except ReelhouseError as exc:
+        raise refused(exc) from exc
+    finally:
+        platform.close()
+    typer.echo(f"operator {name}: {code} display unit {unit}")
 
 
 @app.command("set-jurisdiction")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reelhouse.dialects.registry import get_dialect
+from reelhouse.domain.display_units import units_of
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.money import MoneyError, currency, format_fixed, to_minor
 from reelhouse.domain.numbers import plain_decimal_of
@@ -68,8 +69,16 @@ def settings_view(platform: Platform, operator_id: int) -> dict[str, Any]:
             "min_bet": format_fixed(operator.min_bet_minor, cur),
             "max_bet": format_fixed(operator.max_bet_minor, cur),
             "max_win": format_fixed(operator.max_win_minor, cur),
-            # Every currency it offers, the first one first, with its limits.
-            "currencies": [limits.described() for limits in offered],
+            # Every currency it offers, the first one first, with its limits, its default
+            # display unit and the units it may choose from (none for most currencies).
+            "currencies": [
+                limits.described()
+                | {
+                    "display_unit": limits.unit_code,
+                    "units": [u.code for u in units_of(limits.currency.code)],
+                }
+                for limits in offered
+            ],
             # What each currency's max win per round leaves each game at that currency's
             # largest bet (3033 below the floor); currencies without a cap take nothing.
             "cap_effects": [
@@ -260,19 +269,43 @@ def add_currency(
     code: str,
     limits: tuple[str, str, str],
     who: audit.Accountable,
+    unit_name: str = "",
 ) -> None:
-    """Offer one more currency with its limits as decimal text in it (services/
-    operator_currencies.py: 2014 for one Reelhouse or the dialect cannot carry, 1012 for
-    one offered already or limits out of order)."""
+    """Offer one more currency with its limits as decimal text in it and its default display
+    unit ("": none) (services/operator_currencies.py: 2014 for one Reelhouse or the dialect
+    cannot carry, 1012 for one offered already, limits out of order or a unit not of it)."""
     code = code.strip()
     low, high, cap = _limits_minor(limits, code)
     cur = currency(code)
+    unit = unit_name.strip() or None
 
     def op(session: Session, operator: Operator) -> None:
-        operator_currencies.add_in(session, operator, code, (low, high, cap), platform)
+        operator_currencies.add_in(session, operator, code, (low, high, cap), platform, unit)
 
     after = [code, *(format_fixed(v, cur) for v in (low, high, cap))]
+    if unit is not None:
+        after.append(unit)
     _apply(platform, operator_id, who, Change("currency", None, after), op)
+
+
+def set_display_unit(
+    platform: Platform, operator_id: int, code: str, unit_name: str, who: audit.Accountable
+) -> None:
+    """The default display unit of one of the operator's currencies ("": none; services/
+    operator_currencies.set_display_unit: 3025 for a currency it does not offer, 1012 for a
+    unit not of it). Later launches show it; open sessions keep theirs."""
+    unit = unit_name.strip() or None
+
+    def op(session: Session, operator: Operator) -> dict[str, Any]:
+        before = operator_currencies.limits_in(session, operator, code)
+        after = operator_currencies.set_display_unit(session, operator, code, unit)
+        return {
+            "currency": code,
+            "before": before.unit_code,
+            "after": after.unit_code,
+        }
+
+    _apply(platform, operator_id, who, Change("display_unit", None, None), op)
 
 
 def offers_single_call(dialect: str) -> bool:

@@ -134,8 +134,14 @@ def grant_limits(platform: Platform, operator: Operator, user_code: int) -> BetL
 def bet_minor_of(currency_code: str, amount: Decimal | int | str) -> int:
     """A bet as the operator wrote it (a JSON number or decimal text) in minor units; too many
     decimals or not an amount is 1012, never rounded."""
+    return bet_minor_in(currency(currency_code), amount)
+
+
+def bet_minor_in(cur: Currency, amount: Decimal | int | str) -> int:
+    """`bet_minor_of` in `cur`, which may be a display unit's view (a player's bet in mBTC:
+    finer than the minor unit is 1012, never rounded)."""
     try:
-        return to_minor(amount, currency(currency_code))
+        return to_minor(amount, cur)
     except MoneyError as exc:
         raise _invalid(f"bet: {exc}") from exc
 

@@ -1,5 +1,9 @@
 """What the game client sees of its session: the game (symbols, layout, paytable, as data),
-the player's money, the bets it may place, the operator's free rounds, the last round."""
+the player's money, the bets it may place, the operator's free rounds, the last round.
+
+Every amount is written in the session's view (operator_currencies.session_view): its
+display unit (mBTC) when it has one, else its currency; `currency_exponent` is the view's
+decimals, `display_unit` names the unit the client labels amounts with."""
 
 from __future__ import annotations
 
@@ -25,7 +29,12 @@ from reelhouse.services import (
     win_cap,
 )
 from reelhouse.services.launch import active_session
-from reelhouse.services.operator_currencies import limits_in
+from reelhouse.services.operator_currencies import (
+    limits_in,
+    session_unit,
+    session_view,
+    unit_json,
+)
 from reelhouse.services.operators import wallet_endpoint
 from reelhouse.services.platform import Platform
 from reelhouse.services.round_provider import check_own_game_session
@@ -58,6 +67,8 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         else _wallet_balance(platform, operator, player, game_session)
     )
     cur = currency(session_currency(game_session, operator))
+    # What the player sees and sends: the display unit's view, else the currency itself.
+    view = session_view(game_session, operator)
     game = catalogue.get_game(game_session.game_code)
     assert game is not None
     rules = jurisdiction_rules.session_profile(game_session)
@@ -78,38 +89,44 @@ def session_state(platform: Platform, session_token: str) -> dict[str, Any]:
         | win_cap.client_figures(game, variant, win_cap_minor, levels),
         "player": player.name,
         "currency": cur.code,
-        "balance": format_fixed(balance, cur) if balance is not None else None,
+        # The unit the amounts below are in (None: `currency` itself): its symbol labels them.
+        "display_unit": unit_json(session_unit(game_session)),
+        "balance": format_fixed(balance, view) if balance is not None else None,
         "wallet_reachable": reachable,
         "demo": demo,
-        "min_bet": format_fixed(limits.min_bet_minor, cur),
-        "max_bet": format_fixed(max_bet_minor, cur),
-        "bet_step": format_fixed(game.bet_step_minor, cur),
-        "currency_exponent": cur.exponent,
-        "bet_levels": [format_fixed(level, cur) for level in levels],
-        "free_rounds": _offer_json(offer, cur),
+        "min_bet": format_fixed(limits.min_bet_minor, view),
+        "max_bet": format_fixed(max_bet_minor, view),
+        "bet_step": format_fixed(game.bet_step_minor, view),
+        # The decimals of every amount here (the display unit's, else the currency's).
+        "currency_exponent": view.exponent,
+        "bet_levels": [format_fixed(level, view) for level in levels],
+        "free_rounds": _offer_json(offer, view),
         "round_in_progress": unsettled,
-        "win_owed": format_fixed(win_owed, cur),
+        "win_owed": format_fixed(win_owed, view),
         "return_url": game_session.return_url,
         "lang": game_session.lang,
-        "last_round": _round_view(last_round, cur.code) if last_round else None,
+        "last_round": _round_view(last_round, view) if last_round else None,
         # [jurisdictions] what the client must honour, and the figures it may have to show.
         "jurisdiction": rules.client_rules(),
-        "session_figures": _session_figures(game_session, cur, now)
+        "session_figures": _session_figures(game_session, cur, view, now)
         | {"rtp_percent": win_cap.lowest_rtp(game, variant, win_cap_minor, levels)},
         # [rg] the reality check's timing and the launch's limits (services/reality_checks.py).
-        "session_limits": reality_checks.limits_view(game_session, rules, cur, now),
+        "session_limits": reality_checks.limits_view(game_session, rules, cur, view, now),
     }
 
 
-def _session_figures(game_session: GameSession, cur: Currency, now: dt.datetime) -> dict[str, Any]:
+def _session_figures(
+    game_session: GameSession, cur: Currency, view: Currency, now: dt.datetime
+) -> dict[str, Any]:
     """The session's elapsed time, its net position (won minus staked; a demo session's from
     its fun money) and its RTP: shown where the session's profile requires them (the RTP
-    is replaced by the effective one under the operator's cap: services/win_cap.py)."""
+    is replaced by the effective one under the operator's cap: services/win_cap.py). The
+    fun money's start is counted in `cur`, the amount written in `view`."""
     net_minor = session_rules.net_minor(game_session, cur.unit)
     elapsed = now - from_naive_utc(game_session.started_at_utc)
     return {
         "elapsed_seconds": max(int(elapsed.total_seconds()), 0),
-        "net_position": format_fixed(net_minor, cur),
+        "net_position": format_fixed(net_minor, view),
         "rtp_percent": game_session.rtp_variant,
     }
 
@@ -136,11 +153,10 @@ def _wallet_balance(
     return outcome.balance_minor, True
 
 
-def _round_view(round_: Round, currency_code: str) -> dict[str, Any]:
-    """The session's last round. One that was not played (bet refused, or refunded) shows a
-    win of 0 and no outcome: the client must not draw reels or lines the player never paid
-    for, nor say they won."""
-    cur = currency(currency_code)
+def _round_view(round_: Round, cur: Currency) -> dict[str, Any]:
+    """The session's last round, its amounts in the session's view. One that was not played
+    (bet refused, or refunded) shows a win of 0 and no outcome: the client must not draw
+    reels or lines the player never paid for, nor say they won."""
     state = RoundState(round_.state)
     played = state not in NOT_PLAYED_ROUND_STATES
     return {

@@ -18,8 +18,9 @@ from reelhouse.domain.clock import format_api_time, from_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.jurisdictions import Profile
 from reelhouse.domain.limits import CLIENT_HISTORY_ROUNDS_MAX
-from reelhouse.domain.money import currency, format_fixed
+from reelhouse.domain.money import Currency, format_fixed
 from reelhouse.domain.states import RoundState, shown_win_minor
+from reelhouse.services import operator_currencies
 from reelhouse.services.jurisdiction_rules import celebrate, session_profile
 from reelhouse.services.launch import active_session
 from reelhouse.services.platform import Platform
@@ -38,7 +39,9 @@ def player_history(platform: Platform, session_token: str, limit: int) -> dict[s
     with platform.db.transaction(read_only=True) as session:
         active = active_session(platform, session, session_token)
         check_own_game_session(active.session)
-        cur = currency(active.currency)
+        # Written in what the player sees (operator_currencies.session_view).
+        view = active.view
+        unit = operator_currencies.session_unit(active.session)
         rules = session_profile(active.session)
         found = session.scalars(
             select(Round)
@@ -50,14 +53,15 @@ def player_history(platform: Platform, session_token: str, limit: int) -> dict[s
             .order_by(Round.id.desc())
             .limit(limit)
         )
-        rounds = [_round_item(platform, round_, cur.code, rules) for round_ in found]
-    return {"currency": cur.code, "rounds": rounds}
+        rounds = [_round_item(platform, round_, view, rules) for round_ in found]
+    return {
+        "currency": active.currency,
+        "display_unit": operator_currencies.unit_json(unit),
+        "rounds": rounds,
+    }
 
 
-def _round_item(
-    platform: Platform, round_: Round, currency_code: str, rules: Profile
-) -> dict[str, Any]:
-    cur = currency(currency_code)
+def _round_item(platform: Platform, round_: Round, cur: Currency, rules: Profile) -> dict[str, Any]:
     state = RoundState(round_.state)
     shown = state not in NOT_SHOWN_BECAUSE
     win_minor = shown_win_minor(state, round_.win_minor)

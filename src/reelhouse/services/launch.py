@@ -22,7 +22,7 @@ from reelhouse.domain.limits import (
     LAUNCH_TOKEN_TTL_SECONDS,
     SESSION_IDLE_EXPIRY_SECONDS,
 )
-from reelhouse.domain.money import currency
+from reelhouse.domain.money import Currency, currency
 from reelhouse.domain.wallet import CommandKind, OutcomeKind, WalletCommand
 from reelhouse.games import catalogue
 from reelhouse.games.model import Game
@@ -69,6 +69,10 @@ class LaunchRequest:
     # the operator's stricter rules (domain/stricter_rules.py), so it can only make the
     # checks more frequent than the profile's.
     reality_check_minutes: int | None = None
+    # [ours] The display unit the player sees and bets in (its code or symbol: "mBTC",
+    # "μBTC"; the currency's own code: the currency itself); None: the operator's default for
+    # the session's currency (services/operator_currencies.launch_unit).
+    display_unit: str | None = None
 
 
 def _game_or_refuse(provider_id: int, game_code: str) -> Game:
@@ -104,7 +108,9 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
         player = owned_player(session, operator.id, request.user_code)
         account = player.name
         code = request.currency or operator_currencies.player_currency(player, operator)
-        operator_currencies.limits_in(session, operator, code)  # 3025 if not offered
+        offered = operator_currencies.limits_in(session, operator, code)  # 3025 if not offered
+        # 1012 for a unit not of this currency, before the wallet is asked or anything written.
+        unit = operator_currencies.launch_unit(offered, request.display_unit)
         if not request.demo:
             operator_currencies.check_player_currency(player, code)
     # A capped profile without a figure in the session's currency could not be enforced.
@@ -141,6 +147,7 @@ def create_launch_url(platform: Platform, operator: Operator, request: LaunchReq
                 loss_limit_minor=limits.loss_limit_minor,
                 currency=code,
                 stricter_rules=stricter_rules.to_json(stricter),
+                display_unit=None if unit is None else unit.code,
                 expires_at_utc=to_naive_utc(now + dt.timedelta(seconds=LAUNCH_TOKEN_TTL_SECONDS)),
             )
         )
@@ -221,6 +228,8 @@ def open_launch(platform: Platform, launch_token: str) -> str:
                 # Fixed for the session's life, as its profile: the operator's later changes
                 # apply to later launches only.
                 stricter_rules=launch.stricter_rules,
+                # Fixed too: a bet is read in the scale the player was shown.
+                display_unit=launch.display_unit,
             )
         )
     return session_token
@@ -247,6 +256,12 @@ class ActiveSession:
     def currency(self) -> str:
         """The currency of the session's amounts (services/operator_currencies.py)."""
         return session_currency(self.session, self.operator)
+
+    @property
+    def view(self) -> Currency:
+        """What the game API writes and reads the session's amounts in (its display unit, else
+        its currency: operator_currencies.session_view)."""
+        return operator_currencies.session_view(self.session, self.operator)
 
 
 def active_session(

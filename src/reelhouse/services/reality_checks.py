@@ -31,9 +31,11 @@ class Answer(StrEnum):
 
 
 def limits_view(
-    game_session: GameSession, rules: Profile, cur: Currency, now: dt.datetime
+    game_session: GameSession, rules: Profile, cur: Currency, view: Currency, now: dt.datetime
 ) -> dict[str, Any]:
-    """What the state answer says of the session's reality check and limits (no statement)."""
+    """What the state answer says of the session's reality check and limits (no statement):
+    counted in `cur`, the session's currency, and written in `view`, what the player sees
+    (operator_currencies.session_view)."""
     due_in = _due_in_seconds(game_session, rules, now)
     time_left = None
     if game_session.time_limit_minutes is not None:
@@ -46,8 +48,8 @@ def limits_view(
         "reality_check_pending": due_in == 0,
         "time_limit_minutes": game_session.time_limit_minutes,
         "time_left_seconds": time_left,
-        "loss_limit": None if loss_limit is None else format_fixed(loss_limit, cur),
-        "loss_left": None if loss_left is None else format_fixed(loss_left, cur),
+        "loss_limit": None if loss_limit is None else format_fixed(loss_limit, view),
+        "loss_left": None if loss_left is None else format_fixed(loss_left, view),
         "limit_reached": game_session.limit_reached,
         "break_ends_in_seconds": _break_ends_in_seconds(game_session, rules, now),
     }
@@ -78,10 +80,11 @@ def _check_view(
     due_in_seconds: int | None,
     break_ends_in_seconds: int | None,
     rules: Profile,
-    cur: Currency,
+    view: Currency,
     *,
     ended: bool = False,
 ) -> dict[str, Any]:
+    """The check's figures, its net position written in the session's view."""
     history = None
     if facts.last_round_id is not None:
         history = round_details.page_url(platform, facts.last_round_id)
@@ -90,7 +93,7 @@ def _check_view(
         "due_in_seconds": due_in_seconds,
         "interval_minutes": rules.reality_check_minutes,
         "elapsed_seconds": facts.elapsed_seconds,
-        "net_position": format_fixed(facts.net_minor, cur),
+        "net_position": format_fixed(facts.net_minor, view),
         "rounds_played": facts.rounds_played,
         # The round history Reelhouse keeps for a player: the page of the session's last
         # played round (services/round_details.py).
@@ -124,7 +127,7 @@ def check(platform: Platform, session_token: str) -> dict[str, Any]:
             )
         due_in = _due_in_seconds(game_session, rules, now)
         break_in = _break_ends_in_seconds(game_session, rules, now)
-        return _check_view(platform, facts, due_in, break_in, rules, cur)
+        return _check_view(platform, facts, due_in, break_in, rules, active.view)
 
 
 def answer(platform: Platform, session_token: str, choice: Answer) -> dict[str, Any]:
@@ -153,7 +156,7 @@ def answer(platform: Platform, session_token: str, choice: Answer) -> dict[str, 
             kind = rg_audit.Kind.REALITY_CHECK_STOP
         rg_audit.record(session, game_session, kind, facts, cur.code, now)
         if choice is Answer.STOP:
-            return _check_view(platform, facts, None, None, rules, cur, ended=True)
+            return _check_view(platform, facts, None, None, rules, active.view, ended=True)
         due_in = _due_in_seconds(game_session, rules, now)
         break_in = _break_ends_in_seconds(game_session, rules, now)
-        return _check_view(platform, facts, due_in, break_in, rules, cur)
+        return _check_view(platform, facts, due_in, break_in, rules, active.view)

@@ -30,11 +30,12 @@ from sqlalchemy.orm import Session
 from reelhouse.domain.clock import format_api_time, from_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.limits import PROVIDER_ID_MAX
-from reelhouse.domain.money import Currency, currency, format_fixed
+from reelhouse.domain.money import Currency, currency, format_fixed, to_minor
 from reelhouse.domain.states import NOT_PLAYED_ROUND_STATES, RoundState, shown_win_minor
 from reelhouse.games import catalogue
 from reelhouse.games.model import Game
 from reelhouse.services import transactions
+from reelhouse.services.operator_currencies import session_unit, session_view
 from reelhouse.services.platform import Platform
 from reelhouse.services.replay import replay_round
 from reelhouse.services.round_provider import GameLabel, GameLabels
@@ -110,6 +111,7 @@ class RoundView:
     provider_name: str  # an upstream provider's title for a relayed round
     state: str
     currency: str
+    unit: str | None  # the display unit's symbol its amounts are in; None: `currency`'s
     played_at: str  # yyyy-MM-dd HH:mm:ss UTC
     bet: str
     win: str  # what the round paid
@@ -188,15 +190,19 @@ def view_for_link(platform: Platform, round_id_text: str, token: str) -> RoundVi
         return None  # one spelling per round: no leading zeros
     if not hmac.compare_digest(link_token(platform, round_id).encode(), token.encode()):
         return None
-    return round_view(platform, round_id)
+    # The player's page: its amounts as the player saw them.
+    return round_view(platform, round_id, as_player=True)
 
 
 # --- the view ------------------------------------------------------------------------------
 
 
-def round_view(platform: Platform, round_id: int) -> RoundView | None:
+def round_view(platform: Platform, round_id: int, *, as_player: bool = False) -> RoundView | None:
     """One round as the player saw it, with its replay check and its transactions; None if
-    there is no such round. No operator check: callers decide who may see it."""
+    there is no such round. No operator check: callers decide who may see it. `as_player`
+    (the public page): the amounts in the session's display unit, as the player saw and bet
+    them (operator_currencies.session_view); else in its currency (the back office). The
+    transactions stay the feed's, in the currency, either way."""
     with platform.db.transaction(read_only=True) as session:
         round_ = session.get(Round, round_id)
         if round_ is None:
@@ -206,11 +212,12 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
         game_session = session.get(GameSession, round_.session_id)
         assert game_session is not None
         # The round's amounts are in its session's currency (an operator may offer several).
-        cur = currency(session_currency(game_session, operator))
+        base = currency(session_currency(game_session, operator))
+        cur = session_view(game_session, operator) if as_player else base
         items = _round_items(session, round_)
         label = GameLabels(session).label(round_.provider_id, round_.game_code)
     if label.upstream:
-        return _relayed_view(platform, round_, cur, label, items)
+        return _relayed_view(platform, round_, (base, cur), label, items)
     outcome = json.loads(round_.outcome_json)
     game = catalogue.get_game(round_.game_code)
     check = replay_round(platform, round_id)
@@ -226,7 +233,8 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
         game_name=game.name if game else round_.game_code,
         provider_name=catalogue.PROVIDER_NAME,
         state=state.value,
-        currency=cur.code,
+        currency=base.code,
+        unit=_label(game_session, as_player),
         played_at=format_api_time(from_naive_utc(round_.created_at_utc)),
         bet=format_fixed(round_.bet_minor, cur),
         win=format_fixed(shown_win_minor(state, round_.win_minor), cur),
@@ -234,8 +242,8 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
         win_capped=round_.win_capped and played,
         game_capped=bool(outcome.get("capped")) and played,
         free_round_id=round_.free_round_id,
-        balance_before=_known(items[0], "prebalance") if items else None,
-        balance_after=_known(items[-1], "balance") if items else None,
+        balance_before=_known(items[0], "prebalance", base, cur) if items else None,
+        balance_after=_known(items[-1], "balance", base, cur) if items else None,
         rtp_variant=round_.rtp_variant,
         math_hash=round_.math_hash,
         rng_version=round_.rng_version,
@@ -250,12 +258,14 @@ def round_view(platform: Platform, round_id: int) -> RoundView | None:
 def _relayed_view(
     platform: Platform,
     round_: Round,
-    cur: Currency,
+    currencies: tuple[Currency, Currency],
     label: GameLabel,
     items: list[dict[str, Any]],
 ) -> RoundView:
     """A relayed round: what the casino's wallet took, the provider's round id; no spins, no
-    replay (the provider keeps the outcome), no cap of ours."""
+    replay (the provider keeps the outcome), no cap of ours. An upstream session has no
+    display unit: both currencies are its own."""
+    base, cur = currencies
     state = RoundState(round_.state)
     # What the provider told of the round with its bet (services/relay.py writes it).
     told = json.loads(round_.outcome_json)
@@ -271,7 +281,8 @@ def _relayed_view(
         game_name=label.game_name,
         provider_name=label.provider_name,
         state=state.value,
-        currency=cur.code,
+        currency=base.code,
+        unit=None,
         played_at=format_api_time(from_naive_utc(round_.created_at_utc)),
         bet=format_fixed(round_.bet_minor, cur),
         win=win,
@@ -279,8 +290,8 @@ def _relayed_view(
         win_capped=False,
         game_capped=False,
         free_round_id=round_.free_round_id,
-        balance_before=_known(items[0], "prebalance") if items else None,
-        balance_after=_known(items[-1], "balance") if items else None,
+        balance_before=_known(items[0], "prebalance", base, cur) if items else None,
+        balance_after=_known(items[-1], "balance", base, cur) if items else None,
         rtp_variant=round_.rtp_variant,
         math_hash=round_.math_hash,
         rng_version=round_.rng_version,
@@ -298,9 +309,18 @@ def _relayed_view(
     )
 
 
-def _known(item: dict[str, Any], field: str) -> str | None:
-    """A feed row's balance as text, or None where the feed writes 0 for "not known"."""
-    return format(item[field], "f") if item["balance_known"] else None
+def _known(item: dict[str, Any], field: str, base: Currency, cur: Currency) -> str | None:
+    """A feed row's balance (a Decimal in `base`) as text in `cur`, the view the round is
+    shown in, or None where the feed writes 0 for "not known"."""
+    if not item["balance_known"]:
+        return None
+    return format_fixed(to_minor(item[field], base), cur)
+
+
+def _label(game_session: GameSession, as_player: bool) -> str | None:
+    """The symbol the player's amounts are labelled with (None: the currency's code)."""
+    unit = session_unit(game_session) if as_player else None
+    return None if unit is None else unit.symbol
 
 
 def _round_items(session: Session, round_: Round) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ from reelhouse.domain.clock import to_naive_utc
 from reelhouse.domain.errors import ApiCode, ReelhouseError
 from reelhouse.domain.ids import new_id
 from reelhouse.domain.jurisdictions import Profile
+from reelhouse.domain.money import Currency
 from reelhouse.domain.money import currency as money_currency
 from reelhouse.domain.states import RoundState
 from reelhouse.domain.wallet import (
@@ -76,6 +77,8 @@ log = logging.getLogger("reelhouse.rounds")
 class SpinResult:
     round_id: int
     currency: str
+    # What the player's answer writes the amounts in (operator_currencies.session_view).
+    view: Currency
     state: RoundState
     bet_minor: int
     win_minor: int
@@ -94,11 +97,18 @@ class SpinResult:
         return self.state is RoundState.SETTLED
 
 
-def parse_bet(limits: BetLimits, bet_text: str, game: Game, mode: BetMode = bet_modes.BASE) -> int:
-    """The bet in minor units of the session's currency. One rule for paid spins and free-round
-    grants (services/freerounds.py), applied to the stake in that currency's limits: a bonus
-    buy's price (games/bet_modes.py) must lie within them, as the amount the wallet is charged."""
-    bet_minor = freerounds.bet_minor_of(limits.currency.code, bet_text)
+def parse_bet(
+    limits: BetLimits,
+    bet_text: str,
+    game: Game,
+    mode: BetMode = bet_modes.BASE,
+    view: Currency | None = None,
+) -> int:
+    """The bet in minor units of the session's currency, read in `view` (the player's display
+    unit; None: the currency itself). One rule for paid spins and free-round grants (services/
+    freerounds.py), applied to the stake in that currency's limits: a bonus buy's price
+    (games/bet_modes.py) must lie within them, as the amount the wallet is charged."""
+    bet_minor = freerounds.bet_minor_in(view or limits.currency, bet_text)
     freerounds.check_stake(limits, game, bet_modes.stake_minor(game, mode, bet_minor))
     if not is_valid_bet(game, bet_minor):  # the price of a bet off the step may be on it
         raise ReelhouseError(
@@ -233,6 +243,7 @@ class Opened:
     call: PreparedCall | None
     round_: Round
     currency: str
+    view: Currency  # what the spin's answer writes its amounts in
     owed_before_minor: int
     rules: Profile
     lang: str  # the session's language: a refusal the player reads is written in it
@@ -310,10 +321,12 @@ def _write_round(
         grant = None
         mode = bet_mode(game, style.bet_mode, free_round_id)
         limits = operator_currencies.limits_in(session, active.operator, active.currency)
+        # The bet is read in the scale the player was shown (its display unit, if any).
+        view = active.view
         if free_round_id is None:
-            bet_minor = parse_bet(limits, bet_text, game, mode)
+            bet_minor = parse_bet(limits, bet_text, game, mode, view)
         else:
-            bet_minor = freerounds.bet_minor_of(active.currency, bet_text)
+            bet_minor = freerounds.bet_minor_in(view, bet_text)
         # The market's rules and the session's (reality check, limits), from the session row
         # this statement read: before anything of the round (or of a grant) is written, so a
         # refusal changes nothing. The market's cap is on the round's price (a bonus buy's
@@ -338,7 +351,14 @@ def _write_round(
             _settle_demo(active.session, round_)
             session.add(round_)
             return Opened(
-                round_.id, None, round_, currency, hold.owed_win_minor, rules, active.session.lang
+                round_.id,
+                None,
+                round_,
+                currency,
+                view,
+                hold.owed_win_minor,
+                rules,
+                active.session.lang,
             )
         session.add(round_)
         if grant is not None:
@@ -357,7 +377,14 @@ def _write_round(
         session.flush()
         prepared = platform.wallet.prepare(session, first)
         return Opened(
-            round_.id, prepared, round_, currency, hold.owed_win_minor, rules, active.session.lang
+            round_.id,
+            prepared,
+            round_,
+            currency,
+            view,
+            hold.owed_win_minor,
+            rules,
+            active.session.lang,
         )
 
 
@@ -489,6 +516,7 @@ def _result_of(opened: Opened, state: RoundState, balance_minor: int | None) -> 
     return SpinResult(
         round_id=round_.id,
         currency=opened.currency,
+        view=opened.view,
         state=state,
         bet_minor=round_.bet_minor,
         win_minor=round_.win_minor,
@@ -526,6 +554,7 @@ def round_result(platform: Platform, round_id: int) -> SpinResult:
         return SpinResult(
             round_id=round_.id,
             currency=session_currency(game_session, operator),
+            view=operator_currencies.session_view(game_session, operator),
             state=RoundState(round_.state),
             bet_minor=round_.bet_minor,
             win_minor=round_.win_minor,

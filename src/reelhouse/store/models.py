@@ -65,6 +65,9 @@ class Operator(Base):
     )
     # Migration 0021: its stricter rules, JSON (domain/stricter_rules.py); NULL: none.
     stricter_rules: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Migration 0023: the default display unit of its first currency, by code ("mBTC";
+    # domain/display_units.py); NULL: its players see the currency itself.
+    display_unit: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class Player(Base):
@@ -94,6 +97,8 @@ class OperatorCurrency(Base):
     max_bet_minor: Mapped[int] = mapped_column(BigInteger)
     max_win_minor: Mapped[int] = mapped_column(BigInteger, default=0)  # 0 = no limit
     added_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Migration 0023: this currency's default display unit, by code; NULL: none.
+    display_unit: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class LaunchToken(Base):
@@ -124,6 +129,9 @@ class LaunchToken(Base):
     # Migration 0021: the operator's stricter rules with the launch's own reality check, as
     # JSON (domain/stricter_rules.py), handed to the session it opens; NULL: none.
     stricter_rules: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Migration 0023: the display unit the launch chose (its own, else the operator's default
+    # for its currency), by code, handed to the session it opens; NULL: the currency itself.
+    display_unit: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class GameSession(Base):
@@ -178,6 +186,11 @@ class GameSession(Base):
     # Migration 0021: the stricter rules its launch fixed for its whole life, JSON (domain/
     # stricter_rules.py; services/jurisdiction_rules.session_profile); NULL: none.
     stricter_rules: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Migration 0023: the display unit the game API writes and reads its amounts in, fixed by
+    # its launch for its whole life (services/operator_currencies.session_view); NULL: the
+    # currency itself. Only the game API's text changes: every stored amount stays in minor
+    # units of `currency`.
+    display_unit: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 def session_currency(game_session: GameSession, operator: Operator) -> str:

@@ -22,8 +22,13 @@
     const text = words[key] || key;
     return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : ""));
   }
+  // The decimals of every amount the server writes: the session's display unit's (mBTC: 5),
+  // else its currency's. Minor units are the currency's either way (satoshis), so an amount
+  // parsed here means the same money whatever unit labels it.
   const exponent = state.currency_exponent;
   const unit = 10 ** exponent;
+  // What amounts are labelled with: the display unit's symbol (mBTC, μBTC), else the code.
+  const moneyLabel = state.display_unit ? state.display_unit.symbol : state.currency;
   const SEPARATORS = { en: [",", "."], de: [".", ","], es: [".", ","], pt: [".", ","], fr: ["\u202f", ","] };
   const [groupSep, decimalSep] = SEPARATORS[document.documentElement.lang] || SEPARATORS.en;
 
@@ -42,11 +47,11 @@
     const fraction = exponent ? "." + String(abs % unit).padStart(exponent, "0") : "";
     return sign + whole + fraction;
   }
-  // For people: grouped digits, the language's separators, the currency code.
+  // For people: grouped digits, the language's separators, the unit's symbol or the code.
   function money(minor) {
     const [whole, fraction] = toText(minor).split(".");
     const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, groupSep);
-    return `${grouped}${fraction ? decimalSep + fraction : ""} ${state.currency}`;
+    return `${grouped}${fraction ? decimalSep + fraction : ""} ${moneyLabel}`;
   }
 
   // --- settings kept on this device ---------------------------------------------------------
