@@ -346,20 +346,22 @@ def _write_round(
             # A paid round's activity is written with its bet's outcome, in the same update
             # of the session (store/outbox.py): one statement fewer per round.
             active.session.last_activity_at_utc = to_naive_utc(now)
-        currency = active.currency
-        if demo:
-            _settle_demo(active.session, round_)
-            session.add(round_)
+        def opened(call: PreparedCall | None) -> Opened:
             return Opened(
                 round_.id,
-                None,
+                call,
                 round_,
-                currency,
+                active.currency,
                 view,
                 hold.owed_win_minor,
                 rules,
                 active.session.lang,
             )
+
+        if demo:
+            _settle_demo(active.session, round_)
+            session.add(round_)
+            return opened(None)
         session.add(round_)
         if grant is not None:
             # Nothing to debit: a free round's first call is its win (0 on a loss).
@@ -375,17 +377,7 @@ def _write_round(
             claim = claim_for(active.operator.dialect, (opening.kind,), now)
             first = new_call(session, round_, opening.kind, now, claim)
         session.flush()
-        prepared = platform.wallet.prepare(session, first)
-        return Opened(
-            round_.id,
-            prepared,
-            round_,
-            currency,
-            view,
-            hold.owed_win_minor,
-            rules,
-            active.session.lang,
-        )
+        return opened(platform.wallet.prepare(session, first))
 
 
 # Database work waiting per pooled connection beyond which a new spin is refused (3006)
