@@ -37,6 +37,10 @@ from tests.harness import GAME
 
 KILLS = 20
 PLAYERS = 3
+# Play between two kills, in seconds: long enough for rounds to be under way at each kill
+# (three players spin every 0.05 s), short enough that twenty kills cost little more than
+# the ten restarts of the server.
+PLAY_BETWEEN_KILLS_S = (0.2, 0.8)
 SETTLE_SECONDS = 120
 REELHOUSE = str(Path(sys.executable).parent / "reelhouse")
 
@@ -153,7 +157,7 @@ def test_kill_nine_twenty_times_then_everything_settles(
         for thread in players:
             thread.start()
         for kill in range(KILLS):
-            time.sleep(chooser.uniform(0.3, 1.5))
+            time.sleep(chooser.uniform(*PLAY_BETWEEN_KILLS_S))
             victim = server if kill % 2 == 0 else worker
             victim.kill()
             victim.start()
