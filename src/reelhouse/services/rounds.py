@@ -346,6 +346,7 @@ def _write_round(
             # A paid round's activity is written with its bet's outcome, in the same update
             # of the session (store/outbox.py): one statement fewer per round.
             active.session.last_activity_at_utc = to_naive_utc(now)
+
         def opened(call: PreparedCall | None) -> Opened:
             return Opened(
                 round_.id,
