@@ -169,14 +169,15 @@ def _typed(rule: Rule, text: str) -> object:
 
 
 def merged(first: Overlay, second: Overlay) -> Overlay:
-    """Both overlays at once: rule by rule the stricter (an operator's and a launch's)."""
-    found: dict[str, bool | int] = dict(checked(first))
-    for name, value in checked(second).items():
+    """Both overlays at once: rule by rule the stricter (an operator's and a launch's). Both
+    are overlays already (`checked`, `from_json`): nothing is checked again."""
+    found: dict[str, bool | int] = dict(first)
+    for name, value in second.items():
         kept = found.get(name)
         stricter = value if kept is None else RULES[name].stricter_of(kept, value)
         assert stricter is not None  # neither is None
         found[name] = stricter
-    return checked(found)
+    return MappingProxyType({name: found[name] for name in RULES if name in found})
 
 
 def to_json(overlay: Overlay) -> str | None:

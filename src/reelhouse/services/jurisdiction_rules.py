@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reelhouse.domain import jurisdictions, stricter_rules
 from reelhouse.domain.clock import from_naive_utc, to_naive_utc
@@ -42,11 +43,18 @@ PLAIN = SpinStyle()
 def session_profile(game_session: GameSession) -> Profile:
     """The session's rules: its profile under the stricter rules its launch fixed (domain/
     stricter_rules.py). Every reader of a session's rules asks here. The overlay is on the
-    session row already read: a small JSON parsed, no statement."""
-    rules = jurisdictions.profile(game_session.jurisdiction)
+    session row already read: no statement."""
     if game_session.stricter_rules is None:
-        return rules
-    return rules.tightened(stricter_rules.from_json(game_session.stricter_rules))
+        return jurisdictions.profile(game_session.jurisdiction)
+    return _tightened(game_session.jurisdiction, game_session.stricter_rules)
+
+
+# A session's overlay is one of few stored texts (an operator's rules, with or without a
+# player's interval of 1-1440 minutes): each is parsed and checked once per process, not on
+# every spin and state read of every session that carries it.
+@lru_cache(maxsize=4096)
+def _tightened(code: str, stored: str) -> Profile:
+    return jurisdictions.profile(code).tightened(stricter_rules.from_json(stored))
 
 
 def check_round(

@@ -48,6 +48,10 @@ from reelhouse.store.models import (
     session_currency,
 )
 
+# The rule is the store's (its events name a player's currency too); re-exported, since
+# the services have always asked here.
+from reelhouse.store.models import player_currency as player_currency  # noqa: PLC0414
+
 
 @dataclass(frozen=True)
 class BetLimits:
@@ -225,12 +229,6 @@ def set_bet_limits(
         assert row is not None
         row.min_bet_minor, row.max_bet_minor, row.max_win_minor = low, high, cap
     return limits
-
-
-def player_currency(player: Player, operator: Operator) -> str:
-    """The currency the player plays in, or will by default: its own once fixed, else the
-    operator's first."""
-    return player.currency or operator.currency
 
 
 def check_player_currency(player: Player, code: str) -> None:

@@ -51,6 +51,7 @@ from reelhouse.store.models import (
     Player,
     Round,
     WalletCall,
+    player_currency,
 )
 
 _STAGED = "reelhouse.staged_events"
@@ -84,7 +85,7 @@ def player_currency_of(session: Session, player_id: int, operator_id: int) -> st
     player = session.get(Player, player_id)
     operator = session.get(Operator, operator_id)
     assert player is not None and operator is not None
-    return player.currency or operator.currency
+    return player_currency(player, operator)
 
 
 def round_currency(session: Session, round_: Round) -> str:

@@ -193,6 +193,12 @@ class GameSession(Base):
     display_unit: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
+def player_currency(player: Player, operator: Operator) -> str:
+    """The currency a player plays in, or will by default: its own once fixed (by its first
+    real-money launch or free-round grant, never changed after), else the operator's first."""
+    return player.currency or operator.currency
+
+
 def session_currency(game_session: GameSession, operator: Operator) -> str:
     """The currency of a session's amounts: the one its launch chose; sessions from before
     migration 0020, and upstream providers' sessions, play in the operator's first."""
